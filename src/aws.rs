@@ -1,0 +1,154 @@
+//! How guard talks to AWS: one place that decides endpoints, timeouts and retries, and that turns
+//! SDK errors into failures a person can act on.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+use crate::credentials::Credentials;
+use crate::error::{Failure, Kind};
+
+/// A person waits on every call, so a dead endpoint must fail in seconds, not minutes.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Sts,
+    Sso,
+    SsoOidc,
+    Iam,
+}
+
+impl Service {
+    /// The suffix of `AWS_ENDPOINT_URL_<SERVICE>`.
+    fn env_suffix(self) -> &'static str {
+        match self {
+            Service::Sts => "STS",
+            Service::Sso => "SSO",
+            Service::SsoOidc => "SSO_OIDC",
+            Service::Iam => "IAM",
+        }
+    }
+
+    fn default_host(self, region: &str) -> String {
+        match self {
+            Service::Sts => format!("sts.{region}.amazonaws.com"),
+            Service::Sso => format!("portal.sso.{region}.amazonaws.com"),
+            Service::SsoOidc => format!("oidc.{region}.amazonaws.com"),
+            Service::Iam => "iam.amazonaws.com".to_string(),
+        }
+    }
+}
+
+/// Where a service's requests go, as the user should read it in an error.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    url: Option<String>,
+    pub display: String,
+}
+
+/// The standard endpoint variables, as every SDK reads them: the service's own, then the global one.
+pub fn endpoint(service: Service, region: &str) -> Endpoint {
+    let ignored = std::env::var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .is_ok_and(|v| v.eq_ignore_ascii_case("true"));
+    let url = (!ignored)
+        .then(|| {
+            std::env::var(format!("AWS_ENDPOINT_URL_{}", service.env_suffix()))
+                .ok()
+                .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+                .filter(|u| !u.is_empty())
+        })
+        .flatten();
+    let display = url
+        .clone()
+        .unwrap_or_else(|| format!("https://{}", service.default_host(region)));
+    Endpoint { url, display }
+}
+
+/// The configuration of one client. Each client gets its own, since endpoints differ per service.
+pub fn sdk_config(endpoint: &Endpoint, region: &str, creds: Option<&Credentials>) -> SdkConfig {
+    let mut builder = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .operation_timeout(OPERATION_TIMEOUT)
+                .build(),
+        )
+        .retry_config(RetryConfig::standard().with_max_attempts(2));
+    if let Some(url) = &endpoint.url {
+        builder = builder.endpoint_url(url);
+    }
+    if let Some(creds) = creds {
+        builder = builder.credentials_provider(SharedCredentialsProvider::new(creds.to_sdk()));
+    }
+    builder.build()
+}
+
+/// Turns an SDK error into a failure that names the operation and the endpoint. `kind_of` maps
+/// a service error code to its kind; codes it does not know are taken as AWS being unavailable.
+pub fn failure<E, R>(
+    operation: &str,
+    endpoint: &Endpoint,
+    err: SdkError<E, R>,
+    kind_of: impl Fn(&str) -> Option<Kind>,
+) -> Failure
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    match &err {
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => Failure::unavailable(format!(
+            "{operation}: could not reach {}: {}",
+            endpoint.display,
+            DisplayErrorContext(&err)
+        ))
+        .with_hint("check your network, proxy and AWS_ENDPOINT_URL* variables, then try again"),
+        SdkError::ServiceError(service) => {
+            let inner = service.err();
+            let code = inner.code().unwrap_or("unknown error");
+            let message = inner.message().unwrap_or("no message");
+            let kind = kind_of(code).unwrap_or(Kind::Unavailable);
+            Failure::new(
+                kind,
+                format!(
+                    "{operation} at {} failed: {code}: {message}",
+                    endpoint.display
+                ),
+            )
+        }
+        SdkError::ResponseError(_) => Failure::unavailable(format!(
+            "{operation}: {} sent an answer guard cannot read: {}",
+            endpoint.display,
+            DisplayErrorContext(&err)
+        )),
+        _ => Failure::new(
+            Kind::Internal,
+            format!("{operation}: {}", DisplayErrorContext(&err)),
+        ),
+    }
+}
+
+/// STS error codes that mean "these credentials are not valid", i.e. the user's setup is wrong.
+pub fn sts_kind(code: &str) -> Option<Kind> {
+    match code {
+        "AccessDenied" | "AccessDeniedException" => Some(Kind::Refused),
+        "InvalidClientTokenId"
+        | "SignatureDoesNotMatch"
+        | "ExpiredToken"
+        | "ExpiredTokenException"
+        | "ValidationError"
+        | "InvalidParameterValue"
+        | "MalformedPolicyDocument"
+        | "InvalidIdentityToken"
+        | "IDPRejectedClaim"
+        | "RegionDisabledException" => Some(Kind::Config),
+        _ => None,
+    }
+}

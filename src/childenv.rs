@@ -1,0 +1,76 @@
+//! The environment the command runs with: guard's credentials in, every other way of choosing
+//! credentials out, everything else (endpoints, CA bundle, the user's own variables) kept.
+
+use time::format_description::well_known::Rfc3339;
+
+use crate::credentials::Credentials;
+use crate::identity::Identity;
+
+/// Variables that would let a tool pick other credentials than the ones guard verified.
+const CLEARED: &[&str] = &[
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_FILE",
+    "AWS_SDK_LOAD_CONFIG",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+];
+
+/// Set only when guard has a value for them; an inherited one would describe other credentials.
+const OPTIONAL: &[&str] = &[
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "GUARD_ACCOUNT_NAME",
+];
+
+pub struct ChildEnv {
+    pub set: Vec<(&'static str, String)>,
+    pub remove: Vec<&'static str>,
+}
+
+pub struct Facts<'a> {
+    pub profile: &'a str,
+    pub creds: &'a Credentials,
+    pub identity: &'a Identity,
+    pub account_name: Option<&'a str>,
+    pub region: Option<&'a str>,
+}
+
+pub fn build(facts: &Facts) -> ChildEnv {
+    let creds = facts.creds;
+    let mut set = vec![
+        ("AWS_ACCESS_KEY_ID", creds.access_key_id.clone()),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            creds.secret_access_key.expose().to_string(),
+        ),
+        ("GUARD_PROFILE", facts.profile.to_string()),
+        ("GUARD_ACCOUNT_ID", facts.identity.account.to_string()),
+    ];
+    if let Some(token) = &creds.session_token {
+        set.push(("AWS_SESSION_TOKEN", token.expose().to_string()));
+    }
+    if let Some(expiration) = creds.expiration.and_then(|e| e.format(&Rfc3339).ok()) {
+        set.push(("AWS_CREDENTIAL_EXPIRATION", expiration));
+    }
+    if let Some(region) = facts.region {
+        set.push(("AWS_REGION", region.to_string()));
+        set.push(("AWS_DEFAULT_REGION", region.to_string()));
+    }
+    if let Some(name) = facts.account_name {
+        set.push(("GUARD_ACCOUNT_NAME", name.to_string()));
+    }
+    let remove = CLEARED
+        .iter()
+        .chain(OPTIONAL)
+        .copied()
+        .filter(|name| !set.iter().any(|(k, _)| k == name))
+        .collect();
+    ChildEnv { set, remove }
+}

@@ -1,0 +1,115 @@
+//! guard's own failures and the exit codes they map to.
+//!
+//! Every failure that is guard's (not the child's) carries a [`Kind`], so `main` can pick a
+//! sysexits code without guessing from the message.
+
+use std::fmt;
+use std::process::ExitCode;
+
+/// sysexits(3) codes: scripts can tell "you typed it wrong" from "AWS is down" from "refused".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// EX_USAGE: the command line is wrong.
+    Usage,
+    /// EX_UNAVAILABLE: AWS or the network could not be reached, or answered with a failure.
+    Unavailable,
+    /// EX_SOFTWARE: a bug or an impossible state inside guard.
+    Internal,
+    /// EX_NOPERM: guard refused on purpose (wrong account, denied, not confirmed).
+    Refused,
+    /// EX_CONFIG: the user's configuration is missing, wrong, or not signed in.
+    Config,
+    /// The shell's code for a command that does not exist.
+    CommandNotFound,
+    /// The shell's code for a command that exists but cannot be run.
+    CommandNotExecutable,
+}
+
+impl Kind {
+    pub fn code(self) -> u8 {
+        match self {
+            Kind::Usage => 64,
+            Kind::Unavailable => 69,
+            Kind::Internal => 70,
+            Kind::Refused => 77,
+            Kind::Config => 78,
+            Kind::CommandNotFound => 127,
+            Kind::CommandNotExecutable => 126,
+        }
+    }
+}
+
+/// A failure of guard itself: what happened, and what the user can do next.
+#[derive(Debug)]
+pub struct Failure {
+    pub kind: Kind,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Failure {
+            kind,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(Kind::Usage, message)
+    }
+
+    pub fn config(message: impl Into<String>) -> Self {
+        Self::new(Kind::Config, message)
+    }
+
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self::new(Kind::Refused, message)
+    }
+
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(Kind::Unavailable, message)
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// The exit code for any error: the innermost [`Failure`] decides, else it is a bug in guard.
+pub fn exit_kind(err: &anyhow::Error) -> Kind {
+    failures(err).next().map_or(Kind::Internal, |f| f.kind)
+}
+
+/// Prints an error the way a person reads it: the outermost context first, the causes below,
+/// and the hint last.
+pub fn report(err: &anyhow::Error) -> ExitCode {
+    let mut out = format!("guard: error: {err}");
+    let hint = failures(err).find_map(|f| f.hint.as_deref());
+    for cause in err.chain().skip(1) {
+        out.push_str(&format!("\n  caused by: {cause}"));
+    }
+    if let Some(hint) = hint {
+        out.push_str(&format!("\n  hint: {hint}"));
+    }
+    eprintln!("{out}");
+    ExitCode::from(exit_kind(err).code())
+}
+
+/// The failures in an error, outermost first. A `Failure` used as context is only reachable by
+/// downcasting the error itself, not through its chain.
+fn failures(err: &anyhow::Error) -> impl Iterator<Item = &Failure> {
+    err.downcast_ref::<Failure>()
+        .into_iter()
+        .chain(err.chain().filter_map(|e| e.downcast_ref::<Failure>()))
+}

@@ -1,0 +1,56 @@
+//! Running the command in guard's place.
+
+use std::ffi::OsString;
+use std::process::Command;
+
+use crate::childenv::ChildEnv;
+use crate::error::{Failure, Kind};
+
+fn command(argv: &[OsString], env: &ChildEnv) -> Command {
+    let mut cmd = Command::new(&argv[0]);
+    cmd.args(&argv[1..]);
+    for name in &env.remove {
+        cmd.env_remove(name);
+    }
+    for (name, value) in &env.set {
+        cmd.env(name, value);
+    }
+    cmd
+}
+
+fn start_failure(program: &OsString, err: &std::io::Error) -> Failure {
+    let program = program.to_string_lossy();
+    match err.kind() {
+        std::io::ErrorKind::NotFound => Failure::new(
+            Kind::CommandNotFound,
+            format!("command not found: {program}"),
+        )
+        .with_hint("check the spelling, or that it is on your PATH"),
+        std::io::ErrorKind::PermissionDenied => Failure::new(
+            Kind::CommandNotExecutable,
+            format!("cannot run {program}: permission denied (is it executable?)"),
+        ),
+        _ => Failure::new(
+            Kind::CommandNotExecutable,
+            format!("cannot run {program}: {err}"),
+        ),
+    }
+}
+
+/// Replaces guard with the command, so signals, the terminal and the exit status are the
+/// command's own. Returns only if the command could not be started.
+#[cfg(unix)]
+pub fn run(argv: &[OsString], env: &ChildEnv) -> Failure {
+    use std::os::unix::process::CommandExt;
+    let err = command(argv, env).exec();
+    start_failure(&argv[0], &err)
+}
+
+/// Windows has no exec: wait for the child and pass its exit code on.
+#[cfg(windows)]
+pub fn run(argv: &[OsString], env: &ChildEnv) -> Failure {
+    match command(argv, env).status() {
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(err) => start_failure(&argv[0], &err),
+    }
+}

@@ -1,0 +1,115 @@
+//! Who a set of credentials is, asked of STS before anything runs.
+
+use crate::account::AccountId;
+use crate::aws::{self, Service};
+use crate::credentials::Credentials;
+use crate::error::Failure;
+
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub account: AccountId,
+    pub arn: String,
+    pub user_id: String,
+}
+
+impl Identity {
+    /// The principal as a person reads it: `Role/session` for an assumed role, else the ARN's
+    /// resource (`user/bob`, `root`).
+    pub fn principal(&self) -> &str {
+        let resource = self.arn.splitn(6, ':').nth(5).unwrap_or(&self.arn);
+        resource.strip_prefix("assumed-role/").unwrap_or(resource)
+    }
+}
+
+pub async fn caller_identity(creds: &Credentials, region: &str) -> anyhow::Result<Identity> {
+    let endpoint = aws::endpoint(Service::Sts, region);
+    let client = aws_sdk_sts::Client::new(&aws::sdk_config(&endpoint, region, Some(creds)));
+    let output = client.get_caller_identity().send().await.map_err(|e| {
+        let failure = aws::failure("GetCallerIdentity", &endpoint, e, aws::sts_kind);
+        Failure::new(
+            failure.kind,
+            format!("cannot verify who the credentials are: {}", failure.message),
+        )
+    })?;
+    let bad = |what: &str| {
+        Failure::unavailable(format!(
+            "GetCallerIdentity: {} answered with {what}",
+            endpoint.display
+        ))
+    };
+    let account = output
+        .account()
+        .ok_or_else(|| bad("no Account"))?
+        .parse()
+        .map_err(|e: String| bad(&e))?;
+    Ok(Identity {
+        account,
+        arn: output.arn().ok_or_else(|| bad("no Arn"))?.to_string(),
+        user_id: output.user_id().unwrap_or_default().to_string(),
+    })
+}
+
+/// The account alias, when the credentials may read it. Lacking iam:ListAccountAliases is
+/// normal, so every failure just means "no alias".
+pub async fn account_alias(creds: &Credentials) -> Option<String> {
+    // IAM is global; its endpoint lives in us-east-1.
+    let region = "us-east-1";
+    let endpoint = aws::endpoint(Service::Iam, region);
+    let client = aws_sdk_iam::Client::new(&aws::sdk_config(&endpoint, region, Some(creds)));
+    let output = client.list_account_aliases().send().await.ok()?;
+    output.account_aliases().first().cloned()
+}
+
+/// Refuses credentials that belong to another account than the profile promises.
+pub fn check_account(
+    profile: &str,
+    expected: Option<&AccountId>,
+    identity: &Identity,
+) -> Result<(), Failure> {
+    match expected {
+        Some(expected) if *expected != identity.account => Err(Failure::refused(format!(
+            "profile '{profile}' promises account {expected}, but its credentials belong to account {} ({})",
+            identity.account, identity.arn
+        ))
+        .with_hint("nothing was run; check the profile's account and role settings")),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn identity(arn: &str) -> Identity {
+        Identity {
+            account: "123456789012".parse().unwrap(),
+            arn: arn.to_string(),
+            user_id: String::new(),
+        }
+    }
+
+    #[test]
+    fn principals() {
+        assert_eq!(
+            identity("arn:aws:sts::123456789012:assumed-role/Admin/alice").principal(),
+            "Admin/alice"
+        );
+        assert_eq!(
+            identity("arn:aws:iam::123456789012:user/bob").principal(),
+            "user/bob"
+        );
+        assert_eq!(
+            identity("arn:aws:iam::123456789012:root").principal(),
+            "root"
+        );
+    }
+
+    #[test]
+    fn wrong_account_is_refused() {
+        let id = identity("arn:aws:iam::123456789012:user/bob");
+        let other: AccountId = "111111111111".parse().unwrap();
+        assert!(check_account("p", Some(&other), &id).is_err());
+        assert!(check_account("p", Some(&id.account.clone()), &id).is_ok());
+        assert!(check_account("p", None, &id).is_ok());
+    }
+}

@@ -1,0 +1,18 @@
+//! guard runs a command under an AWS profile: it resolves the profile's credentials as the AWS
+//! CLI would, verifies who they are, and then runs the command with them.
+
+pub mod account;
+pub mod aws;
+pub mod banner;
+pub mod childenv;
+pub mod cli;
+pub mod credentials;
+pub mod error;
+pub mod exec;
+pub mod fsutil;
+pub mod identity;
+pub mod profile;
+pub mod select;
+pub mod source;
+pub mod sso;
+pub mod tty;

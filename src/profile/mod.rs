@@ -1,0 +1,185 @@
+//! The profiles of `~/.aws/config` and `~/.aws/credentials`, merged as the AWS CLI merges them.
+
+mod ini;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use ini::{Location, Value};
+
+use crate::error::Failure;
+
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub name: String,
+    /// Where the profile is defined (the config file's section when it has one).
+    pub at: Location,
+    keys: BTreeMap<String, Value>,
+}
+
+impl Profile {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.keys.get(key).filter(|v| !v.value.is_empty())
+    }
+
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.get(key).map(|v| v.value.as_str())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SsoSession {
+    pub name: String,
+    pub at: Location,
+    keys: BTreeMap<String, Value>,
+}
+
+impl SsoSession {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.keys.get(key).filter(|v| !v.value.is_empty())
+    }
+}
+
+/// Where the two shared files are, after `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub config: PathBuf,
+    pub credentials: PathBuf,
+}
+
+impl Paths {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let config = match std::env::var_os("AWS_CONFIG_FILE") {
+            Some(p) => expand_home(Path::new(&p))?,
+            None => home_dir()?.join(".aws").join("config"),
+        };
+        let credentials = match std::env::var_os("AWS_SHARED_CREDENTIALS_FILE") {
+            Some(p) => expand_home(Path::new(&p))?,
+            None => home_dir()?.join(".aws").join("credentials"),
+        };
+        Ok(Paths {
+            config,
+            credentials,
+        })
+    }
+}
+
+pub fn home_dir() -> anyhow::Result<PathBuf> {
+    std::env::home_dir()
+        .filter(|h| !h.as_os_str().is_empty())
+        .ok_or_else(|| {
+            Failure::config("cannot find your home directory")
+                .with_hint("set HOME, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE")
+                .into()
+        })
+}
+
+fn expand_home(path: &Path) -> anyhow::Result<PathBuf> {
+    match path.strip_prefix("~") {
+        Ok(rest) => Ok(home_dir()?.join(rest)),
+        Err(_) => Ok(path.to_path_buf()),
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct ProfileSet {
+    profiles: BTreeMap<String, Profile>,
+    sessions: BTreeMap<String, SsoSession>,
+}
+
+impl ProfileSet {
+    pub fn load(paths: &Paths) -> anyhow::Result<Self> {
+        let mut set = ProfileSet::default();
+        for section in read_sections(&paths.config)? {
+            let name = if section.header == "default" {
+                Some("default".to_string())
+            } else {
+                section
+                    .header
+                    .strip_prefix("profile ")
+                    .map(|n| n.trim().to_string())
+            };
+            if let Some(name) = name {
+                set.merge_profile(name, section);
+            } else if let Some(name) = section.header.strip_prefix("sso-session ") {
+                let name = name.trim().to_string();
+                set.sessions.insert(
+                    name.clone(),
+                    SsoSession {
+                        name,
+                        at: section.at,
+                        keys: section.keys,
+                    },
+                );
+            }
+        }
+        // The credentials file wins key by key, as in botocore.
+        for section in read_sections(&paths.credentials)? {
+            let name = section.header.clone();
+            set.merge_profile(name, section);
+        }
+        Ok(set)
+    }
+
+    fn merge_profile(&mut self, name: String, section: ini::Section) {
+        match self.profiles.get_mut(&name) {
+            Some(profile) => profile.keys.extend(section.keys),
+            None => {
+                self.profiles.insert(
+                    name.clone(),
+                    Profile {
+                        name,
+                        at: section.at,
+                        keys: section.keys,
+                    },
+                );
+            }
+        }
+    }
+
+    pub fn profiles(&self) -> impl Iterator<Item = &Profile> {
+        self.profiles.values()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.profiles.is_empty()
+    }
+
+    pub fn find(&self, name: &str) -> Option<&Profile> {
+        self.profiles.get(name)
+    }
+
+    /// The profile, or a configuration error that suggests the closest names.
+    pub fn get(&self, name: &str) -> Result<&Profile, Failure> {
+        self.find(name).ok_or_else(|| {
+            let mut close: Vec<(f64, &str)> = self
+                .profiles
+                .keys()
+                .map(|k| (strsim::jaro_winkler(name, k), k.as_str()))
+                .filter(|(score, _)| *score > 0.75)
+                .collect();
+            close.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let failure = Failure::config(format!("no profile named '{name}'"));
+            if close.is_empty() {
+                failure.with_hint("`guard profiles` lists the profiles")
+            } else {
+                let names: Vec<&str> = close.iter().take(3).map(|(_, n)| *n).collect();
+                failure.with_hint(format!("did you mean {}?", names.join(", ")))
+            }
+        })
+    }
+
+    pub fn sso_session(&self, name: &str) -> Option<&SsoSession> {
+        self.sessions.get(name)
+    }
+}
+
+fn read_sections(path: &Path) -> anyhow::Result<Vec<ini::Section>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(ini::parse(path, &text)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(Failure::config(format!("cannot read {}: {e}", path.display()))
+            .with_hint("check the file's permissions, or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere")
+            .into()),
+    }
+}

@@ -1,0 +1,133 @@
+//! STS calls that turn one set of credentials (or a web identity token) into a role's.
+
+use time::OffsetDateTime;
+
+use super::Hop;
+use crate::account::RoleArn;
+use crate::aws::{self, Service};
+use crate::credentials::{Credentials, Secret};
+use crate::error::Failure;
+use crate::tty;
+
+/// botocore names sessions `botocore-session-<time>`; guard's own prefix shows who made them.
+fn default_session_name() -> String {
+    format!("guard-{}", OffsetDateTime::now_utc().unix_timestamp())
+}
+
+fn sts(region: &str, creds: Option<&Credentials>) -> (aws_sdk_sts::Client, aws::Endpoint) {
+    let endpoint = aws::endpoint(Service::Sts, region);
+    let client = aws_sdk_sts::Client::new(&aws::sdk_config(&endpoint, region, creds));
+    (client, endpoint)
+}
+
+/// Assumes the hop's role with `source` credentials; asks for an MFA code on the terminal when
+/// the profile names an `mfa_serial` (aws-config has no MFA support, hence the SDK call here).
+pub async fn assume_role(
+    hop: &Hop,
+    source: &Credentials,
+    region: &str,
+) -> anyhow::Result<Credentials> {
+    let token_code = match &hop.mfa_serial {
+        Some(serial) => Some(mfa_code(hop, serial)?),
+        None => None,
+    };
+    let (client, endpoint) = sts(region, Some(source));
+    let answer = client
+        .assume_role()
+        .role_arn(&hop.role.arn)
+        .role_session_name(
+            hop.session_name
+                .clone()
+                .unwrap_or_else(default_session_name),
+        )
+        .set_external_id(hop.external_id.clone())
+        .set_duration_seconds(hop.duration_seconds)
+        .set_serial_number(hop.mfa_serial.clone())
+        .set_token_code(token_code)
+        .send()
+        .await;
+    let output = answer.map_err(|e| {
+        let failure = aws::failure("AssumeRole", &endpoint, e, aws::sts_kind);
+        Failure::new(
+            failure.kind,
+            format!(
+                "cannot assume {} for profile '{}' ({}): {}",
+                hop.role, hop.profile, hop.at, failure.message
+            ),
+        )
+    })?;
+    credentials(output.credentials(), &endpoint, "AssumeRole")
+}
+
+pub async fn assume_role_with_web_identity(
+    profile: &str,
+    role: &RoleArn,
+    token_file: &std::path::Path,
+    session_name: Option<&str>,
+    region: &str,
+) -> anyhow::Result<Credentials> {
+    let token = std::fs::read_to_string(token_file).map_err(|e| {
+        Failure::config(format!(
+            "cannot read web_identity_token_file {} of profile '{profile}': {e}",
+            token_file.display()
+        ))
+    })?;
+    let (client, endpoint) = sts(region, None);
+    let answer = client
+        .assume_role_with_web_identity()
+        .role_arn(&role.arn)
+        .role_session_name(session_name.map_or_else(default_session_name, str::to_string))
+        .web_identity_token(token.trim())
+        .send()
+        .await;
+    let output = answer.map_err(|e| {
+        let failure = aws::failure("AssumeRoleWithWebIdentity", &endpoint, e, aws::sts_kind);
+        Failure::new(
+            failure.kind,
+            format!(
+                "cannot assume {role} for profile '{profile}': {}",
+                failure.message
+            ),
+        )
+    })?;
+    credentials(output.credentials(), &endpoint, "AssumeRoleWithWebIdentity")
+}
+
+fn mfa_code(hop: &Hop, serial: &str) -> Result<String, Failure> {
+    let question = format!("MFA code for {serial} (profile '{}'): ", hop.profile);
+    match tty::ask(&question) {
+        Some(code) if !code.trim().is_empty() => Ok(code.trim().to_string()),
+        Some(_) => Err(Failure::refused("no MFA code was typed")),
+        None => Err(Failure::config(format!(
+            "profile '{}' needs an MFA code for {serial}, and there is no terminal to ask for it on",
+            hop.profile
+        ))
+        .with_hint("run guard from a terminal")),
+    }
+}
+
+fn credentials(
+    creds: Option<&aws_sdk_sts::types::Credentials>,
+    endpoint: &aws::Endpoint,
+    operation: &str,
+) -> anyhow::Result<Credentials> {
+    let creds = creds.ok_or_else(|| {
+        Failure::unavailable(format!(
+            "{operation}: {} answered without credentials",
+            endpoint.display
+        ))
+    })?;
+    let expiration =
+        OffsetDateTime::from_unix_timestamp(creds.expiration().secs()).map_err(|_| {
+            Failure::unavailable(format!(
+                "{operation}: {} answered with an expiration that is not a time",
+                endpoint.display
+            ))
+        })?;
+    Ok(Credentials {
+        access_key_id: creds.access_key_id().to_string(),
+        secret_access_key: Secret::new(creds.secret_access_key()),
+        session_token: Some(Secret::new(creds.session_token())),
+        expiration: Some(expiration),
+    })
+}

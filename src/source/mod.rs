@@ -1,0 +1,283 @@
+//! Where a profile's credentials come from, worked out from the config alone (no network), in
+//! the order botocore uses. Running the plan is `resolve`'s job.
+
+mod assume;
+mod process;
+mod resolve;
+
+use std::path::PathBuf;
+
+pub use resolve::resolve;
+
+use crate::account::{AccountId, RoleArn};
+use crate::credentials::{Credentials, Secret};
+use crate::error::Failure;
+use crate::profile::{Location, Profile, ProfileSet};
+use crate::sso::{SsoLogin, SsoTarget};
+
+/// The credentials at the bottom of a chain, before any role is assumed.
+#[derive(Debug)]
+pub enum Base {
+    Static {
+        profile: String,
+        creds: Credentials,
+    },
+    Sso(SsoTarget),
+    Process {
+        profile: String,
+        command: String,
+        at: Location,
+    },
+    WebIdentity {
+        profile: String,
+        token_file: PathBuf,
+        role: RoleArn,
+        session_name: Option<String>,
+    },
+    /// `credential_source`: credentials from guard's own environment or the machine it runs on.
+    Environment,
+    Ec2InstanceMetadata,
+    EcsContainer,
+}
+
+/// One AssumeRole call in a chain.
+#[derive(Debug)]
+pub struct Hop {
+    pub profile: String,
+    pub role: RoleArn,
+    pub at: Location,
+    pub external_id: Option<String>,
+    pub session_name: Option<String>,
+    pub duration_seconds: Option<i32>,
+    pub mfa_serial: Option<String>,
+}
+
+/// A plan for the selected profile: a base, then roles assumed in order.
+#[derive(Debug)]
+pub struct Chain {
+    pub profile: String,
+    pub base: Base,
+    pub hops: Vec<Hop>,
+    /// The region STS calls are made in (the selected profile's).
+    pub region: String,
+}
+
+impl Chain {
+    /// The account the profile promises, when it promises one.
+    pub fn expected_account(&self) -> Option<&AccountId> {
+        match (self.hops.last(), &self.base) {
+            (Some(hop), _) => Some(&hop.role.account),
+            (None, Base::Sso(target)) => Some(&target.account_id),
+            (None, Base::WebIdentity { role, .. }) => Some(&role.account),
+            _ => None,
+        }
+    }
+}
+
+pub fn plan(set: &ProfileSet, name: &str, region: &str) -> anyhow::Result<Chain> {
+    let mut hops: Vec<Hop> = Vec::new();
+    let mut visited: Vec<String> = Vec::new();
+    let mut current = set.get(name)?;
+    let base = loop {
+        let is_source = !visited.is_empty();
+        if is_source && has_static_keys(current) {
+            // A source profile with keys uses them; its own role_arn is ignored, as in botocore.
+            break static_base(current)?;
+        }
+        let Some(role_arn) = current.get("role_arn") else {
+            break non_role_base(set, current)?;
+        };
+        let role: RoleArn = role_arn
+            .value
+            .parse()
+            .map_err(|e: String| config_error(&role_arn.at, &e))?;
+        let source_profile = current.get("source_profile");
+        let credential_source = current.get("credential_source");
+        if source_profile.is_none()
+            && credential_source.is_none()
+            && current.get("web_identity_token_file").is_some()
+        {
+            break web_identity_base(current, role)?;
+        }
+        hops.push(hop(current, role)?);
+        visited.push(current.name.clone());
+        match (source_profile, credential_source) {
+            (Some(source), None) => {
+                let source_name = source.value.as_str();
+                if source_name == current.name && has_static_keys(current) {
+                    break static_base(current)?;
+                }
+                if visited.iter().any(|v| v == source_name) {
+                    let mut chain = visited.clone();
+                    chain.push(source_name.to_string());
+                    return Err(config_error(
+                        &source.at,
+                        &format!("source_profile makes a loop: {}", chain.join(" -> ")),
+                    )
+                    .into());
+                }
+                current = set.find(source_name).ok_or_else(|| {
+                    config_error(
+                        &source.at,
+                        &format!("source_profile names '{source_name}', which is not a profile"),
+                    )
+                })?;
+            }
+            (None, Some(source)) => break credential_source_base(&source.value, &source.at)?,
+            (Some(_), Some(_)) => {
+                return Err(config_error(
+                    &role_arn.at,
+                    &format!(
+                        "profile '{}' sets both source_profile and credential_source; keep one",
+                        current.name
+                    ),
+                )
+                .into());
+            }
+            (None, None) => {
+                return Err(config_error(
+                    &role_arn.at,
+                    &format!(
+                        "profile '{}' has role_arn but neither source_profile nor credential_source",
+                        current.name
+                    ),
+                )
+                .into());
+            }
+        }
+    };
+    // Roles were met from the selected profile down to the base; they are assumed the other way.
+    hops.reverse();
+    Ok(Chain {
+        profile: name.to_string(),
+        base,
+        hops,
+        region: region.to_string(),
+    })
+}
+
+fn config_error(at: &Location, what: &str) -> Failure {
+    Failure::config(format!("{at}: {what}"))
+}
+
+fn has_static_keys(profile: &Profile) -> bool {
+    profile.get("aws_access_key_id").is_some()
+}
+
+fn static_base(profile: &Profile) -> anyhow::Result<Base> {
+    let key_id = profile
+        .get("aws_access_key_id")
+        .ok_or_else(|| config_error(&profile.at, "no aws_access_key_id"))?;
+    let secret = profile.get("aws_secret_access_key").ok_or_else(|| {
+        config_error(
+            &key_id.at,
+            &format!(
+                "profile '{}' has aws_access_key_id but no aws_secret_access_key",
+                profile.name
+            ),
+        )
+    })?;
+    Ok(Base::Static {
+        profile: profile.name.clone(),
+        creds: Credentials {
+            access_key_id: key_id.value.clone(),
+            secret_access_key: Secret::new(secret.value.clone()),
+            session_token: profile
+                .value("aws_session_token")
+                .map(|t| Secret::new(t.to_string())),
+            expiration: None,
+        },
+    })
+}
+
+fn non_role_base(set: &ProfileSet, profile: &Profile) -> anyhow::Result<Base> {
+    if let Some(login) = SsoLogin::from_profile(set, profile)? {
+        return Ok(Base::Sso(SsoTarget::from_profile(profile, login)?));
+    }
+    if has_static_keys(profile) {
+        return static_base(profile);
+    }
+    if let Some(command) = profile.get("credential_process") {
+        return Ok(Base::Process {
+            profile: profile.name.clone(),
+            command: command.value.clone(),
+            at: command.at.clone(),
+        });
+    }
+    if let Some(file) = profile.get("web_identity_token_file") {
+        return Err(config_error(
+            &file.at,
+            &format!(
+                "profile '{}' has web_identity_token_file but no role_arn",
+                profile.name
+            ),
+        )
+        .into());
+    }
+    Err(config_error(
+        &profile.at,
+        &format!(
+            "profile '{}' has no credentials: it sets none of sso_session, sso_start_url, \
+             aws_access_key_id, role_arn, credential_process",
+            profile.name
+        ),
+    )
+    .with_hint("`aws configure sso` or `aws configure --profile NAME` sets one up")
+    .into())
+}
+
+fn web_identity_base(profile: &Profile, role: RoleArn) -> anyhow::Result<Base> {
+    let file = profile
+        .get("web_identity_token_file")
+        .ok_or_else(|| config_error(&profile.at, "no web_identity_token_file"))?;
+    Ok(Base::WebIdentity {
+        profile: profile.name.clone(),
+        token_file: PathBuf::from(&file.value),
+        role,
+        session_name: profile.value("role_session_name").map(str::to_string),
+    })
+}
+
+fn credential_source_base(source: &str, at: &Location) -> anyhow::Result<Base> {
+    match source {
+        "Environment" => Ok(Base::Environment),
+        "Ec2InstanceMetadata" => Ok(Base::Ec2InstanceMetadata),
+        "EcsContainer" => Ok(Base::EcsContainer),
+        other => Err(config_error(
+            at,
+            &format!(
+                "credential_source '{other}' is not one of Environment, Ec2InstanceMetadata, EcsContainer"
+            ),
+        )
+        .into()),
+    }
+}
+
+fn hop(profile: &Profile, role: RoleArn) -> anyhow::Result<Hop> {
+    let duration_seconds = profile
+        .get("duration_seconds")
+        .map(|d| {
+            d.value.parse::<i32>().map_err(|_| {
+                config_error(
+                    &d.at,
+                    &format!(
+                        "duration_seconds '{}' is not a whole number of seconds",
+                        d.value
+                    ),
+                )
+            })
+        })
+        .transpose()?;
+    let at = profile
+        .get("role_arn")
+        .map_or_else(|| profile.at.clone(), |v| v.at.clone());
+    Ok(Hop {
+        profile: profile.name.clone(),
+        role,
+        at,
+        external_id: profile.value("external_id").map(str::to_string),
+        session_name: profile.value("role_session_name").map(str::to_string),
+        duration_seconds,
+        mfa_serial: profile.value("mfa_serial").map(str::to_string),
+    })
+}

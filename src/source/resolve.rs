@@ -1,0 +1,102 @@
+//! Running a plan: fetch the base credentials, then assume each role in turn.
+
+use super::{Base, Chain, assume, process};
+use crate::credentials::{Credentials, Secret};
+use crate::error::Failure;
+use crate::sso::{self, SsoLogin};
+
+/// The credentials of a chain, and the SSO sign-in behind them when there is one (the portal can
+/// name the account).
+pub struct Resolved {
+    pub creds: Credentials,
+    pub sso: Option<(SsoLogin, Secret)>,
+}
+
+pub async fn resolve(chain: &Chain) -> anyhow::Result<Resolved> {
+    let mut sso_login = None;
+    let mut creds = match &chain.base {
+        Base::Static { creds, .. } => creds.clone(),
+        Base::Sso(target) => {
+            let token = sso::access_token(&target.login).await?;
+            let creds = sso::role_credentials(target, &token).await?;
+            sso_login = Some((target.login.clone(), token));
+            creds
+        }
+        Base::Process {
+            profile,
+            command,
+            at,
+        } => process::run(profile, command, at)?,
+        Base::WebIdentity {
+            profile,
+            token_file,
+            role,
+            session_name,
+        } => {
+            assume::assume_role_with_web_identity(
+                profile,
+                role,
+                token_file,
+                session_name.as_deref(),
+                &chain.region,
+            )
+            .await?
+        }
+        Base::Environment => environment()?,
+        Base::Ec2InstanceMetadata => {
+            machine(
+                aws_config::imds::credentials::ImdsCredentialsProvider::builder().build(),
+                "EC2 instance metadata",
+            )
+            .await?
+        }
+        Base::EcsContainer => {
+            machine(
+                aws_config::ecs::EcsCredentialsProvider::builder().build(),
+                "the ECS container endpoint",
+            )
+            .await?
+        }
+    };
+    for hop in &chain.hops {
+        creds = assume::assume_role(hop, &creds, &chain.region).await?;
+    }
+    // Only the portal can name an account that the final credentials belong to directly.
+    let sso = if chain.hops.is_empty() {
+        sso_login
+    } else {
+        None
+    };
+    Ok(Resolved { creds, sso })
+}
+
+/// `credential_source = Environment`: the keys in guard's own environment.
+fn environment() -> anyhow::Result<Credentials> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let (Some(key_id), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY"))
+    else {
+        return Err(Failure::config(
+            "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set",
+        )
+        .into());
+    };
+    Ok(Credentials {
+        access_key_id: key_id,
+        secret_access_key: Secret::new(secret),
+        session_token: var("AWS_SESSION_TOKEN").map(Secret::new),
+        expiration: None,
+    })
+}
+
+async fn machine(
+    provider: impl aws_credential_types::provider::ProvideCredentials,
+    source: &str,
+) -> anyhow::Result<Credentials> {
+    let creds = provider.provide_credentials().await.map_err(|e| {
+        Failure::unavailable(format!(
+            "no credentials from {source}: {}",
+            aws_sdk_sts::error::DisplayErrorContext(&e)
+        ))
+    })?;
+    Ok(Credentials::from_sdk(&creds))
+}

@@ -1,0 +1,102 @@
+//! The IAM Identity Center portal: role credentials and account names for a signed-in user.
+
+use time::OffsetDateTime;
+
+use super::{SsoLogin, SsoTarget};
+use crate::account::AccountId;
+use crate::aws::{self, Service};
+use crate::credentials::{Credentials, Secret};
+use crate::error::{Failure, Kind};
+
+fn client(login: &SsoLogin) -> (aws_sdk_sso::Client, aws::Endpoint) {
+    let endpoint = aws::endpoint(Service::Sso, login.region());
+    let client = aws_sdk_sso::Client::new(&aws::sdk_config(&endpoint, login.region(), None));
+    (client, endpoint)
+}
+
+pub async fn role_credentials(target: &SsoTarget, token: &Secret) -> anyhow::Result<Credentials> {
+    let (client, endpoint) = client(&target.login);
+    let answer = client
+        .get_role_credentials()
+        .account_id(target.account_id.as_str())
+        .role_name(&target.role_name)
+        .access_token(token.expose())
+        .send()
+        .await;
+    let output = answer.map_err(|e| {
+        let failure = aws::failure("GetRoleCredentials", &endpoint, e, |code| match code {
+            "UnauthorizedException" => Some(Kind::Config),
+            "ForbiddenException" => Some(Kind::Refused),
+            "InvalidRequestException" | "ResourceNotFoundException" => Some(Kind::Config),
+            _ => None,
+        });
+        match failure.kind {
+            Kind::Config => target.login.not_signed_in(format!(
+                "IAM Identity Center did not accept your sign-in to {} ({})",
+                target.login.describe(),
+                failure.message
+            )),
+            Kind::Refused => Failure::refused(format!(
+                "IAM Identity Center gives you no access to account {} with role '{}' ({})",
+                target.account_id,
+                target.role_name,
+                failure.message
+            ))
+            .with_hint("check sso_account_id and sso_role_name, or ask your administrator for the assignment"),
+            _ => failure,
+        }
+    })?;
+    let creds = output
+        .role_credentials()
+        .ok_or_else(|| bad_answer(&endpoint, "no roleCredentials"))?;
+    let (Some(key_id), Some(secret), Some(session)) = (
+        creds.access_key_id().filter(|s| !s.is_empty()),
+        creds.secret_access_key().filter(|s| !s.is_empty()),
+        creds.session_token().filter(|s| !s.is_empty()),
+    ) else {
+        return Err(bad_answer(&endpoint, "incomplete roleCredentials").into());
+    };
+    let expiration =
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(creds.expiration()) * 1_000_000)
+            .map_err(|_| bad_answer(&endpoint, "an expiration that is not a time"))?;
+    Ok(Credentials {
+        access_key_id: key_id.to_string(),
+        secret_access_key: Secret::new(secret),
+        session_token: Some(Secret::new(session)),
+        expiration: Some(expiration),
+    })
+}
+
+fn bad_answer(endpoint: &aws::Endpoint, what: &str) -> Failure {
+    Failure::unavailable(format!(
+        "GetRoleCredentials: {} answered with {what}",
+        endpoint.display
+    ))
+}
+
+/// The account's name as the portal lists it. Any failure only means no name is shown.
+pub async fn account_name(login: &SsoLogin, token: &Secret, account: &AccountId) -> Option<String> {
+    let (client, _) = client(login);
+    let mut next_token: Option<String> = None;
+    loop {
+        let page = client
+            .list_accounts()
+            .access_token(token.expose())
+            .set_next_token(next_token.take())
+            .send()
+            .await
+            .ok()?;
+        if let Some(found) = page
+            .account_list()
+            .iter()
+            .find(|a| a.account_id() == Some(account.as_str()))
+        {
+            return found.account_name().map(str::to_string);
+        }
+        next_token = page
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        next_token.as_ref()?;
+    }
+}

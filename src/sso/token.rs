@@ -1,0 +1,241 @@
+//! The SSO access token in the cache the AWS CLI, the SDKs and terraform share
+//! (`~/.aws/sso/cache/<sha1>.json`), refreshed the way botocore does it.
+
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+use sha1::{Digest, Sha1};
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{Duration, OffsetDateTime, PrimitiveDateTime};
+
+use super::SsoLogin;
+use crate::aws::{self, Service};
+use crate::credentials::Secret;
+use crate::error::Failure;
+use crate::fsutil;
+use crate::profile::home_dir;
+
+/// botocore refreshes when less than this is left; so does guard, so they agree on when.
+const REFRESH_WINDOW: Duration = Duration::minutes(15);
+
+pub fn cache_path(login: &SsoLogin) -> anyhow::Result<PathBuf> {
+    let digest = Sha1::digest(login.cache_key().as_bytes());
+    Ok(home_dir()?
+        .join(".aws")
+        .join("sso")
+        .join("cache")
+        .join(format!("{}.json", hex::encode(digest))))
+}
+
+struct CachedToken {
+    path: PathBuf,
+    /// Every key of the file, so a rewrite keeps what other tools stored there.
+    document: Map<String, Value>,
+    access_token: Secret,
+    expires_at: OffsetDateTime,
+}
+
+impl CachedToken {
+    /// Keys are matched without regard to case, as botocore does.
+    fn field(&self, key: &str) -> Option<&str> {
+        field(&self.document, key)
+    }
+}
+
+fn field<'a>(document: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    document
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .and_then(|(_, v)| v.as_str())
+        .filter(|v| !v.is_empty())
+}
+
+fn set_field(document: &mut Map<String, Value>, key: &str, value: String) {
+    let existing = document
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case(key))
+        .cloned()
+        .unwrap_or_else(|| key.to_string());
+    document.insert(existing, Value::String(value));
+}
+
+/// botocore writes `2024-01-01T00:00:00Z`; older tools wrote `...UTC` or an offset.
+fn parse_time(text: &str) -> Option<OffsetDateTime> {
+    if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
+        return Some(t);
+    }
+    let trimmed = text
+        .strip_suffix("UTC")
+        .or_else(|| text.strip_suffix('Z'))?;
+    PrimitiveDateTime::parse(
+        trimmed,
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
+    )
+    .ok()
+    .map(PrimitiveDateTime::assume_utc)
+}
+
+fn format_time(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+fn read(login: &SsoLogin) -> anyhow::Result<CachedToken> {
+    let path = cache_path(login)?;
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(login
+                .not_signed_in(format!("you are not signed in to {}", login.describe()))
+                .into());
+        }
+        Err(e) => {
+            return Err(Failure::config(format!(
+                "cannot read the SSO token cache {}: {e}",
+                path.display()
+            ))
+            .into());
+        }
+    };
+    let corrupt = |what: &str| {
+        login.not_signed_in(format!(
+            "the SSO token cache {} is damaged: {what}",
+            path.display()
+        ))
+    };
+    let document: Map<String, Value> =
+        serde_json::from_str(&text).map_err(|e| corrupt(&format!("not a JSON object ({e})")))?;
+    let access_token = field(&document, "accessToken")
+        .ok_or_else(|| corrupt("no accessToken"))?
+        .to_string();
+    let expires_text = field(&document, "expiresAt").ok_or_else(|| corrupt("no expiresAt"))?;
+    let expires_at = parse_time(expires_text)
+        .ok_or_else(|| corrupt(&format!("expiresAt '{expires_text}' is not a time")))?;
+    Ok(CachedToken {
+        path,
+        access_token: Secret::new(access_token),
+        expires_at,
+        document,
+    })
+}
+
+/// A usable access token for this sign-in: the cached one, refreshed first when it is close to
+/// expiry and the cache holds what a refresh needs.
+pub async fn access_token(login: &SsoLogin) -> anyhow::Result<Secret> {
+    let cached = read(login)?;
+    let now = OffsetDateTime::now_utc();
+    if cached.expires_at - now > REFRESH_WINDOW {
+        return Ok(cached.access_token);
+    }
+    // botocore never refreshes legacy profiles' tokens; neither does guard.
+    let refreshed = match login {
+        SsoLogin::Session { .. } => refresh(login, cached).await,
+        SsoLogin::Legacy { .. } => Err((
+            anyhow::anyhow!("tokens of legacy SSO profiles are not refreshed"),
+            cached,
+        )),
+    };
+    match refreshed {
+        Ok(token) => Ok(token),
+        Err((_, cached)) if cached.expires_at > now => Ok(cached.access_token),
+        Err((cause, cached)) => Err(cause.context(login.not_signed_in(format!(
+            "your sign-in to {} expired at {}",
+            login.describe(),
+            format_time(cached.expires_at)
+        )))),
+    }
+}
+
+type RefreshError = (anyhow::Error, CachedToken);
+
+async fn refresh(login: &SsoLogin, mut cached: CachedToken) -> Result<Secret, RefreshError> {
+    let (Some(refresh_token), Some(client_id), Some(client_secret)) = (
+        cached.field("refreshToken").map(str::to_string),
+        cached.field("clientId").map(str::to_string),
+        cached.field("clientSecret").map(str::to_string),
+    ) else {
+        return Err((anyhow::anyhow!("the cache holds no refresh token"), cached));
+    };
+    let registration_end = cached.field("registrationExpiresAt").and_then(parse_time);
+    if registration_end.is_some_and(|end| end <= OffsetDateTime::now_utc()) {
+        return Err((
+            anyhow::anyhow!("the client registration has expired"),
+            cached,
+        ));
+    }
+    let endpoint = aws::endpoint(Service::SsoOidc, login.region());
+    let client = aws_sdk_ssooidc::Client::new(&aws::sdk_config(&endpoint, login.region(), None));
+    let answer = client
+        .create_token()
+        .client_id(client_id)
+        .client_secret(client_secret)
+        .grant_type("refresh_token")
+        .refresh_token(refresh_token)
+        .send()
+        .await;
+    let output = match answer {
+        Ok(output) => output,
+        Err(e) => {
+            let failure = aws::failure(
+                "refreshing the SSO token (CreateToken)",
+                &endpoint,
+                e,
+                |_| Some(crate::error::Kind::Config),
+            );
+            return Err((failure.into(), cached));
+        }
+    };
+    let Some(access_token) = output.access_token().filter(|t| !t.is_empty()) else {
+        return Err((
+            anyhow::anyhow!("CreateToken answered without an access token"),
+            cached,
+        ));
+    };
+    let expires_at = OffsetDateTime::now_utc() + Duration::seconds(i64::from(output.expires_in()));
+    set_field(
+        &mut cached.document,
+        "accessToken",
+        access_token.to_string(),
+    );
+    set_field(&mut cached.document, "expiresAt", format_time(expires_at));
+    if let Some(new_refresh) = output.refresh_token().filter(|t| !t.is_empty()) {
+        set_field(
+            &mut cached.document,
+            "refreshToken",
+            new_refresh.to_string(),
+        );
+    }
+    let token = Secret::new(access_token);
+    let bytes = match serde_json::to_vec(&cached.document) {
+        Ok(bytes) => bytes,
+        Err(e) => return Err((e.into(), cached)),
+    };
+    if let Err(e) = fsutil::write_private(&cached.path, &bytes) {
+        // The new token works for this run even if the cache cannot keep it.
+        eprintln!("guard: warning: could not save the refreshed SSO token: {e:#}");
+    }
+    Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_in_every_cached_form() {
+        let a = parse_time("2030-01-02T03:04:05Z").unwrap();
+        assert_eq!(parse_time("2030-01-02T03:04:05UTC"), Some(a));
+        assert_eq!(parse_time("2030-01-02T03:04:05+00:00"), Some(a));
+        assert_eq!(format_time(a), "2030-01-02T03:04:05Z");
+        assert!(parse_time("tomorrow").is_none());
+    }
+}
