@@ -31,7 +31,7 @@ pub struct Cli {
     region: Option<String>,
 
     /// Do not print the identity banner (errors are always printed)
-    #[arg(short, long, env = "GUARD_QUIET")]
+    #[arg(short, long, env = "GUARD_QUIET", value_parser = clap::builder::FalseyValueParser::new())]
     quiet: bool,
 
     /// The command and its arguments; without one, guard starts $SHELL

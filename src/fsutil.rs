@@ -1,7 +1,6 @@
 //! Writing files that hold secrets: private, and never seen half-written.
 
 use std::io::Write;
-use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -12,9 +11,11 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path
         .parent()
         .with_context(|| format!("{} has no parent folder", path.display()))?;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
+    let mut folder = std::fs::DirBuilder::new();
+    folder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+    folder
         .create(dir)
         .with_context(|| format!("cannot create {}", dir.display()))?;
     // NamedTempFile is created 0600 in the target folder, so the rename stays on one filesystem.

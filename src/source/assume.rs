@@ -99,7 +99,7 @@ fn mfa_code(hop: &Hop, serial: &str) -> Result<String, Failure> {
         Some(code) if !code.trim().is_empty() => Ok(code.trim().to_string()),
         Some(_) => Err(Failure::refused("no MFA code was typed")),
         None => Err(Failure::config(format!(
-            "profile '{}' needs an MFA code for {serial}, and there is no terminal to ask for it on",
+            "profile '{}' needs an MFA code for {serial}, and none could be read from a terminal",
             hop.profile
         ))
         .with_hint("run guard from a terminal")),
