@@ -608,3 +608,26 @@ def test_no_secret_in_any_output(home, emulator, run_guard):
     env = child_env(result)
     for secret in (env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"], "token-myorg"):
         assert secret not in result.stderr
+
+
+# --- guard's own subcommands -----------------------------------------------------------------------
+
+
+def test_whoami_json_reports_the_verified_identity(home, emulator, run_guard):
+    sso_world(home, emulator)
+    result = run_guard("whoami", "-p", "sandbox", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["profile"] == "sandbox" and report["account_id"] == SANDBOX
+    assert report["account_name"] == "sandbox" and report["region"] == "eu-west-1"
+    assert report["arn"].startswith(f"arn:aws:sts::{SANDBOX}:assumed-role/AWSReservedSSO_Admin_")
+    assert report["expires_at"].startswith("20") and report["user_id"]
+
+
+def test_double_dash_runs_a_program_named_like_a_subcommand(home, emulator, run_guard, tmp_path):
+    sso_world(home, emulator)
+    program = tmp_path / "whoami"
+    program.write_text("#!/bin/sh\necho program-ran\n")
+    program.chmod(0o755)
+    result = run_guard("-p", "sandbox", "--", "whoami", env={"PATH": f"{tmp_path}:/usr/bin:/bin"})
+    assert result.stdout == "program-ran\n"

@@ -1,0 +1,4 @@
+//! One module per command, as the CLI names them.
+
+pub mod run;
+pub mod whoami;
