@@ -5,14 +5,16 @@ use std::io::IsTerminal;
 use owo_colors::{OwoColorize, Style};
 use time::OffsetDateTime;
 
+use crate::confirm;
 use crate::identity::Identity;
+use crate::policy::AccountView;
 
 pub struct Banner<'a> {
     pub profile: &'a str,
     /// The profile of an enclosing guard, when this run switches away from it.
     pub switched_from: Option<&'a str>,
     pub identity: &'a Identity,
-    pub account_name: Option<&'a str>,
+    pub account: &'a AccountView,
     pub region: Option<&'a str>,
     pub expiration: Option<OffsetDateTime>,
     /// Set when no command was given and guard starts this shell.
@@ -62,13 +64,30 @@ impl Banner<'_> {
             }
             _ => profile,
         };
-        let account = match self.account_name {
+        let mut account = match &self.account.name {
             Some(name) => format!("{} ({name})", self.identity.account),
             None => self.identity.account.to_string(),
         };
+        let mut marks: Vec<&str> = self
+            .account
+            .environment
+            .iter()
+            .map(String::as_str)
+            .collect();
+        if self.account.protected {
+            marks.push("protected");
+        }
+        if !marks.is_empty() {
+            account.push_str(&format!(" [{}]", marks.join(", ")));
+        }
+        let account_style = if self.account.protected || self.account.color.is_some() {
+            confirm::style(self.account.color)
+        } else {
+            Style::new().cyan().bold()
+        };
         let mut parts = vec![
             profile,
-            paint(&account, Style::new().cyan().bold(), color),
+            paint(&account, account_style, color),
             self.identity.principal().to_string(),
             self.region.unwrap_or("no region").to_string(),
             time_left(self.expiration, now),
@@ -97,18 +116,24 @@ mod tests {
             user_id: String::new(),
         };
         let now = OffsetDateTime::now_utc();
+        let account = AccountView {
+            protected: true,
+            name: Some("prod-main".to_string()),
+            environment: Some("production".to_string()),
+            color: None,
+        };
         let banner = Banner {
             profile: "prod",
             switched_from: Some("dev"),
             identity: &identity,
-            account_name: Some("prod-main"),
+            account: &account,
             region: Some("eu-west-1"),
             expiration: Some(now + Duration::minutes(90) + Duration::seconds(5)),
             shell: None,
         };
         assert_eq!(
             banner.render(false, now),
-            "guard: dev → prod (switched from dev) · 111111111111 (prod-main) · Admin/alice · eu-west-1 · 1h 30m left"
+            "guard: dev → prod (switched from dev) · 111111111111 (prod-main) [production, protected] · Admin/alice · eu-west-1 · 1h 30m left"
         );
     }
 

@@ -5,6 +5,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::credentials::Credentials;
 use crate::identity::Identity;
+use crate::policy::AccountView;
 
 /// Variables that would let a tool pick other credentials than the ones guard verified.
 const CLEARED: &[&str] = &[
@@ -27,6 +28,8 @@ const OPTIONAL: &[&str] = &[
     "AWS_SESSION_TOKEN",
     "AWS_CREDENTIAL_EXPIRATION",
     "GUARD_ACCOUNT_NAME",
+    "GUARD_ENVIRONMENT",
+    "GUARD_PROTECTED",
 ];
 
 pub struct ChildEnv {
@@ -38,7 +41,7 @@ pub struct Facts<'a> {
     pub profile: &'a str,
     pub creds: &'a Credentials,
     pub identity: &'a Identity,
-    pub account_name: Option<&'a str>,
+    pub account: &'a AccountView,
     pub region: Option<&'a str>,
 }
 
@@ -63,8 +66,14 @@ pub fn build(facts: &Facts) -> ChildEnv {
         set.push(("AWS_REGION", region.to_string()));
         set.push(("AWS_DEFAULT_REGION", region.to_string()));
     }
-    if let Some(name) = facts.account_name {
-        set.push(("GUARD_ACCOUNT_NAME", name.to_string()));
+    if let Some(name) = &facts.account.name {
+        set.push(("GUARD_ACCOUNT_NAME", name.clone()));
+    }
+    if let Some(environment) = &facts.account.environment {
+        set.push(("GUARD_ENVIRONMENT", environment.clone()));
+    }
+    if facts.account.protected {
+        set.push(("GUARD_PROTECTED", "1".to_string()));
     }
     let remove = CLEARED
         .iter()

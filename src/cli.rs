@@ -39,6 +39,14 @@ pub struct Global {
     #[arg(short, long, value_name = "REGION", global = true)]
     pub region: Option<String>,
 
+    /// Consent, from a script, to run a command that needs confirmation: the account's name or ID
+    #[arg(long, value_name = "NAME", global = true, env = "GUARD_CONFIRM")]
+    pub confirm: Option<String>,
+
+    /// A policy file layered over all others
+    #[arg(long, value_name = "FILE", global = true)]
+    pub policy: Option<std::path::PathBuf>,
+
     /// Do not print the identity banner (errors are always printed)
     #[arg(short, long, global = true, env = "GUARD_QUIET", value_parser = clap::builder::FalseyValueParser::new())]
     pub quiet: bool,
@@ -46,11 +54,34 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 enum Sub {
+    /// See and check the policy that protects accounts
+    Policy {
+        #[command(subcommand)]
+        action: PolicyAction,
+    },
     /// Show the verified identity of a profile, without running anything
     Whoami {
         /// Print JSON: profile, account_id, account_name, arn, user_id, region, expires_at
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyAction {
+    /// Show how a command is classified and what the policy decides, without running it
+    Explain {
+        /// Decide for this account ID instead of a profile's verified account (no network)
+        #[arg(long, value_name = "ID", conflicts_with = "profile")]
+        account: Option<String>,
+        /// The command to explain
+        #[arg(last = true, required = true, value_name = "COMMAND")]
+        command: Vec<OsString>,
+    },
+    /// Validate the policy files (and FILEs) and print the policy in force with its sources
+    Check {
+        #[arg(value_name = "FILE")]
+        files: Vec<std::path::PathBuf>,
     },
 }
 
@@ -68,6 +99,12 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.subcommand {
         Some(Sub::Whoami { json }) => commands::whoami::run(&cli.global, json),
+        Some(Sub::Policy {
+            action: PolicyAction::Explain { account, command },
+        }) => commands::policy::explain(&cli.global, account.as_deref(), &command),
+        Some(Sub::Policy {
+            action: PolicyAction::Check { files },
+        }) => commands::policy::check(&cli.global, &files),
         None => commands::run::run(&cli.global, cli.command).map(|never| match never {}),
     };
     match result {

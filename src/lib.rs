@@ -2,16 +2,21 @@
 //! CLI would, verifies who they are, and then runs the command with them.
 
 pub mod account;
+pub mod audit;
 pub mod aws;
 pub mod banner;
 pub mod childenv;
+pub mod classify;
 pub mod cli;
 pub mod commands;
+pub mod confirm;
 pub mod credentials;
+pub mod decide;
 pub mod error;
 pub mod exec;
 pub mod fsutil;
 pub mod identity;
+pub mod policy;
 pub mod profile;
 pub mod select;
 pub mod source;

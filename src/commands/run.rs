@@ -1,16 +1,23 @@
-//! `guard [-p PROFILE] -- COMMAND`: verify, show the banner, and become the command.
+//! `guard [-p PROFILE] -- COMMAND`: resolve and verify, decide, then become the command.
 
 use std::ffi::OsString;
 
 use time::OffsetDateTime;
 
+use crate::audit;
 use crate::banner::{self, Banner};
 use crate::childenv::{self, Facts};
 use crate::cli::Global;
+use crate::confirm::{self, Consent};
+use crate::decide::{self, Ruling};
+use crate::error::Failure;
 use crate::exec;
-use crate::verify::verify;
+use crate::policy::{self, Action, Target};
+use crate::verify::{Verified, verify};
 
 pub fn run(global: &Global, command: Vec<OsString>) -> anyhow::Result<std::convert::Infallible> {
+    // The policy is read first: a broken policy must stop guard before any network call.
+    let policy = policy::load(global.policy.as_deref())?;
     let verified = verify(global.profile.as_deref(), global.region.as_deref())?;
 
     let (argv, shell) = if command.is_empty() {
@@ -23,29 +30,118 @@ pub fn run(global: &Global, command: Vec<OsString>) -> anyhow::Result<std::conve
         (command, None)
     };
 
+    let target = Target {
+        account: &verified.identity.account,
+        known_name: verified.account_name.as_deref(),
+        profile: &verified.profile,
+    };
+    let ruling = decide::rule(&policy, &target, &argv);
+    let color = banner::use_color();
     if !global.quiet {
         let previous = std::env::var("GUARD_PROFILE").ok();
         let banner = Banner {
             profile: &verified.profile,
             switched_from: previous.as_deref(),
             identity: &verified.identity,
-            account_name: verified.account_name.as_deref(),
+            account: &ruling.view,
             region: verified.region.as_deref(),
             expiration: verified.creds.expiration,
             shell: shell.as_deref(),
         };
-        eprintln!(
-            "{}",
-            banner.render(banner::use_color(), OffsetDateTime::now_utc())
-        );
+        eprintln!("{}", banner.render(color, OffsetDateTime::now_utc()));
     }
+
+    let consent = enforce(global, &verified, &ruling, &argv, color);
+    if ruling.view.protected || policy.audit_all() {
+        let outcome = if consent.is_ok() { "ran" } else { "refused" };
+        audit::append(&audit_entry(&verified, &ruling, &argv, &consent, outcome))?;
+    }
+    consent?;
 
     let env = childenv::build(&Facts {
         profile: &verified.profile,
         creds: &verified.creds,
         identity: &verified.identity,
-        account_name: verified.account_name.as_deref(),
+        account: &ruling.view,
         region: verified.region.as_deref(),
     });
     Err(exec::run(&argv, &env).into())
+}
+
+fn shown(argv: &[OsString]) -> String {
+    let words: Vec<String> = argv
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    shlex::try_join(words.iter().map(String::as_str)).unwrap_or_else(|_| words.join(" "))
+}
+
+/// Applies the ruling: `Ok(None)` when the command may run as it is, `Ok(Some)` when a person
+/// (or `--confirm`) consented, `Err` when it must not run.
+fn enforce(
+    global: &Global,
+    verified: &Verified,
+    ruling: &Ruling,
+    argv: &[OsString],
+    color: bool,
+) -> Result<Option<Consent>, Failure> {
+    let classification = &ruling.classification;
+    if let Some(choice) = &classification.credential_override {
+        return Err(Failure::refused(format!(
+            "the command chooses its own credentials ({choice}), not the ones guard verified for profile '{}'; nothing was run",
+            verified.profile
+        ))
+        .with_hint(format!(
+            "drop {choice} and choose the profile with guard -p instead"
+        )));
+    }
+    match ruling.decision.action {
+        Action::Allow => Ok(None),
+        Action::Deny => Err(Failure::refused(format!(
+            "denied in account {}: {} ({})",
+            verified.identity.account,
+            classification.reason,
+            ruling.decision.describe()
+        ))),
+        Action::Confirm => {
+            let command = shown(argv);
+            let request = confirm::Request {
+                account: &verified.identity.account,
+                view: &ruling.view,
+                command: &command,
+                reason: &classification.reason,
+            };
+            confirm::confirm(&request, global.confirm.as_deref(), color).map(Some)
+        }
+    }
+}
+
+fn audit_entry<'a>(
+    verified: &'a Verified,
+    ruling: &'a Ruling,
+    argv: &[OsString],
+    consent: &Result<Option<Consent>, Failure>,
+    outcome: &'a str,
+) -> audit::Entry<'a> {
+    let words: Vec<String> = argv
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    audit::Entry {
+        profile: &verified.profile,
+        account_id: verified.identity.account.as_str(),
+        account_name: ruling.view.name.as_deref(),
+        principal_arn: &verified.identity.arn,
+        argv: audit::redact(&words),
+        classification: ruling.classification.severity.as_str(),
+        reason: &ruling.classification.reason,
+        decision: match ruling.decision.action {
+            Action::Allow => "allow",
+            Action::Confirm => "confirm",
+            Action::Deny => "deny",
+        },
+        basis: ruling.decision.describe(),
+        confirmed: consent.as_ref().ok().and_then(|c| c.map(Consent::as_str)),
+        outcome,
+    }
 }

@@ -96,13 +96,13 @@ pub async fn assume_role_with_web_identity(
 fn mfa_code(hop: &Hop, serial: &str) -> Result<String, Failure> {
     let question = format!("MFA code for {serial} (profile '{}'): ", hop.profile);
     match tty::ask(&question) {
-        Some(code) if !code.trim().is_empty() => Ok(code.trim().to_string()),
-        Some(_) => Err(Failure::refused("no MFA code was typed")),
-        None => Err(Failure::config(format!(
-            "profile '{}' needs an MFA code for {serial}, and none could be read from a terminal",
+        tty::Answer::Line(code) if !code.trim().is_empty() => Ok(code.trim().to_string()),
+        tty::Answer::NoTerminal => Err(Failure::config(format!(
+            "profile '{}' needs an MFA code for {serial}, and there is no terminal to ask for it on",
             hop.profile
         ))
         .with_hint("run guard from a terminal")),
+        _ => Err(Failure::refused("no MFA code was typed; nothing was run")),
     }
 }
 

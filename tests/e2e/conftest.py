@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import boto3
+import pexpect
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -331,11 +332,12 @@ def guard_bin():
 
 @pytest.fixture
 def run_guard(guard_bin, clean_env):
-    """run_guard(*args, env=None, input=None, timeout=30) -> CompletedProcess (text) of guard, without a terminal."""
+    """run_guard(*args, env=None, input=None, timeout=30, cwd=None) -> CompletedProcess (text) of guard, without a terminal."""
 
-    def run(*args, env=None, input=None, timeout=30):
+    def run(*args, env=None, input=None, timeout=30, cwd=None):
         return subprocess.run(
             [str(guard_bin), *map(str, args)],
+            cwd=cwd,
             env=merged_env(clean_env, env),
             input=input,
             stdin=subprocess.DEVNULL if input is None else None,
@@ -372,3 +374,31 @@ def set_account_alias(moto_url):
         iam.create_account_alias(AccountAlias=alias)
 
     return set_alias
+
+
+@pytest.fixture
+def spawn(guard_bin, clean_env):
+    """spawn(*args, env=None) -> pexpect child of guard on its own pseudo-terminal."""
+
+    children = []
+
+    def start(*args, env=None, cwd=None):
+        child = pexpect.spawn(
+            str(guard_bin),
+            list(args),
+            cwd=cwd,
+            env=merged_env(clean_env, {"TERM": "xterm", **(env or {})}),
+            encoding="utf-8",
+            timeout=20,
+            dimensions=(40, 120),
+        )
+        children.append(child)
+        return child
+
+    # Tests that spawn something other than guard itself (a pipeline) reuse these.
+    start.guard_bin = guard_bin
+    start.env = lambda extra=None: merged_env(clean_env, {"TERM": "xterm", **(extra or {})})
+    start.children = children
+    yield start
+    for child in children:
+        child.close(force=True)

@@ -1,0 +1,245 @@
+//! `aws`, CLI v1 and v2: finds the service and operation the way the CLI's argparse does.
+//!
+//! Global options may stand anywhere, as `--opt value` or `--opt=value`, and argparse
+//! accepts any unique prefix of them (`--reg` is `--region`, `--p` is `--profile`).
+
+use super::scope::Scope;
+use super::verdict::Verdict;
+use super::{Severity, aws_ops, aws_s3};
+
+struct Global {
+    name: &'static str,
+    takes_value: bool,
+}
+
+const fn global(name: &'static str, takes_value: bool) -> Global {
+    Global { name, takes_value }
+}
+
+/// v1 and v2 global options together: a prefix is resolved against all of them, which at
+/// worst calls an option ambiguous that one CLI version would accept.
+const GLOBALS: &[Global] = &[
+    global("endpoint-url", true),
+    global("output", true),
+    global("query", true),
+    global("profile", true),
+    global("region", true),
+    global("ca-bundle", true),
+    global("cli-read-timeout", true),
+    global("cli-connect-timeout", true),
+    global("color", true),
+    global("cli-binary-format", true),
+    global("cli-error-format", true),
+    global("debug", false),
+    global("no-verify-ssl", false),
+    global("no-paginate", false),
+    global("no-sign-request", false),
+    global("version", false),
+    global("no-cli-pager", false),
+    global("cli-auto-prompt", false),
+    global("no-cli-auto-prompt", false),
+];
+
+/// The command line with global options taken out.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Parsed<'a> {
+    service: Option<&'a str>,
+    operation: Option<&'a str>,
+    /// The words after the operation that are not global options, in order.
+    rest: Vec<&'a str>,
+    profile: Option<&'a str>,
+    version: bool,
+}
+
+pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
+    let parsed = match parse(args) {
+        Ok(parsed) => parsed,
+        Err(verdict) => return verdict,
+    };
+    let credential = parsed.profile.map(|profile| format!("--profile {profile}"));
+    judge(&parsed, scope).with_credential(credential)
+}
+
+fn judge(parsed: &Parsed, scope: &Scope) -> Verdict {
+    let Some(service) = parsed.service else {
+        return if parsed.version {
+            Verdict::of(Severity::Read, "aws --version", &[], "prints the version")
+        } else {
+            Verdict::of(Severity::Unknown, "aws", &[], "no command given")
+        };
+    };
+    // An alias replaces even a built-in command of the same name.
+    if scope.is_aws_alias(service) {
+        return Verdict::of(
+            Severity::Unknown,
+            "aws",
+            &[service],
+            "an alias from ~/.aws/cli/alias; guard cannot see what it runs",
+        );
+    }
+    if service == "help" {
+        return Verdict::of(Severity::Read, "aws", &[service], "shows help");
+    }
+    if !is_name(service) {
+        return Verdict::of(Severity::Unknown, "aws", &[service], "not a command name");
+    }
+    if service == "configure" {
+        return aws_ops::configure(parsed.operation);
+    }
+    let Some(operation) = parsed.operation else {
+        return Verdict::of(Severity::Unknown, "aws", &[service], "no operation given");
+    };
+    let path = [service, operation];
+    if operation == "help" || parsed.rest == ["help"] {
+        return Verdict::of(Severity::Read, "aws", &path, "shows help");
+    }
+    if !is_name(operation) {
+        return Verdict::of(Severity::Unknown, "aws", &path, "not an operation name");
+    }
+    let skeleton = parsed.rest.iter().any(|arg| {
+        *arg == "--generate-cli-skeleton" || arg.starts_with("--generate-cli-skeleton=")
+    });
+    if skeleton && service != "s3" {
+        return Verdict::of(
+            Severity::Read,
+            "aws",
+            &path,
+            "only prints a parameter skeleton (--generate-cli-skeleton)",
+        );
+    }
+    if service == "s3" {
+        aws_s3::classify(operation, &parsed.rest)
+    } else {
+        aws_ops::classify(service, operation, &parsed.rest)
+    }
+}
+
+/// Service and operation names are lowercase words with dashes; anything else would be
+/// rejected by the CLI (names are matched exactly, without case folding).
+fn is_name(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && word
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn parse(args: &[String]) -> Result<Parsed<'_>, Verdict> {
+    let mut parsed = Parsed::default();
+    let mut only_positionals = false;
+    let mut i = 0;
+    while let Some(arg) = args.get(i) {
+        i += 1;
+        let arg = arg.as_str();
+        if !only_positionals && arg == "--" {
+            only_positionals = true;
+            continue;
+        }
+        if let (false, Some(body)) = (only_positionals, arg.strip_prefix("--")) {
+            let (name, attached) = match body.split_once('=') {
+                Some((name, value)) => (name, Some(value)),
+                None => (body, None),
+            };
+            match resolve_global(name) {
+                Ok(Some(global)) => {
+                    let value = if global.takes_value {
+                        match attached {
+                            Some(value) => Some(value),
+                            None => {
+                                i += 1;
+                                Some(args.get(i - 1).map(String::as_str).ok_or_else(|| {
+                                    unknown(format!("aws --{}: needs a value", global.name))
+                                })?)
+                            }
+                        }
+                    } else {
+                        None
+                    };
+                    match global.name {
+                        "profile" => parsed.profile = value,
+                        "version" => parsed.version = true,
+                        _ => {}
+                    }
+                    continue;
+                }
+                Ok(None) => {}
+                Err(()) => {
+                    return Err(unknown(format!(
+                        "aws --{name}: ambiguous option; the CLI would refuse it"
+                    )));
+                }
+            }
+        }
+        // An operation option (before the operation, argparse leaves it for later) or a
+        // positional word.
+        let is_option = !only_positionals && arg.starts_with('-');
+        if parsed.operation.is_some() {
+            parsed.rest.push(arg);
+        } else if is_option {
+            continue;
+        } else if parsed.service.is_none() {
+            parsed.service = Some(arg);
+        } else {
+            parsed.operation = Some(arg);
+        }
+    }
+    Ok(parsed)
+}
+
+fn unknown(reason: String) -> Verdict {
+    Verdict::new(Severity::Unknown, &[], reason)
+}
+
+/// argparse's rule: an exact name wins, else a unique prefix; several prefixes is an error.
+fn resolve_global(name: &str) -> Result<Option<&'static Global>, ()> {
+    if let Some(exact) = GLOBALS.iter().find(|global| global.name == name) {
+        return Ok(Some(exact));
+    }
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let first = name.as_bytes().first();
+    let mut matches = GLOBALS
+        .iter()
+        .filter(|global| global.name.as_bytes().first() == first && global.name.starts_with(name));
+    match (matches.next(), matches.next()) {
+        (Some(only), None) => Ok(Some(only)),
+        (Some(_), Some(_)) => Err(()),
+        (None, _) => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    #[test]
+    fn globals_anywhere_and_abbreviated() {
+        let args = strings(&[
+            "--reg",
+            "us-east-1",
+            "s3",
+            "--p=prod",
+            "rb",
+            "s3://x",
+            "--out",
+            "json",
+            "--force",
+        ]);
+        let parsed = parse(&args).expect("valid");
+        assert_eq!(parsed.service, Some("s3"));
+        assert_eq!(parsed.operation, Some("rb"));
+        assert_eq!(parsed.profile, Some("prod"));
+        assert_eq!(parsed.rest, ["s3://x", "--force"]);
+    }
+
+    #[test]
+    fn ambiguous_prefixes_are_refused() {
+        assert!(parse(&strings(&["--cli", "x", "s3", "ls"])).is_err());
+        assert!(parse(&strings(&["--no-", "s3", "ls"])).is_err());
+        assert!(resolve_global("no-cli-p").is_ok_and(|g| g.is_some()));
+    }
+}

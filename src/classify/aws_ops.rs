@@ -1,0 +1,177 @@
+//! AWS API operations (and `s3api`): judged by the verb their name starts with, after a
+//! few special cases. AWS names operations consistently (`describe-`, `list-`, `delete-`),
+//! which is what makes a verb rule safe; anything that is neither a read verb nor a
+//! destructive verb counts as a write.
+
+use super::Severity;
+use super::verdict::Verdict;
+
+/// Verbs of operations that only read.
+const READ_VERBS: &[&str] = &[
+    "describe", "list", "get", "head", "scan", "query", "search", "lookup", "select", "validate",
+    "preview", "simulate", "estimate", "test", "filter", "detect", "check", "download", "wait",
+    "help",
+];
+
+/// Verbs of operations that delete, stop or cut something off.
+const DESTRUCTIVE_VERBS: &[&str] = &[
+    "delete",
+    "terminate",
+    "remove",
+    "deregister",
+    "disable",
+    "detach",
+    "revoke",
+    "cancel",
+    "purge",
+    "stop",
+    "reset",
+    "drop",
+    "destroy",
+    "deactivate",
+    "disassociate",
+    "reboot",
+    "shutdown",
+    "abort",
+    "release",
+    "leave",
+    "close",
+    "unassign",
+    "retire",
+    "unsubscribe",
+];
+
+/// Operations whose name's verb would mislead.
+fn special_case(service: &str, operation: &str) -> Option<(Severity, &'static str)> {
+    let case = match (service, operation) {
+        ("sts", op) if op.starts_with("assume-role") => (
+            Severity::Read,
+            "issues temporary credentials, changes no resources",
+        ),
+        ("sso", "login" | "logout") => (
+            Severity::Read,
+            "signs in or out locally, changes no resources",
+        ),
+        ("logs", "tail" | "start-live-tail") => (Severity::Read, "streams log events"),
+        ("history", _) => (Severity::Read, "shows the local command history"),
+        ("eks", "update-kubeconfig") => (
+            Severity::Write,
+            "writes the local kubeconfig, no AWS change",
+        ),
+        ("kms", "schedule-key-deletion") => (Severity::Destructive, "schedules a key's deletion"),
+        // `test-invoke-method` runs the integration (e.g. a Lambda) for real.
+        (_, op) if op.starts_with("test-invoke-") => {
+            (Severity::Write, "invokes the real integration")
+        }
+        _ => return None,
+    };
+    Some(case)
+}
+
+pub(crate) fn classify(service: &str, operation: &str, rest: &[&str]) -> Verdict {
+    let path = [service, operation];
+    let (severity, what) = match special_case(service, operation) {
+        Some((severity, what)) => (severity, what.to_owned()),
+        None => by_verb(operation),
+    };
+    if severity != Severity::Read && is_dry_run(rest) {
+        return Verdict::of_flag(
+            Severity::Read,
+            "aws",
+            &path,
+            "--dry-run",
+            "dry run, changes nothing",
+        );
+    }
+    Verdict::of(severity, "aws", &path, &what)
+}
+
+fn by_verb(operation: &str) -> (Severity, String) {
+    // `batch-get-item` reads, `batch-delete-attributes` deletes: judge what is batched.
+    let judged = match operation.strip_prefix("batch-") {
+        Some(batched) if !batched.is_empty() => batched,
+        _ => operation,
+    };
+    let verb = judged.split('-').next().unwrap_or(judged);
+    if READ_VERBS.contains(&verb) {
+        (Severity::Read, format!("read-only ({verb}-)"))
+    } else if DESTRUCTIVE_VERBS.contains(&verb) {
+        (Severity::Destructive, format!("destructive ({verb}-)"))
+    } else {
+        (Severity::Write, "creates or changes resources".to_owned())
+    }
+}
+
+/// EC2-style `--dry-run` / `--no-dry-run`: the last one wins. A prefix of `--no-dry-run`
+/// counts as one (argparse would expand it); `--dry-run` only counts written in full, so an
+/// abbreviation errs towards asking.
+fn is_dry_run(rest: &[&str]) -> bool {
+    let mut dry = false;
+    for arg in rest {
+        if *arg == "--dry-run" {
+            dry = true;
+        } else if arg.len() >= "--no-d".len() && "--no-dry-run".starts_with(arg) {
+            dry = false;
+        }
+    }
+    dry
+}
+
+/// `aws configure [subcommand]`: local configuration only.
+pub(crate) fn configure(subcommand: Option<&str>) -> Verdict {
+    let Some(sub) = subcommand else {
+        return Verdict::of(
+            Severity::Write,
+            "aws",
+            &["configure"],
+            "interactively changes the local AWS CLI configuration",
+        );
+    };
+    let path = ["configure", sub];
+    match sub {
+        "list" | "get" | "list-profiles" | "export-credentials" | "help" => Verdict::of(
+            Severity::Read,
+            "aws",
+            &path,
+            "reads the local AWS CLI configuration",
+        ),
+        "set" | "import" | "sso" | "sso-session" | "add-model" => Verdict::of(
+            Severity::Write,
+            "aws",
+            &path,
+            "changes the local AWS CLI configuration, no AWS change",
+        ),
+        _ => Verdict::of(
+            Severity::Unknown,
+            "aws",
+            &path,
+            "not a configure subcommand guard knows",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbs_decide() {
+        assert_eq!(by_verb("describe-instances").0, Severity::Read);
+        assert_eq!(by_verb("batch-get-item").0, Severity::Read);
+        assert_eq!(by_verb("batch-delete-attributes").0, Severity::Destructive);
+        assert_eq!(by_verb("batch-write-item").0, Severity::Write);
+        assert_eq!(by_verb("terminate-instances").0, Severity::Destructive);
+        assert_eq!(by_verb("scan").0, Severity::Read);
+        assert_eq!(by_verb("invoke").0, Severity::Write);
+        assert_eq!(by_verb("batch-").0, Severity::Write);
+    }
+
+    #[test]
+    fn last_dry_run_flag_wins() {
+        assert!(is_dry_run(&["--dry-run"]));
+        assert!(!is_dry_run(&["--dry-run", "--no-dry-run"]));
+        assert!(!is_dry_run(&["--dry-run", "--no-dry"]));
+        assert!(is_dry_run(&["--no-dry-run", "--dry-run"]));
+        assert!(!is_dry_run(&["--dry"]));
+    }
+}

@@ -1,0 +1,280 @@
+//! From a command's words to a classification: assignments, wrappers, shells, then tools.
+
+use super::program::{self, Program, Tool};
+use super::scope::{self, Scope, Word};
+use super::verdict::Verdict;
+use super::wrappers::{self, Unwrap};
+use super::{
+    Classification, Severity, aws, cdk, eksctl, flags, helm, interpreters, kubectl, pulumi, sam,
+    terraform, terragrunt,
+};
+
+/// Classifies one command (program and arguments, maybe preceded by `NAME=value` words).
+pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
+    let Some(mut scope) = outer.deeper() else {
+        return unknown_program(words, "nested too deeply for guard to follow");
+    };
+    let mut start = 0;
+    while let Some((name, value)) = words.get(start).and_then(scope::assignment) {
+        scope.assign(name, value);
+        start += 1;
+    }
+    let words = &words[start..];
+    let Some(first) = words.first() else {
+        return not_a_tool(
+            Severity::Unknown,
+            "(empty)",
+            &[],
+            "no command given".to_owned(),
+        );
+    };
+    if first.dynamic {
+        return unknown_program(
+            words,
+            "the command name comes from an expansion; guard cannot see what runs",
+        );
+    }
+    let rest = &words[1..];
+    let name = program::base_name(&first.text);
+    match program::identify(&first.text) {
+        Program::Tool(tool) => run_tool(tool, rest, &scope),
+        Program::Wrapper(wrapper) => match wrappers::unwrap(wrapper, rest) {
+            Unwrap::Run(inner) => {
+                for (var, value) in inner.assignments {
+                    scope.assign(var, value);
+                }
+                if let Some(why) = inner.credential_change {
+                    scope.lose_credentials(why);
+                }
+                scope.open_ended |= inner.appends_args;
+                let mut result = classify_words(&inner.words, &scope);
+                if inner.appends_args {
+                    result
+                        .reason
+                        .push_str(" (via xargs, which appends arguments)");
+                }
+                result
+            }
+            Unwrap::Done { severity, what } => not_a_tool(severity, &name, rest, what),
+        },
+        Program::Shell => interpreters::shell(&name, rest, &scope),
+        Program::Python => interpreters::python(&name, rest, &scope),
+        Program::Opaque(why) => not_a_tool(Severity::Unknown, &name, rest, why.to_owned()),
+        Program::Script => unknown_program(words, "runs a script guard cannot see"),
+        Program::Local => not_a_tool(
+            Severity::Read,
+            &name,
+            rest,
+            "local command, does not call AWS".to_owned(),
+        ),
+        Program::Other => not_a_tool(
+            Severity::Unknown,
+            &name,
+            rest,
+            "not a tool guard understands".to_owned(),
+        ),
+    }
+}
+
+/// Keeps the most severe classification seen (the first of equals), carrying the first
+/// credential override seen anywhere: a harmless command that switches credentials must
+/// still be reported.
+#[derive(Default)]
+pub(crate) struct MostSevere {
+    worst: Option<Classification>,
+    credential: Option<String>,
+}
+
+impl MostSevere {
+    pub fn add(&mut self, result: Classification) {
+        if self.credential.is_none() {
+            self.credential.clone_from(&result.credential_override);
+        }
+        let replace = self
+            .worst
+            .as_ref()
+            .is_none_or(|worst| result.severity.rank() > worst.severity.rank());
+        if replace {
+            self.worst = Some(result);
+        }
+    }
+
+    pub fn finish(self) -> Option<Classification> {
+        let credential = self.credential;
+        self.worst.map(|mut result| {
+            if result.credential_override.is_none() {
+                result.credential_override = credential;
+            }
+            result
+        })
+    }
+}
+
+pub(crate) fn not_a_tool(
+    severity: Severity,
+    name: &str,
+    args: &[Word],
+    what: String,
+) -> Classification {
+    Classification {
+        severity,
+        reason: format!("{name}: {what}"),
+        tool: None,
+        command: Vec::new(),
+        args: args.iter().map(|word| word.text.to_string()).collect(),
+        credential_override: None,
+    }
+}
+
+fn unknown_program(words: &[Word], what: &str) -> Classification {
+    let (name, args) = match words.split_first() {
+        Some((first, rest)) => (&*first.text, rest),
+        None => ("(empty)", words),
+    };
+    not_a_tool(Severity::Unknown, name, args, what.to_owned())
+}
+
+fn run_tool(tool: Tool, words: &[Word], scope: &Scope) -> Classification {
+    let args: Vec<String> = words.iter().map(|word| word.text.to_string()).collect();
+    let mut verdict = judge(tool, &args, scope);
+    // Arguments guard cannot see (xargs input, expansions) could undo a dry-run or help
+    // flag, so such a command is also judged as if those flags were absent.
+    if scope.open_ended || words.iter().any(|word| word.dynamic) {
+        let without: Vec<String> = args
+            .iter()
+            .filter(|arg| !flags::is_undoable(arg))
+            .cloned()
+            .collect();
+        if without.len() != args.len() {
+            let mut undone = judge(tool, &without, scope);
+            if undone.severity.rank() > verdict.severity.rank() {
+                undone
+                    .reason
+                    .push_str(" (dry-run flag ignored: later arguments could undo it)");
+                verdict = undone;
+            }
+        }
+    }
+    let credential_override = verdict
+        .credential_override
+        .or_else(|| scope.credential_override());
+    Classification {
+        severity: verdict.severity,
+        reason: verdict.reason,
+        tool: Some(tool.name().to_owned()),
+        command: verdict.command,
+        args,
+        credential_override,
+    }
+}
+
+fn judge(tool: Tool, args: &[String], scope: &Scope) -> Verdict {
+    match tool {
+        Tool::Aws => aws::classify(args, scope),
+        Tool::Terraform => terraform::classify(terraform::Flavor::Terraform, args, scope),
+        Tool::Tofu => terraform::classify(terraform::Flavor::Tofu, args, scope),
+        Tool::Terragrunt => terragrunt::classify(args, scope),
+        Tool::Kubectl => kubectl::classify(args),
+        Tool::Helm => helm::classify(args),
+        Tool::Pulumi => pulumi::classify(args, scope),
+        Tool::Cdk => cdk::classify(args),
+        Tool::Sam => sam::classify(args),
+        Tool::Eksctl => eksctl::classify(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Context, classify};
+
+    /// Random command lines from a vocabulary of tools, wrappers, flags and shell syntax
+    /// must never panic (a tiny deterministic fuzzer).
+    #[test]
+    fn arbitrary_command_lines_never_panic() {
+        let vocabulary = [
+            "aws",
+            "terraform",
+            "tofu",
+            "terragrunt",
+            "kubectl",
+            "helm",
+            "pulumi",
+            "cdk",
+            "sam",
+            "eksctl",
+            "env",
+            "sudo",
+            "xargs",
+            "nice",
+            "timeout",
+            "npx",
+            "bash",
+            "sh",
+            "-c",
+            "python3",
+            "-m",
+            "awscli",
+            "s3",
+            "rb",
+            "run-all",
+            "run",
+            "--",
+            "-",
+            "--all",
+            "-destroy",
+            "--dry-run=client",
+            "--profile",
+            "-n",
+            "-S",
+            "-i",
+            "-u",
+            "X=1",
+            "TF_CLI_ARGS=destroy",
+            "@f",
+            "'",
+            "\"",
+            "$(",
+            ")",
+            "`",
+            "|",
+            ";",
+            "<<E",
+            "\n",
+            "stack",
+            "state",
+            "rm",
+            "delete",
+            "-chdir",
+            "--reg",
+            "=",
+            "",
+        ];
+        let env = |_: &str| Some("-destroy $(x)".to_owned());
+        let aliases = |name: &str| name == "s3";
+        let ctx = Context {
+            env: &env,
+            aws_aliases: &aliases,
+        };
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 12) as usize;
+            let argv: Vec<String> = (0..len)
+                .map(|_| {
+                    let pick = (next() % vocabulary.len() as u64) as usize;
+                    let mut word = vocabulary[pick].to_owned();
+                    if next() % 4 == 0 {
+                        word.push_str(vocabulary[(next() % vocabulary.len() as u64) as usize]);
+                    }
+                    word
+                })
+                .collect();
+            let _ = classify(&argv, &ctx);
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! Flag scanning shared by the cobra, yargs and click based tools (kubectl, helm, pulumi,
+//! eksctl, cdk, sam, terragrunt).
+//!
+//! guard cannot carry every flag of every version of every tool, so a flag it does not know
+//! is read both ways (taking a value word, and not), and the more severe result wins.
+//! Flags that make a command harmless (`--dry-run`, `--help`) only count where no reading
+//! could make them the value of another flag.
+
+use super::verdict::Verdict;
+
+/// How a tool's own parser treats a flag it has no definition for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UnknownFlags {
+    /// cobra's subcommand search and yargs assume `--flag value`.
+    TakeValue,
+    /// click and terragrunt's parser assume a switch.
+    NoValue,
+}
+
+/// The flags of one tool that matter for finding its subcommand. Names carry their dashes.
+pub(crate) struct FlagSpec {
+    /// Flags that never take a separate value word.
+    pub switches: &'static [&'static str],
+    /// Flags that take the next word as their value when written without `=`.
+    pub valued: &'static [&'static str],
+}
+
+/// Where the positional words of a command line are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Layout {
+    /// Indices of positional words before any `--`.
+    pub positionals: Vec<usize>,
+    /// Index of the `--` that ends the flags, if any.
+    pub end_of_flags: Option<usize>,
+}
+
+impl Layout {
+    /// The `n`th positional word.
+    pub fn positional<'a>(&self, args: &'a [String], n: usize) -> Option<&'a str> {
+        let index = *self.positionals.get(n)?;
+        args.get(index).map(String::as_str)
+    }
+
+    /// Everything after the `n`th positional word.
+    pub fn after<'a>(&self, args: &'a [String], n: usize) -> &'a [String] {
+        match self.positionals.get(n) {
+            Some(&index) => args.get(index + 1..).unwrap_or(&[]),
+            None => &[],
+        }
+    }
+}
+
+/// What a word is, for finding the positional words around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    EndOfFlags,
+    Positional,
+    /// A switch, a group like `-abc`, or `--flag=value`: one word on its own.
+    Whole,
+    /// A flag that takes the next word as its value.
+    Valued,
+    /// A flag the spec does not know, written without `=`.
+    Unknown,
+}
+
+fn kind(arg: &str, spec: &FlagSpec) -> Kind {
+    if arg == "--" {
+        return Kind::EndOfFlags;
+    }
+    if arg.len() < 2 || !arg.starts_with('-') {
+        return Kind::Positional;
+    }
+    // `-abc` is a group of switches or `-nVALUE`; `--flag=value` carries its value.
+    if arg.contains('=') || !(arg.starts_with("--") || arg.len() == 2) {
+        return Kind::Whole;
+    }
+    if spec.switches.contains(&arg) {
+        Kind::Whole
+    } else if spec.valued.contains(&arg) {
+        Kind::Valued
+    } else {
+        Kind::Unknown
+    }
+}
+
+fn kinds(args: &[String], spec: &FlagSpec) -> Vec<Kind> {
+    args.iter().map(|arg| kind(arg, spec)).collect()
+}
+
+fn layout_of(kinds: &[Kind], unknown: UnknownFlags) -> Layout {
+    let mut positionals = Vec::new();
+    let mut i = 0;
+    while let Some(kind) = kinds.get(i) {
+        i += match kind {
+            Kind::EndOfFlags => {
+                return Layout {
+                    positionals,
+                    end_of_flags: Some(i),
+                };
+            }
+            Kind::Positional => {
+                positionals.push(i);
+                1
+            }
+            Kind::Whole => 1,
+            Kind::Valued => 2,
+            Kind::Unknown if unknown == UnknownFlags::TakeValue => 2,
+            Kind::Unknown => 1,
+        };
+    }
+    Layout {
+        positionals,
+        end_of_flags: None,
+    }
+}
+
+/// Judges the command under the tool's own reading of unknown flags and, when the other
+/// reading finds different positionals, under that one too; the more severe verdict wins.
+pub(crate) fn judge_both_readings(
+    args: &[String],
+    spec: &FlagSpec,
+    primary: UnknownFlags,
+    judge: impl Fn(&Layout) -> Verdict,
+) -> Verdict {
+    let kinds = kinds(args, spec);
+    let first = layout_of(&kinds, primary);
+    let verdict = judge(&first);
+    if !kinds.contains(&Kind::Unknown) {
+        return verdict;
+    }
+    let secondary = match primary {
+        UnknownFlags::TakeValue => UnknownFlags::NoValue,
+        UnknownFlags::NoValue => UnknownFlags::TakeValue,
+    };
+    let second = layout_of(&kinds, secondary);
+    if first == second {
+        verdict
+    } else {
+        verdict.or_worse(judge(&second))
+    }
+}
+
+/// The words before a `--` (after it come the arguments of some other program).
+pub(crate) fn before_dashdash(args: &[String]) -> &[String] {
+    match args.iter().position(|arg| arg == "--") {
+        Some(end) => &args[..end],
+        None => args,
+    }
+}
+
+/// The value of the last `NAME value` / `NAME=value` (or `-nVALUE` for a one-letter flag)
+/// among `names`, before `--`.
+pub(crate) fn last_value<'a>(args: &'a [String], names: &[&str]) -> Option<&'a str> {
+    let args = before_dashdash(args);
+    let mut found = None;
+    for (i, arg) in args.iter().enumerate() {
+        for name in names {
+            let Some(rest) = arg.strip_prefix(name) else {
+                continue;
+            };
+            let short = !name.starts_with("--");
+            if rest.is_empty() {
+                found = args.get(i + 1).map(String::as_str);
+            } else if let Some(value) = rest.strip_prefix('=') {
+                found = Some(value);
+            } else if short {
+                found = Some(rest);
+            }
+        }
+    }
+    found
+}
+
+/// Whether any switch among `names` is turned on (bare or `=true`) before `--`.
+/// Used for flags that make a command worse, so any occurrence counts.
+pub(crate) fn any_on(args: &[String], names: &[&str]) -> bool {
+    before_dashdash(args).iter().any(|arg| {
+        names.iter().any(|name| match arg.strip_prefix(name) {
+            Some("") => true,
+            Some(rest) => rest.strip_prefix('=').is_some_and(|v| !is_false(v)),
+            None => false,
+        })
+    })
+}
+
+/// `--dry-run` style flags: the flag as written when every occurrence asks for a dry run
+/// (bare, `client`, `server`, `true`) and none could be the value of a preceding flag.
+pub(crate) fn dry_run(args: &[String], names: &[&str], spec: &FlagSpec) -> Option<String> {
+    let args = before_dashdash(args);
+    let mut label = None;
+    for (i, arg) in args.iter().enumerate() {
+        let Some(value) = names.iter().find_map(|name| arg.strip_prefix(name)) else {
+            continue;
+        };
+        // `--dry-runx` is some other flag, not an occurrence.
+        if !value.is_empty() && !value.starts_with('=') {
+            continue;
+        }
+        let dry = match value.strip_prefix('=') {
+            None => true,
+            Some(v) => matches!(
+                v,
+                "client" | "server" | "true" | "True" | "TRUE" | "t" | "T" | "1"
+            ),
+        };
+        if !dry || might_be_value(args, i, spec) {
+            return None;
+        }
+        label = Some(arg.clone());
+    }
+    label
+}
+
+/// `--help` / `-h` where it cannot be the value of another flag.
+pub(crate) fn wants_help(args: &[String], spec: &FlagSpec) -> bool {
+    let args = before_dashdash(args);
+    args.iter().enumerate().any(|(i, arg)| {
+        matches!(arg.as_str(), "-h" | "--help" | "--help=true") && !might_be_value(args, i, spec)
+    })
+}
+
+/// Flags that make a command harmless but that a later argument can undo.
+pub(crate) fn is_undoable(arg: &str) -> bool {
+    matches!(arg, "-h" | "-help" | "--help")
+        || ["--dry-run", "--dryrun", "--preview-only", "--help="]
+            .iter()
+            .any(|flag| arg.starts_with(flag))
+}
+
+/// Whether the word at `i` could be the value of the flag before it.
+fn might_be_value(args: &[String], i: usize, spec: &FlagSpec) -> bool {
+    i.checked_sub(1)
+        .and_then(|previous| args.get(previous))
+        .is_some_and(|previous| matches!(kind(previous, spec), Kind::Valued | Kind::Unknown))
+}
+
+/// Go's `strconv.ParseBool` false values (pflag, Go's flag package).
+pub(crate) fn is_false(value: &str) -> bool {
+    matches!(value, "0" | "f" | "F" | "false" | "FALSE" | "False")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: FlagSpec = FlagSpec {
+        switches: &["--all", "-A", "--dry-run"],
+        valued: &["-n", "--context"],
+    };
+
+    fn strings(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    #[test]
+    fn unknown_flags_are_read_as_configured() {
+        let kinds = kinds(
+            &strings(&["--odd", "delete", "pods", "-n", "x", "--", "y"]),
+            &SPEC,
+        );
+        let taking = layout_of(&kinds, UnknownFlags::TakeValue);
+        assert_eq!(taking.positionals, vec![2]);
+        assert_eq!(taking.end_of_flags, Some(5));
+        assert_eq!(
+            layout_of(&kinds, UnknownFlags::NoValue).positionals,
+            vec![1, 2]
+        );
+    }
+
+    #[test]
+    fn dry_run_must_be_unambiguous() {
+        let dry = |words: &[&str]| dry_run(&strings(words), &["--dry-run"], &SPEC);
+        assert_eq!(
+            dry(&["delete", "--dry-run=server"]).as_deref(),
+            Some("--dry-run=server")
+        );
+        assert_eq!(dry(&["delete", "--dry-run"]).as_deref(), Some("--dry-run"));
+        assert_eq!(dry(&["delete", "--dry-run=none"]), None);
+        assert_eq!(
+            dry(&["delete", "--dry-run=client", "--dry-run=false"]),
+            None
+        );
+        assert_eq!(dry(&["delete", "-l", "--dry-run=client"]), None);
+        assert_eq!(
+            dry(&["delete", "--all", "--dry-run=client"]).as_deref(),
+            Some("--dry-run=client")
+        );
+        assert_eq!(dry(&["exec", "p", "--", "--dry-run"]), None);
+    }
+}

@@ -1,0 +1,102 @@
+//! The command classifier: what would this command line do to cloud resources?
+//!
+//! Each wrapped tool has its own parser (a regex over the joined line is trivially bypassed,
+//! e.g. by `aws --region us-east-1 s3 rb`). Wrappers (`env`, `sudo`, `xargs`, ...) are
+//! unwrapped first and `sh -c` strings are lexed as a POSIX shell would lex them; when
+//! several commands run, the most severe one decides. Anything guard cannot see through
+//! is `Unknown`, which ranks with `Destructive`.
+
+mod aws;
+mod aws_ops;
+mod aws_s3;
+mod cdk;
+mod dispatch;
+mod eksctl;
+mod flags;
+mod getopt;
+mod helm;
+mod interpreters;
+mod kubectl;
+mod local;
+mod program;
+mod pulumi;
+mod sam;
+mod scope;
+mod shell;
+mod terraform;
+mod terragrunt;
+mod verdict;
+mod wrappers;
+
+use std::fmt;
+
+/// How much a command could change.
+///
+/// Ordered: Read < Write < Destructive; Unknown is treated like Destructive for severity
+/// ordering when combining (most severe wins), but stays distinguishable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Read,
+    Write,
+    Destructive,
+    Unknown,
+}
+
+impl Severity {
+    /// Position in the combining order; Unknown shares Destructive's rank because guard
+    /// must assume the worst about what it cannot see.
+    pub fn rank(self) -> u8 {
+        match self {
+            Severity::Read => 0,
+            Severity::Write => 1,
+            Severity::Destructive | Severity::Unknown => 2,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Read => "read",
+            Severity::Write => "write",
+            Severity::Destructive => "destructive",
+            Severity::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classification {
+    pub severity: Severity,
+    /// One short sentence prefixed with the command, e.g. "aws s3 rb: deletes a bucket".
+    pub reason: String,
+    /// "aws", "terraform", ... after unwrapping wrappers; None when not a known tool.
+    pub tool: Option<String>,
+    /// The tool's subcommand path, e.g. ["s3","rb"], ["ec2","terminate-instances"], ["destroy"].
+    pub command: Vec<String>,
+    /// The tool's argv after the program name (for regex rules).
+    pub args: Vec<String>,
+    /// An explicit credential choice the child would make ("--profile prod", "--token", an
+    /// `AWS_ACCESS_KEY_ID=` assignment, `sudo` resetting the environment, ...). Never a secret.
+    pub credential_override: Option<String>,
+}
+
+pub struct Context<'a> {
+    /// Reads the environment the command will run in (TF_CLI_ARGS, TF_CLI_ARGS_<cmd>,
+    /// PULUMI_SKIP_CONFIRMATIONS, ...).
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// True when `~/.aws/cli/alias` defines this top-level command (the caller reads the file).
+    pub aws_aliases: &'a dyn Fn(&str) -> bool,
+}
+
+/// Classify a whole command line. For a shell `-c` string or several commands, return the
+/// most severe classification (and when two tie, the first).
+pub fn classify(argv: &[String], ctx: &Context) -> Classification {
+    let words: Vec<scope::Word> = argv.iter().map(|arg| scope::Word::literal(arg)).collect();
+    dispatch::classify_words(&words, &scope::Scope::new(ctx))
+}

@@ -1,0 +1,215 @@
+//! What a command runs with: its words, the variables the command line itself sets, and
+//! what wrappers did to its environment.
+
+use std::borrow::Cow;
+use std::rc::Rc;
+
+use super::Context;
+
+/// One word of a command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Word<'a> {
+    /// The text after quote removal; for a dynamic word, its source text (so it never
+    /// equals a keyword or subcommand by accident). Borrowed from the argv when it can be.
+    pub text: Cow<'a, str>,
+    /// The shell expands it at run time (`$X`, `$(..)`, globs): guard cannot know its value.
+    pub dynamic: bool,
+}
+
+impl<'a> Word<'a> {
+    pub fn literal(text: &'a str) -> Word<'a> {
+        Word {
+            text: Cow::Borrowed(text),
+            dynamic: false,
+        }
+    }
+}
+
+/// The value of a variable as far as guard can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum EnvValue {
+    Known(String),
+    /// Set from an expansion guard cannot evaluate.
+    Dynamic,
+}
+
+/// Whether the word has the shape `NAME=value`.
+pub(crate) fn is_assignment(word: &Word) -> bool {
+    let Some((name, _)) = word.text.split_once('=') else {
+        return false;
+    };
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `NAME=value` split into its parts, if the word is an assignment.
+pub(crate) fn assignment(word: &Word) -> Option<(String, EnvValue)> {
+    if !is_assignment(word) {
+        return None;
+    }
+    let (name, value) = word.text.split_once('=')?;
+    let value = if word.dynamic {
+        EnvValue::Dynamic
+    } else {
+        EnvValue::Known(value.to_owned())
+    };
+    Some((name.to_owned(), value))
+}
+
+/// Variables that carry the credentials guard injects; setting or removing one on the
+/// command line means the child would not use the credentials guard verified.
+pub(crate) const CREDENTIAL_VARS: &[&str] = &[
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+];
+
+/// Deeper nesting than this (wrappers inside shells inside wrappers ...) is not followed.
+const MAX_DEPTH: usize = 32;
+
+/// Whether some tool parser reads this variable through `Scope::var`; other assignments
+/// need not be remembered.
+fn is_consulted(name: &str) -> bool {
+    name.starts_with("TF_CLI_ARGS") || name == "PULUMI_SKIP_CONFIRMATIONS"
+}
+
+/// One variable set by the command line, in a persistent list (newest first): every
+/// nested command shares its parent's list and adds to it without copying.
+struct Binding {
+    name: String,
+    value: EnvValue,
+    next: Option<Rc<Binding>>,
+}
+
+impl Drop for Binding {
+    // Unlinks iteratively: dropping a long list recursively could overflow the stack.
+    fn drop(&mut self) {
+        let mut next = self.next.take();
+        while let Some(binding) = next {
+            next = Rc::try_unwrap(binding)
+                .ok()
+                .and_then(|mut binding| binding.next.take());
+        }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct Scope<'a> {
+    ctx: &'a Context<'a>,
+    /// Variables set by the command line itself that some tool reads.
+    bindings: Option<Rc<Binding>>,
+    /// The first credential variable the command line sets.
+    credential_var: Option<String>,
+    /// Why the command would not run with guard's credentials (a wrapper reset them).
+    credential_change: Option<String>,
+    /// More arguments may be appended that guard cannot see (xargs).
+    pub open_ended: bool,
+    /// Standard input is a heredoc or here-string.
+    pub stdin_heredoc: bool,
+    depth: usize,
+}
+
+impl<'a> Scope<'a> {
+    pub fn new(ctx: &'a Context<'a>) -> Scope<'a> {
+        Scope {
+            ctx,
+            bindings: None,
+            credential_var: None,
+            credential_change: None,
+            open_ended: false,
+            stdin_heredoc: false,
+            depth: 0,
+        }
+    }
+
+    /// A scope one level deeper, or None past the nesting limit.
+    pub fn deeper(&self) -> Option<Scope<'a>> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        let mut next = self.clone();
+        next.depth += 1;
+        Some(next)
+    }
+
+    pub fn var(&self, name: &str) -> Option<EnvValue> {
+        debug_assert!(is_consulted(name), "{name} must be listed in is_consulted");
+        let mut binding = self.bindings.as_deref();
+        while let Some(current) = binding {
+            if current.name == name {
+                return Some(current.value.clone());
+            }
+            binding = current.next.as_deref();
+        }
+        (self.ctx.env)(name).map(EnvValue::Known)
+    }
+
+    pub fn is_aws_alias(&self, command: &str) -> bool {
+        (self.ctx.aws_aliases)(command)
+    }
+
+    pub fn assign(&mut self, name: String, value: EnvValue) {
+        if self.credential_var.is_none() && CREDENTIAL_VARS.contains(&name.as_str()) {
+            self.credential_var = Some(name.clone());
+        }
+        if is_consulted(&name) {
+            let next = self.bindings.take();
+            self.bindings = Some(Rc::new(Binding { name, value, next }));
+        }
+    }
+
+    /// Records the first reason the command would lose guard's credentials.
+    pub fn lose_credentials(&mut self, why: String) {
+        self.credential_change.get_or_insert(why);
+    }
+
+    /// The credential override implied by the scope itself (not by the tool's own flags).
+    pub fn credential_override(&self) -> Option<String> {
+        self.credential_change.clone().or_else(|| {
+            self.credential_var
+                .as_ref()
+                .map(|name| format!("{name} set on the command line"))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assignments_need_a_shell_name() {
+        let word = Word::literal("TF_CLI_ARGS_apply=-destroy");
+        assert_eq!(
+            assignment(&word),
+            Some((
+                "TF_CLI_ARGS_apply".to_owned(),
+                EnvValue::Known("-destroy".to_owned())
+            ))
+        );
+        assert_eq!(assignment(&Word::literal("1X=2")), None);
+        assert_eq!(assignment(&Word::literal("--opt=2")), None);
+        assert_eq!(assignment(&Word::literal("=2")), None);
+    }
+
+    #[test]
+    fn a_long_variable_list_drops_without_recursion() {
+        let env = |_: &str| None;
+        let aliases = |_: &str| false;
+        let ctx = Context {
+            env: &env,
+            aws_aliases: &aliases,
+        };
+        let mut scope = Scope::new(&ctx);
+        for i in 0..200_000 {
+            scope.assign("TF_CLI_ARGS".to_owned(), EnvValue::Known(i.to_string()));
+        }
+        assert_eq!(
+            scope.var("TF_CLI_ARGS"),
+            Some(EnvValue::Known("199999".to_owned()))
+        );
+    }
+}

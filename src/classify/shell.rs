@@ -1,0 +1,1087 @@
+//! A POSIX shell lexer, just enough to find every command a `sh -c` string would run.
+//!
+//! It knows quoting, operators, comments, `$( )`, backticks, `${ }`, arithmetic, heredocs,
+//! subshells, groups, `if`/`for`/`while`/`case`, function definitions and bash's process
+//! substitution. It evaluates nothing: an expansion makes its word dynamic. Control flow is
+//! ignored on purpose, because every command in the string might run.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use super::scope::Word;
+
+pub(crate) struct Script {
+    /// Every simple command, in source order; commands inside a substitution come before
+    /// the command that uses its output.
+    pub commands: Vec<ShellCommand>,
+    /// Names of the functions the script defines.
+    pub functions: Vec<String>,
+    pub error: Option<SyntaxError>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ShellCommand {
+    /// Assignments, program and arguments (redirections removed).
+    pub words: Vec<Word<'static>>,
+    /// Standard input is a heredoc or here-string.
+    pub stdin_heredoc: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SyntaxError {
+    UnterminatedQuote,
+    UnterminatedExpansion,
+    UnbalancedParenthesis,
+    UnexpectedParenthesis,
+    MissingRedirectionTarget,
+    TooDeep,
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SyntaxError::UnterminatedQuote => "an unterminated quote",
+            SyntaxError::UnterminatedExpansion => "an unterminated substitution",
+            SyntaxError::UnbalancedParenthesis => "unbalanced parentheses",
+            SyntaxError::UnexpectedParenthesis => "an unexpected parenthesis",
+            SyntaxError::MissingRedirectionTarget => "a redirection without a target",
+            SyntaxError::TooDeep => "substitutions nested too deeply",
+        })
+    }
+}
+
+/// Deeper nesting of substitutions than this is refused rather than followed.
+const MAX_NESTING: usize = 64;
+
+pub(crate) fn parse(source: &str) -> Script {
+    let mut parser = Parser::new(source, 0);
+    parser.parse_list(Until::End);
+    Script {
+        commands: parser.commands,
+        functions: parser.functions,
+        error: parser.error,
+    }
+}
+
+/// Splits a string into words as a shell would for the arguments of one command (used for
+/// `TF_CLI_ARGS` and `env -S`); None when it holds operators, substitutions or errors.
+pub(crate) fn split_words(source: &str) -> Option<Vec<Word<'static>>> {
+    let mut parser = Parser::new(source, 0);
+    let mut words = Vec::new();
+    loop {
+        parser.skip_blanks();
+        match parser.peek() {
+            None => break,
+            Some('\n') => parser.pos += 1,
+            Some(c) if is_metachar(c) || c == '#' => return None,
+            Some(_) => words.push(parser.read_word().word),
+        }
+        if parser.error.is_some() {
+            return None;
+        }
+    }
+    parser.commands.is_empty().then_some(words)
+}
+
+fn is_metachar(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '\n' | ';' | '&' | '|' | '<' | '>' | '(' | ')'
+    )
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Until {
+    End,
+    /// The `)` that closes a `$(`, `<(` or `>(`.
+    CloseParen,
+}
+
+/// Where the lexer is in the shell grammar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// The next word is a command name or a reserved word.
+    Command,
+    /// The next word is an argument.
+    Args,
+    /// `for NAME in WORDS` / `select ...`: words up to the separator are not commands.
+    LoopHeader,
+    /// `case WORD`, up to `in`.
+    CaseHeader,
+    /// Patterns of a `case` item, up to `)`.
+    CasePatterns,
+    /// The word after `function`.
+    FunctionName,
+}
+
+impl State {
+    fn after_separator(self) -> State {
+        match self {
+            State::CaseHeader | State::CasePatterns => self,
+            _ => State::Command,
+        }
+    }
+}
+
+struct PendingHeredoc {
+    delimiter: String,
+    strip_tabs: bool,
+    /// The delimiter was unquoted, so the body undergoes substitutions.
+    expands: bool,
+}
+
+/// A word as lexed, with what the grammar needs to know about it.
+struct Lexed {
+    word: Word<'static>,
+    /// Any part was quoted or escaped (so it cannot be a reserved word).
+    quoted: bool,
+    assignment: bool,
+}
+
+/// Builds a word's text while tracking what it is.
+#[derive(Default)]
+struct WordBuilder {
+    text: String,
+    dynamic: bool,
+    quoted: bool,
+    /// Everything so far is an unquoted name, so an `=` would make an assignment.
+    broke_name: bool,
+    assignment: bool,
+    open_bracket: bool,
+    open_brace: Option<usize>,
+}
+
+impl WordBuilder {
+    fn quoted_char(&mut self, c: char) {
+        self.quoted = true;
+        self.text_not_name();
+        self.text.push(c);
+    }
+
+    fn unquoted_char(&mut self, c: char) {
+        if !self.assignment && !self.broke_name {
+            if c == '=' && !self.text.is_empty() {
+                self.assignment = true;
+            } else if !is_name_char(c) || (self.text.is_empty() && c.is_ascii_digit()) {
+                self.broke_name = true;
+            }
+        }
+        match c {
+            '*' | '?' => self.dynamic = true,
+            '[' => self.open_bracket = true,
+            ']' if self.open_bracket => self.dynamic = true,
+            '{' => self.open_brace = Some(self.text.len()),
+            '}' => {
+                // `{a,b}` and `{1..3}` are brace expansions.
+                if let Some(inner) = self.open_brace.and_then(|at| self.text.get(at..))
+                    && (inner.contains(',') || inner.contains(".."))
+                {
+                    self.dynamic = true;
+                }
+            }
+            _ => {}
+        }
+        self.text.push(c);
+    }
+
+    fn expansion(&mut self, source: &str) {
+        self.text_not_name();
+        self.dynamic = true;
+        self.text.push_str(source);
+    }
+
+    fn text_not_name(&mut self) {
+        if !self.assignment {
+            self.broke_name = true;
+        }
+    }
+
+    fn finish(self) -> Lexed {
+        Lexed {
+            word: Word {
+                text: Cow::Owned(self.text),
+                dynamic: self.dynamic,
+            },
+            quoted: self.quoted,
+            assignment: self.assignment,
+        }
+    }
+}
+
+struct Parser {
+    chars: Vec<char>,
+    pos: usize,
+    nesting: usize,
+    commands: Vec<ShellCommand>,
+    functions: Vec<String>,
+    error: Option<SyntaxError>,
+    heredocs: Vec<PendingHeredoc>,
+}
+
+impl Parser {
+    fn new(source: &str, nesting: usize) -> Parser {
+        Parser {
+            chars: source.chars().collect(),
+            pos: 0,
+            nesting,
+            commands: Vec::new(),
+            functions: Vec::new(),
+            error: None,
+            heredocs: Vec::new(),
+        }
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, offset: usize) -> Option<char> {
+        self.chars.get(self.pos + offset).copied()
+    }
+
+    fn advance(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.chars.len());
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        let found = self.peek() == Some(c);
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    fn source(&self, start: usize) -> String {
+        self.chars
+            .get(start..self.pos)
+            .map(|chars| chars.iter().collect())
+            .unwrap_or_default()
+    }
+
+    fn fail(&mut self, error: SyntaxError) {
+        self.error.get_or_insert(error);
+    }
+
+    /// Runs `f` one nesting level deeper, or fails past the limit.
+    fn nested(&mut self, f: impl FnOnce(&mut Parser)) {
+        if self.nesting >= MAX_NESTING {
+            self.fail(SyntaxError::TooDeep);
+            return;
+        }
+        self.nesting += 1;
+        f(self);
+        self.nesting -= 1;
+    }
+
+    /// Parses `source` (a backtick body or a heredoc) with a parser of its own and takes
+    /// over its commands.
+    fn sub_parse(&mut self, source: &str, run: impl FnOnce(&mut Parser)) {
+        if self.nesting >= MAX_NESTING {
+            self.fail(SyntaxError::TooDeep);
+            return;
+        }
+        let mut sub = Parser::new(source, self.nesting + 1);
+        run(&mut sub);
+        self.commands.append(&mut sub.commands);
+        self.functions.append(&mut sub.functions);
+        if let Some(error) = sub.error {
+            self.fail(error);
+        }
+    }
+
+    fn skip_blanks(&mut self) {
+        loop {
+            match self.peek() {
+                Some(' ' | '\t') => self.pos += 1,
+                Some('\\') if self.peek_at(1) == Some('\n') => self.pos += 2,
+                _ => return,
+            }
+        }
+    }
+
+    fn finish(&mut self, current: &mut ShellCommand) {
+        let command = std::mem::take(current);
+        if !command.words.is_empty() {
+            self.commands.push(command);
+        }
+    }
+
+    fn parse_list(&mut self, until: Until) {
+        let mut current = ShellCommand::default();
+        let mut state = State::Command;
+        let mut subshells = 0usize;
+        let mut cases = 0usize;
+        while self.error.is_none() {
+            self.skip_blanks();
+            let Some(c) = self.peek() else {
+                self.finish(&mut current);
+                if until == Until::CloseParen {
+                    self.fail(SyntaxError::UnterminatedExpansion);
+                } else if subshells > 0 {
+                    self.fail(SyntaxError::UnbalancedParenthesis);
+                }
+                return;
+            };
+            match c {
+                '\n' => {
+                    self.pos += 1;
+                    // Heredoc bodies are read before the command that consumes them runs.
+                    self.read_heredocs();
+                    self.finish(&mut current);
+                    state = state.after_separator();
+                }
+                '#' => self.skip_comment(),
+                ';' => {
+                    self.pos += 1;
+                    self.finish(&mut current);
+                    // `;;`, `;&` and `;;&` end a case item.
+                    if self.eat(';') || self.eat('&') {
+                        self.eat('&');
+                        state = if cases > 0 {
+                            State::CasePatterns
+                        } else {
+                            State::Command
+                        };
+                    } else {
+                        state = state.after_separator();
+                    }
+                }
+                '&' if self.peek_at(1) == Some('>') => {
+                    self.pos += 1;
+                    self.redirection(&mut current);
+                }
+                '&' | '|' => {
+                    self.pos += 1;
+                    let doubled = self.eat(c) || (c == '|' && self.eat('&'));
+                    if c == '|' && !doubled && state == State::CasePatterns {
+                        continue;
+                    }
+                    self.finish(&mut current);
+                    state = State::Command;
+                }
+                '<' | '>' if self.peek_at(1) == Some('(') => {
+                    let start = self.pos;
+                    self.pos += 2;
+                    self.nested(|p| p.parse_list(Until::CloseParen));
+                    let word = Word {
+                        text: Cow::Owned(self.source(start)),
+                        dynamic: true,
+                    };
+                    let lexed = Lexed {
+                        word,
+                        quoted: true,
+                        assignment: false,
+                    };
+                    state = self.place_word(lexed, &mut current, state, &mut cases);
+                }
+                '<' | '>' => self.redirection(&mut current),
+                '(' => state = self.open_paren(&mut current, state, &mut subshells),
+                ')' => {
+                    self.pos += 1;
+                    if state == State::CasePatterns {
+                        state = State::Command;
+                    } else if subshells > 0 {
+                        subshells -= 1;
+                        self.finish(&mut current);
+                        state = State::Command;
+                    } else if until == Until::CloseParen {
+                        self.finish(&mut current);
+                        return;
+                    } else {
+                        self.fail(SyntaxError::UnbalancedParenthesis);
+                    }
+                }
+                _ => {
+                    if !self.skip_io_number() {
+                        let lexed = self.read_word();
+                        state = self.place_word(lexed, &mut current, state, &mut cases);
+                    }
+                }
+            }
+        }
+        // The commands read before a syntax error would already have run.
+        self.finish(&mut current);
+    }
+
+    fn place_word(
+        &mut self,
+        lexed: Lexed,
+        current: &mut ShellCommand,
+        state: State,
+        cases: &mut usize,
+    ) -> State {
+        let reserved = (!lexed.quoted && !lexed.word.dynamic).then_some(&*lexed.word.text);
+        match state {
+            State::Command => match reserved {
+                Some(
+                    "if" | "then" | "else" | "elif" | "fi" | "do" | "done" | "while" | "until"
+                    | "{" | "}" | "!",
+                ) => State::Command,
+                Some("for" | "select") => State::LoopHeader,
+                Some("case") => {
+                    *cases += 1;
+                    State::CaseHeader
+                }
+                Some("esac") if *cases > 0 => {
+                    *cases -= 1;
+                    State::Command
+                }
+                Some("function") => State::FunctionName,
+                _ => {
+                    let assignment = lexed.assignment;
+                    current.words.push(lexed.word);
+                    if assignment {
+                        State::Command
+                    } else {
+                        State::Args
+                    }
+                }
+            },
+            State::Args => {
+                current.words.push(lexed.word);
+                State::Args
+            }
+            State::LoopHeader if reserved == Some("do") => State::Command,
+            State::CaseHeader if reserved == Some("in") => State::CasePatterns,
+            State::CasePatterns if reserved == Some("esac") => {
+                *cases = cases.saturating_sub(1);
+                State::Command
+            }
+            State::LoopHeader | State::CaseHeader | State::CasePatterns => state,
+            State::FunctionName => {
+                self.functions.push(lexed.word.text.into_owned());
+                State::Command
+            }
+        }
+    }
+
+    /// Handles `(`: a subshell, `((` arithmetic, `name()`, `arr=(...)` or a case pattern.
+    fn open_paren(
+        &mut self,
+        current: &mut ShellCommand,
+        state: State,
+        subshells: &mut usize,
+    ) -> State {
+        let after_equals = self.pos > 0 && self.chars.get(self.pos - 1) == Some(&'=');
+        self.pos += 1;
+        match state {
+            State::CasePatterns => state,
+            State::LoopHeader => {
+                // `for ((i = 0; i < 3; i++))`
+                if self.eat('(') {
+                    self.nested(|p| p.skip_arithmetic());
+                } else {
+                    self.fail(SyntaxError::UnexpectedParenthesis);
+                }
+                state
+            }
+            _ if current.words.is_empty() => {
+                if self.eat('(') {
+                    self.nested(|p| p.skip_arithmetic());
+                    State::Args
+                } else {
+                    *subshells += 1;
+                    State::Command
+                }
+            }
+            _ if after_equals => {
+                self.skip_array();
+                state
+            }
+            _ if current.words.len() == 1 && self.next_is_close_paren() => {
+                if let Some(name) = current.words.pop() {
+                    self.functions.push(name.text.into_owned());
+                }
+                State::Command
+            }
+            _ => {
+                self.fail(SyntaxError::UnexpectedParenthesis);
+                state
+            }
+        }
+    }
+
+    /// Consumes the `)` of `name()` if it comes next.
+    fn next_is_close_paren(&mut self) -> bool {
+        self.skip_blanks();
+        self.eat(')')
+    }
+
+    /// `arr=(one two $(three))`: the elements are data, but their substitutions run.
+    fn skip_array(&mut self) {
+        while self.error.is_none() {
+            self.skip_blanks();
+            match self.peek() {
+                None => return self.fail(SyntaxError::UnbalancedParenthesis),
+                Some(')') => {
+                    self.pos += 1;
+                    return;
+                }
+                Some('\n') => self.pos += 1,
+                Some('#') => self.skip_comment(),
+                Some(c) if is_metachar(c) => return self.fail(SyntaxError::UnexpectedParenthesis),
+                Some(_) => {
+                    self.read_word();
+                }
+            }
+        }
+    }
+
+    fn skip_comment(&mut self) {
+        while self.peek().is_some_and(|c| c != '\n') {
+            self.pos += 1;
+        }
+    }
+
+    /// Skips the digits of `2>` / `0<`, which name a file descriptor and are not a word.
+    fn skip_io_number(&mut self) -> bool {
+        let digits = self.chars[self.pos..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let is_io_number = digits > 0 && matches!(self.peek_at(digits), Some('<' | '>'));
+        if is_io_number {
+            self.pos += digits;
+        }
+        is_io_number
+    }
+
+    /// A redirection operator at the cursor and its target word (which is not an argument).
+    fn redirection(&mut self, current: &mut ShellCommand) {
+        let mut heredoc = None;
+        if self.eat('<') {
+            if self.eat('<') {
+                current.stdin_heredoc = true;
+                if !self.eat('<') {
+                    heredoc = Some(self.eat('-'));
+                }
+            } else if !self.eat('&') {
+                self.eat('>');
+            }
+        } else {
+            self.eat('>');
+            let _ = self.eat('>') || self.eat('&') || self.eat('|');
+        }
+        self.skip_blanks();
+        match self.peek() {
+            Some(c) if !is_metachar(c) => {
+                let target = self.read_word();
+                if let Some(strip_tabs) = heredoc {
+                    self.heredocs.push(PendingHeredoc {
+                        delimiter: target.word.text.into_owned(),
+                        strip_tabs,
+                        expands: !target.quoted,
+                    });
+                }
+            }
+            _ => self.fail(SyntaxError::MissingRedirectionTarget),
+        }
+    }
+
+    /// Reads the bodies of the heredocs started on the line that just ended.
+    fn read_heredocs(&mut self) {
+        for doc in std::mem::take(&mut self.heredocs) {
+            let body_start = self.pos;
+            let mut body_end = self.chars.len();
+            while self.pos < self.chars.len() {
+                let line_start = self.pos;
+                let line_end = self.chars[line_start..]
+                    .iter()
+                    .position(|&c| c == '\n')
+                    .map_or(self.chars.len(), |n| line_start + n);
+                self.pos = (line_end + 1).min(self.chars.len());
+                let mut line = &self.chars[line_start..line_end];
+                if doc.strip_tabs {
+                    while let Some(('\t', rest)) = line.split_first() {
+                        line = rest;
+                    }
+                }
+                if line.iter().copied().eq(doc.delimiter.chars()) {
+                    body_end = line_start;
+                    break;
+                }
+            }
+            if doc.expands {
+                let body: String = self.chars[body_start..body_end].iter().collect();
+                self.sub_parse(&body, Parser::scan_expansions);
+            }
+        }
+    }
+
+    /// Finds the substitutions in text that is otherwise data (a heredoc body).
+    fn scan_expansions(&mut self) {
+        let mut scratch = WordBuilder::default();
+        while self.error.is_none() {
+            match self.peek() {
+                None => return,
+                Some('\\') => self.advance(2),
+                Some('$') => self.dollar(&mut scratch, true),
+                Some('`') => self.backtick(&mut scratch),
+                Some(_) => self.pos += 1,
+            }
+        }
+    }
+
+    fn read_word(&mut self) -> Lexed {
+        let mut word = WordBuilder::default();
+        while self.error.is_none() {
+            let Some(c) = self.peek() else { break };
+            if is_metachar(c) {
+                break;
+            }
+            match c {
+                '\\' => {
+                    self.pos += 1;
+                    match self.peek() {
+                        Some('\n') => self.pos += 1,
+                        Some(escaped) => {
+                            self.pos += 1;
+                            word.quoted_char(escaped);
+                        }
+                        None => word.unquoted_char('\\'),
+                    }
+                }
+                '\'' => {
+                    self.pos += 1;
+                    word.quoted = true;
+                    word.text_not_name();
+                    self.single_quoted(&mut word);
+                }
+                '"' => {
+                    self.pos += 1;
+                    word.quoted = true;
+                    word.text_not_name();
+                    self.double_quoted(&mut word);
+                }
+                '$' => self.dollar(&mut word, false),
+                '`' => self.backtick(&mut word),
+                _ => {
+                    self.pos += 1;
+                    word.unquoted_char(c);
+                }
+            }
+        }
+        word.finish()
+    }
+
+    /// After an opening `'`.
+    fn single_quoted(&mut self, word: &mut WordBuilder) {
+        loop {
+            match self.peek() {
+                None => return self.fail(SyntaxError::UnterminatedQuote),
+                Some('\'') => {
+                    self.pos += 1;
+                    return;
+                }
+                Some(c) => {
+                    self.pos += 1;
+                    word.text.push(c);
+                }
+            }
+        }
+    }
+
+    /// After an opening `"`.
+    fn double_quoted(&mut self, word: &mut WordBuilder) {
+        while self.error.is_none() {
+            match self.peek() {
+                None => return self.fail(SyntaxError::UnterminatedQuote),
+                Some('"') => {
+                    self.pos += 1;
+                    return;
+                }
+                Some('\\') => {
+                    self.pos += 1;
+                    match self.peek() {
+                        None => return self.fail(SyntaxError::UnterminatedQuote),
+                        Some('\n') => self.pos += 1,
+                        Some(c @ ('$' | '`' | '"' | '\\')) => {
+                            self.pos += 1;
+                            word.text.push(c);
+                        }
+                        Some(c) => {
+                            self.pos += 1;
+                            word.text.push('\\');
+                            word.text.push(c);
+                        }
+                    }
+                }
+                Some('$') => self.dollar(word, true),
+                Some('`') => self.backtick(word),
+                Some(c) => {
+                    self.pos += 1;
+                    word.text.push(c);
+                }
+            }
+        }
+    }
+
+    /// At a `$`: a parameter, substitution, arithmetic or ANSI-C string, or a plain `$`.
+    fn dollar(&mut self, word: &mut WordBuilder, in_double_quotes: bool) {
+        let start = self.pos;
+        self.pos += 1;
+        match self.peek() {
+            Some('\'') if !in_double_quotes => {
+                self.pos += 1;
+                self.ansi_c_quoted(word, start);
+            }
+            Some('"') if !in_double_quotes => {
+                self.pos += 1;
+                word.quoted = true;
+                word.text_not_name();
+                self.double_quoted(word);
+            }
+            Some('(') => {
+                self.pos += 1;
+                if self.eat('(') {
+                    self.nested(|p| p.skip_arithmetic());
+                } else {
+                    self.nested(|p| p.parse_list(Until::CloseParen));
+                }
+                word.expansion(&self.source(start));
+            }
+            Some('{') => {
+                self.pos += 1;
+                self.nested(|p| p.skip_braced());
+                word.expansion(&self.source(start));
+            }
+            Some(c) if c.is_ascii_alphabetic() || c == '_' => {
+                while self.peek().is_some_and(is_name_char) {
+                    self.pos += 1;
+                }
+                word.expansion(&self.source(start));
+            }
+            Some(c) if c.is_ascii_digit() || "@*#?$!-".contains(c) => {
+                self.pos += 1;
+                word.expansion(&self.source(start));
+            }
+            _ => word.unquoted_char('$'),
+        }
+    }
+
+    /// After `$'`. Escapes are not decoded: a word that has any is dynamic, so an escaped
+    /// flag such as `$'--no-dry\x2drun'` is never mistaken for something harmless.
+    fn ansi_c_quoted(&mut self, word: &mut WordBuilder, start: usize) {
+        let mut text = String::new();
+        let mut escaped = false;
+        loop {
+            match self.peek() {
+                None => return self.fail(SyntaxError::UnterminatedQuote),
+                Some('\'') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some('\\') => {
+                    escaped = true;
+                    self.advance(2);
+                }
+                Some(c) => {
+                    self.pos += 1;
+                    text.push(c);
+                }
+            }
+        }
+        if escaped {
+            word.expansion(&self.source(start));
+        } else {
+            word.quoted = true;
+            word.text_not_name();
+            word.text.push_str(&text);
+        }
+    }
+
+    /// At a backtick: the body is parsed as a script of its own.
+    fn backtick(&mut self, word: &mut WordBuilder) {
+        let start = self.pos;
+        self.pos += 1;
+        let mut body = String::new();
+        loop {
+            match self.peek() {
+                None => return self.fail(SyntaxError::UnterminatedExpansion),
+                Some('`') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some('\\') => {
+                    self.pos += 1;
+                    match self.peek() {
+                        Some(c @ ('`' | '$' | '\\')) => {
+                            self.pos += 1;
+                            body.push(c);
+                        }
+                        _ => body.push('\\'),
+                    }
+                }
+                Some(c) => {
+                    self.pos += 1;
+                    body.push(c);
+                }
+            }
+        }
+        self.sub_parse(&body, |p| p.parse_list(Until::End));
+        word.expansion(&self.source(start));
+    }
+
+    /// After `${`, up to the matching `}`; substitutions inside run.
+    fn skip_braced(&mut self) {
+        let mut depth = 1usize;
+        let mut scratch = WordBuilder::default();
+        while self.error.is_none() {
+            match self.peek() {
+                None => return self.fail(SyntaxError::UnterminatedExpansion),
+                Some('\\') => self.advance(2),
+                Some('\'') => {
+                    self.pos += 1;
+                    self.single_quoted(&mut scratch);
+                }
+                Some('"') => {
+                    self.pos += 1;
+                    self.double_quoted(&mut scratch);
+                }
+                Some('$') => self.dollar(&mut scratch, false),
+                Some('`') => self.backtick(&mut scratch),
+                Some('{') => {
+                    self.pos += 1;
+                    depth += 1;
+                }
+                Some('}') => {
+                    self.pos += 1;
+                    depth -= 1;
+                    if depth == 0 {
+                        return;
+                    }
+                }
+                Some(_) => self.pos += 1,
+            }
+        }
+    }
+
+    /// After `((` or `$((`, up to the matching `))`; substitutions inside run.
+    fn skip_arithmetic(&mut self) {
+        let mut depth = 0usize;
+        let mut scratch = WordBuilder::default();
+        while self.error.is_none() {
+            match self.peek() {
+                None => return self.fail(SyntaxError::UnterminatedExpansion),
+                Some('(') => {
+                    self.pos += 1;
+                    depth += 1;
+                }
+                Some(')') => {
+                    self.pos += 1;
+                    if depth == 0 {
+                        if !self.eat(')') {
+                            self.fail(SyntaxError::UnbalancedParenthesis);
+                        }
+                        return;
+                    }
+                    depth -= 1;
+                }
+                Some('\\') => self.advance(2),
+                Some('\'') => {
+                    self.pos += 1;
+                    self.single_quoted(&mut scratch);
+                }
+                Some('"') => {
+                    self.pos += 1;
+                    self.double_quoted(&mut scratch);
+                }
+                Some('$') => self.dollar(&mut scratch, false),
+                Some('`') => self.backtick(&mut scratch),
+                Some(_) => self.pos += 1,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each command as its words joined by spaces, dynamic words marked with `~`.
+    fn commands(source: &str) -> Vec<String> {
+        let script = parse(source);
+        assert_eq!(script.error, None, "{source}");
+        script
+            .commands
+            .iter()
+            .map(|command| {
+                command
+                    .words
+                    .iter()
+                    .map(|w| {
+                        if w.dynamic {
+                            format!("~{}", w.text)
+                        } else {
+                            w.text.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn operators_split_commands() {
+        assert_eq!(
+            commands("a 1; b 2 && c || d | e & f\ng"),
+            ["a 1", "b 2", "c", "d", "e", "f", "g"]
+        );
+        assert_eq!(commands("a|&b;c"), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn quoting_and_escapes() {
+        assert_eq!(
+            commands(r#"echo 'a b' "c $HOME d" e\ f "g\"h" 'i'"j" \$x"#),
+            [r#"echo a b ~c $HOME d e f g"h ij $x"#]
+        );
+        assert_eq!(commands("terra'form' de\"stroy\""), ["terraform destroy"]);
+        assert_eq!(commands("a \\\n b"), ["a b"]);
+    }
+
+    #[test]
+    fn substitutions_are_commands_too() {
+        assert_eq!(
+            commands("echo $(aws s3 rm s3://x) `terraform destroy`"),
+            [
+                "aws s3 rm s3://x",
+                "terraform destroy",
+                "echo ~$(aws s3 rm s3://x) ~`terraform destroy`"
+            ]
+        );
+        assert_eq!(
+            commands("echo \"$(a \"b)\" c)\""),
+            ["a b) c", "echo ~$(a \"b)\" c)"]
+        );
+        assert_eq!(commands("x=${Y:-$(b)}"), ["b", "~x=${Y:-$(b)}"]);
+        assert_eq!(
+            commands("echo $(( $(c) + 1 ))"),
+            ["c", "echo ~$(( $(c) + 1 ))"]
+        );
+        assert_eq!(commands("diff <(a) >(b)"), ["a", "b", "diff ~<(a) ~>(b)"]);
+        assert_eq!(
+            commands("echo `echo \\`inner\\``"),
+            ["inner", "echo ~`inner`", "echo ~`echo \\`inner\\``"]
+        );
+    }
+
+    #[test]
+    fn compound_commands() {
+        assert_eq!(
+            commands("if test -f x; then terraform destroy; else ls; fi"),
+            ["test -f x", "terraform destroy", "ls"]
+        );
+        assert_eq!(
+            commands("for d in a $(ls) c; do (cd $d && make); done"),
+            ["ls", "cd ~$d", "make"]
+        );
+        assert_eq!(
+            commands("while read x; do rm $x; done"),
+            ["read x", "rm ~$x"]
+        );
+        assert_eq!(
+            commands("case $1 in a|b) x;; (c) y ;& *) z;; esac; w"),
+            ["x", "y", "z", "w"]
+        );
+        assert_eq!(commands("{ a; b; }; ! c"), ["a", "b", "c"]);
+        assert_eq!(commands("for ((i=0;i<2;i++)); do a; done"), ["a"]);
+        assert_eq!(commands("((x++)) && b"), ["b"]);
+    }
+
+    #[test]
+    fn functions_are_recorded() {
+        let script = parse("f() { terraform destroy; }; function g { ls; }; f");
+        assert_eq!(script.functions, ["f", "g"]);
+        assert_eq!(script.commands.len(), 3);
+    }
+
+    #[test]
+    fn redirections_are_not_arguments() {
+        assert_eq!(
+            commands("a >out 2>&1 <in b &>/dev/null c 2>>log"),
+            ["a b c"]
+        );
+        let script = parse("cat <<'EOF'\n$(not run)\nEOF\nbash <<EOF\nx $(y)\nEOF\nls");
+        assert_eq!(script.error, None);
+        let names: Vec<_> = script
+            .commands
+            .iter()
+            .map(|c| c.words[0].text.clone())
+            .collect();
+        assert_eq!(names, ["cat", "y", "bash", "ls"]);
+        assert!(script.commands[2].stdin_heredoc);
+    }
+
+    #[test]
+    fn comments_assignments_arrays_and_globs() {
+        assert_eq!(commands("a # b; c\nd"), ["a", "d"]);
+        let lexed = parse("A=1 B=\"x y\" cmd C=2").commands;
+        assert_eq!(lexed[0].words.len(), 4);
+        assert_eq!(commands("arr=(a $(b) c) d"), ["b", "arr= d"]);
+        assert_eq!(commands("ls *.tf x{a,b} [ab]"), ["ls ~*.tf ~x{a,b} ~[ab]"]);
+        assert_eq!(commands("find . -exec x {} ;"), ["find . -exec x {}"]);
+    }
+
+    #[test]
+    fn ansi_c_escapes_are_not_decoded() {
+        assert_eq!(commands("a $'b c' $'\\x64'"), ["a b c ~$'\\x64'"]);
+    }
+
+    #[test]
+    fn errors_are_reported() {
+        for (source, error) in [
+            ("echo 'a", SyntaxError::UnterminatedQuote),
+            ("echo \"a", SyntaxError::UnterminatedQuote),
+            ("echo $(a", SyntaxError::UnterminatedExpansion),
+            ("echo `a", SyntaxError::UnterminatedExpansion),
+            ("(a", SyntaxError::UnbalancedParenthesis),
+            ("a)", SyntaxError::UnbalancedParenthesis),
+            ("echo a (b)", SyntaxError::UnexpectedParenthesis),
+            ("echo >", SyntaxError::MissingRedirectionTarget),
+        ] {
+            assert_eq!(parse(source).error, Some(error), "{source}");
+        }
+        let deep = "$(".repeat(200);
+        assert_eq!(parse(&deep).error, Some(SyntaxError::TooDeep));
+        let deep_ticks = "echo `".repeat(3) + "x";
+        assert!(parse(&deep_ticks).error.is_some());
+    }
+
+    #[test]
+    fn split_words_refuses_operators() {
+        let words = split_words("-destroy -var 'a=b c'").expect("plain words");
+        let texts: Vec<_> = words.iter().map(|w| &*w.text).collect();
+        assert_eq!(texts, ["-destroy", "-var", "a=b c"]);
+        assert!(split_words("a; b").is_none());
+        assert!(split_words("a $(b)").is_none());
+        assert!(split_words("'a").is_none());
+    }
+
+    /// Arbitrary input must never panic (a tiny deterministic fuzzer).
+    #[test]
+    fn arbitrary_input_never_panics() {
+        let alphabet: Vec<char> = "ab $()`'\"\\;&|<>{}[]#=\n\t-*?!0123é".chars().collect();
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            let mut source = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 40) as usize;
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                source.push(alphabet[(state % alphabet.len() as u64) as usize]);
+            }
+            let _ = parse(&source);
+            let _ = split_words(&source);
+        }
+    }
+}

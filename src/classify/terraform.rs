@@ -1,0 +1,384 @@
+//! `terraform` and `tofu`, reproducing how their `main` builds the argument list:
+//! `-chdir` is removed, `TF_CLI_ARGS` and `TF_CLI_ARGS_<subcommand>` are inserted after the
+//! subcommand, and `-v`/`-version` anywhere turns the run into `version`.
+
+use super::Severity;
+use super::flags::is_false;
+use super::scope::{EnvValue, Scope};
+use super::shell;
+use super::verdict::Verdict;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    Terraform,
+    Tofu,
+}
+
+/// Subcommands with subcommands of their own (mitchellh/cli's nested commands). tofu adds
+/// the aliases `state ls`, `state remove` and `state move`.
+const NESTED: &[(&str, &[&str])] = &[
+    (
+        "state",
+        &[
+            "list",
+            "ls",
+            "mv",
+            "move",
+            "pull",
+            "push",
+            "replace-provider",
+            "rm",
+            "remove",
+            "show",
+            "identities",
+        ],
+    ),
+    ("workspace", &["delete", "list", "new", "select", "show"]),
+    ("env", &["delete", "list", "new", "select"]),
+    ("providers", &["lock", "mirror", "schema"]),
+    ("metadata", &["functions"]),
+];
+
+/// Flags that take a separate value word (Go's flag package: `-var x=1`).
+const VALUED: &[&str] = &[
+    "var",
+    "var-file",
+    "target",
+    "replace",
+    "exclude",
+    "state",
+    "state-out",
+    "backup",
+    "lock-timeout",
+    "parallelism",
+    "out",
+    "generate-config-out",
+    "backend-config",
+    "plugin-dir",
+    "from-module",
+    "lockfile",
+    "test-directory",
+    "filter",
+    "platform",
+    "fs-mirror",
+    "net-mirror",
+];
+
+pub(crate) fn classify(flavor: Flavor, args: &[String], scope: &Scope) -> Verdict {
+    let label = match flavor {
+        Flavor::Terraform => "terraform",
+        Flavor::Tofu => "tofu",
+    };
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    classify_as(label, flavor, &args, scope)
+}
+
+/// Classifies a terraform command line; terragrunt calls this for the terraform part of
+/// its own command line, with its own label.
+pub(crate) fn classify_as(label: &str, flavor: Flavor, args: &[&str], scope: &Scope) -> Verdict {
+    let args = without_chdir(args);
+    let typed = subcommand(&args).map(|(path, _)| path);
+    let suffix = typed
+        .as_ref()
+        .map_or_else(String::new, |path| path.join("_").replace('-', "_"));
+    // TF_CLI_ARGS_<subcommand> ends up before TF_CLI_ARGS: terraform inserts each at the
+    // same place, the specific one last.
+    let mut inserted = Vec::new();
+    let mut env_note = String::new();
+    for var in [format!("TF_CLI_ARGS_{suffix}"), "TF_CLI_ARGS".to_owned()] {
+        let extra = match scope.var(&var) {
+            None => continue,
+            Some(EnvValue::Known(value)) if value.is_empty() => continue,
+            Some(EnvValue::Known(value)) => value,
+            Some(EnvValue::Dynamic) => {
+                return Verdict::of(
+                    Severity::Unknown,
+                    label,
+                    &[],
+                    &format!("{var} comes from an expansion; guard cannot see its value"),
+                );
+            }
+        };
+        let Some(words) = shell::split_words(&extra) else {
+            return Verdict::of(
+                Severity::Unknown,
+                label,
+                &[],
+                &format!("{var} could not be split into arguments"),
+            );
+        };
+        inserted.extend(words.into_iter().map(|word| word.text.into_owned()));
+        if env_note.is_empty() {
+            env_note = format!(" ({var} adds arguments)");
+        }
+    }
+    // After the first argument equal to the subcommand's last word, or at the front when
+    // there is no subcommand.
+    let search = typed
+        .as_ref()
+        .and_then(|path| path.last().copied())
+        .unwrap_or("");
+    let at = args
+        .iter()
+        .position(|arg| *arg == search)
+        .map_or(0, |i| i + 1);
+    let mut merged = Vec::with_capacity(args.len() + inserted.len());
+    merged.extend_from_slice(&args[..at]);
+    merged.extend(inserted.iter().map(String::as_str));
+    merged.extend_from_slice(&args[at..]);
+    if flavor == Flavor::Tofu && merged.iter().any(|arg| arg.starts_with('@')) {
+        return Verdict::of(
+            Severity::Unknown,
+            label,
+            &[],
+            "reads more arguments from an @FILE; guard cannot see them",
+        );
+    }
+    let mut verdict = judge(label, &merged);
+    verdict.reason.push_str(&env_note);
+    verdict
+}
+
+/// Removes `-chdir=DIR` (and tofu's `-chdir DIR`, `--chdir[=]DIR`) from the options before
+/// the subcommand.
+fn without_chdir<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut kept = Vec::with_capacity(args.len());
+    let mut i = 0;
+    while let Some(arg) = args.get(i) {
+        i += 1;
+        if !arg.starts_with('-') {
+            kept.extend_from_slice(&args[i - 1..]);
+            break;
+        }
+        let name = arg.trim_start_matches('-');
+        if name == "chdir" {
+            i += 1;
+        } else if !name.starts_with("chdir=") {
+            kept.push(arg);
+        }
+    }
+    kept
+}
+
+/// The subcommand path (e.g. ["state", "rm"]) and the index of the first argument after it.
+fn subcommand<'a>(args: &[&'a str]) -> Option<(Vec<&'a str>, usize)> {
+    let first = args
+        .iter()
+        .position(|arg| !arg.is_empty() && !arg.starts_with('-'))?;
+    let name = args[first];
+    let child = NESTED
+        .iter()
+        .find(|(parent, _)| *parent == name)
+        .and_then(|(_, children)| {
+            let next = args.get(first + 1)?;
+            children.contains(next).then_some(*next)
+        });
+    Some(match child {
+        Some(child) => (vec![name, child], first + 2),
+        None => (vec![name], first + 1),
+    })
+}
+
+fn judge(label: &str, args: &[&str]) -> Verdict {
+    if args
+        .iter()
+        .any(|arg| matches!(*arg, "-v" | "-version" | "--version"))
+    {
+        return Verdict::of(Severity::Read, label, &["version"], "prints the version");
+    }
+    let Some((path, after)) = subcommand(args) else {
+        return Verdict::of(Severity::Read, label, &[], "prints help");
+    };
+    let rest = args.get(after..).unwrap_or_default();
+    let before = args.get(..after).unwrap_or_default();
+    if before
+        .iter()
+        .chain(flag_region(rest))
+        .any(|arg| is_help(arg))
+    {
+        return Verdict::of(Severity::Read, label, &path, "shows help");
+    }
+    let (severity, what) = match path.as_slice() {
+        ["apply"] => return apply(label, rest),
+        ["destroy"] => (
+            Severity::Destructive,
+            "destroys every resource in the state",
+        ),
+        ["plan"] if destroy_flag(rest) => {
+            return Verdict::of_flag(
+                Severity::Read,
+                label,
+                &["plan"],
+                "-destroy",
+                "only plans a destroy, changes nothing",
+            );
+        }
+        ["plan"] => (Severity::Read, "only plans, changes nothing"),
+        [
+            "show" | "output" | "validate" | "graph" | "version" | "console" | "providers"
+            | "modules",
+        ]
+        | ["providers", "schema"]
+        | ["metadata", "functions"] => (Severity::Read, "read-only"),
+        ["fmt"] => (Severity::Read, "formats local files, no cloud change"),
+        ["get"] => (Severity::Read, "downloads modules, no cloud change"),
+        ["providers", "lock" | "mirror"] => {
+            (Severity::Read, "downloads providers, no cloud change")
+        }
+        ["login" | "logout"] => (Severity::Read, "stores or removes a local API token"),
+        ["init"] => (
+            Severity::Write,
+            "initializes the working directory and backend",
+        ),
+        ["import"] => (Severity::Write, "imports existing resources into the state"),
+        ["refresh"] => (Severity::Write, "updates the state from real resources"),
+        ["taint" | "untaint"] => (
+            Severity::Write,
+            "marks a resource for replacement or clears it",
+        ),
+        ["force-unlock"] => (Severity::Write, "removes the state lock"),
+        ["test"] => (
+            Severity::Write,
+            "creates real resources for the tests, then destroys them",
+        ),
+        ["state" | "workspace" | "env"] => (Severity::Read, "prints help"),
+        ["state", "list" | "ls" | "show" | "pull" | "identities"] => {
+            (Severity::Read, "reads the state")
+        }
+        ["state", "rm" | "remove" | "mv" | "move"] if any_true(rest, "dry-run") => {
+            (Severity::Read, "dry run (-dry-run), changes nothing")
+        }
+        ["state", "mv" | "move" | "replace-provider"] => (Severity::Write, "changes the state"),
+        ["state", "rm" | "remove"] => (
+            Severity::Destructive,
+            "removes resources from the state (terraform forgets them)",
+        ),
+        ["state", "push"] => (Severity::Destructive, "overwrites the remote state"),
+        ["workspace" | "env", "select"] if any_true(rest, "or-create") => (
+            Severity::Write,
+            "switches workspace, creating it if missing",
+        ),
+        ["workspace" | "env", "list" | "show" | "select"] => {
+            (Severity::Read, "reads or switches the local workspace")
+        }
+        ["workspace" | "env", "new"] => (Severity::Write, "creates a workspace"),
+        ["workspace" | "env", "delete"] => {
+            (Severity::Destructive, "deletes a workspace and its state")
+        }
+        _ => (Severity::Unknown, "not a subcommand guard knows"),
+    };
+    Verdict::of(severity, label, &path, what)
+}
+
+fn apply(label: &str, rest: &[&str]) -> Verdict {
+    if destroy_flag(rest) {
+        return Verdict::of_flag(
+            Severity::Destructive,
+            label,
+            &["apply"],
+            "-destroy",
+            "destroys every resource in the state",
+        );
+    }
+    if let Some(target) = replaced(rest) {
+        return Verdict::of_flag(
+            Severity::Destructive,
+            label,
+            &["apply"],
+            "-replace",
+            &format!("destroys and recreates {target}"),
+        );
+    }
+    let mut positional = flag_region(rest).len();
+    if rest.get(positional) == Some(&"--") {
+        positional += 1;
+    }
+    if let Some(plan) = rest.get(positional) {
+        return Verdict::of(
+            Severity::Unknown,
+            label,
+            &["apply"],
+            &format!("applies the saved plan {plan}; guard cannot see what it changes"),
+        );
+    }
+    Verdict::of(
+        Severity::Write,
+        label,
+        &["apply"],
+        "creates, changes or deletes resources to match the configuration",
+    )
+}
+
+/// The leading flags of a subcommand's arguments, as Go's flag package reads them: up to
+/// the first positional word or `--`.
+fn flag_region<'a, 'b>(args: &'b [&'a str]) -> &'b [&'a str] {
+    let mut i = 0;
+    while let Some(arg) = args.get(i) {
+        if *arg == "--" || !arg.starts_with('-') || *arg == "-" {
+            break;
+        }
+        let name = flag_name(arg);
+        i += if !name.contains('=') && VALUED.contains(&name) {
+            2
+        } else {
+            1
+        };
+    }
+    args.get(..i.min(args.len())).unwrap_or_default()
+}
+
+/// `-name`, `--name=value` → `name`, `name=value`.
+fn flag_name(arg: &str) -> &str {
+    arg.strip_prefix("--")
+        .or_else(|| arg.strip_prefix('-'))
+        .unwrap_or(arg)
+}
+
+fn is_help(arg: &str) -> bool {
+    matches!(arg, "-h" | "-help" | "--help")
+}
+
+/// `-destroy` as Go parses a boolean flag: bare, or `=value`; the last occurrence wins.
+/// Every word is looked at, not only the flag region, to err towards destroy.
+fn destroy_flag(args: &[&str]) -> bool {
+    let mut destroy = false;
+    for arg in args {
+        let name = flag_name(arg);
+        if !arg.starts_with('-') {
+            continue;
+        }
+        if name == "destroy" {
+            destroy = true;
+        } else if let Some(value) = name.strip_prefix("destroy=") {
+            destroy = !is_false(value);
+        }
+    }
+    destroy
+}
+
+fn any_true(args: &[&str], flag: &str) -> bool {
+    args.iter().any(|arg| {
+        let name = flag_name(arg);
+        arg.starts_with('-')
+            && (name == flag
+                || name
+                    .strip_prefix(flag)
+                    .and_then(|rest| rest.strip_prefix('='))
+                    .is_some_and(|value| !is_false(value)))
+    })
+}
+
+/// The address of the first `-replace`, if any.
+fn replaced<'a>(args: &[&'a str]) -> Option<&'a str> {
+    args.iter().enumerate().find_map(|(i, arg)| {
+        if !arg.starts_with('-') {
+            return None;
+        }
+        let name = flag_name(arg);
+        if name == "replace" {
+            Some(args.get(i + 1).copied().unwrap_or("a resource"))
+        } else {
+            name.strip_prefix("replace=")
+        }
+    })
+}

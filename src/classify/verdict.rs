@@ -1,0 +1,68 @@
+//! A tool parser's judgement, before the dispatcher adds the tool name and argv.
+
+use super::Severity;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Verdict {
+    pub severity: Severity,
+    /// The subcommand path, e.g. ["s3", "rb"].
+    pub command: Vec<String>,
+    /// The full human reason, prefixed with the command.
+    pub reason: String,
+    /// A credential choice made by the tool's own flags (e.g. `--profile X`).
+    pub credential_override: Option<String>,
+}
+
+impl Verdict {
+    pub fn new(severity: Severity, command: &[&str], reason: String) -> Verdict {
+        Verdict {
+            severity,
+            command: command.iter().map(|part| (*part).to_owned()).collect(),
+            reason,
+            credential_override: None,
+        }
+    }
+
+    /// The verdict for a command line that names the subcommand path `command`: the reason
+    /// is "<tool> <command...>: <what>".
+    pub fn of(severity: Severity, tool: &str, command: &[&str], what: &str) -> Verdict {
+        Verdict::of_flag(severity, tool, command, "", what)
+    }
+
+    /// Like `of`, with the flag that decided the matter shown after the command:
+    /// "terraform apply -destroy: ...".
+    pub fn of_flag(
+        severity: Severity,
+        tool: &str,
+        command: &[&str],
+        flag: &str,
+        what: &str,
+    ) -> Verdict {
+        let mut label = tool.to_owned();
+        for part in command
+            .iter()
+            .chain([&flag])
+            .filter(|part| !part.is_empty())
+        {
+            label.push(' ');
+            label.push_str(part);
+        }
+        Verdict::new(severity, command, format!("{label}: {what}"))
+    }
+
+    pub fn with_credential(mut self, credential: Option<String>) -> Verdict {
+        if self.credential_override.is_none() {
+            self.credential_override = credential;
+        }
+        self
+    }
+
+    /// The more severe of two verdicts; `self` on a tie.
+    pub fn or_worse(self, other: Verdict) -> Verdict {
+        if other.severity.rank() > self.severity.rank() {
+            other
+        } else {
+            self
+        }
+    }
+}

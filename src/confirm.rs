@@ -1,0 +1,106 @@
+//! Asking a person to confirm a command in a protected account, by typing the account's name.
+
+use owo_colors::{OwoColorize, Style};
+
+use crate::account::AccountId;
+use crate::error::Failure;
+use crate::policy::{AccountView, Color};
+use crate::tty::{self, Answer};
+
+/// How a command was confirmed, for the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consent {
+    Terminal,
+    /// `--confirm NAME` or `GUARD_CONFIRM=NAME`: explicit, scriptable consent.
+    Given,
+}
+
+impl Consent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Consent::Terminal => "typed at the terminal",
+            Consent::Given => "--confirm / GUARD_CONFIRM",
+        }
+    }
+}
+
+pub struct Request<'a> {
+    pub account: &'a AccountId,
+    pub view: &'a AccountView,
+    pub command: &'a str,
+    pub reason: &'a str,
+}
+
+impl Request<'_> {
+    fn accepts(&self, answer: &str) -> bool {
+        let answer = answer.trim();
+        !answer.is_empty()
+            && (answer == self.account.as_str() || self.view.name.as_deref() == Some(answer))
+    }
+
+    fn account_line(&self) -> String {
+        let mut line = match &self.view.name {
+            Some(name) => format!("{name} ({})", self.account),
+            None => self.account.to_string(),
+        };
+        if let Some(env) = &self.view.environment {
+            line.push_str(&format!(" [{env}]"));
+        }
+        line
+    }
+}
+
+pub fn style(color: Option<Color>) -> Style {
+    let style = Style::new().bold();
+    match color.unwrap_or(Color::Red) {
+        Color::Red => style.red(),
+        Color::Yellow => style.yellow(),
+        Color::Green => style.green(),
+        Color::Blue => style.blue(),
+        Color::Magenta => style.magenta(),
+        Color::Cyan => style.cyan(),
+        Color::White => style.white(),
+    }
+}
+
+/// Consent given in advance wins; otherwise the controlling terminal is asked. A wrong answer,
+/// Ctrl-C, EOF or no terminal at all is a refusal.
+pub fn confirm(request: &Request, given: Option<&str>, color: bool) -> Result<Consent, Failure> {
+    let word = request.view.confirm_word(request.account);
+    if let Some(given) = given {
+        return if request.accepts(given) {
+            Ok(Consent::Given)
+        } else {
+            Err(Failure::refused(format!(
+                "--confirm / GUARD_CONFIRM is '{given}', which is neither the name nor the ID of account {}; nothing was run",
+                request.account_line()
+            )))
+        };
+    }
+    let account = request.account_line();
+    let account = if color {
+        account.style(style(request.view.color)).to_string()
+    } else {
+        account
+    };
+    let question = format!(
+        "guard: this needs confirmation in a protected account\r\n  account  {account}\r\n  command  {}\r\n  reason   {}\r\nType the account's name ({word}) to run it: ",
+        request.command, request.reason
+    );
+    let refused = |what: &str| Failure::refused(format!("{what}; nothing was run"));
+    match tty::ask(&question) {
+        Answer::Line(answer) if request.accepts(&answer) => Ok(Consent::Terminal),
+        Answer::Line(_) => Err(refused("the answer did not match the account's name")),
+        Answer::Interrupted => Err(refused("cancelled")),
+        Answer::Eof => Err(refused("no answer")),
+        Answer::NoTerminal => Err(Failure::refused(format!(
+            "{} needs confirmation in protected account {} ({}), and there is no terminal to ask on; nothing was run",
+            request.command,
+            request.account_line(),
+            request.reason
+        ))
+        .with_hint(format!(
+            "to consent from a script, pass --confirm {word} (or set GUARD_CONFIRM={word})"
+        ))),
+    }
+}

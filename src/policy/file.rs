@@ -1,0 +1,405 @@
+//! One policy file: TOML read strictly (unknown keys, wrong types and bad patterns are errors that
+//! name the file, line and column), then compiled into matchers.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::account::AccountId;
+use crate::classify::Severity;
+use crate::error::Failure;
+
+/// allow < confirm < deny: the stricter of two actions is the greater.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Allow,
+    Confirm,
+    Deny,
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Action::Allow => "allow",
+            Action::Confirm => "confirm",
+            Action::Deny => "deny",
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Color {
+    Red,
+    Yellow,
+    Green,
+    Blue,
+    Magenta,
+    Cyan,
+    White,
+}
+
+/// A place in a policy file, shown as `file:line`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub file: Arc<str>,
+    pub line: usize,
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    protected: Option<Spanned<RawMatrix>>,
+    audit: Option<RawAudit>,
+    #[serde(default)]
+    accounts: Vec<Spanned<RawAccount>>,
+    #[serde(default)]
+    rules: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMatrix {
+    read: Option<Action>,
+    write: Option<Action>,
+    destructive: Option<Action>,
+    unknown: Option<Action>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAudit {
+    all: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccount {
+    id: Option<Spanned<String>>,
+    match_name: Option<Spanned<String>>,
+    match_profile: Option<Spanned<String>>,
+    name: Option<String>,
+    protected: Option<bool>,
+    environment: Option<String>,
+    color: Option<Color>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    tool: Option<Spanned<String>>,
+    command: Option<Spanned<String>>,
+    argv_regex: Option<Spanned<String>>,
+    #[serde(default)]
+    severity: Vec<Spanned<String>>,
+    #[serde(default)]
+    accounts: Vec<Spanned<String>>,
+    #[serde(default)]
+    profiles: Vec<Spanned<String>>,
+    #[serde(default)]
+    environments: Vec<Spanned<String>>,
+    action: Action,
+    message: Option<String>,
+}
+
+/// Per classification, what a protected account needs; `None` where this file says nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Matrix {
+    pub entries: [Option<Action>; 4],
+    pub at: Option<Place>,
+}
+
+impl Matrix {
+    pub fn get(&self, severity: Severity) -> Option<Action> {
+        self.entries[index(severity)]
+    }
+}
+
+pub const SEVERITIES: [Severity; 4] = [
+    Severity::Read,
+    Severity::Write,
+    Severity::Destructive,
+    Severity::Unknown,
+];
+
+fn index(severity: Severity) -> usize {
+    match severity {
+        Severity::Read => 0,
+        Severity::Write => 1,
+        Severity::Destructive => 2,
+        Severity::Unknown => 3,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AccountEntry {
+    pub at: Place,
+    pub id: Option<AccountId>,
+    pub match_name: Option<glob::Pattern>,
+    pub match_profile: Option<glob::Pattern>,
+    pub name: Option<String>,
+    pub protected: Option<bool>,
+    pub environment: Option<String>,
+    pub color: Option<Color>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub at: Place,
+    pub tool: Option<glob::Pattern>,
+    /// Word patterns matched against the start of the tool's subcommand path.
+    pub command: Vec<glob::Pattern>,
+    pub argv_regex: Option<regex::Regex>,
+    pub severity: Vec<Severity>,
+    pub accounts: Vec<glob::Pattern>,
+    pub profiles: Vec<glob::Pattern>,
+    pub environments: Vec<glob::Pattern>,
+    pub action: Action,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PolicyFile {
+    pub matrix: Matrix,
+    pub audit_all: Option<bool>,
+    pub accounts: Vec<AccountEntry>,
+    pub rules: Vec<Rule>,
+}
+
+/// Turns byte offsets into `file:line:column` for errors.
+struct Source<'a> {
+    name: Arc<str>,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        (line, column)
+    }
+
+    fn place(&self, span: Range<usize>) -> Place {
+        Place {
+            file: self.name.clone(),
+            line: self.line_col(span.start).0,
+        }
+    }
+
+    fn error(&self, span: Range<usize>, what: &str) -> Failure {
+        let (line, column) = self.line_col(span.start);
+        Failure::config(format!("{}:{line}:{column}: {what}", self.name))
+            .with_hint("fix the policy file; `guard policy check` validates it")
+    }
+
+    fn glob(&self, value: &Spanned<String>, key: &str) -> Result<glob::Pattern, Failure> {
+        glob::Pattern::new(value.get_ref()).map_err(|e| {
+            self.error(
+                value.span(),
+                &format!("{key}: bad pattern '{}': {e}", value.get_ref()),
+            )
+        })
+    }
+
+    fn globs(&self, values: &[Spanned<String>], key: &str) -> Result<Vec<glob::Pattern>, Failure> {
+        values.iter().map(|v| self.glob(v, key)).collect()
+    }
+}
+
+pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
+    let source = Source {
+        name: Arc::from(name),
+        text,
+    };
+    let raw: RawPolicy = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        source.error(span, e.message())
+    })?;
+    let matrix = match raw.protected {
+        Some(spanned) => {
+            let at = source.place(spanned.span());
+            let m = spanned.into_inner();
+            Matrix {
+                entries: [m.read, m.write, m.destructive, m.unknown],
+                at: Some(at),
+            }
+        }
+        None => Matrix::default(),
+    };
+    let accounts = raw
+        .accounts
+        .into_iter()
+        .map(|entry| account(&source, entry))
+        .collect::<Result<_, _>>()?;
+    let rules = raw
+        .rules
+        .into_iter()
+        .map(|rule| compile_rule(&source, rule))
+        .collect::<Result<_, _>>()?;
+    Ok(PolicyFile {
+        matrix,
+        audit_all: raw.audit.and_then(|a| a.all),
+        accounts,
+        rules,
+    })
+}
+
+fn account(source: &Source, spanned: Spanned<RawAccount>) -> Result<AccountEntry, Failure> {
+    let span = spanned.span();
+    let raw = spanned.into_inner();
+    if raw.id.is_none() && raw.match_name.is_none() && raw.match_profile.is_none() {
+        return Err(source.error(
+            span,
+            "an [[accounts]] entry needs id, match_name or match_profile to say which accounts it is about",
+        ));
+    }
+    let id = raw
+        .id
+        .map(|id| {
+            id.get_ref()
+                .parse::<AccountId>()
+                .map_err(|e| source.error(id.span(), &format!("id: {e}")))
+        })
+        .transpose()?;
+    Ok(AccountEntry {
+        at: source.place(span),
+        id,
+        match_name: raw
+            .match_name
+            .map(|p| source.glob(&p, "match_name"))
+            .transpose()?,
+        match_profile: raw
+            .match_profile
+            .map(|p| source.glob(&p, "match_profile"))
+            .transpose()?,
+        name: raw.name,
+        protected: raw.protected,
+        environment: raw.environment,
+        color: raw.color,
+    })
+}
+
+fn severity(source: &Source, value: &Spanned<String>) -> Result<Severity, Failure> {
+    SEVERITIES
+        .into_iter()
+        .find(|s| s.as_str() == value.get_ref())
+        .ok_or_else(|| {
+            source.error(
+                value.span(),
+                &format!(
+                    "severity: '{}' is not one of read, write, destructive, unknown",
+                    value.get_ref()
+                ),
+            )
+        })
+}
+
+fn compile_rule(source: &Source, spanned: Spanned<RawRule>) -> Result<Rule, Failure> {
+    let span = spanned.span();
+    let raw = spanned.into_inner();
+    if raw.tool.is_none() && raw.argv_regex.is_none() && raw.severity.is_empty() {
+        return Err(source.error(
+            span,
+            "a [[rules]] entry needs tool, argv_regex or severity to say which commands it is about",
+        ));
+    }
+    if raw.command.is_some() && raw.tool.is_none() {
+        return Err(source.error(span, "command needs a tool (e.g. tool = \"aws\")"));
+    }
+    let command = match &raw.command {
+        Some(words) => words
+            .get_ref()
+            .split_whitespace()
+            .map(|w| {
+                glob::Pattern::new(w).map_err(|e| {
+                    source.error(words.span(), &format!("command: bad pattern '{w}': {e}"))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+    };
+    let argv_regex = raw
+        .argv_regex
+        .map(|r| {
+            regex::Regex::new(r.get_ref())
+                .map_err(|e| source.error(r.span(), &format!("argv_regex: {e}")))
+        })
+        .transpose()?;
+    Ok(Rule {
+        at: source.place(span),
+        tool: raw.tool.map(|t| source.glob(&t, "tool")).transpose()?,
+        command,
+        argv_regex,
+        severity: raw
+            .severity
+            .iter()
+            .map(|s| severity(source, s))
+            .collect::<Result<_, _>>()?,
+        accounts: source.globs(&raw.accounts, "accounts")?,
+        profiles: source.globs(&raw.profiles, "profiles")?,
+        environments: source.globs(&raw.environments, "environments")?,
+        action: raw.action,
+        message: raw.message,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_smallest_forms_parse() {
+        let policy = parse(
+            "p.toml",
+            "[[accounts]]\nid = \"111122223333\"\nname = \"prod\"\nprotected = true\n\n[[rules]]\ntool = \"aws\"\ncommand = \"s3 rb\"\naction = \"deny\"\nmessage = \"no\"\n",
+        )
+        .unwrap();
+        assert_eq!(policy.accounts[0].name.as_deref(), Some("prod"));
+        assert_eq!(policy.accounts[0].at.line, 1);
+        assert_eq!(policy.rules[0].at.line, 6);
+        assert_eq!(policy.rules[0].action, Action::Deny);
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let err = parse("p.toml", "[[rules]]\ntool = \"aws\"\nactoin = \"deny\"\n").unwrap_err();
+        assert!(err.message.starts_with("p.toml:3:1: "), "{}", err.message);
+        let err = parse(
+            "p.toml",
+            "[[rules]]\ntool = \"aws\"\nargv_regex = \"(\"\naction = \"deny\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.message.starts_with("p.toml:3:14: argv_regex"),
+            "{}",
+            err.message
+        );
+        let err = parse("p.toml", "[[accounts]]\nid = \"12\"\n").unwrap_err();
+        assert!(err.message.starts_with("p.toml:2:6: id"), "{}", err.message);
+        let err = parse("p.toml", "[protected]\nwrite = \"maybe\"\n").unwrap_err();
+        assert!(err.message.starts_with("p.toml:2:"), "{}", err.message);
+        let err = parse("p.toml", "[[accounts]]\nname = \"x\"\n").unwrap_err();
+        assert!(err.message.contains("needs id"), "{}", err.message);
+    }
+
+    #[test]
+    fn the_shipped_policy_parses() {
+        let policy = parse("default.toml", include_str!("../../policies/default.toml")).unwrap();
+        assert_eq!(policy.matrix.get(Severity::Read), Some(Action::Allow));
+        assert_eq!(
+            policy.matrix.get(Severity::Destructive),
+            Some(Action::Confirm)
+        );
+    }
+}

@@ -1,0 +1,448 @@
+//! Protected accounts and rules: the policy files, layered, and the decision they give for a
+//! classified command in a verified account.
+
+mod file;
+mod load;
+
+use crate::account::AccountId;
+use crate::classify::Classification;
+
+pub use file::{Action, Color, Place, PolicyFile, SEVERITIES, parse};
+pub use load::{load, read_layer};
+
+/// Where a layer comes from, weakest first. The order is also the order of precedence rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// policies/default.toml, compiled in.
+    Shipped,
+    /// /etc/guard/policy.toml: what it requires cannot be loosened.
+    System,
+    User,
+    Project,
+    Env,
+    Flag,
+}
+
+impl Origin {
+    pub fn label(self) -> &'static str {
+        match self {
+            Origin::Shipped => "shipped default",
+            Origin::System => "system",
+            Origin::User => "user",
+            Origin::Project => "project",
+            Origin::Env => "$GUARD_POLICY",
+            Origin::Flag => "--policy",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub origin: Origin,
+    pub name: String,
+    pub file: PolicyFile,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    pub layers: Vec<Layer>,
+}
+
+/// The account a command would run in, as far as guard knows it.
+pub struct Target<'a> {
+    pub account: &'a AccountId,
+    /// The name AWS knows (IAM alias or the portal's name).
+    pub known_name: Option<&'a str>,
+    pub profile: &'a str,
+}
+
+/// What the policy says about an account.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountView {
+    pub protected: bool,
+    /// The policy's display name, else the name AWS knows.
+    pub name: Option<String>,
+    pub environment: Option<String>,
+    pub color: Option<Color>,
+}
+
+impl AccountView {
+    /// What a person types to confirm: the account's name, or its ID when it has none.
+    pub fn confirm_word(&self, account: &AccountId) -> String {
+        self.name.clone().unwrap_or_else(|| account.to_string())
+    }
+}
+
+/// Why the decision is what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Basis {
+    /// A rule matched.
+    Rule { at: Place, message: Option<String> },
+    /// The `[protected]` table of a layer.
+    Protected { origin: Origin, at: Option<Place> },
+    /// Nothing in the policy is about this account and command.
+    Unprotected,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub action: Action,
+    pub basis: Basis,
+}
+
+impl Decision {
+    pub fn describe(&self) -> String {
+        match &self.basis {
+            Basis::Rule { at, message } => match message {
+                Some(m) => format!("rule at {at}: {m}"),
+                None => format!("rule at {at}"),
+            },
+            Basis::Protected { origin, at } => match at {
+                Some(at) => format!("protected account, [protected] at {at}"),
+                None => format!("protected account ({} policy)", origin.label()),
+            },
+            Basis::Unprotected => "the account is not protected".to_string(),
+        }
+    }
+}
+
+impl Policy {
+    fn entries_for<'a>(
+        &'a self,
+        target: &'a Target,
+    ) -> impl Iterator<Item = &'a file::AccountEntry> {
+        self.layers
+            .iter()
+            .flat_map(|layer| &layer.file.accounts)
+            .filter(move |entry| {
+                entry.id.as_ref().is_none_or(|id| id == target.account)
+                    && entry
+                        .match_profile
+                        .as_ref()
+                        .is_none_or(|p| p.matches(target.profile))
+                    && entry
+                        .match_name
+                        .as_ref()
+                        .is_none_or(|p| target.known_name.is_some_and(|n| p.matches(n)))
+            })
+    }
+
+    /// Protection adds up across layers (any layer can protect, none can unprotect); for the
+    /// display facts the later, more specific layer wins.
+    pub fn account(&self, target: &Target) -> AccountView {
+        let mut view = AccountView {
+            name: target.known_name.map(str::to_string),
+            ..AccountView::default()
+        };
+        for entry in self.entries_for(target) {
+            view.protected |= entry.protected.unwrap_or(false);
+            view.name = entry.name.clone().or(view.name);
+            view.environment = entry.environment.clone().or(view.environment);
+            view.color = entry.color.or(view.color);
+        }
+        view
+    }
+
+    pub fn audit_all(&self) -> bool {
+        self.layers.iter().any(|l| l.file.audit_all == Some(true))
+    }
+
+    /// What a protected account needs for a classification when no rule matches, and which
+    /// layer says so.
+    pub fn protected_action(&self, severity: crate::classify::Severity) -> (Action, String) {
+        let entry = |origins: &[Origin]| {
+            self.layers
+                .iter()
+                .filter(|l| origins.contains(&l.origin))
+                .filter_map(|l| l.file.matrix.get(severity).map(|a| (a, l)))
+                .max_by_key(|(a, _)| *a)
+        };
+        let base = entry(&[Origin::User, Origin::Project, Origin::Env, Origin::Flag])
+            .or_else(|| entry(&[Origin::Shipped]));
+        let chosen = match (base, entry(&[Origin::System])) {
+            (Some(base), Some(system)) if system.0 > base.0 => Some(system),
+            (None, system) => system,
+            (base, _) => base,
+        };
+        match chosen {
+            Some((action, layer)) => (action, layer.name.clone()),
+            None => (Action::Allow, "nothing says otherwise".to_string()),
+        }
+    }
+
+    /// The decision for a command in an account. Within a layer the strictest matching rule
+    /// counts, else its `[protected]` entry. Layers above the shipped one override it, the
+    /// strictest of them winning; the system layer's verdict is a floor nothing goes below.
+    pub fn decide(
+        &self,
+        target: &Target,
+        view: &AccountView,
+        classification: &Classification,
+    ) -> Decision {
+        let verdict = |layer: &Layer| layer_verdict(layer, target, view, classification);
+        let strictest = |origins: &[Origin]| {
+            self.layers
+                .iter()
+                .filter(|l| origins.contains(&l.origin))
+                .filter_map(verdict)
+                .max_by_key(|d| d.action)
+        };
+        let shipped = strictest(&[Origin::Shipped]);
+        let overrides = strictest(&[Origin::User, Origin::Project, Origin::Env, Origin::Flag]);
+        let base = overrides.or(shipped).unwrap_or(Decision {
+            action: Action::Allow,
+            basis: Basis::Unprotected,
+        });
+        match strictest(&[Origin::System]) {
+            Some(system) if system.action > base.action => system,
+            _ => base,
+        }
+    }
+}
+
+fn layer_verdict(
+    layer: &Layer,
+    target: &Target,
+    view: &AccountView,
+    classification: &Classification,
+) -> Option<Decision> {
+    let rule = layer
+        .file
+        .rules
+        .iter()
+        .filter(|rule| rule_matches(rule, target, view, classification))
+        .max_by_key(|rule| rule.action);
+    if let Some(rule) = rule {
+        return Some(Decision {
+            action: rule.action,
+            basis: Basis::Rule {
+                at: rule.at.clone(),
+                message: rule.message.clone(),
+            },
+        });
+    }
+    if !view.protected {
+        return None;
+    }
+    layer
+        .file
+        .matrix
+        .get(classification.severity)
+        .map(|action| Decision {
+            action,
+            basis: Basis::Protected {
+                origin: layer.origin,
+                at: layer.file.matrix.at.clone(),
+            },
+        })
+}
+
+fn any_matches(patterns: &[glob::Pattern], candidates: &[&str]) -> bool {
+    patterns.is_empty()
+        || patterns
+            .iter()
+            .any(|p| candidates.iter().any(|c| p.matches(c)))
+}
+
+fn rule_matches(
+    rule: &file::Rule,
+    target: &Target,
+    view: &AccountView,
+    classification: &Classification,
+) -> bool {
+    let tool = classification.tool.as_deref();
+    if let Some(pattern) = &rule.tool
+        && !tool.is_some_and(|t| pattern.matches(t))
+    {
+        return false;
+    }
+    if rule.command.len() > classification.command.len()
+        || !rule
+            .command
+            .iter()
+            .zip(&classification.command)
+            .all(|(p, word)| p.matches(word))
+    {
+        return false;
+    }
+    if let Some(regex) = &rule.argv_regex
+        && !regex.is_match(&classification.args.join(" "))
+    {
+        return false;
+    }
+    if !rule.severity.is_empty() && !rule.severity.contains(&classification.severity) {
+        return false;
+    }
+    let mut names = vec![target.account.as_str()];
+    names.extend(view.name.as_deref());
+    names.extend(target.known_name);
+    any_matches(&rule.accounts, &names)
+        && any_matches(&rule.profiles, &[target.profile])
+        && (rule.environments.is_empty()
+            || view
+                .environment
+                .as_deref()
+                .is_some_and(|e| any_matches(&rule.environments, &[e])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Severity;
+
+    fn layer(origin: Origin, text: &str) -> Layer {
+        let name = format!("{}.toml", origin.label());
+        Layer {
+            origin,
+            file: parse(&name, text).unwrap(),
+            name,
+        }
+    }
+
+    fn policy(extra: &[(Origin, &str)]) -> Policy {
+        let mut layers = vec![layer(
+            Origin::Shipped,
+            include_str!("../../policies/default.toml"),
+        )];
+        layers.extend(extra.iter().map(|(o, t)| layer(*o, t)));
+        Policy { layers }
+    }
+
+    fn command(tool: &str, words: &[&str], severity: Severity) -> Classification {
+        Classification {
+            severity,
+            reason: "test".to_string(),
+            tool: Some(tool.to_string()),
+            command: words.iter().map(|w| w.to_string()).collect(),
+            args: words.iter().map(|w| w.to_string()).collect(),
+            credential_override: None,
+        }
+    }
+
+    const PROD: &str = "[[accounts]]\nid = \"222222222222\"\nname = \"prod\"\nprotected = true\n";
+
+    fn decide(policy: &Policy, c: &Classification) -> Decision {
+        let account: AccountId = "222222222222".parse().unwrap();
+        let target = Target {
+            account: &account,
+            known_name: None,
+            profile: "prod-admin",
+        };
+        let view = policy.account(&target);
+        policy.decide(&target, &view, c)
+    }
+
+    #[test]
+    fn unprotected_accounts_allow_everything() {
+        let p = policy(&[]);
+        let d = decide(
+            &p,
+            &command("terraform", &["destroy"], Severity::Destructive),
+        );
+        assert_eq!(d.action, Action::Allow);
+        assert_eq!(d.basis, Basis::Unprotected);
+    }
+
+    #[test]
+    fn protected_accounts_follow_the_shipped_matrix() {
+        let p = policy(&[(Origin::User, PROD)]);
+        assert_eq!(
+            decide(&p, &command("terraform", &["plan"], Severity::Read)).action,
+            Action::Allow
+        );
+        for severity in [Severity::Write, Severity::Destructive, Severity::Unknown] {
+            assert_eq!(
+                decide(&p, &command("x", &[], severity)).action,
+                Action::Confirm
+            );
+        }
+    }
+
+    #[test]
+    fn user_rules_override_the_shipped_defaults() {
+        let allow = "[[rules]]\ntool = \"kubectl\"\ncommand = \"apply\"\naction = \"allow\"\n";
+        let p = policy(&[(Origin::User, PROD), (Origin::Project, allow)]);
+        let d = decide(&p, &command("kubectl", &["apply"], Severity::Write));
+        assert_eq!(d.action, Action::Allow);
+        assert!(matches!(d.basis, Basis::Rule { .. }));
+    }
+
+    #[test]
+    fn the_strictest_override_wins() {
+        let allow = "[[rules]]\ntool = \"aws\"\naction = \"allow\"\n";
+        let deny = "[[rules]]\ntool = \"aws\"\ncommand = \"s3 rb\"\naction = \"deny\"\n";
+        let p = policy(&[
+            (Origin::User, PROD),
+            (Origin::User, allow),
+            (Origin::Flag, deny),
+        ]);
+        assert_eq!(
+            decide(&p, &command("aws", &["s3", "rb"], Severity::Destructive)).action,
+            Action::Deny
+        );
+        assert_eq!(
+            decide(&p, &command("aws", &["s3", "ls"], Severity::Read)).action,
+            Action::Allow
+        );
+    }
+
+    #[test]
+    fn nothing_loosens_the_system_layer() {
+        let system = format!("{PROD}\n[protected]\nwrite = \"confirm\"\n");
+        let loosen = "[[accounts]]\nid = \"222222222222\"\nprotected = false\n\n[protected]\nwrite = \"allow\"\n\n[[rules]]\ntool = \"*\"\naction = \"allow\"\n";
+        let p = policy(&[
+            (Origin::System, &system),
+            (Origin::User, loosen),
+            (Origin::Flag, loosen),
+        ]);
+        let d = decide(
+            &p,
+            &command("aws", &["ec2", "run-instances"], Severity::Write),
+        );
+        assert_eq!(d.action, Action::Confirm);
+        assert_eq!(
+            d.basis,
+            Basis::Protected {
+                origin: Origin::System,
+                at: Some(Place {
+                    file: "system.toml".into(),
+                    line: 6
+                })
+            }
+        );
+    }
+
+    #[test]
+    fn rules_are_scoped() {
+        let rule = "[[rules]]\ntool = \"aws\"\nprofiles = [\"dev-*\"]\naction = \"deny\"\n\n[[rules]]\ntool = \"aws\"\naccounts = [\"pro?\"]\nseverity = [\"write\"]\naction = \"deny\"\n\n[[rules]]\nargv_regex = \"--force\"\naction = \"deny\"\n";
+        let p = policy(&[(Origin::User, PROD), (Origin::User, rule)]);
+        assert_eq!(
+            decide(&p, &command("aws", &["s3", "ls"], Severity::Read)).action,
+            Action::Allow
+        );
+        assert_eq!(
+            decide(&p, &command("aws", &["s3", "cp"], Severity::Write)).action,
+            Action::Deny
+        );
+        assert_eq!(
+            decide(&p, &command("helm", &["--force"], Severity::Write)).action,
+            Action::Deny
+        );
+    }
+
+    #[test]
+    fn account_facts_merge_across_layers() {
+        let by_profile = "[[accounts]]\nmatch_profile = \"prod-*\"\nenvironment = \"production\"\ncolor = \"magenta\"\n";
+        let p = policy(&[(Origin::User, PROD), (Origin::Project, by_profile)]);
+        let account: AccountId = "222222222222".parse().unwrap();
+        let view = p.account(&Target {
+            account: &account,
+            known_name: Some("acme-prod"),
+            profile: "prod-admin",
+        });
+        assert!(view.protected);
+        assert_eq!(view.name.as_deref(), Some("prod"));
+        assert_eq!(view.environment.as_deref(), Some("production"));
+        assert_eq!(view.color, Some(Color::Magenta));
+    }
+}

@@ -1,0 +1,163 @@
+//! Runs every case of `classify_corpus.toml` through the classifier and reports all the
+//! failures at once, so one run shows everything that regressed.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use guard::classify::{Classification, Context, classify};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Corpus {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    argv: Vec<String>,
+    severity: String,
+    reason_contains: Option<String>,
+    #[serde(default)]
+    env: BTreeMap<String, String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    credential_override: Option<bool>,
+    /// The tool after unwrapping; "" means none.
+    tool: Option<String>,
+    command: Option<Vec<String>>,
+}
+
+impl Case {
+    fn run(&self) -> Classification {
+        let env = |name: &str| self.env.get(name).cloned();
+        let aliases = |name: &str| self.aliases.iter().any(|alias| alias == name);
+        let ctx = Context {
+            env: &env,
+            aws_aliases: &aliases,
+        };
+        classify(&self.argv, &ctx)
+    }
+
+    /// What is wrong with `got`, if anything.
+    fn problems(&self, got: &Classification) -> Vec<String> {
+        let mut problems = Vec::new();
+        if got.severity.as_str() != self.severity {
+            problems.push(format!(
+                "severity: expected {}, got {}",
+                self.severity, got.severity
+            ));
+        }
+        if let Some(part) = &self.reason_contains
+            && !got.reason.contains(part.as_str())
+        {
+            problems.push(format!("reason should contain {part:?}"));
+        }
+        if let Some(expected) = self.credential_override
+            && got.credential_override.is_some() != expected
+        {
+            problems.push(format!(
+                "credential_override: expected {}, got {:?}",
+                if expected { "one" } else { "none" },
+                got.credential_override
+            ));
+        }
+        if let Some(tool) = &self.tool {
+            let expected = (!tool.is_empty()).then_some(tool.as_str());
+            if got.tool.as_deref() != expected {
+                problems.push(format!("tool: expected {expected:?}, got {:?}", got.tool));
+            }
+        }
+        if let Some(command) = &self.command
+            && &got.command != command
+        {
+            problems.push(format!(
+                "command: expected {command:?}, got {:?}",
+                got.command
+            ));
+        }
+        problems
+    }
+}
+
+fn corpus() -> Corpus {
+    toml::from_str(include_str!("classify_corpus.toml")).expect("classify_corpus.toml is valid")
+}
+
+#[test]
+fn corpus_cases_classify_as_expected() {
+    let corpus = corpus();
+    assert!(
+        corpus.case.len() >= 250,
+        "the corpus should keep at least 250 cases"
+    );
+    let mut failures = Vec::new();
+    for case in &corpus.case {
+        let got = case.run();
+        let problems = case.problems(&got);
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{:?} (env {:?}, aliases {:?})\n    {}\n    got: {} / {:?} / credential {:?}",
+                case.argv,
+                case.env,
+                case.aliases,
+                problems.join("\n    "),
+                got.severity,
+                got.reason,
+                got.credential_override
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} corpus cases failed:\n{}",
+        failures.len(),
+        corpus.case.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn a_thousand_arguments_classify_quickly() {
+    let no_env = |_: &str| None;
+    let no_alias = |_: &str| false;
+    let ctx = Context {
+        env: &no_env,
+        aws_aliases: &no_alias,
+    };
+    let mut aws = vec![
+        "aws".to_owned(),
+        "ec2".to_owned(),
+        "terminate-instances".to_owned(),
+    ];
+    aws.extend((0..1000).map(|i| format!("--opt{i}=v")));
+    let script = (0..1000).map(|i| format!("echo {i};")).collect::<String>() + " terraform destroy";
+    let shell = vec!["bash".to_owned(), "-c".to_owned(), script];
+    let mut xargs = vec![
+        "sudo".to_owned(),
+        "-E".to_owned(),
+        "xargs".to_owned(),
+        "kubectl".to_owned(),
+    ];
+    xargs.extend((0..1000).map(|i| format!("--label{i}")));
+    let exports = (0..1000)
+        .map(|i| format!("export V{i}=1; FOO=$X aws s3 ls\n"))
+        .collect::<String>();
+    let exporting = vec!["sh".to_owned(), "-c".to_owned(), exports];
+    for argv in [&aws, &shell, &xargs, &exporting] {
+        let runs = 20;
+        let start = Instant::now();
+        for _ in 0..runs {
+            classify(argv, &ctx);
+        }
+        let each = start.elapsed() / runs;
+        // A bound for unoptimized builds on a busy machine: it catches quadratic work, not
+        // small regressions (optimized builds take well under a millisecond).
+        assert!(
+            each < Duration::from_millis(250),
+            "{} took {each:?}",
+            argv[0]
+        );
+    }
+}
