@@ -346,8 +346,9 @@ def confirm_session(spawn, tools, answer, stdin_pipe=False):
         ("\x04", False),
         ("pro\x7fd\r", False),
         ("prox\x7fd\r", True),
+        ("\x7fprod\r", True),
     ],
-    ids=["name", "id", "wrong-name", "empty", "ctrl-c", "eof", "edited-wrong", "edited-right"],
+    ids=["name", "id", "wrong-name", "empty", "ctrl-c", "eof", "edited-wrong", "edited-right", "backspace-on-empty"],
 )
 def test_confirmation_on_the_terminal(prod_world, spawn, answer, runs):
     child, ran = confirm_session(spawn, prod_world, answer)
