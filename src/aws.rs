@@ -135,6 +135,19 @@ where
     }
 }
 
+/// The runtime every command's AWS calls run on: one thread is plenty for a handful of calls.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Failure::new(
+                Kind::Internal,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })
+}
+
 /// STS error codes that mean "these credentials are not valid", i.e. the user's setup is wrong.
 pub fn sts_kind(code: &str) -> Option<Kind> {
     match code {

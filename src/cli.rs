@@ -7,10 +7,11 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::commands;
 use crate::error;
+use crate::populate::DEFAULT_TEMPLATE;
 
-const EXIT_CODES: &str = "Exit codes: 64 usage, 69 AWS or network unreachable, 77 refused, \
-                          78 configuration (no profile, bad config, not signed in), 126/127 command \
-                          not runnable / not found; otherwise the command's own.";
+const EXIT_CODES: &str = "Exit codes: 64 usage, 69 AWS or network unreachable, 77 refused or \
+                          denied, 78 configuration (no profile, bad config, not signed in), \
+                          126/127 command not runnable / not found; otherwise the command's own.";
 
 /// Run a command under an AWS profile, with verified, short-lived credentials.
 #[derive(Debug, Parser)]
@@ -54,10 +55,20 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 enum Sub {
+    /// Sign in to IAM Identity Center (into the token cache the AWS CLI shares)
+    Login(LoginArgs),
+    /// Sign out of IAM Identity Center and remove the cached token
+    Logout(LogoutArgs),
     /// See and check the policy that protects accounts
     Policy {
         #[command(subcommand)]
         action: PolicyAction,
+    },
+    /// List every profile with its kind, account, role, region and sign-in state (no network)
+    Profiles {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
     },
     /// Show the verified identity of a profile, without running anything
     Whoami {
@@ -65,6 +76,60 @@ enum Sub {
         #[arg(long)]
         json: bool,
     },
+    /// Write a profile into ~/.aws/config for every account and role of an sso-session
+    Populate(PopulateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The sso-session to sign in to [default: the only one configured]
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// Sign in to every sso-session in turn
+    #[arg(long)]
+    pub all: bool,
+    /// Sign in with a code approved in any browser, instead of a browser on this machine
+    #[arg(long)]
+    pub use_device_code: bool,
+    /// Do not open a browser; implies the device code
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// The sso-session to sign out of [default: the only one configured]
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// Sign out of every sso-session
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PopulateArgs {
+    /// The sso-session whose accounts and roles to list
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: String,
+    /// Print the change as a diff and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Remove profiles populate wrote earlier whose account or role is no longer yours
+    #[arg(long)]
+    pub prune: bool,
+    /// Profile names, from {account_name}, {account_id}, {role_name} and {sso_session}
+    #[arg(long, value_name = "T", default_value = DEFAULT_TEMPLATE)]
+    pub template: String,
+}
+
+/// `-p` is global, so clap accepts it everywhere; where it means nothing it is refused, not ignored.
+pub fn no_profile_flag(global: &Global, command: &str) -> Result<(), error::Failure> {
+    match &global.profile {
+        Some(_) => Err(error::Failure::usage(format!(
+            "guard {command} takes no -p/--profile"
+        ))),
+        None => Ok(()),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,15 +162,20 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    let global = &cli.global;
     let result = match cli.subcommand {
-        Some(Sub::Whoami { json }) => commands::whoami::run(&cli.global, json),
+        Some(Sub::Login(args)) => commands::login::run(global, &args),
+        Some(Sub::Logout(args)) => commands::logout::run(global, &args),
         Some(Sub::Policy {
             action: PolicyAction::Explain { account, command },
-        }) => commands::policy::explain(&cli.global, account.as_deref(), &command),
+        }) => commands::policy::explain(global, account.as_deref(), &command),
         Some(Sub::Policy {
             action: PolicyAction::Check { files },
-        }) => commands::policy::check(&cli.global, &files),
-        None => commands::run::run(&cli.global, cli.command).map(|never| match never {}),
+        }) => commands::policy::check(global, &files),
+        Some(Sub::Profiles { json }) => commands::profiles::run(global, json),
+        Some(Sub::Whoami { json }) => commands::whoami::run(global, json),
+        Some(Sub::Populate(args)) => commands::populate::run(global, &args),
+        None => commands::run::run(global, cli.command).map(|never| match never {}),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

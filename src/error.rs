@@ -17,8 +17,10 @@ pub enum Kind {
     Internal,
     /// EX_NOPERM: guard refused on purpose (wrong account, denied, not confirmed).
     Refused,
-    /// EX_CONFIG: the user's configuration is missing, wrong, or not signed in.
+    /// EX_CONFIG: the user's configuration is missing or wrong.
     Config,
+    /// EX_CONFIG too, but signing in (again) fixes it, so a run on a terminal can do that itself.
+    NotSignedIn,
     /// The shell's code for a command that does not exist.
     CommandNotFound,
     /// The shell's code for a command that exists but cannot be run.
@@ -32,7 +34,7 @@ impl Kind {
             Kind::Unavailable => 69,
             Kind::Internal => 70,
             Kind::Refused => 77,
-            Kind::Config => 78,
+            Kind::Config | Kind::NotSignedIn => 78,
             Kind::CommandNotFound => 127,
             Kind::CommandNotExecutable => 126,
         }

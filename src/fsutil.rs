@@ -28,3 +28,30 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot replace {}", path.display()))?;
     Ok(())
 }
+
+/// Replaces a file the person owns (not a secret cache) atomically, keeping its permissions, and
+/// writing through a symlink to its target so that dotfile managers keep their link.
+pub fn replace(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let target = match std::fs::canonicalize(path) {
+        Ok(target) => target,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return write_private(path, bytes),
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!("cannot resolve {}", path.display())));
+        }
+    };
+    let permissions = std::fs::metadata(&target)
+        .with_context(|| format!("cannot read the permissions of {}", target.display()))?
+        .permissions();
+    let dir = target
+        .parent()
+        .with_context(|| format!("{} has no parent folder", target.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().set_permissions(permissions))
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+    tmp.persist(&target)
+        .with_context(|| format!("cannot replace {}", target.display()))?;
+    Ok(())
+}

@@ -33,7 +33,10 @@ pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::R
             paths.config.display(),
             paths.credentials.display()
         ))
-        .with_hint("`aws configure sso` sets one up")
+        .with_hint(
+            "add your organization's [sso-session NAME], then `guard login` and \
+             `guard populate --sso-session NAME` write a profile for each account and role",
+        )
         .into());
     }
     if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {

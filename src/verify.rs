@@ -1,10 +1,9 @@
 //! Resolve and verify: from a profile name to credentials whose identity STS has confirmed.
 
 use crate::credentials::Credentials;
-use crate::error::{Failure, Kind};
 use crate::identity::{self, Identity};
 use crate::profile::{Paths, ProfileSet};
-use crate::{select, source, sso};
+use crate::{aws, select, source, sso};
 
 /// Credentials that guard has checked belong to the account the profile promises.
 pub struct Verified {
@@ -34,16 +33,7 @@ pub fn verify(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::
     let sts_region = region.clone().unwrap_or_else(|| "us-east-1".to_string());
     let chain = source::plan(&set, &name, &sts_region)?;
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            Failure::new(
-                Kind::Internal,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })?;
-    runtime.block_on(async {
+    aws::runtime()?.block_on(async {
         let resolved = source::resolve(&chain).await?;
         let (identity, alias) = tokio::join!(
             identity::caller_identity(&resolved.creds, &sts_region),

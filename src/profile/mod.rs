@@ -38,6 +38,10 @@ impl SsoSession {
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.keys.get(key).filter(|v| !v.value.is_empty())
     }
+
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.get(key).map(|v| v.value.as_str())
+    }
 }
 
 /// Where the two shared files are, after `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`.
@@ -171,6 +175,11 @@ impl ProfileSet {
 
     pub fn sso_session(&self, name: &str) -> Option<&SsoSession> {
         self.sessions.get(name)
+    }
+
+    /// Every `[sso-session]`, by name.
+    pub fn sso_sessions(&self) -> impl Iterator<Item = &SsoSession> {
+        self.sessions.values()
     }
 }
 

@@ -17,8 +17,7 @@ pub async fn resolve(chain: &Chain) -> anyhow::Result<Resolved> {
     let mut creds = match &chain.base {
         Base::Static { creds, .. } => creds.clone(),
         Base::Sso(target) => {
-            let token = sso::access_token(&target.login).await?;
-            let creds = sso::role_credentials(target, &token).await?;
+            let (token, creds) = sso::login::role_credentials(target).await?;
             sso_login = Some((target.login.clone(), token));
             creds
         }

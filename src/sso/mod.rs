@@ -1,15 +1,21 @@
 //! IAM Identity Center: which sign-in a profile uses, its token in the AWS CLI's cache, and the
 //! portal calls made with that token.
 
+pub mod choose;
+pub mod login;
+pub mod logout;
+mod loopback;
+mod oidc;
+mod pkce;
 mod portal;
-mod token;
+mod registration;
+pub mod token;
 
-pub use portal::{account_name, role_credentials};
-pub use token::access_token;
+pub use portal::{Assignment, account_name, assignments};
 
 use crate::account::AccountId;
-use crate::error::Failure;
-use crate::profile::{Location, Profile, ProfileSet};
+use crate::error::{Failure, Kind};
+use crate::profile::{Location, Profile, ProfileSet, SsoSession, Value};
 
 /// One IAM Identity Center sign-in: an `[sso-session]`, or a legacy profile's start URL.
 #[derive(Debug, Clone)]
@@ -18,6 +24,8 @@ pub enum SsoLogin {
         name: String,
         start_url: String,
         region: String,
+        /// `sso_registration_scopes`, or None when the section has none.
+        scopes: Option<Vec<String>>,
     },
     Legacy {
         profile: String,
@@ -27,6 +35,35 @@ pub enum SsoLogin {
 }
 
 impl SsoLogin {
+    /// The sign-in of an `[sso-session NAME]` section.
+    pub fn from_session(session: &SsoSession) -> Result<Self, Failure> {
+        let name = &session.name;
+        let required = |key: &str| {
+            session
+                .value(key)
+                .map(str::to_string)
+                .ok_or_else(|| missing(&session.at, &format!("[sso-session {name}]"), key))
+        };
+        // Split as the AWS CLI splits it, so that both tools name the client registration alike.
+        let scopes = session.value("sso_registration_scopes").map(|raw| {
+            raw.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        });
+        let region = session
+            .get("sso_region")
+            .ok_or_else(|| missing(&session.at, &format!("[sso-session {name}]"), "sso_region"))
+            .and_then(region)?;
+        Ok(SsoLogin::Session {
+            name: name.clone(),
+            start_url: required("sso_start_url")?,
+            region,
+            scopes,
+        })
+    }
+
     /// The sign-in a profile uses, if it is an SSO profile at all.
     pub fn from_profile(set: &ProfileSet, profile: &Profile) -> Result<Option<Self>, Failure> {
         if let Some(session_ref) = profile.get("sso_session") {
@@ -36,48 +73,39 @@ impl SsoLogin {
                     "{}: sso_session names '{name}', but there is no [sso-session {name}] section",
                     session_ref.at
                 ))
-                .with_hint("`aws configure sso-session` creates one")
+                .with_hint("add that section; `guard profiles` lists what is configured")
             })?;
-            let required = |key: &str| {
-                session
-                    .get(key)
-                    .map(|v| v.value.clone())
-                    .ok_or_else(|| missing(&session.at, &format!("[sso-session {name}]"), key))
-            };
-            let start_url = required("sso_start_url")?;
-            let region = required("sso_region")?;
+            let login = Self::from_session(session)?;
             for key in ["sso_start_url", "sso_region"] {
-                if let Some(own) = profile.get(key) {
-                    let theirs = session.get(key).map(|v| v.value.as_str());
-                    if Some(own.value.as_str()) != theirs {
-                        return Err(Failure::config(format!(
-                            "{}: {key} in profile '{}' differs from the one in [sso-session {name}] at {}",
-                            own.at, profile.name, session.at
-                        ))
-                        .with_hint(format!("remove {key} from the profile")));
-                    }
+                if let Some(own) = profile.get(key)
+                    && Some(own.value.as_str()) != session.value(key)
+                {
+                    return Err(Failure::config(format!(
+                        "{}: {key} in profile '{}' differs from the one in [sso-session {name}] at {}",
+                        own.at, profile.name, session.at
+                    ))
+                    .with_hint(format!("remove {key} from the profile")));
                 }
             }
-            return Ok(Some(SsoLogin::Session {
-                name,
-                start_url,
-                region,
-            }));
+            return Ok(Some(login));
         }
         let Some(start_url) = profile.get("sso_start_url") else {
             return Ok(None);
         };
-        let region = profile.get("sso_region").ok_or_else(|| {
-            missing(
-                &start_url.at,
-                &format!("profile '{}'", profile.name),
-                "sso_region",
-            )
-        })?;
+        let region = profile
+            .get("sso_region")
+            .ok_or_else(|| {
+                missing(
+                    &start_url.at,
+                    &format!("profile '{}'", profile.name),
+                    "sso_region",
+                )
+            })
+            .and_then(region)?;
         Ok(Some(SsoLogin::Legacy {
             profile: profile.name.clone(),
             start_url: start_url.value.clone(),
-            region: region.value.clone(),
+            region,
         }))
     }
 
@@ -114,19 +142,42 @@ impl SsoLogin {
     /// The exact command that signs in again.
     pub fn login_command(&self) -> String {
         match self {
-            SsoLogin::Session { name, .. } => format!("aws sso login --sso-session {name}"),
-            SsoLogin::Legacy { profile, .. } => format!("aws sso login --profile {profile}"),
+            SsoLogin::Session { name, .. } => format!("guard login --sso-session {name}"),
+            SsoLogin::Legacy { profile, .. } => format!("guard login -p {profile}"),
         }
     }
 
     fn not_signed_in(&self, what: String) -> Failure {
-        Failure::config(what).with_hint(format!("sign in with: {}", self.login_command()))
+        Failure::new(Kind::NotSignedIn, what)
+            .with_hint(format!("sign in with: {}", self.login_command()))
+    }
+
+    fn sign_in_hint(&self, failure: Failure) -> Failure {
+        failure.with_hint(format!("sign in again with: {}", self.login_command()))
+    }
+}
+
+/// `sso_region` becomes part of host names, so a typo must fail here, with its line.
+fn region(value: &Value) -> Result<String, Failure> {
+    let valid = value
+        .value
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if valid {
+        Ok(value.value.clone())
+    } else {
+        Err(Failure::config(format!(
+            "{}: sso_region '{}' is not an AWS region (like us-east-1)",
+            value.at, value.value
+        )))
     }
 }
 
 fn missing(at: &Location, section: &str, key: &str) -> Failure {
-    Failure::config(format!("{at}: {section} has no {key}"))
-        .with_hint("`aws configure sso` writes a complete configuration")
+    Failure::config(format!("{at}: {section} has no {key}")).with_hint(
+        "an [sso-session NAME] needs sso_start_url and sso_region; its profiles need \
+         sso_session, sso_account_id and sso_role_name",
+    )
 }
 
 /// An SSO profile's account and role.

@@ -25,13 +25,13 @@ pub async fn role_credentials(target: &SsoTarget, token: &Secret) -> anyhow::Res
         .await;
     let output = answer.map_err(|e| {
         let failure = aws::failure("GetRoleCredentials", &endpoint, e, |code| match code {
-            "UnauthorizedException" => Some(Kind::Config),
+            "UnauthorizedException" => Some(Kind::NotSignedIn),
             "ForbiddenException" => Some(Kind::Refused),
             "InvalidRequestException" | "ResourceNotFoundException" => Some(Kind::Config),
             _ => None,
         });
         match failure.kind {
-            Kind::Config => target.login.not_signed_in(format!(
+            Kind::NotSignedIn => target.login.not_signed_in(format!(
                 "IAM Identity Center did not accept your sign-in to {} ({})",
                 target.login.describe(),
                 failure.message
@@ -99,4 +99,132 @@ pub async fn account_name(login: &SsoLogin, token: &Secret, account: &AccountId)
             .map(str::to_string);
         next_token.as_ref()?;
     }
+}
+
+/// Ends the sign-in at IAM Identity Center, so the token stops working everywhere, not only here.
+/// A token the portal no longer accepts is already signed out.
+pub async fn logout(login: &SsoLogin, token: &Secret) -> anyhow::Result<()> {
+    let (client, endpoint) = client(login);
+    match client.logout().access_token(token.expose()).send().await {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_unauthorized_exception()) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(aws::failure("Logout", &endpoint, e, |_| None).into()),
+    }
+}
+
+/// One account and role the signed-in person may use.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Assignment {
+    pub account_id: AccountId,
+    pub account_name: String,
+    pub role_name: String,
+}
+
+fn list_failure<E, R>(
+    login: &SsoLogin,
+    operation: &str,
+    endpoint: &aws::Endpoint,
+    err: aws_sdk_sso::error::SdkError<E, R>,
+) -> Failure
+where
+    E: aws_sdk_sso::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    let failure = aws::failure(operation, endpoint, err, |code| match code {
+        "UnauthorizedException" => Some(Kind::NotSignedIn),
+        "InvalidRequestException" | "ResourceNotFoundException" => Some(Kind::Config),
+        _ => None,
+    });
+    match failure.kind {
+        Kind::NotSignedIn => login.not_signed_in(format!(
+            "IAM Identity Center did not accept your sign-in to {} ({})",
+            login.describe(),
+            failure.message
+        )),
+        _ => failure,
+    }
+}
+
+/// Every account and role of the signed-in person, following every page of both lists.
+pub async fn assignments(login: &SsoLogin, token: &Secret) -> anyhow::Result<Vec<Assignment>> {
+    let (client, endpoint) = client(login);
+    let mut accounts = Vec::new();
+    let mut next_token: Option<String> = None;
+    loop {
+        let page = client
+            .list_accounts()
+            .access_token(token.expose())
+            .set_next_token(next_token.take())
+            .send()
+            .await
+            .map_err(|e| list_failure(login, "ListAccounts", &endpoint, e))?;
+        for account in page.account_list() {
+            let id: AccountId =
+                account
+                    .account_id()
+                    .unwrap_or_default()
+                    .parse()
+                    .map_err(|e: String| {
+                        Failure::unavailable(format!(
+                            "ListAccounts: {} answered with {e}",
+                            endpoint.display
+                        ))
+                    })?;
+            let name = account
+                .account_name()
+                .filter(|n| !n.is_empty())
+                .unwrap_or(id.as_str())
+                .to_string();
+            accounts.push((id, name));
+        }
+        next_token = page
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if next_token.is_none() {
+            break;
+        }
+    }
+    let mut assignments = Vec::new();
+    for (account_id, account_name) in accounts {
+        let mut next_token: Option<String> = None;
+        loop {
+            let page = client
+                .list_account_roles()
+                .access_token(token.expose())
+                .account_id(account_id.as_str())
+                .set_next_token(next_token.take())
+                .send()
+                .await
+                .map_err(|e| list_failure(login, "ListAccountRoles", &endpoint, e))?;
+            for role in page.role_list() {
+                let Some(role_name) = role.role_name().filter(|r| !r.is_empty()) else {
+                    return Err(Failure::unavailable(format!(
+                        "ListAccountRoles: {} answered with a role without a name",
+                        endpoint.display
+                    ))
+                    .into());
+                };
+                assignments.push(Assignment {
+                    account_id: account_id.clone(),
+                    account_name: account_name.clone(),
+                    role_name: role_name.to_string(),
+                });
+            }
+            next_token = page
+                .next_token()
+                .filter(|t| !t.is_empty())
+                .map(str::to_string);
+            if next_token.is_none() {
+                break;
+            }
+        }
+    }
+    assignments.sort();
+    Ok(assignments)
 }

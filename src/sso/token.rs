@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context as _;
 use serde_json::{Map, Value};
 use sha1::{Digest, Sha1};
 use time::format_description::well_known::Rfc3339;
@@ -10,6 +11,7 @@ use time::macros::format_description;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
 use super::SsoLogin;
+use super::registration::Registration;
 use crate::aws::{self, Service};
 use crate::credentials::Secret;
 use crate::error::Failure;
@@ -61,7 +63,7 @@ fn set_field(document: &mut Map<String, Value>, key: &str, value: String) {
 }
 
 /// botocore writes `2024-01-01T00:00:00Z`; older tools wrote `...UTC` or an offset.
-fn parse_time(text: &str) -> Option<OffsetDateTime> {
+pub fn parse_time(text: &str) -> Option<OffsetDateTime> {
     if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
         return Some(t);
     }
@@ -76,7 +78,7 @@ fn parse_time(text: &str) -> Option<OffsetDateTime> {
     .map(PrimitiveDateTime::assume_utc)
 }
 
-fn format_time(t: OffsetDateTime) -> String {
+pub fn format_time(t: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
@@ -89,15 +91,13 @@ fn format_time(t: OffsetDateTime) -> String {
     )
 }
 
-fn read(login: &SsoLogin) -> anyhow::Result<CachedToken> {
+/// The cached token, or None when there is no cache file. A file that is there but unusable is an
+/// error: signing in again would hide whatever wrote it wrong.
+fn load(login: &SsoLogin) -> anyhow::Result<Option<CachedToken>> {
     let path = cache_path(login)?;
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(login
-                .not_signed_in(format!("you are not signed in to {}", login.describe()))
-                .into());
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
             return Err(Failure::config(format!(
                 "cannot read the SSO token cache {}: {e}",
@@ -107,10 +107,10 @@ fn read(login: &SsoLogin) -> anyhow::Result<CachedToken> {
         }
     };
     let corrupt = |what: &str| {
-        login.not_signed_in(format!(
+        login.sign_in_hint(Failure::config(format!(
             "the SSO token cache {} is damaged: {what}",
             path.display()
-        ))
+        )))
     };
     let document: Map<String, Value> =
         serde_json::from_str(&text).map_err(|e| corrupt(&format!("not a JSON object ({e})")))?;
@@ -120,12 +120,119 @@ fn read(login: &SsoLogin) -> anyhow::Result<CachedToken> {
     let expires_text = field(&document, "expiresAt").ok_or_else(|| corrupt("no expiresAt"))?;
     let expires_at = parse_time(expires_text)
         .ok_or_else(|| corrupt(&format!("expiresAt '{expires_text}' is not a time")))?;
-    Ok(CachedToken {
+    Ok(Some(CachedToken {
         path,
         access_token: Secret::new(access_token),
         expires_at,
         document,
+    }))
+}
+
+fn read(login: &SsoLogin) -> anyhow::Result<CachedToken> {
+    load(login)?.ok_or_else(|| {
+        login
+            .not_signed_in(format!("you are not signed in to {}", login.describe()))
+            .into()
     })
+}
+
+/// Where a sign-in stands, from the cache alone (no network).
+#[derive(Debug)]
+pub enum Status {
+    NotSignedIn,
+    SignedIn {
+        expires_at: OffsetDateTime,
+    },
+    /// Expired, but the cache holds what a refresh needs, so the next use renews it.
+    Refreshable {
+        expired_at: OffsetDateTime,
+    },
+    Expired {
+        expired_at: OffsetDateTime,
+    },
+    Damaged(String),
+}
+
+pub fn status(login: &SsoLogin) -> Status {
+    let cached = match load(login) {
+        Ok(Some(cached)) => cached,
+        Ok(None) => return Status::NotSignedIn,
+        Err(e) => return Status::Damaged(format!("{e:#}")),
+    };
+    let now = OffsetDateTime::now_utc();
+    if cached.expires_at > now {
+        return Status::SignedIn {
+            expires_at: cached.expires_at,
+        };
+    }
+    let refreshable = matches!(login, SsoLogin::Session { .. })
+        && ["refreshToken", "clientId", "clientSecret"]
+            .iter()
+            .all(|k| cached.field(k).is_some())
+        && cached
+            .field("registrationExpiresAt")
+            .and_then(parse_time)
+            .is_none_or(|end| end > now);
+    if refreshable {
+        Status::Refreshable {
+            expired_at: cached.expires_at,
+        }
+    } else {
+        Status::Expired {
+            expired_at: cached.expires_at,
+        }
+    }
+}
+
+/// The cached access token while it is still valid, without refreshing it: what logout revokes.
+pub fn unexpired(login: &SsoLogin) -> anyhow::Result<Option<Secret>> {
+    Ok(load(login)?
+        .filter(|c| c.expires_at > OffsetDateTime::now_utc())
+        .map(|c| c.access_token))
+}
+
+/// Removes the token file; false when there was none.
+pub fn remove(login: &SsoLogin) -> anyhow::Result<bool> {
+    let path = cache_path(login)?;
+    match std::fs::remove_file(&path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(anyhow::Error::new(e).context(format!("cannot remove {}", path.display()))),
+    }
+}
+
+/// A token from a fresh sign-in, with the client registration that obtained it.
+pub struct NewToken<'a> {
+    pub access_token: &'a Secret,
+    pub expires_at: OffsetDateTime,
+    pub refresh_token: Option<&'a Secret>,
+    pub registration: &'a Registration,
+}
+
+/// Writes a fresh sign-in in the AWS CLI's format, so the CLI, the SDKs and terraform use it too.
+pub fn save(login: &SsoLogin, token: &NewToken) -> anyhow::Result<()> {
+    let mut document = Map::new();
+    let mut put = |key: &str, value: String| document.insert(key.to_string(), Value::String(value));
+    put("startUrl", login.start_url().to_string());
+    put("region", login.region().to_string());
+    put("accessToken", token.access_token.expose().to_string());
+    put("expiresAt", format_time(token.expires_at));
+    put("clientId", token.registration.client_id.clone());
+    put(
+        "clientSecret",
+        token.registration.client_secret.expose().to_string(),
+    );
+    put(
+        "registrationExpiresAt",
+        format_time(token.registration.expires_at),
+    );
+    if let Some(refresh) = token.refresh_token {
+        put("refreshToken", refresh.expose().to_string());
+    }
+    let bytes = serde_json::to_vec(&document)?;
+    let path = cache_path(login)?;
+    fsutil::write_private(&path, &bytes)
+        .with_context(|| format!("cannot save the SSO token to {}", path.display()))
 }
 
 /// A usable access token for this sign-in: the cached one, refreshed first when it is close to

@@ -60,3 +60,75 @@ def sso_world(home, emulator, config=SSO_CONFIG):
 def child_env(result):
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+# --- sign-in -------------------------------------------------------------------------------------
+
+# A $BROWSER that does what a person's browser does: load the authorize page, follow its redirect
+# to guard's loopback listener, and keep the page guard answered with.
+_FOLLOW = """\
+import os, socket, sys, urllib.error, urllib.parse, urllib.request
+if os.environ.get("BROWSER_PRECONNECT"):
+    # As browsers do: a connection opened ahead, and never used.
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(sys.argv[1]).query))
+    idle = socket.create_connection(("127.0.0.1", urllib.parse.urlsplit(query["redirect_uri"]).port))
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+try:
+    with opener.open(sys.argv[1], timeout=20) as page:
+        status, body = page.status, page.read().decode()
+except urllib.error.HTTPError as error:
+    status, body = error.code, error.read().decode()
+with open(sys.argv[0] + ".page", "a") as out:
+    out.write(f"{status} {body}\\n")
+"""
+
+# A $BROWSER that forges the answer: it brings the real code back with another state, as a page
+# of another site could.
+_FORGE_STATE = """\
+import sys, urllib.error, urllib.parse, urllib.request
+
+class Stop(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), Stop)
+try:
+    opener.open(sys.argv[1], timeout=20)
+    raise SystemExit("authorize did not redirect")
+except urllib.error.HTTPError as error:
+    location = error.headers["Location"]
+url = urllib.parse.urlsplit(location)
+query = dict(urllib.parse.parse_qsl(url.query))
+query["state"] = "forged"
+forged = url._replace(query=urllib.parse.urlencode(query)).geturl()
+try:
+    urllib.request.build_opener(urllib.request.ProxyHandler({})).open(forged, timeout=20)
+    status = 200
+except urllib.error.HTTPError as error:
+    status = error.code
+with open(sys.argv[0] + ".page", "a") as out:
+    out.write(f"{status}\\n")
+"""
+
+
+def browser(tmp_path, forge_state=False):
+    """Path of an executable $BROWSER; what it saw lands in <path>.page."""
+    path = tmp_path / ("forging-browser" if forge_state else "browser")
+    path.write_text(f"#!{sys.executable}\n" + (_FORGE_STATE if forge_state else _FOLLOW))
+    path.chmod(0o755)
+    return path
+
+
+def registration_cache_path(home, session, start_url=START_URL, region="us-east-1", scopes=("sso:account:access",)):
+    """Where the AWS CLI caches the client registration of an sso-session (botocore's key)."""
+    import hashlib
+
+    key = {
+        "tool": "botocore",
+        "startUrl": start_url,
+        "region": region,
+        "scopes": list(scopes) if scopes is not None else None,
+        "session_name": session,
+    }
+    digest = hashlib.sha1(json.dumps(key, sort_keys=True).encode()).hexdigest()
+    return home.aws / "sso" / "cache" / f"{digest}.json"

@@ -152,7 +152,7 @@ def test_not_signed_in_names_the_session_and_the_command(home, emulator, run_gua
     result = run_guard("-p", "sandbox", "--", *child)
     assert result.returncode == 78
     assert "sso-session 'myorg'" in result.stderr
-    assert "aws sso login --sso-session myorg" in result.stderr
+    assert "guard login --sso-session myorg" in result.stderr
     assert not marker.exists()
 
 
@@ -162,7 +162,7 @@ def test_expired_token_without_refresh_is_a_config_error(home, emulator, run_gua
     marker, child = marker_child(tmp_path)
     result = run_guard("-p", "sandbox", "--", *child)
     assert result.returncode == 78
-    assert "expired" in result.stderr and "aws sso login --sso-session myorg" in result.stderr
+    assert "expired" in result.stderr and "guard login --sso-session myorg" in result.stderr
     assert not marker.exists()
 
 
@@ -171,7 +171,7 @@ def test_token_rejected_by_the_portal(home, emulator, run_guard):
     emulator.expire("token-myorg")
     result = run_guard("-p", "sandbox", "--", "true")
     assert result.returncode == 78
-    assert "aws sso login --sso-session myorg" in result.stderr
+    assert "guard login --sso-session myorg" in result.stderr
 
 
 def test_no_access_to_account_names_account_and_role(home, emulator, run_guard, tmp_path):

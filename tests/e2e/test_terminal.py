@@ -1,10 +1,10 @@
-"""What guard does on a terminal: the profile picker and the MFA prompt, on a pseudo-terminal."""
+"""What guard does on a terminal: the profile picker, the MFA prompt and sign-in, on a pseudo-terminal."""
 
 import sys
 
 import pexpect
 
-from guardtest import PROD, SSO_CONFIG, sso_world
+from guardtest import OTHER_START_URL, PROD, SANDBOX, SSO_CONFIG, browser, sso_world
 
 
 def test_picker_lists_profiles_and_runs_the_chosen_one(home, emulator, spawn):
@@ -62,3 +62,54 @@ def test_mfa_prompt_interrupted_runs_nothing(home, spawn):
     child.close()
     assert "SHOULD-NOT-RUN" not in child.before
     assert child.exitstatus == 77
+
+
+# --- sign-in on the terminal -----------------------------------------------------------------------
+
+SHOW_ACCOUNT = [sys.executable, "-c", "import os; print('ACCOUNT=' + os.environ['GUARD_ACCOUNT_ID'])"]
+
+
+def test_run_signs_in_inline_with_the_browser_and_carries_on(home, emulator, spawn, tmp_path):
+    emulator.set_accounts([{"accountId": SANDBOX, "accountName": "sandbox", "roles": ["Admin"]}])
+    home.write_config(SSO_CONFIG)
+    child = spawn("-p", "sandbox", "--", *SHOW_ACCOUNT, env={"BROWSER": str(browser(tmp_path))})
+    child.expect("not signed in to sso-session 'myorg'; signing in now")
+    child.expect("signing in to sso-session 'myorg'")
+    child.expect(f"ACCOUNT={SANDBOX}")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert home.read_sso_token("myorg")["refreshToken"]
+    assert emulator.counters()["Authorize"] == 1
+
+
+def test_run_signs_in_inline_with_a_device_code_over_ssh(home, emulator, spawn):
+    sso_world(home, emulator)
+    emulator.expire("token-myorg")  # the portal turns the cached token down: sign in again
+    child = spawn("-p", "prod", "--", *SHOW_ACCOUNT, env={"SSH_CONNECTION": "10.0.0.1 5000 10.0.0.2 22"})
+    child.expect("did not accept your sign-in")
+    child.expect(r"approve code ([A-Z]{4}-[A-Z]{4})")
+    user_code = child.match.group(1)
+    emulator.device("approve", user_code=user_code)
+    child.expect(f"ACCOUNT={PROD}")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert emulator.counters()["StartDeviceAuthorization"] == 1
+
+
+def test_login_picks_among_several_sessions(home, emulator, spawn, tmp_path):
+    home.write_config(
+        SSO_CONFIG + f"\n[sso-session other]\nsso_start_url = {OTHER_START_URL}\nsso_region = us-east-1\n"
+    )
+    child = spawn("login", env={"BROWSER": str(browser(tmp_path))})
+    child.expect("sso-session")
+    child.send("other")
+    child.expect("other")
+    child.send("\r")
+    child.expect("signed in to sso-session 'other'")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert home.read_sso_token("other")["startUrl"] == OTHER_START_URL
+    assert not home.sso_token_path("myorg").exists()

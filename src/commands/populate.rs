@@ -1,0 +1,153 @@
+//! `guard populate --sso-session NAME`: a profile in `~/.aws/config` for every account and role
+//! the signed-in person may use.
+
+use anyhow::Context as _;
+use similar::TextDiff;
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use crate::aws;
+use crate::cli::{Global, PopulateArgs, no_profile_flag};
+use crate::error::Failure;
+use crate::fsutil;
+use crate::populate::{self, Document, Template};
+use crate::profile::{Paths, ProfileSet};
+use crate::sso::choose;
+use crate::sso::login::or_sign_in;
+use crate::sso::{self, token};
+
+#[derive(Default)]
+struct Changes {
+    added: Vec<String>,
+    updated: Vec<String>,
+    removed: Vec<String>,
+    /// Stale profiles left in place because --prune was not given.
+    stale: Vec<String>,
+}
+
+pub fn run(global: &Global, args: &PopulateArgs) -> anyhow::Result<()> {
+    no_profile_flag(global, "populate")?;
+    let template = Template::parse(&args.template)?;
+    let name = args.sso_session.as_str();
+    let paths = Paths::from_env()?;
+    let set = ProfileSet::load(&paths)?;
+    let login = choose::session(&set, &paths, name)?;
+
+    let assignments = aws::runtime()?.block_on(or_sign_in(&login, || async {
+        let token = token::access_token(&login).await?;
+        sso::assignments(&login, &token).await
+    }))?;
+    let wanted = populate::wanted(&assignments, &template, name, &login)?;
+
+    let before = match std::fs::read_to_string(&paths.config) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(
+                anyhow::Error::new(e).context(format!("cannot read {}", paths.config.display()))
+            );
+        }
+    };
+    let mut document = Document::parse(&before);
+    let mut changes = Changes::default();
+    let mut foreign = Vec::new();
+    for profile in &wanted {
+        if let Some(existing) = populate::existing(&set, profile)
+            && document.has_profile(&existing.name)
+        {
+            if document.set_keys(&existing.name, &profile.owned()) {
+                changes.updated.push(existing.name.clone());
+            }
+        } else if set.find(&profile.name).is_some() {
+            foreign.push(profile.name.clone());
+        } else {
+            document.append_profile(&profile.name, &profile.new_profile());
+            changes.added.push(profile.name.clone());
+        }
+    }
+    if !foreign.is_empty() {
+        return Err(Failure::config(format!(
+            "these profiles exist already and guard populate did not write them: {}",
+            foreign.join(", ")
+        ))
+        .with_hint(
+            "nothing was changed; rename or remove them, or choose other names with --template",
+        )
+        .into());
+    }
+    for profile in populate::stale(&set, name, &assignments) {
+        if args.prune {
+            document.remove_profile(&profile.name);
+            changes.removed.push(profile.name.clone());
+        } else {
+            changes.stale.push(profile.name.clone());
+        }
+    }
+
+    let after = document.render();
+    let shown = paths.config.display().to_string();
+    if args.dry_run {
+        let diff = TextDiff::from_lines(&before, &after)
+            .unified_diff()
+            .header(&shown, &format!("{shown} (after populate)"))
+            .to_string();
+        print!("{diff}");
+        report(&changes, assignments.len(), "would be");
+        return Ok(());
+    }
+    if after != before {
+        if !before.is_empty() {
+            let backup = backup_path(&paths.config);
+            fsutil::write_private(&backup, before.as_bytes())
+                .with_context(|| format!("cannot back up {shown}; nothing was changed"))?;
+            eprintln!(
+                "guard: the previous {shown} is saved as {}",
+                backup.display()
+            );
+        }
+        fsutil::replace(&paths.config, after.as_bytes())?;
+    }
+    report(&changes, assignments.len(), "");
+    Ok(())
+}
+
+fn backup_path(config: &std::path::Path) -> std::path::PathBuf {
+    let stamp = OffsetDateTime::now_utc()
+        .format(format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_default();
+    let mut name = config.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".guard-backup-{stamp}"));
+    config.with_file_name(name)
+}
+
+fn report(changes: &Changes, assignments: usize, mood: &str) {
+    let verb = |done: &str| {
+        if mood.is_empty() {
+            done.to_string()
+        } else {
+            format!("{mood} {done}")
+        }
+    };
+    if changes.added.is_empty() && changes.updated.is_empty() && changes.removed.is_empty() {
+        eprintln!(
+            "guard: {assignments} account roles, each with its profile: the profiles are up to date"
+        );
+    }
+    for (names, what) in [
+        (&changes.added, verb("added")),
+        (&changes.updated, verb("updated")),
+        (&changes.removed, verb("removed")),
+    ] {
+        if !names.is_empty() {
+            eprintln!("guard: {what}: {}", names.join(", "));
+        }
+    }
+    if !changes.stale.is_empty() {
+        eprintln!(
+            "guard: no longer assigned to you (kept; --prune removes them): {}",
+            changes.stale.join(", ")
+        );
+    }
+}

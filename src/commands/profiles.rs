@@ -1,0 +1,226 @@
+//! `guard profiles`: every profile, what it is, and whether its sign-in is usable, from the
+//! config files and the token cache alone (no network, so it is instant).
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::banner::time_left;
+use crate::cli::{Global, no_profile_flag};
+use crate::populate::ACCOUNT_NAME_KEY;
+use crate::profile::{Paths, Profile, ProfileSet};
+use crate::source::{self, Base};
+use crate::sso::SsoLogin;
+use crate::sso::token::{self, Status};
+
+#[derive(Serialize)]
+struct Row {
+    name: String,
+    kind: &'static str,
+    sso_session: Option<String>,
+    account_id: Option<String>,
+    account_name: Option<String>,
+    role: Option<String>,
+    region: Option<String>,
+    /// signed_in | refreshable | expired | not_signed_in | damaged | n/a
+    sign_in: &'static str,
+    sign_in_expires_at: Option<String>,
+    /// Why the profile cannot be used, when it cannot.
+    error: Option<String>,
+    default: bool,
+    current: bool,
+    #[serde(skip)]
+    sign_in_text: String,
+}
+
+fn kind(profile: &Profile) -> &'static str {
+    let has = |key: &str| profile.get(key).is_some();
+    if has("role_arn") {
+        if has("web_identity_token_file") && !has("source_profile") && !has("credential_source") {
+            "web identity"
+        } else {
+            "role"
+        }
+    } else if has("sso_session") || has("sso_start_url") {
+        "sso"
+    } else if has("aws_access_key_id") {
+        "static"
+    } else if has("credential_process") {
+        "process"
+    } else {
+        "none"
+    }
+}
+
+fn account_and_role(profile: &Profile) -> (Option<String>, Option<String>) {
+    if let Some(account) = profile.value("sso_account_id") {
+        return (
+            Some(account.to_string()),
+            profile.value("sso_role_name").map(str::to_string),
+        );
+    }
+    match profile
+        .value("role_arn")
+        .and_then(|arn| arn.parse::<crate::account::RoleArn>().ok())
+    {
+        Some(arn) => (
+            Some(arn.account.to_string()),
+            arn.arn.rsplit('/').next().map(str::to_string),
+        ),
+        None => (None, None),
+    }
+}
+
+/// The sign-in state: a word for JSON, words for people, and the expiry when there is one.
+fn sign_in(status: &Status, now: OffsetDateTime) -> (&'static str, String, Option<OffsetDateTime>) {
+    match *status {
+        Status::NotSignedIn => ("not_signed_in", "not signed in".into(), None),
+        Status::SignedIn { expires_at } => (
+            "signed_in",
+            format!("signed in, {}", time_left(Some(expires_at), now)),
+            Some(expires_at),
+        ),
+        Status::Refreshable { expired_at } => (
+            "refreshable",
+            "expired, renews on next use".into(),
+            Some(expired_at),
+        ),
+        Status::Expired { expired_at } => ("expired", "expired".into(), Some(expired_at)),
+        Status::Damaged(_) => ("damaged", "damaged token cache".into(), None),
+    }
+}
+
+fn row(set: &ProfileSet, profile: &Profile, current: Option<&str>, now: OffsetDateTime) -> Row {
+    let (account_id, role) = account_and_role(profile);
+    let mut row = Row {
+        name: profile.name.clone(),
+        kind: kind(profile),
+        sso_session: None,
+        account_id,
+        account_name: profile.value(ACCOUNT_NAME_KEY).map(str::to_string),
+        role,
+        region: profile.value("region").map(str::to_string),
+        sign_in: "n/a",
+        sign_in_expires_at: None,
+        error: None,
+        default: profile.name == "default",
+        current: current == Some(profile.name.as_str()),
+        sign_in_text: "n/a".into(),
+    };
+    if row.kind == "none" {
+        // Settings only (a [default] with a region, say): nothing to sign in to, nothing wrong.
+        return row;
+    }
+    // A role profile on top of an SSO profile lives on that profile's sign-in.
+    match source::plan(set, &profile.name, "us-east-1") {
+        Ok(chain) => {
+            if let Base::Sso(target) = &chain.base {
+                if let SsoLogin::Session { name, .. } = &target.login {
+                    row.sso_session = Some(name.clone());
+                }
+                let status = token::status(&target.login);
+                let (state, text, expires_at) = sign_in(&status, now);
+                if let Status::Damaged(why) = status {
+                    row.error = Some(why);
+                }
+                row.sign_in = state;
+                row.sign_in_text = text;
+                row.sign_in_expires_at = expires_at.and_then(|e| e.format(&Rfc3339).ok());
+            }
+        }
+        Err(e) => {
+            row.error = Some(format!("{e:#}"));
+            row.sign_in_text = "misconfigured".into();
+        }
+    }
+    row
+}
+
+pub fn run(global: &Global, json: bool) -> anyhow::Result<()> {
+    no_profile_flag(global, "profiles")?;
+    let paths = Paths::from_env()?;
+    let set = ProfileSet::load(&paths)?;
+    let current = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|p| !p.is_empty()));
+    let now = OffsetDateTime::now_utc();
+    let rows: Vec<Row> = set
+        .profiles()
+        .map(|p| row(&set, p, current.as_deref(), now))
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(());
+    }
+    if rows.is_empty() {
+        eprintln!(
+            "guard: no profiles in {} or {}",
+            paths.config.display(),
+            paths.credentials.display()
+        );
+        return Ok(());
+    }
+    print!("{}", table(&rows));
+    Ok(())
+}
+
+fn table(rows: &[Row]) -> String {
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let mut lines: Vec<[String; 9]> = vec![[
+        String::new(),
+        "PROFILE".into(),
+        "KIND".into(),
+        "SSO-SESSION".into(),
+        "ACCOUNT".into(),
+        "NAME".into(),
+        "ROLE".into(),
+        "REGION".into(),
+        "SIGN-IN".into(),
+    ]];
+    for row in rows {
+        let mark = match (row.current, row.default) {
+            (true, _) => "*",
+            (false, true) => "d",
+            (false, false) => "",
+        };
+        lines.push([
+            mark.into(),
+            row.name.clone(),
+            row.kind.into(),
+            dash(&row.sso_session),
+            dash(&row.account_id),
+            dash(&row.account_name),
+            dash(&row.role),
+            dash(&row.region),
+            row.sign_in_text.clone(),
+        ]);
+    }
+    let mut widths = [0usize; 9];
+    for line in &lines {
+        for (width, cell) in widths.iter_mut().zip(line) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for line in &lines {
+        let cells: Vec<String> = line
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    let legend: Vec<&str> = [
+        (rows.iter().any(|r| r.current), "* $AWS_PROFILE"),
+        (rows.iter().any(|r| r.default), "d the [default] profile"),
+    ]
+    .iter()
+    .filter(|(shown, _)| *shown)
+    .map(|(_, text)| *text)
+    .collect();
+    if !legend.is_empty() {
+        out.push_str(&format!("\n{}\n", legend.join("   ")));
+    }
+    out
+}

@@ -1,0 +1,124 @@
+//! What `guard populate` wants in `~/.aws/config`: one profile per account and role, named by a
+//! template, and marked so that later runs can tell guard's profiles from the person's.
+
+mod edit;
+mod template;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use edit::Document;
+pub use template::Template;
+
+use crate::error::Failure;
+use crate::profile::{Profile, ProfileSet};
+use crate::sso::{Assignment, SsoLogin};
+
+pub const DEFAULT_TEMPLATE: &str = "{account_name}-{role_name}";
+/// Set on every profile populate writes, to the sso-session it came from: `--prune` removes only
+/// profiles that carry it, and only for that session.
+pub const MARKER_KEY: &str = "guard_populated_from";
+/// The portal's name of the account, so `guard profiles` can show it without a network call.
+pub const ACCOUNT_NAME_KEY: &str = "guard_account_name";
+
+/// A profile populate writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wanted {
+    pub name: String,
+    session: String,
+    assignment: Assignment,
+    region: String,
+}
+
+impl Wanted {
+    /// The keys populate owns: set again on every run.
+    pub fn owned(&self) -> Vec<(&'static str, String)> {
+        let a = &self.assignment;
+        vec![
+            ("sso_session", self.session.clone()),
+            ("sso_account_id", a.account_id.to_string()),
+            ("sso_role_name", a.role_name.clone()),
+            (ACCOUNT_NAME_KEY, a.account_name.clone()),
+            (MARKER_KEY, self.session.clone()),
+        ]
+    }
+
+    /// Every key of a new profile. The region is written only then: afterwards it is the
+    /// person's to change.
+    pub fn new_profile(&self) -> Vec<(&'static str, String)> {
+        let mut keys = self.owned();
+        let after_role = keys
+            .iter()
+            .position(|(k, _)| *k == "sso_role_name")
+            .map_or(keys.len(), |i| i + 1);
+        keys.insert(after_role, ("region", self.region.clone()));
+        keys
+    }
+}
+
+/// The profiles for these assignments. Two assignments that the template names alike are an
+/// error: one would silently replace the other.
+pub fn wanted(
+    assignments: &[Assignment],
+    template: &Template,
+    session: &str,
+    login: &SsoLogin,
+) -> Result<Vec<Wanted>, Failure> {
+    let mut by_name: BTreeMap<String, &Assignment> = BTreeMap::new();
+    for assignment in assignments {
+        let name = template.render(assignment, session);
+        if let Some(other) = by_name.insert(name.clone(), assignment) {
+            return Err(Failure::usage(format!(
+                "the template names two assignments '{name}': account {} role {} and account {} role {}",
+                other.account_id, other.role_name, assignment.account_id, assignment.role_name
+            ))
+            .with_hint("use a template that tells them apart, e.g. --template '{account_id}-{role_name}'"));
+        }
+    }
+    Ok(by_name
+        .into_iter()
+        .map(|(name, a)| Wanted {
+            name,
+            session: session.to_string(),
+            assignment: a.clone(),
+            region: login.region().to_string(),
+        })
+        .collect())
+}
+
+/// Whether populate wrote this profile for this sso-session.
+pub fn is_ours(profile: &Profile, session: &str) -> bool {
+    profile.value(MARKER_KEY) == Some(session)
+}
+
+/// The profile populate wrote earlier for this assignment, whatever it was named then: names are
+/// given once, so a renamed account or a new template never renames a profile people use.
+pub fn existing<'a>(set: &'a ProfileSet, wanted: &Wanted) -> Option<&'a Profile> {
+    let a = &wanted.assignment;
+    set.profiles().find(|p| {
+        is_ours(p, &wanted.session)
+            && p.value("sso_account_id") == Some(a.account_id.as_str())
+            && p.value("sso_role_name") == Some(a.role_name.as_str())
+    })
+}
+
+/// Profiles populate wrote for this session whose account and role are no longer assigned.
+pub fn stale<'a>(
+    set: &'a ProfileSet,
+    session: &str,
+    assignments: &[Assignment],
+) -> Vec<&'a Profile> {
+    let current: BTreeSet<(&str, &str)> = assignments
+        .iter()
+        .map(|a| (a.account_id.as_str(), a.role_name.as_str()))
+        .collect();
+    set.profiles()
+        .filter(|p| is_ours(p, session))
+        .filter(|p| {
+            let key = (
+                p.value("sso_account_id").unwrap_or_default(),
+                p.value("sso_role_name").unwrap_or_default(),
+            );
+            !current.contains(&key)
+        })
+        .collect()
+}
