@@ -1,12 +1,14 @@
-//! `guard profiles`: every profile, what it is, and whether its sign-in is usable, from the
-//! config files and the token cache alone (no network, so it is instant).
+//! `guard profiles`: every profile, what it is, whether its sign-in is usable and whether the
+//! policy protects its account, from local files alone (no network, so it is instant).
 
 use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::account::AccountId;
 use crate::banner::time_left;
 use crate::cli::{Global, no_profile_flag};
+use crate::policy::{self, Policy, Target};
 use crate::populate::ACCOUNT_NAME_KEY;
 use crate::profile::{Paths, Profile, ProfileSet};
 use crate::source::{self, Base};
@@ -29,6 +31,8 @@ struct Row {
     error: Option<String>,
     default: bool,
     current: bool,
+    /// Whether the policy protects the profile's account; None when the config names no account.
+    protected: Option<bool>,
     #[serde(skip)]
     sign_in_text: String,
 }
@@ -90,14 +94,33 @@ fn sign_in(status: &Status, now: OffsetDateTime) -> (&'static str, String, Optio
     }
 }
 
-fn row(set: &ProfileSet, profile: &Profile, current: Option<&str>, now: OffsetDateTime) -> Row {
+fn row(
+    set: &ProfileSet,
+    policy: &Policy,
+    profile: &Profile,
+    current: Option<&str>,
+    now: OffsetDateTime,
+) -> Row {
     let (account_id, role) = account_and_role(profile);
+    let account_name = profile.value(ACCOUNT_NAME_KEY);
+    let protected = account_id
+        .as_deref()
+        .and_then(|id| id.parse::<AccountId>().ok())
+        .map(|account| {
+            policy
+                .account(&Target {
+                    account: &account,
+                    known_name: account_name,
+                    profile: &profile.name,
+                })
+                .protected
+        });
     let mut row = Row {
         name: profile.name.clone(),
         kind: kind(profile),
         sso_session: None,
         account_id,
-        account_name: profile.value(ACCOUNT_NAME_KEY).map(str::to_string),
+        account_name: account_name.map(str::to_string),
         role,
         region: profile.value("region").map(str::to_string),
         sign_in: "n/a",
@@ -105,6 +128,7 @@ fn row(set: &ProfileSet, profile: &Profile, current: Option<&str>, now: OffsetDa
         error: None,
         default: profile.name == "default",
         current: current == Some(profile.name.as_str()),
+        protected,
         sign_in_text: "n/a".into(),
     };
     if row.kind == "none" {
@@ -138,6 +162,7 @@ fn row(set: &ProfileSet, profile: &Profile, current: Option<&str>, now: OffsetDa
 
 pub fn run(global: &Global, json: bool) -> anyhow::Result<()> {
     no_profile_flag(global, "profiles")?;
+    let policy = policy::load(global.policy.as_deref())?;
     let paths = Paths::from_env()?;
     let set = ProfileSet::load(&paths)?;
     let current = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"]
@@ -146,7 +171,7 @@ pub fn run(global: &Global, json: bool) -> anyhow::Result<()> {
     let now = OffsetDateTime::now_utc();
     let rows: Vec<Row> = set
         .profiles()
-        .map(|p| row(&set, p, current.as_deref(), now))
+        .map(|p| row(&set, &policy, p, current.as_deref(), now))
         .collect();
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
@@ -178,13 +203,17 @@ fn table(rows: &[Row]) -> String {
         "SIGN-IN".into(),
     ]];
     for row in rows {
-        let mark = match (row.current, row.default) {
-            (true, _) => "*",
-            (false, true) => "d",
-            (false, false) => "",
-        };
+        let mark: String = [
+            (row.current, '*'),
+            (row.default, 'd'),
+            (row.protected == Some(true), '!'),
+        ]
+        .iter()
+        .filter(|(shown, _)| *shown)
+        .map(|(_, mark)| *mark)
+        .collect();
         lines.push([
-            mark.into(),
+            mark,
             row.name.clone(),
             row.kind.into(),
             dash(&row.sso_session),
@@ -214,6 +243,10 @@ fn table(rows: &[Row]) -> String {
     let legend: Vec<&str> = [
         (rows.iter().any(|r| r.current), "* $AWS_PROFILE"),
         (rows.iter().any(|r| r.default), "d the [default] profile"),
+        (
+            rows.iter().any(|r| r.protected == Some(true)),
+            "! a protected account",
+        ),
     ]
     .iter()
     .filter(|(shown, _)| *shown)

@@ -362,3 +362,29 @@ def test_profiles_of_a_populated_config_show_account_names(home, emulator, run_g
 def test_nothing_to_list(home, run_guard):
     result = run_guard("profiles")
     assert result.returncode == 0 and "no profiles" in result.stderr
+
+
+def test_profiles_mark_accounts_the_policy_protects(home, emulator, run_guard, tmp_path):
+    emulator.set_accounts(MANY_ACCOUNTS[2:4])
+    home.write_config(EVERY_KIND)
+    sign_in(home, emulator)
+    assert run_guard("populate", "--sso-session", "myorg").returncode == 0
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        f'[[accounts]]\nid = "{PROD}"\nprotected = true\n\n'
+        '[[accounts]]\nmatch_name = "Log*"\nprotected = true\n'
+    )
+    result = run_guard("profiles", "--json", "--policy", policy)
+    assert result.returncode == 0, result.stderr
+    protected = {p["name"]: p["protected"] for p in json.loads(result.stdout)}
+    assert protected["expired"] is True and protected["role"] is True and protected["web"] is True
+    assert protected["log-archive-readonly"] is True  # by the portal name populate recorded
+    assert protected["sso"] is False and protected["shared-services-admin"] is False
+    assert protected["process"] is None
+    table = run_guard("profiles", "--policy", policy).stdout.splitlines()
+    assert next(line for line in table if line.split()[1:2] == ["expired"]).startswith("!")
+    assert "! a protected account" in table[-1]
+
+    policy.write_text("[[accounts]]\nnope = 1\n")
+    broken = run_guard("profiles", "--policy", policy)
+    assert broken.returncode == 78 and "policy.toml" in broken.stderr
