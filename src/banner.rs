@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use crate::confirm;
 use crate::identity::Identity;
 use crate::policy::AccountView;
+use crate::verify::Verified;
 
 pub struct Banner<'a> {
     pub profile: &'a str,
@@ -48,6 +49,21 @@ pub fn time_left(expiration: Option<OffsetDateTime>, now: OffsetDateTime) -> Str
         m if m < 60 => format!("{m}m left"),
         m => format!("{}h {:02}m left", m / 60, m % 60),
     }
+}
+
+/// Prints the banner of a verified run on stderr; `shell` names the shell guard is starting.
+pub fn show(verified: &Verified, account: &AccountView, shell: Option<&str>, color: bool) {
+    let previous = std::env::var("GUARD_PROFILE").ok();
+    let banner = Banner {
+        profile: &verified.profile,
+        switched_from: previous.as_deref(),
+        identity: &verified.identity,
+        account,
+        region: verified.region.as_deref(),
+        expiration: verified.creds.expiration,
+        shell,
+    };
+    eprintln!("{}", banner.render(color, OffsetDateTime::now_utc()));
 }
 
 impl Banner<'_> {

@@ -6,6 +6,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::credentials::Credentials;
 use crate::identity::Identity;
 use crate::policy::AccountView;
+use crate::verify::Verified;
 
 /// Variables that would let a tool pick other credentials than the ones guard verified.
 const CLEARED: &[&str] = &[
@@ -43,6 +44,19 @@ pub struct Facts<'a> {
     pub identity: &'a Identity,
     pub account: &'a AccountView,
     pub region: Option<&'a str>,
+}
+
+impl<'a> Facts<'a> {
+    /// The facts of a verified run, with the account as the policy sees it.
+    pub fn of(verified: &'a Verified, account: &'a AccountView) -> Self {
+        Facts {
+            profile: &verified.profile,
+            creds: &verified.creds,
+            identity: &verified.identity,
+            account,
+            region: verified.region.as_deref(),
+        }
+    }
 }
 
 pub fn build(facts: &Facts) -> ChildEnv {

@@ -6,8 +6,10 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands;
+use crate::commands::env::Format;
 use crate::error;
 use crate::populate::DEFAULT_TEMPLATE;
+use crate::verify::CacheUse;
 
 const EXIT_CODES: &str = "Exit codes: 64 usage, 69 AWS or network unreachable, 77 refused or \
                           denied, 78 configuration (no profile, bad config, not signed in), \
@@ -51,6 +53,53 @@ pub struct Global {
     /// Do not print the identity banner (errors are always printed)
     #[arg(short, long, global = true, env = "GUARD_QUIET", value_parser = clap::builder::FalseyValueParser::new())]
     pub quiet: bool,
+
+    /// Fetch new credentials even when the cache holds good ones (and cache the new ones)
+    #[arg(long, global = true)]
+    pub fresh: bool,
+
+    /// Ask STS again who cached credentials are (GetCallerIdentity); rejected ones are replaced
+    #[arg(long, global = true)]
+    pub verify: bool,
+
+    /// Replace cached credentials that have less than this left: 600, 90s, 10m, 1h
+    #[arg(long, global = true, env = "GUARD_MIN_TTL", default_value = "10m", value_name = "DURATION", value_parser = parse_duration)]
+    pub min_ttl: time::Duration,
+}
+
+impl Global {
+    pub fn cache_use(&self) -> CacheUse {
+        CacheUse {
+            fresh: self.fresh,
+            verify: self.verify,
+            min_ttl: self.min_ttl,
+        }
+    }
+}
+
+/// Whole seconds, or a number with the unit `s`, `m` or `h`.
+fn parse_duration(text: &str) -> Result<time::Duration, String> {
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(split) => text.split_at(split),
+        None => (text, "s"),
+    };
+    let seconds_per_unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => {
+            return Err(format!(
+                "'{text}' is not a duration (examples: 600, 90s, 10m, 1h)"
+            ));
+        }
+    };
+    let number: i64 = number
+        .parse()
+        .map_err(|_| format!("'{text}' is not a duration (examples: 600, 90s, 10m, 1h)"))?;
+    number
+        .checked_mul(seconds_per_unit)
+        .map(time::Duration::seconds)
+        .ok_or_else(|| format!("'{text}' is too long"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +127,27 @@ enum Sub {
     },
     /// Write a profile into ~/.aws/config for every account and role of an sso-session
     Populate(PopulateArgs),
+    /// Print the variables guard would give a command, for `eval "$(guard env -p PROFILE)"`
+    Env {
+        /// The syntax to print them in
+        #[arg(long, value_enum, default_value_t = Format::Sh)]
+        format: Format,
+    },
+    /// Print a profile's credentials for `credential_process = guard credential-process -p PROFILE`
+    CredentialProcess,
+    /// Print a short prompt segment from the GUARD_* variables (no file or network access)
+    Prompt,
+    /// Manage the credential cache
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CacheAction {
+    /// Remove cached credentials; with -p PROFILE, only those that profile's settings went into
+    Clear,
 }
 
 #[derive(Debug, Args)]
@@ -175,10 +245,40 @@ pub fn main() -> ExitCode {
         Some(Sub::Profiles { json }) => commands::profiles::run(global, json),
         Some(Sub::Whoami { json }) => commands::whoami::run(global, json),
         Some(Sub::Populate(args)) => commands::populate::run(global, &args),
+        Some(Sub::Env { format }) => commands::env::run(global, format),
+        Some(Sub::CredentialProcess) => commands::credential_process::run(global),
+        Some(Sub::Prompt) => commands::prompt::run(global),
+        Some(Sub::Cache {
+            action: CacheAction::Clear,
+        }) => commands::cache::clear(global),
         None => commands::run::run(global, cli.command).map(|never| match never {}),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => error::report(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("600"), Ok(time::Duration::minutes(10)));
+        assert_eq!(parse_duration("90s"), Ok(time::Duration::seconds(90)));
+        assert_eq!(parse_duration("10m"), Ok(time::Duration::minutes(10)));
+        assert_eq!(parse_duration("1h"), Ok(time::Duration::hours(1)));
+        for bad in [
+            "",
+            "m",
+            "10 m",
+            "-5m",
+            "1d",
+            "1.5h",
+            "99999999999999999999h",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
     }
 }

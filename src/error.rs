@@ -115,3 +115,13 @@ fn failures(err: &anyhow::Error) -> impl Iterator<Item = &Failure> {
         .into_iter()
         .chain(err.chain().filter_map(|e| e.downcast_ref::<Failure>()))
 }
+
+/// serde's own message may quote the input, which may hold secrets; only its category is safe.
+pub fn json_problem(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Io => "read error",
+        serde_json::error::Category::Syntax => "not JSON",
+        serde_json::error::Category::Data => "a field is missing or of the wrong type",
+        serde_json::error::Category::Eof => "the text ends too early",
+    }
+}

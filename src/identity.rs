@@ -49,15 +49,19 @@ pub async fn caller_identity(creds: &Credentials, region: &str) -> anyhow::Resul
     })
 }
 
-/// The account alias, when the credentials may read it. Lacking iam:ListAccountAliases is
-/// normal, so every failure just means "no alias".
-pub async fn account_alias(creds: &Credentials) -> Option<String> {
+/// The account alias: `Some(Some(alias))`, `Some(None)` when the account has none these
+/// credentials can see (lacking iam:ListAccountAliases is normal and lasting), `None` when IAM
+/// could not be asked.
+pub async fn account_alias(creds: &Credentials) -> Option<Option<String>> {
     // IAM is global; its endpoint lives in us-east-1.
     let region = "us-east-1";
     let endpoint = aws::endpoint(Service::Iam, region);
     let client = aws_sdk_iam::Client::new(&aws::sdk_config(&endpoint, region, Some(creds)));
-    let output = client.list_account_aliases().send().await.ok()?;
-    output.account_aliases().first().cloned()
+    match client.list_account_aliases().send().await {
+        Ok(output) => Some(output.account_aliases().first().cloned()),
+        Err(aws_sdk_iam::error::SdkError::ServiceError(_)) => Some(None),
+        Err(_) => None,
+    }
 }
 
 /// Refuses credentials that belong to another account than the profile promises.

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod aws;
 pub mod banner;
 pub mod browser;
+pub mod cache;
 pub mod childenv;
 pub mod classify;
 pub mod cli;

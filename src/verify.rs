@@ -1,9 +1,18 @@
 //! Resolve and verify: from a profile name to credentials whose identity STS has confirmed.
+//!
+//! A warm run finds them in the cache and stops there: no async runtime, no SDK client, no
+//! request. A cold run fetches what the cache lacks, one lock per level of the chain so that
+//! concurrent runs fetch once, and stores it.
 
-use crate::credentials::Credentials;
+use time::{Duration, OffsetDateTime};
+
+use crate::cache::{self, Cache, Entry, Level, Origin};
+use crate::credentials::{Credentials, Secret};
+use crate::error::{self, Failure, Kind};
 use crate::identity::{self, Identity};
 use crate::profile::{Paths, ProfileSet};
-use crate::{aws, select, source, sso};
+use crate::source::{self, Base, Chain};
+use crate::{aws, select, sso};
 
 /// Credentials that guard has checked belong to the account the profile promises.
 pub struct Verified {
@@ -15,6 +24,17 @@ pub struct Verified {
     pub account_name: Option<String>,
 }
 
+/// How a run uses the credential cache.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheUse {
+    /// Fetch new credentials whatever the cache holds (and store them).
+    pub fresh: bool,
+    /// Ask STS again who cached credentials are; credentials it rejects are replaced.
+    pub verify: bool,
+    /// Cached credentials with less than this left are replaced.
+    pub min_ttl: Duration,
+}
+
 fn region(flag: Option<&str>, profile: Option<&str>) -> Option<String> {
     let inherited = || {
         ["AWS_REGION", "AWS_DEFAULT_REGION"]
@@ -24,7 +44,11 @@ fn region(flag: Option<&str>, profile: Option<&str>) -> Option<String> {
     flag.or(profile).map(str::to_string).or_else(inherited)
 }
 
-pub fn verify(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::Result<Verified> {
+pub fn verify(
+    profile_flag: Option<&str>,
+    region_flag: Option<&str>,
+    cache_use: CacheUse,
+) -> anyhow::Result<Verified> {
     let paths = Paths::from_env()?;
     let set = ProfileSet::load(&paths)?;
     let name = select::profile(profile_flag, &set, &paths)?;
@@ -32,28 +56,249 @@ pub fn verify(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::
     // STS needs some region even when the command will run without one.
     let sts_region = region.clone().unwrap_or_else(|| "us-east-1".to_string());
     let chain = source::plan(&set, &name, &sts_region)?;
+    let run = Run {
+        levels: cache::levels(&chain),
+        chain: &chain,
+        cache: Cache::locate(),
+        cache_use,
+        signed_in: signed_in(&chain),
+        now: OffsetDateTime::now_utc(),
+        region,
+    };
+
+    if !cache_use.fresh && !cache_use.verify {
+        let warm = run
+            .top_key()
+            .and_then(|key| run.read(key))
+            .filter(|entry| entry.identity.is_some());
+        if let Some(entry) = warm {
+            return run.verified(entry);
+        }
+    }
 
     aws::runtime()?.block_on(async {
-        let resolved = source::resolve(&chain).await?;
-        let (identity, alias) = tokio::join!(
-            identity::caller_identity(&resolved.creds, &sts_region),
-            identity::account_alias(&resolved.creds)
-        );
-        let identity = identity?;
-        identity::check_account(&name, chain.expected_account(), &identity)?;
-        let account_name = match (alias, &resolved.sso) {
-            (Some(alias), _) => Some(alias),
-            (None, Some((login, token))) => {
-                sso::account_name(login, token, &identity.account).await
+        match run.cold(cache_use.fresh).await {
+            Err(Cold::Rejected(e)) => {
+                eprintln!(
+                    "guard: warning: STS rejected the cached credentials of profile '{}' ({e}); fetching new ones",
+                    chain.profile
+                );
+                run.cold(true).await.map_err(Cold::into_error)
             }
-            (None, None) => None,
-        };
-        Ok(Verified {
-            profile: name,
-            region,
-            creds: resolved.creds,
-            identity,
-            account_name,
-        })
+            other => other.map_err(Cold::into_error),
+        }
     })
+}
+
+/// An SSO sign-in that has been removed (`aws sso logout` deletes the token file) also retires
+/// the credentials it gave: a stat, not a read, so the warm path stays cheap.
+fn signed_in(chain: &Chain) -> bool {
+    match &chain.base {
+        Base::Sso(target) => sso::token::cache_path(&target.login).is_ok_and(|p| p.exists()),
+        _ => true,
+    }
+}
+
+enum Cold {
+    /// STS refused credentials that came from the cache: worth one more try without it.
+    Rejected(anyhow::Error),
+    Failed(anyhow::Error),
+}
+
+impl Cold {
+    fn into_error(self) -> anyhow::Error {
+        match self {
+            Cold::Rejected(e) | Cold::Failed(e) => e,
+        }
+    }
+}
+
+impl From<anyhow::Error> for Cold {
+    fn from(e: anyhow::Error) -> Self {
+        Cold::Failed(e)
+    }
+}
+
+struct Run<'a> {
+    chain: &'a Chain,
+    levels: Vec<Level>,
+    cache: Cache,
+    cache_use: CacheUse,
+    signed_in: bool,
+    now: OffsetDateTime,
+    region: Option<String>,
+}
+
+impl Run<'_> {
+    fn top(&self) -> usize {
+        self.levels.len() - 1
+    }
+
+    fn top_key(&self) -> Option<&cache::Key> {
+        self.levels[self.top()].key.as_ref()
+    }
+
+    /// A cached entry with enough time left.
+    fn read(&self, key: &cache::Key) -> Option<Entry> {
+        if !self.signed_in {
+            return None;
+        }
+        let min_ttl = self.cache_use.min_ttl;
+        self.cache
+            .read(key)
+            .filter(|e| e.creds.expiration.is_some_and(|x| x - self.now > min_ttl))
+    }
+
+    fn store(&self, index: usize, entry: &Entry) {
+        let level = &self.levels[index];
+        if let Some(key) = &level.key {
+            let sso_session = match &self.chain.base {
+                Base::Sso(target) => Some(target.login.cache_key()),
+                _ => None,
+            };
+            let origin = Origin {
+                profiles: &level.profiles,
+                sso_session,
+            };
+            self.cache.write(key, entry, &origin);
+        }
+    }
+
+    fn verified(&self, entry: Entry) -> anyhow::Result<Verified> {
+        let identity = entry.identity.ok_or_else(|| {
+            Failure::new(Kind::Internal, "credentials without a verified identity")
+        })?;
+        // The key holds the account, so this only fails on a tampered entry: fail closed.
+        identity::check_account(
+            &self.chain.profile,
+            self.chain.expected_account(),
+            &identity,
+        )?;
+        Ok(Verified {
+            profile: self.chain.profile.clone(),
+            region: self.region.clone(),
+            creds: entry.creds,
+            identity,
+            account_name: entry.account_name,
+        })
+    }
+
+    async fn cold(&self, fresh: bool) -> Result<Verified, Cold> {
+        let top = self.top();
+        // Locks are taken from the top level down, always in that order, so two guards can
+        // never wait on each other. They are released when this function returns.
+        let mut locks = Vec::new();
+        let mut found = None;
+        for (index, level) in self.levels.iter().enumerate().rev() {
+            let Some(key) = &level.key else { break };
+            locks.push(self.cache.lock(key));
+            if let Some(entry) = self.read(key).filter(|_| !fresh) {
+                found = Some((index, entry));
+                break;
+            }
+        }
+        let from_cache = found.is_some();
+        // Levels below this one came from the cache and need no writing back.
+        let first_fetched = found.as_ref().map_or(0, |(index, _)| index + 1);
+        let mut sso_token = None;
+        let (mut index, mut current) = match found {
+            Some(found) => found,
+            None => {
+                let (creds, token) = source::base_credentials(self.chain).await?;
+                sso_token = token;
+                (0, fetched(creds))
+            }
+        };
+        while index < top {
+            if index >= first_fetched {
+                self.store(index, &current);
+            }
+            current = fetched(source::assume_hop(self.chain, index, &current.creds).await?);
+            index += 1;
+        }
+
+        if current.identity.is_some() && !self.cache_use.verify {
+            // Another guard fetched them while this one waited for the lock.
+            return Ok(self.verified(current)?);
+        }
+        let (identity, account_name) =
+            self.identify(&current.creds, sso_token)
+                .await
+                .map_err(|e| match error::exit_kind(&e) {
+                    Kind::Config if from_cache => Cold::Rejected(e),
+                    _ => Cold::Failed(e),
+                })?;
+        current.identity = Some(identity);
+        current.account_name = account_name;
+        self.store(top, &current);
+        Ok(self.verified(current)?)
+    }
+
+    /// Who the credentials are (GetCallerIdentity), and the account's name: from the cache when
+    /// it was looked up in the last day, else from IAM, else from the portal.
+    async fn identify(
+        &self,
+        creds: &Credentials,
+        sso_token: Option<Secret>,
+    ) -> anyhow::Result<(Identity, Option<String>)> {
+        let expected = self.chain.expected_account();
+        let known = expected.and_then(|a| self.cache.account_name(a, self.now));
+        let caller = identity::caller_identity(creds, &self.chain.region);
+        // When the account is known in advance, its alias is asked at the same time.
+        let (identity, alias) = if known.is_none() && expected.is_some() {
+            let (identity, alias) = tokio::join!(caller, identity::account_alias(creds));
+            (identity?, Some(alias))
+        } else {
+            (caller.await?, None)
+        };
+        identity::check_account(&self.chain.profile, expected, &identity)?;
+        let known = known.or_else(|| self.cache.account_name(&identity.account, self.now));
+        let name = match known {
+            Some(name) => name,
+            None => self.look_up_name(&identity, creds, alias, sso_token).await,
+        };
+        Ok((identity, name))
+    }
+
+    async fn look_up_name(
+        &self,
+        identity: &Identity,
+        creds: &Credentials,
+        alias: Option<Option<Option<String>>>,
+        sso_token: Option<Secret>,
+    ) -> Option<String> {
+        let alias = match alias {
+            Some(alias) => alias,
+            None => identity::account_alias(creds).await,
+        };
+        let answer = match (alias, &self.chain.base) {
+            // Only the portal of the sign-in that gave these very credentials knows the account.
+            (Some(None), Base::Sso(target)) if self.chain.hops.is_empty() => {
+                let token = match sso_token {
+                    Some(token) => Some(token),
+                    None => sso::token::access_token(&target.login).await.ok(),
+                };
+                match token {
+                    Some(token) => {
+                        sso::account_name(&target.login, &token, &identity.account).await
+                    }
+                    None => None,
+                }
+            }
+            (alias, _) => alias,
+        };
+        if let Some(name) = &answer {
+            self.cache
+                .save_account_name(&identity.account, name.as_deref(), self.now);
+        }
+        answer.flatten()
+    }
+}
+
+fn fetched(creds: Credentials) -> Entry {
+    Entry {
+        creds,
+        identity: None,
+        account_name: None,
+    }
 }

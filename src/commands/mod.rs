@@ -1,9 +1,13 @@
 //! One module per command, as the CLI names them.
 
+pub mod cache;
+pub mod credential_process;
+pub mod env;
 pub mod login;
 pub mod logout;
 pub mod policy;
 pub mod populate;
 pub mod profiles;
+pub mod prompt;
 pub mod run;
 pub mod whoami;

@@ -21,7 +21,11 @@ pub fn explain(global: &Global, account: Option<&str>, command: &[OsString]) -> 
             (id, None, global.profile.clone().unwrap_or_default())
         }
         None => {
-            let verified = verify(global.profile.as_deref(), global.region.as_deref())?;
+            let verified = verify(
+                global.profile.as_deref(),
+                global.region.as_deref(),
+                global.cache_use(),
+            )?;
             (
                 verified.identity.account,
                 verified.account_name,

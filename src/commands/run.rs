@@ -2,10 +2,8 @@
 
 use std::ffi::OsString;
 
-use time::OffsetDateTime;
-
 use crate::audit;
-use crate::banner::{self, Banner};
+use crate::banner;
 use crate::childenv::{self, Facts};
 use crate::cli::Global;
 use crate::confirm::{self, Consent};
@@ -18,7 +16,11 @@ use crate::verify::{Verified, verify};
 pub fn run(global: &Global, command: Vec<OsString>) -> anyhow::Result<std::convert::Infallible> {
     // The policy is read first: a broken policy must stop guard before any network call.
     let policy = policy::load(global.policy.as_deref())?;
-    let verified = verify(global.profile.as_deref(), global.region.as_deref())?;
+    let verified = verify(
+        global.profile.as_deref(),
+        global.region.as_deref(),
+        global.cache_use(),
+    )?;
 
     let (argv, shell) = if command.is_empty() {
         let shell = std::env::var_os("SHELL")
@@ -38,17 +40,7 @@ pub fn run(global: &Global, command: Vec<OsString>) -> anyhow::Result<std::conve
     let ruling = decide::rule(&policy, &target, &argv);
     let color = banner::use_color();
     if !global.quiet {
-        let previous = std::env::var("GUARD_PROFILE").ok();
-        let banner = Banner {
-            profile: &verified.profile,
-            switched_from: previous.as_deref(),
-            identity: &verified.identity,
-            account: &ruling.view,
-            region: verified.region.as_deref(),
-            expiration: verified.creds.expiration,
-            shell: shell.as_deref(),
-        };
-        eprintln!("{}", banner.render(color, OffsetDateTime::now_utc()));
+        banner::show(&verified, &ruling.view, shell.as_deref(), color);
     }
 
     let consent = enforce(global, &verified, &ruling, &argv, color);
@@ -58,13 +50,7 @@ pub fn run(global: &Global, command: Vec<OsString>) -> anyhow::Result<std::conve
     }
     consent?;
 
-    let env = childenv::build(&Facts {
-        profile: &verified.profile,
-        creds: &verified.creds,
-        identity: &verified.identity,
-        account: &ruling.view,
-        region: verified.region.as_deref(),
-    });
+    let env = childenv::build(&Facts::of(&verified, &ruling.view));
     Err(exec::run(&argv, &env).into())
 }
 

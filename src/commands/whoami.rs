@@ -19,7 +19,11 @@ struct Report<'a> {
 }
 
 pub fn run(global: &Global, json: bool) -> anyhow::Result<()> {
-    let verified = verify(global.profile.as_deref(), global.region.as_deref())?;
+    let verified = verify(
+        global.profile.as_deref(),
+        global.region.as_deref(),
+        global.cache_use(),
+    )?;
     let report = Report {
         profile: &verified.profile,
         account_id: verified.identity.account.as_str(),

@@ -7,7 +7,7 @@ mod resolve;
 
 use std::path::PathBuf;
 
-pub use resolve::resolve;
+pub use resolve::{assume_hop, base_credentials};
 
 use crate::account::{AccountId, RoleArn};
 use crate::credentials::{Credentials, Secret};
@@ -56,6 +56,8 @@ pub struct Hop {
 #[derive(Debug)]
 pub struct Chain {
     pub profile: String,
+    /// The profile the base comes from: the end of the source_profile links.
+    pub base_profile: String,
     pub base: Base,
     pub hops: Vec<Hop>,
     /// The region STS calls are made in (the selected profile's).
@@ -150,6 +152,7 @@ pub fn plan(set: &ProfileSet, name: &str, region: &str) -> anyhow::Result<Chain>
     hops.reverse();
     Ok(Chain {
         profile: name.to_string(),
+        base_profile: current.name.clone(),
         base,
         hops,
         region: region.to_string(),

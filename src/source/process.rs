@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::credentials::{Credentials, Secret};
-use crate::error::Failure;
+use crate::error::{Failure, json_problem};
 use crate::profile::Location;
 
 #[derive(Deserialize)]
@@ -20,6 +20,11 @@ struct Output {
     expiration: Option<String>,
 }
 
+/// Profiles whose credential_process is running, outermost first, one per line. A guard started
+/// by one of them (`credential_process = guard credential-process -p ...`) that would start the
+/// same one again is in a loop.
+const RUNNING: &str = "GUARD_CREDENTIAL_PROCESS_OF";
+
 /// Runs the command as botocore does: split like a POSIX shell, no shell in between, stdin and
 /// the terminal left to it (some ask for a password), stdout read as the answer.
 pub fn run(profile: &str, command: &str, at: &Location) -> anyhow::Result<Credentials> {
@@ -28,11 +33,25 @@ pub fn run(profile: &str, command: &str, at: &Location) -> anyhow::Result<Creden
             "credential_process of profile '{profile}' ({at}) {what}"
         ))
     };
+    let mut running: Vec<String> = std::env::var(RUNNING)
+        .map(|v| v.lines().map(str::to_string).collect())
+        .unwrap_or_default();
+    let looped = running.iter().any(|p| p == profile);
+    running.push(profile.to_string());
+    if looped {
+        return Err(fail(format!(
+            "leads back to itself: {}",
+            running.join(" -> ")
+        ))
+        .with_hint("a profile's credential_process must not be guard credential-process for that same profile")
+        .into());
+    }
     let argv = shlex::split(command)
         .filter(|argv| !argv.is_empty())
         .ok_or_else(|| fail("cannot be split into words (check its quotes)".to_string()))?;
     let output = Command::new(&argv[0])
         .args(&argv[1..])
+        .env(RUNNING, running.join("\n"))
         .stdin(Stdio::inherit())
         .stderr(Stdio::piped())
         .stdout(Stdio::piped())
@@ -85,14 +104,4 @@ pub fn run(profile: &str, command: &str, at: &Location) -> anyhow::Result<Creden
             .map(Secret::new),
         expiration,
     })
-}
-
-/// serde's own message may quote the input, which holds secrets; only its category is safe.
-fn json_problem(e: &serde_json::Error) -> &'static str {
-    match e.classify() {
-        serde_json::error::Category::Io => "read error",
-        serde_json::error::Category::Syntax => "not JSON",
-        serde_json::error::Category::Data => "a field is missing or of the wrong type",
-        serde_json::error::Category::Eof => "the output ends too early",
-    }
 }

@@ -1,25 +1,19 @@
-//! Running a plan: fetch the base credentials, then assume each role in turn.
+//! Running a plan one level at a time: the base credentials, then each role in turn. Which
+//! levels come from the cache is the caller's decision.
 
 use super::{Base, Chain, assume, process};
 use crate::credentials::{Credentials, Secret};
 use crate::error::Failure;
-use crate::sso::{self, SsoLogin};
+use crate::sso;
 
-/// The credentials of a chain, and the SSO sign-in behind them when there is one (the portal can
-/// name the account).
-pub struct Resolved {
-    pub creds: Credentials,
-    pub sso: Option<(SsoLogin, Secret)>,
-}
-
-pub async fn resolve(chain: &Chain) -> anyhow::Result<Resolved> {
-    let mut sso_login = None;
-    let mut creds = match &chain.base {
+/// The base credentials, and the SSO access token behind them when there is one (the portal can
+/// name the account with it).
+pub async fn base_credentials(chain: &Chain) -> anyhow::Result<(Credentials, Option<Secret>)> {
+    let creds = match &chain.base {
         Base::Static { creds, .. } => creds.clone(),
         Base::Sso(target) => {
             let (token, creds) = sso::login::role_credentials(target).await?;
-            sso_login = Some((target.login.clone(), token));
-            creds
+            return Ok((creds, Some(token)));
         }
         Base::Process {
             profile,
@@ -57,16 +51,16 @@ pub async fn resolve(chain: &Chain) -> anyhow::Result<Resolved> {
             .await?
         }
     };
-    for hop in &chain.hops {
-        creds = assume::assume_role(hop, &creds, &chain.region).await?;
-    }
-    // Only the portal can name an account that the final credentials belong to directly.
-    let sso = if chain.hops.is_empty() {
-        sso_login
-    } else {
-        None
-    };
-    Ok(Resolved { creds, sso })
+    Ok((creds, None))
+}
+
+/// Assumes the role of hop `index` with the credentials of the level below it.
+pub async fn assume_hop(
+    chain: &Chain,
+    index: usize,
+    source: &Credentials,
+) -> anyhow::Result<Credentials> {
+    assume::assume_role(&chain.hops[index], source, &chain.region).await
 }
 
 /// `credential_source = Environment`: the keys in guard's own environment.

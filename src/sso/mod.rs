@@ -122,7 +122,7 @@ impl SsoLogin {
     }
 
     /// What the token cache file is named after.
-    fn cache_key(&self) -> &str {
+    pub fn cache_key(&self) -> &str {
         match self {
             SsoLogin::Session { name, .. } => name,
             SsoLogin::Legacy { start_url, .. } => start_url,

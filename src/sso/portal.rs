@@ -74,8 +74,13 @@ fn bad_answer(endpoint: &aws::Endpoint, what: &str) -> Failure {
     ))
 }
 
-/// The account's name as the portal lists it. Any failure only means no name is shown.
-pub async fn account_name(login: &SsoLogin, token: &Secret, account: &AccountId) -> Option<String> {
+/// The account's name as the portal lists it: `Some(None)` when it lists no name for it, `None`
+/// when the portal could not be asked.
+pub async fn account_name(
+    login: &SsoLogin,
+    token: &Secret,
+    account: &AccountId,
+) -> Option<Option<String>> {
     let (client, _) = client(login);
     let mut next_token: Option<String> = None;
     loop {
@@ -91,13 +96,15 @@ pub async fn account_name(login: &SsoLogin, token: &Secret, account: &AccountId)
             .iter()
             .find(|a| a.account_id() == Some(account.as_str()))
         {
-            return found.account_name().map(str::to_string);
+            return Some(found.account_name().map(str::to_string));
         }
         next_token = page
             .next_token()
             .filter(|t| !t.is_empty())
             .map(str::to_string);
-        next_token.as_ref()?;
+        if next_token.is_none() {
+            return Some(None);
+        }
     }
 }
 

@@ -1,0 +1,266 @@
+//! What names a cache entry: every setting that went into a level of a chain, hashed.
+
+use std::path::Path;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::aws::{self, Service};
+use crate::source::{Base, Chain, Hop};
+use crate::sso::SsoLogin;
+
+/// Bumped whenever what an entry means changes, so that an older guard's entries are never misread.
+const VERSION: &str = "guard credentials v1";
+
+/// The SHA-256 of a level's settings, in hex: a file name that reveals nothing, and that any edit
+/// to one of those settings changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key(String);
+
+impl Key {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A file name guard wrote, read back; anything else is not a key.
+    pub fn from_file_stem(stem: &str) -> Option<Key> {
+        (stem.len() == 64 && stem.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+            .then(|| Key(stem.to_string()))
+    }
+}
+
+/// One step of a chain, with everything that decides the credentials it yields. The endpoints are
+/// part of it: credentials minted by a test server are not AWS's.
+#[derive(Serialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+enum Step<'a> {
+    Sso {
+        /// The sso-session, or None for a legacy profile.
+        sso_session: Option<&'a str>,
+        start_url: &'a str,
+        sso_region: &'a str,
+        account_id: &'a str,
+        role_name: &'a str,
+        endpoint: String,
+    },
+    StaticKeys {
+        profile: &'a str,
+        access_key_id: &'a str,
+    },
+    Process {
+        profile: &'a str,
+        command: &'a str,
+    },
+    WebIdentity {
+        profile: &'a str,
+        token_file: &'a Path,
+        role_arn: &'a str,
+        session_name: Option<&'a str>,
+        region: &'a str,
+        endpoint: String,
+    },
+    Environment {
+        access_key_id: Option<String>,
+    },
+    Ec2InstanceMetadata,
+    EcsContainer,
+    AssumeRole {
+        profile: &'a str,
+        role_arn: &'a str,
+        external_id: Option<&'a str>,
+        session_name: Option<&'a str>,
+        duration_seconds: Option<i32>,
+        mfa_serial: Option<&'a str>,
+        region: &'a str,
+        endpoint: String,
+    },
+}
+
+/// One level of a chain: level 0 is the base, level i the credentials after the i-th role.
+pub struct Level {
+    /// None where caching would gain nothing: keys already on disk or in the environment, and
+    /// the machine's own credentials.
+    pub key: Option<Key>,
+    /// The profiles whose settings went into this level, for `guard cache clear --profile`.
+    pub profiles: Vec<String>,
+}
+
+/// The levels of a chain, bottom first.
+pub fn levels(chain: &Chain) -> Vec<Level> {
+    let sts_endpoint = || aws::endpoint(Service::Sts, &chain.region).display;
+    let (base, cacheable) = match &chain.base {
+        Base::Sso(target) => {
+            let sso_session = match &target.login {
+                SsoLogin::Session { name, .. } => Some(name.as_str()),
+                SsoLogin::Legacy { .. } => None,
+            };
+            let step = Step::Sso {
+                sso_session,
+                start_url: target.login.start_url(),
+                sso_region: target.login.region(),
+                account_id: target.account_id.as_str(),
+                role_name: &target.role_name,
+                endpoint: aws::endpoint(Service::Sso, target.login.region()).display,
+            };
+            (step, true)
+        }
+        Base::Static { profile, creds } => (
+            Step::StaticKeys {
+                profile,
+                access_key_id: &creds.access_key_id,
+            },
+            false,
+        ),
+        Base::Process {
+            profile, command, ..
+        } => (Step::Process { profile, command }, true),
+        Base::WebIdentity {
+            profile,
+            token_file,
+            role,
+            session_name,
+        } => (
+            Step::WebIdentity {
+                profile,
+                token_file,
+                role_arn: &role.arn,
+                session_name: session_name.as_deref(),
+                region: &chain.region,
+                endpoint: sts_endpoint(),
+            },
+            true,
+        ),
+        Base::Environment => (
+            Step::Environment {
+                access_key_id: std::env::var("AWS_ACCESS_KEY_ID").ok(),
+            },
+            false,
+        ),
+        Base::Ec2InstanceMetadata => (Step::Ec2InstanceMetadata, false),
+        Base::EcsContainer => (Step::EcsContainer, false),
+    };
+    let mut steps = vec![base];
+    let mut profiles = vec![chain.base_profile.clone()];
+    let mut levels = vec![Level {
+        key: cacheable.then(|| key(&steps)),
+        profiles: profiles.clone(),
+    }];
+    for hop in &chain.hops {
+        steps.push(assume_role(hop, &chain.region, sts_endpoint()));
+        if !profiles.contains(&hop.profile) {
+            profiles.push(hop.profile.clone());
+        }
+        levels.push(Level {
+            key: Some(key(&steps)),
+            profiles: profiles.clone(),
+        });
+    }
+    levels
+}
+
+fn assume_role<'a>(hop: &'a Hop, region: &'a str, endpoint: String) -> Step<'a> {
+    Step::AssumeRole {
+        profile: &hop.profile,
+        role_arn: &hop.role.arn,
+        external_id: hop.external_id.as_deref(),
+        session_name: hop.session_name.as_deref(),
+        duration_seconds: hop.duration_seconds,
+        mfa_serial: hop.mfa_serial.as_deref(),
+        region,
+        endpoint,
+    }
+}
+
+fn key(steps: &[Step]) -> Key {
+    let mut hasher = Sha256::new();
+    hasher.update(VERSION.as_bytes());
+    hasher.update(b"\n");
+    // Serializing these types cannot fail: no maps with non-string keys, no failing Serialize.
+    hasher.update(serde_json::to_vec(steps).unwrap_or_default());
+    Key(hex::encode(hasher.finalize()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{Paths, ProfileSet};
+
+    fn chain_of(config: &str, profile: &str) -> Chain {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths {
+            config: dir.path().join("config"),
+            credentials: dir.path().join("credentials"),
+        };
+        std::fs::write(&paths.config, config).unwrap();
+        let set = ProfileSet::load(&paths).unwrap();
+        crate::source::plan(&set, profile, "eu-west-1").unwrap()
+    }
+
+    const CHAIN: &str = "\
+[profile base]
+aws_access_key_id = AKIAEXAMPLE
+aws_secret_access_key = secret
+[profile middle]
+role_arn = arn:aws:iam::111111111111:role/Middle
+source_profile = base
+[profile top]
+role_arn = arn:aws:iam::222222222222:role/Top
+source_profile = middle
+";
+
+    fn keys(config: &str, profile: &str) -> Vec<Option<Key>> {
+        levels(&chain_of(config, profile))
+            .into_iter()
+            .map(|l| l.key)
+            .collect()
+    }
+
+    #[test]
+    fn static_base_is_not_cached_and_each_role_is() {
+        let top = keys(CHAIN, "top");
+        assert_eq!(top.len(), 3);
+        assert!(top[0].is_none() && top[1].is_some() && top[2].is_some());
+        // A shorter chain through the same roles shares its levels.
+        assert_eq!(keys(CHAIN, "middle")[1], top[1]);
+    }
+
+    #[test]
+    fn every_setting_of_a_level_changes_its_key() {
+        let before = keys(CHAIN, "top");
+        let edits = [
+            CHAIN.replace("role/Top", "role/Other"),
+            CHAIN.replace(
+                "source_profile = middle",
+                "source_profile = middle\nexternal_id = x",
+            ),
+            CHAIN.replace(
+                "source_profile = middle",
+                "source_profile = middle\nduration_seconds = 900",
+            ),
+            CHAIN.replace("AKIAEXAMPLE", "AKIAOTHER"),
+        ];
+        for edited in edits {
+            assert_ne!(keys(&edited, "top")[2], before[2], "{edited}");
+        }
+        // A setting that does not decide the credentials leaves the key alone.
+        let output = CHAIN.replace(
+            "source_profile = middle",
+            "source_profile = middle\noutput = json",
+        );
+        assert_eq!(keys(&output, "top")[2], before[2]);
+    }
+
+    #[test]
+    fn levels_name_their_profiles() {
+        let levels = levels(&chain_of(CHAIN, "top"));
+        assert_eq!(levels[2].profiles, ["base", "middle", "top"]);
+        assert_eq!(levels[1].profiles, ["base", "middle"]);
+    }
+
+    #[test]
+    fn keys_are_file_stems() {
+        let key = keys(CHAIN, "top")[2].clone().unwrap();
+        assert_eq!(Key::from_file_stem(key.as_str()), Some(key));
+        assert_eq!(Key::from_file_stem("../etc"), None);
+    }
+}

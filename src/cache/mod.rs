@@ -1,0 +1,268 @@
+//! guard's credential cache, shared by every run of guard for this user, so that a warm run makes
+//! no network call: `$XDG_CACHE_HOME/guard/` (default `~/.cache/guard/`), folders 0700, files
+//! 0600, written atomically.
+//!
+//! The cache may only ever make guard faster, never make it fail: a damaged entry is ignored and
+//! replaced, and a folder guard cannot use turns caching off for the run, each with a warning.
+
+mod entry;
+mod key;
+mod names;
+
+use std::cell::Cell;
+use std::fs::{File, OpenOptions};
+use std::io::{ErrorKind, Read};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+pub use entry::{Entry, Origin};
+pub use key::{Key, Level, levels};
+
+use crate::fsutil;
+use crate::profile::home_dir;
+
+pub struct Cache {
+    root: Option<PathBuf>,
+    /// Cleared at the first failure to use the folder, so that a run warns once and then goes on
+    /// without the cache.
+    usable: Cell<bool>,
+}
+
+/// Which entries `clear` removes.
+#[derive(Debug, Clone, Copy)]
+pub enum Selection<'a> {
+    All,
+    /// Entries that any setting of this profile went into.
+    Profile(&'a str),
+    /// Entries that came from this sign-in.
+    SsoSession(&'a str),
+}
+
+/// A held lock on one entry; dropping it (closing the file) releases it.
+pub struct EntryLock {
+    _file: File,
+}
+
+fn warn(what: &str) {
+    eprintln!("guard: warning: {what}");
+}
+
+impl Cache {
+    /// Where the cache is; nothing is read or created yet.
+    pub fn locate() -> Cache {
+        // The XDG spec says a relative XDG_CACHE_HOME is invalid and must be ignored.
+        let root = match std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+        {
+            Some(dir) => Some(dir.join("guard")),
+            None => home_dir().ok().map(|h| h.join(".cache").join("guard")),
+        };
+        Cache {
+            root,
+            usable: Cell::new(true),
+        }
+    }
+
+    fn folder(&self, name: &str) -> Option<PathBuf> {
+        self.root
+            .as_ref()
+            .filter(|_| self.usable.get())
+            .map(|r| r.join(name))
+    }
+
+    fn entry_path(&self, key: &Key, extension: &str) -> Option<PathBuf> {
+        self.folder("credentials")
+            .map(|d| d.join(format!("{}.{extension}", key.as_str())))
+    }
+
+    fn give_up(&self, err: &anyhow::Error) {
+        if self.usable.replace(false) {
+            warn(&format!(
+                "the credential cache is off for this run: {err:#}"
+            ));
+        }
+    }
+
+    /// Creates a folder of the cache, private, or turns the cache off.
+    fn prepare(&self, name: &str) -> Option<PathBuf> {
+        let dir = self.folder(name)?;
+        match private_folder(&dir) {
+            Ok(()) => Some(dir),
+            Err(e) => {
+                self.give_up(&e);
+                None
+            }
+        }
+    }
+
+    /// The entry under `key`, if there is a sound one.
+    pub fn read(&self, key: &Key) -> Option<Entry> {
+        let path = self.entry_path(key, "json")?;
+        let bytes = read_private(&path)?;
+        match entry::decode(&bytes) {
+            Ok(entry) => Some(entry),
+            Err(entry::Damaged(why)) => {
+                warn(&format!(
+                    "ignoring the damaged cache entry {} ({why}); it will be replaced",
+                    path.display()
+                ));
+                None
+            }
+        }
+    }
+
+    /// Waits until no other guard is fetching this entry. Callers re-read the entry once they
+    /// hold the lock: whoever held it before may have just written it.
+    pub fn lock(&self, key: &Key) -> Option<EntryLock> {
+        let dir = self.prepare("credentials")?;
+        let path = dir.join(format!("{}.lock", key.as_str()));
+        let locked = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(&path)
+            .and_then(|file| file.lock().map(|()| file))
+            .with_context(|| format!("cannot lock {}", path.display()));
+        match locked {
+            Ok(file) => Some(EntryLock { _file: file }),
+            Err(e) => {
+                self.give_up(&e);
+                None
+            }
+        }
+    }
+
+    /// Stores an entry; credentials that do not expire are never stored.
+    pub fn write(&self, key: &Key, entry: &Entry, origin: &Origin) {
+        let Some(bytes) = entry::encode(entry, origin) else {
+            return;
+        };
+        let Some(dir) = self.prepare("credentials") else {
+            return;
+        };
+        let path = dir.join(format!("{}.json", key.as_str()));
+        if let Err(e) = fsutil::write_private(&path, &bytes) {
+            self.give_up(&e);
+        }
+    }
+
+    /// Removes entries and returns how many. Unlike the run path, this fails loudly: the person
+    /// asked for it.
+    pub fn clear(&self, which: Selection) -> anyhow::Result<usize> {
+        let Some(root) = &self.root else {
+            return Ok(0);
+        };
+        let credentials = root.join("credentials");
+        let mut removed = 0;
+        for (path, key) in entries(&credentials)? {
+            let wanted =
+                match which {
+                    Selection::All => true,
+                    Selection::Profile(p) => read_private(&path)
+                        .is_some_and(|bytes| entry::matches(&bytes, Some(p), None)),
+                    Selection::SsoSession(s) => read_private(&path)
+                        .is_some_and(|bytes| entry::matches(&bytes, None, Some(s))),
+                };
+            if wanted {
+                remove(&path)?;
+                remove(&credentials.join(format!("{}.lock", key.as_str())))?;
+                removed += 1;
+            }
+        }
+        if let Selection::All = which {
+            names::clear(&root.join("accounts"))?;
+        }
+        Ok(removed)
+    }
+}
+
+/// Removes the cached credentials of one sso-session (for a legacy profile: of its start URL),
+/// as signing out of it must.
+pub fn clear_sso_session(name: &str) -> anyhow::Result<usize> {
+    Cache::locate().clear(Selection::SsoSession(name))
+}
+
+fn private_folder(dir: &Path) -> anyhow::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true).mode(0o700);
+    builder
+        .create(dir)
+        .with_context(|| format!("cannot create {}", dir.display()))?;
+    // A folder made earlier by hand may be open to others; the entries in it hold secrets.
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .with_context(|| format!("cannot make {} private", dir.display()))
+}
+
+/// The bytes of a cache file, if it is there and trustworthy: a regular file of this user that
+/// nobody else can read or write. Anything else is ignored with a warning.
+fn read_private(path: &Path) -> Option<Vec<u8>> {
+    let mut file = match File::open(path) {
+        Ok(file) => file,
+        // A cache folder that is a file or missing is simply empty; writing will say more.
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
+            return None;
+        }
+        Err(e) => {
+            warn(&format!("cannot read {}: {e}", path.display()));
+            return None;
+        }
+    };
+    let trusted = file.metadata().is_ok_and(|m| {
+        m.is_file() && m.uid() == nix::unistd::geteuid().as_raw() && m.mode() & 0o077 == 0
+    });
+    if !trusted {
+        warn(&format!(
+            "ignoring {}: it is not a private file of yours (mode 0600); it will be replaced",
+            path.display()
+        ));
+        return None;
+    }
+    let mut bytes = Vec::new();
+    match file.read_to_end(&mut bytes) {
+        Ok(_) => Some(bytes),
+        Err(e) => {
+            warn(&format!("cannot read {}: {e}", path.display()));
+            None
+        }
+    }
+}
+
+/// The entries in a credentials folder, as (path, key); a missing folder has none.
+fn entries(dir: &Path) -> anyhow::Result<Vec<(PathBuf, Key)>> {
+    let listing = match std::fs::read_dir(dir) {
+        Ok(listing) => listing,
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
+            return Ok(Vec::new());
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
+    };
+    let mut found = Vec::new();
+    for item in listing {
+        let path = item
+            .with_context(|| format!("cannot list {}", dir.display()))?
+            .path();
+        let key = path
+            .extension()
+            .filter(|e| *e == "json")
+            .and(path.file_stem())
+            .and_then(|s| s.to_str())
+            .and_then(Key::from_file_stem);
+        if let Some(key) = key {
+            found.push((path, key));
+        }
+    }
+    Ok(found)
+}
+
+fn remove(path: &Path) -> anyhow::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot remove {}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
