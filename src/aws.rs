@@ -52,6 +52,13 @@ pub struct Endpoint {
     pub display: String,
 }
 
+impl Endpoint {
+    /// The URL the endpoint variables set, or None for AWS's own endpoint.
+    pub fn custom_url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+}
+
 /// The standard endpoint variables, as every SDK reads them: the service's own, then the global one.
 pub fn endpoint(service: Service, region: &str) -> Endpoint {
     let ignored = std::env::var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")

@@ -56,6 +56,7 @@ pub fn verify(
     // STS needs some region even when the command will run without one.
     let sts_region = region.clone().unwrap_or_else(|| "us-east-1".to_string());
     let chain = source::plan(&set, &name, &sts_region)?;
+    chain.refuse_process_loop()?;
     let run = Run {
         levels: cache::levels(&chain),
         chain: &chain,

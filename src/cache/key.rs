@@ -29,8 +29,9 @@ impl Key {
     }
 }
 
-/// One step of a chain, with everything that decides the credentials it yields. The endpoints are
-/// part of it: credentials minted by a test server are not AWS's.
+/// One step of a chain, with everything that decides the credentials it yields. A custom endpoint
+/// is part of it (credentials minted by a test server are not AWS's); the STS region is not, since
+/// credentials from any regional endpoint work in every region.
 #[derive(Serialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 enum Step<'a> {
@@ -41,7 +42,7 @@ enum Step<'a> {
         sso_region: &'a str,
         account_id: &'a str,
         role_name: &'a str,
-        endpoint: String,
+        endpoint: Option<String>,
     },
     StaticKeys {
         profile: &'a str,
@@ -56,8 +57,7 @@ enum Step<'a> {
         token_file: &'a Path,
         role_arn: &'a str,
         session_name: Option<&'a str>,
-        region: &'a str,
-        endpoint: String,
+        endpoint: Option<String>,
     },
     Environment {
         access_key_id: Option<String>,
@@ -71,8 +71,7 @@ enum Step<'a> {
         session_name: Option<&'a str>,
         duration_seconds: Option<i32>,
         mfa_serial: Option<&'a str>,
-        region: &'a str,
-        endpoint: String,
+        endpoint: Option<String>,
     },
 }
 
@@ -87,7 +86,11 @@ pub struct Level {
 
 /// The levels of a chain, bottom first.
 pub fn levels(chain: &Chain) -> Vec<Level> {
-    let sts_endpoint = || aws::endpoint(Service::Sts, &chain.region).display;
+    let custom = |service| {
+        aws::endpoint(service, &chain.region)
+            .custom_url()
+            .map(str::to_string)
+    };
     let (base, cacheable) = match &chain.base {
         Base::Sso(target) => {
             let sso_session = match &target.login {
@@ -100,7 +103,9 @@ pub fn levels(chain: &Chain) -> Vec<Level> {
                 sso_region: target.login.region(),
                 account_id: target.account_id.as_str(),
                 role_name: &target.role_name,
-                endpoint: aws::endpoint(Service::Sso, target.login.region()).display,
+                endpoint: aws::endpoint(Service::Sso, target.login.region())
+                    .custom_url()
+                    .map(str::to_string),
             };
             (step, true)
         }
@@ -125,8 +130,7 @@ pub fn levels(chain: &Chain) -> Vec<Level> {
                 token_file,
                 role_arn: &role.arn,
                 session_name: session_name.as_deref(),
-                region: &chain.region,
-                endpoint: sts_endpoint(),
+                endpoint: custom(Service::Sts),
             },
             true,
         ),
@@ -146,7 +150,7 @@ pub fn levels(chain: &Chain) -> Vec<Level> {
         profiles: profiles.clone(),
     }];
     for hop in &chain.hops {
-        steps.push(assume_role(hop, &chain.region, sts_endpoint()));
+        steps.push(assume_role(hop, custom(Service::Sts)));
         if !profiles.contains(&hop.profile) {
             profiles.push(hop.profile.clone());
         }
@@ -158,7 +162,7 @@ pub fn levels(chain: &Chain) -> Vec<Level> {
     levels
 }
 
-fn assume_role<'a>(hop: &'a Hop, region: &'a str, endpoint: String) -> Step<'a> {
+fn assume_role(hop: &Hop, endpoint: Option<String>) -> Step<'_> {
     Step::AssumeRole {
         profile: &hop.profile,
         role_arn: &hop.role.arn,
@@ -166,7 +170,6 @@ fn assume_role<'a>(hop: &'a Hop, region: &'a str, endpoint: String) -> Step<'a> 
         session_name: hop.session_name.as_deref(),
         duration_seconds: hop.duration_seconds,
         mfa_serial: hop.mfa_serial.as_deref(),
-        region,
         endpoint,
     }
 }

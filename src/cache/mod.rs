@@ -266,3 +266,111 @@ fn remove(path: &Path) -> anyhow::Result<()> {
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::{Credentials, Secret};
+    use time::{Duration, OffsetDateTime};
+
+    fn cache_in(dir: &Path) -> Cache {
+        Cache {
+            root: Some(dir.join("guard")),
+            usable: Cell::new(true),
+        }
+    }
+
+    fn key(n: u8) -> Key {
+        Key::from_file_stem(&format!("{n:064x}")).unwrap()
+    }
+
+    fn entry() -> Entry {
+        Entry {
+            creds: Credentials {
+                access_key_id: "ASIAEXAMPLE".to_string(),
+                secret_access_key: Secret::new("secret"),
+                session_token: Some(Secret::new("token")),
+                expiration: Some(OffsetDateTime::now_utc() + Duration::hours(1)),
+            },
+            identity: None,
+            account_name: None,
+        }
+    }
+
+    fn store(cache: &Cache, n: u8, profiles: &[&str], sso_session: Option<&str>) {
+        let profiles: Vec<String> = profiles.iter().map(|p| p.to_string()).collect();
+        let origin = Origin {
+            profiles: &profiles,
+            sso_session,
+        };
+        let _lock = cache.lock(&key(n)).unwrap();
+        cache.write(&key(n), &entry(), &origin);
+    }
+
+    #[test]
+    fn clearing_by_sso_session_and_by_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = cache_in(dir.path());
+        store(&cache, 1, &["sandbox"], Some("myorg"));
+        store(&cache, 2, &["dev", "chained"], Some("myorg"));
+        store(&cache, 3, &["other"], Some("otherorg"));
+        store(&cache, 4, &["base", "chained"], None);
+        assert!(cache.read(&key(1)).is_some());
+
+        assert_eq!(clear_in(&cache, Selection::SsoSession("myorg")), 2);
+        assert!(cache.read(&key(1)).is_none() && cache.read(&key(2)).is_none());
+        assert!(
+            !dir.path()
+                .join(format!("guard/credentials/{}.lock", key(1).as_str()))
+                .exists()
+        );
+        assert_eq!(clear_in(&cache, Selection::Profile("chained")), 1);
+        assert!(cache.read(&key(3)).is_some());
+        assert_eq!(clear_in(&cache, Selection::All), 1);
+        assert_eq!(clear_in(&cache, Selection::All), 0);
+    }
+
+    fn clear_in(cache: &Cache, which: Selection) -> usize {
+        cache.clear(which).unwrap()
+    }
+
+    #[test]
+    fn an_unusable_folder_turns_the_cache_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, "").unwrap();
+        let cache = cache_in(&blocker);
+        assert!(cache.read(&key(1)).is_none());
+        assert!(cache.lock(&key(1)).is_none());
+        assert!(!cache.usable.get());
+        cache.write(
+            &key(1),
+            &entry(),
+            &Origin {
+                profiles: &[],
+                sso_session: None,
+            },
+        );
+        assert_eq!(clear_in(&cache, Selection::All), 0);
+    }
+
+    #[test]
+    fn account_names_last_a_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = cache_in(dir.path());
+        let account = "111111111111".parse().unwrap();
+        let now = OffsetDateTime::now_utc();
+        assert_eq!(cache.account_name(&account, now), None);
+        cache.save_account_name(&account, Some("sandbox"), now);
+        assert_eq!(
+            cache.account_name(&account, now),
+            Some(Some("sandbox".to_string()))
+        );
+        assert_eq!(
+            cache.account_name(&account, now + Duration::hours(25)),
+            None
+        );
+        cache.save_account_name(&account, None, now);
+        assert_eq!(cache.account_name(&account, now), Some(None));
+    }
+}

@@ -15,7 +15,7 @@ use crate::verify::verify;
 pub enum Format {
     /// POSIX sh, bash, zsh: `export NAME='value'`, `unset NAME`
     Sh,
-    /// fish: `set -gx NAME 'value'`, `set -e NAME`
+    /// fish (`| source`): `set -gx NAME 'value'`, `set -e NAME`
     Fish,
     /// PowerShell: `$Env:NAME = 'value'`, `Remove-Item Env:NAME`
     Powershell,
@@ -62,6 +62,20 @@ fn render(env: &ChildEnv, format: Format) -> String {
         return serde_json::to_string_pretty(&object).unwrap_or_default() + "\n";
     }
     let mut out = String::new();
+    for name in &env.remove {
+        let line = match format {
+            Format::Sh => format!("unset {name}"),
+            // Erasing an unset variable fails in fish, and `set` keeps the failing status.
+            Format::Fish => format!("if set -q {name}; set -e {name}; end"),
+            Format::Powershell => {
+                format!("Remove-Item -Path Env:{name} -ErrorAction SilentlyContinue")
+            }
+            Format::Cmd => format!("if defined {name} set {name}="),
+            Format::Dotenv | Format::Json => continue,
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
     for (name, value) in &env.set {
         let line = match format {
             Format::Sh => format!("export {name}={}", single_quoted_sh(value)),
@@ -71,19 +85,6 @@ fn render(env: &ChildEnv, format: Format) -> String {
             Format::Cmd => format!("set \"{name}={}\"", value.replace('%', "%%")),
             Format::Dotenv => format!("{name}={}", double_quoted(value)),
             Format::Json => unreachable!("handled above"),
-        };
-        out.push_str(&line);
-        out.push('\n');
-    }
-    for name in &env.remove {
-        let line = match format {
-            Format::Sh => format!("unset {name}"),
-            Format::Fish => format!("set -e {name}"),
-            Format::Powershell => {
-                format!("Remove-Item -Path Env:{name} -ErrorAction SilentlyContinue")
-            }
-            Format::Cmd => format!("if defined {name} set {name}="),
-            Format::Dotenv | Format::Json => continue,
         };
         out.push_str(&line);
         out.push('\n');
@@ -136,7 +137,7 @@ mod tests {
     fn every_format_sets_and_clears() {
         let sh = render(&sample(), Format::Sh);
         assert!(sh.contains(r#"export GUARD_ACCOUNT_NAME='it'\''s "$HOME" `x` \ 100%'"#));
-        assert!(sh.ends_with("unset AWS_PROFILE\n"));
+        assert!(sh.starts_with("unset AWS_PROFILE\n"));
         let fish = render(&sample(), Format::Fish);
         assert!(fish.contains(r#"set -gx GUARD_ACCOUNT_NAME 'it\'s "$HOME" `x` \\ 100%'"#));
         let ps = render(&sample(), Format::Powershell);

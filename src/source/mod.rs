@@ -65,6 +65,15 @@ pub struct Chain {
 }
 
 impl Chain {
+    /// Fails when this chain's credential_process is already running further up, i.e. it would
+    /// call itself (`credential_process = guard credential-process -p` the same profile).
+    pub fn refuse_process_loop(&self) -> Result<(), Failure> {
+        match &self.base {
+            Base::Process { profile, at, .. } => process::refuse_loop(profile, at),
+            _ => Ok(()),
+        }
+    }
+
     /// The account the profile promises, when it promises one.
     pub fn expected_account(&self) -> Option<&AccountId> {
         match (self.hops.last(), &self.base) {

@@ -25,6 +25,28 @@ struct Output {
 /// same one again is in a loop.
 const RUNNING: &str = "GUARD_CREDENTIAL_PROCESS_OF";
 
+fn running_with(profile: &str) -> Vec<String> {
+    let mut running: Vec<String> = std::env::var(RUNNING)
+        .map(|v| v.lines().map(str::to_string).collect())
+        .unwrap_or_default();
+    running.push(profile.to_string());
+    running
+}
+
+/// Refuses to start a profile's credential_process from inside that same process. Checked before
+/// anything else: the outer guard holds the cache lock that the inner one would wait for.
+pub fn refuse_loop(profile: &str, at: &Location) -> Result<(), Failure> {
+    let running = running_with(profile);
+    if running[..running.len() - 1].iter().any(|p| p == profile) {
+        return Err(Failure::config(format!(
+            "credential_process of profile '{profile}' ({at}) leads back to itself: {}",
+            running.join(" -> ")
+        ))
+        .with_hint("a profile's credential_process must not call guard for that same profile"));
+    }
+    Ok(())
+}
+
 /// Runs the command as botocore does: split like a POSIX shell, no shell in between, stdin and
 /// the terminal left to it (some ask for a password), stdout read as the answer.
 pub fn run(profile: &str, command: &str, at: &Location) -> anyhow::Result<Credentials> {
@@ -33,25 +55,12 @@ pub fn run(profile: &str, command: &str, at: &Location) -> anyhow::Result<Creden
             "credential_process of profile '{profile}' ({at}) {what}"
         ))
     };
-    let mut running: Vec<String> = std::env::var(RUNNING)
-        .map(|v| v.lines().map(str::to_string).collect())
-        .unwrap_or_default();
-    let looped = running.iter().any(|p| p == profile);
-    running.push(profile.to_string());
-    if looped {
-        return Err(fail(format!(
-            "leads back to itself: {}",
-            running.join(" -> ")
-        ))
-        .with_hint("a profile's credential_process must not be guard credential-process for that same profile")
-        .into());
-    }
     let argv = shlex::split(command)
         .filter(|argv| !argv.is_empty())
         .ok_or_else(|| fail("cannot be split into words (check its quotes)".to_string()))?;
     let output = Command::new(&argv[0])
         .args(&argv[1..])
-        .env(RUNNING, running.join("\n"))
+        .env(RUNNING, running_with(profile).join("\n"))
         .stdin(Stdio::inherit())
         .stderr(Stdio::piped())
         .stdout(Stdio::piped())

@@ -26,6 +26,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 EMULATOR_SCRIPT = REPO / "tests" / "emulator" / "identity_center.py"
+COUNTING_PROXY_SCRIPT = REPO / "tests" / "emulator" / "counting_proxy.py"
 DEFAULT_START_URL = "https://d-1234567890.awsapps.com/start"
 SSO_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # botocore's format for expiresAt in the SSO token cache
 MOTO_KEYS = {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": "moto-accepts-any-secret"}
@@ -217,6 +218,57 @@ def _fresh_servers(emulator_server, moto_url):
     """Each test starts from defaults: an empty emulator and an empty moto (aliases, roles)."""
     emulator_server.reset()
     _local_opener.open(urllib.request.Request(moto_url + "/moto-api/reset", data=b"", method="POST"), timeout=10).close()
+
+
+class CountingProxy:
+    """Client of the counting proxy in front of moto (see tests/emulator/counting_proxy.py)."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def _call(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.url}/_counter/{path}", data=data, method=method)
+        with _local_opener.open(request, timeout=10) as response:
+            return json.loads(response.read() or b"null")
+
+    def counts(self):
+        """guard's STS and IAM requests per operation since the last reset, e.g. {"GetCallerIdentity": 1}."""
+        return self._call("GET", "counts")
+
+    def reset(self):
+        self._call("POST", "reset", {})
+
+    def reject(self, action, count=1):
+        """The next `count` requests of `action` are answered 403 InvalidClientTokenId."""
+        self._call("POST", "reject", {"action": action, "count": count})
+
+
+@pytest.fixture(scope="session")
+def counting_proxy_server(moto_url, tmp_path_factory):
+    log_path = tmp_path_factory.mktemp("counting-proxy") / "proxy.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(COUNTING_PROXY_SCRIPT), "--port", "0", "--upstream", moto_url],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            env=_server_env(),
+        )
+    try:
+        yield CountingProxy(_read_ready_line(process, log_path))
+    finally:
+        _stop(process)
+
+
+@pytest.fixture
+def aws_counts(counting_proxy_server, clean_env):
+    """Routes guard's STS and IAM requests through the counting proxy for this test, from zero."""
+    counting_proxy_server.reset()
+    clean_env["AWS_ENDPOINT_URL_STS"] = counting_proxy_server.url
+    clean_env["AWS_ENDPOINT_URL_IAM"] = counting_proxy_server.url
+    return counting_proxy_server
 
 
 def _sso_time(moment):

@@ -64,6 +64,25 @@ def test_mfa_prompt_interrupted_runs_nothing(home, spawn):
     assert child.exitstatus == 77
 
 
+def test_mfa_code_is_asked_once_per_session(home, spawn):
+    home.write_credentials(KEYS)
+    home.write_config(MFA_CONFIG)
+    show = [sys.executable, "-c", "import os; print('ACCOUNT=' + os.environ['GUARD_ACCOUNT_ID'])"]
+    child = spawn("-p", "mfa", "--", *show)
+    child.expect("MFA code")
+    child.sendline("123456")
+    child.expect(f"ACCOUNT={PROD}")
+    child.expect(pexpect.EOF)
+    child.close()
+    # The credentials the code opened are cached: the next run asks nothing.
+    child = spawn("-p", "mfa", "--", *show)
+    index = child.expect(["MFA code", f"ACCOUNT={PROD}"])
+    assert index == 1, "asked for the MFA code again"
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
 # --- sign-in on the terminal -----------------------------------------------------------------------
 
 SHOW_ACCOUNT = [sys.executable, "-c", "import os; print('ACCOUNT=' + os.environ['GUARD_ACCOUNT_ID'])"]
