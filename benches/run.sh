@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Times guard's run path with hyperfine against moto and the Identity Center emulator on
-# loopback, and prints the release binary's size. Usage: benches/run.sh [hyperfine options]
+# guard's performance table, from a clean checkout: times the warm and cold run paths with
+# hyperfine against moto and the Identity Center emulator on loopback, next to plain `true` and
+# the AWS CLI v1, counts the requests of cold runs (portal calls at the emulator, STS and IAM
+# calls at a counting proxy in front of moto), checks that 20 concurrent cold runs fetch once,
+# and measures peak RSS and the binary's size. Prints the README's table in Markdown.
+#
+# Usage: benches/run.sh [hyperfine options]   (needs hyperfine, moto_server, aws, python3, curl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v hyperfine >/dev/null || { echo "benches/run.sh needs hyperfine (apt-get install hyperfine)" >&2; exit 69; }
+for tool in hyperfine moto_server aws python3 curl /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "benches/run.sh needs $tool (see the README)" >&2; exit 69; }
+done
 
 cargo build --release --locked --quiet
 guard="$PWD/target/release/guard"
@@ -11,18 +18,31 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+ready_url() { for _ in $(seq 300); do grep -q READY "$1" 2>/dev/null && break; sleep 0.1; done; sed -n 's/^READY //p' "$1"; }
+
 moto_port=$(free_port)
 moto_server -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
 moto="http://127.0.0.1:$moto_port"
-for _ in $(seq 100); do curl -sf "$moto/moto-api/" >/dev/null && break; sleep 0.1; done
-
+for _ in $(seq 300); do curl -sf "$moto/moto-api/" >/dev/null && break; sleep 0.1; done
 python3 tests/emulator/identity_center.py --port 0 --sts-endpoint "$moto" >"$work/emulator.out" 2>"$work/emulator.log" &
-for _ in $(seq 100); do grep -q READY "$work/emulator.out" 2>/dev/null && break; sleep 0.1; done
-emulator=$(sed -n 's/^READY //p' "$work/emulator.out")
+emulator=$(ready_url "$work/emulator.out")
+python3 tests/emulator/counting_proxy.py --port 0 --upstream "$moto" >"$work/proxy.out" 2>"$work/proxy.log" &
+proxy=$(ready_url "$work/proxy.out")
 
 admin() { curl -sf -X POST -H 'Content-Type: application/json' -d "$2" "$emulator/_admin/$1" >/dev/null; }
 admin accounts '{"accounts":[{"accountId":"111111111111","accountName":"sandbox","roles":["Admin"]}]}'
 admin tokens '{"accessToken":"bench-token","expiresIn":28800}'
+reset_counts() { admin counters/reset '{}'; curl -sf -X POST "$proxy/_counter/reset" >/dev/null; }
+# Every request since the last reset, as "Operation n, ..." (zero counts left out).
+counts() {
+  python3 - "$(curl -sf "$emulator/_admin/counters")" "$(curl -sf "$proxy/_counter/counts")" <<'PY'
+import json, sys
+merged = {k: v for part in sys.argv[1:] for k, v in json.loads(part).items() if v}
+print(", ".join(f"{k} {v}" for k, v in sorted(merged.items())) or "none")
+PY
+}
+count_of() { python3 -c 'import json,sys; print(sum(json.loads(a).get(sys.argv[1],0) for a in sys.argv[2:]))' \
+  "$1" "$(curl -sf "$emulator/_admin/counters")" "$(curl -sf "$proxy/_counter/counts")"; }
 
 export HOME="$work/home" NO_COLOR=1
 mkdir -p "$HOME/.aws/sso/cache"
@@ -36,17 +56,93 @@ sso_session = myorg
 sso_account_id = 111111111111
 sso_role_name = Admin
 region = eu-west-1
+
+[profile base]
+aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+aws_secret_access_key = moto-accepts-any-secret
+
+[profile middle]
+role_arn = arn:aws:iam::111111111111:role/Middle
+source_profile = base
+
+[profile chain]
+role_arn = arn:aws:iam::222222222222:role/Deploy
+source_profile = middle
+region = eu-west-1
+
+[profile via-guard]
+credential_process = $guard credential-process -p sandbox
+region = eu-west-1
 CONFIG
 expires=$(date -u -d '+8 hours' +%Y-%m-%dT%H:%M:%SZ)
-cache="$HOME/.aws/sso/cache/$(printf myorg | sha1sum | cut -d' ' -f1).json"
-printf '{"startUrl":"https://d-1234567890.awsapps.com/start","region":"us-east-1","accessToken":"bench-token","expiresAt":"%s"}' "$expires" >"$cache"
-chmod 600 "$cache"
+token="$HOME/.aws/sso/cache/$(printf myorg | sha1sum | cut -d' ' -f1).json"
+printf '{"startUrl":"https://d-1234567890.awsapps.com/start","region":"us-east-1","accessToken":"bench-token","expiresAt":"%s"}' "$expires" >"$token"
+chmod 600 "$token"
+export AWS_ENDPOINT_URL_STS="$proxy" AWS_ENDPOINT_URL_IAM="$proxy" AWS_ENDPOINT_URL_SSO="$emulator" AWS_ENDPOINT_URL_SSO_OIDC="$emulator"
 
-export AWS_ENDPOINT_URL_STS="$moto" AWS_ENDPOINT_URL_IAM="$moto" AWS_ENDPOINT_URL_SSO="$emulator" AWS_ENDPOINT_URL_SSO_OIDC="$emulator"
-hyperfine --warmup 3 --runs 30 -N "$@" \
+# --- request counts ----------------------------------------------------------------------------
+"$guard" cache clear >/dev/null
+reset_counts; "$guard" -q -p sandbox -- true
+first_sso=$(counts)
+"$guard" cache clear -p sandbox >/dev/null
+reset_counts; "$guard" -q -p sandbox -- true
+cold_sso=$(counts)
+reset_counts; "$guard" -q -p sandbox -- true
+warm_sso=$(counts)
+"$guard" -q -p chain -- true
+"$guard" cache clear -p base >/dev/null
+reset_counts; "$guard" -q -p chain -- true
+cold_chain=$(counts)
+
+"$guard" cache clear -p sandbox >/dev/null
+reset_counts
+pids=()
+for _ in $(seq 20); do "$guard" -q -p sandbox -- true & pids+=($!); done
+concurrent_failed=0
+for pid in "${pids[@]}"; do wait "$pid" || concurrent_failed=$((concurrent_failed + 1)); done
+concurrent_fetches=$(count_of GetRoleCredentials)
+concurrent_checks=$(count_of GetCallerIdentity)
+
+# --- timings -----------------------------------------------------------------------------------
+"$guard" -q -p sandbox -- true
+aws --profile sandbox sts get-caller-identity >/dev/null
+aws --profile via-guard sts get-caller-identity >/dev/null
+hyperfine --warmup 5 --runs 50 -N --export-json "$work/times.json" "$@" \
   --command-name 'true' 'true' \
-  --command-name 'guard -p sandbox -- true (cold)' "$guard -q -p sandbox -- true" \
-  --command-name 'aws sts get-caller-identity (AWS CLI v1)' "aws --profile sandbox sts get-caller-identity"
+  --command-name 'guard warm' "$guard -q -p sandbox -- true" \
+  --command-name 'guard credential-process' "$guard credential-process -p sandbox" \
+  --command-name 'aws (CLI v1) via guard credential-process' "aws --profile via-guard sts get-caller-identity" \
+  --command-name 'aws (CLI v1) own SSO provider' "aws --profile sandbox sts get-caller-identity"
+hyperfine --warmup 2 --runs 20 -N --export-json "$work/cold.json" "$@" \
+  --prepare "$guard cache clear -p sandbox" \
+  --command-name 'guard cold (SSO)' "$guard -q -p sandbox -- true"
 
-curl -sf "$emulator/_admin/counters"; echo
-echo "release binary: $(stat -c %s "$guard") bytes"
+rss_kib() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+"$guard" -q -p sandbox -- true
+rss_warm=$(rss_kib "$guard" -q -p sandbox -- true)
+"$guard" cache clear -p sandbox >/dev/null
+rss_cold=$(rss_kib "$guard" -q -p sandbox -- true)
+rss_aws=$(rss_kib aws --profile sandbox sts get-caller-identity)
+
+python3 - "$work/times.json" "$work/cold.json" <<PY
+import json, sys
+times = {r["command"]: r for path in sys.argv[1:] for r in json.load(open(path))["results"]}
+ms = lambda name: times[name]["median"] * 1000
+row = lambda what, figure: print(f"| {what} | {figure} |")
+print()
+print("| what | figure |")
+print("|---|---|")
+row("\`true\` (the floor: exec'ing a command)", f"{ms('true'):.2f} ms median")
+row("\`guard -p sandbox -- true\`, warm (no request)", f"{ms('guard warm'):.2f} ms median, **{ms('guard warm') - ms('true'):+.2f} ms over \`true\`**")
+row("\`guard -p sandbox -- true\`, cold SSO", f"{ms('guard cold (SSO)'):.1f} ms median")
+row("requests, warm run", "$warm_sso")
+row("requests, cold SSO run (account name known)", "$cold_sso")
+row("requests, very first SSO run (also names the account)", "$first_sso")
+row("requests, cold chain of two roles (static keys, 2 AssumeRole)", "$cold_chain")
+row("20 concurrent cold runs of one profile", "$concurrent_fetches GetRoleCredentials, $concurrent_checks GetCallerIdentity ($concurrent_failed runs failed)")
+row("\`guard credential-process -p sandbox\`, warm", f"{ms('guard credential-process'):.2f} ms median")
+row("\`aws sts get-caller-identity\` (AWS CLI v1) through \`guard credential-process\`", f"{ms('aws (CLI v1) via guard credential-process'):.0f} ms median")
+row("\`aws sts get-caller-identity\` (AWS CLI v1) with its own SSO provider", f"{ms('aws (CLI v1) own SSO provider'):.0f} ms median")
+row("peak RSS, guard warm / cold / AWS CLI v1", f"{int('$rss_warm')/1024:.1f} MiB / {int('$rss_cold')/1024:.1f} MiB / {int('$rss_aws')/1024:.1f} MiB")
+row("release binary", f"{$(stat -c %s "$guard")/1e6:.1f} MB")
+PY
