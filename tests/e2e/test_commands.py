@@ -189,3 +189,16 @@ def test_prompt_reads_only_variables(run_guard, tmp_path):
     }
     assert run_guard("prompt", env=env).stdout == "prod! 1h30m\n"
     assert run_guard("prompt", env={"HOME": None}).stdout == ""
+
+
+def test_env_and_prompt_carry_the_policy_marks(home, emulator, run_guard, tmp_path):
+    sso_world(home, emulator)
+    policy = tmp_path / "policy.toml"
+    policy.write_text(f'[[accounts]]\nid = "{SANDBOX}"\nname = "sandbox-main"\nprotected = true\n')
+    result = run_guard("env", "-q", "-p", "sandbox", "--policy", policy, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["GUARD_PROTECTED"] == "1" and document["GUARD_ACCOUNT_NAME"] == "sandbox-main"
+    shell_vars = {k: v for k, v in document.items() if v is not None and k.startswith(("GUARD_", "AWS_CRED"))}
+    segment = run_guard("prompt", env=shell_vars).stdout
+    assert segment.startswith("sandbox-main! ") and segment.endswith("m\n")
