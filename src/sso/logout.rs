@@ -30,7 +30,8 @@ pub async fn sign_out(login: &SsoLogin) -> anyhow::Result<SignedOut> {
     })
 }
 
-/// Everything this machine keeps of a sign-in.
+/// Everything this machine keeps of a sign-in: its token, and the credentials guard cached from it.
 fn forget(login: &SsoLogin) -> anyhow::Result<bool> {
-    token::remove(login)
+    let cleared = crate::cache::clear_sso_session(login.cache_key())?;
+    Ok(token::remove(login)? || cleared > 0)
 }

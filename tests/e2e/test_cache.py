@@ -6,7 +6,7 @@ import json
 import stat
 import subprocess
 
-from guardtest import PRINT_ENV, PROD, SANDBOX, SSO_CONFIG, child_env, sso_world
+from guardtest import OTHER_START_URL, PRINT_ENV, PROD, SANDBOX, SSO_CONFIG, child_env, sign_in, sso_world
 from test_run import ROLE_CHAIN, STATIC_KEYS
 
 
@@ -253,7 +253,7 @@ def test_signing_out_retires_cached_credentials(home, emulator, run_guard, tmp_p
     token.unlink()  # what `aws sso logout` does
     marker = tmp_path / "ran"
     result = run_guard("-p", "sandbox", "--", "touch", str(marker))
-    assert result.returncode == 78 and "aws sso login --sso-session myorg" in result.stderr
+    assert result.returncode == 78 and "guard login --sso-session myorg" in result.stderr
     assert not marker.exists()
 
 
@@ -314,4 +314,38 @@ def test_guard_inside_a_guard_shell_uses_the_cache(home, emulator, aws_counts, r
     inner = [str(guard_bin), "--", *PRINT_ENV]
     env = child_env(run_guard("-p", "sandbox", "--", *inner))
     assert env["GUARD_PROFILE"] == "sandbox"
+    assert made(emulator, aws_counts) == {}
+
+
+def test_logout_removes_the_cached_credentials_of_that_sign_in_only(home, emulator, aws_counts, run_guard):
+    other = "333333333333"
+    emulator.set_accounts(
+        [
+            {"accountId": SANDBOX, "accountName": "sandbox", "roles": ["Admin"]},
+            {"accountId": other, "accountName": "other", "roles": ["Admin"]},
+        ]
+    )
+    home.write_config(
+        SSO_CONFIG
+        + f"""
+[sso-session other]
+sso_start_url = {OTHER_START_URL}
+sso_region = us-east-1
+
+[profile other-prod]
+sso_session = other
+sso_account_id = {other}
+sso_role_name = Admin
+"""
+    )
+    sign_in(home, emulator, session="myorg", token="tok-a")
+    sign_in(home, emulator, session="other", token="tok-b", start_url=OTHER_START_URL)
+    for profile in ("sandbox", "other-prod"):
+        assert run_guard("-p", profile, "--", "true").returncode == 0
+    assert len(entries(home)) == 2
+    result = run_guard("logout", "--sso-session", "myorg")
+    assert result.returncode == 0, result.stderr
+    assert len(entries(home)) == 1
+    reset(emulator, aws_counts)
+    assert run_guard("-p", "other-prod", "--", "true").returncode == 0
     assert made(emulator, aws_counts) == {}
