@@ -631,3 +631,14 @@ def test_double_dash_runs_a_program_named_like_a_subcommand(home, emulator, run_
     program.chmod(0o755)
     result = run_guard("-p", "sandbox", "--", "whoami", env={"PATH": f"{tmp_path}:/usr/bin:/bin"})
     assert result.stdout == "program-ran\n"
+
+
+def test_quick_start_aws_s3_ls_shows_banner_and_listing(home, emulator, run_guard, moto_url):
+    sso_world(home, emulator)
+    s3 = {"AWS_ENDPOINT_URL_S3": moto_url}
+    made = run_guard("-p", "sandbox", "--", "aws", "s3", "mb", "s3://quick-start-bucket", env=s3)
+    assert made.returncode == 0, made.stderr
+    listing = run_guard("-p", "sandbox", "--", "aws", "s3", "ls", env=s3)
+    assert listing.returncode == 0, listing.stderr
+    assert listing.stdout.strip().endswith("quick-start-bucket")
+    assert listing.stderr.startswith("guard: sandbox · 111111111111 (sandbox)")
