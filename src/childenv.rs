@@ -22,6 +22,8 @@ const CLEARED: &[&str] = &[
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     "AWS_CONTAINER_AUTHORIZATION_TOKEN",
     "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    // Consent is for this run only: a guard inside the command must ask again.
+    "GUARD_CONFIRM",
 ];
 
 /// Set only when guard has a value for them; an inherited one would describe other credentials.

@@ -45,7 +45,11 @@ pub fn run(global: &Global, command: Vec<OsString>) -> anyhow::Result<std::conve
 
     let consent = enforce(global, &verified, &ruling, &argv, color);
     if ruling.view.protected || policy.audit_all() {
-        let outcome = if consent.is_ok() { "ran" } else { "refused" };
+        let outcome = if consent.is_ok() {
+            "allowed"
+        } else {
+            "refused"
+        };
         audit::append(&audit_entry(&verified, &ruling, &argv, &consent, outcome))?;
     }
     consent?;
@@ -59,6 +63,8 @@ fn shown(argv: &[OsString]) -> String {
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
+    // The command is shown on the terminal and may end up in CI logs: hide what looks secret.
+    let words = audit::redact(&words);
     shlex::try_join(words.iter().map(String::as_str)).unwrap_or_else(|_| words.join(" "))
 }
 

@@ -107,38 +107,36 @@ impl Decision {
 }
 
 impl Policy {
-    fn entries_for<'a>(
-        &'a self,
-        target: &'a Target,
-    ) -> impl Iterator<Item = &'a file::AccountEntry> {
-        self.layers
-            .iter()
-            .flat_map(|layer| &layer.file.accounts)
-            .filter(move |entry| {
-                entry.id.as_ref().is_none_or(|id| id == target.account)
-                    && entry
-                        .match_profile
-                        .as_ref()
-                        .is_none_or(|p| p.matches(target.profile))
-                    && entry
-                        .match_name
-                        .as_ref()
-                        .is_none_or(|p| target.known_name.is_some_and(|n| p.matches(n)))
-            })
-    }
-
     /// Protection adds up across layers (any layer can protect, none can unprotect); for the
-    /// display facts the later, more specific layer wins.
+    /// display facts the later, more specific layer wins. An entry that names accounts by
+    /// `match_name` still protects an account whose name guard could not learn: failing to
+    /// read an alias must not lift the protection.
     pub fn account(&self, target: &Target) -> AccountView {
         let mut view = AccountView {
             name: target.known_name.map(str::to_string),
             ..AccountView::default()
         };
-        for entry in self.entries_for(target) {
-            view.protected |= entry.protected.unwrap_or(false);
-            view.name = entry.name.clone().or(view.name);
-            view.environment = entry.environment.clone().or(view.environment);
-            view.color = entry.color.or(view.color);
+        for entry in self.layers.iter().flat_map(|layer| &layer.file.accounts) {
+            let fits = entry.id.as_ref().is_none_or(|id| id == target.account)
+                && entry
+                    .match_profile
+                    .as_ref()
+                    .is_none_or(|p| p.matches(target.profile));
+            let by_name = match (&entry.match_name, target.known_name) {
+                (None, _) => Some(true),
+                (Some(pattern), Some(name)) => Some(pattern.matches(name)),
+                (Some(_), None) => None,
+            };
+            match (fits, by_name) {
+                (true, Some(true)) => {
+                    view.protected |= entry.protected.unwrap_or(false);
+                    view.name = entry.name.clone().or(view.name);
+                    view.environment = entry.environment.clone().or(view.environment);
+                    view.color = entry.color.or(view.color);
+                }
+                (true, None) => view.protected |= entry.protected.unwrap_or(false),
+                _ => {}
+            }
         }
         view
     }
@@ -428,6 +426,22 @@ mod tests {
             decide(&p, &command("helm", &["--force"], Severity::Write)).action,
             Action::Deny
         );
+    }
+
+    #[test]
+    fn an_unknown_name_keeps_name_based_protection() {
+        let by_name = "[[accounts]]\nmatch_name = \"*-prod\"\nname = \"prod\"\nprotected = true\n";
+        let p = policy(&[(Origin::User, by_name)]);
+        let account: AccountId = "222222222222".parse().unwrap();
+        let target = |known_name| Target {
+            account: &account,
+            known_name,
+            profile: "x",
+        };
+        assert!(p.account(&target(None)).protected);
+        assert_eq!(p.account(&target(None)).name, None);
+        assert!(p.account(&target(Some("acme-prod"))).protected);
+        assert!(!p.account(&target(Some("acme-dev"))).protected);
     }
 
     #[test]

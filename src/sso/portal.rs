@@ -82,30 +82,22 @@ pub async fn account_name(
     account: &AccountId,
 ) -> Option<Option<String>> {
     let (client, _) = client(login);
-    let mut next_token: Option<String> = None;
-    loop {
-        let page = client
-            .list_accounts()
-            .access_token(token.expose())
-            .set_next_token(next_token.take())
-            .send()
-            .await
-            .ok()?;
+    let mut pages = client
+        .list_accounts()
+        .access_token(token.expose())
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
         if let Some(found) = page
+            .ok()?
             .account_list()
             .iter()
             .find(|a| a.account_id() == Some(account.as_str()))
         {
             return Some(found.account_name().map(str::to_string));
         }
-        next_token = page
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
-        if next_token.is_none() {
-            return Some(None);
-        }
     }
+    Some(None)
 }
 
 /// Ends the sign-in at IAM Identity Center, so the token stops working everywhere, not only here.
@@ -161,15 +153,13 @@ where
 pub async fn assignments(login: &SsoLogin, token: &Secret) -> anyhow::Result<Vec<Assignment>> {
     let (client, endpoint) = client(login);
     let mut accounts = Vec::new();
-    let mut next_token: Option<String> = None;
-    loop {
-        let page = client
-            .list_accounts()
-            .access_token(token.expose())
-            .set_next_token(next_token.take())
-            .send()
-            .await
-            .map_err(|e| list_failure(login, "ListAccounts", &endpoint, e))?;
+    let mut pages = client
+        .list_accounts()
+        .access_token(token.expose())
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| list_failure(login, "ListAccounts", &endpoint, e))?;
         for account in page.account_list() {
             let id: AccountId =
                 account
@@ -189,26 +179,17 @@ pub async fn assignments(login: &SsoLogin, token: &Secret) -> anyhow::Result<Vec
                 .to_string();
             accounts.push((id, name));
         }
-        next_token = page
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
-        if next_token.is_none() {
-            break;
-        }
     }
     let mut assignments = Vec::new();
     for (account_id, account_name) in accounts {
-        let mut next_token: Option<String> = None;
-        loop {
-            let page = client
-                .list_account_roles()
-                .access_token(token.expose())
-                .account_id(account_id.as_str())
-                .set_next_token(next_token.take())
-                .send()
-                .await
-                .map_err(|e| list_failure(login, "ListAccountRoles", &endpoint, e))?;
+        let mut pages = client
+            .list_account_roles()
+            .access_token(token.expose())
+            .account_id(account_id.as_str())
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| list_failure(login, "ListAccountRoles", &endpoint, e))?;
             for role in page.role_list() {
                 let Some(role_name) = role.role_name().filter(|r| !r.is_empty()) else {
                     return Err(Failure::unavailable(format!(
@@ -222,13 +203,6 @@ pub async fn assignments(login: &SsoLogin, token: &Secret) -> anyhow::Result<Vec
                     account_name: account_name.clone(),
                     role_name: role_name.to_string(),
                 });
-            }
-            next_token = page
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string);
-            if next_token.is_none() {
-                break;
             }
         }
     }

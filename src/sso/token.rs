@@ -113,7 +113,14 @@ fn load(login: &SsoLogin) -> anyhow::Result<Option<CachedToken>> {
         )))
     };
     let document: Map<String, Value> =
-        serde_json::from_str(&text).map_err(|e| corrupt(&format!("not a JSON object ({e})")))?;
+        // serde's own message may quote the file, and the file holds tokens: say only where.
+        serde_json::from_str(&text).map_err(|e| {
+            corrupt(&format!(
+                "not a JSON object (line {}, column {})",
+                e.line(),
+                e.column()
+            ))
+        })?;
     let access_token = field(&document, "accessToken")
         .ok_or_else(|| corrupt("no accessToken"))?
         .to_string();

@@ -295,7 +295,7 @@ def test_audit_log_records_decisions_in_protected_accounts(home, emulator, run_g
     run_guard("-p", "prod", "--", "terraform", "destroy", env=env)
     run_guard("-p", "prod", "--confirm", "prod", "--", "terraform", "destroy", "-var", "db_password=hunter2", env=env)
     lines = audit_lines(home)
-    assert [(e["decision"], e["outcome"]) for e in lines] == [("allow", "ran"), ("confirm", "refused"), ("confirm", "ran")]
+    assert [(e["decision"], e["outcome"]) for e in lines] == [("allow", "allowed"), ("confirm", "refused"), ("confirm", "allowed")]
     last = lines[-1]
     assert last["account_id"] == PROD and last["account_name"] == "prod" and last["profile"] == "prod"
     assert last["principal_arn"].startswith(f"arn:aws:sts::{PROD}:assumed-role/")
