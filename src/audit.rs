@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::error::Failure;
+use crate::fsutil;
 use crate::profile::home_dir;
 
 #[derive(Serialize)]
@@ -85,10 +86,7 @@ pub fn append(entry: &Entry) -> anyhow::Result<()> {
         .with_hint("make its folder writable, or set XDG_STATE_HOME")
     };
     if let Some(dir) = path.parent() {
-        let mut folder = std::fs::DirBuilder::new();
-        folder.recursive(true);
-        std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
-        folder.create(dir).map_err(fail)?;
+        fsutil::create_private_dir(dir).map_err(fail)?;
     }
     let line = Line {
         time: OffsetDateTime::now_utc()

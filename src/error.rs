@@ -93,6 +93,11 @@ pub fn exit_kind(err: &anyhow::Error) -> Kind {
     failures(err).next().map_or(Kind::Internal, |f| f.kind)
 }
 
+/// A problem guard works around (the run goes on): said on stderr, even with `-q`.
+pub fn warn(what: impl fmt::Display) {
+    eprintln!("guard: warning: {what}");
+}
+
 /// Prints an error the way a person reads it: the outermost context first, the causes below,
 /// and the hint last.
 pub fn report(err: &anyhow::Error) -> ExitCode {

@@ -11,13 +11,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path
         .parent()
         .with_context(|| format!("{} has no parent folder", path.display()))?;
-    let mut folder = std::fs::DirBuilder::new();
-    folder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
-    folder
-        .create(dir)
-        .with_context(|| format!("cannot create {}", dir.display()))?;
+    create_private_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     // NamedTempFile is created 0600 in the target folder, so the rename stays on one filesystem.
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
@@ -54,4 +48,14 @@ pub fn replace(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     tmp.persist(&target)
         .with_context(|| format!("cannot replace {}", target.display()))?;
     Ok(())
+}
+
+/// Creates `dir`, and any missing parent, with mode 0700: the folders guard makes hold secrets
+/// or a record of what ran.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut folder = std::fs::DirBuilder::new();
+    folder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+    folder.create(dir)
 }

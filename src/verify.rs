@@ -80,10 +80,10 @@ pub fn verify(
     aws::runtime()?.block_on(async {
         match run.cold(cache_use.fresh).await {
             Err(Cold::Rejected(e)) => {
-                eprintln!(
-                    "guard: warning: STS rejected the cached credentials of profile '{}' ({e}); fetching new ones",
+                crate::error::warn(format!(
+                    "STS rejected the cached credentials of profile '{}' ({e}); fetching new ones",
                     chain.profile
-                );
+                ));
                 run.cold(true).await.map_err(Cold::into_error)
             }
             other => other.map_err(Cold::into_error),

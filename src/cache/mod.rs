@@ -12,7 +12,7 @@ mod names;
 use std::cell::Cell;
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Read};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -20,6 +20,7 @@ use anyhow::Context as _;
 pub use entry::{Entry, Origin};
 pub use key::{Key, Level, levels};
 
+use crate::error;
 use crate::fsutil;
 use crate::profile::home_dir;
 
@@ -43,10 +44,6 @@ pub enum Selection<'a> {
 /// A held lock on one entry; dropping it (closing the file) releases it.
 pub struct EntryLock {
     _file: File,
-}
-
-fn warn(what: &str) {
-    eprintln!("guard: warning: {what}");
 }
 
 impl Cache {
@@ -80,9 +77,7 @@ impl Cache {
 
     fn give_up(&self, err: &anyhow::Error) {
         if self.usable.replace(false) {
-            warn(&format!(
-                "the credential cache is off for this run: {err:#}"
-            ));
+            error::warn(format!("the credential cache is off for this run: {err:#}"));
         }
     }
 
@@ -105,7 +100,7 @@ impl Cache {
         match entry::decode(&bytes) {
             Ok(entry) => Some(entry),
             Err(entry::Damaged(why)) => {
-                warn(&format!(
+                error::warn(format!(
                     "ignoring the damaged cache entry {} ({why}); it will be replaced",
                     path.display()
                 ));
@@ -187,11 +182,7 @@ pub fn clear_sso_session(name: &str) -> anyhow::Result<usize> {
 }
 
 fn private_folder(dir: &Path) -> anyhow::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true).mode(0o700);
-    builder
-        .create(dir)
-        .with_context(|| format!("cannot create {}", dir.display()))?;
+    fsutil::create_private_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     // A folder made earlier by hand may be open to others; the entries in it hold secrets.
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
         .with_context(|| format!("cannot make {} private", dir.display()))
@@ -207,7 +198,7 @@ fn read_private(path: &Path) -> Option<Vec<u8>> {
             return None;
         }
         Err(e) => {
-            warn(&format!("cannot read {}: {e}", path.display()));
+            error::warn(format!("cannot read {}: {e}", path.display()));
             return None;
         }
     };
@@ -215,7 +206,7 @@ fn read_private(path: &Path) -> Option<Vec<u8>> {
         m.is_file() && m.uid() == nix::unistd::geteuid().as_raw() && m.mode() & 0o077 == 0
     });
     if !trusted {
-        warn(&format!(
+        error::warn(format!(
             "ignoring {}: it is not a private file of yours (mode 0600); it will be replaced",
             path.display()
         ));
@@ -225,7 +216,7 @@ fn read_private(path: &Path) -> Option<Vec<u8>> {
     match file.read_to_end(&mut bytes) {
         Ok(_) => Some(bytes),
         Err(e) => {
-            warn(&format!("cannot read {}: {e}", path.display()));
+            error::warn(format!("cannot read {}: {e}", path.display()));
             None
         }
     }

@@ -77,7 +77,7 @@ pub async fn sign_in(login: &SsoLogin, options: Options) -> anyhow::Result<Signe
 
 fn open_browser(url: &str) {
     if let Err(e) = browser::open(url) {
-        eprintln!("guard: warning: {e}");
+        crate::error::warn(e);
     }
 }
 

@@ -12,7 +12,7 @@ pub enum SignedOut {
 pub async fn sign_out(login: &SsoLogin) -> anyhow::Result<SignedOut> {
     // A damaged cache is removed all the same: it signs nobody in.
     let token = token::unexpired(login).unwrap_or_else(|e| {
-        eprintln!("guard: warning: {e:#}");
+        crate::error::warn(format!("{e:#}"));
         None
     });
     let revoked = match &token {

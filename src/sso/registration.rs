@@ -124,10 +124,10 @@ pub fn load(login: &SsoLogin, flow: Flow) -> anyhow::Result<Option<Registration>
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
-            eprintln!(
-                "guard: warning: cannot read the client registration {}: {e}; registering anew",
+            crate::error::warn(format!(
+                "cannot read the client registration {}: {e}; registering anew",
                 path.display()
-            );
+            ));
             return Ok(None);
         }
     };
@@ -144,10 +144,10 @@ pub fn load(login: &SsoLogin, flow: Flow) -> anyhow::Result<Option<Registration>
             })
         });
     let Some(registration) = parsed else {
-        eprintln!(
-            "guard: warning: the client registration {} is damaged; registering anew",
+        crate::error::warn(format!(
+            "the client registration {} is damaged; registering anew",
             path.display()
-        );
+        ));
         return Ok(None);
     };
     let fresh = registration.expires_at - OffsetDateTime::now_utc() > REUSE_MARGIN;

@@ -335,7 +335,7 @@ async fn refresh(login: &SsoLogin, mut cached: CachedToken) -> Result<Secret, Re
     };
     if let Err(e) = fsutil::write_private(&cached.path, &bytes) {
         // The new token works for this run even if the cache cannot keep it.
-        eprintln!("guard: warning: could not save the refreshed SSO token: {e:#}");
+        crate::error::warn(format!("could not save the refreshed SSO token: {e:#}"));
     }
     Ok(token)
 }
