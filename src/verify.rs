@@ -167,7 +167,17 @@ impl Run<'_> {
 
     fn verified(&self, entry: Entry) -> anyhow::Result<Verified> {
         let identity = entry.identity.ok_or_else(|| {
-            Failure::new(Kind::Internal, "credentials without a verified identity")
+            Failure::new(
+                Kind::Internal,
+                format!(
+                    "the cached credentials of profile '{}' carry no verified identity",
+                    self.chain.profile
+                ),
+            )
+            .with_hint(format!(
+                "run `guard cache clear -p {}` (or add --fresh) and try again",
+                self.chain.profile
+            ))
         })?;
         // The key holds the account, so this only fails on a tampered entry: fail closed.
         identity::check_account(

@@ -128,6 +128,8 @@ async fn handle(mut stream: TcpStream, state: &str) -> Option<Callback> {
             ),
         )
     } else if let Some(error) = error {
+        // The value comes from whoever answered on the port: no terminal escapes from it.
+        let error: String = error.chars().filter(|c| !c.is_control()).collect();
         Callback::Refused(
             Failure::new(
                 Kind::Refused,
