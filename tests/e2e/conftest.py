@@ -4,6 +4,7 @@ Everything listens on 127.0.0.1; nothing reaches the internet or real AWS.
 Servers live for the whole session; their state is reset before every test.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -190,12 +191,13 @@ class Emulator:
         return reserved_role_name(role)
 
 
-@pytest.fixture(scope="session")
-def emulator_server(moto_url, tmp_path_factory):
-    log_path = tmp_path_factory.mktemp("emulator") / "emulator.log"
+@contextlib.contextmanager
+def _helper_server(script, args, name, tmp_path_factory):
+    """Starts one of the project's test servers; yields its URL from its READY line."""
+    log_path = tmp_path_factory.mktemp(name) / f"{name}.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, str(EMULATOR_SCRIPT), "--port", "0", "--sts-endpoint", moto_url],
+            [sys.executable, str(script), "--port", "0", *args],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=log,
@@ -203,9 +205,15 @@ def emulator_server(moto_url, tmp_path_factory):
             env=_server_env(),
         )
     try:
-        yield Emulator(_read_ready_line(process, log_path))
+        yield _read_ready_line(process, log_path)
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def emulator_server(moto_url, tmp_path_factory):
+    with _helper_server(EMULATOR_SCRIPT, ["--sts-endpoint", moto_url], "emulator", tmp_path_factory) as url:
+        yield Emulator(url)
 
 
 @pytest.fixture
@@ -246,20 +254,8 @@ class CountingProxy:
 
 @pytest.fixture(scope="session")
 def counting_proxy_server(moto_url, tmp_path_factory):
-    log_path = tmp_path_factory.mktemp("counting-proxy") / "proxy.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, str(COUNTING_PROXY_SCRIPT), "--port", "0", "--upstream", moto_url],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=log,
-            text=True,
-            env=_server_env(),
-        )
-    try:
-        yield CountingProxy(_read_ready_line(process, log_path))
-    finally:
-        _stop(process)
+    with _helper_server(COUNTING_PROXY_SCRIPT, ["--upstream", moto_url], "counting-proxy", tmp_path_factory) as url:
+        yield CountingProxy(url)
 
 
 @pytest.fixture
