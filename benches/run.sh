@@ -24,9 +24,9 @@ moto_port=$(free_port)
 moto_server -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
 moto="http://127.0.0.1:$moto_port"
 for _ in $(seq 300); do curl -sf "$moto/moto-api/" >/dev/null && break; sleep 0.1; done
-python3 tests/emulator/identity_center.py --port 0 --sts-endpoint "$moto" >"$work/emulator.out" 2>"$work/emulator.log" &
+python3 emulator/identity_center.py --port 0 --sts-endpoint "$moto" >"$work/emulator.out" 2>"$work/emulator.log" &
 emulator=$(ready_url "$work/emulator.out")
-python3 tests/emulator/counting_proxy.py --port 0 --upstream "$moto" >"$work/proxy.out" 2>"$work/proxy.log" &
+python3 emulator/counting_proxy.py --port 0 --upstream "$moto" >"$work/proxy.out" 2>"$work/proxy.log" &
 proxy=$(ready_url "$work/proxy.out")
 
 admin() { curl -sf -X POST -H 'Content-Type: application/json' -d "$2" "$emulator/_admin/$1" >/dev/null; }

@@ -26,8 +26,8 @@ import pexpect
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-EMULATOR_SCRIPT = REPO / "tests" / "emulator" / "identity_center.py"
-COUNTING_PROXY_SCRIPT = REPO / "tests" / "emulator" / "counting_proxy.py"
+EMULATOR_SCRIPT = REPO / "emulator" / "identity_center.py"
+COUNTING_PROXY_SCRIPT = REPO / "emulator" / "counting_proxy.py"
 DEFAULT_START_URL = "https://d-1234567890.awsapps.com/start"
 SSO_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # botocore's format for expiresAt in the SSO token cache
 MOTO_KEYS = {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": "moto-accepts-any-secret"}
@@ -112,7 +112,7 @@ def moto_url(tmp_path_factory):
 
 
 class Emulator:
-    """Client of the emulator's admin API (see tests/emulator/identity_center.py)."""
+    """Client of the emulator's admin API (see emulator/identity_center.py)."""
 
     def __init__(self, url):
         self.url = url
@@ -229,7 +229,7 @@ def _fresh_servers(emulator_server, moto_url):
 
 
 class CountingProxy:
-    """Client of the counting proxy in front of moto (see tests/emulator/counting_proxy.py)."""
+    """Client of the counting proxy in front of moto (see emulator/counting_proxy.py)."""
 
     def __init__(self, url):
         self.url = url

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""IAM Identity Center emulator for tests.
+"""IAM Identity Center emulator for the tests, the benchmarks and scripts/demo.
 
 One HTTP server answers:
   * the SSO portal API (GetRoleCredentials, ListAccounts, ListAccountRoles, Logout),
