@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in hyperfine moto_server aws python3 curl /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "benches/run.sh needs $tool (see the README)" >&2; exit 69; }
+  command -v "$tool" >/dev/null || { echo "benches/run.sh needs $tool (see docs/performance.md)" >&2; exit 69; }
 done
 
 cargo build --release --locked --quiet
