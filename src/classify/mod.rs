@@ -41,6 +41,9 @@ pub enum Severity {
     Write,
     Destructive,
     Unknown,
+    /// Credentials leave guard (`guard env`, `guard credential-process`, a shell): whatever
+    /// uses them is not checked. The classifier never gives it; the commands that export do.
+    Export,
 }
 
 impl Severity {
@@ -50,7 +53,7 @@ impl Severity {
         match self {
             Severity::Read => 0,
             Severity::Write => 1,
-            Severity::Destructive | Severity::Unknown => 2,
+            Severity::Destructive | Severity::Unknown | Severity::Export => 2,
         }
     }
 
@@ -60,6 +63,7 @@ impl Severity {
             Severity::Write => "write",
             Severity::Destructive => "destructive",
             Severity::Unknown => "unknown",
+            Severity::Export => "export",
         }
     }
 }

@@ -74,6 +74,7 @@ struct RawMatrix {
     write: Option<Action>,
     destructive: Option<Action>,
     unknown: Option<Action>,
+    export: Option<Action>,
 }
 
 #[derive(Deserialize)]
@@ -115,7 +116,7 @@ struct RawRule {
 /// Per classification, what a protected account needs; `None` where this file says nothing.
 #[derive(Debug, Clone, Default)]
 pub struct Matrix {
-    pub entries: [Option<Action>; 4],
+    pub entries: [Option<Action>; 5],
     pub at: Option<Place>,
 }
 
@@ -125,11 +126,12 @@ impl Matrix {
     }
 }
 
-pub const SEVERITIES: [Severity; 4] = [
+pub const SEVERITIES: [Severity; 5] = [
     Severity::Read,
     Severity::Write,
     Severity::Destructive,
     Severity::Unknown,
+    Severity::Export,
 ];
 
 fn index(severity: Severity) -> usize {
@@ -138,6 +140,7 @@ fn index(severity: Severity) -> usize {
         Severity::Write => 1,
         Severity::Destructive => 2,
         Severity::Unknown => 3,
+        Severity::Export => 4,
     }
 }
 
@@ -231,7 +234,7 @@ pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
             let at = source.place(spanned.span());
             let m = spanned.into_inner();
             Matrix {
-                entries: [m.read, m.write, m.destructive, m.unknown],
+                entries: [m.read, m.write, m.destructive, m.unknown, m.export],
                 at: Some(at),
             }
         }
@@ -298,7 +301,7 @@ fn severity(source: &Source, value: &Spanned<String>) -> Result<Severity, Failur
             source.error(
                 value.span(),
                 &format!(
-                    "severity: '{}' is not one of read, write, destructive, unknown",
+                    "severity: '{}' is not one of read, write, destructive, unknown, export",
                     value.get_ref()
                 ),
             )

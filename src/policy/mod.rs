@@ -348,7 +348,12 @@ mod tests {
             decide(&p, &command("terraform", &["plan"], Severity::Read)).action,
             Action::Allow
         );
-        for severity in [Severity::Write, Severity::Destructive, Severity::Unknown] {
+        for severity in [
+            Severity::Write,
+            Severity::Destructive,
+            Severity::Unknown,
+            Severity::Export,
+        ] {
             assert_eq!(
                 decide(&p, &command("x", &[], severity)).action,
                 Action::Confirm
