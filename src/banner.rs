@@ -63,7 +63,10 @@ pub fn show(verified: &Verified, account: &AccountView, shell: Option<&str>, col
         expiration: verified.creds.expiration,
         shell,
     };
-    eprintln!("{}", banner.render(color, OffsetDateTime::now_utc()));
+    crate::output::stderr_line(format_args!(
+        "{}",
+        banner.render(color, OffsetDateTime::now_utc())
+    ));
 }
 
 impl Banner<'_> {

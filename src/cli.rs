@@ -8,11 +8,12 @@ use clap::{Args, Parser, Subcommand};
 use crate::commands;
 use crate::commands::env::Format;
 use crate::error;
+use crate::output;
 use crate::populate::DEFAULT_TEMPLATE;
 use crate::verify::CacheUse;
 
-const EXIT_CODES: &str = "Exit codes: 64 usage, 69 AWS or network unreachable, 77 refused or \
-                          denied, 78 configuration (no profile, bad config, not signed in), \
+const EXIT_CODES: &str = "Exit codes: 64 usage, 69 AWS or network unreachable, 74 output not \
+                          written (env, credential-process), 77 refused or denied, 78 configuration (no profile, bad config, not signed in), \
                           126/127 command not runnable / not found; otherwise the command's own.";
 
 /// Run a command under an AWS profile, with verified, short-lived credentials.
@@ -255,7 +256,10 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => error::report(&e),
+        Err(e) => match e.downcast_ref::<output::Closed>() {
+            Some(closed) => ExitCode::from(closed.status),
+            None => error::report(&e),
+        },
     }
 }
 

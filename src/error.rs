@@ -15,6 +15,8 @@ pub enum Kind {
     Unavailable,
     /// EX_SOFTWARE: a bug or an impossible state inside guard.
     Internal,
+    /// EX_IOERR: guard could not write its output.
+    Io,
     /// EX_NOPERM: guard refused on purpose (wrong account, denied, not confirmed).
     Refused,
     /// EX_CONFIG: the user's configuration is missing or wrong.
@@ -33,6 +35,7 @@ impl Kind {
             Kind::Usage => 64,
             Kind::Unavailable => 69,
             Kind::Internal => 70,
+            Kind::Io => 74,
             Kind::Refused => 77,
             Kind::Config | Kind::NotSignedIn => 78,
             Kind::CommandNotFound => 127,
@@ -78,6 +81,10 @@ impl Failure {
     pub fn unavailable(message: impl Into<String>) -> Self {
         Self::new(Kind::Unavailable, message)
     }
+
+    pub fn io(message: impl Into<String>) -> Self {
+        Self::new(Kind::Io, message)
+    }
 }
 
 impl fmt::Display for Failure {
@@ -95,7 +102,7 @@ pub fn exit_kind(err: &anyhow::Error) -> Kind {
 
 /// A problem guard works around (the run goes on): said on stderr, even with `-q`.
 pub fn warn(what: impl fmt::Display) {
-    eprintln!("guard: warning: {what}");
+    crate::output::stderr_line(format_args!("guard: warning: {what}"));
 }
 
 /// Prints an error the way a person reads it: the outermost context first, the causes below,
@@ -109,7 +116,7 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     if let Some(hint) = hint {
         out.push_str(&format!("\n  hint: {hint}"));
     }
-    eprintln!("{out}");
+    crate::output::stderr_line(out);
     ExitCode::from(exit_kind(err).code())
 }
 

@@ -1,6 +1,9 @@
 //! guard runs a command under an AWS profile: it resolves the profile's credentials as the AWS
 //! CLI would, verifies who they are, and then runs the command with them.
 
+// print!/eprint! panic on a closed pipe: output goes through `output`, which does not.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod account;
 pub mod audit;
 pub mod aws;
@@ -18,6 +21,7 @@ pub mod error;
 pub mod exec;
 pub mod fsutil;
 pub mod identity;
+pub mod output;
 pub mod policy;
 pub mod populate;
 pub mod profile;

@@ -2,6 +2,7 @@
 
 use crate::cache::{Cache, Selection};
 use crate::cli::Global;
+use crate::output::{self, Delivery};
 
 pub fn clear(global: &Global) -> anyhow::Result<()> {
     let which = match global.profile.as_deref() {
@@ -10,6 +11,8 @@ pub fn clear(global: &Global) -> anyhow::Result<()> {
     };
     let removed = Cache::locate().clear(which)?;
     let noun = if removed == 1 { "set" } else { "sets" };
-    println!("removed {removed} cached credential {noun}");
-    Ok(())
+    output::stdout(
+        &format!("removed {removed} cached credential {noun}\n"),
+        Delivery::Listing,
+    )
 }

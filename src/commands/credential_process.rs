@@ -7,6 +7,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::cli::Global;
 use crate::error::Failure;
+use crate::output::{self, Delivery};
 use crate::verify::verify;
 
 #[derive(Serialize)]
@@ -37,6 +38,8 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
         session_token: creds.session_token.as_ref().map(|t| t.expose()),
         expiration: creds.expiration.and_then(|e| e.format(&Rfc3339).ok()),
     };
-    println!("{}", serde_json::to_string(&document)?);
-    Ok(())
+    output::stdout(
+        &(serde_json::to_string(&document)? + "\n"),
+        Delivery::Essential,
+    )
 }

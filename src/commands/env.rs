@@ -8,6 +8,7 @@ use clap::ValueEnum;
 use crate::banner;
 use crate::childenv::{self, ChildEnv, Facts};
 use crate::cli::Global;
+use crate::output::{self, Delivery};
 use crate::policy::{self, Target};
 use crate::verify::verify;
 
@@ -43,11 +44,10 @@ pub fn run(global: &Global, format: Format) -> anyhow::Result<()> {
     if !global.quiet {
         banner::show(&verified, &account, None, banner::use_color());
     }
-    print!(
-        "{}",
-        render(&childenv::build(&Facts::of(&verified, &account)), format)
-    );
-    Ok(())
+    output::stdout(
+        &render(&childenv::build(&Facts::of(&verified, &account)), format),
+        Delivery::Essential,
+    )
 }
 
 fn render(env: &ChildEnv, format: Format) -> String {

@@ -26,12 +26,12 @@ pub fn run(global: &Global, args: &LoginArgs) -> anyhow::Result<()> {
     aws::runtime()?.block_on(async {
         for login in &logins {
             let signed_in = login::sign_in(login, options).await?;
-            eprintln!(
+            crate::output::stderr_line(format_args!(
                 "guard: signed in to {} until {} ({})",
                 login.describe(),
                 format_time(signed_in.expires_at),
                 time_left(Some(signed_in.expires_at), OffsetDateTime::now_utc())
-            );
+            ));
         }
         Ok(())
     })

@@ -18,13 +18,14 @@ pub fn run(global: &Global, args: &LogoutArgs) -> anyhow::Result<()> {
     aws::runtime()?.block_on(async {
         for login in &logins {
             match logout::sign_out(login).await? {
-                SignedOut::Done => eprintln!("guard: signed out of {}", login.describe()),
-                SignedOut::NotSignedIn => {
-                    eprintln!(
-                        "guard: not signed in to {}; nothing to do",
-                        login.describe()
-                    )
-                }
+                SignedOut::Done => crate::output::stderr_line(format_args!(
+                    "guard: signed out of {}",
+                    login.describe()
+                )),
+                SignedOut::NotSignedIn => crate::output::stderr_line(format_args!(
+                    "guard: not signed in to {}; nothing to do",
+                    login.describe()
+                )),
             }
         }
         Ok(())

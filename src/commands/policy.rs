@@ -8,6 +8,7 @@ use crate::account::AccountId;
 use crate::cli::Global;
 use crate::decide;
 use crate::error::Failure;
+use crate::output::{self, Delivery};
 use crate::policy::{self, Origin, Policy, Target};
 use crate::verify::verify;
 
@@ -61,17 +62,21 @@ pub fn explain(global: &Global, account: Option<&str>, command: &[OsString]) -> 
         Some(tool) => format!("{tool} {}", c.command.join(" ")),
         None => "-".to_string(),
     };
-    println!("command         {}", words.join(" "));
-    println!("tool            {tool}");
-    println!("classification  {}", c.severity.as_str());
-    println!("reason          {}", c.reason);
+    let mut out = String::new();
+    let _ = writeln!(out, "command         {}", words.join(" "));
+    let _ = writeln!(out, "tool            {tool}");
+    let _ = writeln!(out, "classification  {}", c.severity.as_str());
+    let _ = writeln!(out, "reason          {}", c.reason);
     if let Some(choice) = &c.credential_override {
-        println!("credentials     the command chooses its own ({choice}): guard refuses it");
+        let _ = writeln!(
+            out,
+            "credentials     the command chooses its own ({choice}): guard refuses it"
+        );
     }
-    println!("account         {account_line}");
-    println!("decision        {}", ruling.decision.action);
-    println!("because         {}", ruling.decision.describe());
-    Ok(())
+    let _ = writeln!(out, "account         {account_line}");
+    let _ = writeln!(out, "decision        {}", ruling.decision.action);
+    let _ = writeln!(out, "because         {}", ruling.decision.describe());
+    output::stdout(&out, Delivery::Listing)
 }
 
 /// Validates the policy in force plus any files named, and prints the result with the source
@@ -81,8 +86,7 @@ pub fn check(global: &Global, files: &[PathBuf]) -> anyhow::Result<()> {
     for file in files {
         policy.layers.push(policy::read_layer(Origin::Flag, file)?);
     }
-    print!("{}", render(&policy));
-    Ok(())
+    output::stdout(&render(&policy), Delivery::Listing)
 }
 
 fn render(policy: &Policy) -> String {

@@ -10,6 +10,7 @@ use crate::aws;
 use crate::cli::{Global, PopulateArgs, no_profile_flag};
 use crate::error::Failure;
 use crate::fsutil;
+use crate::output::{self, Delivery};
 use crate::populate::{self, Document, Template};
 use crate::profile::{Paths, ProfileSet};
 use crate::sso::choose;
@@ -91,7 +92,7 @@ pub fn run(global: &Global, args: &PopulateArgs) -> anyhow::Result<()> {
             .unified_diff()
             .header(&shown, &format!("{shown} (after populate)"))
             .to_string();
-        print!("{diff}");
+        output::stdout(&diff, Delivery::Listing)?;
         report(&changes, assignments.len(), "would be");
         return Ok(());
     }
@@ -100,10 +101,10 @@ pub fn run(global: &Global, args: &PopulateArgs) -> anyhow::Result<()> {
             let backup = backup_path(&paths.config);
             fsutil::write_private(&backup, before.as_bytes())
                 .with_context(|| format!("cannot back up {shown}; nothing was changed"))?;
-            eprintln!(
+            crate::output::stderr_line(format_args!(
                 "guard: the previous {shown} is saved as {}",
                 backup.display()
-            );
+            ));
         }
         fsutil::replace(&paths.config, after.as_bytes())?;
     }
@@ -131,9 +132,9 @@ fn report(changes: &Changes, assignments: usize, mood: &str) {
         }
     };
     if changes.added.is_empty() && changes.updated.is_empty() && changes.removed.is_empty() {
-        eprintln!(
+        crate::output::stderr_line(format_args!(
             "guard: {assignments} account roles, each with its profile: the profiles are up to date"
-        );
+        ));
     }
     for (names, what) in [
         (&changes.added, verb("added")),
@@ -141,13 +142,13 @@ fn report(changes: &Changes, assignments: usize, mood: &str) {
         (&changes.removed, verb("removed")),
     ] {
         if !names.is_empty() {
-            eprintln!("guard: {what}: {}", names.join(", "));
+            crate::output::stderr_line(format_args!("guard: {what}: {}", names.join(", ")));
         }
     }
     if !changes.stale.is_empty() {
-        eprintln!(
+        crate::output::stderr_line(format_args!(
             "guard: no longer assigned to you (kept; --prune removes them): {}",
             changes.stale.join(", ")
-        );
+        ));
     }
 }

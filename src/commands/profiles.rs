@@ -8,6 +8,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::account::AccountId;
 use crate::banner::time_left;
 use crate::cli::{Global, no_profile_flag};
+use crate::output::{self, Delivery};
 use crate::policy::{self, Policy, Target};
 use crate::populate::ACCOUNT_NAME_KEY;
 use crate::profile::{Paths, Profile, ProfileSet};
@@ -174,19 +175,20 @@ pub fn run(global: &Global, json: bool) -> anyhow::Result<()> {
         .map(|p| row(&set, &policy, p, current.as_deref(), now))
         .collect();
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
-        return Ok(());
+        return output::stdout(
+            &(serde_json::to_string_pretty(&rows)? + "\n"),
+            Delivery::Listing,
+        );
     }
     if rows.is_empty() {
-        eprintln!(
+        output::stderr_line(format_args!(
             "guard: no profiles in {} or {}",
             paths.config.display(),
             paths.credentials.display()
-        );
+        ));
         return Ok(());
     }
-    print!("{}", table(&rows));
-    Ok(())
+    output::stdout(&table(&rows), Delivery::Listing)
 }
 
 fn table(rows: &[Row]) -> String {

@@ -5,6 +5,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::cli::{Global, no_profile_flag};
+use crate::output::{self, Delivery};
 
 pub fn run(global: &Global) -> anyhow::Result<()> {
     no_profile_flag(global, "prompt")?;
@@ -19,11 +20,10 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
     let protected = var("GUARD_PROTECTED").is_some_and(|v| v != "0");
     let expiration = var("AWS_CREDENTIAL_EXPIRATION")
         .and_then(|text| OffsetDateTime::parse(&text, &Rfc3339).ok());
-    println!(
-        "{}",
-        segment(&label, protected, expiration, OffsetDateTime::now_utc())
-    );
-    Ok(())
+    output::stdout(
+        &(segment(&label, protected, expiration, OffsetDateTime::now_utc()) + "\n"),
+        Delivery::Listing,
+    )
 }
 
 /// The account, `!` when it is protected, and the time left (none for long-term keys).

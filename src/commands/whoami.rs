@@ -5,6 +5,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::banner::time_left;
 use crate::cli::Global;
+use crate::output::{self, Delivery};
 use crate::verify::verify;
 
 #[derive(Serialize)]
@@ -37,8 +38,10 @@ pub fn run(global: &Global, json: bool) -> anyhow::Result<()> {
             .and_then(|e| e.format(&Rfc3339).ok()),
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-        return Ok(());
+        return output::stdout(
+            &(serde_json::to_string_pretty(&report)? + "\n"),
+            Delivery::Listing,
+        );
     }
     let rows = [
         ("profile", report.profile.to_string()),
@@ -52,8 +55,9 @@ pub fn run(global: &Global, json: bool) -> anyhow::Result<()> {
             time_left(verified.creds.expiration, time::OffsetDateTime::now_utc()),
         ),
     ];
-    for (label, value) in rows {
-        println!("{label:<8} {value}");
-    }
-    Ok(())
+    let text: String = rows
+        .iter()
+        .map(|(label, value)| format!("{label:<8} {value}\n"))
+        .collect();
+    output::stdout(&text, Delivery::Listing)
 }

@@ -53,7 +53,7 @@ pub async fn sign_in(login: &SsoLogin, options: Options) -> anyhow::Result<Signe
             registration
         }
     };
-    eprintln!("guard: signing in to {}", login.describe());
+    crate::output::stderr_line(format_args!("guard: signing in to {}", login.describe()));
     let tokens = match flow {
         Flow::AuthorizationCode => with_pkce(login, &oidc, &registration).await?,
         Flow::DeviceCode => {
@@ -98,9 +98,9 @@ async fn with_pkce(
         listener.redirect_uri(),
         scopes,
     );
-    eprintln!(
+    crate::output::stderr_line(format_args!(
         "guard: approve the sign-in in your browser. If it does not open, open this URL:\n  {url}"
-    );
+    ));
     open_browser(&url);
     let code = listener.wait(&pkce.state, BROWSER_WAIT).await?;
     oidc.exchange_code(registration, &code, listener.redirect_uri(), &pkce.verifier)
@@ -118,10 +118,10 @@ async fn with_device_code(
         .verification_uri_complete
         .as_deref()
         .unwrap_or(&device.verification_uri);
-    eprintln!(
+    crate::output::stderr_line(format_args!(
         "guard: open this URL in any browser and approve code {}:\n  {url}",
         device.user_code
-    );
+    ));
     if browser {
         open_browser(url);
     }
@@ -154,7 +154,7 @@ where
 {
     match attempt().await {
         Err(e) if error::exit_kind(&e) == Kind::NotSignedIn && can_sign_in_here() => {
-            eprintln!("guard: {e}; signing in now");
+            crate::output::stderr_line(format_args!("guard: {e}; signing in now"));
             sign_in(login, Options::default()).await?;
             attempt().await
         }

@@ -1,0 +1,59 @@
+//! Writing to stdout and stderr without panicking. `print!` and `eprint!` panic when the stream is
+//! closed (`guard profiles | head -1`, a pager quit early), and the release build aborts on a
+//! panic; a closed reader is not guard's failure, so it ends guard quietly instead.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use crate::error::Failure;
+
+/// What a closed stdout means for the command that was writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// A listing or report: the reader has all it wanted (as for ripgrep and git), status 0.
+    Listing,
+    /// The output is the point (variables to evaluate, credentials for an SDK): a reader that
+    /// got none of it must see a failure, status 74.
+    Essential,
+}
+
+/// The reader of stdout went away. `cli::main` ends guard with `status` and prints nothing:
+/// there is nobody left to read a message on stdout, and the cause is not guard's.
+#[derive(Debug)]
+pub struct Closed {
+    pub status: u8,
+}
+
+impl fmt::Display for Closed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("stdout was closed")
+    }
+}
+
+impl std::error::Error for Closed {}
+
+/// EX_IOERR: guard could not write what it was asked for.
+const EX_IOERR: u8 = 74;
+
+/// Writes `text` to stdout and flushes it.
+pub fn stdout(text: &str, delivery: Delivery) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Closed {
+            status: match delivery {
+                Delivery::Listing => 0,
+                Delivery::Essential => EX_IOERR,
+            },
+        }
+        .into()),
+        Err(e) => Err(Failure::io(format!("cannot write to stdout: {e}")).into()),
+    }
+}
+
+/// Writes one line to stderr. Messages there are for a person; when stderr is closed there is
+/// nobody to tell, so a failure is ignored and guard goes on (or ends) as it would have.
+pub fn stderr_line(line: impl fmt::Display) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+}
