@@ -138,6 +138,8 @@ enum Sub {
     CredentialProcess,
     /// Print a short prompt segment from the GUARD_* variables (no file or network access)
     Prompt,
+    /// Print a token for an EKS cluster, as `aws eks get-token` does, for kubectl's exec (cached)
+    EksToken(EksTokenArgs),
     /// Manage the credential cache
     Cache {
         #[command(subcommand)]
@@ -175,6 +177,20 @@ pub struct LogoutArgs {
     /// Sign out of every sso-session
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EksTokenArgs {
+    /// The EKS cluster's name
+    #[arg(long, value_name = "NAME")]
+    pub cluster: String,
+    /// Instead of printing a token, write a kubeconfig user that runs this command (in
+    /// $KUBECONFIG's first file, else ~/.kube/config)
+    #[arg(long)]
+    pub write_kubeconfig: bool,
+    /// The kubeconfig user's name [default: the cluster's ARN, as `aws eks update-kubeconfig` names it]
+    #[arg(long, value_name = "A", requires = "write_kubeconfig")]
+    pub alias: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -249,6 +265,7 @@ pub fn main() -> ExitCode {
         Some(Sub::Env { format }) => commands::env::run(global, format),
         Some(Sub::CredentialProcess) => commands::credential_process::run(global),
         Some(Sub::Prompt) => commands::prompt::run(global),
+        Some(Sub::EksToken(args)) => commands::eks_token::run(global, &args),
         Some(Sub::Cache {
             action: CacheAction::Clear,
         }) => commands::cache::clear(global),

@@ -21,6 +21,7 @@ pub mod error;
 pub mod exec;
 pub mod fsutil;
 pub mod identity;
+pub mod kubeconfig;
 pub mod output;
 pub mod policy;
 pub mod populate;

@@ -49,6 +49,17 @@ pub fn verify(
     region_flag: Option<&str>,
     cache_use: CacheUse,
 ) -> anyhow::Result<Verified> {
+    plan(profile_flag, region_flag)?.verify(cache_use)
+}
+
+/// A profile resolved as far as it goes without reading or fetching credentials: enough to name
+/// what is cached for it.
+pub struct Planned {
+    chain: Chain,
+    region: Option<String>,
+}
+
+pub fn plan(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::Result<Planned> {
     let paths = Paths::from_env()?;
     let set = ProfileSet::load(&paths)?;
     let name = select::profile(profile_flag, &set, &paths)?;
@@ -57,38 +68,42 @@ pub fn verify(
     let sts_region = region.clone().unwrap_or_else(|| "us-east-1".to_string());
     let chain = source::plan(&set, &name, &sts_region)?;
     chain.refuse_process_loop()?;
-    let run = Run {
-        levels: cache::levels(&chain),
-        chain: &chain,
-        cache: Cache::locate(),
-        cache_use,
-        signed_in: signed_in(&chain),
-        now: OffsetDateTime::now_utc(),
-        region,
-    };
+    Ok(Planned { chain, region })
+}
 
-    if !cache_use.fresh && !cache_use.verify {
-        let warm = run
-            .top_key()
-            .and_then(|key| run.read(key))
-            .filter(|entry| entry.identity.is_some());
-        if let Some(entry) = warm {
-            return run.verified(entry);
-        }
+impl Planned {
+    pub fn profile(&self) -> &str {
+        &self.chain.profile
     }
 
-    aws::runtime()?.block_on(async {
-        match run.cold(cache_use.fresh).await {
-            Err(Cold::Rejected(e)) => {
-                crate::error::warn(format!(
-                    "STS rejected the cached credentials of profile '{}' ({e}); fetching new ones",
-                    chain.profile
-                ));
-                run.cold(true).await.map_err(Cold::into_error)
-            }
-            other => other.map_err(Cold::into_error),
+    /// The command's region: `-r`, else the profile's, else the inherited one.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The cache key of the credentials the profile gives, while they may be used: None when they
+    /// are not cached or their sign-in has been removed.
+    pub fn credentials_key(&self) -> Option<cache::Key> {
+        if !signed_in(&self.chain) {
+            return None;
         }
-    })
+        cache::levels(&self.chain).pop().and_then(|level| level.key)
+    }
+
+    pub fn verify(self, cache_use: CacheUse) -> anyhow::Result<Verified> {
+        let Planned { chain, region } = self;
+        let chain = &chain;
+        let run = Run {
+            levels: cache::levels(chain),
+            chain,
+            cache: Cache::locate(),
+            cache_use,
+            signed_in: signed_in(chain),
+            now: OffsetDateTime::now_utc(),
+            region,
+        };
+        run.verify()
+    }
 }
 
 /// An SSO sign-in that has been removed (`aws sso logout` deletes the token file) also retires
@@ -131,6 +146,31 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    fn verify(&self) -> anyhow::Result<Verified> {
+        if !self.cache_use.fresh && !self.cache_use.verify {
+            let warm = self
+                .top_key()
+                .and_then(|key| self.read(key))
+                .filter(|entry| entry.identity.is_some());
+            if let Some(entry) = warm {
+                return self.verified(entry);
+            }
+        }
+
+        aws::runtime()?.block_on(async {
+            match self.cold(self.cache_use.fresh).await {
+                Err(Cold::Rejected(e)) => {
+                    crate::error::warn(format!(
+                        "STS rejected the cached credentials of profile '{}' ({e}); fetching new ones",
+                        self.chain.profile
+                    ));
+                    self.cold(true).await.map_err(Cold::into_error)
+                }
+                other => other.map_err(Cold::into_error),
+            }
+        })
+    }
+
     fn top(&self) -> usize {
         self.levels.len() - 1
     }

@@ -145,6 +145,22 @@ impl Cache {
         }
     }
 
+    /// Something made from the credentials under `key` (an EKS token), named `name` among them.
+    /// It lives as long as they do: clearing them removes it.
+    pub fn read_derived(&self, key: &Key, name: &str) -> Option<Vec<u8>> {
+        let path = self.folder(DERIVED)?.join(derived_name(key, name));
+        read_private(&path)
+    }
+
+    pub fn write_derived(&self, key: &Key, name: &str, bytes: &[u8]) {
+        let Some(dir) = self.prepare(DERIVED) else {
+            return;
+        };
+        if let Err(e) = fsutil::write_private(&dir.join(derived_name(key, name)), bytes) {
+            self.give_up(&e);
+        }
+    }
+
     /// Removes entries and returns how many. Unlike the run path, this fails loudly: the person
     /// asked for it.
     pub fn clear(&self, which: Selection) -> anyhow::Result<usize> {
@@ -165,11 +181,13 @@ impl Cache {
             if wanted {
                 remove(&path)?;
                 remove(&credentials.join(format!("{}.lock", key.as_str())))?;
+                remove_derived(&root.join(DERIVED), Some(&key))?;
                 removed += 1;
             }
         }
         if let Selection::All = which {
             names::clear(&root.join("accounts"))?;
+            remove_derived(&root.join(DERIVED), None)?;
         }
         Ok(removed)
     }
@@ -247,6 +265,42 @@ fn entries(dir: &Path) -> anyhow::Result<Vec<(PathBuf, Key)>> {
         }
     }
     Ok(found)
+}
+
+/// The folder of what is made from credentials, one file per credentials entry and name.
+const DERIVED: &str = "derived";
+
+fn derived_name(key: &Key, name: &str) -> String {
+    format!("{}.{name}.json", key.as_str())
+}
+
+/// Removes what was made from the credentials under `key`, or from any.
+fn remove_derived(dir: &Path, key: Option<&Key>) -> anyhow::Result<()> {
+    let listing = match std::fs::read_dir(dir) {
+        Ok(listing) => listing,
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
+            return Ok(());
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
+    };
+    for item in listing {
+        let path = item
+            .with_context(|| format!("cannot list {}", dir.display()))?
+            .path();
+        let made_from = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.split_once('.'))
+            .map(|(stem, _)| stem);
+        let wanted = match key {
+            Some(key) => made_from == Some(key.as_str()),
+            None => made_from.and_then(Key::from_file_stem).is_some(),
+        };
+        if wanted {
+            remove(&path)?;
+        }
+    }
+    Ok(())
 }
 
 fn remove(path: &Path) -> anyhow::Result<()> {

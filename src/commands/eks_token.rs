@@ -1,0 +1,369 @@
+//! `guard eks-token --cluster NAME`: the `ExecCredential` kubectl runs a command for, with the
+//! token `aws eks get-token` makes (a presigned STS GetCallerIdentity URL with the cluster's name
+//! signed in), but cached: kubectl keeps exec credentials only in memory and runs the command for
+//! every call, so a warm call here is one file read instead of a Python start.
+//!
+//! Inside a guard run (kubectl started by `guard -p PROFILE -- kubectl ...`) it signs with the
+//! credentials that run verified and resolves nothing.
+
+use std::time::{Duration as StdDuration, SystemTime};
+
+use anyhow::Context as _;
+use aws_sigv4::http_request::{
+    SignableBody, SignableRequest, SignatureLocation, SigningSettings, sign,
+};
+use aws_sigv4::sign::v4;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{Duration, OffsetDateTime};
+
+use crate::aws::{self, Service};
+use crate::cache::Cache;
+use crate::cli::{EksTokenArgs, Global};
+use crate::credentials::{Credentials, Secret};
+use crate::error::Failure;
+use crate::fsutil;
+use crate::kubeconfig::{self, Change, EXEC_API_VERSION, ExecUser};
+use crate::output::{self, Delivery};
+use crate::verify;
+
+/// What `aws eks get-token` signs: STS accepts the URL for this long after signing it.
+const URL_EXPIRES: StdDuration = StdDuration::from_secs(60);
+/// EKS accepts a token for 15 minutes; clients are told 14, as the AWS CLI tells them.
+const TOKEN_LIFETIME: Duration = Duration::minutes(14);
+/// A cached token is handed out only while it has at least this long left.
+const CACHE_MARGIN: Duration = Duration::minutes(1);
+const TOKEN_PREFIX: &str = "k8s-aws-v1.";
+const CLUSTER_HEADER: &str = "x-k8s-aws-id";
+/// The exec API versions guard answers in; anything else gets the one it writes.
+const API_VERSIONS: &[&str] = &["client.authentication.k8s.io/v1", EXEC_API_VERSION];
+
+/// A token and when clients should stop using it.
+struct Token {
+    token: String,
+    expires: OffsetDateTime,
+}
+
+/// A token as the cache holds it.
+#[derive(Serialize, Deserialize)]
+struct Cached {
+    token: String,
+    /// Unix seconds.
+    expires: i64,
+}
+
+impl Token {
+    fn to_cache(&self) -> Cached {
+        Cached {
+            token: self.token.clone(),
+            expires: self.expires.unix_timestamp(),
+        }
+    }
+
+    fn from_cache(bytes: &[u8]) -> Option<Token> {
+        let cached: Cached = serde_json::from_slice(bytes).ok()?;
+        Some(Token {
+            token: cached.token,
+            expires: OffsetDateTime::from_unix_timestamp(cached.expires).ok()?,
+        })
+    }
+}
+
+pub fn run(global: &Global, args: &EksTokenArgs) -> anyhow::Result<()> {
+    if args.write_kubeconfig {
+        return write_kubeconfig(global, args);
+    }
+    let now = OffsetDateTime::now_utc();
+    let token = match injected(global)? {
+        Some((creds, region)) => make(&creds, &args.cluster, &region, now)?,
+        None => resolved(global, &args.cluster, now)?,
+    };
+    output::stdout(&(exec_credential(&token)? + "\n"), Delivery::Essential)
+}
+
+/// The credentials of the guard run this is inside of, and the region to sign for; None outside
+/// one. A run sets all four variables, so anything less is not a run.
+fn injected(global: &Global) -> anyhow::Result<Option<(Credentials, String)>> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let (Some(profile), Some(_account), Some(key_id), Some(secret)) = (
+        var("GUARD_PROFILE"),
+        var("GUARD_ACCOUNT_ID"),
+        var("AWS_ACCESS_KEY_ID"),
+        var("AWS_SECRET_ACCESS_KEY"),
+    ) else {
+        return Ok(None);
+    };
+    if let Some(asked) = global.profile.as_deref().filter(|p| *p != profile) {
+        // Signing for another profile than the run's would reach an account the banner and the
+        // policy never saw.
+        return Err(Failure::refused(format!(
+            "guard eks-token runs inside `guard -p {profile}`, and signs only with that run's credentials, not profile '{asked}''s"
+        ))
+        .with_hint(format!(
+            "run kubectl under `guard -p {asked}` for this cluster, or outside guard"
+        ))
+        .into());
+    }
+    let expiration = var("AWS_CREDENTIAL_EXPIRATION")
+        .map(|e| OffsetDateTime::parse(&e, &Rfc3339))
+        .transpose()
+        .context("AWS_CREDENTIAL_EXPIRATION is not an RFC 3339 time")?;
+    let creds = Credentials {
+        access_key_id: key_id,
+        secret_access_key: Secret::new(secret),
+        session_token: var("AWS_SESSION_TOKEN").map(Secret::new),
+        expiration,
+    };
+    let region = global
+        .region
+        .clone()
+        .or_else(|| var("AWS_REGION"))
+        .or_else(|| var("AWS_DEFAULT_REGION"))
+        .unwrap_or_else(|| "us-east-1".to_string());
+    Ok(Some((creds, region)))
+}
+
+/// A token from the profile's verified credentials, from the cache while it is good.
+fn resolved(global: &Global, cluster: &str, now: OffsetDateTime) -> anyhow::Result<Token> {
+    let planned = verify::plan(global.profile.as_deref(), global.region.as_deref())?;
+    let region = planned.region().unwrap_or("us-east-1").to_string();
+    let cache_use = global.cache_use();
+    let cache = Cache::locate();
+    let key = planned.credentials_key();
+    let name = cache_name(cluster, &region);
+    if !cache_use.fresh && !cache_use.verify {
+        let cached = key
+            .as_ref()
+            .and_then(|key| cache.read_derived(key, &name))
+            .and_then(|bytes| Token::from_cache(&bytes))
+            .filter(|t| t.expires - now > CACHE_MARGIN);
+        if let Some(token) = cached {
+            return Ok(token);
+        }
+    }
+    let verified = planned.verify(cache_use)?;
+    let token = make(&verified.creds, cluster, &region, now)?;
+    if let Some(key) = key {
+        cache.write_derived(&key, &name, &serde_json::to_vec(&token.to_cache())?);
+    }
+    Ok(token)
+}
+
+/// The name of a cluster's token among the things made from one profile's credentials. The STS
+/// endpoint is part of it: a token for a test server is no good at AWS.
+fn cache_name(cluster: &str, region: &str) -> String {
+    let endpoint = aws::endpoint(Service::Sts, region).display;
+    let digest = Sha256::new()
+        .chain_update(b"guard eks-token v1\0")
+        .chain_update(cluster.as_bytes())
+        .chain_update(b"\0")
+        .chain_update(region.as_bytes())
+        .chain_update(b"\0")
+        .chain_update(endpoint.as_bytes())
+        .finalize();
+    format!("eks-{}", hex::encode(&digest[..16]))
+}
+
+fn make(
+    creds: &Credentials,
+    cluster: &str,
+    region: &str,
+    now: OffsetDateTime,
+) -> anyhow::Result<Token> {
+    let url = presigned_url(creds, cluster, region, now.into())?;
+    let token = format!(
+        "{TOKEN_PREFIX}{}",
+        base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, url)
+    );
+    // A token is no better than the credentials that signed it.
+    let lifetime = now + TOKEN_LIFETIME;
+    let expires = creds.expiration.map_or(lifetime, |e| e.min(lifetime));
+    Ok(Token { token, expires })
+}
+
+/// The presigned GET of STS GetCallerIdentity that `aws eks get-token` makes.
+fn presigned_url(
+    creds: &Credentials,
+    cluster: &str,
+    region: &str,
+    at: SystemTime,
+) -> anyhow::Result<String> {
+    let endpoint = aws::endpoint(Service::Sts, region);
+    let url = format!(
+        "{}/?Action=GetCallerIdentity&Version=2011-06-15",
+        endpoint.display.trim_end_matches('/')
+    );
+    let identity = creds.to_sdk().into();
+    let mut settings = SigningSettings::default();
+    settings.signature_location = SignatureLocation::QueryParams;
+    settings.expires_in = Some(URL_EXPIRES);
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name("sts")
+        .time(at)
+        .settings(settings)
+        .build()
+        .context("cannot set up SigV4 signing")?
+        .into();
+    let signable = SignableRequest::new(
+        "GET",
+        &url,
+        std::iter::once((CLUSTER_HEADER, cluster)),
+        SignableBody::Bytes(&[]),
+    )
+    .with_context(|| format!("cannot sign a request to {url}"))?;
+    let (instructions, _signature) = sign(signable, &params)
+        .context("cannot sign the GetCallerIdentity request")?
+        .into_parts();
+    let mut request = http::Request::builder()
+        .uri(&url)
+        .body(())
+        .with_context(|| format!("{url} is not a URL"))?;
+    instructions.apply_to_request_http1x(&mut request);
+    Ok(in_botocore_order(&request.uri().to_string()))
+}
+
+/// The URL with its security token before its signature, where botocore puts it, so that the
+/// token is byte for byte the one `aws eks get-token` makes at the same second. (STS reads the
+/// parameters in any order.)
+fn in_botocore_order(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_string();
+    };
+    let mut pairs: Vec<&str> = query.split('&').collect();
+    let token = pairs
+        .iter()
+        .position(|p| p.starts_with("X-Amz-Security-Token="));
+    let signature = pairs.iter().position(|p| p.starts_with("X-Amz-Signature="));
+    if let (Some(token), Some(signature)) = (token, signature) {
+        let moved = pairs.remove(token);
+        pairs.insert(signature.min(token), moved);
+    }
+    format!("{base}?{}", pairs.join("&"))
+}
+
+/// The answer kubectl reads, in the API version it asked for (KUBERNETES_EXEC_INFO).
+fn exec_credential(token: &Token) -> anyhow::Result<String> {
+    let asked = std::env::var("KUBERNETES_EXEC_INFO")
+        .ok()
+        .and_then(|info| serde_json::from_str::<serde_json::Value>(&info).ok())
+        .and_then(|info| info["apiVersion"].as_str().map(str::to_string));
+    let api_version = API_VERSIONS
+        .iter()
+        .find(|v| asked.as_deref() == Some(**v))
+        .unwrap_or(&EXEC_API_VERSION);
+    let expires = token
+        .expires
+        .format(format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+        ))
+        .context("cannot format the token's expiry")?;
+    let document = serde_json::json!({
+        "kind": "ExecCredential",
+        "apiVersion": api_version,
+        "spec": {},
+        "status": {"expirationTimestamp": expires, "token": token.token},
+    });
+    Ok(serde_json::to_string_pretty(&document)?)
+}
+
+/// Writes (or updates) the kubeconfig user that runs this command for the cluster.
+fn write_kubeconfig(global: &Global, args: &EksTokenArgs) -> anyhow::Result<()> {
+    let verified = verify::verify(
+        global.profile.as_deref(),
+        global.region.as_deref(),
+        global.cache_use(),
+    )?;
+    let region = verified.region.clone().ok_or_else(|| {
+        Failure::config(format!(
+            "profile '{}' names no region, and an EKS cluster lives in one",
+            verified.profile
+        ))
+        .with_hint("add -r REGION")
+    })?;
+    // The name `aws eks update-kubeconfig` gives the user, so that its entry is the one updated.
+    let name = args.alias.clone().unwrap_or_else(|| {
+        format!(
+            "arn:aws:eks:{region}:{}:cluster/{}",
+            verified.identity.account, args.cluster
+        )
+    });
+    let command = std::env::current_exe()
+        .context("cannot find guard's own path for the kubeconfig")?
+        .to_string_lossy()
+        .into_owned();
+    let exec_args: Vec<String> = [
+        "eks-token",
+        "--cluster",
+        &args.cluster,
+        "-p",
+        &verified.profile,
+        "-r",
+        &region,
+    ]
+    .map(str::to_string)
+    .to_vec();
+    let user = ExecUser {
+        name: &name,
+        command: &command,
+        args: &exec_args,
+    };
+    let path = kubeconfig::path()?;
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map_err(|_| Failure::config(format!("{} is not UTF-8 text", path.display())))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let (edited, change) = kubeconfig::with_exec_user(&text, &user, &path)?;
+    if edited != text {
+        fsutil::replace(&path, edited.as_bytes())?;
+    }
+    let what = match change {
+        Change::ExecReplaced => "updated the exec of user",
+        Change::ExecAdded => "added an exec to user",
+        Change::UserAdded => "added user",
+    };
+    output::stderr_line(format!(
+        "guard: {what} {name} in {} (cluster endpoints and CAs come from `aws eks update-kubeconfig` or eksctl)",
+        path.display()
+    ));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_is_a_presigned_get_caller_identity() {
+        let creds = Credentials {
+            access_key_id: "AKIDEXAMPLE".to_string(),
+            secret_access_key: Secret::new("secret"),
+            session_token: Some(Secret::new("to+k/en=")),
+            expiration: None,
+        };
+        let now = OffsetDateTime::from_unix_timestamp(1_764_578_195).unwrap();
+        let token = make(&creds, "demo", "eu-west-1", now).unwrap();
+        assert_eq!(token.expires, now + Duration::minutes(14));
+        let encoded = token.token.strip_prefix(TOKEN_PREFIX).unwrap();
+        let url =
+            base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, encoded)
+                .unwrap();
+        let url = String::from_utf8(url).unwrap();
+        // Unless an endpoint variable is set for this test process.
+        if std::env::var_os("AWS_ENDPOINT_URL_STS").is_none()
+            && std::env::var_os("AWS_ENDPOINT_URL").is_none()
+        {
+            assert!(url.starts_with("https://sts.eu-west-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20251201%2Feu-west-1%2Fsts%2Faws4_request&X-Amz-Date=20251201T083635Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host%3Bx-k8s-aws-id&X-Amz-Security-Token=to%2Bk%2Fen%3D&X-Amz-Signature="), "{url}");
+            assert_eq!(
+                url.len(),
+                url.find("X-Amz-Signature=").unwrap() + 16 + 64,
+                "{url}"
+            );
+        }
+    }
+}
