@@ -96,12 +96,18 @@ pub fn append(entry: &Entry) -> anyhow::Result<()> {
     };
     let mut text = serde_json::to_string(&line)?;
     text.push('\n');
+    // Non-blocking, and only a regular file: a FIFO in its place would stall the open (or the
+    // write) until something reads it.
     let mut file = std::fs::OpenOptions::new()
         .append(true)
         .create(true)
         .mode(0o600)
+        .custom_flags(nix::libc::O_NONBLOCK)
         .open(&path)
         .map_err(fail)?;
+    if !file.metadata().map_err(fail)?.is_file() {
+        return Err(fail(std::io::Error::other("it is not a regular file")).into());
+    }
     // One write of the whole line: with O_APPEND, lines of concurrent runs do not interleave.
     file.write_all(text.as_bytes()).map_err(fail)?;
     Ok(())

@@ -6,6 +6,7 @@ use std::ffi::OsString;
 use crate::classify::{self, Classification};
 use crate::policy::{AccountView, Decision, Policy, Target};
 use crate::profile::home_dir;
+use crate::{error, fsutil};
 
 pub struct Ruling {
     pub classification: Classification,
@@ -14,12 +15,23 @@ pub struct Ruling {
 }
 
 /// The top-level commands `~/.aws/cli/alias` defines: the classifier cannot see what they run.
-fn aws_aliases() -> HashSet<String> {
+/// `None`: the file is there but cannot be read, so any command may be an alias.
+fn aws_aliases() -> Option<HashSet<String>> {
     let Ok(home) = home_dir() else {
-        return HashSet::new();
+        return Some(HashSet::new());
     };
-    let Ok(text) = std::fs::read_to_string(home.join(".aws").join("cli").join("alias")) else {
-        return HashSet::new();
+    let text = match fsutil::read_text(
+        &home.join(".aws").join("cli").join("alias"),
+        fsutil::SMALL_LIMIT,
+    ) {
+        Ok(Some(text)) => text,
+        Ok(None) => return Some(HashSet::new()),
+        Err(e) => {
+            error::warn(format!(
+                "{e}; every aws command counts as an alias, whose effect guard cannot know"
+            ));
+            return None;
+        }
     };
     let mut in_toplevel = false;
     let mut names = HashSet::new();
@@ -34,7 +46,7 @@ fn aws_aliases() -> HashSet<String> {
             names.insert(name.trim().to_string());
         }
     }
-    names
+    Some(names)
 }
 
 pub fn classify_argv(argv: &[OsString]) -> Classification {
@@ -44,7 +56,7 @@ pub fn classify_argv(argv: &[OsString]) -> Classification {
         .collect();
     let aliases = aws_aliases();
     let env = |name: &str| std::env::var(name).ok();
-    let is_alias = |name: &str| aliases.contains(name);
+    let is_alias = |name: &str| aliases.as_ref().is_none_or(|names| names.contains(name));
     classify::classify(
         &argv,
         &classify::Context {

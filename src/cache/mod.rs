@@ -11,7 +11,7 @@ mod names;
 
 use std::cell::Cell;
 use std::fs::{File, OpenOptions};
-use std::io::{ErrorKind, Read};
+use std::io::ErrorKind;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -114,11 +114,13 @@ impl Cache {
     pub fn lock(&self, key: &Key) -> Option<EntryLock> {
         let dir = self.prepare("credentials")?;
         let path = dir.join(format!("{}.lock", key.as_str()));
+        // Non-blocking: a FIFO in place of the lock would stall the open until it has a reader.
         let locked = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .mode(0o600)
+            .custom_flags(nix::libc::O_NONBLOCK)
             .open(&path)
             .and_then(|file| file.lock().map(|()| file))
             .with_context(|| format!("cannot lock {}", path.display()));
@@ -209,20 +211,15 @@ fn private_folder(dir: &Path) -> anyhow::Result<()> {
 /// The bytes of a cache file, if it is there and trustworthy: a regular file of this user that
 /// nobody else can read or write. Anything else is ignored with a warning.
 fn read_private(path: &Path) -> Option<Vec<u8>> {
-    let mut file = match File::open(path) {
-        Ok(file) => file,
-        // A cache folder that is a file or missing is simply empty; writing will say more.
-        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
-            return None;
-        }
+    // A cache folder that is a file or missing is simply empty; writing will say more.
+    let (file, metadata) = match fsutil::open_regular(path) {
+        Ok(opened) => opened?,
         Err(e) => {
-            error::warn(format!("cannot read {}: {e}", path.display()));
+            error::warn(format!("ignoring a cache entry: {e}"));
             return None;
         }
     };
-    let trusted = file.metadata().is_ok_and(|m| {
-        m.is_file() && m.uid() == nix::unistd::geteuid().as_raw() && m.mode() & 0o077 == 0
-    });
+    let trusted = metadata.uid() == nix::unistd::geteuid().as_raw() && metadata.mode() & 0o077 == 0;
     if !trusted {
         error::warn(format!(
             "ignoring {}: it is not a private file of yours (mode 0600); it will be replaced",
@@ -230,11 +227,10 @@ fn read_private(path: &Path) -> Option<Vec<u8>> {
         ));
         return None;
     }
-    let mut bytes = Vec::new();
-    match file.read_to_end(&mut bytes) {
-        Ok(_) => Some(bytes),
+    match fsutil::read_opened(path, file, &metadata, fsutil::SMALL_LIMIT) {
+        Ok(bytes) => Some(bytes),
         Err(e) => {
-            error::warn(format!("cannot read {}: {e}", path.display()));
+            error::warn(format!("ignoring a cache entry: {e}"));
             None
         }
     }

@@ -40,15 +40,9 @@ pub fn run(global: &Global, args: &PopulateArgs) -> anyhow::Result<()> {
     }))?;
     let wanted = populate::wanted(&assignments, &template, name, &login)?;
 
-    let before = match std::fs::read_to_string(&paths.config) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            return Err(
-                anyhow::Error::new(e).context(format!("cannot read {}", paths.config.display()))
-            );
-        }
-    };
+    let before = fsutil::read_text(&paths.config, fsutil::CONFIG_LIMIT)
+        .map_err(fsutil::Unreadable::into_failure)?
+        .unwrap_or_default();
     let mut document = Document::parse(&before);
     let mut changes = Changes::default();
     let mut foreign = Vec::new();

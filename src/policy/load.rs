@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Layer, Origin, Policy, parse};
 use crate::error::Failure;
+use crate::fsutil;
 use crate::profile::home_dir;
 
 const SHIPPED: &str = include_str!("../../policies/default.toml");
@@ -23,7 +24,7 @@ fn project_file() -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
     cwd.ancestors()
         .map(|dir| dir.join(".guard.toml"))
-        .find(|path| path.is_file())
+        .find(|path| path.exists())
 }
 
 /// Every layer in force, weakest first. A file that is named explicitly (`$GUARD_POLICY`,
@@ -60,12 +61,17 @@ pub fn load(flag: Option<&Path>) -> anyhow::Result<Policy> {
 
 pub fn read_layer(origin: Origin, path: &Path) -> anyhow::Result<Layer> {
     let name = path.display().to_string();
-    let metadata = std::fs::metadata(path).map_err(|e| {
-        Failure::config(format!(
-            "cannot read the {} policy {name}: {e}",
-            origin.label()
-        ))
-    })?;
+    let unusable = |e: fsutil::Unreadable| {
+        Failure::config(format!("cannot use the {} policy: {e}", origin.label()))
+    };
+    let (file, metadata) = fsutil::open_regular(path)
+        .map_err(unusable)?
+        .ok_or_else(|| {
+            Failure::config(format!(
+                "cannot read the {} policy {name}: it does not exist",
+                origin.label()
+            ))
+        })?;
     // Like ssh with its config: a file others may write could loosen the policy behind your back.
     let mode = metadata.permissions().mode();
     if mode & 0o022 != 0 {
@@ -77,9 +83,11 @@ pub fn read_layer(origin: Origin, path: &Path) -> anyhow::Result<Layer> {
         .with_hint(format!("chmod go-w {name}"))
         .into());
     }
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes =
+        fsutil::read_opened(path, file, &metadata, fsutil::SMALL_LIMIT).map_err(unusable)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
         Failure::config(format!(
-            "cannot read the {} policy {name}: {e}",
+            "cannot read the {} policy {name}: it is not UTF-8 text",
             origin.label()
         ))
     })?;

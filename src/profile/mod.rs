@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 pub use ini::{Location, Value};
 
 use crate::error::Failure;
+use crate::fsutil;
 
 #[derive(Debug, Clone)]
 pub struct Profile {
@@ -184,11 +185,14 @@ impl ProfileSet {
 }
 
 fn read_sections(path: &Path) -> anyhow::Result<Vec<ini::Section>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(ini::parse(path, &text)?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(Failure::config(format!("cannot read {}: {e}", path.display()))
-            .with_hint("check the file's permissions, or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere")
+    match fsutil::read_text(path, fsutil::CONFIG_LIMIT) {
+        Ok(Some(text)) => Ok(ini::parse(path, &text)?),
+        Ok(None) => Ok(Vec::new()),
+        Err(e) => Err(e
+            .into_failure()
+            .with_hint(
+                "fix the file, or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere",
+            )
             .into()),
     }
 }

@@ -66,12 +66,22 @@ pub async fn assume_role_with_web_identity(
     session_name: Option<&str>,
     region: &str,
 ) -> anyhow::Result<Credentials> {
-    let token = std::fs::read_to_string(token_file).map_err(|e| {
-        Failure::config(format!(
-            "cannot read web_identity_token_file {} of profile '{profile}': {e}",
-            token_file.display()
-        ))
-    })?;
+    let token = match crate::fsutil::read_text(token_file, crate::fsutil::SMALL_LIMIT) {
+        Ok(Some(token)) => token,
+        Ok(None) => {
+            return Err(Failure::config(format!(
+                "the web_identity_token_file {} of profile '{profile}' does not exist",
+                token_file.display()
+            ))
+            .into());
+        }
+        Err(e) => {
+            return Err(Failure::config(format!(
+                "cannot use the web_identity_token_file of profile '{profile}': {e}"
+            ))
+            .into());
+        }
+    };
     let (client, endpoint) = sts(region, None);
     let answer = client
         .assume_role_with_web_identity()

@@ -120,13 +120,12 @@ fn strings(document: &Map<String, Value>, key: &str) -> Option<Vec<String>> {
 /// then replaced by a new registration: it holds nothing that a new one would not.
 pub fn load(login: &SsoLogin, flow: Flow) -> anyhow::Result<Option<Registration>> {
     let path = cache_path(login)?;
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+    let text = match crate::fsutil::read_text(&path, crate::fsutil::SMALL_LIMIT) {
+        Ok(Some(text)) => text,
+        Ok(None) => return Ok(None),
         Err(e) => {
             crate::error::warn(format!(
-                "cannot read the client registration {}: {e}; registering anew",
-                path.display()
+                "cannot use the client registration: {e}; registering anew"
             ));
             return Ok(None);
         }

@@ -95,15 +95,15 @@ pub fn format_time(t: OffsetDateTime) -> String {
 /// error: signing in again would hide whatever wrote it wrong.
 fn load(login: &SsoLogin) -> anyhow::Result<Option<CachedToken>> {
     let path = cache_path(login)?;
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+    let text = match fsutil::read_text(&path, fsutil::SMALL_LIMIT) {
+        Ok(Some(text)) => text,
+        Ok(None) => return Ok(None),
         Err(e) => {
-            return Err(Failure::config(format!(
-                "cannot read the SSO token cache {}: {e}",
-                path.display()
-            ))
-            .into());
+            return Err(
+                Failure::config(format!("cannot use the SSO token cache: {e}"))
+                    .with_hint("remove it, then sign in again")
+                    .into(),
+            );
         }
     };
     let corrupt = |what: &str| {

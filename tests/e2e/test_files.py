@@ -75,3 +75,130 @@ def test_closed_stderr_keeps_the_error_status(home, guard_bin, clean_env):
     home.write_config("[profile a]\nregion = eu-west-1\n")
     code, _ = run_closed(guard_bin, clean_env, "-p", "missing", "--", "true", stderr_closed=True)
     assert code == 78
+
+
+# --- a FIFO, a directory or a device in place of a file ----------------------------------------
+
+KINDS = ["fifo", "directory", "device"]
+# Generous: a file that blocks guard blocks it forever, so any bound tells a hang from an answer.
+HANG = 20
+
+
+def make_special(path, kind):
+    """Puts a FIFO, a directory or a character device (a symlink to /dev/zero) at path."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path, 0o600)
+    elif kind == "directory":
+        path.mkdir(mode=0o700)
+    else:
+        path.symlink_to("/dev/zero")
+
+
+def run_marked(run_guard, tmp_path, *args, **kwargs):
+    """Runs guard with a child that leaves a mark; returns (result, whether the child ran)."""
+    marker = tmp_path / "child-ran"
+    if marker.exists():
+        marker.unlink()
+    result = run_guard(*args, "--", "touch", str(marker), timeout=HANG, **kwargs)
+    return result, marker.exists()
+
+
+def assert_refused(result, ran, path):
+    assert result.returncode == 78, result.stderr
+    assert not ran
+    assert str(path) in result.stderr
+    assert "not a regular file" in result.stderr
+    assert not any(word in result.stderr for word in PANIC)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("which", ["config", "credentials"])
+def test_shared_files_must_be_regular(which, kind, home, emulator, run_guard, tmp_path):
+    sso_world(home, emulator)
+    path = home.aws / which
+    make_special(path, kind)
+    assert_refused(*run_marked(run_guard, tmp_path, "-p", "sandbox"), path)
+    result = run_guard("profiles", timeout=HANG)
+    assert result.returncode == 78 and str(path) in result.stderr
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_sso_token_cache_must_be_regular(kind, home, emulator, run_guard, tmp_path):
+    token = sso_world(home, emulator)
+    make_special(token, kind)
+    assert_refused(*run_marked(run_guard, tmp_path, "-p", "sandbox"), token)
+    # `guard profiles` shows every profile; the sign-in state of these it cannot tell.
+    assert run_guard("profiles", timeout=HANG).returncode in (0, 78)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_own_cache_entry_that_is_not_a_file_is_a_miss(kind, home, emulator, run_guard, tmp_path):
+    sso_world(home, emulator)
+    assert run_marked(run_guard, tmp_path, "-p", "sandbox")[1]
+    cache = home.path / ".cache" / "guard"
+    entries = sorted((cache / "credentials").glob("*.json")) + sorted((cache / "accounts").glob("*.json"))
+    assert entries
+    for entry in entries:
+        make_special(entry, kind)
+    result, ran = run_marked(run_guard, tmp_path, "-p", "sandbox")
+    assert result.returncode == 0, result.stderr
+    assert ran
+    assert "warning" in result.stderr and "not a regular file" in result.stderr
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_lock_that_is_not_a_file_does_not_stall(kind, home, emulator, run_guard, tmp_path):
+    sso_world(home, emulator)
+    assert run_marked(run_guard, tmp_path, "-p", "sandbox")[1]
+    credentials = home.path / ".cache" / "guard" / "credentials"
+    credentials_before = list(credentials.glob("*.json"))
+    for entry in list(credentials.glob("*")):
+        entry.unlink()
+    locks = {path.with_suffix(".lock") for path in credentials_before}
+    for lock in locks:
+        make_special(lock, kind)
+    result, ran = run_marked(run_guard, tmp_path, "-p", "sandbox")
+    assert result.returncode == 0, result.stderr
+    assert ran
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("where", ["flag", "user", "project"])
+def test_policy_files_must_be_regular(where, kind, home, emulator, run_guard, tmp_path):
+    sso_world(home, emulator)
+    project = tmp_path / "repo"
+    project.mkdir()
+    args = []
+    if where == "flag":
+        path = tmp_path / "policy.toml"
+        args = ["--policy", str(path)]
+    elif where == "user":
+        path = home.path / ".config" / "guard" / "policy.toml"
+    else:
+        path = project / ".guard.toml"
+    make_special(path, kind)
+    assert_refused(*run_marked(run_guard, tmp_path, "-p", "sandbox", *args, cwd=project), path)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_web_identity_token_file_must_be_regular(kind, home, run_guard, tmp_path):
+    token = tmp_path / "web-identity-token"
+    make_special(token, kind)
+    home.write_config(
+        "[profile web]\nrole_arn = arn:aws:iam::111111111111:role/Web\n"
+        f"web_identity_token_file = {token}\nregion = eu-west-1\n"
+    )
+    assert_refused(*run_marked(run_guard, tmp_path, "-p", "web"), token)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_aws_alias_file_that_cannot_be_read_makes_aws_commands_unknown(kind, home, run_guard):
+    alias = home.aws / "cli" / "alias"
+    make_special(alias, kind)
+    result = run_guard("policy", "explain", "--account", "111111111111", "--", "aws", "s3", "ls", timeout=HANG)
+    assert result.returncode == 0, result.stderr
+    assert str(alias) in result.stderr and "not a regular file" in result.stderr
+    assert "classification  unknown" in result.stdout
