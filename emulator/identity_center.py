@@ -18,6 +18,7 @@ prints "READY http://127.0.0.1:PORT" once it listens, and nothing else on stdout
 
 import argparse
 import base64
+import datetime
 import hashlib
 import json
 import secrets
@@ -38,7 +39,9 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 AUTH_CODE_SECONDS = 600
 
 DEFAULT_CONFIG = {
-    "roleCredentialSeconds": 3600,  # DurationSeconds of the AssumeRole behind GetRoleCredentials
+    # DurationSeconds of the AssumeRole behind GetRoleCredentials. Below STS's minimum of 900 the
+    # role is assumed for 900 s and the answer claims the shorter life (for credential refresh tests).
+    "roleCredentialSeconds": 3600,
     "accessTokenSeconds": 28800,  # expiresIn of CreateToken (8 hours, as AWS)
     "pageSize": 2,  # small, so that clients must follow nextToken
     "rotateRefreshTokens": False,  # True: a refresh token stops working once used
@@ -369,9 +372,11 @@ class IdentityCenter:
             minted_account = self.config["mintAccounts"].get(account_id, account_id)
         # Outside the lock: a slow moto must not stall the other requests.
         answer = self.sts.assume_role(
-            RoleArn=reserved_role_arn(minted_account, role), RoleSessionName=user, DurationSeconds=seconds
+            RoleArn=reserved_role_arn(minted_account, role), RoleSessionName=user, DurationSeconds=max(seconds, 900)
         )
         creds = answer["Credentials"]
+        if seconds < 900:
+            creds["Expiration"] = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds)
         return json_response(
             {
                 "roleCredentials": {

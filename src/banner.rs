@@ -20,6 +20,8 @@ pub struct Banner<'a> {
     pub expiration: Option<OffsetDateTime>,
     /// Set when no command was given and guard starts this shell.
     pub shell: Option<&'a str>,
+    /// guard stays the command's parent and serves it credentials (`--server`).
+    pub server: bool,
 }
 
 /// NO_COLOR wins, then CLICOLOR_FORCE, then whether stderr is a terminal.
@@ -52,7 +54,13 @@ pub fn time_left(expiration: Option<OffsetDateTime>, now: OffsetDateTime) -> Str
 }
 
 /// Prints the banner of a verified run on stderr; `shell` names the shell guard is starting.
-pub fn show(verified: &Verified, account: &AccountView, shell: Option<&str>, color: bool) {
+pub fn show(
+    verified: &Verified,
+    account: &AccountView,
+    shell: Option<&str>,
+    server: bool,
+    color: bool,
+) {
     let previous = std::env::var("GUARD_PROFILE").ok();
     let banner = Banner {
         profile: &verified.profile,
@@ -62,6 +70,7 @@ pub fn show(verified: &Verified, account: &AccountView, shell: Option<&str>, col
         region: verified.region.as_deref(),
         expiration: verified.creds.expiration,
         shell,
+        server,
     };
     crate::output::stderr_line(format_args!(
         "{}",
@@ -114,6 +123,9 @@ impl Banner<'_> {
         if let Some(shell) = self.shell {
             parts.push(format!("starting {shell}"));
         }
+        if self.server {
+            parts.push("server mode".to_string());
+        }
         format!(
             "{} {}",
             paint("guard:", Style::new().green().bold(), color),
@@ -149,6 +161,7 @@ mod tests {
             region: Some("eu-west-1"),
             expiration: Some(now + Duration::minutes(90) + Duration::seconds(5)),
             shell: None,
+            server: false,
         };
         assert_eq!(
             banner.render(false, now),

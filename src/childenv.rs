@@ -99,3 +99,28 @@ pub fn build(facts: &Facts) -> ChildEnv {
         .collect();
     ChildEnv { set, remove }
 }
+
+/// The static keys give way to the credential server's address and token (`--server`): every
+/// SDK then asks the server, and asks again before the credentials expire.
+pub fn served(mut env: ChildEnv, url: &str, token: &str) -> ChildEnv {
+    const STATIC: [&str; 4] = [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_CREDENTIAL_EXPIRATION",
+    ];
+    const SERVED: [&str; 2] = [
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    ];
+    env.set.retain(|(name, _)| !STATIC.contains(name));
+    env.remove.retain(|name| !SERVED.contains(name));
+    for name in STATIC {
+        if !env.remove.contains(&name) {
+            env.remove.push(name);
+        }
+    }
+    env.set.push((SERVED[0], url.to_string()));
+    env.set.push((SERVED[1], token.to_string()));
+    env
+}

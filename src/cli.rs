@@ -63,6 +63,11 @@ pub struct Global {
     #[arg(long, global = true)]
     pub verify: bool,
 
+    /// Stay the command's parent and serve it credentials that are refreshed as they expire
+    /// (the container credentials endpoint every AWS SDK reads), instead of fixed keys
+    #[arg(long, env = "GUARD_SERVER", value_parser = clap::builder::FalseyValueParser::new())]
+    pub server: bool,
+
     /// Replace cached credentials that have less than this left: 600, 90s, 10m, 1h
     #[arg(long, global = true, env = "GUARD_MIN_TTL", default_value = "10m", value_name = "DURATION", value_parser = parse_duration)]
     pub min_ttl: time::Duration,

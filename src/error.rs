@@ -100,6 +100,11 @@ pub fn exit_kind(err: &anyhow::Error) -> Kind {
     failures(err).next().map_or(Kind::Internal, |f| f.kind)
 }
 
+/// The hint of the innermost failure that has one.
+pub fn hint(err: &anyhow::Error) -> Option<&str> {
+    failures(err).find_map(|f| f.hint.as_deref())
+}
+
 /// A problem guard works around (the run goes on): said on stderr, even with `-q`.
 pub fn warn(what: impl fmt::Display) {
     crate::output::stderr_line(format_args!("guard: warning: {what}"));
@@ -109,7 +114,7 @@ pub fn warn(what: impl fmt::Display) {
 /// and the hint last.
 pub fn report(err: &anyhow::Error) -> ExitCode {
     let mut out = format!("guard: error: {err}");
-    let hint = failures(err).find_map(|f| f.hint.as_deref());
+    let hint = hint(err);
     for cause in err.chain().skip(1) {
         out.push_str(&format!("\n  caused by: {cause}"));
     }

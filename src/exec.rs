@@ -37,6 +37,18 @@ fn start_failure(program: &OsString, err: &std::io::Error) -> Failure {
     }
 }
 
+/// Starts the command as guard's child (`--server`, where guard stays to serve credentials);
+/// `adjust` prepares what the child inherits.
+pub fn spawn(
+    argv: &[OsString],
+    env: &ChildEnv,
+    adjust: impl FnOnce(&mut Command),
+) -> Result<std::process::Child, Failure> {
+    let mut cmd = command(argv, env);
+    adjust(&mut cmd);
+    cmd.spawn().map_err(|err| start_failure(&argv[0], &err))
+}
+
 /// Replaces guard with the command, so signals, the terminal and the exit status are the
 /// command's own. Returns only if the command could not be started.
 #[cfg(unix)]

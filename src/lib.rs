@@ -27,6 +27,8 @@ pub mod policy;
 pub mod populate;
 pub mod profile;
 pub mod select;
+pub mod server;
+pub mod signals;
 pub mod source;
 pub mod sso;
 pub mod tty;

@@ -42,7 +42,7 @@ pub fn run(global: &Global, format: Format) -> anyhow::Result<()> {
         profile: &verified.profile,
     });
     if !global.quiet {
-        banner::show(&verified, &account, None, banner::use_color());
+        banner::show(&verified, &account, None, false, banner::use_color());
     }
     output::stdout(
         &render(&childenv::build(&Facts::of(&verified, &account)), format),

@@ -11,7 +11,8 @@ use crate::decide::{self, Ruling};
 use crate::error::Failure;
 use crate::exec;
 use crate::policy::{self, Action, Target};
-use crate::verify::{Verified, verify};
+use crate::server;
+use crate::verify::{CacheUse, Verified, verify};
 
 pub fn run(global: &Global, command: Vec<OsString>) -> anyhow::Result<std::convert::Infallible> {
     // The policy is read first: a broken policy must stop guard before any network call.
@@ -21,6 +22,9 @@ pub fn run(global: &Global, command: Vec<OsString>) -> anyhow::Result<std::conve
         global.region.as_deref(),
         global.cache_use(),
     )?;
+    if global.server {
+        server::check(&verified)?;
+    }
 
     let (argv, shell) = if command.is_empty() {
         let shell = std::env::var_os("SHELL")
@@ -40,7 +44,13 @@ pub fn run(global: &Global, command: Vec<OsString>) -> anyhow::Result<std::conve
     let ruling = decide::rule(&policy, &target, &argv);
     let color = banner::use_color();
     if !global.quiet {
-        banner::show(&verified, &ruling.view, shell.as_deref(), color);
+        banner::show(
+            &verified,
+            &ruling.view,
+            shell.as_deref(),
+            global.server,
+            color,
+        );
     }
 
     let consent = enforce(global, &verified, &ruling, &argv, color);
@@ -55,6 +65,20 @@ pub fn run(global: &Global, command: Vec<OsString>) -> anyhow::Result<std::conve
     consent?;
 
     let env = childenv::build(&Facts::of(&verified, &ruling.view));
+    if global.server {
+        let source = server::Source {
+            profile: verified.profile.clone(),
+            region: global.region.clone(),
+            // The first fetch honoured --fresh and --verify; refreshes use the cache as runs do.
+            cache_use: CacheUse {
+                fresh: false,
+                verify: false,
+                min_ttl: global.min_ttl,
+            },
+            account: verified.identity.account.clone(),
+        };
+        return server::run(source, &argv, env);
+    }
     Err(exec::run(&argv, &env).into())
 }
 

@@ -3,6 +3,7 @@
 //! does by itself when a person is at the terminal.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use time::{Duration, OffsetDateTime};
 
@@ -12,6 +13,7 @@ use super::pkce::Pkce;
 use super::registration::{self, Registration};
 use super::token::{self, NewToken};
 use super::{SsoLogin, SsoTarget, portal};
+
 use crate::browser;
 use crate::credentials::{Credentials, Secret};
 use crate::error::{self, Kind};
@@ -140,9 +142,18 @@ async fn with_device_code(
     }
 }
 
+/// Set by the credential server: its refreshes happen while the command owns the terminal.
+static NO_INLINE_SIGN_IN: AtomicBool = AtomicBool::new(false);
+
+/// From now on, a sign-in that has expired is an error with the command that signs in again,
+/// never a browser opened in the middle of someone else's output.
+pub fn forbid_inline_sign_in() {
+    NO_INLINE_SIGN_IN.store(true, Ordering::Relaxed);
+}
+
 /// A person can sign in right now only if they can see what guard prints.
 fn can_sign_in_here() -> bool {
-    std::io::stderr().is_terminal()
+    !NO_INLINE_SIGN_IN.load(Ordering::Relaxed) && std::io::stderr().is_terminal()
 }
 
 /// Runs `attempt`; when it fails because the sign-in is missing, has expired or was revoked, and

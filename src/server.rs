@@ -1,0 +1,354 @@
+//! `--server`: guard stays the parent and serves credentials to the command over the container
+//! credentials protocol, so that a run can outlive the credentials it started with.
+//!
+//! Every AWS SDK (botocore, Go, JS, Rust, Java) reads `AWS_CONTAINER_CREDENTIALS_FULL_URI` with
+//! `AWS_CONTAINER_AUTHORIZATION_TOKEN` and asks again before the credentials expire. Each ask is
+//! answered through the same resolve-and-verify path as a run, so the cache, its single-flight
+//! locks and the account check all apply; a refresh that fails is an error, never stale keys.
+
+use std::ffi::OsString;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+
+use crate::account::AccountId;
+use crate::childenv::{self, ChildEnv};
+use crate::credentials::{Credentials, Secret};
+use crate::error::{self, Failure, Kind};
+use crate::exec;
+use crate::verify::{self, CacheUse, Verified};
+use crate::{signals, sso};
+
+/// A client that connects and says nothing must not hold a thread for long.
+const IO_TIMEOUT: Duration = Duration::from_secs(5);
+/// Far more than any SDK sends; a longer request is not one of theirs.
+const MAX_REQUEST: usize = 16 * 1024;
+const PATH: &str = "/guard/credentials";
+
+/// What a refresh needs to get the same credentials again.
+pub struct Source {
+    pub profile: String,
+    pub region: Option<String>,
+    pub cache_use: CacheUse,
+    /// The account verified at the start: a refresh that lands elsewhere is refused.
+    pub account: AccountId,
+}
+
+/// The container protocol needs an expiry and a token; long-term keys have neither, and there
+/// is nothing to refresh.
+pub fn check(verified: &Verified) -> Result<(), Failure> {
+    if verified.creds.expiration.is_none() {
+        return Err(Failure::usage(format!(
+            "--server serves temporary credentials, and profile '{}' has long-term keys",
+            verified.profile
+        ))
+        .with_hint("run the command without --server: long-term keys do not expire"));
+    }
+    Ok(())
+}
+
+/// Serves credentials to the command until it exits, then exits with its status (128+N when a
+/// signal ended it). Returns only if something failed before the command started.
+pub fn run(
+    source: Source,
+    argv: &[OsString],
+    env: ChildEnv,
+) -> anyhow::Result<std::convert::Infallible> {
+    // Before any thread starts, so that every thread inherits the mask and only the forwarder
+    // sees these signals.
+    let forwarder = signals::Forwarder::block()?;
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(|e| {
+        Failure::new(
+            Kind::Internal,
+            format!("cannot listen on 127.0.0.1 for the credential server: {e}"),
+        )
+    })?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| Failure::new(Kind::Internal, format!("credential server: {e}")))?
+        .port();
+    let token = random_token()?;
+    let url = format!("http://127.0.0.1:{port}{PATH}");
+    let env = childenv::served(env, &url, token.expose());
+
+    // A person may be typing into the command; only `guard login` opens a browser.
+    sso::login::forbid_inline_sign_in();
+    let state = Arc::new(State {
+        token,
+        source,
+        refresh: Mutex::new(Health::Good),
+    });
+    std::thread::spawn(move || serve(&listener, &state));
+
+    let mut child = exec::spawn(argv, &env, |cmd| forwarder.unblock_in(cmd))?;
+    forwarder.forward_to(child.id());
+    let status = child
+        .wait()
+        .map_err(|e| Failure::new(Kind::Internal, format!("cannot wait for the command: {e}")))?;
+    std::process::exit(exit_code(status))
+}
+
+fn exit_code(status: std::process::ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => code,
+        (None, Some(signal)) => 128 + signal,
+        (None, None) => 1,
+    }
+}
+
+fn random_token() -> Result<Secret, Failure> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        Failure::new(
+            Kind::Internal,
+            format!("cannot get random bytes for the server's token: {e}"),
+        )
+    })?;
+    Ok(Secret::new(hex::encode(bytes)))
+}
+
+struct State {
+    token: Secret,
+    source: Source,
+    /// Held during a refresh, so that many concurrent asks make one fetch.
+    refresh: Mutex<Health>,
+}
+
+/// Whether the last refresh failed, so that an outage is said on stderr once, not per request.
+#[derive(PartialEq)]
+enum Health {
+    Good,
+    Failing,
+}
+
+fn serve(listener: &TcpListener, state: &Arc<State>) {
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        let state = Arc::clone(state);
+        std::thread::spawn(move || {
+            let _ = handle(stream, &state);
+        });
+    }
+}
+
+struct Reply {
+    status: &'static str,
+    content_type: &'static str,
+    body: String,
+}
+
+impl Reply {
+    fn empty(status: &'static str) -> Reply {
+        Reply {
+            status,
+            content_type: "text/plain",
+            body: String::new(),
+        }
+    }
+}
+
+fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
+    // Bound to 127.0.0.1, so this holds; checked anyway since it is the whole point.
+    if !stream.peer_addr()?.ip().is_loopback() {
+        return Ok(());
+    }
+    stream.set_read_timeout(Some(IO_TIMEOUT))?;
+    stream.set_write_timeout(Some(IO_TIMEOUT))?;
+    let reply = match read_head(&mut stream)? {
+        Some(head) => answer(&head, state),
+        None => Reply::empty("400 Bad Request"),
+    };
+    let head = format!(
+        "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        reply.status,
+        reply.content_type,
+        reply.body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(reply.body.as_bytes())?;
+    stream.flush()
+}
+
+/// The request line and headers, or None when they are not HTTP or too long.
+fn read_head(stream: &mut TcpStream) -> std::io::Result<Option<String>> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 2048];
+    loop {
+        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            return Ok(String::from_utf8(buffer[..end].to_vec()).ok());
+        }
+        if buffer.len() > MAX_REQUEST {
+            return Ok(None);
+        }
+        let read = stream.read(&mut chunk)?;
+        if read == 0 {
+            return Ok(None);
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+    }
+}
+
+struct Request<'a> {
+    method: &'a str,
+    target: &'a str,
+    authorization: Option<&'a str>,
+}
+
+fn parse(head: &str) -> Option<Request<'_>> {
+    let mut lines = head.split("\r\n");
+    let mut words = lines.next()?.split(' ');
+    let (method, target) = (words.next()?, words.next()?);
+    let authorization = lines.find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("authorization")
+            .then(|| value.trim())
+    });
+    Some(Request {
+        method,
+        target,
+        authorization,
+    })
+}
+
+fn answer(head: &str, state: &State) -> Reply {
+    let Some(request) = parse(head) else {
+        return Reply::empty("400 Bad Request");
+    };
+    let authorized = request
+        .authorization
+        .is_some_and(|given| same(given.as_bytes(), state.token.expose().as_bytes()));
+    if !authorized {
+        return Reply::empty("403 Forbidden");
+    }
+    if request.method != "GET" || request.target != PATH {
+        return Reply::empty("404 Not Found");
+    }
+    match state.credentials() {
+        Ok(creds) => Reply {
+            status: "200 OK",
+            content_type: "application/json",
+            body: document(&creds),
+        },
+        Err(reason) => Reply {
+            status: "503 Service Unavailable",
+            content_type: "text/plain",
+            body: reason,
+        },
+    }
+}
+
+/// Compares in time that depends only on the length, which is no secret (32 hex digits).
+fn same(given: &[u8], expected: &[u8]) -> bool {
+    given.len() == expected.len()
+        && std::hint::black_box(
+            given
+                .iter()
+                .zip(expected)
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b)),
+        ) == 0
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Document<'a> {
+    access_key_id: &'a str,
+    secret_access_key: &'a str,
+    token: &'a str,
+    expiration: String,
+}
+
+fn document(creds: &Credentials) -> String {
+    let document = Document {
+        access_key_id: &creds.access_key_id,
+        secret_access_key: creds.secret_access_key.expose(),
+        token: creds.session_token.as_ref().map_or("", |t| t.expose()),
+        expiration: creds
+            .expiration
+            .and_then(|e| e.format(&Rfc3339).ok())
+            .unwrap_or_default(),
+    };
+    // A struct of strings always serializes.
+    serde_json::to_string(&document).unwrap_or_default()
+}
+
+impl State {
+    /// Credentials with at least `--min-ttl` left, from the cache or fetched and verified anew;
+    /// Err is the short reason the client is told.
+    fn credentials(&self) -> Result<Credentials, String> {
+        let mut health = self.refresh.lock().unwrap_or_else(|e| e.into_inner());
+        let source = &self.source;
+        let outcome = verify::verify(
+            Some(&source.profile),
+            source.region.as_deref(),
+            source.cache_use,
+        )
+        .and_then(|verified| {
+            if verified.identity.account != source.account {
+                return Err(Failure::refused(format!(
+                    "the refreshed credentials of profile '{}' are for account {}, not {}",
+                    source.profile, verified.identity.account, source.account
+                ))
+                .into());
+            }
+            check(&verified)?;
+            Ok(verified.creds)
+        });
+        match outcome {
+            Ok(creds) => {
+                *health = Health::Good;
+                Ok(creds)
+            }
+            Err(e) => {
+                let reason = one_line(&e);
+                if *health == Health::Good {
+                    eprintln!(
+                        "guard: the credential server cannot refresh the credentials: {reason}"
+                    );
+                }
+                *health = Health::Failing;
+                Err(format!("guard cannot refresh the credentials: {reason}"))
+            }
+        }
+    }
+}
+
+/// The error and its hint on one line (the hint names the command that signs in again).
+fn one_line(err: &anyhow::Error) -> String {
+    let hint = error::hint(err);
+    let message = err.to_string().replace('\n', " ");
+    match hint {
+        Some(hint) => format!("{message}; {hint}"),
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_comparison() {
+        assert!(same(b"abcd", b"abcd"));
+        assert!(!same(b"abcd", b"abce"));
+        assert!(!same(b"abc", b"abcd"));
+        assert!(!same(b"", b"abcd"));
+    }
+
+    #[test]
+    fn requests() {
+        let request =
+            parse("GET /guard/credentials HTTP/1.1\r\nHost: x\r\nauthorization:  t0k \r\nA: b")
+                .unwrap();
+        assert_eq!(request.method, "GET");
+        assert_eq!(request.target, PATH);
+        assert_eq!(request.authorization, Some("t0k"));
+        assert!(parse("GET").is_none());
+        assert_eq!(parse("GET / HTTP/1.1").unwrap().authorization, None);
+    }
+}
