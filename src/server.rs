@@ -21,7 +21,7 @@ use crate::credentials::{Credentials, Secret};
 use crate::error::{self, Failure, Kind};
 use crate::exec;
 use crate::verify::{self, CacheUse, Verified};
-use crate::{signals, sso};
+use crate::{output, signals, sso};
 
 /// A client that connects and says nothing must not hold a thread for long.
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
@@ -307,9 +307,9 @@ impl State {
             Err(e) => {
                 let reason = one_line(&e);
                 if *health == Health::Good {
-                    eprintln!(
+                    output::stderr_line(format_args!(
                         "guard: the credential server cannot refresh the credentials: {reason}"
-                    );
+                    ));
                 }
                 *health = Health::Failing;
                 Err(format!("guard cannot refresh the credentials: {reason}"))
