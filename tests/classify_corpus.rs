@@ -2,9 +2,10 @@
 //! failures at once, so one run shows everything that regressed.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use guard::classify::{Classification, Context, classify};
+use guard::classify::{Classification, Context, FileText, classify};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -21,8 +22,13 @@ struct Case {
     reason_contains: Option<String>,
     #[serde(default)]
     env: BTreeMap<String, String>,
+    /// Top-level commands `$HOME/.aws/cli/alias` defines (HOME is /home/user unless env
+    /// sets it).
     #[serde(default)]
     aliases: Vec<String>,
+    /// Files the tools could read, by path.
+    #[serde(default)]
+    files: BTreeMap<String, String>,
     credential_override: Option<bool>,
     /// The tool after unwrapping; "" means none.
     tool: Option<String>,
@@ -31,13 +37,38 @@ struct Case {
 
 impl Case {
     fn run(&self) -> Classification {
-        let env = |name: &str| self.env.get(name).cloned();
-        let aliases = |name: &str| self.aliases.iter().any(|alias| alias == name);
+        self.run_argv(&self.argv)
+    }
+
+    fn run_argv(&self, argv: &[String]) -> Classification {
+        let env = |name: &str| {
+            self.env
+                .get(name)
+                .cloned()
+                .or_else(|| (name == "HOME").then(|| HOME.to_owned()))
+        };
+        let alias_file = format!("{HOME}/.aws/cli/alias");
+        let aliases = self
+            .aliases
+            .iter()
+            .map(|name| format!("{name} = !true\n"))
+            .collect::<String>();
+        let read_file = |path: &Path| {
+            let path = path.to_string_lossy();
+            if path == alias_file && !self.aliases.is_empty() {
+                return FileText::Text(format!("[toplevel]\n{aliases}"));
+            }
+            match self.files.get(&*path) {
+                Some(text) if text == UNREADABLE => FileText::Unreadable(format!("{path}: denied")),
+                Some(text) => FileText::Text(text.clone()),
+                None => FileText::Missing,
+            }
+        };
         let ctx = Context {
             env: &env,
-            aws_aliases: &aliases,
+            read_file: &read_file,
         };
-        classify(&self.argv, &ctx)
+        classify(argv, &ctx)
     }
 
     /// What is wrong with `got`, if anything.
@@ -81,6 +112,11 @@ impl Case {
     }
 }
 
+const HOME: &str = "/home/user";
+
+/// A file's text in `files` that stands for a file guard cannot read.
+const UNREADABLE: &str = "<unreadable>";
+
 fn corpus() -> Corpus {
     toml::from_str(include_str!("classify_corpus.toml")).expect("classify_corpus.toml is valid")
 }
@@ -121,10 +157,10 @@ fn corpus_cases_classify_as_expected() {
 #[test]
 fn a_thousand_arguments_classify_quickly() {
     let no_env = |_: &str| None;
-    let no_alias = |_: &str| false;
+    let no_files = |_: &Path| FileText::Missing;
     let ctx = Context {
         env: &no_env,
-        aws_aliases: &no_alias,
+        read_file: &no_files,
     };
     let mut aws = vec![
         "aws".to_owned(),

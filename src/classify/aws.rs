@@ -3,9 +3,9 @@
 //! Global options may stand anywhere, as `--opt value` or `--opt=value`, and argparse
 //! accepts any unique prefix of them (`--reg` is `--region`, `--p` is `--profile`).
 
-use super::scope::Scope;
+use super::scope::{self, EnvValue, Scope};
 use super::verdict::Verdict;
-use super::{Severity, aws_ops, aws_s3};
+use super::{Severity, aws_alias, aws_ops, aws_s3, program};
 
 struct Global {
     name: &'static str,
@@ -68,17 +68,31 @@ fn judge(parsed: &Parsed, scope: &Scope) -> Verdict {
             Verdict::of(Severity::Unknown, "aws", &[], "no command given")
         };
     };
-    // An alias replaces even a built-in command of the same name.
-    if scope.is_aws_alias(service) {
+    if scope::is_dynamic(service) {
         return Verdict::of(
             Severity::Unknown,
             "aws",
-            &[service],
-            "an alias from ~/.aws/cli/alias; guard cannot see what it runs",
+            &[scope::shown(service)],
+            "the command comes from an expansion or from input; guard cannot see it",
         );
     }
+    // An alias replaces even a built-in command of the same name.
+    match aws_alias::lookup(scope, service) {
+        aws_alias::Lookup::NotAnAlias => {}
+        aws_alias::Lookup::Alias => {
+            return Verdict::of(
+                Severity::Unknown,
+                "aws",
+                &[service],
+                "an alias from ~/.aws/cli/alias; guard cannot see what it runs",
+            );
+        }
+        aws_alias::Lookup::Unknowable(why) => {
+            return Verdict::of(Severity::Unknown, "aws", &[service], &why);
+        }
+    }
     if service == "help" {
-        return Verdict::of(Severity::Read, "aws", &[service], "shows help");
+        return help(&[service], scope);
     }
     if !is_name(service) {
         return Verdict::of(Severity::Unknown, "aws", &[service], "not a command name");
@@ -89,9 +103,17 @@ fn judge(parsed: &Parsed, scope: &Scope) -> Verdict {
     let Some(operation) = parsed.operation else {
         return Verdict::of(Severity::Unknown, "aws", &[service], "no operation given");
     };
+    if scope::is_dynamic(operation) {
+        return Verdict::of(
+            Severity::Unknown,
+            "aws",
+            &[service, scope::shown(operation)],
+            "the operation comes from an expansion or from input; guard cannot see it",
+        );
+    }
     let path = [service, operation];
     if operation == "help" || parsed.rest == ["help"] {
-        return Verdict::of(Severity::Read, "aws", &path, "shows help");
+        return help(&path, scope);
     }
     if !is_name(operation) {
         return Verdict::of(Severity::Unknown, "aws", &path, "not an operation name");
@@ -112,6 +134,36 @@ fn judge(parsed: &Parsed, scope: &Scope) -> Verdict {
     } else {
         aws_ops::classify(service, operation, &parsed.rest)
     }
+}
+
+/// `aws help` pipes the page through `$MANPAGER` or `$PAGER` (awscli/help.py), a program
+/// the environment names; the usual pagers are trusted.
+fn help(path: &[&str], scope: &Scope) -> Verdict {
+    for var in ["MANPAGER", "PAGER"] {
+        let pager = match scope.var(var) {
+            None => continue,
+            Some(EnvValue::Known(value)) => value,
+            Some(EnvValue::Dynamic) => String::new(),
+        };
+        let mut words = pager.split_whitespace();
+        let plain = words.next().is_some_and(|program| {
+            matches!(
+                &*program::base_name(program),
+                "less" | "more" | "most" | "cat"
+            )
+        }) && words.all(|word| word.starts_with('-'));
+        if !plain {
+            return Verdict::of(
+                Severity::Unknown,
+                "aws",
+                path,
+                &format!("shows help through {var}, a program guard cannot see"),
+            );
+        }
+        // MANPAGER wins over PAGER.
+        break;
+    }
+    Verdict::of(Severity::Read, "aws", path, "shows help")
 }
 
 /// Service and operation names are lowercase words with dashes; anything else would be

@@ -1,31 +1,115 @@
-//! AWS CDK (`cdk`, `npx aws-cdk`): yargs options before or after the command.
+//! AWS CDK (`cdk`, `npx aws-cdk`, yargs): options before or after the command.
 
-use super::Severity;
-use super::flags::{self, FlagSpec, Layout, UnknownFlags};
+use super::Severity::{Destructive, Read, Unknown, Write};
+use super::flags::{Flag, switch, valued};
+use super::scope::Scope;
+use super::table::{Command, Credential, EnvProgram, Modifier, Parser, Table, Test, cmd};
 use super::verdict::Verdict;
 
-const SPEC: FlagSpec = FlagSpec {
-    switches: &[
-        "--trace",
-        "--strict",
-        "--lookups",
-        "--ignore-errors",
-        "--json",
-        "-j",
-        "--verbose",
-        "-v",
-        "--debug",
-        "--ec2creds",
-        "-i",
-        "--version-reporting",
-        "--path-metadata",
-        "--asset-metadata",
-        "--notices",
-        "--no-color",
-        "--ci",
-        "--version",
-        "--help",
-        "-h",
+/// The options yargs knows before it picks the command (the CLI's global options). A
+/// command's own options (`--force`, `--all`) are unknown in that first pass and take the
+/// next word: `cdk --force ls destroy StackA` destroys.
+const GLOBALS: &[Flag] = &[
+    switch("--trace"),
+    switch("--strict"),
+    switch("--lookups"),
+    switch("--ignore-errors"),
+    switch("--json"),
+    switch("-j"),
+    switch("--verbose"),
+    switch("-v"),
+    switch("--debug"),
+    switch("--ec2creds"),
+    switch("-i"),
+    switch("--version-reporting"),
+    switch("--path-metadata"),
+    switch("--asset-metadata"),
+    switch("--staging"),
+    switch("--notices"),
+    switch("--no-color"),
+    switch("--ci"),
+    switch("--version"),
+    switch("--help"),
+    switch("-h"),
+    valued("--app"),
+    valued("-a"),
+    valued("--build"),
+    valued("--context"),
+    valued("-c"),
+    valued("--plugin"),
+    valued("-p"),
+    valued("--profile"),
+    valued("--proxy"),
+    valued("--ca-bundle-path"),
+    valued("--role-arn"),
+    valued("-r"),
+    valued("--output"),
+    valued("-o"),
+    valued("--unstable"),
+    valued("--telemetry-file"),
+];
+
+const NO_CLOUD: &str = "no cloud change";
+
+const COMMANDS: &[Command] = &[
+    cmd(&["deploy"], Write, "deploys stacks"),
+    cmd(&["destroy"], Destructive, "destroys stacks"),
+    cmd(
+        &["bootstrap"],
+        Write,
+        "creates or updates the CDK toolkit stack",
+    ),
+    cmd(&["watch"], Write, "deploys stacks on every change"),
+    cmd(&["import"], Write, "changes stacks"),
+    cmd(&["rollback"], Write, "changes stacks"),
+    cmd(&["migrate"], Write, "changes stacks"),
+    cmd(&["refactor"], Write, "moves resources between stacks"),
+    cmd(&["gc"], Destructive, "deletes unused assets"),
+    cmd(&["synth|synthesize"], Read, NO_CLOUD),
+    cmd(&["diff"], Read, NO_CLOUD),
+    cmd(&["drift"], Read, NO_CLOUD),
+    cmd(&["ls|list"], Read, NO_CLOUD),
+    cmd(&["metadata"], Read, NO_CLOUD),
+    cmd(&["doctor"], Read, NO_CLOUD),
+    cmd(&["docs|doc"], Read, NO_CLOUD),
+    cmd(&["notices"], Read, NO_CLOUD),
+    cmd(&["acknowledge|ack"], Read, NO_CLOUD),
+    cmd(&["context"], Read, NO_CLOUD),
+    cmd(&["init"], Read, NO_CLOUD),
+    cmd(&["flags"], Read, NO_CLOUD),
+    cmd(&["cli-telemetry"], Read, NO_CLOUD),
+];
+
+const MODIFIERS: &[Modifier] = &[
+    Modifier {
+        commands: &[""],
+        flags: &["--app", "-a", "--build"],
+        test: Test::Given,
+        severity: Unknown,
+        what: "runs the program given as the app or build command; guard cannot see it",
+    },
+    Modifier {
+        commands: &["docs"],
+        flags: &["--browser", "-b"],
+        test: Test::Given,
+        severity: Unknown,
+        what: "runs the browser command given; guard cannot see it",
+    },
+    // Only `refactor` has a dry run; `deploy` and `destroy` ignore the flag.
+    Modifier {
+        commands: &["refactor"],
+        flags: &["--dry-run"],
+        test: Test::DryBool,
+        severity: Read,
+        what: "dry run, changes nothing",
+    },
+];
+
+const TABLE: Table = Table {
+    tool: "cdk",
+    parser: Parser::Yargs,
+    globals: GLOBALS,
+    locals: &[
         "--all",
         "--force",
         "-f",
@@ -33,22 +117,6 @@ const SPEC: FlagSpec = FlagSpec {
         "-e",
         "--hotswap",
         "--dry-run",
-    ],
-    valued: &[
-        "--app",
-        "-a",
-        "--build",
-        "--context",
-        "-c",
-        "--plugin",
-        "-p",
-        "--profile",
-        "--proxy",
-        "--ca-bundle-path",
-        "--role-arn",
-        "-r",
-        "--output",
-        "-o",
         "--toolkit-stack-name",
         "--parameters",
         "--outputs-file",
@@ -58,46 +126,21 @@ const SPEC: FlagSpec = FlagSpec {
         "-m",
         "--concurrency",
     ],
+    commands: COMMANDS,
+    bare: (Read, "prints help or its version"),
+    unlisted: "not a command guard knows",
+    modifiers: MODIFIERS,
+    env_programs: &[EnvProgram {
+        commands: &[""],
+        var: "NODE_OPTIONS",
+        what: "node may load a program it names (--require, --import)",
+    }],
+    credentials: &[Credential {
+        flag: "--profile",
+        show_value: true,
+    }],
 };
 
-pub(crate) fn classify(args: &[String]) -> Verdict {
-    let credential = flags::last_value(args, &["--profile"]).map(|p| format!("--profile {p}"));
-    flags::judge_both_readings(args, &SPEC, UnknownFlags::TakeValue, |layout| {
-        judge(args, layout)
-    })
-    .with_credential(credential)
-}
-
-fn judge(args: &[String], layout: &Layout) -> Verdict {
-    if flags::wants_help(args, &SPEC) {
-        return Verdict::of(Severity::Read, "cdk", &[], "shows help");
-    }
-    let Some(command) = layout.positional(args, 0) else {
-        return Verdict::of(Severity::Read, "cdk", &[], "prints help or its version");
-    };
-    let (severity, what) = match command {
-        "deploy" => (Severity::Write, "deploys stacks"),
-        "destroy" => (Severity::Destructive, "destroys stacks"),
-        "bootstrap" => (Severity::Write, "creates or updates the CDK toolkit stack"),
-        "watch" => (Severity::Write, "deploys stacks on every change"),
-        "import" | "rollback" | "migrate" => (Severity::Write, "changes stacks"),
-        "refactor" => (Severity::Write, "moves resources between stacks"),
-        "gc" => (Severity::Destructive, "deletes unused assets"),
-        "synth" | "synthesize" | "diff" | "drift" | "ls" | "list" | "metadata" | "doctor"
-        | "docs" | "doc" | "notices" | "acknowledge" | "ack" | "context" | "init" | "flags"
-        | "cli-telemetry" => (Severity::Read, "no cloud change"),
-        _ => (Severity::Unknown, "not a command guard knows"),
-    };
-    if matches!(severity, Severity::Write | Severity::Destructive)
-        && flags::dry_run(args, &["--dry-run"], &SPEC).is_some()
-    {
-        return Verdict::of_flag(
-            Severity::Read,
-            "cdk",
-            &[command],
-            "--dry-run",
-            "dry run, changes nothing",
-        );
-    }
-    Verdict::of(severity, "cdk", &[command], what)
+pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
+    TABLE.judge(args, scope)
 }

@@ -136,16 +136,22 @@ fn unknown_program(words: &[Word], what: &str) -> Classification {
 
 fn run_tool(tool: Tool, words: &[Word], scope: &Scope) -> Classification {
     let args: Vec<String> = words.iter().map(|word| word.text.to_string()).collect();
-    let mut verdict = judge(tool, &args, scope);
+    // What the tool parsers judge: expansions marked, and one marked word standing for
+    // whatever xargs appends.
+    let mut judged: Vec<String> = words.iter().map(scope::judged_text).collect();
+    if scope.open_ended {
+        judged.push(format!("{}(input)", scope::DYNAMIC));
+    }
+    let mut verdict = judge(tool, &judged, scope);
     // Arguments guard cannot see (xargs input, expansions) could undo a dry-run or help
     // flag, so such a command is also judged as if those flags were absent.
     if scope.open_ended || words.iter().any(|word| word.dynamic) {
-        let without: Vec<String> = args
+        let without: Vec<String> = judged
             .iter()
             .filter(|arg| !flags::is_undoable(arg))
             .cloned()
             .collect();
-        if without.len() != args.len() {
+        if without.len() != judged.len() {
             let mut undone = judge(tool, &without, scope);
             if undone.severity.rank() > verdict.severity.rank() {
                 undone
@@ -160,7 +166,7 @@ fn run_tool(tool: Tool, words: &[Word], scope: &Scope) -> Classification {
         .or_else(|| scope.credential_override());
     Classification {
         severity: verdict.severity,
-        reason: verdict.reason,
+        reason: verdict.reason.replace(scope::DYNAMIC, ""),
         tool: Some(tool.name().to_owned()),
         command: verdict.command,
         args,
@@ -174,18 +180,18 @@ fn judge(tool: Tool, args: &[String], scope: &Scope) -> Verdict {
         Tool::Terraform => terraform::classify(terraform::Flavor::Terraform, args, scope),
         Tool::Tofu => terraform::classify(terraform::Flavor::Tofu, args, scope),
         Tool::Terragrunt => terragrunt::classify(args, scope),
-        Tool::Kubectl => kubectl::classify(args),
-        Tool::Helm => helm::classify(args),
+        Tool::Kubectl => kubectl::classify(args, scope),
+        Tool::Helm => helm::classify(args, scope),
         Tool::Pulumi => pulumi::classify(args, scope),
-        Tool::Cdk => cdk::classify(args),
-        Tool::Sam => sam::classify(args),
-        Tool::Eksctl => eksctl::classify(args),
+        Tool::Cdk => cdk::classify(args, scope),
+        Tool::Sam => sam::classify(args, scope),
+        Tool::Eksctl => eksctl::classify(args, scope),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Context, classify};
+    use super::super::{Context, FileText, classify};
 
     /// Random command lines from a vocabulary of tools, wrappers, flags and shell syntax
     /// must never panic (a tiny deterministic fuzzer).
@@ -250,10 +256,10 @@ mod tests {
             "",
         ];
         let env = |_: &str| Some("-destroy $(x)".to_owned());
-        let aliases = |name: &str| name == "s3";
+        let files = |_: &std::path::Path| FileText::Text("[toplevel]\ns3 = x\n".to_owned());
         let ctx = Context {
             env: &env,
-            aws_aliases: &aliases,
+            read_file: &files,
         };
         let mut state: u64 = 0x2545_F491_4F6C_DD1D;
         let mut next = move || {

@@ -1,13 +1,112 @@
-//! `eksctl VERB NOUN`: `delete` and `drain` destroy, `get` reads, the rest writes.
+//! `eksctl VERB NOUN` (cobra): `delete` and `drain` destroy, `get` reads, the rest writes;
+//! `upgrade cluster` only plans without `--approve`.
 
-use super::Severity;
-use super::flags::{self, FlagSpec, Layout, UnknownFlags};
+use super::Severity::{Destructive, Read, Write};
+use super::flags::{Flag, switch, valued};
+use super::scope::Scope;
+use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd};
 use super::verdict::Verdict;
 
-const SPEC: FlagSpec = FlagSpec {
-    switches: &[
-        "--help",
-        "-h",
+/// The root command's persistent flags; `--region`, `--profile` and the rest belong to the
+/// subcommands (before the subcommand cobra reads them as taking a value, as they do).
+const GLOBALS: &[Flag] = &[
+    switch("--dumpLogs"),
+    valued("--color"),
+    valued("-C"),
+    valued("--verbose"),
+    valued("-v"),
+];
+
+const DELETES: &str = "deletes cluster resources";
+const CHANGES: &str = "creates or changes cluster resources";
+const READ_ONLY: &str = "read-only";
+
+const COMMANDS: &[Command] = &[
+    cmd(&["delete"], Destructive, DELETES),
+    cmd(&["delete", "*"], Destructive, DELETES),
+    cmd(&["deregister"], Destructive, DELETES),
+    cmd(&["deregister", "*"], Destructive, DELETES),
+    cmd(&["disassociate"], Destructive, DELETES),
+    cmd(&["disassociate", "*"], Destructive, DELETES),
+    cmd(&["drain"], Write, CHANGES),
+    cmd(
+        &["drain", "nodegroup"],
+        Destructive,
+        "evicts every pod from the nodegroup",
+    ),
+    cmd(&["drain", "*"], Write, CHANGES),
+    cmd(&["get"], Read, READ_ONLY),
+    cmd(&["get", "*"], Read, READ_ONLY),
+    cmd(&["version"], Read, READ_ONLY),
+    cmd(&["info"], Read, READ_ONLY),
+    cmd(&["completion"], Read, READ_ONLY),
+    cmd(&["completion", "*"], Read, READ_ONLY),
+    cmd(&["help"], Read, READ_ONLY),
+    cmd(&["help", "*"], Read, READ_ONLY),
+    cmd(
+        &["upgrade", "cluster"],
+        Read,
+        "only plans the upgrade (no --approve)",
+    ),
+    cmd(&["utils"], Read, "prints help"),
+    cmd(
+        &["utils", "write-kubeconfig"],
+        Read,
+        "writes the local kubeconfig, no AWS change",
+    ),
+    cmd(
+        &[
+            "utils",
+            "describe-stacks|describe-addon-versions|describe-addon-configuration|describe-cluster-vpc-config|nodegroup-health|schema",
+        ],
+        Read,
+        READ_ONLY,
+    ),
+    cmd(&["utils", "*"], Write, CHANGES),
+    cmd(&["create"], Write, CHANGES),
+    cmd(&["create", "*"], Write, CHANGES),
+    cmd(&["upgrade"], Write, CHANGES),
+    cmd(&["upgrade", "*"], Write, CHANGES),
+    cmd(&["update"], Write, CHANGES),
+    cmd(&["update", "*"], Write, CHANGES),
+    cmd(&["scale"], Write, CHANGES),
+    cmd(&["scale", "*"], Write, CHANGES),
+    cmd(&["set"], Write, CHANGES),
+    cmd(&["set", "*"], Write, CHANGES),
+    cmd(&["unset"], Write, CHANGES),
+    cmd(&["unset", "*"], Write, CHANGES),
+    cmd(&["enable"], Write, CHANGES),
+    cmd(&["enable", "*"], Write, CHANGES),
+    cmd(&["register"], Write, CHANGES),
+    cmd(&["register", "*"], Write, CHANGES),
+    cmd(&["associate"], Write, CHANGES),
+    cmd(&["associate", "*"], Write, CHANGES),
+    cmd(&["anywhere"], Write, CHANGES),
+    cmd(&["anywhere", "*"], Write, CHANGES),
+];
+
+const MODIFIERS: &[Modifier] = &[
+    Modifier {
+        commands: &["upgrade cluster"],
+        flags: &["--approve"],
+        test: Test::On,
+        severity: Write,
+        what: "upgrades the cluster",
+    },
+    Modifier {
+        commands: &["create"],
+        flags: &["--dry-run"],
+        test: Test::DryBool,
+        severity: Read,
+        what: "dry run, only prints the config",
+    },
+];
+
+const TABLE: Table = Table {
+    tool: "eksctl",
+    parser: Parser::Cobra,
+    globals: GLOBALS,
+    locals: &[
         "--dry-run",
         "--approve",
         "--wait",
@@ -16,16 +115,10 @@ const SPEC: FlagSpec = FlagSpec {
         "--disable-eviction",
         "--undo",
         "--all",
-    ],
-    valued: &[
         "--profile",
         "-p",
         "--region",
         "-r",
-        "--color",
-        "-C",
-        "--verbose",
-        "-v",
         "--config-file",
         "-f",
         "--cluster",
@@ -39,50 +132,23 @@ const SPEC: FlagSpec = FlagSpec {
         "-N",
         "--version",
     ],
+    commands: COMMANDS,
+    bare: (Read, "prints help"),
+    unlisted: "not a command guard knows",
+    modifiers: MODIFIERS,
+    env_programs: &[],
+    credentials: &[
+        Credential {
+            flag: "--profile",
+            show_value: true,
+        },
+        Credential {
+            flag: "-p",
+            show_value: true,
+        },
+    ],
 };
 
-pub(crate) fn classify(args: &[String]) -> Verdict {
-    let credential =
-        flags::last_value(args, &["--profile", "-p"]).map(|p| format!("--profile {p}"));
-    flags::judge_both_readings(args, &SPEC, UnknownFlags::TakeValue, |layout| {
-        judge(args, layout)
-    })
-    .with_credential(credential)
-}
-
-fn judge(args: &[String], layout: &Layout) -> Verdict {
-    if flags::wants_help(args, &SPEC) {
-        return Verdict::of(Severity::Read, "eksctl", &[], "shows help");
-    }
-    let Some(verb) = layout.positional(args, 0) else {
-        return Verdict::of(Severity::Read, "eksctl", &[], "prints help");
-    };
-    let noun = layout.positional(args, 1).unwrap_or_default();
-    let (severity, what) = match verb {
-        "delete" | "deregister" | "disassociate" => {
-            (Severity::Destructive, "deletes cluster resources")
-        }
-        "drain" if noun == "nodegroup" => {
-            (Severity::Destructive, "evicts every pod from the nodegroup")
-        }
-        "get" | "version" | "info" | "completion" | "help" => (Severity::Read, "read-only"),
-        "create" | "upgrade" | "update" | "scale" | "set" | "unset" | "utils" | "enable"
-        | "register" | "associate" | "drain" | "anywhere" => {
-            (Severity::Write, "creates or changes cluster resources")
-        }
-        _ => (Severity::Unknown, "not a command guard knows"),
-    };
-    let path: Vec<&str> = [verb, noun].into_iter().filter(|p| !p.is_empty()).collect();
-    if matches!(severity, Severity::Write | Severity::Destructive)
-        && flags::dry_run(args, &["--dry-run"], &SPEC).is_some()
-    {
-        return Verdict::of_flag(
-            Severity::Read,
-            "eksctl",
-            &path,
-            "--dry-run",
-            "dry run, only prints the config",
-        );
-    }
-    Verdict::of(severity, "eksctl", &path, what)
+pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
+    TABLE.judge(args, scope)
 }

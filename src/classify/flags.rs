@@ -1,5 +1,5 @@
 //! Flag scanning shared by the cobra, yargs and click based tools (kubectl, helm, pulumi,
-//! eksctl, cdk, sam, terragrunt).
+//! eksctl, cdk, sam through `table`; terragrunt directly).
 //!
 //! guard cannot carry every flag of every version of every tool, so a flag it does not know
 //! is read both ways (taking a value word, and not), and the more severe result wins.
@@ -17,12 +17,50 @@ pub(crate) enum UnknownFlags {
     NoValue,
 }
 
-/// The flags of one tool that matter for finding its subcommand. Names carry their dashes.
-pub(crate) struct FlagSpec {
-    /// Flags that never take a separate value word.
-    pub switches: &'static [&'static str],
-    /// Flags that take the next word as their value when written without `=`.
-    pub valued: &'static [&'static str],
+/// Whether a flag takes the next word as its value when written without `=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Arity {
+    Switch,
+    Value,
+}
+
+/// One flag of a tool, its name with its dashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Flag {
+    pub name: &'static str,
+    pub arity: Arity,
+}
+
+pub(crate) const fn switch(name: &'static str) -> Flag {
+    Flag {
+        name,
+        arity: Arity::Switch,
+    }
+}
+
+pub(crate) const fn valued(name: &'static str) -> Flag {
+    Flag {
+        name,
+        arity: Arity::Value,
+    }
+}
+
+/// What guard knows about a flag word: its arity, or None for a flag it does not know.
+pub(crate) type Known<'a> = dyn Fn(&str) -> Option<Arity> + 'a;
+
+/// The arity of `arg` among `flags`.
+pub(crate) fn arity_in(flags: &[Flag], arg: &str) -> Option<Arity> {
+    let name = arg.split('=').next().unwrap_or(arg);
+    flags
+        .iter()
+        .find(|flag| flag.name == name)
+        .map(|flag| flag.arity)
+}
+
+/// Whether a flag word could take the next word as its value: `--flag` or `-f`, not a
+/// group like `-abc`, not `--flag=value` (pflag's and cobra's rule).
+pub(crate) fn may_take_value_word(arg: &str) -> bool {
+    arg.starts_with('-') && !arg.contains('=') && (arg.starts_with("--") || arg.len() == 2)
 }
 
 /// Where the positional words of a command line are.
@@ -63,7 +101,7 @@ enum Kind {
     Unknown,
 }
 
-fn kind(arg: &str, spec: &FlagSpec) -> Kind {
+fn kind(arg: &str, known: &Known) -> Kind {
     if arg == "--" {
         return Kind::EndOfFlags;
     }
@@ -71,20 +109,18 @@ fn kind(arg: &str, spec: &FlagSpec) -> Kind {
         return Kind::Positional;
     }
     // `-abc` is a group of switches or `-nVALUE`; `--flag=value` carries its value.
-    if arg.contains('=') || !(arg.starts_with("--") || arg.len() == 2) {
+    if !may_take_value_word(arg) {
         return Kind::Whole;
     }
-    if spec.switches.contains(&arg) {
-        Kind::Whole
-    } else if spec.valued.contains(&arg) {
-        Kind::Valued
-    } else {
-        Kind::Unknown
+    match known(arg) {
+        Some(Arity::Switch) => Kind::Whole,
+        Some(Arity::Value) => Kind::Valued,
+        None => Kind::Unknown,
     }
 }
 
-fn kinds(args: &[String], spec: &FlagSpec) -> Vec<Kind> {
-    args.iter().map(|arg| kind(arg, spec)).collect()
+fn kinds(args: &[String], known: &Known) -> Vec<Kind> {
+    args.iter().map(|arg| kind(arg, known)).collect()
 }
 
 fn layout_of(kinds: &[Kind], unknown: UnknownFlags) -> Layout {
@@ -118,11 +154,11 @@ fn layout_of(kinds: &[Kind], unknown: UnknownFlags) -> Layout {
 /// reading finds different positionals, under that one too; the more severe verdict wins.
 pub(crate) fn judge_both_readings(
     args: &[String],
-    spec: &FlagSpec,
+    flags: &[Flag],
     primary: UnknownFlags,
     judge: impl Fn(&Layout) -> Verdict,
 ) -> Verdict {
-    let kinds = kinds(args, spec);
+    let kinds = kinds(args, &|arg: &str| arity_in(flags, arg));
     let first = layout_of(&kinds, primary);
     let verdict = judge(&first);
     if !kinds.contains(&Kind::Unknown) {
@@ -183,9 +219,25 @@ pub(crate) fn any_on(args: &[String], names: &[&str]) -> bool {
     })
 }
 
+/// Which values of a dry-run flag ask for a dry run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DryValues {
+    /// kubectl's and helm's string flag: bare (its no-option default), `client`, `server`,
+    /// and the deprecated `true`; `none` and `false` run for real.
+    Mode,
+    /// A boolean: bare or a true value of Go's strconv.ParseBool.
+    Bool,
+}
+
 /// `--dry-run` style flags: the flag as written when every occurrence asks for a dry run
-/// (bare, `client`, `server`, `true`) and none could be the value of a preceding flag.
-pub(crate) fn dry_run(args: &[String], names: &[&str], spec: &FlagSpec) -> Option<String> {
+/// and none could be the value of a preceding flag. pflag lets the last occurrence win;
+/// requiring all of them errs towards asking.
+pub(crate) fn dry_run(
+    args: &[String],
+    names: &[&str],
+    values: DryValues,
+    known: &Known,
+) -> Option<String> {
     let args = before_dashdash(args);
     let mut label = None;
     for (i, arg) in args.iter().enumerate() {
@@ -198,12 +250,11 @@ pub(crate) fn dry_run(args: &[String], names: &[&str], spec: &FlagSpec) -> Optio
         }
         let dry = match value.strip_prefix('=') {
             None => true,
-            Some(v) => matches!(
-                v,
-                "client" | "server" | "true" | "True" | "TRUE" | "t" | "T" | "1"
-            ),
+            Some(v) => {
+                is_true(v) || (values == DryValues::Mode && matches!(v, "client" | "server"))
+            }
         };
-        if !dry || might_be_value(args, i, spec) {
+        if !dry || might_be_value(args, i, known) {
             return None;
         }
         label = Some(arg.clone());
@@ -212,10 +263,10 @@ pub(crate) fn dry_run(args: &[String], names: &[&str], spec: &FlagSpec) -> Optio
 }
 
 /// `--help` / `-h` where it cannot be the value of another flag.
-pub(crate) fn wants_help(args: &[String], spec: &FlagSpec) -> bool {
+pub(crate) fn wants_help(args: &[String], known: &Known) -> bool {
     let args = before_dashdash(args);
     args.iter().enumerate().any(|(i, arg)| {
-        matches!(arg.as_str(), "-h" | "--help" | "--help=true") && !might_be_value(args, i, spec)
+        matches!(arg.as_str(), "-h" | "--help" | "--help=true") && !might_be_value(args, i, known)
     })
 }
 
@@ -228,10 +279,10 @@ pub(crate) fn is_undoable(arg: &str) -> bool {
 }
 
 /// Whether the word at `i` could be the value of the flag before it.
-fn might_be_value(args: &[String], i: usize, spec: &FlagSpec) -> bool {
+fn might_be_value(args: &[String], i: usize, known: &Known) -> bool {
     i.checked_sub(1)
         .and_then(|previous| args.get(previous))
-        .is_some_and(|previous| matches!(kind(previous, spec), Kind::Valued | Kind::Unknown))
+        .is_some_and(|previous| matches!(kind(previous, known), Kind::Valued | Kind::Unknown))
 }
 
 /// Go's `strconv.ParseBool` false values (pflag, Go's flag package).
@@ -239,14 +290,26 @@ pub(crate) fn is_false(value: &str) -> bool {
     matches!(value, "0" | "f" | "F" | "false" | "FALSE" | "False")
 }
 
+/// Go's `strconv.ParseBool` true values.
+pub(crate) fn is_true(value: &str) -> bool {
+    matches!(value, "1" | "t" | "T" | "true" | "TRUE" | "True")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const SPEC: FlagSpec = FlagSpec {
-        switches: &["--all", "-A", "--dry-run"],
-        valued: &["-n", "--context"],
-    };
+    const SPEC: &[Flag] = &[
+        switch("--all"),
+        switch("-A"),
+        switch("--dry-run"),
+        valued("-n"),
+        valued("--context"),
+    ];
+
+    fn known(arg: &str) -> Option<Arity> {
+        arity_in(SPEC, arg)
+    }
 
     fn strings(words: &[&str]) -> Vec<String> {
         words.iter().map(|w| (*w).to_owned()).collect()
@@ -256,7 +319,7 @@ mod tests {
     fn unknown_flags_are_read_as_configured() {
         let kinds = kinds(
             &strings(&["--odd", "delete", "pods", "-n", "x", "--", "y"]),
-            &SPEC,
+            &known,
         );
         let taking = layout_of(&kinds, UnknownFlags::TakeValue);
         assert_eq!(taking.positionals, vec![2]);
@@ -269,7 +332,8 @@ mod tests {
 
     #[test]
     fn dry_run_must_be_unambiguous() {
-        let dry = |words: &[&str]| dry_run(&strings(words), &["--dry-run"], &SPEC);
+        let dry =
+            |words: &[&str]| dry_run(&strings(words), &["--dry-run"], DryValues::Mode, &known);
         assert_eq!(
             dry(&["delete", "--dry-run=server"]).as_deref(),
             Some("--dry-run=server")

@@ -1,15 +1,110 @@
-//! `helm`: `uninstall` and its aliases `del`, `delete`, `un`; `--dry-run`; plugins.
+//! `helm` (cobra): `uninstall` and its aliases, `--dry-run`, post-renderers, plugins.
 
-use super::Severity;
-use super::flags::{self, FlagSpec, Layout, UnknownFlags};
+use super::Severity::{Destructive, Read, Unknown, Write};
+use super::flags::{Flag, switch, valued};
+use super::scope::Scope;
+use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd};
 use super::verdict::Verdict;
 
-const SPEC: FlagSpec = FlagSpec {
-    switches: &[
-        "--debug",
-        "--kube-insecure-skip-tls-verify",
-        "--help",
-        "-h",
+/// The root command's persistent flags (helm's `pkg/cli` EnvSettings.AddFlags). `--wait`,
+/// `--force` and the like belong to subcommands: before the subcommand cobra reads them as
+/// taking the next word (`helm --wait list uninstall x` uninstalls).
+const GLOBALS: &[Flag] = &[
+    switch("--debug"),
+    switch("--kube-insecure-skip-tls-verify"),
+    valued("--kube-context"),
+    valued("--kubeconfig"),
+    valued("--namespace"),
+    valued("-n"),
+    valued("--kube-apiserver"),
+    valued("--kube-as-user"),
+    valued("--kube-as-group"),
+    valued("--kube-ca-file"),
+    valued("--kube-token"),
+    valued("--kube-tls-server-name"),
+    valued("--registry-config"),
+    valued("--repository-cache"),
+    valued("--repository-config"),
+    valued("--burst-limit"),
+    valued("--qps"),
+    valued("--content-cache"),
+    valued("--color"),
+    valued("--colour"),
+];
+
+const READ_ONLY: &str = "read-only";
+const LOCAL: &str = "works on local files and caches";
+
+const COMMANDS: &[Command] = &[
+    cmd(
+        &["uninstall|un|del|delete"],
+        Destructive,
+        "uninstalls a release",
+    ),
+    cmd(&["install"], Write, "installs a release"),
+    cmd(&["upgrade"], Write, "upgrades a release"),
+    cmd(&["rollback"], Write, "rolls a release back"),
+    cmd(&["test"], Write, "runs a release's test pods"),
+    cmd(&["push"], Write, "pushes a chart to a registry"),
+    cmd(&["list|ls"], Read, READ_ONLY),
+    cmd(&["status"], Read, READ_ONLY),
+    cmd(&["get"], Read, READ_ONLY),
+    cmd(&["get", "*"], Read, READ_ONLY),
+    cmd(&["history|hist"], Read, READ_ONLY),
+    cmd(&["show|inspect"], Read, READ_ONLY),
+    cmd(&["show|inspect", "*"], Read, READ_ONLY),
+    cmd(&["template"], Read, "renders templates locally"),
+    cmd(&["search"], Read, READ_ONLY),
+    cmd(&["search", "*"], Read, READ_ONLY),
+    cmd(&["lint"], Read, READ_ONLY),
+    cmd(&["version"], Read, READ_ONLY),
+    cmd(&["env"], Read, READ_ONLY),
+    cmd(&["verify"], Read, READ_ONLY),
+    cmd(&["completion"], Read, READ_ONLY),
+    cmd(&["completion", "*"], Read, READ_ONLY),
+    cmd(&["help"], Read, READ_ONLY),
+    // `helm diff` is the ubiquitous helm-diff plugin, which only compares.
+    cmd(
+        &["diff"],
+        Read,
+        "shows what an upgrade would change (helm-diff plugin)",
+    ),
+    cmd(&["repo"], Read, LOCAL),
+    cmd(&["repo", "*"], Read, LOCAL),
+    cmd(&["registry"], Read, LOCAL),
+    cmd(&["registry", "*"], Read, LOCAL),
+    cmd(&["plugin"], Read, LOCAL),
+    cmd(&["plugin", "*"], Read, LOCAL),
+    cmd(&["dependency|dep"], Read, LOCAL),
+    cmd(&["dependency|dep", "*"], Read, LOCAL),
+    cmd(&["pull|fetch"], Read, LOCAL),
+    cmd(&["package"], Read, LOCAL),
+    cmd(&["create"], Read, LOCAL),
+];
+
+const MODIFIERS: &[Modifier] = &[
+    Modifier {
+        commands: &[""],
+        flags: &["--post-renderer"],
+        test: Test::Given,
+        severity: Unknown,
+        what: "pipes the manifests through a program guard cannot see",
+    },
+    // helm 3.13+ takes `--dry-run[=client|server|none]`; before, a boolean.
+    Modifier {
+        commands: &["install", "upgrade", "uninstall", "rollback"],
+        flags: &["--dry-run"],
+        test: Test::DryMode,
+        severity: Read,
+        what: "dry run, changes nothing",
+    },
+];
+
+const TABLE: Table = Table {
+    tool: "helm",
+    parser: Parser::Cobra,
+    globals: GLOBALS,
+    locals: &[
         "--dry-run",
         "--install",
         "-i",
@@ -22,26 +117,6 @@ const SPEC: FlagSpec = FlagSpec {
         "--create-namespace",
         "--reuse-values",
         "--reset-values",
-    ],
-    valued: &[
-        "--kube-context",
-        "--kubeconfig",
-        "--namespace",
-        "-n",
-        "--kube-apiserver",
-        "--kube-as-user",
-        "--kube-as-group",
-        "--kube-ca-file",
-        "--kube-token",
-        "--kube-tls-server-name",
-        "--registry-config",
-        "--repository-cache",
-        "--repository-config",
-        "--burst-limit",
-        "--qps",
-        "--content-cache",
-        "--color",
-        "--colour",
         "--values",
         "-f",
         "--set",
@@ -51,55 +126,20 @@ const SPEC: FlagSpec = FlagSpec {
         "--timeout",
         "--output",
         "-o",
+        "--post-renderer",
     ],
+    commands: COMMANDS,
+    bare: (Read, "prints help"),
+    unlisted: "runs a helm plugin guard cannot see",
+    modifiers: MODIFIERS,
+    env_programs: &[],
+    // The API server token replaces the kubeconfig's credentials (on EKS: guard's).
+    credentials: &[Credential {
+        flag: "--kube-token",
+        show_value: false,
+    }],
 };
 
-pub(crate) fn classify(args: &[String]) -> Verdict {
-    // The API server token replaces the kubeconfig's credentials (on EKS: guard's).
-    let credential = flags::last_value(args, &["--kube-token"]).map(|_| "--kube-token".to_owned());
-    flags::judge_both_readings(args, &SPEC, UnknownFlags::TakeValue, |layout| {
-        judge(args, layout)
-    })
-    .with_credential(credential)
-}
-
-fn judge(args: &[String], layout: &Layout) -> Verdict {
-    if flags::wants_help(args, &SPEC) {
-        return Verdict::of(Severity::Read, "helm", &[], "shows help");
-    }
-    let Some(command) = layout.positional(args, 0) else {
-        return Verdict::of(Severity::Read, "helm", &[], "prints help");
-    };
-    let (severity, what) = match command {
-        "uninstall" | "un" | "del" | "delete" => (Severity::Destructive, "uninstalls a release"),
-        "install" => (Severity::Write, "installs a release"),
-        "upgrade" => (Severity::Write, "upgrades a release"),
-        "rollback" => (Severity::Write, "rolls a release back"),
-        "test" => (Severity::Write, "runs a release's test pods"),
-        "push" => (Severity::Write, "pushes a chart to a registry"),
-        "list" | "ls" | "status" | "get" | "history" | "hist" | "show" | "inspect" | "template"
-        | "search" | "lint" | "version" | "env" | "verify" | "completion" | "help" => {
-            (Severity::Read, "read-only")
-        }
-        // `helm diff` is the ubiquitous helm-diff plugin, which only compares.
-        "diff" => (
-            Severity::Read,
-            "shows what an upgrade would change (helm-diff plugin)",
-        ),
-        "repo" | "registry" | "plugin" | "dependency" | "dep" | "pull" | "fetch" | "package"
-        | "create" => (Severity::Read, "works on local files and caches"),
-        _ => (Severity::Unknown, "runs a helm plugin guard cannot see"),
-    };
-    if matches!(severity, Severity::Write | Severity::Destructive)
-        && let Some(flag) = flags::dry_run(args, &["--dry-run"], &SPEC)
-    {
-        return Verdict::of_flag(
-            Severity::Read,
-            "helm",
-            &[command],
-            &flag,
-            "dry run, changes nothing",
-        );
-    }
-    Verdict::of(severity, "helm", &[command], what)
+pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
+    TABLE.judge(args, scope)
 }

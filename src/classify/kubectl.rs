@@ -1,19 +1,215 @@
-//! `kubectl`: global flags anywhere (cobra), `--dry-run` values, plugins.
+//! `kubectl` (cobra): its subcommands, global flags, `--dry-run` values and plugins.
 
-use super::Severity;
-use super::flags::{self, FlagSpec, Layout, UnknownFlags};
+use super::FileText;
+use super::Severity::{Destructive, Read, Unknown, Write};
+use super::flags::{Flag, last_value, switch, valued};
+use super::scope::{self, Scope};
+use super::table::{Command, Credential, EnvProgram, Modifier, Parser, Table, Test, cmd};
 use super::verdict::Verdict;
 
-/// Global switches and the switches of common subcommands; cobra treats any other flag
-/// written without `=` as taking the next word.
-const SPEC: FlagSpec = FlagSpec {
-    switches: &[
-        "--insecure-skip-tls-verify",
-        "--match-server-version",
-        "--warnings-as-errors",
-        "--disable-compression",
-        "--help",
-        "-h",
+/// The root command's flags (`kubectl options`). Only these are known where cobra looks
+/// for the subcommand: any other flag there takes the next word, even one that is a
+/// switch of the subcommand (`kubectl --all events delete` deletes all events).
+const GLOBALS: &[Flag] = &[
+    switch("--disable-compression"),
+    switch("--insecure-skip-tls-verify"),
+    switch("--match-server-version"),
+    switch("--warnings-as-errors"),
+    valued("--as"),
+    valued("--as-group"),
+    valued("--as-uid"),
+    valued("--cache-dir"),
+    valued("--certificate-authority"),
+    valued("--client-certificate"),
+    valued("--client-key"),
+    valued("--cluster"),
+    valued("--context"),
+    valued("--kubeconfig"),
+    valued("--kuberc"),
+    valued("--namespace"),
+    valued("-n"),
+    valued("--password"),
+    valued("--profile"),
+    valued("--profile-output"),
+    valued("--request-timeout"),
+    valued("--server"),
+    valued("-s"),
+    valued("--tls-server-name"),
+    valued("--token"),
+    valued("--user"),
+    valued("--username"),
+    valued("-v"),
+    valued("--v"),
+    valued("--vmodule"),
+    valued("--log-flush-frequency"),
+];
+
+/// `kubectl apply`'s own flags, for finding `apply view-last-applied` after them.
+const APPLY_FLAGS: &[Flag] = &[
+    valued("-f"),
+    valued("--filename"),
+    valued("-k"),
+    valued("--kustomize"),
+    valued("-l"),
+    valued("--selector"),
+    valued("-o"),
+    valued("--output"),
+    switch("--prune"),
+    switch("--force"),
+    switch("--server-side"),
+    switch("--force-conflicts"),
+    switch("--overwrite"),
+    switch("--recursive"),
+    switch("-R"),
+    switch("--all"),
+    switch("--wait"),
+];
+
+const READ_ONLY: &str = "read-only";
+const CHANGES: &str = "creates or changes resources";
+
+const COMMANDS: &[Command] = &[
+    cmd(&["get"], Read, READ_ONLY),
+    cmd(&["describe"], Read, READ_ONLY),
+    cmd(&["logs"], Read, READ_ONLY),
+    cmd(&["top"], Read, READ_ONLY),
+    cmd(&["top", "*"], Read, READ_ONLY),
+    cmd(&["explain"], Read, READ_ONLY),
+    cmd(&["api-resources"], Read, READ_ONLY),
+    cmd(&["api-versions"], Read, READ_ONLY),
+    cmd(&["version"], Read, READ_ONLY),
+    cmd(&["cluster-info"], Read, READ_ONLY),
+    cmd(&["cluster-info", "dump"], Read, READ_ONLY),
+    cmd(&["diff"], Read, READ_ONLY),
+    cmd(&["events"], Read, READ_ONLY),
+    cmd(&["wait"], Read, READ_ONLY),
+    cmd(&["port-forward"], Read, READ_ONLY),
+    cmd(&["completion"], Read, READ_ONLY),
+    cmd(&["kustomize"], Read, "builds manifests locally"),
+    cmd(&["options"], Read, READ_ONLY),
+    cmd(&["help"], Read, READ_ONLY),
+    cmd(&["plugin"], Read, READ_ONLY),
+    cmd(&["plugin", "*"], Read, "lists local plugins"),
+    cmd(&["auth"], Read, "prints help"),
+    cmd(&["auth", "can-i"], Read, READ_ONLY),
+    cmd(&["auth", "whoami"], Read, READ_ONLY),
+    cmd(&["auth", "reconcile"], Write, "changes RBAC objects"),
+    cmd(
+        &["auth", "*"],
+        Unknown,
+        "not an auth subcommand guard knows",
+    ),
+    cmd(&["config"], Read, "prints help"),
+    cmd(&["config", "view"], Read, "reads the local kubeconfig"),
+    cmd(
+        &["config", "get-contexts"],
+        Read,
+        "reads the local kubeconfig",
+    ),
+    cmd(
+        &["config", "current-context"],
+        Read,
+        "reads the local kubeconfig",
+    ),
+    cmd(
+        &["config", "get-clusters"],
+        Read,
+        "reads the local kubeconfig",
+    ),
+    cmd(&["config", "get-users"], Read, "reads the local kubeconfig"),
+    cmd(
+        &["config", "use-context|use"],
+        Read,
+        "switches the local kubeconfig's context, no cluster change",
+    ),
+    cmd(
+        &["config", "set-context"],
+        Read,
+        "edits a context in the local kubeconfig, no cluster change",
+    ),
+    cmd(&["config", "*"], Write, "changes the local kubeconfig"),
+    cmd(&["rollout"], Read, "prints help"),
+    cmd(&["rollout", "status"], Read, READ_ONLY),
+    cmd(&["rollout", "history"], Read, READ_ONLY),
+    cmd(&["rollout", "*"], Write, "changes a rollout"),
+    cmd(&["apply"], Write, CHANGES).with_flags(APPLY_FLAGS),
+    cmd(&["apply", "view-last-applied"], Read, READ_ONLY),
+    cmd(&["apply", "set-last-applied"], Write, "changes resources"),
+    cmd(&["apply", "edit-last-applied"], Write, "changes resources"),
+    cmd(&["create"], Write, CHANGES),
+    cmd(&["create", "*"], Write, CHANGES),
+    cmd(&["patch"], Write, CHANGES),
+    cmd(&["edit"], Write, CHANGES),
+    cmd(&["label"], Write, CHANGES),
+    cmd(&["annotate"], Write, CHANGES),
+    cmd(&["scale"], Write, CHANGES),
+    cmd(&["set"], Write, CHANGES),
+    cmd(&["set", "*"], Write, CHANGES),
+    cmd(&["expose"], Write, CHANGES),
+    cmd(&["run"], Write, CHANGES),
+    cmd(&["cp"], Write, CHANGES),
+    cmd(&["exec"], Write, CHANGES),
+    cmd(&["attach"], Write, CHANGES),
+    cmd(&["autoscale"], Write, CHANGES),
+    cmd(&["cordon"], Write, CHANGES),
+    cmd(&["uncordon"], Write, CHANGES),
+    cmd(&["taint"], Write, CHANGES),
+    cmd(&["replace"], Write, CHANGES),
+    cmd(&["certificate"], Write, CHANGES),
+    cmd(&["certificate", "*"], Write, CHANGES),
+    cmd(&["debug"], Write, CHANGES),
+    cmd(&["delete"], Destructive, "deletes resources"),
+    cmd(&["drain"], Destructive, "evicts every pod from a node"),
+    cmd(
+        &["proxy"],
+        Unknown,
+        "opens the API to local programs; guard cannot see what they do",
+    ),
+];
+
+const MODIFIERS: &[Modifier] = &[
+    Modifier {
+        commands: &["kustomize", "apply", "diff", "create", "delete", "replace"],
+        flags: &["--enable-exec", "--enable-alpha-plugins"],
+        test: Test::On,
+        severity: Unknown,
+        what: "lets kustomize run programs named in the manifests; guard cannot see them",
+    },
+    Modifier {
+        commands: &["apply"],
+        flags: &["--prune"],
+        test: Test::On,
+        severity: Destructive,
+        what: "deletes resources missing from the files",
+    },
+    Modifier {
+        commands: &["apply"],
+        flags: &["--force"],
+        test: Test::On,
+        severity: Destructive,
+        what: "deletes and re-creates resources on conflict",
+    },
+    Modifier {
+        commands: &["replace"],
+        flags: &["--force"],
+        test: Test::On,
+        severity: Destructive,
+        what: "deletes and re-creates resources",
+    },
+    Modifier {
+        commands: &[""],
+        flags: &["--dry-run"],
+        test: Test::DryMode,
+        severity: Read,
+        what: "dry run, changes nothing",
+    },
+];
+
+const TABLE: Table = Table {
+    tool: "kubectl",
+    parser: Parser::Cobra,
+    globals: GLOBALS,
+    locals: &[
         "--all",
         "--all-namespaces",
         "-A",
@@ -31,43 +227,18 @@ const SPEC: FlagSpec = FlagSpec {
         "-w",
         "--show-labels",
         "--stdin",
+        "-i",
         "--tty",
+        "-t",
         "--follow",
+        "-f",
         "--previous",
+        "-p",
         "--dry-run",
         "--ignore-daemonsets",
         "--delete-emptydir-data",
         "--local",
         "--record",
-    ],
-    valued: &[
-        "--as",
-        "--as-group",
-        "--as-uid",
-        "--cache-dir",
-        "--certificate-authority",
-        "--client-certificate",
-        "--client-key",
-        "--cluster",
-        "--context",
-        "--kubeconfig",
-        "--namespace",
-        "-n",
-        "--password",
-        "--profile",
-        "--profile-output",
-        "--request-timeout",
-        "--server",
-        "-s",
-        "--tls-server-name",
-        "--token",
-        "--user",
-        "--username",
-        "-v",
-        "--v",
-        "--vmodule",
-        "--log-flush-frequency",
-        "--kuberc",
         "--filename",
         "--selector",
         "-l",
@@ -83,120 +254,58 @@ const SPEC: FlagSpec = FlagSpec {
         "--type",
         "--port",
     ],
+    commands: COMMANDS,
+    bare: (Read, "prints help"),
+    unlisted: "runs a kubectl plugin guard cannot see",
+    modifiers: MODIFIERS,
+    env_programs: &[EnvProgram {
+        commands: &["diff"],
+        var: "KUBECTL_EXTERNAL_DIFF",
+        what: "kubectl diff runs that program",
+    }],
+    // These hand kubectl credentials of its own instead of the kubeconfig's (which, on
+    // EKS, come from the AWS credentials guard injects).
+    credentials: &[
+        Credential {
+            flag: "--token",
+            show_value: false,
+        },
+        Credential {
+            flag: "--username",
+            show_value: false,
+        },
+        Credential {
+            flag: "--password",
+            show_value: false,
+        },
+        Credential {
+            flag: "--client-certificate",
+            show_value: false,
+        },
+        Credential {
+            flag: "--client-key",
+            show_value: false,
+        },
+    ],
 };
 
-/// Flags that hand kubectl credentials of their own instead of the kubeconfig's (which,
-/// on EKS, come from the AWS credentials guard injects).
-const CREDENTIAL_FLAGS: &[&str] = &[
-    "--token",
-    "--username",
-    "--password",
-    "--client-certificate",
-    "--client-key",
-];
-
-pub(crate) fn classify(args: &[String]) -> Verdict {
-    let credential = flags::before_dashdash(args).iter().find_map(|arg| {
-        let name = arg.split('=').next().unwrap_or(arg);
-        CREDENTIAL_FLAGS.contains(&name).then(|| name.to_owned())
-    });
-    flags::judge_both_readings(args, &SPEC, UnknownFlags::TakeValue, |layout| {
-        judge(args, layout)
-    })
-    .with_credential(credential)
-}
-
-fn judge(args: &[String], layout: &Layout) -> Verdict {
-    if flags::wants_help(args, &SPEC) {
-        return Verdict::of(Severity::Read, "kubectl", &[], "shows help");
-    }
-    let Some(command) = layout.positional(args, 0) else {
-        return Verdict::of(Severity::Read, "kubectl", &[], "prints help");
-    };
-    let sub = layout.positional(args, 1).unwrap_or_default();
-    let (severity, path, what): (Severity, &[&str], &str) = match command {
-        "get" | "describe" | "logs" | "top" | "explain" | "api-resources" | "api-versions"
-        | "version" | "cluster-info" | "diff" | "events" | "wait" | "port-forward"
-        | "completion" | "kustomize" | "options" | "help" | "plugin" => {
-            (Severity::Read, &[command], "read-only")
+pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
+    // A kubeconfig can run programs (`users[].user.exec`); one guard cannot read could run
+    // anything.
+    if let Some(path) = last_value(args, &["--kubeconfig"]) {
+        let readable =
+            !scope::is_dynamic(path) && matches!(scope.read_file(path), FileText::Text(_));
+        if !readable {
+            return Verdict::of(
+                Unknown,
+                "kubectl",
+                &[],
+                &format!(
+                    "--kubeconfig {}: guard cannot read it, and a kubeconfig can run programs",
+                    scope::shown(path)
+                ),
+            );
         }
-        "auth" => match sub {
-            "can-i" | "whoami" => (Severity::Read, &[command, sub], "read-only"),
-            "reconcile" => (Severity::Write, &[command, sub], "changes RBAC objects"),
-            _ => (
-                Severity::Unknown,
-                &[command, sub],
-                "not an auth subcommand guard knows",
-            ),
-        },
-        "config" => match sub {
-            "view" | "get-contexts" | "current-context" | "get-clusters" | "get-users" => (
-                Severity::Read,
-                &[command, sub],
-                "reads the local kubeconfig",
-            ),
-            _ => (
-                Severity::Write,
-                &[command, sub],
-                "changes the local kubeconfig",
-            ),
-        },
-        "rollout" => match sub {
-            "status" | "history" => (Severity::Read, &[command, sub], "read-only"),
-            _ => (Severity::Write, &[command, sub], "changes a rollout"),
-        },
-        "apply" => match sub {
-            "view-last-applied" => (Severity::Read, &[command, sub], "read-only"),
-            "set-last-applied" | "edit-last-applied" => {
-                (Severity::Write, &[command, sub], "changes resources")
-            }
-            _ if flags::any_on(args, &["--prune"]) => (
-                Severity::Destructive,
-                &[command],
-                "deletes resources missing from the files (--prune)",
-            ),
-            _ if flags::any_on(args, &["--force"]) => (
-                Severity::Destructive,
-                &[command],
-                "deletes and re-creates resources on conflict (--force)",
-            ),
-            _ => (Severity::Write, &[command], "creates or changes resources"),
-        },
-        "replace" if flags::any_on(args, &["--force"]) => (
-            Severity::Destructive,
-            &[command],
-            "deletes and re-creates resources (--force)",
-        ),
-        "create" | "patch" | "edit" | "label" | "annotate" | "scale" | "set" | "expose" | "run"
-        | "cp" | "exec" | "attach" | "autoscale" | "cordon" | "uncordon" | "taint" | "replace"
-        | "certificate" | "debug" => (Severity::Write, &[command], "creates or changes resources"),
-        "delete" => (Severity::Destructive, &[command], "deletes resources"),
-        "drain" => (
-            Severity::Destructive,
-            &[command],
-            "evicts every pod from a node",
-        ),
-        "proxy" => (
-            Severity::Unknown,
-            &[command],
-            "opens the API to local programs; guard cannot see what they do",
-        ),
-        _ => (
-            Severity::Unknown,
-            &[command],
-            "runs a kubectl plugin guard cannot see",
-        ),
-    };
-    if matches!(severity, Severity::Write | Severity::Destructive)
-        && let Some(flag) = flags::dry_run(args, &["--dry-run"], &SPEC)
-    {
-        return Verdict::of_flag(
-            Severity::Read,
-            "kubectl",
-            path,
-            &flag,
-            "dry run, changes nothing",
-        );
     }
-    Verdict::of(severity, "kubectl", path, what)
+    TABLE.judge(args, scope)
 }

@@ -7,6 +7,7 @@
 //! is `Unknown`, which ranks with `Destructive`.
 
 mod aws;
+mod aws_alias;
 mod aws_ops;
 mod aws_s3;
 mod cdk;
@@ -23,6 +24,7 @@ mod pulumi;
 mod sam;
 mod scope;
 mod shell;
+mod table;
 mod terraform;
 mod terragrunt;
 mod verdict;
@@ -94,8 +96,17 @@ pub struct Context<'a> {
     /// Reads the environment the command will run in (TF_CLI_ARGS, TF_CLI_ARGS_<cmd>,
     /// PULUMI_SKIP_CONFIRMATIONS, ...).
     pub env: &'a dyn Fn(&str) -> Option<String>,
-    /// True when `~/.aws/cli/alias` defines this top-level command (the caller reads the file).
-    pub aws_aliases: &'a dyn Fn(&str) -> bool,
+    /// Reads a file the command's tools would read (`~/.aws/cli/alias`, a `--kubeconfig`).
+    pub read_file: &'a dyn Fn(&std::path::Path) -> FileText,
+}
+
+/// A file a tool would read, as guard found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileText {
+    Missing,
+    Text(String),
+    /// It is there but guard cannot read it (the text says why).
+    Unreadable(String),
 }
 
 /// Classify a whole command line. For a shell `-c` string or several commands, return the

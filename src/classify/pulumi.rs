@@ -1,22 +1,118 @@
-//! `pulumi`: `destroy` = `down` = `dn`, `up` = `update`, `preview`, stack/config/state
+//! `pulumi` (cobra): `destroy` = `down` = `dn`, `up` = `update`, `preview`, stack/config/state
 //! subcommands; `--yes` and `PULUMI_SKIP_CONFIRMATIONS` skip pulumi's own prompt.
 
-use super::Severity;
-use super::flags::{self, FlagSpec, Layout, UnknownFlags};
+use super::Severity::{Destructive, Read, Unknown, Write};
+use super::flags::{self, Flag, switch, valued};
 use super::scope::{EnvValue, Scope};
+use super::table::{Command, Modifier, Parser, Table, Test, cmd};
 use super::verdict::Verdict;
 
-const SPEC: FlagSpec = FlagSpec {
-    switches: &[
-        "--disable-integrity-checking",
-        "--emoji",
-        "-e",
-        "--fully-qualify-stack-names",
-        "--logflow",
-        "--logtostderr",
-        "--non-interactive",
-        "--help",
-        "-h",
+/// The root command's persistent flags.
+const GLOBALS: &[Flag] = &[
+    switch("--disable-integrity-checking"),
+    switch("--emoji"),
+    switch("-e"),
+    switch("--fully-qualify-stack-names"),
+    switch("--logflow"),
+    switch("--logtostderr"),
+    switch("--non-interactive"),
+    valued("--cwd"),
+    valued("-C"),
+    valued("--color"),
+    valued("--memprofilerate"),
+    valued("--profiling"),
+    valued("--tracing"),
+    valued("--verbose"),
+    valued("-v"),
+];
+
+const READ_ONLY: &str = "read-only";
+const CLOUD: &str = "changes Pulumi Cloud settings";
+
+const COMMANDS: &[Command] = &[
+    cmd(
+        &["destroy|down|dn"],
+        Destructive,
+        "destroys every resource in the stack",
+    ),
+    cmd(&["up|update"], Write, "deploys changes to the stack"),
+    cmd(&["refresh"], Write, "updates the state from the cloud"),
+    cmd(&["preview|pre"], Read, "only previews, changes nothing"),
+    cmd(&["cancel"], Write, "changes the stack"),
+    cmd(&["import"], Write, "changes the stack"),
+    cmd(&["watch"], Write, "changes the stack"),
+    cmd(&["new"], Write, "changes the stack"),
+    cmd(&["logs"], Read, READ_ONLY),
+    cmd(&["whoami"], Read, READ_ONLY),
+    cmd(&["version"], Read, READ_ONLY),
+    cmd(&["about"], Read, READ_ONLY),
+    cmd(&["console"], Read, READ_ONLY),
+    cmd(&["schema"], Read, READ_ONLY),
+    cmd(&["schema", "*"], Read, READ_ONLY),
+    cmd(&["help"], Read, READ_ONLY),
+    cmd(&["gen-completion"], Read, READ_ONLY),
+    cmd(&["completion"], Read, READ_ONLY),
+    cmd(&["convert"], Read, READ_ONLY),
+    cmd(&["login"], Read, "local setup, no cloud change"),
+    cmd(&["logout"], Read, "local setup, no cloud change"),
+    cmd(&["plugin"], Read, "local setup, no cloud change"),
+    cmd(&["plugin", "*"], Read, "local setup, no cloud change"),
+    cmd(
+        &["install"],
+        Unknown,
+        "runs the project's package manager and plugin installs; guard cannot see what they run",
+    ),
+    cmd(&["stack"], Read, READ_ONLY),
+    cmd(&["stack", "ls"], Read, READ_ONLY),
+    cmd(&["stack", "select"], Read, READ_ONLY),
+    cmd(&["stack", "unselect"], Read, READ_ONLY),
+    cmd(&["stack", "output"], Read, READ_ONLY),
+    cmd(&["stack", "history|hist"], Read, READ_ONLY),
+    cmd(&["stack", "graph"], Read, READ_ONLY),
+    cmd(&["stack", "export"], Read, READ_ONLY),
+    cmd(&["stack", "tag"], Write, "changes stack tags"),
+    cmd(&["stack", "tag", "ls|get"], Read, READ_ONLY),
+    cmd(&["stack", "tag", "*"], Write, "changes stack tags"),
+    cmd(&["stack", "rm"], Destructive, "deletes the stack"),
+    cmd(&["stack", "init"], Write, "changes the stack"),
+    cmd(&["stack", "rename"], Write, "changes the stack"),
+    cmd(&["stack", "import"], Write, "changes the stack"),
+    cmd(
+        &["stack", "change-secrets-provider"],
+        Write,
+        "changes the stack",
+    ),
+    cmd(
+        &["stack", "*"],
+        Unknown,
+        "not a stack subcommand guard knows",
+    ),
+    cmd(&["config"], Read, "reads the stack configuration"),
+    cmd(&["config", "get"], Read, "reads the stack configuration"),
+    cmd(&["config", "*"], Write, "changes the stack configuration"),
+    cmd(&["state"], Read, "prints help"),
+    cmd(
+        &["state", "delete"],
+        Destructive,
+        "deletes a resource from the state",
+    ),
+    cmd(&["state", "*"], Write, "changes the state"),
+    cmd(&["org"], Read, READ_ONLY),
+    cmd(&["org", "get-default|ls|get|open|diff"], Read, READ_ONLY),
+    cmd(&["org", "*"], Write, CLOUD),
+    cmd(&["env"], Read, READ_ONLY),
+    cmd(&["env", "get|ls|get-default|open|diff"], Read, READ_ONLY),
+    cmd(&["env", "*"], Write, CLOUD),
+    cmd(&["policy"], Read, READ_ONLY),
+    cmd(&["policy", "get|ls|get-default|open|diff"], Read, READ_ONLY),
+    cmd(&["policy", "*"], Write, CLOUD),
+];
+
+const TABLE: Table = Table {
+    tool: "pulumi",
+    parser: Parser::Cobra,
+    globals: GLOBALS,
+    locals: &[
         "--yes",
         "-y",
         "--skip-preview",
@@ -28,16 +124,6 @@ const SPEC: FlagSpec = FlagSpec {
         "--json",
         "-j",
         "--show-secrets",
-    ],
-    valued: &[
-        "--cwd",
-        "-C",
-        "--color",
-        "--memprofilerate",
-        "--profiling",
-        "--tracing",
-        "--verbose",
-        "-v",
         "--stack",
         "-s",
         "--target",
@@ -48,114 +134,23 @@ const SPEC: FlagSpec = FlagSpec {
         "--parallel",
         "-p",
     ],
+    commands: COMMANDS,
+    bare: (Read, "prints help"),
+    unlisted: "not a subcommand guard knows",
+    modifiers: &[Modifier {
+        commands: &["destroy", "up", "refresh"],
+        flags: &["--preview-only"],
+        test: Test::DryBool,
+        severity: Read,
+        what: "only previews, changes nothing",
+    }],
+    env_programs: &[],
+    credentials: &[],
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
-    flags::judge_both_readings(args, &SPEC, UnknownFlags::TakeValue, |layout| {
-        judge(args, layout, scope)
-    })
-}
-
-fn judge(args: &[String], layout: &Layout, scope: &Scope) -> Verdict {
-    if flags::wants_help(args, &SPEC) {
-        return Verdict::of(Severity::Read, "pulumi", &[], "shows help");
-    }
-    let Some(command) = layout.positional(args, 0) else {
-        return Verdict::of(Severity::Read, "pulumi", &[], "prints help");
-    };
-    let sub = layout.positional(args, 1).unwrap_or_default();
-    let (severity, path, what): (Severity, &[&str], &str) = match command {
-        "destroy" | "down" | "dn" => (
-            Severity::Destructive,
-            &[command],
-            "destroys every resource in the stack",
-        ),
-        "up" | "update" => (Severity::Write, &[command], "deploys changes to the stack"),
-        "refresh" => (
-            Severity::Write,
-            &[command],
-            "updates the state from the cloud",
-        ),
-        "preview" | "pre" => (Severity::Read, &[command], "only previews, changes nothing"),
-        "cancel" | "import" | "watch" | "new" => (Severity::Write, &[command], "changes the stack"),
-        "logs" | "whoami" | "version" | "about" | "console" | "schema" | "help"
-        | "gen-completion" | "completion" | "convert" => (Severity::Read, &[command], "read-only"),
-        "login" | "logout" | "plugin" | "install" => {
-            (Severity::Read, &[command], "local setup, no cloud change")
-        }
-        "stack" => match sub {
-            "" | "ls" | "select" | "unselect" | "output" | "history" | "hist" | "graph"
-            | "export" => (Severity::Read, &[command, sub], "read-only"),
-            "tag" => match layout.positional(args, 2).unwrap_or_default() {
-                "ls" | "get" => (Severity::Read, &[command, sub], "read-only"),
-                _ => (Severity::Write, &[command, sub], "changes stack tags"),
-            },
-            "rm" => (Severity::Destructive, &[command, sub], "deletes the stack"),
-            "init" | "rename" | "import" | "change-secrets-provider" => {
-                (Severity::Write, &[command, sub], "changes the stack")
-            }
-            _ => (
-                Severity::Unknown,
-                &[command, sub],
-                "not a stack subcommand guard knows",
-            ),
-        },
-        "config" => match sub {
-            "" | "get" => (
-                Severity::Read,
-                &[command, sub],
-                "reads the stack configuration",
-            ),
-            _ => (
-                Severity::Write,
-                &[command, sub],
-                "changes the stack configuration",
-            ),
-        },
-        "state" => match sub {
-            "delete" => (
-                Severity::Destructive,
-                &[command, sub],
-                "deletes a resource from the state",
-            ),
-            _ => (Severity::Write, &[command, sub], "changes the state"),
-        },
-        "org" | "env" | "policy" => match sub {
-            "" | "get" | "ls" | "get-default" | "open" | "diff" => {
-                (Severity::Read, &[command, sub], "read-only")
-            }
-            _ => (
-                Severity::Write,
-                &[command, sub],
-                "changes Pulumi Cloud settings",
-            ),
-        },
-        _ => (
-            Severity::Unknown,
-            &[command],
-            "not a subcommand guard knows",
-        ),
-    };
-    let path: Vec<&str> = path
-        .iter()
-        .copied()
-        .filter(|part| !part.is_empty())
-        .collect();
-    let previews = matches!(
-        command,
-        "destroy" | "down" | "dn" | "up" | "update" | "refresh"
-    ) && flags::dry_run(args, &["--preview-only"], &SPEC).is_some();
-    if previews {
-        return Verdict::of_flag(
-            Severity::Read,
-            "pulumi",
-            &path,
-            "--preview-only",
-            "only previews, changes nothing",
-        );
-    }
-    let mut verdict = Verdict::of(severity, "pulumi", &path, what);
-    if severity != Severity::Read && skips_confirmation(args, scope) {
+    let mut verdict = TABLE.judge(args, scope);
+    if verdict.severity != Read && skips_confirmation(args, scope) {
         verdict
             .reason
             .push_str("; pulumi itself will not ask (--yes or PULUMI_SKIP_CONFIRMATIONS)");
@@ -165,7 +160,7 @@ fn judge(args: &[String], layout: &Layout, scope: &Scope) -> Verdict {
 
 fn skips_confirmation(args: &[String], scope: &Scope) -> bool {
     let by_env = match scope.var("PULUMI_SKIP_CONFIRMATIONS") {
-        Some(EnvValue::Known(value)) => matches!(value.as_str(), "1" | "true" | "TRUE" | "True"),
+        Some(EnvValue::Known(value)) => flags::is_true(&value),
         Some(EnvValue::Dynamic) => true,
         None => false,
     };

@@ -1,116 +1,103 @@
 //! AWS SAM CLI (`sam`, click): `deploy`, `delete`, `sync`, and local-only commands.
 
-use super::Severity;
-use super::flags::{self, FlagSpec, Layout, UnknownFlags};
+use super::Severity::{Destructive, Read, Unknown, Write};
+use super::flags::{Flag, switch, valued};
+use super::scope::Scope;
+use super::table::{Command, Credential, Parser, Table, cmd};
 use super::verdict::Verdict;
 
-const SPEC: FlagSpec = FlagSpec {
-    switches: &[
-        "--debug",
-        "--version",
-        "--info",
-        "--help",
-        "-h",
-        "--guided",
-        "-g",
-        "--no-confirm-changeset",
-        "--no-execute-changeset",
-        "--no-prompts",
-        "--resolve-s3",
-        "--watch",
-        "--use-container",
-        "-u",
-        "--beta-features",
-    ],
-    valued: &[
-        "--profile",
-        "--region",
-        "--config-file",
-        "--config-env",
-        "--stack-name",
-        "--template-file",
-        "--template",
-        "-t",
-        "--s3-bucket",
-        "--s3-prefix",
-        "--capabilities",
-        "--parameter-overrides",
-        "--tags",
-        "--base-dir",
-        "-s",
-        "--build-dir",
-        "-b",
-    ],
+const GLOBALS: &[Flag] = &[
+    switch("--debug"),
+    switch("--version"),
+    switch("--info"),
+    switch("--help"),
+    switch("-h"),
+    switch("--guided"),
+    switch("-g"),
+    switch("--no-confirm-changeset"),
+    switch("--no-execute-changeset"),
+    switch("--no-prompts"),
+    switch("--resolve-s3"),
+    switch("--watch"),
+    switch("--use-container"),
+    switch("-u"),
+    switch("--beta-features"),
+    valued("--profile"),
+    valued("--region"),
+    valued("--config-file"),
+    valued("--config-env"),
+    valued("--stack-name"),
+    valued("--template-file"),
+    valued("--template"),
+    valued("-t"),
+    valued("--s3-bucket"),
+    valued("--s3-prefix"),
+    valued("--capabilities"),
+    valued("--parameter-overrides"),
+    valued("--tags"),
+    valued("--base-dir"),
+    valued("-s"),
+    valued("--build-dir"),
+    valued("-b"),
+];
+
+const COMMANDS: &[Command] = &[
+    cmd(&["deploy"], Write, "deploys the application's stack"),
+    cmd(&["sync"], Write, "deploys changes straight to the cloud"),
+    cmd(&["package"], Write, "uploads artifacts to S3"),
+    cmd(
+        &["publish"],
+        Write,
+        "publishes to the Serverless Application Repository",
+    ),
+    cmd(&["remote"], Write, "invokes or changes deployed resources"),
+    cmd(
+        &["remote", "*"],
+        Write,
+        "invokes or changes deployed resources",
+    ),
+    cmd(&["delete"], Destructive, "deletes the application's stack"),
+    cmd(&["pipeline"], Read, "writes local pipeline files"),
+    cmd(
+        &["pipeline", "bootstrap"],
+        Write,
+        "creates pipeline resources",
+    ),
+    cmd(&["pipeline", "*"], Read, "writes local pipeline files"),
+    cmd(&["local"], Read, "prints help"),
+    cmd(&["local", "generate-event"], Read, "prints a sample event"),
+    // The function's code runs on this machine, with guard's credentials.
+    cmd(
+        &["local", "*"],
+        Unknown,
+        "runs the function's code locally with the credentials; guard cannot see what it does",
+    ),
+    cmd(&["build"], Read, "works on local files"),
+    cmd(&["init"], Read, "works on local files"),
+    cmd(&["validate"], Read, "read-only"),
+    cmd(&["logs"], Read, "read-only"),
+    cmd(&["traces"], Read, "read-only"),
+    cmd(&["list"], Read, "read-only"),
+    cmd(&["list", "*"], Read, "read-only"),
+    cmd(&["docs"], Read, "read-only"),
+];
+
+const TABLE: Table = Table {
+    tool: "sam",
+    parser: Parser::Click,
+    globals: GLOBALS,
+    locals: &[],
+    commands: COMMANDS,
+    bare: (Read, "prints help or its version"),
+    unlisted: "not a command guard knows",
+    modifiers: &[],
+    env_programs: &[],
+    credentials: &[Credential {
+        flag: "--profile",
+        show_value: true,
+    }],
 };
 
-pub(crate) fn classify(args: &[String]) -> Verdict {
-    let credential = flags::last_value(args, &["--profile"]).map(|p| format!("--profile {p}"));
-    flags::judge_both_readings(args, &SPEC, UnknownFlags::NoValue, |layout| {
-        judge(args, layout)
-    })
-    .with_credential(credential)
-}
-
-fn judge(args: &[String], layout: &Layout) -> Verdict {
-    if flags::wants_help(args, &SPEC) {
-        return Verdict::of(Severity::Read, "sam", &[], "shows help");
-    }
-    let Some(command) = layout.positional(args, 0) else {
-        return Verdict::of(Severity::Read, "sam", &[], "prints help or its version");
-    };
-    let sub = layout.positional(args, 1).unwrap_or_default();
-    let (severity, path, what): (Severity, &[&str], &str) = match command {
-        "deploy" => (
-            Severity::Write,
-            &[command],
-            "deploys the application's stack",
-        ),
-        "sync" => (
-            Severity::Write,
-            &[command],
-            "deploys changes straight to the cloud",
-        ),
-        "package" => (Severity::Write, &[command], "uploads artifacts to S3"),
-        "publish" => (
-            Severity::Write,
-            &[command],
-            "publishes to the Serverless Application Repository",
-        ),
-        "remote" => (
-            Severity::Write,
-            &[command, sub],
-            "invokes or changes deployed resources",
-        ),
-        "delete" => (
-            Severity::Destructive,
-            &[command],
-            "deletes the application's stack",
-        ),
-        "pipeline" if sub == "bootstrap" => (
-            Severity::Write,
-            &[command, sub],
-            "creates pipeline resources",
-        ),
-        "pipeline" => (
-            Severity::Read,
-            &[command, sub],
-            "writes local pipeline files",
-        ),
-        "local" => (
-            Severity::Read,
-            &[command, sub],
-            "runs locally, no deployment",
-        ),
-        "build" | "init" => (Severity::Read, &[command], "works on local files"),
-        "validate" | "logs" | "traces" | "list" | "docs" => {
-            (Severity::Read, &[command], "read-only")
-        }
-        _ => (Severity::Unknown, &[command], "not a command guard knows"),
-    };
-    let path: Vec<&str> = path
-        .iter()
-        .copied()
-        .filter(|part| !part.is_empty())
-        .collect();
-    Verdict::of(severity, "sam", &path, what)
+pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
+    TABLE.judge(args, scope)
 }

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::rc::Rc;
 
-use super::Context;
+use super::{Context, FileText};
 
 /// One word of a command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,10 +70,57 @@ pub(crate) const CREDENTIAL_VARS: &[&str] = &[
 /// Deeper nesting than this (wrappers inside shells inside wrappers ...) is not followed.
 const MAX_DEPTH: usize = 32;
 
-/// Whether some tool parser reads this variable through `Scope::var`; other assignments
-/// need not be remembered.
+/// Variables some tool parser reads through `Scope::var`; other assignments need not be
+/// remembered. Most name a program the tool would run.
+const CONSULTED: &[&str] = &[
+    "PULUMI_SKIP_CONFIRMATIONS",
+    "HOME",
+    "KUBECTL_EXTERNAL_DIFF",
+    "NODE_OPTIONS",
+    "TG_TF_PATH",
+    "TERRAGRUNT_TFPATH",
+    "BASH_ENV",
+    "ENV",
+    "PYTHONWARNINGS",
+    "PAGER",
+    "MANPAGER",
+];
+
 fn is_consulted(name: &str) -> bool {
-    name.starts_with("TF_CLI_ARGS") || name == "PULUMI_SKIP_CONFIRMATIONS"
+    name.starts_with("TF_CLI_ARGS") || CONSULTED.contains(&name)
+}
+
+/// Marks a word, as the tool parsers see it, whose value comes from an expansion or from
+/// input guard cannot see (it can never equal a subcommand or flag name).
+pub(crate) const DYNAMIC: char = '\u{0}';
+
+pub(crate) fn is_dynamic(arg: &str) -> bool {
+    arg.starts_with(DYNAMIC)
+}
+
+/// The word as it was written, for reasons.
+pub(crate) fn shown(arg: &str) -> &str {
+    arg.trim_start_matches(DYNAMIC)
+}
+
+/// The text a tool parser judges for a word: a dynamic word is marked, except a
+/// `--flag=$VALUE` (or Go's `-flag=$VALUE`) whose flag name is literal (only its value is unknown).
+pub(crate) fn judged_text(word: &Word) -> String {
+    if !word.dynamic {
+        return word.text.to_string();
+    }
+    let literal_flag = word.text.split_once('=').is_some_and(|(name, _)| {
+        let bare = name.trim_start_matches('-');
+        name.len() - bare.len() <= 2
+            && name.starts_with('-')
+            && !bare.is_empty()
+            && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    });
+    if literal_flag {
+        word.text.to_string()
+    } else {
+        format!("{DYNAMIC}{}", word.text)
+    }
 }
 
 /// One variable set by the command line, in a persistent list (newest first): every
@@ -147,8 +194,14 @@ impl<'a> Scope<'a> {
         (self.ctx.env)(name).map(EnvValue::Known)
     }
 
-    pub fn is_aws_alias(&self, command: &str) -> bool {
-        (self.ctx.aws_aliases)(command)
+    /// The contents of a file a tool would read, relative to guard's working directory.
+    pub fn read_file(&self, path: &str) -> FileText {
+        (self.ctx.read_file)(std::path::Path::new(path))
+    }
+
+    /// The home directory the command runs with (`HOME=... aws` changes it).
+    pub fn home(&self) -> Option<EnvValue> {
+        self.var("HOME")
     }
 
     pub fn assign(&mut self, name: String, value: EnvValue) {
@@ -198,10 +251,10 @@ mod tests {
     #[test]
     fn a_long_variable_list_drops_without_recursion() {
         let env = |_: &str| None;
-        let aliases = |_: &str| false;
+        let files = |_: &std::path::Path| FileText::Missing;
         let ctx = Context {
             env: &env,
-            aws_aliases: &aliases,
+            read_file: &files,
         };
         let mut scope = Scope::new(&ctx);
         for i in 0..200_000 {

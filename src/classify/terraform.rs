@@ -3,8 +3,8 @@
 //! subcommand, and `-v`/`-version` anywhere turns the run into `version`.
 
 use super::Severity;
-use super::flags::is_false;
-use super::scope::{EnvValue, Scope};
+use super::flags::{is_false, is_true};
+use super::scope::{self, EnvValue, Scope};
 use super::shell;
 use super::verdict::Verdict;
 
@@ -189,6 +189,23 @@ fn judge(label: &str, args: &[&str]) -> Verdict {
     let Some((path, after)) = subcommand(args) else {
         return Verdict::of(Severity::Read, label, &[], "prints help");
     };
+    // `terraform $OP`, `terraform state $(echo rm)`, `xargs terraform`: whatever the word
+    // turns out to be is the subcommand.
+    let open_child = NESTED.iter().any(|(parent, _)| path == [*parent])
+        && args.get(after).is_some_and(|next| scope::is_dynamic(next));
+    if path.iter().any(|word| scope::is_dynamic(word)) || open_child {
+        let shown: Vec<&str> = args[..(after + usize::from(open_child)).min(args.len())]
+            .iter()
+            .filter(|arg| !arg.starts_with('-'))
+            .map(|arg| scope::shown(arg))
+            .collect();
+        return Verdict::of(
+            Severity::Unknown,
+            label,
+            &shown,
+            "the subcommand comes from an expansion or from input; guard cannot see it",
+        );
+    }
     let rest = args.get(after..).unwrap_or_default();
     let before = args.get(..after).unwrap_or_default();
     if before
@@ -226,10 +243,8 @@ fn judge(label: &str, args: &[&str]) -> Verdict {
             (Severity::Read, "downloads providers, no cloud change")
         }
         ["login" | "logout"] => (Severity::Read, "stores or removes a local API token"),
-        ["init"] => (
-            Severity::Write,
-            "initializes the working directory and backend",
-        ),
+        // Only moving state writes anything outside the working directory.
+        ["init"] => return init(label, rest),
         ["import"] => (Severity::Write, "imports existing resources into the state"),
         ["refresh"] => (Severity::Write, "updates the state from real resources"),
         ["taint" | "untaint"] => (
@@ -245,8 +260,14 @@ fn judge(label: &str, args: &[&str]) -> Verdict {
         ["state", "list" | "ls" | "show" | "pull" | "identities"] => {
             (Severity::Read, "reads the state")
         }
-        ["state", "rm" | "remove" | "mv" | "move"] if any_true(rest, "dry-run") => {
-            (Severity::Read, "dry run (-dry-run), changes nothing")
+        ["state", "rm" | "remove" | "mv" | "move"] if last_bool(flag_region(rest), "dry-run") => {
+            return Verdict::of_flag(
+                Severity::Read,
+                label,
+                &path,
+                "-dry-run",
+                "dry run, changes nothing",
+            );
         }
         ["state", "mv" | "move" | "replace-provider"] => (Severity::Write, "changes the state"),
         ["state", "rm" | "remove"] => (
@@ -254,7 +275,7 @@ fn judge(label: &str, args: &[&str]) -> Verdict {
             "removes resources from the state (terraform forgets them)",
         ),
         ["state", "push"] => (Severity::Destructive, "overwrites the remote state"),
-        ["workspace" | "env", "select"] if any_true(rest, "or-create") => (
+        ["workspace" | "env", "select"] if any_true(flag_region(rest), "or-create") => (
             Severity::Write,
             "switches workspace, creating it if missing",
         ),
@@ -268,6 +289,27 @@ fn judge(label: &str, args: &[&str]) -> Verdict {
         _ => (Severity::Unknown, "not a subcommand guard knows"),
     };
     Verdict::of(severity, label, &path, what)
+}
+
+fn init(label: &str, rest: &[&str]) -> Verdict {
+    let flags = flag_region(rest);
+    for flag in ["migrate-state", "force-copy"] {
+        if any_true(flags, flag) {
+            return Verdict::of_flag(
+                Severity::Write,
+                label,
+                &["init"],
+                &format!("-{flag}"),
+                "copies the state to the new backend",
+            );
+        }
+    }
+    Verdict::of(
+        Severity::Read,
+        label,
+        &["init"],
+        "initializes the working directory, downloads providers and modules; no state change",
+    )
 }
 
 fn apply(label: &str, rest: &[&str]) -> Verdict {
@@ -356,6 +398,25 @@ fn destroy_flag(args: &[&str]) -> bool {
     destroy
 }
 
+/// A boolean flag as Go's flag package sets it: `-name`, `-name=BOOL`, the last occurrence
+/// wins; a value ParseBool rejects makes terraform refuse the line (counted as false).
+fn last_bool(flags: &[&str], flag: &str) -> bool {
+    let mut on = false;
+    for arg in flags {
+        let name = flag_name(arg);
+        if name == flag {
+            on = true;
+        } else if let Some(value) = name
+            .strip_prefix(flag)
+            .and_then(|rest| rest.strip_prefix('='))
+        {
+            on = is_true(value);
+        }
+    }
+    on
+}
+
+/// Whether any occurrence of a boolean flag turns it on (for flags that make it worse).
 fn any_true(args: &[&str], flag: &str) -> bool {
     args.iter().any(|arg| {
         let name = flag_name(arg);

@@ -2,115 +2,111 @@
 //! `run --all -- destroy`, `run plan`, the `destroy` shortcut, `apply -destroy`).
 
 use super::Severity;
-use super::flags::{self, FlagSpec, Layout, UnknownFlags};
+use super::flags::{self, Arity, Flag, Layout, UnknownFlags, switch, valued};
 use super::scope::Scope;
 use super::terraform::{self, Flavor};
 use super::verdict::Verdict;
 
 /// Terragrunt's flags, old (`--terragrunt-*`) and new names. Flags it does not know are
 /// read both ways by `judge_both_readings`.
-const SPEC: FlagSpec = FlagSpec {
-    switches: &[
-        "--all",
-        "--graph",
-        "--non-interactive",
-        "--no-auto-init",
-        "--no-auto-retry",
-        "--no-auto-approve",
-        "--source-update",
-        "--queue-ignore-errors",
-        "--queue-ignore-dag-order",
-        "--queue-include-external",
-        "--queue-exclude-external",
-        "--queue-strict-include",
-        "--no-color",
-        "--log-disable",
-        "--log-show-abs-paths",
-        "--dependency-fetch-output-from-state",
-        "--use-partial-parse-config-cache",
-        "--provider-cache",
-        "--backend-bootstrap",
-        "--inputs-debug",
-        "--tf-forward-stdout",
-        "--strict-mode",
-        "--experiment-mode",
-        "--no-destroy-dependencies-check",
-        "--summary-disable",
-        "--help",
-        "-h",
-        "--version",
-        "-v",
-        "--terragrunt-non-interactive",
-        "--terragrunt-ignore-dependency-errors",
-        "--terragrunt-ignore-dependency-order",
-        "--terragrunt-ignore-external-dependencies",
-        "--terragrunt-include-external-dependencies",
-        "--terragrunt-source-update",
-        "--terragrunt-no-auto-init",
-        "--terragrunt-no-auto-retry",
-        "--terragrunt-no-auto-approve",
-        "--terragrunt-debug",
-        "--terragrunt-strict-include",
-        "--terragrunt-check",
-        "--terragrunt-strict-validate",
-        "--terragrunt-fetch-dependency-output-from-state",
-        "--terragrunt-use-partial-parse-config-cache",
-        "--terragrunt-provider-cache",
-    ],
-    valued: &[
-        "--working-dir",
-        "--config",
-        "--tf-path",
-        "--download-dir",
-        "--source",
-        "--source-map",
-        "--iam-assume-role",
-        "--iam-assume-role-duration",
-        "--iam-assume-role-session-name",
-        "--iam-assume-role-web-identity-token",
-        "--parallelism",
-        "--log-level",
-        "--log-format",
-        "--log-custom-format",
-        "--queue-exclude-dir",
-        "--queue-include-dir",
-        "--queue-excludes-file",
-        "--units-that-include",
-        "--provider-cache-dir",
-        "--feature",
-        "--filter",
-        "--out-dir",
-        "--json-out-dir",
-        "--auth-provider-cmd",
-        "--strict-control",
-        "--experiment",
-        "--terragrunt-config",
-        "--terragrunt-tfpath",
-        "--terragrunt-working-dir",
-        "--terragrunt-download-dir",
-        "--terragrunt-source",
-        "--terragrunt-source-map",
-        "--terragrunt-iam-role",
-        "--terragrunt-iam-assume-role-duration",
-        "--terragrunt-iam-assume-role-session-name",
-        "--terragrunt-iam-web-identity-token",
-        "--terragrunt-exclude-dir",
-        "--terragrunt-include-dir",
-        "--terragrunt-parallelism",
-        "--terragrunt-log-level",
-        "--terragrunt-hclfmt-file",
-        "--terragrunt-modules-that-include",
-        "--terragrunt-json-out",
-        "--terragrunt-override-attr",
-    ],
-};
+const FLAGS: &[Flag] = &[
+    switch("--all"),
+    switch("--graph"),
+    switch("--non-interactive"),
+    switch("--no-auto-init"),
+    switch("--no-auto-retry"),
+    switch("--no-auto-approve"),
+    switch("--source-update"),
+    switch("--queue-ignore-errors"),
+    switch("--queue-ignore-dag-order"),
+    switch("--queue-include-external"),
+    switch("--queue-exclude-external"),
+    switch("--queue-strict-include"),
+    switch("--no-color"),
+    switch("--log-disable"),
+    switch("--log-show-abs-paths"),
+    switch("--dependency-fetch-output-from-state"),
+    switch("--use-partial-parse-config-cache"),
+    switch("--provider-cache"),
+    switch("--backend-bootstrap"),
+    switch("--inputs-debug"),
+    switch("--tf-forward-stdout"),
+    switch("--strict-mode"),
+    switch("--experiment-mode"),
+    switch("--no-destroy-dependencies-check"),
+    switch("--summary-disable"),
+    switch("--help"),
+    switch("-h"),
+    switch("--version"),
+    switch("-v"),
+    switch("--terragrunt-non-interactive"),
+    switch("--terragrunt-ignore-dependency-errors"),
+    switch("--terragrunt-ignore-dependency-order"),
+    switch("--terragrunt-ignore-external-dependencies"),
+    switch("--terragrunt-include-external-dependencies"),
+    switch("--terragrunt-source-update"),
+    switch("--terragrunt-no-auto-init"),
+    switch("--terragrunt-no-auto-retry"),
+    switch("--terragrunt-no-auto-approve"),
+    switch("--terragrunt-debug"),
+    switch("--terragrunt-strict-include"),
+    switch("--terragrunt-check"),
+    switch("--terragrunt-strict-validate"),
+    switch("--terragrunt-fetch-dependency-output-from-state"),
+    switch("--terragrunt-use-partial-parse-config-cache"),
+    switch("--terragrunt-provider-cache"),
+    valued("--working-dir"),
+    valued("--config"),
+    valued("--tf-path"),
+    valued("--download-dir"),
+    valued("--source"),
+    valued("--source-map"),
+    valued("--iam-assume-role"),
+    valued("--iam-assume-role-duration"),
+    valued("--iam-assume-role-session-name"),
+    valued("--iam-assume-role-web-identity-token"),
+    valued("--parallelism"),
+    valued("--log-level"),
+    valued("--log-format"),
+    valued("--log-custom-format"),
+    valued("--queue-exclude-dir"),
+    valued("--queue-include-dir"),
+    valued("--queue-excludes-file"),
+    valued("--units-that-include"),
+    valued("--provider-cache-dir"),
+    valued("--feature"),
+    valued("--filter"),
+    valued("--out-dir"),
+    valued("--json-out-dir"),
+    valued("--auth-provider-cmd"),
+    valued("--strict-control"),
+    valued("--experiment"),
+    valued("--terragrunt-config"),
+    valued("--terragrunt-tfpath"),
+    valued("--terragrunt-working-dir"),
+    valued("--terragrunt-download-dir"),
+    valued("--terragrunt-source"),
+    valued("--terragrunt-source-map"),
+    valued("--terragrunt-iam-role"),
+    valued("--terragrunt-iam-assume-role-duration"),
+    valued("--terragrunt-iam-assume-role-session-name"),
+    valued("--terragrunt-iam-web-identity-token"),
+    valued("--terragrunt-exclude-dir"),
+    valued("--terragrunt-include-dir"),
+    valued("--terragrunt-parallelism"),
+    valued("--terragrunt-log-level"),
+    valued("--terragrunt-hclfmt-file"),
+    valued("--terragrunt-modules-that-include"),
+    valued("--terragrunt-json-out"),
+    valued("--terragrunt-override-attr"),
+];
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
     // Terragrunt assumes this role before running terraform: other credentials than the
     // ones guard verified.
     let credential = flags::last_value(args, &["--iam-assume-role", "--terragrunt-iam-role"])
         .map(|role| format!("--iam-assume-role {role}"));
-    flags::judge_both_readings(args, &SPEC, UnknownFlags::NoValue, |layout| {
+    flags::judge_both_readings(args, FLAGS, UnknownFlags::NoValue, |layout| {
         judge(args, layout, scope)
     })
     .with_credential(credential)
@@ -217,12 +213,10 @@ fn without_own_flags(args: &[String]) -> Vec<&str> {
     while let Some(arg) = args.get(i) {
         i += 1;
         let name = arg.split('=').next().unwrap_or(arg);
-        let own = SPEC.switches.contains(&name)
-            || SPEC.valued.contains(&name)
-            || name.starts_with("--terragrunt-");
-        if !own {
+        let arity = flags::arity_in(FLAGS, name);
+        if arity.is_none() && !name.starts_with("--terragrunt-") {
             kept.push(arg.as_str());
-        } else if !arg.contains('=') && SPEC.valued.contains(&name) {
+        } else if !arg.contains('=') && arity == Some(Arity::Value) {
             i += 1;
         }
     }
