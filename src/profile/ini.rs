@@ -1,7 +1,7 @@
 //! The AWS shared-config dialect of INI, read the way botocore reads it, keeping where every
 //! section and key came from so that errors can say `file:line`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -27,10 +27,62 @@ pub struct Value {
     pub at: Location,
 }
 
+/// The text between a section's brackets, trimmed. Its comparisons are counted in tests: a test
+/// can then tell a lookup from a scan of every section, which made a 40,000-profile file take
+/// seconds.
+#[derive(Debug, Clone)]
+pub struct Header(String);
+
+impl std::hash::Hash for Header {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl Header {
+    pub fn as_str(&self) -> &str {
+        count_comparison();
+        &self.0
+    }
+}
+
+impl PartialEq for Header {
+    fn eq(&self, other: &Self) -> bool {
+        count_comparison();
+        self.0 == other.0
+    }
+}
+
+impl Eq for Header {}
+
+impl fmt::Display for Header {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    static COMPARISONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+fn count_comparison() {
+    COMPARISONS.with(|c| c.set(c.get() + 1));
+}
+
+#[cfg(not(test))]
+fn count_comparison() {}
+
+/// How often headers were compared or read on this thread: the work of finding sections by name.
+#[cfg(test)]
+pub fn comparisons() -> usize {
+    COMPARISONS.with(std::cell::Cell::get)
+}
+
 #[derive(Debug, Clone)]
 pub struct Section {
-    /// The text between the brackets, trimmed.
-    pub header: String,
+    pub header: Header,
     pub at: Location,
     /// Keys are lower-cased, as botocore's ConfigParser does.
     pub keys: BTreeMap<String, Value>,
@@ -42,6 +94,9 @@ pub struct Section {
 pub fn parse(path: &Path, text: &str) -> Result<Vec<Section>, Failure> {
     let file = Arc::new(path.to_path_buf());
     let mut sections: Vec<Section> = Vec::new();
+    // Where each header was first seen: a duplicate is found by lookup, not by a scan of every
+    // section before it (which made a 40,000-profile file take seconds).
+    let mut seen: HashMap<Header, usize> = HashMap::new();
     let mut last_key: Option<String> = None;
     for (index, raw) in text.lines().enumerate() {
         let at = Location {
@@ -60,19 +115,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Section>, Failure> {
             let Some(header) = rest.strip_suffix(']') else {
                 return Err(bad(&at, "a section header must end with ']'"));
             };
-            let header = header.trim().to_string();
-            if header.is_empty() {
+            let header = Header(header.trim().to_string());
+            if header.0.is_empty() {
                 return Err(bad(&at, "empty section name '[]'"));
             }
-            if let Some(previous) = sections.iter().find(|s| s.header == header) {
+            if let Some(first) = seen.get(&header) {
                 return Err(bad(
                     &at,
                     &format!(
-                        "section [{header}] appears twice (first at line {}); the AWS CLI refuses such a file",
-                        previous.at.line
+                        "section [{header}] appears twice (first at line {first}); the AWS CLI refuses such a file"
                     ),
                 ));
             }
+            seen.insert(header.clone(), at.line);
             sections.push(Section {
                 header,
                 at,
@@ -127,7 +182,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(sections.len(), 2);
-        assert_eq!(sections[0].header, "profile a");
+        assert_eq!(sections[0].header.as_str(), "profile a");
         let region = &sections[0].keys["region"];
         assert_eq!(region.value, "eu-west-1");
         assert_eq!(region.at.line, 3);

@@ -96,17 +96,17 @@ impl ProfileSet {
     pub fn load(paths: &Paths) -> anyhow::Result<Self> {
         let mut set = ProfileSet::default();
         for section in read_sections(&paths.config)? {
-            let name = if section.header == "default" {
+            let header = section.header.as_str();
+            let name = if header == "default" {
                 Some("default".to_string())
             } else {
-                section
-                    .header
+                header
                     .strip_prefix("profile ")
                     .map(|n| n.trim().to_string())
             };
             if let Some(name) = name {
                 set.merge_profile(name, section);
-            } else if let Some(name) = section.header.strip_prefix("sso-session ") {
+            } else if let Some(name) = header.strip_prefix("sso-session ") {
                 let name = name.trim().to_string();
                 set.sessions.insert(
                     name.clone(),
@@ -120,7 +120,7 @@ impl ProfileSet {
         }
         // The credentials file wins key by key, as in botocore.
         for section in read_sections(&paths.credentials)? {
-            let name = section.header.clone();
+            let name = section.header.as_str().to_string();
             set.merge_profile(name, section);
         }
         Ok(set)
@@ -194,5 +194,61 @@ fn read_sections(path: &Path) -> anyhow::Result<Vec<ini::Section>> {
                 "fix the file, or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere",
             )
             .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A config of `n` role profiles, and a credentials file that adds a key to each.
+    fn files(dir: &Path, n: usize) -> Paths {
+        let mut config = String::from("[sso-session s]\nsso_region = us-east-1\n");
+        let mut credentials = String::new();
+        for i in 0..n {
+            config.push_str(&format!(
+                "[profile p{i}]\nrole_arn = arn:aws:iam::{:012}:role/Admin\nsource_profile = base\n",
+                100_000_000_000 + i
+            ));
+            credentials.push_str(&format!("[p{i}]\nregion = eu-west-1\n"));
+        }
+        let paths = Paths {
+            config: dir.join(format!("config-{n}")),
+            credentials: dir.join(format!("credentials-{n}")),
+        };
+        std::fs::write(&paths.config, config).unwrap();
+        std::fs::write(&paths.credentials, credentials).unwrap();
+        paths
+    }
+
+    /// Counts work, not time: finding sections by name must cost about the same per section at
+    /// any size. A scan per section (as before) makes 4x the profiles cost 16x the comparisons.
+    #[test]
+    fn loading_is_linear_in_the_profiles() {
+        let dir = tempfile::tempdir().unwrap();
+        let work = |n| {
+            let paths = files(dir.path(), n);
+            let before = ini::comparisons();
+            let set = ProfileSet::load(&paths).unwrap();
+            assert_eq!(set.profiles().count(), n);
+            ini::comparisons() - before
+        };
+        let small = work(1_000);
+        let large = work(4_000);
+        assert!(
+            large <= 5 * small,
+            "{small} comparisons for 1,000 profiles, {large} for 4,000"
+        );
+    }
+
+    /// Generated configs of large organizations exist: 100,000 profiles load, all of them.
+    #[test]
+    fn loads_a_hundred_thousand_profiles() {
+        let dir = tempfile::tempdir().unwrap();
+        let set = ProfileSet::load(&files(dir.path(), 100_000)).unwrap();
+        assert_eq!(set.profiles().count(), 100_000);
+        let last = set.get("p99999").unwrap();
+        assert_eq!(last.value("region"), Some("eu-west-1"));
+        assert_eq!(last.at.line, 2 + 3 * 99_999 + 1);
     }
 }
