@@ -16,6 +16,16 @@ use crate::error::{Failure, Kind};
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Whether `text` can be a region: it becomes part of host names, so anything else would only
+/// fail later, inside the SDK, with a message nobody can act on.
+pub fn is_region(text: &str) -> bool {
+    !text.is_empty()
+        && !text.starts_with('-')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {
     Sts,
@@ -135,10 +145,11 @@ where
             endpoint.display,
             DisplayErrorContext(&err)
         )),
-        _ => Failure::new(
-            Kind::Internal,
-            format!("{operation}: {}", DisplayErrorContext(&err)),
-        ),
+        _ => Failure::config(format!(
+            "{operation}: guard could not make the request to {}",
+            endpoint.display
+        ))
+        .with_hint("check the region and the AWS_ENDPOINT_URL* variables"),
     }
 }
 
@@ -147,12 +158,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| {
-            Failure::new(
-                Kind::Internal,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })
+        .map_err(|e| Failure::unavailable(format!("cannot start the async runtime: {e}")))
 }
 
 /// STS error codes that mean "these credentials are not valid", i.e. the user's setup is wrong.

@@ -8,17 +8,14 @@ use clap::{Args, Parser, Subcommand};
 use crate::commands;
 use crate::commands::env::Format;
 use crate::error;
+use crate::exit_codes;
 use crate::output;
 use crate::populate::DEFAULT_TEMPLATE;
 use crate::verify::CacheUse;
 
-const EXIT_CODES: &str = "Exit codes: 64 usage, 69 AWS or network unreachable, 74 output not \
-                          written (env, credential-process), 77 refused or denied, 78 configuration (no profile, bad config, not signed in), \
-                          126/127 command not runnable / not found; otherwise the command's own.";
-
 /// Run a command under an AWS profile, with verified, short-lived credentials.
 #[derive(Debug, Parser)]
-#[command(name = "guard", version, after_help = EXIT_CODES, disable_help_subcommand = true)]
+#[command(name = "guard", version, after_help = exit_codes::ExitCode::help(), disable_help_subcommand = true)]
 pub struct Cli {
     #[command(flatten)]
     global: Global,
@@ -40,7 +37,7 @@ pub struct Global {
     pub profile: Option<String>,
 
     /// The region for the command [default: the profile's region]
-    #[arg(short, long, value_name = "REGION", global = true)]
+    #[arg(short, long, value_name = "REGION", global = true, value_parser = parse_region)]
     pub region: Option<String>,
 
     /// Consent, from a script, to run a command that needs confirmation: the account's name or ID
@@ -80,6 +77,14 @@ impl Global {
             verify: self.verify,
             min_ttl: self.min_ttl,
         }
+    }
+}
+
+fn parse_region(text: &str) -> Result<String, String> {
+    if crate::aws::is_region(text) {
+        Ok(text.to_string())
+    } else {
+        Err(format!("'{text}' is not an AWS region (like eu-west-1)"))
     }
 }
 
@@ -248,7 +253,7 @@ pub fn main() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
-                ExitCode::from(error::Kind::Usage.code())
+                exit_codes::ExitCode::Usage.into()
             } else {
                 ExitCode::SUCCESS
             };
@@ -279,8 +284,8 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => match e.downcast_ref::<output::Closed>() {
-            Some(closed) => ExitCode::from(closed.status),
-            None => error::report(&e),
+            Some(closed) => closed.status.into(),
+            None => error::report(&e).into(),
         },
     }
 }
@@ -288,6 +293,13 @@ pub fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn help_lists_the_exit_codes() {
+        use clap::CommandFactory;
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains(&exit_codes::ExitCode::help()), "{help}");
+    }
 
     #[test]
     fn durations() {

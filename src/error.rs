@@ -1,21 +1,20 @@
 //! guard's own failures and the exit codes they map to.
 //!
-//! Every failure that is guard's (not the child's) carries a [`Kind`], so `main` can pick a
-//! sysexits code without guessing from the message.
+//! Every failure that is guard's (not the child's) carries a [`Kind`], named where it happens, so
+//! `main` picks the exit code without guessing from the message.
 
 use std::fmt;
-use std::process::ExitCode;
 
-/// sysexits(3) codes: scripts can tell "you typed it wrong" from "AWS is down" from "refused".
+use crate::exit_codes::ExitCode;
+
+/// What kind of failure it is; [`ExitCode`] has the status each ends guard with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// EX_USAGE: the command line is wrong.
     Usage,
     /// EX_UNAVAILABLE: AWS or the network could not be reached, or answered with a failure.
     Unavailable,
-    /// EX_SOFTWARE: a bug or an impossible state inside guard.
-    Internal,
-    /// EX_IOERR: guard could not write its output.
+    /// EX_IOERR: guard could not read or write a file of its own, or write its output.
     Io,
     /// EX_NOPERM: guard refused on purpose (wrong account, denied, not confirmed).
     Refused,
@@ -29,17 +28,16 @@ pub enum Kind {
     CommandNotExecutable,
 }
 
-impl Kind {
-    pub fn code(self) -> u8 {
-        match self {
-            Kind::Usage => 64,
-            Kind::Unavailable => 69,
-            Kind::Internal => 70,
-            Kind::Io => 74,
-            Kind::Refused => 77,
-            Kind::Config | Kind::NotSignedIn => 78,
-            Kind::CommandNotFound => 127,
-            Kind::CommandNotExecutable => 126,
+impl From<Kind> for ExitCode {
+    fn from(kind: Kind) -> Self {
+        match kind {
+            Kind::Usage => ExitCode::Usage,
+            Kind::Unavailable => ExitCode::Unavailable,
+            Kind::Io => ExitCode::Io,
+            Kind::Refused => ExitCode::Refused,
+            Kind::Config | Kind::NotSignedIn => ExitCode::Config,
+            Kind::CommandNotFound => ExitCode::CommandNotFound,
+            Kind::CommandNotExecutable => ExitCode::CommandNotExecutable,
         }
     }
 }
@@ -95,9 +93,20 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
-/// The exit code for any error: the innermost [`Failure`] decides, else it is a bug in guard.
-pub fn exit_kind(err: &anyhow::Error) -> Kind {
-    failures(err).next().map_or(Kind::Internal, |f| f.kind)
+/// The kind of the outermost [`Failure`] in an error, for a caller that acts on it.
+pub fn kind(err: &anyhow::Error) -> Option<Kind> {
+    failures(err).next().map(|f| f.kind)
+}
+
+/// The exit code for any error. Every path names its kind; an error that reaches here without
+/// one is a failed read or write if an I/O error caused it, else something guard needed did not
+/// work, sysexits' catch-all.
+pub fn exit_code(err: &anyhow::Error) -> ExitCode {
+    match kind(err) {
+        Some(kind) => kind.into(),
+        None if err.chain().any(|e| e.is::<std::io::Error>()) => ExitCode::Io,
+        None => ExitCode::Unavailable,
+    }
 }
 
 /// The hint of the innermost failure that has one.
@@ -122,7 +131,7 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
         out.push_str(&format!("\n  hint: {hint}"));
     }
     crate::output::stderr_line(out);
-    ExitCode::from(exit_kind(err).code())
+    exit_code(err)
 }
 
 /// The failures in an error, outermost first. A `Failure` used as context is only reachable by

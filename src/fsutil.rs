@@ -15,16 +15,21 @@ use crate::error::Failure;
 pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path
         .parent()
-        .with_context(|| format!("{} has no parent folder", path.display()))?;
-    create_private_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        .with_context(|| Failure::io(format!("{} has no parent folder", path.display())))?;
+    create_private_dir(dir)
+        .with_context(|| Failure::io(format!("cannot create {}", dir.display())))?;
     // NamedTempFile is created 0600 in the target folder, so the rename stays on one filesystem.
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| {
+        Failure::io(format!(
+            "cannot create a temporary file in {}",
+            dir.display()
+        ))
+    })?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+        .with_context(|| Failure::io(format!("cannot write {}", tmp.path().display())))?;
     tmp.persist(path)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
+        .with_context(|| Failure::io(format!("cannot replace {}", path.display())))?;
     Ok(())
 }
 
@@ -35,23 +40,33 @@ pub fn replace(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         Ok(target) => target,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return write_private(path, bytes),
         Err(e) => {
-            return Err(anyhow::Error::new(e).context(format!("cannot resolve {}", path.display())));
+            return Err(anyhow::Error::new(e)
+                .context(Failure::io(format!("cannot resolve {}", path.display()))));
         }
     };
     let permissions = std::fs::metadata(&target)
-        .with_context(|| format!("cannot read the permissions of {}", target.display()))?
+        .with_context(|| {
+            Failure::io(format!(
+                "cannot read the permissions of {}",
+                target.display()
+            ))
+        })?
         .permissions();
     let dir = target
         .parent()
-        .with_context(|| format!("{} has no parent folder", target.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        .with_context(|| Failure::io(format!("{} has no parent folder", target.display())))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| {
+        Failure::io(format!(
+            "cannot create a temporary file in {}",
+            dir.display()
+        ))
+    })?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().set_permissions(permissions))
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+        .with_context(|| Failure::io(format!("cannot write {}", tmp.path().display())))?;
     tmp.persist(&target)
-        .with_context(|| format!("cannot replace {}", target.display()))?;
+        .with_context(|| Failure::io(format!("cannot replace {}", target.display())))?;
     Ok(())
 }
 
@@ -191,6 +206,7 @@ pub fn read_opened(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exit_codes::ExitCode;
 
     #[test]
     fn reads_regular_files_and_symlinks_to_them() {
@@ -236,7 +252,7 @@ mod tests {
             );
             let failure = err.into_failure();
             assert!(failure.message.contains(&*path.to_string_lossy()));
-            assert_eq!(failure.kind.code(), 78);
+            assert_eq!(ExitCode::from(failure.kind).code(), 78);
         }
     }
 

@@ -19,6 +19,7 @@ pub mod credentials;
 pub mod decide;
 pub mod error;
 pub mod exec;
+pub mod exit_codes;
 pub mod fsutil;
 pub mod identity;
 pub mod kubeconfig;

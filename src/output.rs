@@ -6,6 +6,7 @@ use std::fmt;
 use std::io::{self, Write};
 
 use crate::error::Failure;
+use crate::exit_codes::ExitCode;
 
 /// What a closed stdout means for the command that was writing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,11 +18,20 @@ pub enum Delivery {
     Essential,
 }
 
+impl Delivery {
+    fn closed_status(self) -> ExitCode {
+        match self {
+            Delivery::Listing => ExitCode::Success,
+            Delivery::Essential => ExitCode::Io,
+        }
+    }
+}
+
 /// The reader of stdout went away. `cli::main` ends guard with `status` and prints nothing:
 /// there is nobody left to read a message on stdout, and the cause is not guard's.
 #[derive(Debug)]
 pub struct Closed {
-    pub status: u8,
+    pub status: ExitCode,
 }
 
 impl fmt::Display for Closed {
@@ -32,19 +42,13 @@ impl fmt::Display for Closed {
 
 impl std::error::Error for Closed {}
 
-/// EX_IOERR: guard could not write what it was asked for.
-const EX_IOERR: u8 = 74;
-
 /// Writes `text` to stdout and flushes it.
 pub fn stdout(text: &str, delivery: Delivery) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Closed {
-            status: match delivery {
-                Delivery::Listing => 0,
-                Delivery::Essential => EX_IOERR,
-            },
+            status: delivery.closed_status(),
         }
         .into()),
         Err(e) => Err(Failure::io(format!("cannot write to stdout: {e}")).into()),

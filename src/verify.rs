@@ -10,7 +10,7 @@ use crate::cache::{self, Cache, Entry, Level, Origin};
 use crate::credentials::{Credentials, Secret};
 use crate::error::{self, Failure, Kind};
 use crate::identity::{self, Identity};
-use crate::profile::{Paths, ProfileSet};
+use crate::profile::{Paths, ProfileSet, Value};
 use crate::source::{self, Base, Chain};
 use crate::{aws, select, sso};
 
@@ -35,13 +35,31 @@ pub struct CacheUse {
     pub min_ttl: Duration,
 }
 
-fn region(flag: Option<&str>, profile: Option<&str>) -> Option<String> {
-    let inherited = || {
-        ["AWS_REGION", "AWS_DEFAULT_REGION"]
-            .iter()
-            .find_map(|v| std::env::var(v).ok().filter(|r| !r.is_empty()))
-    };
-    flag.or(profile).map(str::to_string).or_else(inherited)
+/// The command's region: `-r` (which clap has checked), else the profile's, else the inherited
+/// one. A region that cannot be one is refused here, where guard can say where it came from.
+fn region(flag: Option<&str>, profile: Option<&Value>) -> Result<Option<String>, Failure> {
+    if let Some(flag) = flag {
+        return Ok(Some(flag.to_string()));
+    }
+    if let Some(value) = profile {
+        if !aws::is_region(&value.value) {
+            return Err(Failure::config(format!(
+                "{}: region '{}' is not an AWS region (like eu-west-1)",
+                value.at, value.value
+            )));
+        }
+        return Ok(Some(value.value.clone()));
+    }
+    let inherited = ["AWS_REGION", "AWS_DEFAULT_REGION"]
+        .iter()
+        .find_map(|v| Some((v, std::env::var(v).ok().filter(|r| !r.is_empty())?)));
+    match inherited {
+        Some((_, region)) if aws::is_region(&region) => Ok(Some(region)),
+        Some((name, region)) => Err(Failure::config(format!(
+            "${name} '{region}' is not an AWS region (like eu-west-1)"
+        ))),
+        None => Ok(None),
+    }
 }
 
 pub fn verify(
@@ -63,7 +81,7 @@ pub fn plan(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::Re
     let paths = Paths::from_env()?;
     let set = ProfileSet::load(&paths)?;
     let name = select::profile(profile_flag, &set, &paths)?;
-    let region = region(region_flag, set.get(&name)?.value("region"));
+    let region = region(region_flag, set.get(&name)?.get("region"))?;
     // STS needs some region even when the command will run without one.
     let sts_region = region.clone().unwrap_or_else(|| "us-east-1".to_string());
     let chain = source::plan(&set, &name, &sts_region)?;
@@ -208,7 +226,7 @@ impl Run<'_> {
     fn verified(&self, entry: Entry) -> anyhow::Result<Verified> {
         let identity = entry.identity.ok_or_else(|| {
             Failure::new(
-                Kind::Internal,
+                Kind::Io,
                 format!(
                     "the cached credentials of profile '{}' carry no verified identity",
                     self.chain.profile
@@ -275,8 +293,8 @@ impl Run<'_> {
         let (identity, account_name) =
             self.identify(&current.creds, sso_token)
                 .await
-                .map_err(|e| match error::exit_kind(&e) {
-                    Kind::Config if from_cache => Cold::Rejected(e),
+                .map_err(|e| match error::kind(&e) {
+                    Some(Kind::Config) if from_cache => Cold::Rejected(e),
                     _ => Cold::Failed(e),
                 })?;
         current.identity = Some(identity);

@@ -20,7 +20,7 @@ use anyhow::Context as _;
 pub use entry::{Entry, Origin};
 pub use key::{Key, Level, levels};
 
-use crate::error;
+use crate::error::{self, Failure};
 use crate::fsutil;
 use crate::profile::home_dir;
 
@@ -123,7 +123,7 @@ impl Cache {
             .custom_flags(nix::libc::O_NONBLOCK)
             .open(&path)
             .and_then(|file| file.lock().map(|()| file))
-            .with_context(|| format!("cannot lock {}", path.display()));
+            .with_context(|| Failure::io(format!("cannot lock {}", path.display())));
         match locked {
             Ok(file) => Some(EntryLock { _file: file }),
             Err(e) => {
@@ -202,10 +202,11 @@ pub fn clear_sso_session(name: &str) -> anyhow::Result<usize> {
 }
 
 fn private_folder(dir: &Path) -> anyhow::Result<()> {
-    fsutil::create_private_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    fsutil::create_private_dir(dir)
+        .with_context(|| Failure::io(format!("cannot create {}", dir.display())))?;
     // A folder made earlier by hand may be open to others; the entries in it hold secrets.
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-        .with_context(|| format!("cannot make {} private", dir.display()))
+        .with_context(|| Failure::io(format!("cannot make {} private", dir.display())))
 }
 
 /// The bytes of a cache file, if it is there and trustworthy: a regular file of this user that
@@ -243,12 +244,14 @@ fn entries(dir: &Path) -> anyhow::Result<Vec<(PathBuf, Key)>> {
         Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
             return Ok(Vec::new());
         }
-        Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
+        Err(e) => {
+            return Err(e).with_context(|| Failure::io(format!("cannot list {}", dir.display())));
+        }
     };
     let mut found = Vec::new();
     for item in listing {
         let path = item
-            .with_context(|| format!("cannot list {}", dir.display()))?
+            .with_context(|| Failure::io(format!("cannot list {}", dir.display())))?
             .path();
         let key = path
             .extension()
@@ -277,11 +280,13 @@ fn remove_derived(dir: &Path, key: Option<&Key>) -> anyhow::Result<()> {
         Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
             return Ok(());
         }
-        Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
+        Err(e) => {
+            return Err(e).with_context(|| Failure::io(format!("cannot list {}", dir.display())));
+        }
     };
     for item in listing {
         let path = item
-            .with_context(|| format!("cannot list {}", dir.display()))?
+            .with_context(|| Failure::io(format!("cannot list {}", dir.display())))?
             .path();
         let made_from = path
             .file_name()
@@ -302,7 +307,7 @@ fn remove_derived(dir: &Path, key: Option<&Key>) -> anyhow::Result<()> {
 fn remove(path: &Path) -> anyhow::Result<()> {
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != ErrorKind::NotFound => {
-            Err(e).with_context(|| format!("cannot remove {}", path.display()))
+            Err(e).with_context(|| Failure::io(format!("cannot remove {}", path.display())))
         }
         _ => Ok(()),
     }

@@ -12,6 +12,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::{Cache, read_private, remove};
 use crate::account::AccountId;
+use crate::error::Failure;
 use crate::fsutil;
 
 /// How long a name (or the absence of one) is trusted: a renamed account shows within a day.
@@ -56,11 +57,13 @@ pub fn clear(dir: &Path) -> anyhow::Result<()> {
         Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
             return Ok(());
         }
-        Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
+        Err(e) => {
+            return Err(e).with_context(|| Failure::io(format!("cannot list {}", dir.display())));
+        }
     };
     for item in listing {
         let path = item
-            .with_context(|| format!("cannot list {}", dir.display()))?
+            .with_context(|| Failure::io(format!("cannot list {}", dir.display())))?
             .path();
         let is_name = path
             .file_stem()

@@ -93,8 +93,9 @@ pub fn run(global: &Global, args: &PopulateArgs) -> anyhow::Result<()> {
     if after != before {
         if !before.is_empty() {
             let backup = backup_path(&paths.config);
-            fsutil::write_private(&backup, before.as_bytes())
-                .with_context(|| format!("cannot back up {shown}; nothing was changed"))?;
+            fsutil::write_private(&backup, before.as_bytes()).with_context(|| {
+                Failure::io(format!("cannot back up {shown}; nothing was changed"))
+            })?;
             crate::output::stderr_line(format_args!(
                 "guard: the previous {shown} is saved as {}",
                 backup.display()

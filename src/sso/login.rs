@@ -164,7 +164,7 @@ where
     Fut: Future<Output = anyhow::Result<T>>,
 {
     match attempt().await {
-        Err(e) if error::exit_kind(&e) == Kind::NotSignedIn && can_sign_in_here() => {
+        Err(e) if error::kind(&e) == Some(Kind::NotSignedIn) && can_sign_in_here() => {
             crate::output::stderr_line(format_args!("guard: {e}; signing in now"));
             sign_in(login, Options::default()).await?;
             attempt().await

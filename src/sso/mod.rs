@@ -159,11 +159,7 @@ impl SsoLogin {
 
 /// `sso_region` becomes part of host names, so a typo must fail here, with its line.
 fn region(value: &Value) -> Result<String, Failure> {
-    let valid = value
-        .value
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if valid {
+    if crate::aws::is_region(&value.value) {
         Ok(value.value.clone())
     } else {
         Err(Failure::config(format!(

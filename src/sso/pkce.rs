@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
 use crate::credentials::Secret;
-use crate::error::{Failure, Kind};
+use crate::error::Failure;
 
 pub struct Pkce {
     /// Sent only to CreateToken, so a code stolen on its way to the listener is worthless.
@@ -19,10 +19,7 @@ pub struct Pkce {
 fn random_text(bytes: usize) -> Result<String, Failure> {
     let mut buffer = vec![0u8; bytes];
     getrandom::fill(&mut buffer).map_err(|e| {
-        Failure::new(
-            Kind::Internal,
-            format!("the system's random number source failed: {e}"),
-        )
+        Failure::unavailable(format!("the system's random number source failed: {e}"))
     })?;
     Ok(URL_SAFE_NO_PAD.encode(buffer))
 }

@@ -204,7 +204,10 @@ pub fn remove(login: &SsoLogin) -> anyhow::Result<bool> {
     match std::fs::remove_file(&path) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(anyhow::Error::new(e).context(format!("cannot remove {}", path.display()))),
+        Err(e) => {
+            Err(anyhow::Error::new(e)
+                .context(Failure::io(format!("cannot remove {}", path.display()))))
+        }
     }
 }
 
@@ -239,7 +242,7 @@ pub fn save(login: &SsoLogin, token: &NewToken) -> anyhow::Result<()> {
     let bytes = serde_json::to_vec(&document)?;
     let path = cache_path(login)?;
     fsutil::write_private(&path, &bytes)
-        .with_context(|| format!("cannot save the SSO token to {}", path.display()))
+        .with_context(|| Failure::io(format!("cannot save the SSO token to {}", path.display())))
 }
 
 /// A usable access token for this sign-in: the cached one, refreshed first when it is close to

@@ -570,6 +570,23 @@ def test_usage_errors_exit_64(run_guard):
     assert run_guard("--no-such-flag").returncode == 64
 
 
+def test_a_region_that_cannot_be_one_is_refused_readably(home, run_guard, tmp_path):
+    home.write_credentials(STATIC_KEYS)
+    marker, child = marker_child(tmp_path)
+    flagged = run_guard("-p", "base", "-r", "eu west 1", "--", *child)
+    assert flagged.returncode == 64 and "'eu west 1' is not an AWS region" in flagged.stderr
+    home.write_config("[profile base]\nregion = eu west 1\n")
+    configured = run_guard("-p", "base", "--", *child)
+    assert configured.returncode == 78, configured.stderr
+    assert "config:2:" in configured.stderr and "'eu west 1' is not an AWS region" in configured.stderr
+    home.write_config("[profile base]\n")
+    inherited = run_guard("-p", "base", "--", *child, env={"AWS_REGION": "EU_WEST"})
+    assert inherited.returncode == 78 and "$AWS_REGION" in inherited.stderr
+    for result in (flagged, configured, inherited):
+        assert "Error {" not in result.stderr and "ConstructionFailure" not in result.stderr
+    assert not marker.exists()
+
+
 def test_unreachable_sts_is_69_and_names_the_endpoint(home, run_guard, tmp_path):
     home.write_credentials(STATIC_KEYS)
     marker, child = marker_child(tmp_path)

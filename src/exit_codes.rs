@@ -1,0 +1,125 @@
+//! Every status guard ends with, in one table: `--help` prints it and the README repeats it (a
+//! test keeps the three in step). Scripts can tell "you typed it wrong" from "AWS is down" from
+//! "refused" (sysexits(3) codes, and the shell's for a command that cannot start).
+
+/// How guard ends when it does not run the command. When it does, guard has replaced itself
+/// with the command, so the status is the command's own and no value of this type is involved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// Done; also a listing whose reader went away (as for git and ripgrep).
+    Success,
+    /// EX_USAGE: the command line is wrong.
+    Usage,
+    /// EX_UNAVAILABLE: AWS or the network could not be reached, answered with a failure, or
+    /// something guard needs from the system did not work.
+    Unavailable,
+    /// EX_IOERR: guard could not read or write a file of its own, or write its output.
+    Io,
+    /// EX_NOPERM: guard refused on purpose (wrong account, denied, not confirmed).
+    Refused,
+    /// EX_CONFIG: the user's configuration is missing or wrong, or signing in would fix it.
+    Config,
+    /// The shell's code for a command that exists but cannot be run.
+    CommandNotExecutable,
+    /// The shell's code for a command that does not exist.
+    CommandNotFound,
+}
+
+impl ExitCode {
+    /// Every code, in the order `--help` and the README list them.
+    pub const ALL: [ExitCode; 8] = [
+        ExitCode::Success,
+        ExitCode::Usage,
+        ExitCode::Unavailable,
+        ExitCode::Io,
+        ExitCode::Refused,
+        ExitCode::Config,
+        ExitCode::CommandNotExecutable,
+        ExitCode::CommandNotFound,
+    ];
+
+    pub fn code(self) -> u8 {
+        match self {
+            ExitCode::Success => 0,
+            ExitCode::Usage => 64,
+            ExitCode::Unavailable => 69,
+            ExitCode::Io => 74,
+            ExitCode::Refused => 77,
+            ExitCode::Config => 78,
+            ExitCode::CommandNotExecutable => 126,
+            ExitCode::CommandNotFound => 127,
+        }
+    }
+
+    /// A few words for `--help`; the README says more.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            ExitCode::Success => "done",
+            ExitCode::Usage => "usage",
+            ExitCode::Unavailable => "AWS or the network unreachable or failing",
+            ExitCode::Io => "a file of guard's own or its output could not be read or written",
+            ExitCode::Refused => "refused or denied",
+            ExitCode::Config => "configuration (no profile, bad config, not signed in)",
+            ExitCode::CommandNotExecutable => "command cannot be run",
+            ExitCode::CommandNotFound => "command not found",
+        }
+    }
+
+    /// The `Exit codes:` section of `--help`.
+    pub fn help() -> String {
+        let mut text = String::from("Exit codes:\n");
+        for code in ExitCode::ALL {
+            text.push_str(&format!("  {:>3}  {}\n", code.code(), code.meaning()));
+        }
+        text.push_str("  otherwise the command's own: guard replaced itself with it");
+        text
+    }
+}
+
+impl From<ExitCode> for std::process::ExitCode {
+    fn from(code: ExitCode) -> Self {
+        std::process::ExitCode::from(code.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The codes in the README's table, in its order.
+    fn readme_codes() -> Vec<u8> {
+        let readme = include_str!("../README.md");
+        let table = readme
+            .split("## Exit codes")
+            .nth(1)
+            .expect("the README has an Exit codes section");
+        table
+            .lines()
+            .filter_map(|line| line.strip_prefix("| "))
+            .filter_map(|row| row.split(" |").next())
+            .filter_map(|cell| cell.trim().parse().ok())
+            .collect()
+    }
+
+    #[test]
+    fn readme_lists_every_code() {
+        let codes: Vec<u8> = ExitCode::ALL.iter().map(|c| c.code()).collect();
+        assert_eq!(readme_codes(), codes);
+    }
+
+    #[test]
+    fn help_lists_every_code() {
+        let help = ExitCode::help();
+        for code in ExitCode::ALL {
+            let row = format!("  {:>3}  {}", code.code(), code.meaning());
+            assert!(help.contains(&row), "{row}");
+        }
+    }
+
+    #[test]
+    fn codes_are_distinct() {
+        let mut codes: Vec<u8> = ExitCode::ALL.iter().map(|c| c.code()).collect();
+        codes.dedup();
+        assert_eq!(codes.len(), ExitCode::ALL.len());
+    }
+}
