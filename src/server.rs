@@ -18,7 +18,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::account::AccountId;
 use crate::childenv::{self, ChildEnv};
 use crate::credentials::{Credentials, Secret};
-use crate::error::{self, Failure, Kind};
+use crate::error::{self, Failure};
 use crate::exec;
 use crate::verify::{self, CacheUse, Verified};
 use crate::{output, signals, sso};
@@ -62,14 +62,13 @@ pub fn run(
     // sees these signals.
     let forwarder = signals::Forwarder::block()?;
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(|e| {
-        Failure::new(
-            Kind::Internal,
-            format!("cannot listen on 127.0.0.1 for the credential server: {e}"),
-        )
+        Failure::unavailable(format!(
+            "cannot listen on 127.0.0.1 for the credential server: {e}"
+        ))
     })?;
     let port = listener
         .local_addr()
-        .map_err(|e| Failure::new(Kind::Internal, format!("credential server: {e}")))?
+        .map_err(|e| Failure::unavailable(format!("credential server: {e}")))?
         .port();
     let token = random_token()?;
     let url = format!("http://127.0.0.1:{port}{PATH}");
@@ -88,7 +87,7 @@ pub fn run(
     forwarder.forward_to(child.id());
     let status = child
         .wait()
-        .map_err(|e| Failure::new(Kind::Internal, format!("cannot wait for the command: {e}")))?;
+        .map_err(|e| Failure::unavailable(format!("cannot wait for the command: {e}")))?;
     std::process::exit(exit_code(status))
 }
 
@@ -104,10 +103,9 @@ fn exit_code(status: std::process::ExitStatus) -> i32 {
 fn random_token() -> Result<Secret, Failure> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| {
-        Failure::new(
-            Kind::Internal,
-            format!("cannot get random bytes for the server's token: {e}"),
-        )
+        Failure::unavailable(format!(
+            "cannot get random bytes for the server's token: {e}"
+        ))
     })?;
     Ok(Secret::new(hex::encode(bytes)))
 }

@@ -6,7 +6,7 @@ use std::process::Command;
 use nix::sys::signal::{SigSet, Signal, kill};
 use nix::unistd::Pid;
 
-use crate::error::{Failure, Kind};
+use crate::error::Failure;
 
 const FORWARDED: [Signal; 5] = [
     Signal::SIGINT,
@@ -29,7 +29,7 @@ impl Forwarder {
             set.add(signal);
         }
         set.thread_block()
-            .map_err(|e| Failure::new(Kind::Internal, format!("cannot block signals: {e}")))?;
+            .map_err(|e| Failure::unavailable(format!("cannot block signals: {e}")))?;
         Ok(Forwarder { set })
     }
 
