@@ -11,7 +11,6 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::error::Failure;
 use crate::fsutil;
-use crate::profile::home_dir;
 
 #[derive(Serialize)]
 pub struct Entry<'a> {
@@ -36,11 +35,7 @@ struct Line<'a> {
 }
 
 pub fn path() -> anyhow::Result<PathBuf> {
-    let base = match std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => home_dir()?.join(".local").join("state"),
-    };
-    Ok(base.join("guard").join("audit.jsonl"))
+    Ok(fsutil::state_dir()?.join("audit.jsonl"))
 }
 
 /// Words that say the next argument (or the value after `=`) is a secret.

@@ -245,6 +245,15 @@ enum PolicyAction {
         #[arg(value_name = "FILE")]
         files: Vec<std::path::PathBuf>,
     },
+    /// Trust a project's .guard.toml as it is now, so that it may loosen protection too
+    Trust {
+        /// The file [default: the nearest .guard.toml from here upward]
+        #[arg(value_name = "FILE")]
+        file: Option<std::path::PathBuf>,
+        /// Stop trusting it: it can only tighten protection again
+        #[arg(long)]
+        revoke: bool,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -269,6 +278,9 @@ pub fn main() -> ExitCode {
         Some(Sub::Policy {
             action: PolicyAction::Check { files },
         }) => commands::policy::check(global, &files),
+        Some(Sub::Policy {
+            action: PolicyAction::Trust { file, revoke },
+        }) => commands::policy::trust(global, file.as_deref(), revoke),
         Some(Sub::Profiles { json }) => commands::profiles::run(global, json),
         Some(Sub::Whoami { json }) => commands::whoami::run(global, json),
         Some(Sub::Populate(args)) => commands::populate::run(global, &args),

@@ -1,11 +1,16 @@
-//! The decide step: classify the command, look up the account in the policy, and rule.
+//! The decide step: classify the command, look up the account in the policy, rule, and apply
+//! the ruling (consent, refusal, the audit line).
 
 use std::ffi::OsString;
 
-use crate::classify::{self, Classification};
+use crate::audit;
+use crate::classify::{self, Classification, Severity};
+use crate::confirm::{self, Consent};
+use crate::error::Failure;
 use crate::fsutil;
-use crate::policy::{AccountView, Decision, Policy, Target};
+use crate::policy::{AccountView, Action, Decision, Policy, Target};
 use crate::profile::home_dir;
+use crate::verify::Verified;
 
 pub struct Ruling {
     pub classification: Classification,
@@ -47,7 +52,14 @@ pub fn classify_argv(argv: &[OsString]) -> Classification {
 }
 
 pub fn rule(policy: &Policy, target: &Target, argv: &[OsString]) -> Ruling {
-    let classification = classify_argv(argv);
+    rule_on(policy, target, classify_argv(argv))
+}
+
+pub fn rule_export(policy: &Policy, target: &Target, export: Export) -> Ruling {
+    rule_on(policy, target, export.classification())
+}
+
+fn rule_on(policy: &Policy, target: &Target, classification: Classification) -> Ruling {
     let view = policy.account(target);
     let decision = policy.decide(target, &view, &classification);
     Ruling {
@@ -55,4 +67,143 @@ pub fn rule(policy: &Policy, target: &Target, argv: &[OsString]) -> Ruling {
         view,
         decision,
     }
+}
+
+/// A way credentials leave guard for programs it does not see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export<'a> {
+    /// `guard env`: variables for a shell to evaluate.
+    Env,
+    /// `guard credential-process`: the document an SDK reads.
+    CredentialProcess,
+    /// `guard` with no command: this shell, with the credentials.
+    Shell(&'a str),
+}
+
+impl Export<'_> {
+    /// The export as a classification, so that rules match it like a command: tool `guard`,
+    /// the subcommand as its command path, severity `export`.
+    pub fn classification(self) -> Classification {
+        let (command, reason) = match self {
+            Export::Env => (
+                vec!["env".to_string()],
+                "guard env: prints the credentials for a shell to evaluate; what runs with them there is not checked".to_string(),
+            ),
+            Export::CredentialProcess => (
+                vec!["credential-process".to_string()],
+                "guard credential-process: hands the credentials to an SDK; what it does with them is not checked".to_string(),
+            ),
+            Export::Shell(shell) => (
+                vec!["shell".to_string()],
+                format!("starts the shell {shell} with the credentials; what runs in it is not checked"),
+            ),
+        };
+        Classification {
+            severity: Severity::Export,
+            reason,
+            tool: Some("guard".to_string()),
+            args: command.clone(),
+            command,
+            credential_override: None,
+        }
+    }
+}
+
+/// The command as the prompt shows it: it is on the terminal and may end up in CI logs, so
+/// what looks secret is hidden.
+pub fn shown(argv: &[String]) -> String {
+    let words = audit::redact(argv);
+    shlex::try_join(words.iter().map(String::as_str)).unwrap_or_else(|_| words.join(" "))
+}
+
+/// Applies a ruling: `Ok(None)` when it may go ahead as it is, `Ok(Some)` when a person (or
+/// `--confirm`) consented, `Err` when it must not. `shown` is the command as the prompt shows
+/// it, secrets already hidden.
+pub fn enforce(
+    given: Option<&str>,
+    verified: &Verified,
+    ruling: &Ruling,
+    shown: &str,
+    color: bool,
+) -> Result<Option<Consent>, Failure> {
+    let classification = &ruling.classification;
+    if let Some(choice) = &classification.credential_override {
+        return Err(Failure::refused(format!(
+            "the command chooses its own credentials ({choice}), not the ones guard verified for profile '{}'; nothing was run",
+            verified.profile
+        ))
+        .with_hint(format!(
+            "drop {choice} and choose the profile with guard -p instead"
+        )));
+    }
+    match ruling.decision.action {
+        Action::Allow => Ok(None),
+        Action::Deny => Err(Failure::refused(format!(
+            "denied in account {}: {} ({})",
+            verified.identity.account,
+            classification.reason,
+            ruling.decision.describe()
+        ))),
+        Action::Confirm => {
+            let request = confirm::Request {
+                account: &verified.identity.account,
+                view: &ruling.view,
+                command: shown,
+                reason: &classification.reason,
+            };
+            confirm::confirm(&request, given, color).map(Some)
+        }
+    }
+}
+
+/// Enforces a ruling and records it: `Err` when it must not go ahead. `refusal` may add to a
+/// refusal (a better hint) before it is returned.
+pub fn apply(
+    given: Option<&str>,
+    policy: &Policy,
+    verified: &Verified,
+    ruling: &Ruling,
+    argv: &[String],
+    color: bool,
+    refusal: impl FnOnce(Failure) -> Failure,
+) -> anyhow::Result<()> {
+    let consent = enforce(given, verified, ruling, &shown(argv), color).map_err(refusal);
+    record(policy, verified, ruling, argv, &consent)?;
+    consent?;
+    Ok(())
+}
+
+/// Writes the audit line for a ruling and what came of it, when the policy wants one: every
+/// decision in a protected account, every run with `[audit] all`.
+pub fn record(
+    policy: &Policy,
+    verified: &Verified,
+    ruling: &Ruling,
+    argv: &[String],
+    consent: &Result<Option<Consent>, Failure>,
+) -> anyhow::Result<()> {
+    if !ruling.view.protected && !policy.audit_all() {
+        return Ok(());
+    }
+    audit::append(&audit::Entry {
+        profile: &verified.profile,
+        account_id: verified.identity.account.as_str(),
+        account_name: ruling.view.name.as_deref(),
+        principal_arn: &verified.identity.arn,
+        argv: audit::redact(argv),
+        classification: ruling.classification.severity.as_str(),
+        reason: &ruling.classification.reason,
+        decision: match ruling.decision.action {
+            Action::Allow => "allow",
+            Action::Confirm => "confirm",
+            Action::Deny => "deny",
+        },
+        basis: ruling.decision.describe(),
+        confirmed: consent.as_ref().ok().and_then(|c| c.map(Consent::as_str)),
+        outcome: if consent.is_ok() {
+            "allowed"
+        } else {
+            "refused"
+        },
+    })
 }

@@ -9,6 +9,17 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 
 use crate::error::Failure;
+use crate::profile::home_dir;
+
+/// guard's own state (the audit log, the trusted project files): `$XDG_STATE_HOME/guard`, by
+/// default `~/.local/state/guard`.
+pub fn state_dir() -> anyhow::Result<PathBuf> {
+    let base = match std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => home_dir()?.join(".local").join("state"),
+    };
+    Ok(base.join("guard"))
+}
 
 /// Writes `bytes` to `path` atomically with mode 0600, creating missing parent folders with mode
 /// 0700. A reader sees the old file or the new one, never a mix.

@@ -5,9 +5,12 @@
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
+use crate::banner;
 use crate::cli::Global;
+use crate::decide::{self, Export};
 use crate::error::Failure;
 use crate::output::{self, Delivery};
+use crate::policy::{self, Action, Target};
 use crate::verify::verify;
 
 #[derive(Serialize)]
@@ -29,7 +32,36 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
         Failure::usage("credential-process needs the profile named with -p PROFILE")
             .with_hint("credential_process = guard credential-process -p PROFILE")
     })?;
+    let policy = policy::load(global.policy.as_deref())?;
     let verified = verify(Some(profile), global.region.as_deref(), global.cache_use())?;
+    let target = Target {
+        account: &verified.identity.account,
+        known_name: verified.account_name.as_deref(),
+        profile: &verified.profile,
+    };
+    let ruling = decide::rule_export(&policy, &target, Export::CredentialProcess);
+    let argv = ["guard", "-p", profile, "credential-process"].map(str::to_string);
+    let confirms = ruling.decision.action == Action::Confirm;
+    let word = ruling.view.confirm_word(&verified.identity.account);
+    // An SDK waits for this process: with no terminal to ask on, the answer is an immediate
+    // refusal that says how to consent where an SDK can (nothing reaches stdout).
+    decide::apply(
+        global.confirm.as_deref(),
+        &policy,
+        &verified,
+        &ruling,
+        &argv,
+        banner::use_color(),
+        |refused| {
+            if confirms {
+                refused.with_hint(format!(
+                    "consent in the profile's line, `credential_process = guard credential-process -p {profile} --confirm {word}`, or allow it with a policy rule: [[rules]] severity = [\"export\"] profiles = [\"{profile}\"] action = \"allow\""
+                ))
+            } else {
+                refused
+            }
+        },
+    )?;
     let creds = &verified.creds;
     let document = Document {
         version: 1,

@@ -8,6 +8,7 @@ use clap::ValueEnum;
 use crate::banner;
 use crate::childenv::{self, ChildEnv, Facts};
 use crate::cli::Global;
+use crate::decide::{self, Export};
 use crate::output::{self, Delivery};
 use crate::policy::{self, Target};
 use crate::verify::verify;
@@ -36,16 +37,32 @@ pub fn run(global: &Global, format: Format) -> anyhow::Result<()> {
         global.region.as_deref(),
         global.cache_use(),
     )?;
-    let account = policy.account(&Target {
+    let target = Target {
         account: &verified.identity.account,
         known_name: verified.account_name.as_deref(),
         profile: &verified.profile,
-    });
+    };
+    // The credentials leave guard for whatever the shell runs next: the policy decides.
+    let ruling = decide::rule_export(&policy, &target, Export::Env);
+    let color = banner::use_color();
     if !global.quiet {
-        banner::show(&verified, &account, None, false, banner::use_color());
+        banner::show(&verified, &ruling.view, None, false, color);
     }
+    let argv = ["guard", "-p", &verified.profile, "env"].map(str::to_string);
+    decide::apply(
+        global.confirm.as_deref(),
+        &policy,
+        &verified,
+        &ruling,
+        &argv,
+        color,
+        |refused| refused,
+    )?;
     output::stdout(
-        &render(&childenv::build(&Facts::of(&verified, &account)), format),
+        &render(
+            &childenv::build(&Facts::of(&verified, &ruling.view)),
+            format,
+        ),
         Delivery::Essential,
     )
 }

@@ -2,13 +2,15 @@
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::account::AccountId;
-use crate::cli::Global;
+use crate::cli::{Global, no_profile_flag};
 use crate::decide;
 use crate::error::Failure;
+use crate::fsutil;
 use crate::output::{self, Delivery};
+use crate::policy::trust::{self, State};
 use crate::policy::{self, Origin, Policy, Target};
 use crate::verify::verify;
 
@@ -76,23 +78,118 @@ pub fn explain(global: &Global, account: Option<&str>, command: &[OsString]) -> 
     let _ = writeln!(out, "account         {account_line}");
     let _ = writeln!(out, "decision        {}", ruling.decision.action);
     let _ = writeln!(out, "because         {}", ruling.decision.describe());
+    for (layer, ignored) in untrusted_parts(&policy) {
+        let _ = writeln!(
+            out,
+            "ignored         {}: {}: ignored: untrusted (`guard policy trust {}` applies it)",
+            ignored.at, ignored.what, layer.name
+        );
+    }
     output::stdout(&out, Delivery::Listing)
+}
+
+/// What untrusted layers say that guard does not apply.
+fn untrusted_parts(policy: &Policy) -> impl Iterator<Item = (&policy::Layer, &policy::Ignored)> {
+    policy
+        .layers
+        .iter()
+        .filter(|l| l.origin == Origin::Untrusted)
+        .flat_map(|l| l.file.ignored.iter().map(move |i| (l, i)))
 }
 
 /// Validates the policy in force plus any files named, and prints the result with the source
 /// of every part.
 pub fn check(global: &Global, files: &[PathBuf]) -> anyhow::Result<()> {
-    let mut policy = policy::load(global.policy.as_deref())?;
+    let (mut policy, _) = policy::load_quietly(global.policy.as_deref())?;
     for file in files {
         policy.layers.push(policy::read_layer(Origin::Flag, file)?);
     }
-    output::stdout(&render(&policy), Delivery::Listing)
+    output::stdout(&(render(&policy) + &project_files()?), Delivery::Listing)
+}
+
+/// The nearest project file and every file the user trusted, each with its standing now.
+fn project_files() -> anyhow::Result<String> {
+    let mut out = String::from("\nproject files:\n");
+    let nearest = policy::project_file();
+    let mut shown = Vec::new();
+    if let Some(path) = &nearest {
+        let (_, state, _) = policy::read_project(path)?;
+        let canonical = trust::canonical(path)?;
+        let _ = write!(out, "  {:<56} {}", path.display(), state.label());
+        if state != State::Trusted {
+            let _ = write!(out, " (`guard policy trust {}` applies it)", path.display());
+        }
+        out.push('\n');
+        shown.push(canonical);
+    }
+    for (path, entry) in trust::entries()? {
+        let path = PathBuf::from(path);
+        if shown.contains(&path) {
+            continue;
+        }
+        let state = match fsutil::read_regular(&path, fsutil::SMALL_LIMIT) {
+            Ok(Some(bytes)) if trust::sha256(&bytes) == entry.sha256 => "trusted",
+            Ok(Some(_)) => State::Changed.label(),
+            Ok(None) | Err(_) => "trusted, but gone",
+        };
+        let _ = writeln!(out, "  {:<56} {state}", path.display());
+    }
+    if nearest.is_none() && out.ends_with(":\n") {
+        out.push_str("  (none here, and none trusted)\n");
+    }
+    let trusted_list = trust::path().map_or_else(|e| e.to_string(), |p| p.display().to_string());
+    let _ = writeln!(out, "  (trusted files are listed in {trusted_list})");
+    Ok(out)
+}
+
+/// `guard policy trust [--revoke] [FILE]`.
+pub fn trust(global: &Global, file: Option<&Path>, revoke: bool) -> anyhow::Result<()> {
+    no_profile_flag(global, "policy trust")?;
+    let file = match file {
+        Some(file) => file.to_path_buf(),
+        None => policy::project_file().ok_or_else(|| {
+            Failure::usage("there is no .guard.toml here or in any folder above")
+                .with_hint("name the file: guard policy trust FILE")
+        })?,
+    };
+    let name = file.display();
+    if revoke {
+        // A file that is gone can still be forgotten, under the path it had.
+        let canonical = trust::canonical(&file)
+            .or_else(|_| std::path::absolute(&file).map_err(anyhow::Error::from))?;
+        let said = if trust::revoke(&canonical)? {
+            format!("{name}: no longer trusted; it can only tighten protection now\n")
+        } else {
+            format!("{name} was not trusted\n")
+        };
+        return output::stdout(&said, Delivery::Listing);
+    }
+    // The same checks as a run: a file guard would refuse cannot be trusted either.
+    let (mut layer, _, text) = policy::read_project(&file)?;
+    let (current, _) = policy::load_quietly(global.policy.as_deref())?;
+    layer
+        .file
+        .tighten_only(|severity| current.protected_action(severity).0);
+    let digest = trust::trust(&trust::canonical(&file)?, text.as_bytes())?;
+    let mut out = format!(
+        "{name}: trusted as it is now (sha256 {}); any change to it lapses the trust\n",
+        &digest[..16]
+    );
+    if layer.file.ignored.is_empty() {
+        out.push_str("it only tightens protection, which it did untrusted as well\n");
+    } else {
+        out.push_str("guard now applies what it ignored before:\n");
+        for ignored in &layer.file.ignored {
+            let _ = writeln!(out, "  {}: {}", ignored.at, ignored.what);
+        }
+    }
+    output::stdout(&out, Delivery::Listing)
 }
 
 fn render(policy: &Policy) -> String {
     let mut out = String::from("layers (weakest first):\n");
     for layer in &policy.layers {
-        let _ = writeln!(out, "  {:<16} {}", layer.origin.label(), layer.name);
+        let _ = writeln!(out, "  {:<20} {}", layer.origin.label(), layer.name);
     }
     out.push_str("\nprotected accounts need, by classification:\n");
     for severity in policy::SEVERITIES {
@@ -109,26 +206,7 @@ fn render(policy: &Policy) -> String {
     for layer in &policy.layers {
         for entry in &layer.file.accounts {
             any = true;
-            let mut which = Vec::new();
-            which.extend(entry.id.as_ref().map(|id| format!("id={id}")));
-            which.extend(entry.match_name.as_ref().map(|p| format!("match_name={p}")));
-            which.extend(
-                entry
-                    .match_profile
-                    .as_ref()
-                    .map(|p| format!("match_profile={p}")),
-            );
-            which.extend(entry.name.as_ref().map(|n| format!("name={n}")));
-            which.extend(
-                entry
-                    .environment
-                    .as_ref()
-                    .map(|e| format!("environment={e}")),
-            );
-            if entry.protected == Some(true) {
-                which.push("protected".to_string());
-            }
-            let _ = writeln!(out, "  {:<56} {}", which.join(" "), entry.at);
+            let _ = writeln!(out, "  {:<56} {}", entry.describe(), entry.at);
         }
     }
     if !any {
@@ -139,22 +217,18 @@ fn render(policy: &Policy) -> String {
     for layer in &policy.layers {
         for rule in &layer.file.rules {
             any = true;
-            let mut what = vec![rule.action.to_string()];
-            what.extend(rule.tool.as_ref().map(|t| format!("tool={t}")));
-            if !rule.command.is_empty() {
-                let words: Vec<&str> = rule.command.iter().map(glob::Pattern::as_str).collect();
-                what.push(format!("command=\"{}\"", words.join(" ")));
-            }
-            what.extend(
-                rule.argv_regex
-                    .as_ref()
-                    .map(|r| format!("argv_regex=/{r}/")),
-            );
-            let _ = writeln!(out, "  {:<56} {}", what.join(" "), rule.at);
+            let _ = writeln!(out, "  {:<56} {}", rule.describe(), rule.at);
         }
     }
     if !any {
         out.push_str("  (none)\n");
+    }
+    let mut ignored = untrusted_parts(policy).peekable();
+    if ignored.peek().is_some() {
+        out.push_str("\nignored: untrusted (they would lower protection):\n");
+        for (_, part) in ignored {
+            let _ = writeln!(out, "  {:<56} {}", part.what, part.at);
+        }
     }
     let _ = writeln!(
         out,

@@ -171,12 +171,137 @@ pub struct Rule {
     pub message: Option<String>,
 }
 
+/// A part of an untrusted file that guard does not apply, and what it said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignored {
+    pub at: Place,
+    pub what: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct PolicyFile {
     pub matrix: Matrix,
     pub audit_all: Option<bool>,
     pub accounts: Vec<AccountEntry>,
     pub rules: Vec<Rule>,
+    /// What `tighten_only` took out.
+    pub ignored: Vec<Ignored>,
+}
+
+impl PolicyFile {
+    /// Keeps only what makes protection stricter, for a file the user has not trusted: rules
+    /// that confirm or deny, `[protected]` entries no lower than `floor` (what the trusted
+    /// layers require), and account entries that protect. Their display name, environment and
+    /// color go too: a name is what a person types to confirm, and an environment can bring
+    /// the user's own environment-scoped rules into play.
+    pub fn tighten_only(&mut self, floor: impl Fn(Severity) -> Action) {
+        if let Some(at) = &self.matrix.at {
+            for severity in SEVERITIES {
+                let slot = &mut self.matrix.entries[index(severity)];
+                if let Some(action) = *slot
+                    && action < floor(severity)
+                {
+                    *slot = None;
+                    self.ignored.push(Ignored {
+                        at: at.clone(),
+                        what: format!(
+                            "[protected] {severity} = \"{action}\" (lower than the {} in force)",
+                            floor(severity)
+                        ),
+                    });
+                }
+            }
+        }
+        let ignored = &mut self.ignored;
+        self.rules.retain(|rule| {
+            let keep = rule.action != Action::Allow;
+            if !keep {
+                ignored.push(Ignored {
+                    at: rule.at.clone(),
+                    what: format!("rule {}", rule.describe()),
+                });
+            }
+            keep
+        });
+        self.accounts.retain_mut(|entry| {
+            if entry.protected != Some(true) {
+                ignored.push(Ignored {
+                    at: entry.at.clone(),
+                    what: format!("account entry {} that does not protect", entry.describe()),
+                });
+                return false;
+            }
+            if entry.name.is_some() || entry.environment.is_some() || entry.color.is_some() {
+                ignored.push(Ignored {
+                    at: entry.at.clone(),
+                    what: format!(
+                        "name, environment and color of account entry {} (its protection counts)",
+                        entry.describe()
+                    ),
+                });
+                entry.name = None;
+                entry.environment = None;
+                entry.color = None;
+            }
+            true
+        });
+    }
+}
+
+impl AccountEntry {
+    /// The entry as `policy check` lists it: `id=… match_name=… name=… protected`.
+    pub fn describe(&self) -> String {
+        let mut which = Vec::new();
+        which.extend(self.id.as_ref().map(|id| format!("id={id}")));
+        which.extend(self.match_name.as_ref().map(|p| format!("match_name={p}")));
+        which.extend(
+            self.match_profile
+                .as_ref()
+                .map(|p| format!("match_profile={p}")),
+        );
+        which.extend(self.name.as_ref().map(|n| format!("name={n}")));
+        which.extend(
+            self.environment
+                .as_ref()
+                .map(|e| format!("environment={e}")),
+        );
+        if self.protected == Some(true) {
+            which.push("protected".to_string());
+        }
+        which.join(" ")
+    }
+}
+
+impl Rule {
+    /// The rule as `policy check` lists it: `deny tool=aws command="s3 rb" …`.
+    pub fn describe(&self) -> String {
+        let mut what = vec![self.action.to_string()];
+        what.extend(self.tool.as_ref().map(|t| format!("tool={t}")));
+        if !self.command.is_empty() {
+            let words: Vec<&str> = self.command.iter().map(glob::Pattern::as_str).collect();
+            what.push(format!("command=\"{}\"", words.join(" ")));
+        }
+        what.extend(
+            self.argv_regex
+                .as_ref()
+                .map(|r| format!("argv_regex=/{r}/")),
+        );
+        if !self.severity.is_empty() {
+            let names: Vec<&str> = self.severity.iter().map(|s| s.as_str()).collect();
+            what.push(format!("severity={}", names.join(",")));
+        }
+        for (key, patterns) in [
+            ("accounts", &self.accounts),
+            ("profiles", &self.profiles),
+            ("environments", &self.environments),
+        ] {
+            if !patterns.is_empty() {
+                let globs: Vec<&str> = patterns.iter().map(glob::Pattern::as_str).collect();
+                what.push(format!("{key}={}", globs.join(",")));
+            }
+        }
+        what.join(" ")
+    }
 }
 
 /// Turns byte offsets into `file:line:column` for errors.
@@ -255,6 +380,7 @@ pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
         audit_all: raw.audit.and_then(|a| a.all),
         accounts,
         rules,
+        ignored: Vec::new(),
     })
 }
 

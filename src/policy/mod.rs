@@ -3,12 +3,13 @@
 
 mod file;
 mod load;
+pub mod trust;
 
 use crate::account::AccountId;
 use crate::classify::Classification;
 
-pub use file::{Action, Color, Place, PolicyFile, SEVERITIES, parse};
-pub use load::{load, read_layer};
+pub use file::{Action, Color, Ignored, Place, PolicyFile, SEVERITIES, parse};
+pub use load::{load, load_quietly, project_file, read_layer, read_project};
 
 /// Where a layer comes from, weakest first. The order is also the order of precedence rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +19,10 @@ pub enum Origin {
     /// /etc/guard/policy.toml: what it requires cannot be loosened.
     System,
     User,
+    /// A trusted project file (`guard policy trust`).
     Project,
+    /// A project file the user has not trusted, or that changed since: it can only tighten.
+    Untrusted,
     Env,
     Flag,
 }
@@ -30,6 +34,7 @@ impl Origin {
             Origin::System => "system",
             Origin::User => "user",
             Origin::Project => "project",
+            Origin::Untrusted => "project (untrusted)",
             Origin::Env => "$GUARD_POLICY",
             Origin::Flag => "--policy",
         }
@@ -157,11 +162,20 @@ impl Policy {
         };
         let base = entry(&[Origin::User, Origin::Project, Origin::Env, Origin::Flag])
             .or_else(|| entry(&[Origin::Shipped]));
-        let chosen = match (base, entry(&[Origin::System])) {
-            (Some(base), Some(system)) if system.0 > base.0 => Some(system),
-            (None, system) => system,
-            (base, _) => base,
-        };
+        fn raise<'a>(
+            base: Option<(Action, &'a Layer)>,
+            over: Option<(Action, &'a Layer)>,
+        ) -> Option<(Action, &'a Layer)> {
+            match (base, over) {
+                (Some(base), Some(over)) if over.0 > base.0 => Some(over),
+                (None, over) => over,
+                (base, _) => base,
+            }
+        }
+        let chosen = raise(
+            raise(base, entry(&[Origin::Untrusted])),
+            entry(&[Origin::System]),
+        );
         match chosen {
             Some((action, layer)) => (action, layer.name.clone()),
             None => (Action::Allow, "nothing says otherwise".to_string()),
@@ -170,7 +184,8 @@ impl Policy {
 
     /// The decision for a command in an account. Within a layer the strictest matching rule
     /// counts, else its `[protected]` entry. Layers above the shipped one override it, the
-    /// strictest of them winning; the system layer's verdict is a floor nothing goes below.
+    /// strictest of them winning; an untrusted project file can only make that stricter; the
+    /// system layer's verdict is a floor nothing goes below.
     pub fn decide(
         &self,
         target: &Target,
@@ -191,10 +206,14 @@ impl Policy {
             action: Action::Allow,
             basis: Basis::Unprotected,
         });
-        match strictest(&[Origin::System]) {
-            Some(system) if system.action > base.action => system,
+        let raise = |base: Decision, over: Option<Decision>| match over {
+            Some(over) if over.action > base.action => over,
             _ => base,
-        }
+        };
+        raise(
+            raise(base, strictest(&[Origin::Untrusted])),
+            strictest(&[Origin::System]),
+        )
     }
 }
 
@@ -463,5 +482,74 @@ mod tests {
         assert_eq!(view.name.as_deref(), Some("prod"));
         assert_eq!(view.environment.as_deref(), Some("production"));
         assert_eq!(view.color, Some(Color::Magenta));
+    }
+
+    #[test]
+    fn an_untrusted_layer_only_tightens() {
+        let loosen = "[[accounts]]\nid = \"222222222222\"\nname = \"p\"\nprotected = false\n\n[protected]\ndestructive = \"allow\"\nread = \"confirm\"\n\n[[rules]]\ntool = \"*\"\naction = \"allow\"\n\n[[rules]]\ntool = \"aws\"\ncommand = \"s3 rb\"\naction = \"deny\"\n";
+        let mut p = policy(&[(Origin::User, PROD), (Origin::Untrusted, loosen)]);
+        p.tighten_untrusted();
+        let ignored = &p.layers[2].file.ignored;
+        assert_eq!(ignored.len(), 3, "{ignored:?}");
+        assert_eq!(
+            decide(
+                &p,
+                &command("terraform", &["destroy"], Severity::Destructive)
+            )
+            .action,
+            Action::Confirm
+        );
+        assert_eq!(
+            decide(&p, &command("aws", &["s3", "ls"], Severity::Read)).action,
+            Action::Confirm
+        );
+        assert_eq!(
+            decide(&p, &command("aws", &["s3", "rb"], Severity::Destructive)).action,
+            Action::Deny
+        );
+        assert_eq!(p.protected_action(Severity::Read).0, Action::Confirm);
+        // Even left in, an untrusted allow cannot lower a decision.
+        let raw = policy(&[(Origin::User, PROD), (Origin::Untrusted, loosen)]);
+        assert_eq!(
+            decide(
+                &raw,
+                &command("terraform", &["destroy"], Severity::Destructive)
+            )
+            .action,
+            Action::Confirm
+        );
+    }
+
+    #[test]
+    fn an_untrusted_entry_protects_but_does_not_rename() {
+        let entry = "[[accounts]]\nid = \"222222222222\"\nname = \"y\"\nenvironment = \"dev\"\nprotected = true\n";
+        let mut p = policy(&[(Origin::Untrusted, entry)]);
+        p.tighten_untrusted();
+        let account: AccountId = "222222222222".parse().unwrap();
+        let view = p.account(&Target {
+            account: &account,
+            known_name: Some("acme-prod"),
+            profile: "x",
+        });
+        assert!(view.protected);
+        assert_eq!(view.name.as_deref(), Some("acme-prod"));
+        assert_eq!(view.environment, None);
+    }
+
+    #[test]
+    fn exports_are_confirmed_and_rules_can_scope_them() {
+        let ro =
+            "[[rules]]\nseverity = [\"export\"]\nprofiles = [\"prod-ro\"]\naction = \"allow\"\n";
+        let p = policy(&[(Origin::User, PROD), (Origin::User, ro)]);
+        let export = crate::decide::Export::Env.classification();
+        assert_eq!(decide(&p, &export).action, Action::Confirm);
+        let account: AccountId = "222222222222".parse().unwrap();
+        let target = Target {
+            account: &account,
+            known_name: None,
+            profile: "prod-ro",
+        };
+        let view = p.account(&target);
+        assert_eq!(p.decide(&target, &view, &export).action, Action::Allow);
     }
 }

@@ -195,7 +195,7 @@ def test_env_and_prompt_carry_the_policy_marks(home, emulator, run_guard, tmp_pa
     sso_world(home, emulator)
     policy = tmp_path / "policy.toml"
     policy.write_text(f'[[accounts]]\nid = "{SANDBOX}"\nname = "sandbox-main"\nprotected = true\n')
-    result = run_guard("env", "-q", "-p", "sandbox", "--policy", policy, "--format", "json")
+    result = run_guard("env", "-q", "-p", "sandbox", "--policy", policy, "--confirm", "sandbox-main", "--format", "json")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert document["GUARD_PROTECTED"] == "1" and document["GUARD_ACCOUNT_NAME"] == "sandbox-main"

@@ -1,0 +1,159 @@
+//! Which project files the user trusts, as direnv's `allow` and mise's `trust` do: a
+//! `.guard.toml` arrives with a repository, so it is someone else's configuration until the
+//! user says otherwise. Trust is the file's canonical path and the SHA-256 of the bytes the user
+//! trusted, kept in `$XDG_STATE_HOME/guard/trusted.json`; any change to the bytes lapses it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::load::strict_modes;
+use crate::error::Failure;
+use crate::fsutil;
+
+const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub sha256: String,
+    pub trusted_at: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Store {
+    version: u32,
+    /// Canonical path to what was trusted.
+    files: BTreeMap<String, Entry>,
+}
+
+/// A project file's standing with the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Trusted,
+    /// Trusted once, but its bytes are no longer the ones the user trusted.
+    Changed,
+    Untrusted,
+}
+
+impl State {
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Trusted => "trusted",
+            State::Changed => "untrusted: changed since you trusted it",
+            State::Untrusted => "untrusted",
+        }
+    }
+}
+
+pub fn path() -> anyhow::Result<PathBuf> {
+    Ok(fsutil::state_dir()?.join("trusted.json"))
+}
+
+pub fn sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The key a file is trusted under: its canonical path, so that `./.guard.toml`, a symlink and
+/// the absolute path are one file.
+pub fn canonical(file: &Path) -> anyhow::Result<PathBuf> {
+    std::fs::canonicalize(file).map_err(|e| {
+        Failure::config(format!(
+            "cannot resolve the policy file {}: {e}",
+            file.display()
+        ))
+        .into()
+    })
+}
+
+fn read() -> anyhow::Result<Store> {
+    let path = path()?;
+    let bad = |what: String| {
+        Failure::config(format!(
+            "guard's list of trusted project files {} {what}",
+            path.display()
+        ))
+        .with_hint(format!(
+            "remove it and trust your project files again with `guard policy trust FILE`: rm {}",
+            path.display()
+        ))
+    };
+    let Some((file, metadata)) = fsutil::open_regular(&path).map_err(|e| bad(e.to_string()))?
+    else {
+        return Ok(Store::default());
+    };
+    // Whoever can write the list can trust any file in the user's name.
+    strict_modes("list of trusted project files", &path, &metadata)?;
+    let bytes = fsutil::read_opened(&path, file, &metadata, fsutil::SMALL_LIMIT)
+        .map_err(|e| bad(e.to_string()))?;
+    let store: Store =
+        serde_json::from_slice(&bytes).map_err(|e| bad(format!("is not what guard wrote: {e}")))?;
+    if store.version != VERSION {
+        return Err(bad(format!(
+            "has version {}; this guard reads {VERSION}",
+            store.version
+        ))
+        .into());
+    }
+    Ok(store)
+}
+
+fn write(store: &Store) -> anyhow::Result<()> {
+    let mut text = serde_json::to_string_pretty(store)?;
+    text.push('\n');
+    fsutil::write_private(&path()?, text.as_bytes())
+}
+
+/// The standing of the file at `canonical` whose bytes are `bytes` (the bytes guard read and
+/// will apply, so that nothing can change between the check and the use).
+pub fn state(canonical: &Path, bytes: &[u8]) -> anyhow::Result<State> {
+    let store = read()?;
+    Ok(
+        match store.files.get(&canonical.to_string_lossy().into_owned()) {
+            Some(entry) if entry.sha256 == sha256(bytes) => State::Trusted,
+            Some(_) => State::Changed,
+            None => State::Untrusted,
+        },
+    )
+}
+
+/// Records that the user trusts these bytes at `canonical`; returns their SHA-256.
+pub fn trust(canonical: &Path, bytes: &[u8]) -> anyhow::Result<String> {
+    let mut store = read()?;
+    store.version = VERSION;
+    let digest = sha256(bytes);
+    store.files.insert(
+        canonical.to_string_lossy().into_owned(),
+        Entry {
+            sha256: digest.clone(),
+            trusted_at: OffsetDateTime::now_utc()
+                .format(&Rfc3339)
+                .unwrap_or_default(),
+        },
+    );
+    write(&store)?;
+    Ok(digest)
+}
+
+/// Forgets the trust in `canonical`; false when it was not trusted.
+pub fn revoke(canonical: &Path) -> anyhow::Result<bool> {
+    let mut store = read()?;
+    let removed = store
+        .files
+        .remove(&canonical.to_string_lossy().into_owned())
+        .is_some();
+    if removed {
+        write(&store)?;
+    }
+    Ok(removed)
+}
+
+/// Every trusted file, by canonical path.
+pub fn entries() -> anyhow::Result<Vec<(String, Entry)>> {
+    Ok(read()?.files.into_iter().collect())
+}
