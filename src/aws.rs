@@ -1,5 +1,5 @@
 //! How guard talks to AWS: one place that decides endpoints, timeouts and retries, and that turns
-//! SDK errors into failures a person can act on.
+//! SDK errors into failures a person can act on. The HTTP client itself is `http`'s.
 
 use std::time::Duration;
 
@@ -11,10 +11,48 @@ use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 use crate::credentials::Credentials;
 use crate::error::{Failure, Kind};
+use crate::http;
 
-/// A person waits on every call, so a dead endpoint must fail in seconds, not minutes.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-const OPERATION_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a call may take and how often it is tried, by what waits on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Patience {
+    /// A person waits on every call of a run, so a dead endpoint must fail in seconds.
+    Run,
+    /// `populate` walks a whole organization: throttling there is expected and waited out.
+    Walk,
+    /// A lookup the run can do without (the account's display name): never worth a delay.
+    Optional,
+}
+
+impl Patience {
+    fn connect_timeout(self) -> Duration {
+        match self {
+            Patience::Run | Patience::Walk => Duration::from_secs(3),
+            Patience::Optional => Duration::from_secs(1),
+        }
+    }
+
+    /// The whole call, retries included.
+    pub fn operation_timeout(self) -> Duration {
+        match self {
+            Patience::Run => Duration::from_secs(10),
+            Patience::Walk => Duration::from_secs(120),
+            Patience::Optional => Duration::from_secs(2),
+        }
+    }
+
+    /// The SDK's standard mode: jittered exponential backoff for throttling (429,
+    /// TooManyRequestsException, ThrottlingException), 5xx and transient network errors.
+    fn retry(self) -> RetryConfig {
+        match self {
+            Patience::Run => RetryConfig::standard().with_max_attempts(3),
+            Patience::Walk => RetryConfig::standard()
+                .with_max_attempts(8)
+                .with_max_backoff(Duration::from_secs(20)),
+            Patience::Optional => RetryConfig::disabled(),
+        }
+    }
+}
 
 /// Whether `text` can be a region: it becomes part of host names, so anything else would only
 /// fail later, inside the SDK, with a message nobody can act on.
@@ -88,24 +126,30 @@ pub fn endpoint(service: Service, region: &str) -> Endpoint {
 }
 
 /// The configuration of one client. Each client gets its own, since endpoints differ per service.
-pub fn sdk_config(endpoint: &Endpoint, region: &str, creds: Option<&Credentials>) -> SdkConfig {
+pub fn sdk_config(
+    endpoint: &Endpoint,
+    region: &str,
+    creds: Option<&Credentials>,
+    patience: Patience,
+) -> Result<SdkConfig, Failure> {
     let mut builder = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
+        .http_client(http::client()?)
         .timeout_config(
             TimeoutConfig::builder()
-                .connect_timeout(CONNECT_TIMEOUT)
-                .operation_timeout(OPERATION_TIMEOUT)
+                .connect_timeout(patience.connect_timeout())
+                .operation_timeout(patience.operation_timeout())
                 .build(),
         )
-        .retry_config(RetryConfig::standard().with_max_attempts(2));
+        .retry_config(patience.retry());
     if let Some(url) = &endpoint.url {
         builder = builder.endpoint_url(url);
     }
     if let Some(creds) = creds {
         builder = builder.credentials_provider(SharedCredentialsProvider::new(creds.to_sdk()));
     }
-    builder.build()
+    Ok(builder.build())
 }
 
 /// Turns an SDK error into a failure that names the operation and the endpoint. `kind_of` maps
@@ -120,13 +164,34 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug,
 {
+    let bad = match &err {
+        SdkError::DispatchFailure(dispatch) => dispatch
+            .as_connector_error()
+            .and_then(|e| http::bad_answer(e))
+            .map(ToString::to_string),
+        _ => None,
+    };
+    if let Some(bad) = bad {
+        return Failure::unavailable(format!("{operation}: {} sent {bad}", endpoint.display))
+            .with_hint(
+                "check AWS_ENDPOINT_URL* and the proxy between you and AWS, then try again",
+            );
+    }
     match &err {
-        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => Failure::unavailable(format!(
-            "{operation}: could not reach {}: {}",
-            endpoint.display,
-            DisplayErrorContext(&err)
-        ))
-        .with_hint("check your network, proxy and AWS_ENDPOINT_URL* variables, then try again"),
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
+            let text = DisplayErrorContext(&err).to_string();
+            let hint = if text.to_ascii_lowercase().contains("certificate") {
+                "if your network inspects TLS, set AWS_CA_BUNDLE (or ca_bundle in the profile) \
+                 to your company's CA certificate file"
+            } else {
+                "check your network, proxy and AWS_ENDPOINT_URL* variables, then try again"
+            };
+            Failure::unavailable(format!(
+                "{operation}: could not reach {}: {text}",
+                endpoint.display
+            ))
+            .with_hint(hint)
+        }
         SdkError::ServiceError(service) => {
             let inner = service.err();
             let code = inner.code().unwrap_or("unknown error");

@@ -36,6 +36,21 @@ fn has_display() -> bool {
     true
 }
 
+/// The sign-in's redirect comes back to a listener on this machine: a proxy could not reach it,
+/// and must not see the code it carries.
+fn with_loopback(no_proxy: Option<String>) -> String {
+    let mut list = no_proxy.unwrap_or_default();
+    for host in ["127.0.0.1", "localhost", "::1"] {
+        if !list.split(',').any(|h| h.trim() == host) {
+            if !list.is_empty() {
+                list.push(',');
+            }
+            list.push_str(host);
+        }
+    }
+    list
+}
+
 /// Starts the browser on `url` without waiting for it: the sign-in goes on while it runs.
 /// `$BROWSER` is a list of commands separated by `:`, each with `%s` standing for the URL (else
 /// the URL is added at the end); the first that starts is used.
@@ -58,7 +73,11 @@ pub fn open(url: &str) -> Result<(), Failure> {
             argv.push(url.to_string());
         }
         // The browser's chatter goes to stderr: stdout may belong to the command guard runs.
-        let started = Command::new(&argv[0])
+        let mut command = Command::new(&argv[0]);
+        for var in ["NO_PROXY", "no_proxy"] {
+            command.env(var, with_loopback(std::env::var(var).ok()));
+        }
+        let started = command
             .args(&argv[1..])
             .stdin(Stdio::null())
             .stdout(std::io::stderr())

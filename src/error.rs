@@ -64,6 +64,14 @@ impl Failure {
         self
     }
 
+    /// The same failure, told from further up: what was being done, then what went wrong.
+    pub fn within(self, doing: impl fmt::Display) -> Self {
+        Failure {
+            message: format!("{doing}: {}", self.message),
+            ..self
+        }
+    }
+
     pub fn usage(message: impl Into<String>) -> Self {
         Self::new(Kind::Usage, message)
     }

@@ -1,7 +1,7 @@
 //! Who a set of credentials is, asked of STS before anything runs.
 
 use crate::account::AccountId;
-use crate::aws::{self, Service};
+use crate::aws::{self, Patience, Service};
 use crate::credentials::Credentials;
 use crate::error::Failure;
 
@@ -23,13 +23,15 @@ impl Identity {
 
 pub async fn caller_identity(creds: &Credentials, region: &str) -> anyhow::Result<Identity> {
     let endpoint = aws::endpoint(Service::Sts, region);
-    let client = aws_sdk_sts::Client::new(&aws::sdk_config(&endpoint, region, Some(creds)));
+    let client = aws_sdk_sts::Client::new(&aws::sdk_config(
+        &endpoint,
+        region,
+        Some(creds),
+        Patience::Run,
+    )?);
     let output = client.get_caller_identity().send().await.map_err(|e| {
-        let failure = aws::failure("GetCallerIdentity", &endpoint, e, aws::sts_kind);
-        Failure::new(
-            failure.kind,
-            format!("cannot verify who the credentials are: {}", failure.message),
-        )
+        aws::failure("GetCallerIdentity", &endpoint, e, aws::sts_kind)
+            .within("cannot verify who the credentials are")
     })?;
     let bad = |what: &str| {
         Failure::unavailable(format!(
@@ -37,14 +39,23 @@ pub async fn caller_identity(creds: &Credentials, region: &str) -> anyhow::Resul
             endpoint.display
         ))
     };
-    let account = output
+    let account: AccountId = output
         .account()
         .ok_or_else(|| bad("no Account"))?
         .parse()
         .map_err(|e: String| bad(&e))?;
+    let arn = output.arn().ok_or_else(|| bad("no Arn"))?;
+    // An ARN of another account, or one cut short, is no answer about these credentials.
+    let arn_account = arn.split(':').nth(4);
+    if !arn.starts_with("arn:")
+        || arn_account != Some(account.as_str())
+        || arn.split(':').count() < 6
+    {
+        return Err(bad("an Arn that does not name the Account").into());
+    }
     Ok(Identity {
         account,
-        arn: output.arn().ok_or_else(|| bad("no Arn"))?.to_string(),
+        arn: arn.to_string(),
         user_id: output.user_id().unwrap_or_default().to_string(),
     })
 }
@@ -56,7 +67,8 @@ pub async fn account_alias(creds: &Credentials) -> Option<Option<String>> {
     // IAM is global; its endpoint lives in us-east-1.
     let region = "us-east-1";
     let endpoint = aws::endpoint(Service::Iam, region);
-    let client = aws_sdk_iam::Client::new(&aws::sdk_config(&endpoint, region, Some(creds)));
+    let config = aws::sdk_config(&endpoint, region, Some(creds), Patience::Optional).ok()?;
+    let client = aws_sdk_iam::Client::new(&config);
     match client.list_account_aliases().send().await {
         Ok(output) => Some(output.account_aliases().first().cloned()),
         Err(aws_sdk_iam::error::SdkError::ServiceError(_)) => Some(None),

@@ -21,6 +21,7 @@ pub mod error;
 pub mod exec;
 pub mod exit_codes;
 pub mod fsutil;
+pub mod http;
 pub mod identity;
 pub mod kubeconfig;
 pub mod output;

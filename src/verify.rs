@@ -81,7 +81,9 @@ pub fn plan(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::Re
     let paths = Paths::from_env()?;
     let set = ProfileSet::load(&paths)?;
     let name = select::profile(profile_flag, &set, &paths)?;
-    let region = region(region_flag, set.get(&name)?.get("region"))?;
+    let profile = set.get(&name)?;
+    crate::http::use_profile(profile);
+    let region = region(region_flag, profile.get("region"))?;
     // STS needs some region even when the command will run without one.
     let sts_region = region.clone().unwrap_or_else(|| "us-east-1".to_string());
     let chain = source::plan(&set, &name, &sts_region)?;
@@ -136,13 +138,15 @@ fn signed_in(chain: &Chain) -> bool {
 enum Cold {
     /// STS refused credentials that came from the cache: worth one more try without it.
     Rejected(anyhow::Error),
+    /// New credentials with less than --min-ttl left: worth one more fetch.
+    Short(anyhow::Error),
     Failed(anyhow::Error),
 }
 
 impl Cold {
     fn into_error(self) -> anyhow::Error {
         match self {
-            Cold::Rejected(e) | Cold::Failed(e) => e,
+            Cold::Rejected(e) | Cold::Short(e) | Cold::Failed(e) => e,
         }
     }
 }
@@ -184,6 +188,8 @@ impl Run<'_> {
                     ));
                     self.cold(true).await.map_err(Cold::into_error)
                 }
+                // The source may have handed out the end of a session it had cached: ask once more.
+                Err(Cold::Short(_)) => self.cold(true).await.map_err(Cold::into_error),
                 other => other.map_err(Cold::into_error),
             }
         })
@@ -285,6 +291,9 @@ impl Run<'_> {
             current = fetched(source::assume_hop(self.chain, index, &current.creds).await?);
             index += 1;
         }
+        if index >= first_fetched {
+            self.refuse_short(&current.creds)?;
+        }
 
         if current.identity.is_some() && !self.cache_use.verify {
             // Another guard fetched them while this one waited for the lock.
@@ -301,6 +310,31 @@ impl Run<'_> {
         current.account_name = account_name;
         self.store(top, &current);
         Ok(self.verified(current)?)
+    }
+
+    /// New credentials must last the --min-ttl that cached ones must have left.
+    fn refuse_short(&self, creds: &Credentials) -> Result<(), Cold> {
+        let Some(expiration) = creds.expiration else {
+            return Ok(());
+        };
+        let left = expiration - OffsetDateTime::now_utc();
+        if left >= self.cache_use.min_ttl {
+            return Ok(());
+        }
+        let source = self.chain.source_of(self.top());
+        let failure = Failure::new(
+            source.kind,
+            format!(
+                "{} gave credentials that last {} s, less than --min-ttl ({} s); nothing was run",
+                source.what,
+                left.whole_seconds(),
+                self.cache_use.min_ttl.whole_seconds()
+            ),
+        )
+        .with_hint(
+            "ask for longer sessions (duration_seconds), or lower --min-ttl (GUARD_MIN_TTL)",
+        );
+        Err(Cold::Short(failure.into()))
     }
 
     /// Who the credentials are (GetCallerIdentity), and the account's name: from the cache when

@@ -4,7 +4,7 @@ use time::OffsetDateTime;
 
 use super::Hop;
 use crate::account::RoleArn;
-use crate::aws::{self, Service};
+use crate::aws::{self, Patience, Service};
 use crate::credentials::{Credentials, Secret};
 use crate::error::Failure;
 use crate::tty;
@@ -14,10 +14,13 @@ fn default_session_name() -> String {
     format!("guard-{}", OffsetDateTime::now_utc().unix_timestamp())
 }
 
-fn sts(region: &str, creds: Option<&Credentials>) -> (aws_sdk_sts::Client, aws::Endpoint) {
+fn sts(
+    region: &str,
+    creds: Option<&Credentials>,
+) -> Result<(aws_sdk_sts::Client, aws::Endpoint), Failure> {
     let endpoint = aws::endpoint(Service::Sts, region);
-    let client = aws_sdk_sts::Client::new(&aws::sdk_config(&endpoint, region, creds));
-    (client, endpoint)
+    let config = aws::sdk_config(&endpoint, region, creds, Patience::Run)?;
+    Ok((aws_sdk_sts::Client::new(&config), endpoint))
 }
 
 /// Assumes the hop's role with `source` credentials; asks for an MFA code on the terminal when
@@ -31,7 +34,7 @@ pub async fn assume_role(
         Some(serial) => Some(mfa_code(hop, serial)?),
         None => None,
     };
-    let (client, endpoint) = sts(region, Some(source));
+    let (client, endpoint) = sts(region, Some(source))?;
     let answer = client
         .assume_role()
         .role_arn(&hop.role.arn)
@@ -47,14 +50,10 @@ pub async fn assume_role(
         .send()
         .await;
     let output = answer.map_err(|e| {
-        let failure = aws::failure("AssumeRole", &endpoint, e, aws::sts_kind);
-        Failure::new(
-            failure.kind,
-            format!(
-                "cannot assume {} for profile '{}' ({}): {}",
-                hop.role, hop.profile, hop.at, failure.message
-            ),
-        )
+        aws::failure("AssumeRole", &endpoint, e, aws::sts_kind).within(format!(
+            "cannot assume {} for profile '{}' ({})",
+            hop.role, hop.profile, hop.at
+        ))
     })?;
     credentials(output.credentials(), &endpoint, "AssumeRole")
 }
@@ -82,7 +81,7 @@ pub async fn assume_role_with_web_identity(
             .into());
         }
     };
-    let (client, endpoint) = sts(region, None);
+    let (client, endpoint) = sts(region, None)?;
     let answer = client
         .assume_role_with_web_identity()
         .role_arn(&role.arn)
@@ -91,14 +90,8 @@ pub async fn assume_role_with_web_identity(
         .send()
         .await;
     let output = answer.map_err(|e| {
-        let failure = aws::failure("AssumeRoleWithWebIdentity", &endpoint, e, aws::sts_kind);
-        Failure::new(
-            failure.kind,
-            format!(
-                "cannot assume {role} for profile '{profile}': {}",
-                failure.message
-            ),
-        )
+        aws::failure("AssumeRoleWithWebIdentity", &endpoint, e, aws::sts_kind)
+            .within(format!("cannot assume {role} for profile '{profile}'"))
     })?;
     credentials(output.credentials(), &endpoint, "AssumeRoleWithWebIdentity")
 }

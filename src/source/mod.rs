@@ -7,11 +7,14 @@ mod resolve;
 
 use std::path::PathBuf;
 
+use time::OffsetDateTime;
+
 pub use resolve::{assume_hop, base_credentials};
 
 use crate::account::{AccountId, RoleArn};
+use crate::aws::{self, Service};
 use crate::credentials::{Credentials, Secret};
-use crate::error::Failure;
+use crate::error::{Failure, Kind};
 use crate::profile::{Location, Profile, ProfileSet};
 use crate::sso::{SsoLogin, SsoTarget};
 
@@ -38,6 +41,37 @@ pub enum Base {
     Environment,
     Ec2InstanceMetadata,
     EcsContainer,
+}
+
+/// Where one level's credentials come from, for errors about them.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub what: String,
+    /// Bad credentials from a server are its failure (69); from a local source, the
+    /// configuration's (78).
+    pub kind: Kind,
+}
+
+impl Source {
+    /// Credentials that have already expired are refused: a child would only fail with them,
+    /// later and less clearly, and a cache would keep them.
+    pub fn refuse_expired(&self, creds: &Credentials, now: OffsetDateTime) -> Result<(), Failure> {
+        match creds.expiration {
+            Some(expiration) if expiration <= now => Err(Failure::new(
+                self.kind,
+                format!(
+                    "{} gave credentials that expired at {}; nothing was run",
+                    self.what,
+                    crate::sso::token::format_time(expiration)
+                ),
+            )
+            .with_hint(
+                "check this machine's clock; if it is right, the source is at fault: \
+                 try again later or ask whoever runs it",
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// One AssumeRole call in a chain.
@@ -71,6 +105,48 @@ impl Chain {
         match &self.base {
             Base::Process { profile, at, .. } => process::refuse_loop(profile, at),
             _ => Ok(()),
+        }
+    }
+
+    /// Where the credentials of a level come from (0 is the base, `i` the role of `hops[i - 1]`),
+    /// as an error names it, and the kind of failure bad credentials from there are.
+    pub fn source_of(&self, level: usize) -> Source {
+        let sts = || aws::endpoint(Service::Sts, &self.region).display;
+        let server = |what: String| Source {
+            what,
+            kind: Kind::Unavailable,
+        };
+        if let Some(hop) = level.checked_sub(1).and_then(|i| self.hops.get(i)) {
+            return server(format!(
+                "AssumeRole of {} for profile '{}' at {}",
+                hop.role,
+                hop.profile,
+                sts()
+            ));
+        }
+        match &self.base {
+            Base::Static { profile, .. } => Source {
+                what: format!("the keys of profile '{profile}'"),
+                kind: Kind::Config,
+            },
+            Base::Sso(target) => server(format!(
+                "IAM Identity Center's GetRoleCredentials at {}",
+                aws::endpoint(Service::Sso, target.login.region()).display
+            )),
+            Base::Process { profile, at, .. } => Source {
+                what: format!("the credential_process of profile '{profile}' ({at})"),
+                kind: Kind::Config,
+            },
+            Base::WebIdentity { profile, role, .. } => server(format!(
+                "AssumeRoleWithWebIdentity of {role} for profile '{profile}' at {}",
+                sts()
+            )),
+            Base::Environment => Source {
+                what: "the AWS_* variables of guard's environment".to_string(),
+                kind: Kind::Config,
+            },
+            Base::Ec2InstanceMetadata => server("EC2 instance metadata".to_string()),
+            Base::EcsContainer => server("the ECS container endpoint".to_string()),
         }
     }
 

@@ -1,6 +1,8 @@
 //! Running a plan one level at a time: the base credentials, then each role in turn. Which
 //! levels come from the cache is the caller's decision.
 
+use time::OffsetDateTime;
+
 use super::{Base, Chain, assume, process};
 use crate::credentials::{Credentials, Secret};
 use crate::error::Failure;
@@ -13,6 +15,9 @@ pub async fn base_credentials(chain: &Chain) -> anyhow::Result<(Credentials, Opt
         Base::Static { creds, .. } => creds.clone(),
         Base::Sso(target) => {
             let (token, creds) = sso::login::role_credentials(target).await?;
+            chain
+                .source_of(0)
+                .refuse_expired(&creds, OffsetDateTime::now_utc())?;
             return Ok((creds, Some(token)));
         }
         Base::Process {
@@ -51,6 +56,9 @@ pub async fn base_credentials(chain: &Chain) -> anyhow::Result<(Credentials, Opt
             .await?
         }
     };
+    chain
+        .source_of(0)
+        .refuse_expired(&creds, OffsetDateTime::now_utc())?;
     Ok((creds, None))
 }
 
@@ -60,7 +68,11 @@ pub async fn assume_hop(
     index: usize,
     source: &Credentials,
 ) -> anyhow::Result<Credentials> {
-    assume::assume_role(&chain.hops[index], source, &chain.region).await
+    let creds = assume::assume_role(&chain.hops[index], source, &chain.region).await?;
+    chain
+        .source_of(index + 1)
+        .refuse_expired(&creds, OffsetDateTime::now_utc())?;
+    Ok(creds)
 }
 
 /// `credential_source = Environment`: the keys in guard's own environment.

@@ -52,6 +52,7 @@ fn session_names(set: &ProfileSet) -> Vec<String> {
 
 /// The sign-in of the `[sso-session NAME]`, or an error that lists the sessions there are.
 pub fn session(set: &ProfileSet, paths: &Paths, name: &str) -> Result<SsoLogin, Failure> {
+    use_network_of(set, None);
     let session = set.sso_session(name).ok_or_else(|| {
         let names = session_names(set);
         if names.is_empty() {
@@ -67,7 +68,26 @@ pub fn session(set: &ProfileSet, paths: &Paths, name: &str) -> Result<SsoLogin, 
     SsoLogin::from_session(session)
 }
 
+/// A sign-in has no profile of its own; its calls use the network settings (`ca_bundle`) of the
+/// profile named, else of the one the AWS CLI would use: `AWS_PROFILE`, else `default`.
+fn use_network_of(set: &ProfileSet, profile: Option<&str>) {
+    let name = profile
+        .map(str::to_string)
+        .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()))
+        .unwrap_or_else(|| "default".to_string());
+    if let Some(profile) = set.find(&name) {
+        crate::http::use_profile(profile);
+    }
+}
+
 pub fn logins(set: &ProfileSet, paths: &Paths, which: Which) -> anyhow::Result<Vec<SsoLogin>> {
+    use_network_of(
+        set,
+        match which {
+            Which::Profile(name) => Some(name),
+            _ => None,
+        },
+    );
     match which {
         Which::Session(name) => Ok(vec![session(set, paths, name)?]),
         Which::Profile(name) => {

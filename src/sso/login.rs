@@ -46,7 +46,7 @@ pub struct SignedIn {
 
 pub async fn sign_in(login: &SsoLogin, options: Options) -> anyhow::Result<SignedIn> {
     let flow = options.flow(login);
-    let oidc = Oidc::new(login);
+    let oidc = Oidc::new(login)?;
     let registration = match registration::load(login, flow)? {
         Some(registration) => registration,
         None => {
@@ -165,9 +165,16 @@ where
 {
     match attempt().await {
         Err(e) if error::kind(&e) == Some(Kind::NotSignedIn) && can_sign_in_here() => {
-            crate::output::stderr_line(format_args!("guard: {e}; signing in now"));
-            sign_in(login, Options::default()).await?;
-            attempt().await
+            let _lock = token::lock(login, token::Purpose::SignIn)?;
+            // Another guard may have signed in while this one waited for the lock.
+            match attempt().await {
+                Err(e) if error::kind(&e) == Some(Kind::NotSignedIn) => {
+                    crate::output::stderr_line(format_args!("guard: {e}; signing in now"));
+                    sign_in(login, Options::default()).await?;
+                    attempt().await
+                }
+                result => result,
+            }
         }
         result => result,
     }

@@ -5,7 +5,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::SsoLogin;
 use super::registration::Registration;
-use crate::aws::{self, Service};
+use crate::aws::{self, Patience, Service};
 use crate::credentials::Secret;
 use crate::error::{Failure, Kind};
 
@@ -65,15 +65,14 @@ pub struct Oidc<'a> {
 }
 
 impl<'a> Oidc<'a> {
-    pub fn new(login: &'a SsoLogin) -> Self {
+    pub fn new(login: &'a SsoLogin) -> Result<Self, Failure> {
         let endpoint = aws::endpoint(Service::SsoOidc, login.region());
-        let client =
-            aws_sdk_ssooidc::Client::new(&aws::sdk_config(&endpoint, login.region(), None));
-        Oidc {
+        let config = aws::sdk_config(&endpoint, login.region(), None, Patience::Run)?;
+        Ok(Oidc {
             login,
-            client,
+            client: aws_sdk_ssooidc::Client::new(&config),
             endpoint,
-        }
+        })
     }
 
     /// The browser page of the PKCE flow: where the OIDC service itself lives, as the AWS CLI

@@ -4,18 +4,21 @@ use time::OffsetDateTime;
 
 use super::{SsoLogin, SsoTarget};
 use crate::account::AccountId;
-use crate::aws::{self, Service};
+use crate::aws::{self, Patience, Service};
 use crate::credentials::{Credentials, Secret};
 use crate::error::{Failure, Kind};
 
-fn client(login: &SsoLogin) -> (aws_sdk_sso::Client, aws::Endpoint) {
+fn client(
+    login: &SsoLogin,
+    patience: Patience,
+) -> Result<(aws_sdk_sso::Client, aws::Endpoint), Failure> {
     let endpoint = aws::endpoint(Service::Sso, login.region());
-    let client = aws_sdk_sso::Client::new(&aws::sdk_config(&endpoint, login.region(), None));
-    (client, endpoint)
+    let config = aws::sdk_config(&endpoint, login.region(), None, patience)?;
+    Ok((aws_sdk_sso::Client::new(&config), endpoint))
 }
 
 pub async fn role_credentials(target: &SsoTarget, token: &Secret) -> anyhow::Result<Credentials> {
-    let (client, endpoint) = client(&target.login);
+    let (client, endpoint) = client(&target.login, Patience::Run)?;
     let answer = client
         .get_role_credentials()
         .account_id(target.account_id.as_str())
@@ -81,7 +84,7 @@ pub async fn account_name(
     token: &Secret,
     account: &AccountId,
 ) -> Option<Option<String>> {
-    let (client, _) = client(login);
+    let (client, _) = client(login, Patience::Optional).ok()?;
     let mut pages = client
         .list_accounts()
         .access_token(token.expose())
@@ -103,7 +106,7 @@ pub async fn account_name(
 /// Ends the sign-in at IAM Identity Center, so the token stops working everywhere, not only here.
 /// A token the portal no longer accepts is already signed out.
 pub async fn logout(login: &SsoLogin, token: &Secret) -> anyhow::Result<()> {
-    let (client, endpoint) = client(login);
+    let (client, endpoint) = client(login, Patience::Run)?;
     match client.logout().access_token(token.expose()).send().await {
         Ok(_) => Ok(()),
         Err(e)
@@ -115,6 +118,9 @@ pub async fn logout(login: &SsoLogin, token: &Secret) -> anyhow::Result<()> {
         Err(e) => Err(aws::failure("Logout", &endpoint, e, |_| None).into()),
     }
 }
+
+/// Identity Center's portal allows about 20 ListAccountRoles calls a second; guard stays under it.
+const LIST_ROLES_PACE: std::time::Duration = std::time::Duration::from_millis(55);
 
 /// One account and role the signed-in person may use.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -151,7 +157,7 @@ where
 
 /// Every account and role of the signed-in person, following every page of both lists.
 pub async fn assignments(login: &SsoLogin, token: &Secret) -> anyhow::Result<Vec<Assignment>> {
-    let (client, endpoint) = client(login);
+    let (client, endpoint) = client(login, Patience::Walk)?;
     let mut accounts = Vec::new();
     let mut pages = client
         .list_accounts()
@@ -181,6 +187,7 @@ pub async fn assignments(login: &SsoLogin, token: &Secret) -> anyhow::Result<Vec
         }
     }
     let mut assignments = Vec::new();
+    let mut next_call = tokio::time::Instant::now();
     for (account_id, account_name) in accounts {
         let mut pages = client
             .list_account_roles()
@@ -188,7 +195,14 @@ pub async fn assignments(login: &SsoLogin, token: &Secret) -> anyhow::Result<Vec
             .account_id(account_id.as_str())
             .into_paginator()
             .send();
-        while let Some(page) = pages.next().await {
+        loop {
+            // One call per account: a large organization would otherwise run into the
+            // portal's rate limit, and every retry after a 429 costs more than the pause.
+            tokio::time::sleep_until(next_call).await;
+            next_call = tokio::time::Instant::now() + LIST_ROLES_PACE;
+            let Some(page) = pages.next().await else {
+                break;
+            };
             let page = page.map_err(|e| list_failure(login, "ListAccountRoles", &endpoint, e))?;
             for role in page.role_list() {
                 let Some(role_name) = role.role_name().filter(|r| !r.is_empty()) else {

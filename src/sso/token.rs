@@ -12,9 +12,9 @@ use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
 use super::SsoLogin;
 use super::registration::Registration;
-use crate::aws::{self, Service};
+use crate::aws::{self, Patience, Service};
 use crate::credentials::Secret;
-use crate::error::Failure;
+use crate::error::{self, Failure, Kind};
 use crate::fsutil;
 use crate::profile::home_dir;
 
@@ -245,9 +245,79 @@ pub fn save(login: &SsoLogin, token: &NewToken) -> anyhow::Result<()> {
         .with_context(|| Failure::io(format!("cannot save the SSO token to {}", path.display())))
 }
 
+/// What a guard holding a sign-in's lock is doing, as the ones waiting for it are told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Refresh,
+    SignIn,
+}
+
+/// Held while one guard refreshes a sign-in's token, or signs in: a refresh token is single-use
+/// at a real Identity Center, and one person needs one browser tab. The others wait, then read
+/// what it saved. The kernel drops the lock of a process that dies, so a lock left by a guard
+/// that is gone never holds anyone up.
+pub struct SessionLock {
+    _file: std::fs::File,
+}
+
+pub fn lock(login: &SsoLogin, purpose: Purpose) -> anyhow::Result<SessionLock> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let token_path = cache_path(login)?;
+    let suffix = match purpose {
+        Purpose::Refresh => "guard-refresh.lock",
+        Purpose::SignIn => "guard-sign-in.lock",
+    };
+    let path = token_path.with_extension(suffix);
+    if let Some(dir) = path.parent() {
+        fsutil::create_private_dir(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(&path)
+        .with_context(|| format!("cannot open the lock {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let doing = match purpose {
+                Purpose::Refresh => "refreshing the sign-in to",
+                Purpose::SignIn => "signing in to",
+            };
+            crate::output::stderr_line(format_args!(
+                "guard: waiting for another guard that is {doing} {}",
+                login.describe()
+            ));
+            file.lock()
+                .with_context(|| format!("cannot lock {}", path.display()))?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(anyhow::Error::new(e).context(format!("cannot lock {}", path.display())));
+        }
+    }
+    Ok(SessionLock { _file: file })
+}
+
 /// A usable access token for this sign-in: the cached one, refreshed first when it is close to
 /// expiry and the cache holds what a refresh needs.
 pub async fn access_token(login: &SsoLogin) -> anyhow::Result<Secret> {
+    let cached = read(login)?;
+    if cached.expires_at - OffsetDateTime::now_utc() > REFRESH_WINDOW {
+        return Ok(cached.access_token);
+    }
+    // One refresh at a time: the guard that waited uses the token the other one saved.
+    let _lock = match login {
+        SsoLogin::Session { .. } => match lock(login, Purpose::Refresh) {
+            Ok(lock) => Some(lock),
+            Err(e) => {
+                crate::error::warn(format!("{e:#}; refreshing without the lock"));
+                None
+            }
+        },
+        SsoLogin::Legacy { .. } => None,
+    };
     let cached = read(login)?;
     let now = OffsetDateTime::now_utc();
     if cached.expires_at - now > REFRESH_WINDOW {
@@ -264,6 +334,13 @@ pub async fn access_token(login: &SsoLogin) -> anyhow::Result<Secret> {
     match refreshed {
         Ok(token) => Ok(token),
         Err((_, cached)) if cached.expires_at > now => Ok(cached.access_token),
+        // The network failed, not the sign-in: signing in again would not help.
+        Err((cause, cached)) if error::kind(&cause) == Some(Kind::Unavailable) => Err(cause
+            .context(Failure::unavailable(format!(
+                "your sign-in to {} expired at {} and could not be refreshed",
+                login.describe(),
+                format_time(cached.expires_at)
+            )))),
         Err((cause, cached)) => Err(cause.context(login.not_signed_in(format!(
             "your sign-in to {} expired at {}",
             login.describe(),
@@ -290,7 +367,11 @@ async fn refresh(login: &SsoLogin, mut cached: CachedToken) -> Result<Secret, Re
         ));
     }
     let endpoint = aws::endpoint(Service::SsoOidc, login.region());
-    let client = aws_sdk_ssooidc::Client::new(&aws::sdk_config(&endpoint, login.region(), None));
+    let config = match aws::sdk_config(&endpoint, login.region(), None, Patience::Run) {
+        Ok(config) => config,
+        Err(e) => return Err((e.into(), cached)),
+    };
+    let client = aws_sdk_ssooidc::Client::new(&config);
     let answer = client
         .create_token()
         .client_id(client_id)
@@ -302,11 +383,21 @@ async fn refresh(login: &SsoLogin, mut cached: CachedToken) -> Result<Secret, Re
     let output = match answer {
         Ok(output) => output,
         Err(e) => {
+            // These mean the refresh token or its client is no longer good; anything else is
+            // the service's or the network's trouble.
             let failure = aws::failure(
                 "refreshing the SSO token (CreateToken)",
                 &endpoint,
                 e,
-                |_| Some(crate::error::Kind::Config),
+                |code| match code {
+                    "InvalidGrantException"
+                    | "ExpiredTokenException"
+                    | "InvalidClientException"
+                    | "UnauthorizedClientException"
+                    | "AccessDeniedException"
+                    | "InvalidRequestException" => Some(Kind::Config),
+                    _ => None,
+                },
             );
             return Err((failure.into(), cached));
         }
@@ -317,6 +408,18 @@ async fn refresh(login: &SsoLogin, mut cached: CachedToken) -> Result<Secret, Re
             cached,
         ));
     };
+    if output.expires_in() <= 0 {
+        return Err((
+            Failure::unavailable(format!(
+                "refreshing the SSO token (CreateToken): {} answered with a token that has \
+                 already expired (expiresIn {})",
+                endpoint.display,
+                output.expires_in()
+            ))
+            .into(),
+            cached,
+        ));
+    }
     let expires_at = OffsetDateTime::now_utc() + Duration::seconds(i64::from(output.expires_in()));
     set_field(
         &mut cached.document,

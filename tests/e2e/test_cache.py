@@ -84,7 +84,7 @@ def test_a_chain_reuses_the_cached_level_it_shares(home, aws_counts, run_guard):
     assert aws_counts.counts()["AssumeRole"] == 1
 
 
-def test_expiry_within_the_minimum_ttl_triggers_one_refresh(home, emulator, aws_counts, run_guard):
+def test_expiry_within_the_minimum_ttl_triggers_one_refetch_then_refuses(home, emulator, aws_counts, run_guard):
     sso_world(home, emulator)
     emulator.config(roleCredentialSeconds=900)
     assert run_guard("-p", "sandbox", "--", "true").returncode == 0
@@ -93,13 +93,17 @@ def test_expiry_within_the_minimum_ttl_triggers_one_refresh(home, emulator, aws_
     assert run_guard("-p", "sandbox", "--", "true").returncode == 0
     assert made(emulator, aws_counts) == {}
     before = child_env(run_guard("-p", "sandbox", "--", *PRINT_ENV))
+    # 16 minutes required, and the portal gives 15 each time: one more fetch, then refused.
+    refused = run_guard("-p", "sandbox", "--", *PRINT_ENV, env={"GUARD_MIN_TTL": "16m"})
+    assert refused.returncode == 69 and "less than --min-ttl" in refused.stderr and refused.stdout == ""
+    assert made(emulator, aws_counts) == {"GetRoleCredentials": 2}
+    reset(emulator, aws_counts)
+    # Longer sessions from the portal: one fetch is enough.
+    emulator.config(roleCredentialSeconds=3600)
     assert child_env(run_guard("-p", "sandbox", "--", *PRINT_ENV, env={"GUARD_MIN_TTL": "16m"})) != before
     assert made(emulator, aws_counts) == {"GetRoleCredentials": 1, "GetCallerIdentity": 1}
     reset(emulator, aws_counts)
     assert run_guard("--min-ttl", "1000", "-p", "sandbox", "--", "true").returncode == 0
-    assert made(emulator, aws_counts) == {"GetRoleCredentials": 1, "GetCallerIdentity": 1}
-    reset(emulator, aws_counts)
-    assert run_guard("-p", "sandbox", "--", "true").returncode == 0
     assert made(emulator, aws_counts) == {}
 
 
