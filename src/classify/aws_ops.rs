@@ -4,6 +4,7 @@
 //! destructive verb counts as a write.
 
 use super::Severity;
+use super::scope;
 use super::verdict::Verdict;
 
 /// Verbs of operations that only read.
@@ -42,8 +43,53 @@ const DESTRUCTIVE_VERBS: &[&str] = &[
 ];
 
 /// Operations whose name's verb would mislead.
-fn special_case(service: &str, operation: &str) -> Option<(Severity, &'static str)> {
+fn special_case(service: &str, operation: &str, rest: &[&str]) -> Option<(Severity, &'static str)> {
     let case = match (service, operation) {
+        // Verbs that say read, operations that act.
+        ("stepfunctions", "test-state") => (
+            Severity::Write,
+            "runs the state for real (a Task state calls its service)",
+        ),
+        ("cloudformation", "test-type") => (
+            Severity::Write,
+            "runs the type's contract tests, which create and delete real resources",
+        ),
+        ("redshift", "get-cluster-credentials") if auto_creates(rest) => {
+            (Severity::Write, "creates the database user (--auto-create)")
+        }
+        ("lightsail", "download-default-key-pair") => (
+            Severity::Write,
+            "creates the default key pair when there is none",
+        ),
+        ("timestream-query", "query") => return timestream_query(rest),
+        ("cognito-identity", "get-id") => (
+            Severity::Write,
+            "creates an identity in the pool when it is new",
+        ),
+        ("transfer", "test-identity-provider") => (
+            Severity::Write,
+            "calls the server's identity provider (a Lambda or API) for real",
+        ),
+        // Verbs that say write, operations that change nothing.
+        ("kms", "decrypt" | "encrypt") => (
+            Severity::Read,
+            "a cryptographic operation, changes no resources",
+        ),
+        ("logs", "start-query") => (
+            Severity::Read,
+            "starts a Logs Insights query, changes no resources",
+        ),
+        ("sts", "decode-authorization-message") => (
+            Severity::Read,
+            "decodes an error message, changes no resources",
+        ),
+        ("rds", "generate-db-auth-token") => {
+            (Severity::Read, "makes a token locally, calls no API")
+        }
+        ("codeartifact", "login") => (
+            Severity::Read,
+            "configures a local package manager with a token, no AWS change",
+        ),
         ("sts", op) if op.starts_with("assume-role") => (
             Severity::Read,
             "issues temporary credentials, changes no resources",
@@ -54,10 +100,9 @@ fn special_case(service: &str, operation: &str) -> Option<(Severity, &'static st
         ),
         ("logs", "tail" | "start-live-tail") => (Severity::Read, "streams log events"),
         ("history", _) => (Severity::Read, "shows the local command history"),
-        ("eks", "update-kubeconfig") => (
-            Severity::Write,
-            "writes the local kubeconfig, no AWS change",
-        ),
+        ("eks", "update-kubeconfig") => {
+            (Severity::Read, "writes the local kubeconfig, no AWS change")
+        }
         ("kms", "schedule-key-deletion") => (Severity::Destructive, "schedules a key's deletion"),
         // `test-invoke-method` runs the integration (e.g. a Lambda) for real.
         (_, op) if op.starts_with("test-invoke-") => {
@@ -70,7 +115,7 @@ fn special_case(service: &str, operation: &str) -> Option<(Severity, &'static st
 
 pub(crate) fn classify(service: &str, operation: &str, rest: &[&str]) -> Verdict {
     let path = [service, operation];
-    let (severity, what) = match special_case(service, operation) {
+    let (severity, what) = match special_case(service, operation, rest) {
         Some((severity, what)) => (severity, what.to_owned()),
         None => by_verb(operation),
     };
@@ -84,6 +129,39 @@ pub(crate) fn classify(service: &str, operation: &str, rest: &[&str]) -> Verdict
         );
     }
     Verdict::of(severity, "aws", &path, &what)
+}
+
+/// `--auto-create` or a prefix argparse expands to it (`--a` is already unique).
+fn auto_creates(rest: &[&str]) -> bool {
+    rest.iter()
+        .any(|arg| arg.len() >= "--a".len() && "--auto-create".starts_with(arg))
+}
+
+/// A Timestream query is read-only unless it is an `UNLOAD`, which writes to S3.
+fn timestream_query(rest: &[&str]) -> Option<(Severity, &'static str)> {
+    if rest.iter().any(|arg| arg.starts_with("--cli-input")) {
+        return Some((
+            Severity::Unknown,
+            "the query may come from --cli-input-json/yaml; guard cannot see it",
+        ));
+    }
+    let query = rest.iter().enumerate().find_map(|(i, arg)| {
+        if *arg == "--query-string" {
+            rest.get(i + 1).copied()
+        } else {
+            arg.strip_prefix("--query-string=")
+        }
+    })?;
+    if scope::is_dynamic(query) || query.starts_with("file://") || query.starts_with("fileb://") {
+        return Some((
+            Severity::Unknown,
+            "the query comes from a file or an expansion; an UNLOAD would write to S3",
+        ));
+    }
+    query
+        .to_ascii_lowercase()
+        .contains("unload")
+        .then_some((Severity::Write, "an UNLOAD query writes its results to S3"))
 }
 
 fn by_verb(operation: &str) -> (Severity, String) {

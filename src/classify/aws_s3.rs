@@ -2,6 +2,7 @@
 //! `website`).
 
 use super::Severity;
+use super::scope;
 use super::verdict::Verdict;
 
 /// Options of `cp`/`sync`/`mv` that take no value.
@@ -120,8 +121,11 @@ fn downloads(rest: &[&str]) -> bool {
             return false;
         }
     }
+    // A destination from an expansion (`"$TARGET"`, xargs' `{}`) may be in S3.
     match positionals.as_slice() {
-        [source, destination] => is_s3(source) && !is_s3(destination),
+        [source, destination] => {
+            is_s3(source) && !is_s3(destination) && !scope::is_dynamic(destination)
+        }
         _ => false,
     }
 }

@@ -5,8 +5,8 @@ use super::scope::{self, Scope, Word};
 use super::verdict::Verdict;
 use super::wrappers::{self, Unwrap};
 use super::{
-    Classification, Severity, aws, cdk, eksctl, flags, helm, interpreters, kubectl, pulumi, sam,
-    terraform, terragrunt,
+    Classification, Severity, aws, cdk, eksctl, flags, helm, interpreters, kubectl, local, pulumi,
+    sam, terraform, terragrunt,
 };
 
 /// Classifies one command (program and arguments, maybe preceded by `NAME=value` words).
@@ -61,12 +61,10 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
         Program::Python => interpreters::python(&name, rest, &scope),
         Program::Opaque(why) => not_a_tool(Severity::Unknown, &name, rest, why.to_owned()),
         Program::Script => unknown_program(words, "runs a script guard cannot see"),
-        Program::Local => not_a_tool(
-            Severity::Read,
-            &name,
-            rest,
-            "local command, does not call AWS".to_owned(),
-        ),
+        Program::Local => {
+            let (severity, what) = local::judge(&name, rest);
+            not_a_tool(severity, &name, rest, what)
+        }
         Program::Other => not_a_tool(
             Severity::Unknown,
             &name,
@@ -136,6 +134,19 @@ fn unknown_program(words: &[Word], what: &str) -> Classification {
 
 fn run_tool(tool: Tool, words: &[Word], scope: &Scope) -> Classification {
     let args: Vec<String> = words.iter().map(|word| word.text.to_string()).collect();
+    // The AWS CLI and SAM are Python programs.
+    if matches!(tool, Tool::Aws | Tool::Sam)
+        && let Some(why) = interpreters::python_warnings(scope)
+    {
+        return Classification {
+            severity: Severity::Unknown,
+            reason: format!("{}: {why}", tool.name()),
+            tool: Some(tool.name().to_owned()),
+            command: Vec::new(),
+            args,
+            credential_override: scope.credential_override(),
+        };
+    }
     // What the tool parsers judge: expansions marked, and one marked word standing for
     // whatever xargs appends.
     let mut judged: Vec<String> = words.iter().map(scope::judged_text).collect();

@@ -3,7 +3,7 @@
 
 use super::dispatch::{self, MostSevere, not_a_tool};
 use super::program;
-use super::scope::{self, Scope, Word};
+use super::scope::{self, EnvValue, Scope, Word};
 use super::shell;
 use super::{Classification, Severity};
 
@@ -12,7 +12,7 @@ enum ShellRun<'w> {
     String(&'w Word<'w>),
     Script(&'w Word<'w>),
     Stdin,
-    /// `-n`: read commands, execute none.
+    /// `-n` / `-o noexec`: read commands, execute none.
     NoExec,
     /// `--help`, `--version`.
     Info,
@@ -21,7 +21,26 @@ enum ShellRun<'w> {
 }
 
 pub(crate) fn shell(name: &str, args: &[Word<'_>], scope: &Scope) -> Classification {
-    let (severity, what) = match shell_run(args) {
+    let (run, interactive) = shell_run(args);
+    // bash runs $BASH_ENV before a non-interactive script (not as sh, but `sh` may be bash);
+    // an interactive shell runs $ENV.
+    let startup = match run {
+        ShellRun::NoExec | ShellRun::Info | ShellRun::BadOption(_) | ShellRun::MissingString => {
+            None
+        }
+        _ if matches!(name, "bash" | "sh") && is_set(scope, "BASH_ENV") => Some("BASH_ENV"),
+        _ if interactive && is_set(scope, "ENV") => Some("ENV"),
+        _ => None,
+    };
+    if let Some(var) = startup {
+        return not_a_tool(
+            Severity::Unknown,
+            name,
+            args,
+            format!("{var} is set: the shell first runs that file, which guard cannot see"),
+        );
+    }
+    let (severity, what) = match run {
         ShellRun::String(string) if string.dynamic => (
             Severity::Unknown,
             "the -c string comes from an expansion; guard cannot see it".to_owned(),
@@ -52,9 +71,20 @@ pub(crate) fn shell(name: &str, args: &[Word<'_>], scope: &Scope) -> Classificat
     not_a_tool(severity, name, args, what)
 }
 
-fn shell_run<'w>(args: &'w [Word<'w>]) -> ShellRun<'w> {
+fn is_set(scope: &Scope, var: &str) -> bool {
+    match scope.var(var) {
+        Some(EnvValue::Known(value)) => !value.is_empty(),
+        Some(EnvValue::Dynamic) => true,
+        None => false,
+    }
+}
+
+/// What the shell runs, and whether it is interactive (`-i`). Options apply in order, so
+/// `-n +n` and `-o noexec +o noexec` execute after all.
+fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, bool) {
     let mut command_mode = false;
     let mut no_exec = false;
+    let mut interactive = false;
     let mut i = 0;
     while let Some(word) = args.get(i) {
         let text: &str = &word.text;
@@ -68,16 +98,16 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> ShellRun<'w> {
             break;
         }
         if word.dynamic {
-            return ShellRun::BadOption(text.to_owned());
+            return (ShellRun::BadOption(text.to_owned()), interactive);
         }
         if let Some(long) = text.strip_prefix("--") {
             match long {
-                "version" | "help" => return ShellRun::Info,
+                "version" | "help" => return (ShellRun::Info, interactive),
                 "rcfile" | "init-file" => i += 1,
                 "login" | "noprofile" | "norc" | "posix" | "restricted" | "verbose"
                 | "noediting" | "debugger" | "dump-strings" | "dump-po-strings"
                 | "pretty-print" => {}
-                _ => return ShellRun::BadOption(text.to_owned()),
+                _ => return (ShellRun::BadOption(text.to_owned()), interactive),
             }
             continue;
         }
@@ -85,20 +115,30 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> ShellRun<'w> {
         for letter in text.chars().skip(1) {
             match letter {
                 'c' if enable => command_mode = true,
-                'n' if enable => no_exec = true,
+                'i' if enable => interactive = true,
+                'n' => no_exec = enable,
                 // `-o pipefail`, `+O extglob`: each takes the next word.
-                'o' | 'O' => i += 1,
+                'o' | 'O' => {
+                    let option = args.get(i);
+                    if letter == 'o' && option.is_some_and(|option| option.text == "noexec") {
+                        no_exec = enable;
+                    } else if option.is_some_and(|option| option.dynamic) {
+                        return (ShellRun::BadOption(text.to_owned()), interactive);
+                    }
+                    i += 1;
+                }
                 _ => {}
             }
         }
     }
-    match (args.get(i), command_mode) {
+    let run = match (args.get(i), command_mode) {
         (Some(_), _) if no_exec => ShellRun::NoExec,
         (Some(string), true) => ShellRun::String(string),
         (None, true) => ShellRun::MissingString,
         (Some(script), false) => ShellRun::Script(script),
         (None, false) => ShellRun::Stdin,
-    }
+    };
+    (run, interactive)
 }
 
 /// Builtins whose `NAME=value` arguments set variables for the rest of the script.
@@ -109,7 +149,27 @@ fn classify_script(label: &str, source: &str, outer: &Scope) -> Classification {
     let script = shell::parse(source);
     let mut scope = outer.clone();
     let mut results = MostSevere::default();
-    for command in &script.commands {
+    // The functions defined at each point: a call before the definition, or after
+    // `unset -f`, runs the program of that name.
+    let mut defined: Vec<&str> = Vec::new();
+    let mut definitions = script.functions.iter().peekable();
+    for (index, command) in script.commands.iter().enumerate() {
+        while let Some(function) = definitions.next_if(|function| function.from <= index) {
+            defined.push(&function.name);
+        }
+        for target in &command.writes {
+            if !target.dynamic && is_terraform_state(&target.text) {
+                results.add(not_a_tool(
+                    Severity::Destructive,
+                    label,
+                    &[],
+                    format!(
+                        "a redirection writes {}, terraform's state: it would be overwritten",
+                        target.text
+                    ),
+                ));
+            }
+        }
         let words = command.words.as_slice();
         let assignments = words
             .iter()
@@ -122,7 +182,7 @@ fn classify_script(label: &str, source: &str, outer: &Scope) -> Classification {
         };
         if !program.dynamic {
             let args = words.get(assignments + 1..).unwrap_or_default();
-            if script.functions.iter().any(|name| *name == *program.text) {
+            if defined.contains(&&*program.text) {
                 results.add(not_a_tool(
                     Severity::Read,
                     &program.text,
@@ -131,8 +191,13 @@ fn classify_script(label: &str, source: &str, outer: &Scope) -> Classification {
                 ));
                 continue;
             }
-            if EXPORTERS.contains(&&*program::base_name(&program.text)) {
+            let base = program::base_name(&program.text);
+            if EXPORTERS.contains(&&*base) {
                 assign_all(&mut scope, args);
+            }
+            // `unset NAME` removes a function when no variable has the name; `-v` never.
+            if base == "unset" && !args.iter().any(|arg| arg.text.starts_with("-v")) {
+                defined.retain(|name| !args.iter().any(|arg| arg.text == *name));
             }
         }
         scope.stdin_heredoc = command.stdin_heredoc;
@@ -149,6 +214,12 @@ fn classify_script(label: &str, source: &str, outer: &Scope) -> Classification {
     results
         .finish()
         .unwrap_or_else(|| not_a_tool(Severity::Read, label, &[], "runs no command".to_owned()))
+}
+
+/// A terraform state file or its backup (`terraform.tfstate`, `x.tfstate.backup`).
+pub(crate) fn is_terraform_state(path: &str) -> bool {
+    let name = program::base_name(path);
+    name.ends_with(".tfstate") || name.contains(".tfstate.")
 }
 
 fn assign_all(scope: &mut Scope, words: &[Word]) {
@@ -169,9 +240,37 @@ enum PythonRun<'w> {
     Stdin,
     Info,
     BadOption(String),
+    /// `-W ...:module.Category` imports that module first.
+    ImportingWarning(String),
+}
+
+/// Why Python would import a module named by `PYTHONWARNINGS` before running anything.
+pub(crate) fn python_warnings(scope: &Scope) -> Option<String> {
+    let importing = match scope.var("PYTHONWARNINGS")? {
+        EnvValue::Known(value) => imports_module(&value),
+        EnvValue::Dynamic => true,
+    };
+    importing.then(|| {
+        "PYTHONWARNINGS names a warning category in a module, which Python imports (runs) first"
+            .to_owned()
+    })
+}
+
+/// A warnings filter `action:message:category:module:lineno` whose category is
+/// `module.Class` (Python imports the module); several filters are separated by commas.
+fn imports_module(filters: &str) -> bool {
+    filters.split(',').any(|filter| {
+        filter
+            .split(':')
+            .nth(2)
+            .is_some_and(|category| category.contains('.'))
+    })
 }
 
 pub(crate) fn python(name: &str, args: &[Word], scope: &Scope) -> Classification {
+    if let Some(why) = python_warnings(scope) {
+        return not_a_tool(Severity::Unknown, name, args, why);
+    }
     let (severity, what) = match python_run(args) {
         PythonRun::Module {
             name,
@@ -199,6 +298,12 @@ pub(crate) fn python(name: &str, args: &[Word], scope: &Scope) -> Classification
             "reads a program from standard input; guard cannot see it".to_owned(),
         ),
         PythonRun::Info => (Severity::Read, "prints help or its version".to_owned()),
+        PythonRun::ImportingWarning(option) => (
+            Severity::Unknown,
+            format!(
+                "-W {option} names a warning category in a module, which Python imports (runs) first"
+            ),
+        ),
         PythonRun::BadOption(option) => (
             Severity::Unknown,
             format!("option {option} is not one guard understands"),
@@ -255,8 +360,15 @@ fn python_run<'w>(args: &'w [Word<'w>]) -> PythonRun<'w> {
                 }
                 'c' => return PythonRun::Code,
                 'W' | 'X' => {
-                    if attached.is_empty() {
+                    let value = if attached.is_empty() {
                         i += 1;
+                        args.get(i - 1)
+                            .map_or(("", false), |word| (&*word.text, word.dynamic))
+                    } else {
+                        (attached, word.dynamic)
+                    };
+                    if letter == 'W' && (value.1 || imports_module(value.0)) {
+                        return PythonRun::ImportingWarning(value.0.to_owned());
                     }
                     break;
                 }

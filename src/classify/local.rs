@@ -4,6 +4,9 @@
 //! purpose: anything that runs other commands or code (`awk` has `system()`, GNU `sed` has
 //! `e`, `find` has `-exec`, pagers have `!`), and anything that deletes or moves files.
 
+use super::Severity;
+use super::scope::Word;
+
 pub(crate) fn is_local_read_only(name: &str) -> bool {
     matches!(
         name,
@@ -17,5 +20,92 @@ pub(crate) fn is_local_read_only(name: &str) -> bool {
             // Shell builtins that only change the shell itself.
             | "cd" | "pushd" | "popd" | "export" | "declare" | "typeset" | "local" | "readonly"
             | "unset" | "set" | "shift" | "read" | "exit" | "return" | ":" | "wait"
+    )
+}
+
+/// What a local read-only program does with these arguments: some options make one run a
+/// program (`rg --pre`, `sort --compress-program`) or write a file in place.
+pub(crate) fn judge(name: &str, args: &[Word]) -> (Severity, String) {
+    let texts: Vec<&str> = args
+        .iter()
+        .take_while(|word| word.text != "--")
+        .map(|word| &*word.text)
+        .collect();
+    let option = |long: &str, min: usize| {
+        // getopt_long accepts any unique prefix; `min` is the shortest one that is unique.
+        texts.iter().enumerate().find_map(|(i, arg)| {
+            let (name, value) = match arg.split_once('=') {
+                Some((name, value)) => (name, Some(value)),
+                None => (*arg, None),
+            };
+            (name.len() >= min && long.starts_with(name))
+                .then(|| value.or_else(|| texts.get(i + 1).copied()).unwrap_or(""))
+        })
+    };
+    let runs = match name {
+        "rg" => option("--pre", "--pre".len()).map(|program| ("--pre", program)),
+        "sort" => option("--compress-program", "--co".len())
+            .map(|program| ("--compress-program", program)),
+        _ => None,
+    };
+    if let Some((flag, program)) = runs {
+        return (
+            Severity::Unknown,
+            format!("{flag} runs {program} on the input; guard cannot see what it does"),
+        );
+    }
+    let written: Vec<&str> = match name {
+        "sort" => {
+            // `-o FILE`, `-oFILE`, or the last of a group (`-uo FILE`); after a letter
+            // that takes a value the rest is that value.
+            let short = texts.iter().enumerate().find_map(|(i, arg)| {
+                let group = arg
+                    .strip_prefix('-')
+                    .filter(|group| !group.starts_with('-'))?;
+                for (at, letter) in group.char_indices() {
+                    match letter {
+                        'k' | 't' | 'S' | 'T' => return None,
+                        'o' => {
+                            let value = &group[at + 1..];
+                            return Some(if value.is_empty() {
+                                texts.get(i + 1).copied().unwrap_or("")
+                            } else {
+                                value
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+                None
+            });
+            short
+                .or_else(|| option("--output", "--o".len()))
+                .into_iter()
+                .collect()
+        }
+        "yq" if texts
+            .iter()
+            .any(|arg| matches!(*arg, "-i" | "--inplace" | "-i=true")) =>
+        {
+            texts
+                .iter()
+                .copied()
+                .filter(|arg| !arg.starts_with('-'))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    if let Some(state) = written
+        .iter()
+        .find(|path| super::interpreters::is_terraform_state(path))
+    {
+        return (
+            Severity::Destructive,
+            format!("writes {state} in place: terraform's state would be overwritten"),
+        );
+    }
+    (
+        Severity::Read,
+        "local command, does not call AWS".to_owned(),
     )
 }

@@ -117,6 +117,7 @@ fn by_name(name: &str) -> Option<Program> {
         "stdbuf" => Program::Wrapper(Wrapper::Stdbuf),
         "xargs" => Program::Wrapper(Wrapper::Xargs),
         "npx" => Program::Wrapper(Wrapper::Npx),
+        "watch" => Program::Wrapper(Wrapper::Watch),
         "sh" | "bash" | "zsh" | "dash" | "ksh" | "mksh" | "ash" => Program::Shell,
         "eval" => Program::Opaque("runs its arguments as shell code; guard does not follow it"),
         "source" | "." => {

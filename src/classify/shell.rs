@@ -14,15 +14,25 @@ pub(crate) struct Script {
     /// Every simple command, in source order; commands inside a substitution come before
     /// the command that uses its output.
     pub commands: Vec<ShellCommand>,
-    /// Names of the functions the script defines.
-    pub functions: Vec<String>,
+    /// The functions the script defines in its own shell, unconditionally, in order.
+    pub functions: Vec<Function>,
     pub error: Option<SyntaxError>,
+}
+
+/// A function definition bash would have made before a command runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Function {
+    pub name: String,
+    /// The index in `Script::commands` from which on it is defined.
+    pub from: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct ShellCommand {
     /// Assignments, program and arguments (redirections removed).
     pub words: Vec<Word<'static>>,
+    /// Files an output redirection (`>`, `>>`, `&>`, `<>`) writes.
+    pub writes: Vec<Word<'static>>,
     /// Standard input is a heredoc or here-string.
     pub stdin_heredoc: bool,
 }
@@ -217,7 +227,14 @@ struct Parser {
     pos: usize,
     nesting: usize,
     commands: Vec<ShellCommand>,
-    functions: Vec<String>,
+    functions: Vec<Function>,
+    /// Definitions in the current pipeline: they count once a separator shows they ran in
+    /// this shell (a `|` or `&` after them runs them in a subshell).
+    pending: Vec<String>,
+    /// Depth of `if`/`while`/`for`/`case`/`{` blocks: a definition inside may not run.
+    blocks: usize,
+    /// The current command follows `&&`, `||` or `|`: it may not run, or runs in a subshell.
+    chained: bool,
     error: Option<SyntaxError>,
     heredocs: Vec<PendingHeredoc>,
 }
@@ -230,6 +247,9 @@ impl Parser {
             nesting,
             commands: Vec::new(),
             functions: Vec::new(),
+            pending: Vec::new(),
+            blocks: 0,
+            chained: false,
             error: None,
             heredocs: Vec::new(),
         }
@@ -286,8 +306,8 @@ impl Parser {
         }
         let mut sub = Parser::new(source, self.nesting + 1);
         run(&mut sub);
+        // A backtick body runs in a subshell: its definitions do not count here.
         self.commands.append(&mut sub.commands);
-        self.functions.append(&mut sub.functions);
         if let Some(error) = sub.error {
             self.fail(error);
         }
@@ -305,8 +325,26 @@ impl Parser {
 
     fn finish(&mut self, current: &mut ShellCommand) {
         let command = std::mem::take(current);
-        if !command.words.is_empty() {
+        if !command.words.is_empty() || !command.writes.is_empty() {
             self.commands.push(command);
+        }
+    }
+
+    /// Records a function definition where bash would certainly make it in this shell.
+    fn define(&mut self, name: String, subshells: usize) {
+        if self.nesting == 0 && subshells == 0 && self.blocks == 0 && !self.chained {
+            self.pending.push(name);
+        }
+    }
+
+    /// At a separator that keeps the pipeline in this shell (`;`, newline, `&&`, `||`).
+    fn commit_definitions(&mut self) {
+        if self.blocks > 0 {
+            return;
+        }
+        let from = self.commands.len();
+        for name in std::mem::take(&mut self.pending) {
+            self.functions.push(Function { name, from });
         }
     }
 
@@ -319,6 +357,7 @@ impl Parser {
             self.skip_blanks();
             let Some(c) = self.peek() else {
                 self.finish(&mut current);
+                self.commit_definitions();
                 if until == Until::CloseParen {
                     self.fail(SyntaxError::UnterminatedExpansion);
                 } else if subshells > 0 {
@@ -332,12 +371,16 @@ impl Parser {
                     // Heredoc bodies are read before the command that consumes them runs.
                     self.read_heredocs();
                     self.finish(&mut current);
+                    self.commit_definitions();
+                    self.chained = false;
                     state = state.after_separator();
                 }
                 '#' => self.skip_comment(),
                 ';' => {
                     self.pos += 1;
                     self.finish(&mut current);
+                    self.commit_definitions();
+                    self.chained = false;
                     // `;;`, `;&` and `;;&` end a case item.
                     if self.eat(';') || self.eat('&') {
                         self.eat('&');
@@ -356,11 +399,19 @@ impl Parser {
                 }
                 '&' | '|' => {
                     self.pos += 1;
-                    let doubled = self.eat(c) || (c == '|' && self.eat('&'));
-                    if c == '|' && !doubled && state == State::CasePatterns {
+                    let and_or = self.eat(c);
+                    let pipe = c == '|' && !and_or;
+                    if pipe && !self.eat('&') && state == State::CasePatterns {
                         continue;
                     }
                     self.finish(&mut current);
+                    if and_or {
+                        self.commit_definitions();
+                    } else {
+                        // `|` and `&` run what came before in a subshell.
+                        self.pending.clear();
+                    }
+                    self.chained = and_or || pipe;
                     state = State::Command;
                 }
                 '<' | '>' if self.peek_at(1) == Some('(') => {
@@ -376,7 +427,7 @@ impl Parser {
                         quoted: true,
                         assignment: false,
                     };
-                    state = self.place_word(lexed, &mut current, state, &mut cases);
+                    state = self.place_word(lexed, &mut current, state, &mut cases, subshells);
                 }
                 '<' | '>' => self.redirection(&mut current),
                 '(' => state = self.open_paren(&mut current, state, &mut subshells),
@@ -398,7 +449,7 @@ impl Parser {
                 _ => {
                     if !self.skip_io_number() {
                         let lexed = self.read_word();
-                        state = self.place_word(lexed, &mut current, state, &mut cases);
+                        state = self.place_word(lexed, &mut current, state, &mut cases, subshells);
                     }
                 }
             }
@@ -413,21 +464,32 @@ impl Parser {
         current: &mut ShellCommand,
         state: State,
         cases: &mut usize,
+        subshells: usize,
     ) -> State {
         let reserved = (!lexed.quoted && !lexed.word.dynamic).then_some(&*lexed.word.text);
         match state {
             State::Command => match reserved {
-                Some(
-                    "if" | "then" | "else" | "elif" | "fi" | "do" | "done" | "while" | "until"
-                    | "{" | "}" | "!",
-                ) => State::Command,
-                Some("for" | "select") => State::LoopHeader,
+                Some("if" | "while" | "until" | "{") => {
+                    self.blocks += 1;
+                    State::Command
+                }
+                Some("fi" | "done" | "}") => {
+                    self.blocks = self.blocks.saturating_sub(1);
+                    State::Command
+                }
+                Some("then" | "else" | "elif" | "do" | "!") => State::Command,
+                Some("for" | "select") => {
+                    self.blocks += 1;
+                    State::LoopHeader
+                }
                 Some("case") => {
                     *cases += 1;
+                    self.blocks += 1;
                     State::CaseHeader
                 }
                 Some("esac") if *cases > 0 => {
                     *cases -= 1;
+                    self.blocks = self.blocks.saturating_sub(1);
                     State::Command
                 }
                 Some("function") => State::FunctionName,
@@ -449,11 +511,12 @@ impl Parser {
             State::CaseHeader if reserved == Some("in") => State::CasePatterns,
             State::CasePatterns if reserved == Some("esac") => {
                 *cases = cases.saturating_sub(1);
+                self.blocks = self.blocks.saturating_sub(1);
                 State::Command
             }
             State::LoopHeader | State::CaseHeader | State::CasePatterns => state,
             State::FunctionName => {
-                self.functions.push(lexed.word.text.into_owned());
+                self.define(lexed.word.text.into_owned(), subshells);
                 State::Command
             }
         }
@@ -494,7 +557,7 @@ impl Parser {
             }
             _ if current.words.len() == 1 && self.next_is_close_paren() => {
                 if let Some(name) = current.words.pop() {
-                    self.functions.push(name.text.into_owned());
+                    self.define(name.text.into_owned(), *subshells);
                 }
                 State::Command
             }
@@ -553,23 +616,36 @@ impl Parser {
     /// A redirection operator at the cursor and its target word (which is not an argument).
     fn redirection(&mut self, current: &mut ShellCommand) {
         let mut heredoc = None;
+        let mut writes = false;
+        let mut duplicates = false;
         if self.eat('<') {
             if self.eat('<') {
                 current.stdin_heredoc = true;
                 if !self.eat('<') {
                     heredoc = Some(self.eat('-'));
                 }
-            } else if !self.eat('&') {
-                self.eat('>');
+            } else if self.eat('&') {
+                duplicates = true;
+            } else {
+                writes = self.eat('>');
             }
         } else {
             self.eat('>');
-            let _ = self.eat('>') || self.eat('&') || self.eat('|');
+            writes = true;
+            duplicates = !self.eat('>') && self.eat('&');
+            let _ = self.eat('|');
         }
         self.skip_blanks();
         match self.peek() {
             Some(c) if !is_metachar(c) => {
                 let target = self.read_word();
+                // `2>&1`, `>&-` duplicate or close a descriptor; `>&file` writes the file.
+                let descriptor = duplicates
+                    && (target.word.text == "-"
+                        || target.word.text.chars().all(|c| c.is_ascii_digit()));
+                if writes && !descriptor {
+                    current.writes.push(target.word.clone());
+                }
                 if let Some(strip_tabs) = heredoc {
                     self.heredocs.push(PendingHeredoc {
                         delimiter: target.word.text.into_owned(),
@@ -996,9 +1072,30 @@ mod tests {
 
     #[test]
     fn functions_are_recorded() {
+        let names = |source: &str| -> Vec<(String, usize)> {
+            parse(source)
+                .functions
+                .into_iter()
+                .map(|f| (f.name, f.from))
+                .collect()
+        };
         let script = parse("f() { terraform destroy; }; function g { ls; }; f");
-        assert_eq!(script.functions, ["f", "g"]);
         assert_eq!(script.commands.len(), 3);
+        assert_eq!(
+            names("f() { terraform destroy; }; function g { ls; }; f"),
+            [("f".to_owned(), 1), ("g".to_owned(), 2)]
+        );
+        // Not in this shell, or not certainly run.
+        for source in [
+            "(f() { :; }); f",
+            "echo $(f() { :; }); f",
+            "true && f() { :; }; f",
+            "if x; then f() { :; }; fi; f",
+            "f() { :; } | cat; f",
+            "f() { :; } & f",
+        ] {
+            assert_eq!(names(source), [], "{source}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::Severity;
 use super::flags::{self, Arity, Flag, Layout, UnknownFlags, switch, valued};
-use super::scope::Scope;
+use super::scope::{EnvValue, Scope};
 use super::terraform::{self, Flavor};
 use super::verdict::Verdict;
 
@@ -101,7 +101,33 @@ const FLAGS: &[Flag] = &[
     valued("--terragrunt-override-attr"),
 ];
 
+/// Flags that name a program terragrunt runs (for credentials, or instead of terraform).
+const PROGRAM_FLAGS: &[&str] = &["--auth-provider-cmd", "--tf-path", "--terragrunt-tfpath"];
+
+/// Variables that do the same.
+const PROGRAM_VARS: &[&str] = &["TG_TF_PATH", "TERRAGRUNT_TFPATH"];
+
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
+    let before = flags::before_dashdash(args);
+    let named = PROGRAM_FLAGS.iter().find(|flag| {
+        before.iter().any(|arg| {
+            arg.strip_prefix(**flag)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('='))
+        })
+    });
+    let by_env = PROGRAM_VARS.iter().find(|var| match scope.var(var) {
+        Some(EnvValue::Known(value)) => !value.is_empty(),
+        Some(EnvValue::Dynamic) => true,
+        None => false,
+    });
+    if let Some(source) = named.or(by_env) {
+        return Verdict::of(
+            Severity::Unknown,
+            "terragrunt",
+            &[],
+            &format!("{source} names a program terragrunt runs; guard cannot see what it does"),
+        );
+    }
     // Terragrunt assumes this role before running terraform: other credentials than the
     // ones guard verified.
     let credential = flags::last_value(args, &["--iam-assume-role", "--terragrunt-iam-role"])

@@ -21,6 +21,7 @@ pub(crate) enum Wrapper {
     Stdbuf,
     Xargs,
     Npx,
+    Watch,
 }
 
 pub(crate) enum Unwrap<'w> {
@@ -88,12 +89,9 @@ pub(crate) fn unwrap<'w>(wrapper: Wrapper, args: &'w [Word<'w>]) -> Unwrap<'w> {
             None => done(Severity::Read, "runs no command"),
         },
         Wrapper::Xargs if operands.is_empty() => done(Severity::Read, "only echoes its input"),
-        Wrapper::Xargs => {
-            let mut inner = Inner::of(operands);
-            inner.appends_args = true;
-            Unwrap::Run(inner)
-        }
+        Wrapper::Xargs => xargs(&parsed, operands),
         Wrapper::Npx => npx(&parsed, operands),
+        Wrapper::Watch => watch(&parsed, operands),
         _ => run(operands),
     }
 }
@@ -193,7 +191,10 @@ fn sudo<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
         return done(Severity::Read, "lists privileges");
     }
     if parsed.has('e', "edit") {
-        return done(Severity::Read, "edits local files");
+        return done(
+            Severity::Unknown,
+            "-e runs the editor named by SUDO_EDITOR, VISUAL or EDITOR; guard cannot see it",
+        );
     }
     // `-h` alone is help; `-hHOST` and `--host` name a host.
     let help = parsed
@@ -232,7 +233,84 @@ fn sudo<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
     })
 }
 
+/// xargs appends its input to the command; with `-I`/`-i`/`--replace` it substitutes it
+/// for the replace string wherever that appears, so those words are unknown too.
+fn xargs<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
+    let replace = parsed.opts.iter().find_map(|opt| {
+        if opt.is('I', "replace") || opt.is('i', "replace") {
+            Some(opt.value.filter(|value| !value.is_empty()).unwrap_or("{}"))
+        } else {
+            None
+        }
+    });
+    let mut inner = Inner::of(operands);
+    inner.appends_args = true;
+    if let Some(replace) = replace {
+        let words = operands
+            .iter()
+            .map(|word| Word {
+                text: word.text.clone(),
+                dynamic: word.dynamic || word.text.contains(replace),
+            })
+            .collect();
+        inner.words = Cow::Owned(words);
+    }
+    Unwrap::Run(inner)
+}
+
+/// procps `watch`: without `-x` it runs its operands joined by spaces with `sh -c`.
+fn watch<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
+    if operands.is_empty() {
+        return done(Severity::Read, "runs no command");
+    }
+    if parsed.has('x', "exec") {
+        return run(operands);
+    }
+    let joined = operands
+        .iter()
+        .map(|word| &*word.text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words = vec![
+        Word::literal("sh"),
+        Word::literal("-c"),
+        Word {
+            text: Cow::Owned(joined),
+            dynamic: false,
+        },
+    ];
+    Unwrap::Run(Inner {
+        words: Cow::Owned(words),
+        ..Inner::of(&[])
+    })
+}
+
+/// npm packages and the tool bin they provide.
+const KNOWN_PACKAGES: &[(&str, &str)] = &[("aws-cdk", "cdk")];
+
 fn npx<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
+    // The command is then a bin of that package, whatever its name says: only the packages
+    // known to provide the tool of that name are followed.
+    let packages: Vec<&str> = parsed
+        .opts
+        .iter()
+        .filter(|opt| opt.is('p', "package"))
+        .map(|opt| opt.value.unwrap_or_default())
+        .collect();
+    let command = operands.first().map(|word| &*word.text);
+    let known = packages.iter().all(|package| {
+        let name = match package.rfind('@') {
+            Some(at) if at > 0 => &package[..at],
+            _ => package,
+        };
+        KNOWN_PACKAGES.contains(&(name, command.unwrap_or_default()))
+    });
+    if !known {
+        return done(
+            Severity::Unknown,
+            "runs a bin from the package given with --package; guard cannot see what it is",
+        );
+    }
     if let Some(string) = parsed
         .opts
         .iter()
@@ -427,7 +505,31 @@ fn spec(wrapper: Wrapper) -> &'static Spec {
             ("call", Arg::Required),
         ],
     };
+    const WATCH: Spec = Spec {
+        flags: "bcCegprtwxhv",
+        with_arg: "nqs",
+        optional_arg: "d",
+        long: &[
+            ("beep", Arg::None),
+            ("color", Arg::None),
+            ("no-color", Arg::None),
+            ("differences", Arg::Optional),
+            ("errexit", Arg::None),
+            ("chgexit", Arg::None),
+            ("equexit", Arg::Required),
+            ("interval", Arg::Required),
+            ("precise", Arg::None),
+            ("no-rerun", Arg::None),
+            ("shotsdir", Arg::Required),
+            ("no-title", Arg::None),
+            ("no-wrap", Arg::None),
+            ("exec", Arg::None),
+            ("help", Arg::None),
+            ("version", Arg::None),
+        ],
+    };
     match wrapper {
+        Wrapper::Watch => &WATCH,
         Wrapper::Env => &ENV,
         Wrapper::Sudo => &SUDO,
         Wrapper::Command => &COMMAND,
