@@ -113,8 +113,9 @@ fn project_files() -> anyhow::Result<String> {
     let nearest = policy::project_file();
     let mut shown = Vec::new();
     if let Some(path) = &nearest {
-        let (_, state, _) = policy::read_project(path)?;
-        let canonical = trust::canonical(path)?;
+        let policy::Project {
+            state, canonical, ..
+        } = policy::read_project(path)?;
         let _ = write!(out, "  {:<56} {}", path.display(), state.label());
         if state != State::Trusted {
             let _ = write!(out, " (`guard policy trust {}` applies it)", path.display());
@@ -155,8 +156,9 @@ pub fn trust(global: &Global, file: Option<&Path>, revoke: bool) -> anyhow::Resu
     let name = file.display();
     if revoke {
         // A file that is gone can still be forgotten, under the path it had.
-        let canonical = trust::canonical(&file)
-            .or_else(|_| std::path::absolute(&file).map_err(anyhow::Error::from))?;
+        let canonical = std::fs::canonicalize(&file)
+            .or_else(|_| std::path::absolute(&file))
+            .map_err(|e| Failure::usage(format!("cannot resolve {name}: {e}")))?;
         let said = if trust::revoke(&canonical)? {
             format!("{name}: no longer trusted; it can only tighten protection now\n")
         } else {
@@ -165,12 +167,17 @@ pub fn trust(global: &Global, file: Option<&Path>, revoke: bool) -> anyhow::Resu
         return output::stdout(&said, Delivery::Listing);
     }
     // The same checks as a run: a file guard would refuse cannot be trusted either.
-    let (mut layer, _, text) = policy::read_project(&file)?;
+    let policy::Project {
+        mut layer,
+        text,
+        canonical,
+        ..
+    } = policy::read_project(&file)?;
     let (current, _) = policy::load_quietly(global.policy.as_deref())?;
     layer
         .file
         .tighten_only(|severity| current.protected_action(severity).0);
-    let digest = trust::trust(&trust::canonical(&file)?, text.as_bytes())?;
+    let digest = trust::trust(&canonical, text.as_bytes())?;
     let mut out = format!(
         "{name}: trusted as it is now (sha256 {}); any change to it lapses the trust\n",
         &digest[..16]

@@ -70,11 +70,11 @@ pub fn load_quietly(flag: Option<&Path>) -> anyhow::Result<(Policy, Option<(Stri
     }
     let mut untrusted = None;
     if let Some(path) = project_file() {
-        let (layer, state, _) = read_project(&path)?;
-        if state != State::Trusted {
-            untrusted = Some((layer.name.clone(), state));
+        let project = read_project(&path)?;
+        if project.state != State::Trusted {
+            untrusted = Some((project.layer.name.clone(), project.state));
         }
-        layers.push(layer);
+        layers.push(project.layer);
     }
     let env = std::env::var_os("GUARD_POLICY")
         .filter(|v| !v.is_empty())
@@ -115,9 +115,9 @@ impl Policy {
     }
 }
 
-/// The text of a policy file, after the ownership and mode checks, read without blocking
-/// (a FIFO or a device in its place is an error).
-fn read_bytes(label: &str, path: &Path) -> anyhow::Result<String> {
+/// The text and canonical path of a policy file, after the ownership and mode checks, read
+/// without blocking (a FIFO or a device in its place is an error).
+fn read_bytes(label: &str, path: &Path) -> anyhow::Result<(String, PathBuf)> {
     let name = path.display();
     let unusable =
         |e: fsutil::Unreadable| Failure::config(format!("cannot use the {label} policy: {e}"));
@@ -128,20 +128,20 @@ fn read_bytes(label: &str, path: &Path) -> anyhow::Result<String> {
                 "cannot read the {label} policy {name}: it does not exist"
             ))
         })?;
-    strict_modes(&format!("{label} policy"), path, &metadata)?;
+    let canonical = strict_modes(&format!("{label} policy"), path, &metadata)?;
     let bytes =
         fsutil::read_opened(path, file, &metadata, fsutil::SMALL_LIMIT).map_err(unusable)?;
-    String::from_utf8(bytes).map_err(|_| {
+    let text = String::from_utf8(bytes).map_err(|_| {
         Failure::config(format!(
             "cannot read the {label} policy {name}: it is not UTF-8 text"
         ))
-        .into()
-    })
+    })?;
+    Ok((text, canonical))
 }
 
 pub fn read_layer(origin: Origin, path: &Path) -> anyhow::Result<Layer> {
     let name = path.display().to_string();
-    let text = read_bytes(origin.label(), path)?;
+    let (text, _) = read_bytes(origin.label(), path)?;
     Ok(Layer {
         origin,
         file: parse(&name, &text)?,
@@ -149,25 +149,33 @@ pub fn read_layer(origin: Origin, path: &Path) -> anyhow::Result<Layer> {
     })
 }
 
-/// A project file, trusted or not, and its text: its trust is decided on the very bytes that
-/// are parsed.
-pub fn read_project(path: &Path) -> anyhow::Result<(Layer, State, String)> {
+/// A project file as read: its trust is decided on the very bytes that are parsed.
+pub struct Project {
+    pub layer: Layer,
+    pub state: State,
+    pub text: String,
+    /// What trust is recorded under.
+    pub canonical: PathBuf,
+}
+
+pub fn read_project(path: &Path) -> anyhow::Result<Project> {
     let name = path.display().to_string();
-    let text = read_bytes(Origin::Project.label(), path)?;
-    let state = trust::state(&trust::canonical(path)?, text.as_bytes())?;
+    let (text, canonical) = read_bytes(Origin::Project.label(), path)?;
+    let state = trust::state(&canonical, text.as_bytes())?;
     let origin = match state {
         State::Trusted => Origin::Project,
         State::Changed | State::Untrusted => Origin::Untrusted,
     };
-    Ok((
-        Layer {
+    Ok(Project {
+        layer: Layer {
             origin,
             file: parse(&name, &text)?,
             name,
         },
         state,
         text,
-    ))
+        canonical,
+    })
 }
 
 fn user_name(uid: u32) -> String {
@@ -180,12 +188,12 @@ fn user_name(uid: u32) -> String {
 /// ssh's StrictModes for a file that decides protection: the file and every folder above it
 /// must belong to the user or root, and nobody else may write them (a sticky folder such as
 /// /tmp is fine: others cannot replace what is in it). Otherwise someone else could change the
-/// policy behind the user's back.
+/// policy behind the user's back. Returns the file's canonical path.
 pub(crate) fn strict_modes(
     what: &str,
     path: &Path,
     metadata: &std::fs::Metadata,
-) -> Result<(), Failure> {
+) -> Result<PathBuf, Failure> {
     let name = path.display().to_string();
     let me = nix::unistd::geteuid().as_raw();
     let not_mine = |owner: u32| owner != me && owner != 0;
@@ -219,10 +227,12 @@ pub(crate) fn strict_modes(
         }
     }
     for folder in folders {
-        let Ok(metadata) = std::fs::metadata(folder) else {
-            continue;
-        };
         let shown = folder.display();
+        let metadata = std::fs::metadata(folder).map_err(|e| {
+            Failure::config(format!(
+                "cannot check the folder {shown} holding the {what} {name}: {e}"
+            ))
+        })?;
         if not_mine(metadata.uid()) {
             return Err(Failure::config(format!(
                 "the folder {shown} holding the {what} {name} belongs to {}, not to you or root, so they could replace it; guard refuses it",
@@ -242,5 +252,5 @@ pub(crate) fn strict_modes(
             .with_hint(format!("chmod go-w {shown}")));
         }
     }
-    Ok(())
+    Ok(canonical)
 }

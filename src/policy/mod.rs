@@ -9,7 +9,7 @@ use crate::account::AccountId;
 use crate::classify::Classification;
 
 pub use file::{Action, Color, Ignored, Place, PolicyFile, SEVERITIES, parse};
-pub use load::{load, load_quietly, project_file, read_layer, read_project};
+pub use load::{Project, load, load_quietly, project_file, read_layer, read_project};
 
 /// Where a layer comes from, weakest first. The order is also the order of precedence rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -170,6 +170,17 @@ def test_project_file_in_a_group_writable_folder_is_refused(home, emulator, run_
     assert not ran.exists()
 
 
+def test_a_trust_list_others_can_write_is_refused(home, emulator, run_guard, tools, repo):
+    sso_world(home, emulator)
+    env, ran = tools
+    assert run_guard("policy", "trust", cwd=repo).returncode == 0
+    listing = home.path / ".local" / "state" / "guard" / "trusted.json"
+    listing.chmod(0o622)
+    result = run_guard("-p", "sandbox", "--", "terraform", "plan", env=env, cwd=repo)
+    assert result.returncode == 78 and f"chmod go-w {listing}" in result.stderr
+    assert not ran.exists()
+
+
 # --- credentials that leave guard -------------------------------------------------------------------
 
 
