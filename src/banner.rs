@@ -8,10 +8,13 @@ use time::OffsetDateTime;
 use crate::confirm;
 use crate::identity::Identity;
 use crate::policy::AccountView;
+use crate::select::Source;
 use crate::verify::Verified;
 
 pub struct Banner<'a> {
     pub profile: &'a str,
+    /// Where the profile came from, marked after its name when the person did not just type it.
+    pub source: Source,
     /// The profile of an enclosing guard, when this run switches away from it.
     pub switched_from: Option<&'a str>,
     pub identity: &'a Identity,
@@ -64,6 +67,7 @@ pub fn show(
     let previous = std::env::var("GUARD_PROFILE").ok();
     let banner = Banner {
         profile: &verified.profile,
+        source: verified.source,
         switched_from: previous.as_deref(),
         identity: &verified.identity,
         account,
@@ -78,11 +82,75 @@ pub fn show(
     ));
 }
 
+/// The width the banner keeps to where the facts allow.
+const WIDTH: usize = 100;
+
+/// The principal as a person reads it. IAM Identity Center names the role behind a permission
+/// set `AWSReservedSSO_<permission set>_<16 hex digits>`; the banner shows the permission set
+/// and the user (`AdministratorAccess · matt@example.com`), the full ARN stays in `whoami`.
+fn principal(identity: &Identity) -> Principal<'_> {
+    let principal = identity.principal();
+    let Some((role, session)) = principal.split_once('/') else {
+        return Principal::Whole(principal);
+    };
+    let permission_set = role
+        .strip_prefix("AWSReservedSSO_")
+        .and_then(|rest| rest.rsplit_once('_'))
+        .filter(|(name, suffix)| {
+            !name.is_empty() && suffix.len() == 16 && suffix.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+        .map(|(name, _)| name);
+    match permission_set {
+        Some(name) => Principal::PermissionSet { name, session },
+        None => Principal::Role { role, session },
+    }
+}
+
+enum Principal<'a> {
+    PermissionSet {
+        name: &'a str,
+        session: &'a str,
+    },
+    Role {
+        role: &'a str,
+        session: &'a str,
+    },
+    /// A user, root: the ARN's resource as it is.
+    Whole(&'a str),
+}
+
+impl Principal<'_> {
+    /// `short`: a session that is an email address is cut to its local part, which is the
+    /// person in an organization, to keep the banner within [`WIDTH`].
+    fn show(&self, short: bool) -> String {
+        let session = |session: &str| match session.split_once('@') {
+            Some((local, _)) if short && !local.is_empty() => local.to_string(),
+            _ => session.to_string(),
+        };
+        match self {
+            Principal::PermissionSet { name, session: s } => format!("{name} · {}", session(s)),
+            Principal::Role { role, session: s } => format!("{role}/{}", session(s)),
+            Principal::Whole(whole) => (*whole).to_string(),
+        }
+    }
+}
+
 impl Banner<'_> {
     pub fn render(&self, color: bool, now: OffsetDateTime) -> String {
+        let principal = principal(self.identity);
+        let full = principal.show(false);
+        let short = principal.show(true);
+        let too_wide = short != full && self.line(&full, false, now).chars().count() > WIDTH;
+        self.line(if too_wide { &short } else { &full }, color, now)
+    }
+
+    fn line(&self, principal: &str, color: bool, now: OffsetDateTime) -> String {
         let dim = Style::new().dimmed();
         let sep = paint(" · ", dim, color);
-        let profile = paint(self.profile, Style::new().bold(), color);
+        let mut profile = paint(self.profile, Style::new().bold(), color);
+        if let Some(mark) = self.source.mark() {
+            profile = format!("{profile} {}", paint(&format!("({mark})"), dim, color));
+        }
         let profile = match self.switched_from {
             Some(previous) if previous != self.profile => {
                 format!(
@@ -116,7 +184,7 @@ impl Banner<'_> {
         let mut parts = vec![
             profile,
             paint(&account, account_style, color),
-            self.identity.principal().to_string(),
+            principal.to_string(),
             self.region.unwrap_or("no region").to_string(),
             time_left(self.expiration, now),
         ];
@@ -155,6 +223,7 @@ mod tests {
         };
         let banner = Banner {
             profile: "prod",
+            source: Source::Flag,
             switched_from: Some("dev"),
             identity: &identity,
             account: &account,
@@ -167,6 +236,117 @@ mod tests {
             banner.render(false, now),
             "guard: dev → prod (switched from dev) · 111111111111 (prod-main) [production, protected] · Admin/alice · eu-west-1 · 1h 30m left"
         );
+    }
+
+    fn identity(arn: &str) -> Identity {
+        Identity {
+            account: "111111111111".parse().unwrap(),
+            arn: arn.to_string(),
+            user_id: String::new(),
+        }
+    }
+
+    #[test]
+    fn permission_sets_instead_of_reserved_role_names() {
+        let shown = |arn: &str| principal(&identity(arn)).show(false);
+        assert_eq!(
+            shown(
+                "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_AdministratorAccess_89890fb2c8257803/matt@example.com"
+            ),
+            "AdministratorAccess · matt@example.com"
+        );
+        assert_eq!(
+            shown(
+                "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Read_Only_89890fb2c8257803/matt"
+            ),
+            "Read_Only · matt"
+        );
+        // Anything else is shown as it is: a role merely named like one, users, root.
+        for (arn, expected) in [
+            (
+                "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Admin_xyz/matt",
+                "AWSReservedSSO_Admin_xyz/matt",
+            ),
+            (
+                "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO__89890fb2c8257803/m",
+                "AWSReservedSSO__89890fb2c8257803/m",
+            ),
+            (
+                "arn:aws:sts::111111111111:assumed-role/Admin/alice",
+                "Admin/alice",
+            ),
+            ("arn:aws:iam::111111111111:user/bob", "user/bob"),
+            ("arn:aws:iam::111111111111:root", "root"),
+        ] {
+            assert_eq!(shown(arn), expected);
+        }
+    }
+
+    #[test]
+    fn an_email_session_is_cut_only_to_keep_within_100_columns() {
+        let identity = identity(
+            "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_AdministratorAccess_89890fb2c8257803/matt@example.com",
+        );
+        let account = AccountView {
+            protected: false,
+            name: Some("sandbox".to_string()),
+            environment: None,
+            color: None,
+        };
+        let now = OffsetDateTime::now_utc();
+        let render = |profile| {
+            Banner {
+                profile,
+                source: Source::Flag,
+                switched_from: None,
+                identity: &identity,
+                account: &account,
+                region: Some("eu-west-1"),
+                expiration: Some(now + Duration::minutes(59) + Duration::seconds(5)),
+                shell: None,
+            }
+            .render(false, now)
+        };
+        assert_eq!(
+            render("dev"),
+            "guard: dev · 111111111111 (sandbox) · AdministratorAccess · matt@example.com · eu-west-1 · 59m left"
+        );
+        let cut = render("sandbox");
+        assert_eq!(
+            cut,
+            "guard: sandbox · 111111111111 (sandbox) · AdministratorAccess · matt · eu-west-1 · 59m left"
+        );
+        assert!(cut.chars().count() <= WIDTH);
+    }
+
+    #[test]
+    fn source_marks() {
+        let identity = identity("arn:aws:sts::111111111111:assumed-role/Admin/alice");
+        let account = AccountView {
+            protected: false,
+            name: None,
+            environment: None,
+            color: None,
+        };
+        let now = OffsetDateTime::now_utc();
+        let render = |source| {
+            Banner {
+                profile: "sandbox",
+                source,
+                switched_from: None,
+                identity: &identity,
+                account: &account,
+                region: Some("us-east-1"),
+                expiration: None,
+                shell: None,
+            }
+            .render(false, now)
+        };
+        assert!(render(Source::Sticky).starts_with("guard: sandbox (sticky) · 111111111111 · "));
+        assert!(
+            render(Source::Variable("AWS_PROFILE")).starts_with("guard: sandbox (AWS_PROFILE) · ")
+        );
+        assert!(render(Source::Flag).starts_with("guard: sandbox · "));
     }
 
     #[test]

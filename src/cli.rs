@@ -32,7 +32,7 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// The profile to use [default: $AWS_PROFILE, else the [default] profile]
+    /// The profile to use [default: $AWS_PROFILE, else the sticky one (guard use), else [default]]
     #[arg(short, long, value_name = "PROFILE", global = true)]
     pub profile: Option<String>,
 
@@ -150,6 +150,8 @@ enum Sub {
     Prompt,
     /// Print a token for an EKS cluster, as `aws eks get-token` does, for kubectl's exec (cached)
     EksToken(EksTokenArgs),
+    /// Make a profile sticky: later runs use it when neither -p nor a variable names one
+    Use(UseArgs),
     /// Manage the credential cache
     Cache {
         #[command(subcommand)]
@@ -177,6 +179,16 @@ pub struct LoginArgs {
     /// Do not open a browser; implies the device code
     #[arg(long)]
     pub no_browser: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UseArgs {
+    /// The profile to make sticky; without it, print the sticky profile
+    #[arg(value_name = "PROFILE", conflicts_with = "clear")]
+    pub name: Option<String>,
+    /// Forget the sticky profile
+    #[arg(long)]
+    pub clear: bool,
 }
 
 #[derive(Debug, Args)]
@@ -288,6 +300,7 @@ pub fn main() -> ExitCode {
         Some(Sub::CredentialProcess) => commands::credential_process::run(global),
         Some(Sub::Prompt) => commands::prompt::run(global),
         Some(Sub::EksToken(args)) => commands::eks_token::run(global, &args),
+        Some(Sub::Use(args)) => commands::use_::run(global, &args),
         Some(Sub::Cache {
             action: CacheAction::Clear,
         }) => commands::cache::clear(global),

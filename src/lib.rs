@@ -33,5 +33,6 @@ pub mod server;
 pub mod signals;
 pub mod source;
 pub mod sso;
+pub mod sticky;
 pub mod tty;
 pub mod verify;

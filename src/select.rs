@@ -1,19 +1,56 @@
-//! Which profile a run uses: named on the command line, by the environment, the default, or
-//! picked by the person at the terminal.
+//! Which profile a run uses: named on the command line, by the environment, made sticky with
+//! `guard use`, the default, or picked by the person at the terminal.
 
 use std::io::IsTerminal;
 
 use crate::error::Failure;
 use crate::profile::{Paths, Profile, ProfileSet};
+use crate::sticky;
 
 /// Variables that name a profile, strongest first. GUARD_PROFILE makes a guard inside a guard's
 /// shell keep the enclosing profile, since guard clears AWS_PROFILE for its child.
 const PROFILE_VARS: &[&str] = &["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "GUARD_PROFILE"];
 
-pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::Result<String> {
+/// Where the profile of a run came from; the banner says so unless the person just named it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Flag,
+    Variable(&'static str),
+    /// Recorded by `guard use`.
+    Sticky,
+    /// The `[default]` profile.
+    Default,
+    /// Chosen in the picker a moment ago.
+    Picked,
+}
+
+impl Source {
+    /// The banner's mark after the profile's name, e.g. `(sticky)`; none where it would only
+    /// repeat what the person can see (`-p`, the picker, a profile named `default`).
+    pub fn mark(self) -> Option<&'static str> {
+        match self {
+            Source::Flag | Source::Default | Source::Picked => None,
+            Source::Variable(var) => Some(var),
+            Source::Sticky => Some("sticky"),
+        }
+    }
+}
+
+/// The profile a run uses, and where that choice came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chosen {
+    pub name: String,
+    pub source: Source,
+}
+
+/// Order: `-p`, the variables, the sticky profile (`guard use`), `[default]`, else the picker
+/// on a terminal. A name from any of them that is not a profile is an error that says where
+/// the name came from.
+pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::Result<Chosen> {
+    let chosen = |name: String, source| Ok(Chosen { name, source });
     if let Some(name) = flag {
         set.get(name)?;
-        return Ok(name.to_string());
+        return chosen(name.to_string(), Source::Flag);
     }
     for var in PROFILE_VARS {
         if let Some(name) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
@@ -21,11 +58,26 @@ pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::R
                 let message = format!("{} (from ${var})", f.message);
                 Failure { message, ..f }
             })?;
-            return Ok(name);
+            return chosen(name, Source::Variable(var));
         }
     }
+    if let Some(name) = sticky::read()? {
+        set.get(&name).map_err(|f| {
+            let message = format!("{} (the sticky profile, set with `guard use`)", f.message);
+            let hint = format!(
+                "`guard use PROFILE` chooses another, `guard use --clear` forgets it{}",
+                f.hint.map(|h| format!("; {h}")).unwrap_or_default()
+            );
+            Failure {
+                message,
+                hint: Some(hint),
+                ..f
+            }
+        })?;
+        return chosen(name, Source::Sticky);
+    }
     if set.find("default").is_some() {
-        return Ok("default".to_string());
+        return chosen("default".to_string(), Source::Default);
     }
     if set.is_empty() {
         return Err(Failure::config(format!(
@@ -40,7 +92,7 @@ pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::R
         .into());
     }
     if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-        return pick(set);
+        return chosen(pick(set)?, Source::Picked);
     }
     let listing: Vec<String> = set
         .profiles()
@@ -48,7 +100,7 @@ pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::R
         .collect();
     Err(Failure::config("no AWS profile chosen, and there is no terminal to ask on")
         .with_hint(format!(
-            "choose one with `guard -p NAME -- COMMAND` or `export AWS_PROFILE=NAME`; the profiles are:\n{}",
+            "choose one with `guard -p NAME -- COMMAND`, `export AWS_PROFILE=NAME` or `guard use NAME`; the profiles are:\n{}",
             listing.join("\n")
         ))
         .into())

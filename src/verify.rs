@@ -17,6 +17,8 @@ use crate::{aws, select, sso};
 /// Credentials that guard has checked belong to the account the profile promises.
 pub struct Verified {
     pub profile: String,
+    /// Where the profile came from (`-p`, a variable, `guard use`...).
+    pub source: select::Source,
     /// The command's region: `-r`, else the profile's, else the inherited one.
     pub region: Option<String>,
     pub creds: Credentials,
@@ -75,12 +77,14 @@ pub fn verify(
 pub struct Planned {
     chain: Chain,
     region: Option<String>,
+    source: select::Source,
 }
 
 pub fn plan(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::Result<Planned> {
     let paths = Paths::from_env()?;
     let set = ProfileSet::load(&paths)?;
-    let name = select::profile(profile_flag, &set, &paths)?;
+    let chosen = select::profile(profile_flag, &set, &paths)?;
+    let name = chosen.name;
     let profile = set.get(&name)?;
     crate::http::use_profile(profile);
     let region = region(region_flag, profile.get("region"))?;
@@ -88,7 +92,11 @@ pub fn plan(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::Re
     let sts_region = region.clone().unwrap_or_else(|| "us-east-1".to_string());
     let chain = source::plan(&set, &name, &sts_region)?;
     chain.refuse_process_loop()?;
-    Ok(Planned { chain, region })
+    Ok(Planned {
+        chain,
+        region,
+        source: chosen.source,
+    })
 }
 
 impl Planned {
@@ -111,7 +119,11 @@ impl Planned {
     }
 
     pub fn verify(self, cache_use: CacheUse) -> anyhow::Result<Verified> {
-        let Planned { chain, region } = self;
+        let Planned {
+            chain,
+            region,
+            source,
+        } = self;
         let chain = &chain;
         let run = Run {
             levels: cache::levels(chain),
@@ -121,6 +133,7 @@ impl Planned {
             signed_in: signed_in(chain),
             now: OffsetDateTime::now_utc(),
             region,
+            source,
         };
         run.verify()
     }
@@ -165,6 +178,7 @@ struct Run<'a> {
     signed_in: bool,
     now: OffsetDateTime,
     region: Option<String>,
+    source: select::Source,
 }
 
 impl Run<'_> {
@@ -251,6 +265,7 @@ impl Run<'_> {
         )?;
         Ok(Verified {
             profile: self.chain.profile.clone(),
+            source: self.source,
             region: self.region.clone(),
             creds: entry.creds,
             identity,

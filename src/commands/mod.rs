@@ -11,4 +11,5 @@ pub mod populate;
 pub mod profiles;
 pub mod prompt;
 pub mod run;
+pub mod use_;
 pub mod whoami;

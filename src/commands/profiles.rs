@@ -15,6 +15,7 @@ use crate::profile::{Paths, Profile, ProfileSet};
 use crate::source::{self, Base};
 use crate::sso::SsoLogin;
 use crate::sso::token::{self, Status};
+use crate::sticky;
 
 #[derive(Serialize)]
 struct Row {
@@ -32,6 +33,8 @@ struct Row {
     error: Option<String>,
     default: bool,
     current: bool,
+    /// The profile `guard use` made sticky.
+    sticky: bool,
     /// Whether the policy protects the profile's account; None when the config names no account.
     protected: Option<bool>,
     #[serde(skip)]
@@ -95,11 +98,17 @@ fn sign_in(status: &Status, now: OffsetDateTime) -> (&'static str, String, Optio
     }
 }
 
+/// The profiles this shell and `guard use` point at.
+struct Marked {
+    current: Option<String>,
+    sticky: Option<String>,
+}
+
 fn row(
     set: &ProfileSet,
     policy: &Policy,
     profile: &Profile,
-    current: Option<&str>,
+    marked: &Marked,
     now: OffsetDateTime,
 ) -> Row {
     let (account_id, role) = account_and_role(profile);
@@ -128,7 +137,8 @@ fn row(
         sign_in_expires_at: None,
         error: None,
         default: profile.name == "default",
-        current: current == Some(profile.name.as_str()),
+        current: marked.current.as_deref() == Some(profile.name.as_str()),
+        sticky: marked.sticky.as_deref() == Some(profile.name.as_str()),
         protected,
         sign_in_text: "n/a".into(),
     };
@@ -166,13 +176,20 @@ pub fn run(global: &Global, json: bool) -> anyhow::Result<()> {
     let policy = policy::load(global.policy.as_deref())?;
     let paths = Paths::from_env()?;
     let set = ProfileSet::load(&paths)?;
-    let current = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|p| !p.is_empty()));
+    let marked = Marked {
+        current: ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|p| !p.is_empty())),
+        // A listing shows what is there; a damaged record is said, and stops only a run.
+        sticky: sticky::read().unwrap_or_else(|e| {
+            crate::error::warn(format!("{e:#}"));
+            None
+        }),
+    };
     let now = OffsetDateTime::now_utc();
     let rows: Vec<Row> = set
         .profiles()
-        .map(|p| row(&set, &policy, p, current.as_deref(), now))
+        .map(|p| row(&set, &policy, p, &marked, now))
         .collect();
     if json {
         return output::stdout(
@@ -207,6 +224,7 @@ fn table(rows: &[Row]) -> String {
     for row in rows {
         let mark: String = [
             (row.current, '*'),
+            (row.sticky, 's'),
             (row.default, 'd'),
             (row.protected == Some(true), '!'),
         ]
@@ -244,6 +262,7 @@ fn table(rows: &[Row]) -> String {
     }
     let legend: Vec<&str> = [
         (rows.iter().any(|r| r.current), "* $AWS_PROFILE"),
+        (rows.iter().any(|r| r.sticky), "s sticky (guard use)"),
         (rows.iter().any(|r| r.default), "d the [default] profile"),
         (
             rows.iter().any(|r| r.protected == Some(true)),

@@ -40,7 +40,7 @@ def test_warm_run_makes_no_request(home, emulator, aws_counts, run_guard):
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION"):
         assert first[name] == second[name], name
     assert second["GUARD_ACCOUNT_NAME"] == "sandbox" and second["GUARD_ACCOUNT_ID"] == SANDBOX
-    assert result.stderr.startswith("guard: sandbox · 111111111111 (sandbox) · AWSReservedSSO_Admin_")
+    assert result.stderr.startswith("guard: sandbox · 111111111111 (sandbox) · Admin · alice · ")
 
 
 def test_cold_sso_run_is_two_requests_once_the_account_name_is_known(home, emulator, aws_counts, run_guard):
@@ -126,7 +126,7 @@ def test_editing_the_profile_invalidates_and_other_edits_do_not(home, emulator, 
     home.write_config(edited)
     result = run_guard("-p", "sandbox", "--", "true")
     assert result.returncode == 0, result.stderr
-    assert "AWSReservedSSO_ReadOnly_" in result.stderr
+    assert " · ReadOnly · alice · " in result.stderr
     assert made(emulator, aws_counts)["GetRoleCredentials"] == 1
 
 
