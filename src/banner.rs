@@ -304,6 +304,7 @@ mod tests {
                 region: Some("eu-west-1"),
                 expiration: Some(now + Duration::minutes(59) + Duration::seconds(5)),
                 shell: None,
+                server: false,
             }
             .render(false, now)
         };
@@ -339,6 +340,7 @@ mod tests {
                 region: Some("us-east-1"),
                 expiration: None,
                 shell: None,
+                server: false,
             }
             .render(false, now)
         };
