@@ -214,15 +214,6 @@ pub fn read_opened(
     Ok(bytes)
 }
 
-/// `$XDG_STATE_HOME/guard` (default `~/.local/state/guard`): what guard records between runs.
-pub fn state_dir() -> anyhow::Result<PathBuf> {
-    let base = match std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => crate::profile::home_dir()?.join(".local").join("state"),
-    };
-    Ok(base.join("guard"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
