@@ -2,7 +2,7 @@
 
 use super::program::{self, Program, Tool};
 use super::scope::{self, Scope, Word};
-use super::verdict::Verdict;
+use super::verdict::{Verdict, not_a_tool};
 use super::wrappers::{self, Unwrap};
 use super::{
     Classification, Severity, aws, cdk, eksctl, flags, helm, interpreters, kubectl, local, pulumi,
@@ -57,8 +57,8 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
             }
             Unwrap::Done { severity, what } => not_a_tool(severity, &name, rest, what),
         },
-        Program::Shell => interpreters::shell(&name, rest, &scope),
-        Program::Python => interpreters::python(&name, rest, &scope),
+        Program::Shell => interpreters::shell(&name, rest, &scope, classify_words),
+        Program::Python => interpreters::python(&name, rest, &scope, classify_words),
         Program::Opaque(why) => not_a_tool(Severity::Unknown, &name, rest, why.to_owned()),
         Program::Script => unknown_program(words, "runs a script guard cannot see"),
         Program::Local => {
@@ -71,56 +71,6 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
             rest,
             "not a tool guard understands".to_owned(),
         ),
-    }
-}
-
-/// Keeps the most severe classification seen (the first of equals), carrying the first
-/// credential override seen anywhere: a harmless command that switches credentials must
-/// still be reported.
-#[derive(Default)]
-pub(crate) struct MostSevere {
-    worst: Option<Classification>,
-    credential: Option<String>,
-}
-
-impl MostSevere {
-    pub fn add(&mut self, result: Classification) {
-        if self.credential.is_none() {
-            self.credential.clone_from(&result.credential_override);
-        }
-        let replace = self
-            .worst
-            .as_ref()
-            .is_none_or(|worst| result.severity.rank() > worst.severity.rank());
-        if replace {
-            self.worst = Some(result);
-        }
-    }
-
-    pub fn finish(self) -> Option<Classification> {
-        let credential = self.credential;
-        self.worst.map(|mut result| {
-            if result.credential_override.is_none() {
-                result.credential_override = credential;
-            }
-            result
-        })
-    }
-}
-
-pub(crate) fn not_a_tool(
-    severity: Severity,
-    name: &str,
-    args: &[Word],
-    what: String,
-) -> Classification {
-    Classification {
-        severity,
-        reason: format!("{name}: {what}"),
-        tool: None,
-        command: Vec::new(),
-        args: args.iter().map(|word| word.text.to_string()).collect(),
-        credential_override: None,
     }
 }
 
@@ -164,7 +114,7 @@ fn run_tool(tool: Tool, words: &[Word], scope: &Scope) -> Classification {
             .collect();
         if without.len() != judged.len() {
             let mut undone = judge(tool, &without, scope);
-            if undone.severity.rank() > verdict.severity.rank() {
+            if undone.severity > verdict.severity {
                 undone
                     .reason
                     .push_str(" (dry-run flag ignored: later arguments could undo it)");

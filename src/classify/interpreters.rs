@@ -1,11 +1,11 @@
 //! Programs that run code: POSIX shells (a `-c` string is analysed command by command) and
 //! Python (`python -m awscli` is the AWS CLI; other Python is opaque).
 
-use super::dispatch::{self, MostSevere, not_a_tool};
-use super::program;
 use super::scope::{self, EnvValue, Scope, Word};
 use super::shell;
+use super::verdict::{Classify, MostSevere, not_a_tool};
 use super::{Classification, Severity};
+use super::{local, program};
 
 /// What a shell's command line asks it to run.
 enum ShellRun<'w> {
@@ -20,7 +20,12 @@ enum ShellRun<'w> {
     MissingString,
 }
 
-pub(crate) fn shell(name: &str, args: &[Word<'_>], scope: &Scope) -> Classification {
+pub(crate) fn shell(
+    name: &str,
+    args: &[Word<'_>],
+    scope: &Scope,
+    classify: Classify,
+) -> Classification {
     let (run, interactive) = shell_run(args);
     // bash runs $BASH_ENV before a non-interactive script (not as sh, but `sh` may be bash);
     // an interactive shell runs $ENV.
@@ -46,7 +51,7 @@ pub(crate) fn shell(name: &str, args: &[Word<'_>], scope: &Scope) -> Classificat
             "the -c string comes from an expansion; guard cannot see it".to_owned(),
         ),
         ShellRun::String(string) => {
-            return classify_script(&format!("{name} -c"), &string.text, scope);
+            return classify_script(&format!("{name} -c"), &string.text, scope, classify);
         }
         ShellRun::Script(script) => (
             Severity::Unknown,
@@ -145,7 +150,7 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, bool) {
 const EXPORTERS: &[&str] = &["export", "declare", "typeset", "local", "readonly"];
 
 /// Classifies every command of a shell script; the most severe wins.
-fn classify_script(label: &str, source: &str, outer: &Scope) -> Classification {
+fn classify_script(label: &str, source: &str, outer: &Scope, classify: Classify) -> Classification {
     let script = shell::parse(source);
     let mut scope = outer.clone();
     let mut results = MostSevere::default();
@@ -158,7 +163,7 @@ fn classify_script(label: &str, source: &str, outer: &Scope) -> Classification {
             defined.push(&function.name);
         }
         for target in &command.writes {
-            if !target.dynamic && is_terraform_state(&target.text) {
+            if !target.dynamic && local::is_terraform_state(&target.text) {
                 results.add(not_a_tool(
                     Severity::Destructive,
                     label,
@@ -201,7 +206,7 @@ fn classify_script(label: &str, source: &str, outer: &Scope) -> Classification {
             }
         }
         scope.stdin_heredoc = command.stdin_heredoc;
-        results.add(dispatch::classify_words(words, &scope));
+        results.add(classify(words, &scope));
     }
     if let Some(error) = script.error {
         results.add(not_a_tool(
@@ -214,12 +219,6 @@ fn classify_script(label: &str, source: &str, outer: &Scope) -> Classification {
     results
         .finish()
         .unwrap_or_else(|| not_a_tool(Severity::Read, label, &[], "runs no command".to_owned()))
-}
-
-/// A terraform state file or its backup (`terraform.tfstate`, `x.tfstate.backup`).
-pub(crate) fn is_terraform_state(path: &str) -> bool {
-    let name = program::base_name(path);
-    name.ends_with(".tfstate") || name.contains(".tfstate.")
 }
 
 fn assign_all(scope: &mut Scope, words: &[Word]) {
@@ -267,7 +266,12 @@ fn imports_module(filters: &str) -> bool {
     })
 }
 
-pub(crate) fn python(name: &str, args: &[Word], scope: &Scope) -> Classification {
+pub(crate) fn python(
+    name: &str,
+    args: &[Word],
+    scope: &Scope,
+    classify: Classify,
+) -> Classification {
     if let Some(why) = python_warnings(scope) {
         return not_a_tool(Severity::Unknown, name, args, why);
     }
@@ -279,7 +283,7 @@ pub(crate) fn python(name: &str, args: &[Word], scope: &Scope) -> Classification
         } if name == "awscli" => {
             let mut words = vec![Word::literal("aws")];
             words.extend_from_slice(rest);
-            return dispatch::classify_words(&words, scope);
+            return classify(&words, scope);
         }
         PythonRun::Module { name, .. } => (
             Severity::Unknown,

@@ -95,10 +95,7 @@ pub(crate) fn judge(name: &str, args: &[Word]) -> (Severity, String) {
         }
         _ => Vec::new(),
     };
-    if let Some(state) = written
-        .iter()
-        .find(|path| super::interpreters::is_terraform_state(path))
-    {
+    if let Some(state) = written.iter().find(|path| is_terraform_state(path)) {
         return (
             Severity::Destructive,
             format!("writes {state} in place: terraform's state would be overwritten"),
@@ -108,4 +105,10 @@ pub(crate) fn judge(name: &str, args: &[Word]) -> (Severity, String) {
         Severity::Read,
         "local command, does not call AWS".to_owned(),
     )
+}
+
+/// A terraform state file or its backup (`terraform.tfstate`, `x.tfstate.backup`).
+pub(crate) fn is_terraform_state(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.ends_with(".tfstate") || name.contains(".tfstate.")
 }

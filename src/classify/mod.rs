@@ -32,11 +32,11 @@ mod wrappers;
 
 use std::fmt;
 
-/// How much a command could change.
+/// How much a command could change, in one order: a later one is more severe.
 ///
-/// Ordered: Read < Write < Destructive; Unknown is treated like Destructive for severity
-/// ordering when combining (most severe wins), but stays distinguishable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+/// Unknown comes after Destructive: what guard cannot see could do anything, destroying
+/// included. Export comes last: whatever uses exported credentials is not checked at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Read,
@@ -49,15 +49,14 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// Position in the combining order; Unknown shares Destructive's rank because guard
-    /// must assume the worst about what it cannot see.
-    pub fn rank(self) -> u8 {
-        match self {
-            Severity::Read => 0,
-            Severity::Write => 1,
-            Severity::Destructive | Severity::Unknown | Severity::Export => 2,
-        }
-    }
+    /// Every severity, least severe first.
+    pub const ALL: [Severity; 5] = [
+        Severity::Read,
+        Severity::Write,
+        Severity::Destructive,
+        Severity::Unknown,
+        Severity::Export,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -1,6 +1,12 @@
-//! A tool parser's judgement, before the dispatcher adds the tool name and argv.
+//! A tool parser's judgement, before the dispatcher adds the tool name and argv, and how
+//! classifications combine.
 
-use super::Severity;
+use super::scope::{Scope, Word};
+use super::{Classification, Severity};
+
+/// Classifies one command; passed to the interpreters so that they can classify the
+/// commands of a script without depending on the dispatcher.
+pub(crate) type Classify = fn(&[Word], &Scope) -> Classification;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Verdict {
@@ -59,10 +65,60 @@ impl Verdict {
 
     /// The more severe of two verdicts; `self` on a tie.
     pub fn or_worse(self, other: Verdict) -> Verdict {
-        if other.severity.rank() > self.severity.rank() {
+        if other.severity > self.severity {
             other
         } else {
             self
         }
+    }
+}
+
+/// Keeps the most severe classification seen (the first of equals), carrying the first
+/// credential override seen anywhere: a harmless command that switches credentials must
+/// still be reported.
+#[derive(Default)]
+pub(crate) struct MostSevere {
+    worst: Option<Classification>,
+    credential: Option<String>,
+}
+
+impl MostSevere {
+    pub fn add(&mut self, result: Classification) {
+        if self.credential.is_none() {
+            self.credential.clone_from(&result.credential_override);
+        }
+        let replace = self
+            .worst
+            .as_ref()
+            .is_none_or(|worst| result.severity > worst.severity);
+        if replace {
+            self.worst = Some(result);
+        }
+    }
+
+    pub fn finish(self) -> Option<Classification> {
+        let credential = self.credential;
+        self.worst.map(|mut result| {
+            if result.credential_override.is_none() {
+                result.credential_override = credential;
+            }
+            result
+        })
+    }
+}
+
+pub(crate) fn not_a_tool(
+    severity: Severity,
+    name: &str,
+    args: &[Word],
+    what: String,
+) -> Classification {
+    Classification {
+        severity,
+        reason: format!("{name}: {what}"),
+        tool: None,
+        command: Vec::new(),
+        args: args.iter().map(|word| word.text.to_string()).collect(),
+        credential_override: None,
     }
 }

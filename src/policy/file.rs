@@ -126,22 +126,10 @@ impl Matrix {
     }
 }
 
-pub const SEVERITIES: [Severity; 5] = [
-    Severity::Read,
-    Severity::Write,
-    Severity::Destructive,
-    Severity::Unknown,
-    Severity::Export,
-];
+pub const SEVERITIES: [Severity; 5] = Severity::ALL;
 
 fn index(severity: Severity) -> usize {
-    match severity {
-        Severity::Read => 0,
-        Severity::Write => 1,
-        Severity::Destructive => 2,
-        Severity::Unknown => 3,
-        Severity::Export => 4,
-    }
+    severity as usize
 }
 
 #[derive(Debug, Clone)]
