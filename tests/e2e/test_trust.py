@@ -281,3 +281,25 @@ def test_env_asks_on_the_terminal(prod_world, spawn):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_credential_process_asks_on_the_terminal_the_sdk_runs_on(home, prod_world, guard_bin, clean_env):
+    config = (home.aws / "config").read_text()
+    config += f"\n[profile via-guard]\nregion = eu-central-1\ncredential_process = {guard_bin} credential-process -p prod\n"
+    home.write_config(config)
+    child = pexpect.spawn(
+        "aws",
+        ["--profile", "via-guard", "sts", "get-caller-identity", "--output", "json"],
+        env={**clean_env, "TERM": "xterm"},
+        encoding="utf-8",
+        timeout=60,
+    )
+    try:
+        child.expect("Type the account's name \\(prod\\)")
+        child.send("prod\r")
+        child.expect(f'"Account": "{PROD}"')
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
+    assert audit_lines(home)[-1]["confirmed"] == "typed at the terminal"
