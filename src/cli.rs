@@ -9,8 +9,8 @@ use crate::commands;
 use crate::commands::env::Format;
 use crate::error;
 use crate::exit_codes;
+use crate::options::Options;
 use crate::output;
-use crate::populate::DEFAULT_TEMPLATE;
 use crate::verify::CacheUse;
 
 /// Run a command under an AWS profile, with verified, short-lived credentials.
@@ -31,7 +31,7 @@ pub struct Cli {
 
 /// Options every command takes.
 #[derive(Debug, Args)]
-pub struct Global {
+struct Global {
     /// The profile to use [default: $AWS_PROFILE, else the sticky one (guard use), else [default]]
     #[arg(short, long, value_name = "PROFILE", global = true)]
     pub profile: Option<String>,
@@ -71,11 +71,20 @@ pub struct Global {
 }
 
 impl Global {
-    pub fn cache_use(&self) -> CacheUse {
-        CacheUse {
-            fresh: self.fresh,
-            verify: self.verify,
-            min_ttl: self.min_ttl,
+    /// The options as the commands read them.
+    fn options(self) -> Options {
+        Options {
+            profile: self.profile,
+            region: self.region,
+            confirm: self.confirm,
+            policy: self.policy,
+            quiet: self.quiet,
+            server: self.server,
+            cache_use: CacheUse {
+                fresh: self.fresh,
+                verify: self.verify,
+                min_ttl: self.min_ttl,
+            },
         }
     }
 }
@@ -116,9 +125,9 @@ fn parse_duration(text: &str) -> Result<time::Duration, String> {
 #[derive(Debug, Subcommand)]
 enum Sub {
     /// Sign in to IAM Identity Center (into the token cache the AWS CLI shares)
-    Login(LoginArgs),
+    Login(commands::login::Args),
     /// Sign out of IAM Identity Center and remove the cached token
-    Logout(LogoutArgs),
+    Logout(commands::logout::Args),
     /// See and check the policy that protects accounts
     Policy {
         #[command(subcommand)]
@@ -137,7 +146,7 @@ enum Sub {
         json: bool,
     },
     /// Write a profile into ~/.aws/config for every account and role of an sso-session
-    Populate(PopulateArgs),
+    Populate(commands::populate::Args),
     /// Print the variables guard would give a command, for `eval "$(guard env -p PROFILE)"`
     Env {
         /// The syntax to print them in
@@ -149,9 +158,9 @@ enum Sub {
     /// Print a short prompt segment from the GUARD_* variables (no file or network access)
     Prompt,
     /// Print a token for an EKS cluster, as `aws eks get-token` does, for kubectl's exec (cached)
-    EksToken(EksTokenArgs),
+    EksToken(commands::eks_token::Args),
     /// Make a profile sticky: later runs use it when neither -p nor a variable names one
-    Use(UseArgs),
+    Use(commands::use_::Args),
     /// Manage the credential cache
     Cache {
         #[command(subcommand)]
@@ -163,82 +172,6 @@ enum Sub {
 enum CacheAction {
     /// Remove cached credentials; with -p PROFILE, only those that profile's settings went into
     Clear,
-}
-
-#[derive(Debug, Args)]
-pub struct LoginArgs {
-    /// The sso-session to sign in to [default: the only one configured]
-    #[arg(long, value_name = "NAME")]
-    pub sso_session: Option<String>,
-    /// Sign in to every sso-session in turn
-    #[arg(long)]
-    pub all: bool,
-    /// Sign in with a code approved in any browser, instead of a browser on this machine
-    #[arg(long)]
-    pub use_device_code: bool,
-    /// Do not open a browser; implies the device code
-    #[arg(long)]
-    pub no_browser: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct UseArgs {
-    /// The profile to make sticky; without it, print the sticky profile
-    #[arg(value_name = "PROFILE", conflicts_with = "clear")]
-    pub name: Option<String>,
-    /// Forget the sticky profile
-    #[arg(long)]
-    pub clear: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct LogoutArgs {
-    /// The sso-session to sign out of [default: the only one configured]
-    #[arg(long, value_name = "NAME")]
-    pub sso_session: Option<String>,
-    /// Sign out of every sso-session
-    #[arg(long)]
-    pub all: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct EksTokenArgs {
-    /// The EKS cluster's name
-    #[arg(long, value_name = "NAME")]
-    pub cluster: String,
-    /// Instead of printing a token, write a kubeconfig user that runs this command (in
-    /// $KUBECONFIG's first file, else ~/.kube/config)
-    #[arg(long)]
-    pub write_kubeconfig: bool,
-    /// The kubeconfig user's name [default: the cluster's ARN, as `aws eks update-kubeconfig` names it]
-    #[arg(long, value_name = "A", requires = "write_kubeconfig")]
-    pub alias: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct PopulateArgs {
-    /// The sso-session whose accounts and roles to list
-    #[arg(long, value_name = "NAME")]
-    pub sso_session: String,
-    /// Print the change as a diff and write nothing
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Remove profiles populate wrote earlier whose account or role is no longer yours
-    #[arg(long)]
-    pub prune: bool,
-    /// Profile names, from {account_name}, {account_id}, {role_name} and {sso_session}
-    #[arg(long, value_name = "T", default_value = DEFAULT_TEMPLATE)]
-    pub template: String,
-}
-
-/// `-p` is global, so clap accepts it everywhere; where it means nothing it is refused, not ignored.
-pub fn no_profile_flag(global: &Global, command: &str) -> Result<(), error::Failure> {
-    match &global.profile {
-        Some(_) => Err(error::Failure::usage(format!(
-            "guard {command} takes no -p/--profile"
-        ))),
-        None => Ok(()),
-    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -280,31 +213,31 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    let global = &cli.global;
+    let options = &cli.global.options();
     let result = match cli.subcommand {
-        Some(Sub::Login(args)) => commands::login::run(global, &args),
-        Some(Sub::Logout(args)) => commands::logout::run(global, &args),
+        Some(Sub::Login(args)) => commands::login::run(options, &args),
+        Some(Sub::Logout(args)) => commands::logout::run(options, &args),
         Some(Sub::Policy {
             action: PolicyAction::Explain { account, command },
-        }) => commands::policy::explain(global, account.as_deref(), &command),
+        }) => commands::policy::explain(options, account.as_deref(), &command),
         Some(Sub::Policy {
             action: PolicyAction::Check { files },
-        }) => commands::policy::check(global, &files),
+        }) => commands::policy::check(options, &files),
         Some(Sub::Policy {
             action: PolicyAction::Trust { file, revoke },
-        }) => commands::policy::trust(global, file.as_deref(), revoke),
-        Some(Sub::Profiles { json }) => commands::profiles::run(global, json),
-        Some(Sub::Whoami { json }) => commands::whoami::run(global, json),
-        Some(Sub::Populate(args)) => commands::populate::run(global, &args),
-        Some(Sub::Env { format }) => commands::env::run(global, format),
-        Some(Sub::CredentialProcess) => commands::credential_process::run(global),
-        Some(Sub::Prompt) => commands::prompt::run(global),
-        Some(Sub::EksToken(args)) => commands::eks_token::run(global, &args),
-        Some(Sub::Use(args)) => commands::use_::run(global, &args),
+        }) => commands::policy::trust(options, file.as_deref(), revoke),
+        Some(Sub::Profiles { json }) => commands::profiles::run(options, json),
+        Some(Sub::Whoami { json }) => commands::whoami::run(options, json),
+        Some(Sub::Populate(args)) => commands::populate::run(options, &args),
+        Some(Sub::Env { format }) => commands::env::run(options, format),
+        Some(Sub::CredentialProcess) => commands::credential_process::run(options),
+        Some(Sub::Prompt) => commands::prompt::run(options),
+        Some(Sub::EksToken(args)) => commands::eks_token::run(options, &args),
+        Some(Sub::Use(args)) => commands::use_::run(options, &args),
         Some(Sub::Cache {
             action: CacheAction::Clear,
-        }) => commands::cache::clear(global),
-        None => commands::run::run(global, cli.command).map(|never| match never {}),
+        }) => commands::cache::clear(options),
+        None => commands::run::run(options, cli.command).map(|never| match never {}),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

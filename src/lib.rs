@@ -24,6 +24,7 @@ pub mod fsutil;
 pub mod http;
 pub mod identity;
 pub mod kubeconfig;
+pub mod options;
 pub mod output;
 pub mod policy;
 pub mod populate;

@@ -1,11 +1,11 @@
 //! `guard cache clear [-p PROFILE]`: forget cached credentials.
 
 use crate::cache::{Cache, Selection};
-use crate::cli::Global;
+use crate::options::Options;
 use crate::output::{self, Delivery};
 
-pub fn clear(global: &Global) -> anyhow::Result<()> {
-    let which = match global.profile.as_deref() {
+pub fn clear(options: &Options) -> anyhow::Result<()> {
+    let which = match options.profile.as_deref() {
         Some(profile) => Selection::Profile(profile),
         None => Selection::All,
     };

@@ -6,12 +6,11 @@ use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
 use crate::banner;
-use crate::cli::Global;
 use crate::decide::{self, Export};
 use crate::error::Failure;
+use crate::options::Options;
 use crate::output::{self, Delivery};
-use crate::policy::{self, Action, Target};
-use crate::verify::verify;
+use crate::policy::{Action, Target};
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -25,15 +24,15 @@ struct Document<'a> {
     expiration: Option<String>,
 }
 
-pub fn run(global: &Global) -> anyhow::Result<()> {
+pub fn run(options: &Options) -> anyhow::Result<()> {
     // An SDK calls this with its own AWS_PROFILE set, often to the very profile whose
     // credential_process this is; only an explicit name is safe.
-    let profile = global.profile.as_deref().ok_or_else(|| {
+    let profile = options.profile.as_deref().ok_or_else(|| {
         Failure::usage("credential-process needs the profile named with -p PROFILE")
             .with_hint("credential_process = guard credential-process -p PROFILE")
     })?;
-    let policy = policy::load(global.policy.as_deref())?;
-    let verified = verify(Some(profile), global.region.as_deref(), global.cache_use())?;
+    let policy = options.policy()?;
+    let verified = options.verified()?;
     let target = Target {
         account: &verified.identity.account,
         known_name: verified.account_name.as_deref(),
@@ -46,7 +45,7 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
     // An SDK waits for this process: with no terminal to ask on, the answer is an immediate
     // refusal that says how to consent where an SDK can (nothing reaches stdout).
     decide::apply(
-        global.confirm.as_deref(),
+        options.confirm.as_deref(),
         &policy,
         &verified,
         &ruling,

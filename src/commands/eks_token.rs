@@ -21,13 +21,12 @@ use time::{Duration, OffsetDateTime};
 
 use crate::aws::{self, Service};
 use crate::cache::Cache;
-use crate::cli::{EksTokenArgs, Global};
 use crate::credentials::{Credentials, Secret};
 use crate::error::Failure;
 use crate::fsutil;
 use crate::kubeconfig::{self, Change, EXEC_API_VERSION, ExecUser};
+use crate::options::Options;
 use crate::output::{self, Delivery};
-use crate::verify;
 
 /// What `aws eks get-token` signs: STS accepts the URL for this long after signing it.
 const URL_EXPIRES: StdDuration = StdDuration::from_secs(60);
@@ -71,21 +70,35 @@ impl Token {
     }
 }
 
-pub fn run(global: &Global, args: &EksTokenArgs) -> anyhow::Result<()> {
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The EKS cluster's name
+    #[arg(long, value_name = "NAME")]
+    pub cluster: String,
+    /// Instead of printing a token, write a kubeconfig user that runs this command (in
+    /// $KUBECONFIG's first file, else ~/.kube/config)
+    #[arg(long)]
+    pub write_kubeconfig: bool,
+    /// The kubeconfig user's name [default: the cluster's ARN, as `aws eks update-kubeconfig` names it]
+    #[arg(long, value_name = "A", requires = "write_kubeconfig")]
+    pub alias: Option<String>,
+}
+
+pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     if args.write_kubeconfig {
-        return write_kubeconfig(global, args);
+        return write_kubeconfig(options, args);
     }
     let now = OffsetDateTime::now_utc();
-    let token = match injected(global)? {
+    let token = match injected(options)? {
         Some((creds, region)) => make(&creds, &args.cluster, &region, now)?,
-        None => resolved(global, &args.cluster, now)?,
+        None => resolved(options, &args.cluster, now)?,
     };
     output::stdout(&(exec_credential(&token)? + "\n"), Delivery::Essential)
 }
 
 /// The credentials of the guard run this is inside of, and the region to sign for; None outside
 /// one. A run sets all four variables, so anything less is not a run.
-fn injected(global: &Global) -> anyhow::Result<Option<(Credentials, String)>> {
+fn injected(options: &Options) -> anyhow::Result<Option<(Credentials, String)>> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let (Some(profile), Some(_account), Some(key_id), Some(secret)) = (
         var("GUARD_PROFILE"),
@@ -95,7 +108,7 @@ fn injected(global: &Global) -> anyhow::Result<Option<(Credentials, String)>> {
     ) else {
         return Ok(None);
     };
-    if let Some(asked) = global.profile.as_deref().filter(|p| *p != profile) {
+    if let Some(asked) = options.profile.as_deref().filter(|p| *p != profile) {
         // Signing for another profile than the run's would reach an account the banner and the
         // policy never saw.
         return Err(Failure::refused(format!(
@@ -116,7 +129,7 @@ fn injected(global: &Global) -> anyhow::Result<Option<(Credentials, String)>> {
         session_token: var("AWS_SESSION_TOKEN").map(Secret::new),
         expiration,
     };
-    let region = global
+    let region = options
         .region
         .clone()
         .or_else(|| var("AWS_REGION"))
@@ -126,10 +139,10 @@ fn injected(global: &Global) -> anyhow::Result<Option<(Credentials, String)>> {
 }
 
 /// A token from the profile's verified credentials, from the cache while it is good.
-fn resolved(global: &Global, cluster: &str, now: OffsetDateTime) -> anyhow::Result<Token> {
-    let planned = verify::plan(global.profile.as_deref(), global.region.as_deref())?;
+fn resolved(options: &Options, cluster: &str, now: OffsetDateTime) -> anyhow::Result<Token> {
+    let planned = options.planned()?;
     let region = planned.region().unwrap_or("us-east-1").to_string();
-    let cache_use = global.cache_use();
+    let cache_use = options.cache_use;
     let cache = Cache::locate();
     let key = planned.credentials_key();
     let name = cache_name(cluster, &region);
@@ -271,12 +284,8 @@ fn exec_credential(token: &Token) -> anyhow::Result<String> {
 }
 
 /// Writes (or updates) the kubeconfig user that runs this command for the cluster.
-fn write_kubeconfig(global: &Global, args: &EksTokenArgs) -> anyhow::Result<()> {
-    let verified = verify::verify(
-        global.profile.as_deref(),
-        global.region.as_deref(),
-        global.cache_use(),
-    )?;
+fn write_kubeconfig(options: &Options, args: &Args) -> anyhow::Result<()> {
+    let verified = options.verified()?;
     let region = verified.region.clone().ok_or_else(|| {
         Failure::config(format!(
             "profile '{}' names no region, and an EKS cluster lives in one",

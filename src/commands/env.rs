@@ -7,11 +7,10 @@ use clap::ValueEnum;
 
 use crate::banner;
 use crate::childenv::{self, ChildEnv, Facts};
-use crate::cli::Global;
 use crate::decide::{self, Export};
+use crate::options::Options;
 use crate::output::{self, Delivery};
-use crate::policy::{self, Target};
-use crate::verify::verify;
+use crate::policy::Target;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -29,14 +28,10 @@ pub enum Format {
     Json,
 }
 
-pub fn run(global: &Global, format: Format) -> anyhow::Result<()> {
+pub fn run(options: &Options, format: Format) -> anyhow::Result<()> {
     // The policy names and marks the account (GUARD_ACCOUNT_NAME, GUARD_PROTECTED) as in a run.
-    let policy = policy::load(global.policy.as_deref())?;
-    let verified = verify(
-        global.profile.as_deref(),
-        global.region.as_deref(),
-        global.cache_use(),
-    )?;
+    let policy = options.policy()?;
+    let verified = options.verified()?;
     let target = Target {
         account: &verified.identity.account,
         known_name: verified.account_name.as_deref(),
@@ -45,12 +40,12 @@ pub fn run(global: &Global, format: Format) -> anyhow::Result<()> {
     // The credentials leave guard for whatever the shell runs next: the policy decides.
     let ruling = decide::rule_export(&policy, &target, Export::Env);
     let color = banner::use_color();
-    if !global.quiet {
+    if !options.quiet {
         banner::show(&verified, &ruling.view, None, false, color);
     }
     let argv = ["guard", "-p", &verified.profile, "env"].map(str::to_string);
     decide::apply(
-        global.confirm.as_deref(),
+        options.confirm.as_deref(),
         &policy,
         &verified,
         &ruling,

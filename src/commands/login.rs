@@ -4,19 +4,35 @@ use time::OffsetDateTime;
 
 use crate::aws;
 use crate::banner::time_left;
-use crate::cli::{Global, LoginArgs};
+use crate::options::Options;
 use crate::profile::{Paths, ProfileSet};
 use crate::sso::choose::{self, Which};
-use crate::sso::login::{self, Options};
+use crate::sso::login::{self, Options as SignIn};
 use crate::sso::token::format_time;
 
-pub fn run(global: &Global, args: &LoginArgs) -> anyhow::Result<()> {
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The sso-session to sign in to [default: the only one configured]
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// Sign in to every sso-session in turn
+    #[arg(long)]
+    pub all: bool,
+    /// Sign in with a code approved in any browser, instead of a browser on this machine
+    #[arg(long)]
+    pub use_device_code: bool,
+    /// Do not open a browser; implies the device code
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let which = Which::new(
         args.sso_session.as_deref(),
-        global.profile.as_deref(),
+        options.profile.as_deref(),
         args.all,
     )?;
-    let options = Options {
+    let how = SignIn {
         use_device_code: args.use_device_code,
         no_browser: args.no_browser,
     };
@@ -25,7 +41,7 @@ pub fn run(global: &Global, args: &LoginArgs) -> anyhow::Result<()> {
     let logins = choose::logins(&set, &paths, which)?;
     aws::runtime()?.block_on(async {
         for login in &logins {
-            let signed_in = login::sign_in(login, options).await?;
+            let signed_in = login::sign_in(login, how).await?;
             crate::output::stderr_line(format_args!(
                 "guard: signed in to {} until {} ({})",
                 login.describe(),

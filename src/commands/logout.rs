@@ -1,15 +1,25 @@
 //! `guard logout`: end sign-ins at IAM Identity Center and forget them on this machine.
 
 use crate::aws;
-use crate::cli::{Global, LogoutArgs};
+use crate::options::Options;
 use crate::profile::{Paths, ProfileSet};
 use crate::sso::choose::{self, Which};
 use crate::sso::logout::{self, SignedOut};
 
-pub fn run(global: &Global, args: &LogoutArgs) -> anyhow::Result<()> {
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The sso-session to sign out of [default: the only one configured]
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// Sign out of every sso-session
+    #[arg(long)]
+    pub all: bool,
+}
+
+pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let which = Which::new(
         args.sso_session.as_deref(),
-        global.profile.as_deref(),
+        options.profile.as_deref(),
         args.all,
     )?;
     let paths = Paths::from_env()?;

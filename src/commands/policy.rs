@@ -5,30 +5,29 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::account::AccountId;
-use crate::cli::{Global, no_profile_flag};
 use crate::decide;
 use crate::error::Failure;
 use crate::fsutil;
+use crate::options::Options;
 use crate::output::{self, Delivery};
 use crate::policy::trust::{self, State};
 use crate::policy::{self, Origin, Policy, Target};
-use crate::verify::verify;
 
 /// Explains the decision for a command: in the account of a verified profile, or, with
 /// `--account`, in an account given by ID (no network at all).
-pub fn explain(global: &Global, account: Option<&str>, command: &[OsString]) -> anyhow::Result<()> {
-    let policy = policy::load(global.policy.as_deref())?;
+pub fn explain(
+    options: &Options,
+    account: Option<&str>,
+    command: &[OsString],
+) -> anyhow::Result<()> {
+    let policy = options.policy()?;
     let (account_id, known_name, profile) = match account {
         Some(id) => {
             let id: AccountId = id.parse().map_err(Failure::usage)?;
-            (id, None, global.profile.clone().unwrap_or_default())
+            (id, None, options.profile.clone().unwrap_or_default())
         }
         None => {
-            let verified = verify(
-                global.profile.as_deref(),
-                global.region.as_deref(),
-                global.cache_use(),
-            )?;
+            let verified = options.verified()?;
             (
                 verified.identity.account,
                 verified.account_name,
@@ -99,8 +98,8 @@ fn untrusted_parts(policy: &Policy) -> impl Iterator<Item = (&policy::Layer, &po
 
 /// Validates the policy in force plus any files named, and prints the result with the source
 /// of every part.
-pub fn check(global: &Global, files: &[PathBuf]) -> anyhow::Result<()> {
-    let (mut policy, _) = policy::load_quietly(global.policy.as_deref())?;
+pub fn check(options: &Options, files: &[PathBuf]) -> anyhow::Result<()> {
+    let (mut policy, _) = policy::load_quietly(options.policy.as_deref())?;
     for file in files {
         policy.layers.push(policy::read_layer(Origin::Flag, file)?);
     }
@@ -144,8 +143,8 @@ fn project_files() -> anyhow::Result<String> {
 }
 
 /// `guard policy trust [--revoke] [FILE]`.
-pub fn trust(global: &Global, file: Option<&Path>, revoke: bool) -> anyhow::Result<()> {
-    no_profile_flag(global, "policy trust")?;
+pub fn trust(options: &Options, file: Option<&Path>, revoke: bool) -> anyhow::Result<()> {
+    options.no_profile("policy trust")?;
     let file = match file {
         Some(file) => file.to_path_buf(),
         None => policy::project_file().ok_or_else(|| {
@@ -173,7 +172,7 @@ pub fn trust(global: &Global, file: Option<&Path>, revoke: bool) -> anyhow::Resu
         canonical,
         ..
     } = policy::read_project(&file)?;
-    let (current, _) = policy::load_quietly(global.policy.as_deref())?;
+    let (current, _) = policy::load_quietly(options.policy.as_deref())?;
     layer
         .file
         .tighten_only(|severity| current.protected_action(severity).0);

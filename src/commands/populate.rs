@@ -7,11 +7,11 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 use crate::aws;
-use crate::cli::{Global, PopulateArgs, no_profile_flag};
 use crate::error::Failure;
 use crate::fsutil;
+use crate::options::Options;
 use crate::output::{self, Delivery};
-use crate::populate::{self, Document, Template};
+use crate::populate::{self, DEFAULT_TEMPLATE, Document, Template};
 use crate::profile::{Paths, ProfileSet};
 use crate::sso::choose;
 use crate::sso::login::or_sign_in;
@@ -26,8 +26,24 @@ struct Changes {
     stale: Vec<String>,
 }
 
-pub fn run(global: &Global, args: &PopulateArgs) -> anyhow::Result<()> {
-    no_profile_flag(global, "populate")?;
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The sso-session whose accounts and roles to list
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: String,
+    /// Print the change as a diff and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Remove profiles populate wrote earlier whose account or role is no longer yours
+    #[arg(long)]
+    pub prune: bool,
+    /// Profile names, from {account_name}, {account_id}, {role_name} and {sso_session}
+    #[arg(long, value_name = "T", default_value = DEFAULT_TEMPLATE)]
+    pub template: String,
+}
+
+pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
+    options.no_profile("populate")?;
     let template = Template::parse(&args.template)?;
     let name = args.sso_session.as_str();
     let paths = Paths::from_env()?;

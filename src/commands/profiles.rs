@@ -7,9 +7,9 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::account::AccountId;
 use crate::banner::time_left;
-use crate::cli::{Global, no_profile_flag};
+use crate::options::Options;
 use crate::output::{self, Delivery};
-use crate::policy::{self, Policy, Target};
+use crate::policy::{Policy, Target};
 use crate::populate::ACCOUNT_NAME_KEY;
 use crate::profile::{Paths, Profile, ProfileSet};
 use crate::source::{self, Base};
@@ -171,9 +171,9 @@ fn row(
     row
 }
 
-pub fn run(global: &Global, json: bool) -> anyhow::Result<()> {
-    no_profile_flag(global, "profiles")?;
-    let policy = policy::load(global.policy.as_deref())?;
+pub fn run(options: &Options, json: bool) -> anyhow::Result<()> {
+    options.no_profile("profiles")?;
+    let policy = options.policy()?;
     let paths = Paths::from_env()?;
     let set = ProfileSet::load(&paths)?;
     let marked = Marked {

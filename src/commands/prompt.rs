@@ -4,11 +4,11 @@
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::cli::{Global, no_profile_flag};
+use crate::options::Options;
 use crate::output::{self, Delivery};
 
-pub fn run(global: &Global) -> anyhow::Result<()> {
-    no_profile_flag(global, "prompt")?;
+pub fn run(options: &Options) -> anyhow::Result<()> {
+    options.no_profile("prompt")?;
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let label = var("GUARD_ACCOUNT_NAME")
         .or_else(|| var("GUARD_PROFILE"))

@@ -4,22 +4,18 @@ use std::ffi::OsString;
 
 use crate::banner;
 use crate::childenv::{self, Facts};
-use crate::cli::Global;
 use crate::decide::{self, Export};
 use crate::exec;
-use crate::policy::{self, Target};
+use crate::options::Options;
+use crate::policy::Target;
 use crate::server;
-use crate::verify::{CacheUse, verify};
+use crate::verify::CacheUse;
 
-pub fn run(global: &Global, command: Vec<OsString>) -> anyhow::Result<std::convert::Infallible> {
+pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::convert::Infallible> {
     // The policy is read first: a broken policy must stop guard before any network call.
-    let policy = policy::load(global.policy.as_deref())?;
-    let verified = verify(
-        global.profile.as_deref(),
-        global.region.as_deref(),
-        global.cache_use(),
-    )?;
-    if global.server {
+    let policy = options.policy()?;
+    let verified = options.verified()?;
+    if options.server {
         server::check(&verified)?;
     }
 
@@ -44,12 +40,12 @@ pub fn run(global: &Global, command: Vec<OsString>) -> anyhow::Result<std::conve
         None => decide::rule(&policy, &target, &argv),
     };
     let color = banner::use_color();
-    if !global.quiet {
+    if !options.quiet {
         banner::show(
             &verified,
             &ruling.view,
             shell.as_deref(),
-            global.server,
+            options.server,
             color,
         );
     }
@@ -59,7 +55,7 @@ pub fn run(global: &Global, command: Vec<OsString>) -> anyhow::Result<std::conve
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     decide::apply(
-        global.confirm.as_deref(),
+        options.confirm.as_deref(),
         &policy,
         &verified,
         &ruling,
@@ -69,15 +65,15 @@ pub fn run(global: &Global, command: Vec<OsString>) -> anyhow::Result<std::conve
     )?;
 
     let env = childenv::build(&Facts::of(&verified, &ruling.view));
-    if global.server {
+    if options.server {
         let source = server::Source {
             profile: verified.profile.clone(),
-            region: global.region.clone(),
+            region: options.region.clone(),
             // The first fetch honoured --fresh and --verify; refreshes use the cache as runs do.
             cache_use: CacheUse {
                 fresh: false,
                 verify: false,
-                min_ttl: global.min_ttl,
+                min_ttl: options.cache_use.min_ttl,
             },
             account: verified.identity.account.clone(),
         };

@@ -1,7 +1,7 @@
 //! `guard use`: a sticky profile, so that every later run in any terminal uses it without `-p`
 //! or `AWS_PROFILE`, and without touching `[default]`.
 
-use crate::cli::{Global, UseArgs, no_profile_flag};
+use crate::options::Options;
 use crate::output::{self, Delivery};
 use crate::profile::{Paths, ProfileSet};
 use crate::sticky;
@@ -9,8 +9,18 @@ use crate::sticky;
 /// The variables that win over the sticky profile, as `select` reads them.
 const STRONGER: &[&str] = &["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "GUARD_PROFILE"];
 
-pub fn run(global: &Global, args: &UseArgs) -> anyhow::Result<()> {
-    no_profile_flag(global, "use")?;
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The profile to make sticky; without it, print the sticky profile
+    #[arg(value_name = "PROFILE", conflicts_with = "clear")]
+    pub name: Option<String>,
+    /// Forget the sticky profile
+    #[arg(long)]
+    pub clear: bool,
+}
+
+pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
+    options.no_profile("use")?;
     if args.clear {
         // A damaged record is exactly what --clear is for: forget it without reading it.
         let previous = sticky::read().ok().flatten();

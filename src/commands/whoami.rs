@@ -4,9 +4,8 @@ use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
 use crate::banner::time_left;
-use crate::cli::Global;
+use crate::options::Options;
 use crate::output::{self, Delivery};
-use crate::verify::verify;
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -19,12 +18,8 @@ struct Report<'a> {
     expires_at: Option<String>,
 }
 
-pub fn run(global: &Global, json: bool) -> anyhow::Result<()> {
-    let verified = verify(
-        global.profile.as_deref(),
-        global.region.as_deref(),
-        global.cache_use(),
-    )?;
+pub fn run(options: &Options, json: bool) -> anyhow::Result<()> {
+    let verified = options.verified()?;
     let report = Report {
         profile: &verified.profile,
         account_id: verified.identity.account.as_str(),

@@ -1,0 +1,53 @@
+//! The options every command takes, as plain values: `cli` builds them from the command line,
+//! and the commands read them without knowing how they were spelled.
+
+use std::path::PathBuf;
+
+use crate::error::Failure;
+use crate::policy::{self, Policy};
+use crate::verify::{self, CacheUse, Planned, Verified};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `-p`: else `$AWS_PROFILE`, else the `[default]` profile.
+    pub profile: Option<String>,
+    /// `-r`: else the profile's region, else the inherited one.
+    pub region: Option<String>,
+    /// Consent from a script: the account's name or ID.
+    pub confirm: Option<String>,
+    /// A policy file layered over all others.
+    pub policy: Option<PathBuf>,
+    /// No identity banner.
+    pub quiet: bool,
+    /// Stay the command's parent and serve it credentials.
+    pub server: bool,
+    pub cache_use: CacheUse,
+}
+
+impl Options {
+    /// The selected profile's credentials, verified.
+    pub fn verified(&self) -> anyhow::Result<Verified> {
+        self.planned()?.verify(self.cache_use)
+    }
+
+    /// The selected profile, resolved as far as it goes without credentials.
+    pub fn planned(&self) -> anyhow::Result<Planned> {
+        verify::plan(self.profile.as_deref(), self.region.as_deref())
+    }
+
+    /// The policy in force, with `--policy` over the others.
+    pub fn policy(&self) -> anyhow::Result<Policy> {
+        policy::load(self.policy.as_deref())
+    }
+
+    /// `-p` is global, so it is accepted everywhere; where it means nothing it is refused, not
+    /// ignored.
+    pub fn no_profile(&self, command: &str) -> Result<(), Failure> {
+        match &self.profile {
+            Some(_) => Err(Failure::usage(format!(
+                "guard {command} takes no -p/--profile"
+            ))),
+            None => Ok(()),
+        }
+    }
+}
