@@ -25,6 +25,26 @@ pub struct Entry<'a> {
     pub basis: String,
     pub confirmed: Option<&'a str>,
     pub outcome: &'a str,
+    /// For a saved terraform plan: what it creates, changes and destroys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<&'a PlanSummary>,
+}
+
+/// What a saved terraform plan creates, changes and destroys (see `plan`).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanSummary {
+    pub create: usize,
+    pub update: usize,
+    pub replace: usize,
+    pub delete: usize,
+    pub forget: usize,
+    pub read: usize,
+    pub import: usize,
+    #[serde(rename = "move")]
+    pub moved: usize,
+    pub no_op: usize,
+    /// Every address the plan destroys or replaces, in the plan's order.
+    pub destroyed: Vec<String>,
 }
 
 #[derive(Serialize)]

@@ -16,6 +16,8 @@ pub struct Ruling {
     pub classification: Classification,
     pub view: AccountView,
     pub decision: Decision,
+    /// What a saved terraform plan does, when the ruling read one (see `plan`).
+    pub plan: Option<audit::PlanSummary>,
 }
 
 pub fn classify_argv(argv: &[OsString]) -> Classification {
@@ -66,6 +68,7 @@ fn rule_on(policy: &Policy, target: &Target, classification: Classification) -> 
         classification,
         view,
         decision,
+        plan: None,
     }
 }
 
@@ -205,5 +208,6 @@ pub fn record(
         } else {
             "refused"
         },
+        plan: ruling.plan.as_ref(),
     })
 }

@@ -6,7 +6,8 @@ use std::process::Command;
 use crate::childenv::ChildEnv;
 use crate::error::{Failure, Kind};
 
-fn command(argv: &[OsString], env: &ChildEnv) -> Command {
+/// The command with the environment guard gives it.
+pub fn command(argv: &[OsString], env: &ChildEnv) -> Command {
     let mut cmd = Command::new(&argv[0]);
     cmd.args(&argv[1..]);
     for name in &env.remove {

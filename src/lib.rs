@@ -26,6 +26,7 @@ pub mod identity;
 pub mod kubeconfig;
 pub mod options;
 pub mod output;
+pub mod plan;
 pub mod policy;
 pub mod populate;
 pub mod profile;

@@ -32,6 +32,8 @@ mod wrappers;
 
 use std::fmt;
 
+pub use terraform::SavedPlan;
+
 /// How much a command could change, in one order: a later one is more severe.
 ///
 /// Unknown comes after Destructive: what guard cannot see could do anything, destroying
@@ -113,4 +115,23 @@ pub enum FileText {
 pub fn classify(argv: &[String], ctx: &Context) -> Classification {
     let words: Vec<scope::Word> = argv.iter().map(|arg| scope::Word::literal(arg)).collect();
     dispatch::classify_words(&words, &scope::Scope::new(ctx))
+}
+
+/// `terraform apply PLANFILE` or `tofu apply PLANFILE` as the whole command line, read as
+/// terraform reads it (`-chdir`, `TF_CLI_ARGS*` from `env`): the plan it applies. Inside a shell
+/// or a wrapper other commands could run too, so only the direct form counts.
+pub fn saved_plan(argv: &[String], env: &dyn Fn(&str) -> Option<String>) -> Option<SavedPlan> {
+    let (first, rest) = argv.split_first()?;
+    let flavor = match program::identify(first) {
+        program::Program::Tool(program::Tool::Terraform) => terraform::Flavor::Terraform,
+        program::Program::Tool(program::Tool::Tofu) => terraform::Flavor::Tofu,
+        _ => return None,
+    };
+    let ctx = Context {
+        env,
+        // terraform reads no file guard would need to see its arguments.
+        read_file: &|_| FileText::Missing,
+    };
+    let args: Vec<&str> = rest.iter().map(String::as_str).collect();
+    terraform::saved_plan(flavor, &args, &scope::Scope::new(&ctx))
 }

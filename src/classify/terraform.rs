@@ -76,6 +76,25 @@ pub(crate) fn classify(flavor: Flavor, args: &[String], scope: &Scope) -> Verdic
 /// Classifies a terraform command line; terragrunt calls this for the terraform part of
 /// its own command line, with its own label.
 pub(crate) fn classify_as(label: &str, flavor: Flavor, args: &[&str], scope: &Scope) -> Verdict {
+    let (merged, env_note) = match as_terraform_reads_them(label, flavor, args, scope) {
+        Ok(read) => read,
+        Err(verdict) => return verdict,
+    };
+    let merged: Vec<&str> = merged.iter().map(String::as_str).collect();
+    let mut verdict = judge(label, &merged);
+    verdict.reason.push_str(&env_note);
+    verdict
+}
+
+/// The arguments as terraform's `main` hands them to the subcommand (`-chdir` removed,
+/// `TF_CLI_ARGS*` inserted), with a note when the environment added some; Err when guard
+/// cannot know them.
+fn as_terraform_reads_them(
+    label: &str,
+    flavor: Flavor,
+    args: &[&str],
+    scope: &Scope,
+) -> Result<(Vec<String>, String), Verdict> {
     let args = without_chdir(args);
     let typed = subcommand(&args).map(|(path, _)| path);
     let suffix = typed
@@ -91,21 +110,21 @@ pub(crate) fn classify_as(label: &str, flavor: Flavor, args: &[&str], scope: &Sc
             Some(EnvValue::Known(value)) if value.is_empty() => continue,
             Some(EnvValue::Known(value)) => value,
             Some(EnvValue::Dynamic) => {
-                return Verdict::of(
+                return Err(Verdict::of(
                     Severity::Unknown,
                     label,
                     &[],
                     &format!("{var} comes from an expansion; guard cannot see its value"),
-                );
+                ));
             }
         };
         let Some(words) = shell::split_words(&extra) else {
-            return Verdict::of(
+            return Err(Verdict::of(
                 Severity::Unknown,
                 label,
                 &[],
                 &format!("{var} could not be split into arguments"),
-            );
+            ));
         };
         inserted.extend(words.into_iter().map(|word| word.text.into_owned()));
         if env_note.is_empty() {
@@ -122,27 +141,56 @@ pub(crate) fn classify_as(label: &str, flavor: Flavor, args: &[&str], scope: &Sc
         .iter()
         .position(|arg| *arg == search)
         .map_or(0, |i| i + 1);
-    let mut merged = Vec::with_capacity(args.len() + inserted.len());
-    merged.extend_from_slice(&args[..at]);
-    merged.extend(inserted.iter().map(String::as_str));
-    merged.extend_from_slice(&args[at..]);
+    let mut merged: Vec<String> = Vec::with_capacity(args.len() + inserted.len());
+    merged.extend(args[..at].iter().map(|arg| (*arg).to_owned()));
+    merged.extend(inserted);
+    merged.extend(args[at..].iter().map(|arg| (*arg).to_owned()));
     if flavor == Flavor::Tofu && merged.iter().any(|arg| arg.starts_with('@')) {
-        return Verdict::of(
+        return Err(Verdict::of(
             Severity::Unknown,
             label,
             &[],
             "reads more arguments from an @FILE; guard cannot see them",
-        );
+        ));
     }
-    let mut verdict = judge(label, &merged);
-    verdict.reason.push_str(&env_note);
-    verdict
+    Ok((merged, env_note))
+}
+
+/// What `terraform apply PLANFILE` would apply: the plan file, and the `-chdir` options that
+/// choose the directory it is read in (as typed, for `show` to get the same).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedPlan {
+    pub chdir: Vec<String>,
+    pub plan: String,
+}
+
+/// The saved plan of an apply that only a plan decides: None for anything else (no plan, an
+/// apply that `-destroy` or `-replace` already makes destructive, help, version).
+pub(crate) fn saved_plan(flavor: Flavor, args: &[&str], scope: &Scope) -> Option<SavedPlan> {
+    let (merged, _) = as_terraform_reads_them("terraform", flavor, args, scope).ok()?;
+    let merged: Vec<&str> = merged.iter().map(String::as_str).collect();
+    let verdict = judge("terraform", &merged);
+    if verdict.command != ["apply"] || verdict.severity != Severity::Unknown {
+        return None;
+    }
+    let (_, after) = subcommand(&merged)?;
+    let plan = plan_file(merged.get(after..).unwrap_or_default())?;
+    Some(SavedPlan {
+        chdir: split_chdir(args).1.into_iter().map(str::to_owned).collect(),
+        plan: plan.to_owned(),
+    })
 }
 
 /// Removes `-chdir=DIR` (and tofu's `-chdir DIR`, `--chdir[=]DIR`) from the options before
 /// the subcommand.
 fn without_chdir<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    split_chdir(args).0
+}
+
+/// The arguments without the `-chdir` options, and those options as typed.
+fn split_chdir<'a>(args: &[&'a str]) -> (Vec<&'a str>, Vec<&'a str>) {
     let mut kept = Vec::with_capacity(args.len());
+    let mut chdir = Vec::new();
     let mut i = 0;
     while let Some(arg) = args.get(i) {
         i += 1;
@@ -152,12 +200,15 @@ fn without_chdir<'a>(args: &[&'a str]) -> Vec<&'a str> {
         }
         let name = arg.trim_start_matches('-');
         if name == "chdir" {
+            chdir.extend(args.get(i - 1..(i + 1).min(args.len())).unwrap_or_default());
             i += 1;
-        } else if !name.starts_with("chdir=") {
+        } else if name.starts_with("chdir=") {
+            chdir.push(*arg);
+        } else {
             kept.push(arg);
         }
     }
-    kept
+    (kept, chdir)
 }
 
 /// The subcommand path (e.g. ["state", "rm"]) and the index of the first argument after it.
@@ -331,11 +382,7 @@ fn apply(label: &str, rest: &[&str]) -> Verdict {
             &format!("destroys and recreates {target}"),
         );
     }
-    let mut positional = flag_region(rest).len();
-    if rest.get(positional) == Some(&"--") {
-        positional += 1;
-    }
-    if let Some(plan) = rest.get(positional) {
+    if let Some(plan) = plan_file(rest) {
         return Verdict::of(
             Severity::Unknown,
             label,
@@ -349,6 +396,15 @@ fn apply(label: &str, rest: &[&str]) -> Verdict {
         &["apply"],
         "creates, changes or deletes resources to match the configuration",
     )
+}
+
+/// The first positional argument of `apply`: the saved plan.
+fn plan_file<'a>(rest: &[&'a str]) -> Option<&'a str> {
+    let mut positional = flag_region(rest).len();
+    if rest.get(positional) == Some(&"--") {
+        positional += 1;
+    }
+    rest.get(positional).copied()
 }
 
 /// The leading flags of a subcommand's arguments, as Go's flag package reads them: up to

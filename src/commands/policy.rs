@@ -12,6 +12,7 @@ use crate::options::Options;
 use crate::output::{self, Delivery};
 use crate::policy::trust::{self, State};
 use crate::policy::{self, Origin, Policy, Target};
+use crate::{childenv, plan};
 
 /// Explains the decision for a command: in the account of a verified profile, or, with
 /// `--account`, in an account given by ID (no network at all).
@@ -21,17 +22,18 @@ pub fn explain(
     command: &[OsString],
 ) -> anyhow::Result<()> {
     let policy = options.policy()?;
-    let (account_id, known_name, profile) = match account {
+    let (account_id, known_name, profile, verified) = match account {
         Some(id) => {
             let id: AccountId = id.parse().map_err(Failure::usage)?;
-            (id, None, options.profile.clone().unwrap_or_default())
+            (id, None, options.profile.clone().unwrap_or_default(), None)
         }
         None => {
             let verified = options.verified()?;
             (
-                verified.identity.account,
-                verified.account_name,
-                verified.profile,
+                verified.identity.account.clone(),
+                verified.account_name.clone(),
+                verified.profile.clone(),
+                Some(verified),
             )
         }
     };
@@ -41,6 +43,11 @@ pub fn explain(
         profile: &profile,
     };
     let ruling = decide::rule(&policy, &target, command);
+    // A saved plan is read as a run would read it, with the credentials the run would have.
+    let env = verified
+        .as_ref()
+        .map(|v| childenv::build(&childenv::Facts::of(v, &ruling.view)));
+    let ruling = plan::review(ruling, &policy, &target, command, env.as_ref());
     let c = &ruling.classification;
     let words: Vec<String> = command
         .iter()

@@ -7,6 +7,7 @@ use crate::childenv::{self, Facts};
 use crate::decide::{self, Export};
 use crate::exec;
 use crate::options::Options;
+use crate::plan;
 use crate::policy::Target;
 use crate::server;
 use crate::verify::CacheUse;
@@ -39,6 +40,8 @@ pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::con
         Some(shell) => decide::rule_export(&policy, &target, Export::Shell(shell)),
         None => decide::rule(&policy, &target, &argv),
     };
+    let env = childenv::build(&Facts::of(&verified, &ruling.view));
+    let ruling = plan::review(ruling, &policy, &target, &argv, Some(&env));
     let color = banner::use_color();
     if !options.quiet {
         banner::show(
@@ -64,7 +67,6 @@ pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::con
         |refused| refused,
     )?;
 
-    let env = childenv::build(&Facts::of(&verified, &ruling.view));
     if options.server {
         let source = server::Source {
             profile: verified.profile.clone(),
