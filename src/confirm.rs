@@ -28,6 +28,9 @@ pub struct Request<'a> {
     pub account: &'a AccountId,
     pub view: &'a AccountView,
     pub command: &'a str,
+    /// The command as guard understood it (program, subcommand path, deciding flags), so a
+    /// person can spot a misreading before consenting.
+    pub understood: &'a str,
     pub reason: &'a str,
 }
 
@@ -84,8 +87,8 @@ pub fn confirm(request: &Request, given: Option<&str>, color: bool) -> Result<Co
         account
     };
     let question = format!(
-        "guard: this needs confirmation in a protected account\r\n  account  {account}\r\n  command  {}\r\n  reason   {}\r\nType the account's name ({word}) to run it: ",
-        request.command, request.reason
+        "guard: this needs confirmation in a protected account\r\n  account  {account}\r\n  command  {}\r\n  read as  {}\r\n  reason   {}\r\nType the account's name ({word}) to run it: ",
+        request.command, request.understood, request.reason
     );
     let refused = |what: &str| Failure::refused(format!("{what}; nothing was run"));
     match tty::ask(&question) {

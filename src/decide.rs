@@ -106,6 +106,11 @@ impl Export<'_> {
             reason,
             tool: Some("guard".to_string()),
             args: command.clone(),
+            understood: classify::Understood {
+                program: "guard".to_string(),
+                path: command.clone(),
+                flags: Vec::new(),
+            },
             command,
             credential_override: None,
         }
@@ -148,10 +153,12 @@ pub fn enforce(
             ruling.decision.describe()
         ))),
         Action::Confirm => {
+            let understood = classification.understood.to_string();
             let request = confirm::Request {
                 account: &verified.identity.account,
                 view: &ruling.view,
                 command: shown,
+                understood: &understood,
                 reason: &classification.reason,
             };
             confirm::confirm(&request, given, color).map(Some)

@@ -5,8 +5,8 @@ use super::scope::{self, Scope, Word};
 use super::verdict::{Verdict, not_a_tool};
 use super::wrappers::{self, Unwrap};
 use super::{
-    Classification, Severity, aws, cdk, eksctl, flags, helm, interpreters, kubectl, local, pulumi,
-    sam, terraform, terragrunt,
+    Classification, Severity, Understood, aws, cdk, eksctl, flags, helm, interpreters, kubectl,
+    local, pulumi, sam, terraform, terragrunt,
 };
 
 /// Classifies one command (program and arguments, maybe preceded by `NAME=value` words).
@@ -95,6 +95,10 @@ fn run_tool(tool: Tool, words: &[Word], scope: &Scope) -> Classification {
             command: Vec::new(),
             args,
             credential_override: scope.credential_override(),
+            understood: Understood {
+                program: tool.name().to_owned(),
+                ..Understood::default()
+            },
         };
     }
     // What the tool parsers judge: expansions marked, and one marked word standing for
@@ -125,6 +129,11 @@ fn run_tool(tool: Tool, words: &[Word], scope: &Scope) -> Classification {
     let credential_override = verdict
         .credential_override
         .or_else(|| scope.credential_override());
+    let understood = Understood {
+        program: tool.name().to_owned(),
+        path: verdict.command.clone(),
+        flags: verdict.flags,
+    };
     Classification {
         severity: verdict.severity,
         reason: verdict.reason.replace(scope::DYNAMIC, ""),
@@ -132,6 +141,7 @@ fn run_tool(tool: Tool, words: &[Word], scope: &Scope) -> Classification {
         command: verdict.command,
         args,
         credential_override,
+        understood,
     }
 }
 

@@ -91,6 +91,31 @@ pub struct Classification {
     /// An explicit credential choice the child would make ("--profile prod", "--token", an
     /// `AWS_ACCESS_KEY_ID=` assignment, `sudo` resetting the environment, ...). Never a secret.
     pub credential_override: Option<String>,
+    /// How guard read the command line, for a person to check (the prompt, `policy explain`).
+    pub understood: Understood,
+}
+
+/// The command as guard understood it: the program that runs after unwrapping wrappers and
+/// shells, its subcommand path, and the flags that decided the classification.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Understood {
+    pub program: String,
+    pub path: Vec<String>,
+    /// As written, e.g. `--dry-run=client`, `-destroy`.
+    pub flags: Vec<String>,
+}
+
+impl fmt::Display for Understood {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.program)?;
+        for word in &self.path {
+            write!(f, " {word}")?;
+        }
+        if !self.flags.is_empty() {
+            write!(f, " (decided by {})", self.flags.join(" "))?;
+        }
+        Ok(())
+    }
 }
 
 pub struct Context<'a> {

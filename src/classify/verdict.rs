@@ -2,7 +2,7 @@
 //! classifications combine.
 
 use super::scope::{Scope, Word};
-use super::{Classification, Severity};
+use super::{Classification, Severity, Understood};
 
 /// Classifies one command; passed to the interpreters so that they can classify the
 /// commands of a script without depending on the dispatcher.
@@ -17,6 +17,8 @@ pub(crate) struct Verdict {
     pub reason: String,
     /// A credential choice made by the tool's own flags (e.g. `--profile X`).
     pub credential_override: Option<String>,
+    /// The flags that decided, as written.
+    pub flags: Vec<String>,
 }
 
 impl Verdict {
@@ -26,6 +28,7 @@ impl Verdict {
             command: command.iter().map(|part| (*part).to_owned()).collect(),
             reason,
             credential_override: None,
+            flags: Vec::new(),
         }
     }
 
@@ -53,7 +56,11 @@ impl Verdict {
             label.push(' ');
             label.push_str(part);
         }
-        Verdict::new(severity, command, format!("{label}: {what}"))
+        let mut verdict = Verdict::new(severity, command, format!("{label}: {what}"));
+        if !flag.is_empty() {
+            verdict.flags.push(flag.to_owned());
+        }
+        verdict
     }
 
     pub fn with_credential(mut self, credential: Option<String>) -> Verdict {
@@ -120,5 +127,9 @@ pub(crate) fn not_a_tool(
         command: Vec::new(),
         args: args.iter().map(|word| word.text.to_string()).collect(),
         credential_override: None,
+        understood: Understood {
+            program: name.to_owned(),
+            ..Understood::default()
+        },
     }
 }

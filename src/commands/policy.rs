@@ -65,14 +65,9 @@ pub fn explain(
     } else {
         " not protected"
     });
-    let tool = match &c.tool {
-        Some(tool) if c.command.is_empty() => tool.clone(),
-        Some(tool) => format!("{tool} {}", c.command.join(" ")),
-        None => "-".to_string(),
-    };
     let mut out = String::new();
     let _ = writeln!(out, "command         {}", words.join(" "));
-    let _ = writeln!(out, "tool            {tool}");
+    let _ = writeln!(out, "understood      {}", c.understood);
     let _ = writeln!(out, "classification  {}", c.severity.as_str());
     let _ = writeln!(out, "reason          {}", c.reason);
     if let Some(choice) = &c.credential_override {

@@ -333,6 +333,7 @@ mod tests {
             command: words.iter().map(|w| w.to_string()).collect(),
             args: words.iter().map(|w| w.to_string()).collect(),
             credential_override: None,
+            understood: Default::default(),
         }
     }
 

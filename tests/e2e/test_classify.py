@@ -1,0 +1,53 @@
+"""The classifier against the real tools: how guard read a command is shown where a person decides,
+and files the tools read (the AWS CLI's alias file) are read as the tools read them."""
+
+import subprocess
+
+from conftest import merged_env
+from guardtest import PROD, sso_world
+from test_policy import PROD_BLOCK, tools, user_policy  # noqa: F401 (fixtures)
+
+
+def test_explain_shows_the_command_as_guard_read_it(home, run_guard, user_policy):
+    user_policy(PROD_BLOCK)
+    # cobra: an unknown flag before the subcommand takes the next word, so this deletes events.
+    result = run_guard("policy", "explain", "--account", PROD, "--", "kubectl", "--all", "events", "delete")
+    assert result.returncode == 0, result.stderr
+    assert "understood      kubectl delete\n" in result.stdout
+    assert "classification  destructive" in result.stdout
+    dry = run_guard("policy", "explain", "--account", PROD, "--", "kubectl", "delete", "pod", "x", "--dry-run=client")
+    assert "understood      kubectl delete (decided by --dry-run=client)" in dry.stdout
+    assert "classification  read" in dry.stdout
+
+
+def test_prompt_shows_the_command_as_guard_read_it(home, emulator, spawn, user_policy, tools):
+    sso_world(home, emulator)
+    user_policy(PROD_BLOCK)
+    env, ran = tools
+    child = spawn("-p", "prod", "--", "kubectl", "--all", "events", "delete", env=env)
+    child.expect("Type the account's name \\(prod\\) to run it: ")
+    assert "read as  kubectl delete" in child.before
+    child.send("\x03")
+    child.expect("cancelled")
+    child.close()
+    assert child.exitstatus == 77 and not ran.exists()
+
+
+def test_aws_alias_file_is_read_as_the_cli_reads_it(home, run_guard, clean_env, moto_url, user_policy):
+    user_policy(PROD_BLOCK)
+    alias = home.path / ".aws" / "cli" / "alias"
+    alias.parent.mkdir(parents=True, exist_ok=True)
+    # configparser: keys are case-insensitive and `key: value` is a key too.
+    alias.write_text("[toplevel]\nS3 : sts get-caller-identity\n")
+    keys = {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}
+    real = subprocess.run(
+        ["aws", "s3"], env=merged_env(clean_env, keys), capture_output=True, text=True, timeout=60
+    )
+    assert real.returncode == 0, real.stderr
+    assert '"Account"' in real.stdout, "the AWS CLI ran the alias, not its s3 command"
+    result = run_guard("policy", "explain", "--account", PROD, "--", "aws", "s3", "ls")
+    assert "classification  unknown" in result.stdout
+    assert "an alias from ~/.aws/cli/alias" in result.stdout
+    # Another HOME, another alias file.
+    elsewhere = run_guard("policy", "explain", "--account", PROD, "--", "env", f"HOME={home.path / 'none'}", "aws", "s3", "ls")
+    assert "classification  read" in elsewhere.stdout
