@@ -3,12 +3,17 @@
 # hyperfine against moto and the Identity Center emulator on loopback, next to plain `true` and
 # the AWS CLI v1, counts the requests of cold runs (portal calls at the emulator, STS and IAM
 # calls at a counting proxy in front of moto), checks that 20 concurrent cold runs fetch once,
-# and measures peak RSS and the binary's size. Prints the README's table in Markdown.
+# and measures peak RSS and the binary's size. Next to the warm run: the floor of any exec wrapper
+# (a few lines of Rust that set one variable and exec, built here so that the ratio is
+# reproducible), guard's error paths, the instructions of a warm `guard env` (callgrind: the same
+# whatever the machine's load), and `guard eks-token` against `aws eks get-token`. Prints the
+# README's table in Markdown.
 #
-# Usage: benches/run.sh [hyperfine options]   (needs hyperfine, moto_server, aws, python3, curl)
+# Usage: benches/run.sh [hyperfine options]
+#   (needs hyperfine, valgrind, moto_server, aws, python3, curl, rustc)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for tool in hyperfine moto_server aws python3 curl /usr/bin/time; do
+for tool in hyperfine valgrind moto_server aws python3 curl rustc /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "benches/run.sh needs $tool (see docs/performance.md)" >&2; exit 69; }
 done
 
@@ -16,6 +21,18 @@ cargo build --release --locked --quiet
 guard="$PWD/target/release/guard"
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+
+# The floor: what any wrapper that sets a variable and execs a command costs.
+cat >"$work/floor.rs" <<'RUST'
+use std::os::unix::process::CommandExt;
+fn main() {
+    let err = std::process::Command::new("/bin/true").env("FLOOR", "1").exec();
+    eprintln!("floor: {err}");
+    std::process::exit(127);
+}
+RUST
+rustc -C opt-level=3 -C panic=abort -C strip=symbols -o "$work/floor" "$work/floor.rs"
+floor="$work/floor"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ready_url() { for _ in $(seq 300); do grep -q READY "$1" 2>/dev/null && break; sleep 0.1; done; sed -n 's/^READY //p' "$1"; }
@@ -105,16 +122,28 @@ concurrent_checks=$(count_of GetCallerIdentity)
 
 # --- timings -----------------------------------------------------------------------------------
 "$guard" -q -p sandbox -- true
+"$guard" eks-token --cluster demo -p sandbox >/dev/null
 aws --profile sandbox sts get-caller-identity >/dev/null
 aws --profile via-guard sts get-caller-identity >/dev/null
-# Many runs of the fast commands: on a busy machine their medians need them.
-hyperfine --warmup 20 --runs 300 -N --export-json "$work/times.json" "$@" \
-  --command-name 'true' 'true' \
-  --command-name 'guard warm' "$guard -q -p sandbox -- true" \
-  --command-name 'guard credential-process' "$guard credential-process -p sandbox"
+aws eks get-token --cluster-name demo --profile sandbox >/dev/null
+# Many runs of the fast commands, side by side: on a busy machine their medians need them. The
+# error paths fail on purpose, hence -i.
+hyperfine --warmup 20 --runs 300 -N -i --export-json "$work/times.json" "$@" \
+  --command-name 'true' '/bin/true' \
+  --command-name 'floor' "$floor" \
+  --command-name 'guard warm' "$guard -q -p sandbox -- /bin/true" \
+  --command-name 'guard unknown profile' "$guard -q -p no-such-profile -- /bin/true" \
+  --command-name 'guard command not found' "$guard -q -p sandbox -- no-such-command" \
+  --command-name 'guard credential-process' "$guard credential-process -p sandbox" \
+  --command-name 'guard eks-token' "$guard eks-token --cluster demo -p sandbox"
 hyperfine --warmup 2 --runs 20 -N --export-json "$work/aws.json" "$@" \
   --command-name 'aws (CLI v1) via guard credential-process' "aws --profile via-guard sts get-caller-identity" \
-  --command-name 'aws (CLI v1) own SSO provider' "aws --profile sandbox sts get-caller-identity"
+  --command-name 'aws (CLI v1) own SSO provider' "aws --profile sandbox sts get-caller-identity" \
+  --command-name 'aws eks get-token' "aws eks get-token --cluster-name demo --profile sandbox"
+instructions() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | sed -n 's/.*Collected : //p'; }
+ir_env=$(instructions "$guard" env -q -p sandbox)
+ir_unknown=$(instructions "$guard" env -q -p no-such-profile)
+ir_eks=$(instructions "$guard" eks-token --cluster demo -p sandbox)
 hyperfine --warmup 2 --runs 20 -N --export-json "$work/cold.json" "$@" \
   --prepare "$guard cache clear -p sandbox" \
   --command-name 'guard cold (SSO)' "$guard -q -p sandbox -- true"
@@ -135,9 +164,14 @@ row = lambda what, figure: print(f"| {what} | {figure} |")
 print()
 print("| what | figure |")
 print("|---|---|")
-row("\`true\` (the floor: exec'ing a command)", f"{ms('true'):.2f} ms median ({low('true'):.2f} min)")
-row("\`guard -p sandbox -- true\`, warm (no request)", f"{ms('guard warm'):.2f} ms median ({low('guard warm'):.2f} min)")
-row("**warm overhead over \`true\`**", f"**{ms('guard warm') - ms('true'):+.2f} ms** median ({low('guard warm') - low('true'):+.2f} ms min)")
+ratio = lambda name: ms(name) / ms('floor')
+row("\`/bin/true\`", f"{ms('true'):.2f} ms median ({low('true'):.2f} min)")
+row("the floor: a Rust wrapper that sets one variable and execs \`/bin/true\`", f"{ms('floor'):.2f} ms median ({low('floor'):.2f} min)")
+row("\`guard -q -p sandbox -- /bin/true\`, warm (no request)", f"{ms('guard warm'):.2f} ms median ({low('guard warm'):.2f} min)")
+row("**warm run / floor**", f"**{ratio('guard warm'):.2f}×** (+{ms('guard warm') - ms('floor'):.2f} ms)")
+row("instructions, \`guard env -q -p sandbox\` warm (callgrind)", f"{int('$ir_env'):,}")
+row("error path: unknown profile / floor", f"{ratio('guard unknown profile'):.2f}× ({int('$ir_unknown'):,} instructions)")
+row("error path: command not found / floor", f"{ratio('guard command not found'):.2f}×")
 row("\`guard -p sandbox -- true\`, cold SSO", f"{ms('guard cold (SSO)'):.1f} ms median")
 row("requests, warm run", "$warm_sso")
 row("requests, cold SSO run (account name known)", "$cold_sso")
@@ -147,6 +181,9 @@ row("20 concurrent cold runs of one profile", "$concurrent_fetches GetRoleCreden
 row("\`guard credential-process -p sandbox\`, warm", f"{ms('guard credential-process'):.2f} ms median ({low('guard credential-process'):.2f} min)")
 row("\`aws sts get-caller-identity\` (AWS CLI v1) through \`guard credential-process\`", f"{ms('aws (CLI v1) via guard credential-process'):.0f} ms median")
 row("\`aws sts get-caller-identity\` (AWS CLI v1) with its own SSO provider", f"{ms('aws (CLI v1) own SSO provider'):.0f} ms median")
+row("\`guard eks-token --cluster demo -p sandbox\`, warm", f"{ms('guard eks-token'):.2f} ms median ({int('$ir_eks'):,} instructions)")
+row("\`aws eks get-token --cluster-name demo --profile sandbox\`", f"{ms('aws eks get-token'):.0f} ms median")
+row("**eks-token: guard / aws**", f"**{ms('aws eks get-token') / ms('guard eks-token'):.0f}× faster**")
 row("peak RSS, guard warm / cold / AWS CLI v1", f"{int('$rss_warm')/1024:.1f} MiB / {int('$rss_cold')/1024:.1f} MiB / {int('$rss_aws')/1024:.1f} MiB")
 row("release binary", f"{$(stat -c %s "$guard")/1e6:.1f} MB")
 PY

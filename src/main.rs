@@ -1,3 +1,26 @@
-fn main() -> std::process::ExitCode {
-    guard::cli::main()
+//! guard's entry point, without std's runtime start-up: that start-up reads /proc/self/maps to
+//! find the main thread's stack (for its stack-overflow message), an eighth of a warm run's
+//! instructions. What guard needs of it is done here; arguments and the environment come from
+//! glibc either way.
+// The test harness brings its own main.
+#![cfg_attr(not(test), no_main)]
+
+#[cfg(not(test))]
+use std::ffi::{c_char, c_int};
+#[cfg(not(test))]
+use std::io::Write as _;
+
+#[cfg(not(test))]
+#[unsafe(no_mangle)]
+extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
+    // As std's start-up does: a closed pipe is an error guard handles (output.rs), not a signal
+    // that kills it. A command guard execs gets the default back (std resets it before exec).
+    // SAFETY: setting a signal to SIG_IGN installs no handler and touches no Rust state.
+    unsafe {
+        nix::libc::signal(nix::libc::SIGPIPE, nix::libc::SIG_IGN);
+    }
+    let status = guard::cli::main();
+    // std's runtime flushes stdout when main returns; without it, guard does.
+    let _ = std::io::stdout().flush();
+    c_int::from(status)
 }
