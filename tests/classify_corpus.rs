@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use guard::classify::{Classification, Context, FileText, classify};
+use guard::classify::{Classification, Context, FileText, Severity, classify};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -19,7 +19,8 @@ struct Corpus {
 struct Case {
     argv: Vec<String>,
     severity: String,
-    reason_contains: Option<String>,
+    /// Every case asserts its reason: the right severity for the wrong reason is a bug too.
+    reason_contains: String,
     #[serde(default)]
     env: BTreeMap<String, String>,
     /// Top-level commands `$HOME/.aws/cli/alias` defines (HOME is /home/user unless env
@@ -80,10 +81,8 @@ impl Case {
                 self.severity, got.severity
             ));
         }
-        if let Some(part) = &self.reason_contains
-            && !got.reason.contains(part.as_str())
-        {
-            problems.push(format!("reason should contain {part:?}"));
+        if !got.reason.contains(self.reason_contains.as_str()) {
+            problems.push(format!("reason should contain {:?}", self.reason_contains));
         }
         if let Some(expected) = self.credential_override
             && got.credential_override.is_some() != expected
@@ -152,6 +151,58 @@ fn corpus_cases_classify_as_expected() {
         corpus.case.len(),
         failures.join("\n")
     );
+}
+
+/// How each tool switches a dry run off again, as its parser reads it: Go's flag package
+/// and pflag take `=false`, kubectl and helm `=none`, the AWS CLI `--no-dry-run`.
+fn dry_run_off(tool: &str, flag: &str) -> Option<&'static str> {
+    let name = flag.split('=').next().unwrap_or(flag);
+    Some(match (tool, name) {
+        ("terraform" | "tofu" | "terragrunt", "-dry-run" | "--dry-run") => "-dry-run=false",
+        ("kubectl" | "helm", "--dry-run") => "--dry-run=none",
+        ("eksctl" | "cdk", "--dry-run") => "--dry-run=false",
+        ("pulumi", "--preview-only") => "--preview-only=false",
+        ("aws", "--dry-run") => "--no-dry-run",
+        _ => return None,
+    })
+}
+
+/// Every "dry run" case stops being read once the tool's own off switch follows the flag
+/// (`aws s3 --dryrun` has none).
+#[test]
+fn dry_runs_undone_by_the_tool_s_own_off_switch_are_not_read() {
+    let corpus = corpus();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for case in &corpus.case {
+        let got = case.run();
+        if got.severity != Severity::Read {
+            continue;
+        }
+        let tool = got.tool.clone().unwrap_or_default();
+        let Some((flag, off)) = got
+            .understood
+            .flags
+            .iter()
+            .find_map(|flag| dry_run_off(&tool, flag).map(|off| (flag.clone(), off)))
+        else {
+            continue;
+        };
+        // Right after the last occurrence: Go's flag package stops at the first positional.
+        let name = flag.split('=').next().unwrap_or(&flag).to_owned();
+        let Some(at) = case.argv.iter().rposition(|arg| arg.contains(&name)) else {
+            continue;
+        };
+        let mut argv = case.argv.clone();
+        argv.insert(at + 1, off.to_owned());
+        checked += 1;
+        let undone = case.run_argv(&argv);
+        if undone.severity == Severity::Read {
+            failures.push(format!("{argv:?}: still read ({})", undone.reason));
+        }
+    }
+    assert!(checked >= 15, "only {checked} dry-run cases found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
