@@ -1,9 +1,10 @@
 //! Opening a URL in the person's browser: `$BROWSER` first, as other command-line tools do,
 //! then the platform's opener.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::error::Failure;
+use crate::process::Process;
 
 fn browser_var() -> Option<String> {
     std::env::var("BROWSER")
@@ -24,14 +25,15 @@ pub fn available() -> bool {
     has_display()
 }
 
-#[cfg(all(unix, not(target_os = "macos")))]
+#[cfg(not(target_os = "macos"))]
 fn has_display() -> bool {
     ["DISPLAY", "WAYLAND_DISPLAY"]
         .iter()
         .any(|v| std::env::var_os(v).is_some_and(|d| !d.is_empty()))
 }
 
-#[cfg(not(all(unix, not(target_os = "macos"))))]
+/// A Mac's session has its window server whether or not a variable says so.
+#[cfg(target_os = "macos")]
 fn has_display() -> bool {
     true
 }
@@ -73,12 +75,12 @@ pub fn open(url: &str) -> Result<(), Failure> {
             argv.push(url.to_string());
         }
         // The browser's chatter goes to stderr: stdout may belong to the command guard runs.
-        let mut command = Command::new(&argv[0]);
+        let mut browser = Process::new(&argv[0]).args(&argv[1..]);
         for var in ["NO_PROXY", "no_proxy"] {
-            command.env(var, with_loopback(std::env::var(var).ok()));
+            browser = browser.env(var, with_loopback(std::env::var(var).ok()));
         }
-        let started = command
-            .args(&argv[1..])
+        let started = browser
+            .command()
             .stdin(Stdio::null())
             .stdout(std::io::stderr())
             .spawn();

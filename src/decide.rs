@@ -9,6 +9,7 @@ use crate::confirm::{self, Consent};
 use crate::error::Failure;
 use crate::fsutil;
 use crate::policy::{AccountView, Action, Decision, Policy, Target};
+use crate::process::Process;
 use crate::profile::home_dir;
 use crate::verify::Verified;
 
@@ -120,8 +121,7 @@ impl Export<'_> {
 /// The command as the prompt shows it: it is on the terminal and may end up in CI logs, so
 /// what looks secret is hidden.
 pub fn shown(argv: &[String]) -> String {
-    let words = audit::redact(argv);
-    shlex::try_join(words.iter().map(String::as_str)).unwrap_or_else(|_| words.join(" "))
+    Process::from_argv(argv).map_or_else(String::new, |p| p.to_string())
 }
 
 /// Applies a ruling: `Ok(None)` when it may go ahead as it is, `Ok(Some)` when a person (or

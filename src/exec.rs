@@ -1,22 +1,28 @@
 //! Running the command in guard's place.
 
 use std::ffi::OsString;
+use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 use crate::childenv::ChildEnv;
 use crate::error::{Failure, Kind};
+use crate::process::Process;
 
-/// The command with the environment guard gives it.
-pub fn command(argv: &[OsString], env: &ChildEnv) -> Command {
-    let mut cmd = Command::new(&argv[0]);
-    cmd.args(&argv[1..]);
+/// The command with the environment guard decided for it.
+pub fn process(argv: &[OsString], env: &ChildEnv) -> Process {
+    let mut process = Process::new(&argv[0]).args(&argv[1..]);
     for name in &env.remove {
-        cmd.env_remove(name);
+        process = process.env_remove(name);
     }
     for (name, value) in &env.set {
-        cmd.env(name, value);
+        process = process.env(name, value);
     }
-    cmd
+    process
+}
+
+/// The same, as a `Command` to start.
+pub fn command(argv: &[OsString], env: &ChildEnv) -> Command {
+    process(argv, env).command()
 }
 
 fn start_failure(program: &OsString, err: &std::io::Error) -> Failure {
@@ -52,18 +58,7 @@ pub fn spawn(
 
 /// Replaces guard with the command, so signals, the terminal and the exit status are the
 /// command's own. Returns only if the command could not be started.
-#[cfg(unix)]
 pub fn run(argv: &[OsString], env: &ChildEnv) -> Failure {
-    use std::os::unix::process::CommandExt;
     let err = command(argv, env).exec();
     start_failure(&argv[0], &err)
-}
-
-/// Windows has no exec: wait for the child and pass its exit code on.
-#[cfg(windows)]
-pub fn run(argv: &[OsString], env: &ChildEnv) -> Failure {
-    match command(argv, env).status() {
-        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
-        Err(err) => start_failure(&argv[0], &err),
-    }
 }

@@ -86,7 +86,6 @@ pub fn replace(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut folder = std::fs::DirBuilder::new();
     folder.recursive(true);
-    #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
     folder.create(dir)
 }

@@ -29,6 +29,7 @@ pub mod output;
 pub mod plan;
 pub mod policy;
 pub mod populate;
+pub mod process;
 pub mod profile;
 pub mod select;
 pub mod server;

@@ -1,6 +1,6 @@
 //! `credential_process`: an external program prints credentials as JSON (Version 1).
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -8,6 +8,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::credentials::{Credentials, Secret};
 use crate::error::{Failure, json_problem};
+use crate::process::Process;
 use crate::profile::Location;
 
 #[derive(Deserialize)]
@@ -58,9 +59,10 @@ pub fn run(profile: &str, command: &str, at: &Location) -> anyhow::Result<Creden
     let argv = shlex::split(command)
         .filter(|argv| !argv.is_empty())
         .ok_or_else(|| fail("cannot be split into words (check its quotes)".to_string()))?;
-    let output = Command::new(&argv[0])
+    let output = Process::new(&argv[0])
         .args(&argv[1..])
         .env(RUNNING, running_with(profile).join("\n"))
+        .command()
         .stdin(Stdio::inherit())
         .stderr(Stdio::piped())
         .stdout(Stdio::piped())
