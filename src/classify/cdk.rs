@@ -28,6 +28,9 @@ const GLOBALS: &[Flag] = &[
     switch("--notices"),
     switch("--no-color"),
     switch("--ci"),
+    switch("--yes"),
+    switch("-y"),
+    switch("--telemetry"),
     switch("--version"),
     switch("--help"),
     switch("-h"),
@@ -130,11 +133,29 @@ const TABLE: Table = Table {
     bare: (Read, "prints help or its version"),
     unlisted: "not a command guard knows",
     modifiers: MODIFIERS,
-    env_programs: &[EnvProgram {
-        commands: &[""],
-        var: "NODE_OPTIONS",
-        what: "node may load a program it names (--require, --import)",
-    }],
+    // yargs' `.env("CDK")`: CDK_APP is --app, CDK_BUILD is --build, CDK_BROWSER is --browser.
+    env_programs: &[
+        EnvProgram {
+            commands: &[""],
+            var: "NODE_OPTIONS",
+            what: "node may load a program it names (--require, --import)",
+        },
+        EnvProgram {
+            commands: &[""],
+            var: "CDK_APP",
+            what: "it is --app, a program guard cannot see",
+        },
+        EnvProgram {
+            commands: &[""],
+            var: "CDK_BUILD",
+            what: "it is --build, a program guard cannot see",
+        },
+        EnvProgram {
+            commands: &["docs"],
+            var: "CDK_BROWSER",
+            what: "it is --browser, a program guard cannot see",
+        },
+    ],
     credentials: &[Credential {
         flag: "--profile",
         show_value: true,
