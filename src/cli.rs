@@ -4,8 +4,10 @@ use std::ffi::OsString;
 use std::mem::ManuallyDrop;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap_complete::engine::ArgValueCandidates;
 
 use crate::commands;
+use crate::commands::completions;
 use crate::commands::env::Format;
 use crate::error;
 use crate::exit_codes;
@@ -33,7 +35,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 struct Global {
     /// The profile to use [default: $AWS_PROFILE, else the sticky one (guard use), else [default]]
-    #[arg(short, long, value_name = "PROFILE", global = true)]
+    #[arg(short, long, value_name = "PROFILE", global = true, add = ArgValueCandidates::new(completions::profiles))]
     pub profile: Option<String>,
 
     /// The region for the command [default: the profile's region]
@@ -163,6 +165,13 @@ enum Sub {
     EksToken(commands::eks_token::Args),
     /// Make a profile sticky: later runs use it when neither -p nor a variable names one
     Use(commands::use_::Args),
+    /// Print a completion script: `source <(guard completions bash)`; names profiles for -p
+    Completions {
+        #[arg(value_enum)]
+        shell: completions::Shell,
+    },
+    /// Print the manual page: `guard man | man -l -`
+    Man,
     /// Manage the credential cache
     Cache {
         #[command(subcommand)]
@@ -205,6 +214,7 @@ enum PolicyAction {
 
 /// Runs guard; the exit status.
 pub fn main() -> u8 {
+    completions::answer_if_asked();
     let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -237,6 +247,8 @@ pub fn main() -> u8 {
         Some(Sub::Prompt) => commands::prompt::run(options),
         Some(Sub::EksToken(args)) => commands::eks_token::run(options, &args),
         Some(Sub::Use(args)) => commands::use_::run(options, &args),
+        Some(Sub::Completions { shell }) => completions::run(options, shell),
+        Some(Sub::Man) => commands::man::run(options),
         Some(Sub::Cache {
             action: CacheAction::Clear,
         }) => commands::cache::clear(options),

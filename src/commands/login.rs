@@ -2,8 +2,11 @@
 
 use time::OffsetDateTime;
 
+use clap_complete::engine::ArgValueCandidates;
+
 use crate::aws;
 use crate::banner::time_left;
+use crate::commands::completions;
 use crate::options::Options;
 use crate::profile::{Paths, ProfileSet};
 use crate::sso::choose::{self, Which};
@@ -13,7 +16,7 @@ use crate::sso::token::format_time;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The sso-session to sign in to [default: the only one configured]
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(completions::sso_sessions))]
     pub sso_session: Option<String>,
     /// Sign in to every sso-session in turn
     #[arg(long)]

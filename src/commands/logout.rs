@@ -1,6 +1,9 @@
 //! `guard logout`: end sign-ins at IAM Identity Center and forget them on this machine.
 
+use clap_complete::engine::ArgValueCandidates;
+
 use crate::aws;
+use crate::commands::completions;
 use crate::options::Options;
 use crate::profile::{Paths, ProfileSet};
 use crate::sso::choose::{self, Which};
@@ -9,7 +12,7 @@ use crate::sso::logout::{self, SignedOut};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The sso-session to sign out of [default: the only one configured]
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(completions::sso_sessions))]
     pub sso_session: Option<String>,
     /// Sign out of every sso-session
     #[arg(long)]

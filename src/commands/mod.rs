@@ -1,11 +1,13 @@
 //! One module per command, as the CLI names them.
 
 pub mod cache;
+pub mod completions;
 pub mod credential_process;
 pub mod eks_token;
 pub mod env;
 pub mod login;
 pub mod logout;
+pub mod man;
 pub mod policy;
 pub mod populate;
 pub mod profiles;

@@ -6,7 +6,10 @@ use similar::TextDiff;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
+use clap_complete::engine::ArgValueCandidates;
+
 use crate::aws;
+use crate::commands::completions;
 use crate::error::Failure;
 use crate::fsutil;
 use crate::options::Options;
@@ -29,7 +32,7 @@ struct Changes {
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The sso-session whose accounts and roles to list
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(completions::sso_sessions))]
     pub sso_session: String,
     /// Print the change as a diff and write nothing
     #[arg(long)]

@@ -1,0 +1,96 @@
+//! `guard completions SHELL`: a script that makes the shell ask guard itself what to complete,
+//! so profile names (for `-p`) and sso-session names (for `--sso-session`) come from the config
+//! as it is at that moment, read without any network call.
+
+use std::ffi::OsString;
+
+use clap::CommandFactory as _;
+use clap::ValueEnum;
+use clap_complete::engine::CompletionCandidate;
+use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+
+use crate::cli::Cli;
+use crate::error::Failure;
+use crate::options::Options;
+use crate::output::{self, Delivery};
+use crate::profile::{Paths, ProfileSet};
+
+/// The variable under which the shell asks guard for completions (`GUARD_COMPLETE=bash guard --
+/// WORDS...`); a name of guard's own, so that no one sets it by accident.
+const VAR: &str = "GUARD_COMPLETE";
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+impl Shell {
+    fn completer(self) -> &'static dyn EnvCompleter {
+        match self {
+            Shell::Bash => &Bash,
+            Shell::Zsh => &Zsh,
+            Shell::Fish => &Fish,
+            Shell::Powershell => &Powershell,
+            Shell::Elvish => &Elvish,
+        }
+    }
+}
+
+/// Answers a shell's completion request and exits, when this run is one; otherwise returns.
+/// First thing in `main`: one variable lookup when it is not.
+pub fn answer_if_asked() {
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(VAR)
+        .complete();
+}
+
+pub fn run(options: &Options, shell: Shell) -> anyhow::Result<()> {
+    options.no_profile("completions")?;
+    let mut script = Vec::new();
+    shell
+        .completer()
+        .write_registration(VAR, "guard", "guard", &completer(), &mut script)
+        .map_err(|e| Failure::io(format!("cannot write the completion script: {e}")))?;
+    output::stdout(&String::from_utf8_lossy(&script), Delivery::Essential)
+}
+
+/// How the script calls guard back: as it was called now, by name from PATH or by its path.
+fn completer() -> String {
+    let argv0 = std::env::args_os()
+        .next()
+        .unwrap_or_else(|| OsString::from("guard"));
+    let path = std::path::PathBuf::from(&argv0);
+    if path.components().count() > 1
+        && let Ok(absolute) = std::path::absolute(&path)
+    {
+        return absolute.to_string_lossy().into_owned();
+    }
+    path.to_string_lossy().into_owned()
+}
+
+/// The config as the run would read it; a config that cannot be read completes nothing.
+fn config() -> Option<ProfileSet> {
+    ProfileSet::load(&Paths::from_env().ok()?).ok()
+}
+
+/// Every profile name, for `-p`.
+pub fn profiles() -> Vec<CompletionCandidate> {
+    config().map_or_else(Vec::new, |set| {
+        set.profiles()
+            .map(|p| CompletionCandidate::new(&p.name))
+            .collect()
+    })
+}
+
+/// Every `[sso-session]` name, for `--sso-session`.
+pub fn sso_sessions() -> Vec<CompletionCandidate> {
+    config().map_or_else(Vec::new, |set| {
+        set.sso_sessions()
+            .map(|s| CompletionCandidate::new(&s.name))
+            .collect()
+    })
+}
