@@ -62,7 +62,9 @@ pub fn rule_export(policy: &Policy, target: &Target, export: Export) -> Ruling {
     rule_on(policy, target, export.classification())
 }
 
-fn rule_on(policy: &Policy, target: &Target, classification: Classification) -> Ruling {
+/// The ruling for a classification made elsewhere (an export, or the benchmark's classifier
+/// run with an in-memory environment).
+pub fn rule_on(policy: &Policy, target: &Target, classification: Classification) -> Ruling {
     let view = policy.account(target);
     let decision = policy.decide(target, &view, &classification);
     Ruling {
