@@ -6,6 +6,8 @@ One HTTP server answers:
   * the SSO OIDC API (RegisterClient, StartDeviceAuthorization, CreateToken) and the
     browser side of sign-in (GET /authorize for authorization code + PKCE, GET /device
     for the device-code verification page),
+  * the console's federation endpoint (GET /federation: getSigninToken, then login), as
+    signin.aws.amazon.com/federation answers it,
   * an admin API under /_admin/ with which tests seed and steer its state.
 
 Role credentials are minted by AssumeRole against moto, so moto's STS and IAM treat them
@@ -311,6 +313,7 @@ class IdentityCenter:
             self.denied = set()  # {(accountId, roleName)}
             self.counters = dict.fromkeys(COUNTED_OPERATIONS, 0)
             self.requests = deque(maxlen=500)
+            self.signin_tokens = {}  # SigninToken -> {"sessionId", "logins": [destination, ...]}
 
     def count(self, operation):
         with self.lock:
@@ -754,6 +757,39 @@ class IdentityCenter:
             return json_response({"requests": list(self.requests)})
 
 
+    # --- console federation ---
+
+    def federation(self, request):
+        """getSigninToken takes the session's credentials as JSON; login takes the token it gave."""
+        action = request.query.get("Action", [""])[0]
+        if action == "getSigninToken":
+            try:
+                session = json.loads(request.query.get("Session", [""])[0])
+            except ValueError:
+                raise BadInput("Session is not JSON") from None
+            keys = ("sessionId", "sessionKey", "sessionToken")
+            if not isinstance(session, dict) or not all(isinstance(session.get(k), str) and session[k] for k in keys):
+                raise BadInput("Session needs sessionId, sessionKey and sessionToken")
+            token = "signin-" + secrets.token_hex(16)
+            with self.lock:
+                self.signin_tokens[token] = {"sessionId": session["sessionId"], "logins": []}
+            return json_response({"SigninToken": token})
+        if action == "login":
+            token = request.query.get("SigninToken", [""])[0]
+            destination = request.query.get("Destination", [""])[0]
+            with self.lock:
+                record = self.signin_tokens.get(token)
+                if record is None:
+                    raise BadInput("unknown SigninToken")
+                record["logins"].append(destination)
+            return Response(200, b"<html><body>AWS Management Console</body></html>", {"Content-Type": "text/html"})
+        raise BadInput(f"unknown Action {action!r}")
+
+    def admin_signin_tokens(self, request):
+        with self.lock:
+            return json_response({"signinTokens": self.signin_tokens})
+
+
 # (method, path) -> (API family for error shapes, operation name, handler)
 ROUTES = {
     ("GET", "/federation/credentials"): ("portal", "GetRoleCredentials", IdentityCenter.get_role_credentials),
@@ -779,6 +815,8 @@ ROUTES = {
     ("GET", "/_admin/counters"): ("admin", "AdminCounters", IdentityCenter.admin_counters),
     ("POST", "/_admin/counters/reset"): ("admin", "AdminCounters", IdentityCenter.admin_reset_counters),
     ("GET", "/_admin/requests"): ("admin", "AdminRequests", IdentityCenter.admin_requests),
+    ("GET", "/federation"): ("portal", "Federation", IdentityCenter.federation),
+    ("GET", "/_admin/signin_tokens"): ("admin", "AdminSigninTokens", IdentityCenter.admin_signin_tokens),
 }
 
 

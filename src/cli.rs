@@ -163,6 +163,8 @@ enum Sub {
     Prompt,
     /// Print a token for an EKS cluster, as `aws eks get-token` does, for kubectl's exec (cached)
     EksToken(commands::eks_token::Args),
+    /// Open the AWS console signed in with a profile's verified credentials (or --print the link)
+    Console(commands::console::Args),
     /// Make a profile sticky: later runs use it when neither -p nor a variable names one
     Use(commands::use_::Args),
     /// Print a completion script: `source <(guard completions bash)`; names profiles for -p
@@ -246,6 +248,7 @@ pub fn main() -> u8 {
         Some(Sub::CredentialProcess) => commands::credential_process::run(options),
         Some(Sub::Prompt) => commands::prompt::run(options),
         Some(Sub::EksToken(args)) => commands::eks_token::run(options, &args),
+        Some(Sub::Console(args)) => commands::console::run(options, &args),
         Some(Sub::Use(args)) => commands::use_::run(options, &args),
         Some(Sub::Completions { shell }) => completions::run(options, shell),
         Some(Sub::Man) => commands::man::run(options),

@@ -84,6 +84,8 @@ pub enum Export<'a> {
     CredentialProcess,
     /// `guard` with no command: this shell, with the credentials.
     Shell(&'a str),
+    /// `guard console`: a signed-in console session in a browser.
+    Console,
 }
 
 impl Export<'_> {
@@ -98,6 +100,10 @@ impl Export<'_> {
             Export::CredentialProcess => (
                 vec!["credential-process".to_string()],
                 "guard credential-process: hands the credentials to an SDK; what it does with them is not checked".to_string(),
+            ),
+            Export::Console => (
+                vec!["console".to_string()],
+                "guard console: signs a browser in to the console with the credentials; what is done there is not checked".to_string(),
             ),
             Export::Shell(shell) => (
                 vec!["shell".to_string()],

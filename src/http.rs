@@ -84,15 +84,47 @@ pub fn client() -> Result<SharedHttpClient, Failure> {
         })
 }
 
-fn build() -> Result<SharedHttpClient, Failure> {
+fn tls_context() -> Result<TlsContext, Failure> {
     let mut trust = TrustStore::default();
     if let Some(bundle) = bundle() {
         trust = trust.with_pem_certificate(read_bundle(&bundle)?);
     }
-    let tls = TlsContext::builder()
+    TlsContext::builder()
         .with_trust_store(trust)
         .build()
-        .map_err(|e| Failure::config(format!("cannot set up TLS: {e}")))?;
+        .map_err(|e| Failure::config(format!("cannot set up TLS: {e}")))
+}
+
+/// One GET outside the SDK (the console's federation endpoint), with the same trust roots and
+/// proxy as the SDK's calls: the answer's status and body (at most `MAX_ANSWER` bytes). The
+/// error never holds the URL, which may carry secrets in its query.
+pub async fn get(url: &str, timeout: std::time::Duration) -> Result<(u16, Vec<u8>), String> {
+    let tls = tls_context().map_err(|f| f.message)?;
+    let mut builder = ConnectorBuilder::default()
+        .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+        .tls_context(tls);
+    builder.set_proxy_config(Some(ProxyConfig::from_env()));
+    let connector = builder.build();
+    let request = HttpRequest::get(url).map_err(|_| "the endpoint is not a URL".to_string())?;
+    let call = async {
+        let response = connector
+            .call(request)
+            .await
+            .map_err(|e| format!("the request failed ({e})"))?;
+        let status = response.status().as_u16();
+        let body = Limited::new(response.into_body(), MAX_ANSWER)
+            .collect()
+            .await
+            .map_err(|_| "the answer was cut off or too large".to_string())?;
+        Ok((status, body.to_bytes().to_vec()))
+    };
+    tokio::time::timeout(timeout, call)
+        .await
+        .map_err(|_| format!("no answer within {} s", timeout.as_secs()))?
+}
+
+fn build() -> Result<SharedHttpClient, Failure> {
+    let tls = tls_context()?;
     // What the SDK's own default client does, with the trust store added: the proxy variables
     // (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms) as hyper-util matches them.
     let inner = Builder::new().build_with_connector_fn(move |settings, components| {

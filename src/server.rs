@@ -100,7 +100,8 @@ fn exit_code(status: std::process::ExitStatus) -> i32 {
     }
 }
 
-fn random_token() -> Result<Secret, Failure> {
+/// 128 random bits in hex: the server's token, the console's one-time path.
+pub(crate) fn random_token() -> Result<Secret, Failure> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| {
         Failure::unavailable(format!(
@@ -170,6 +171,16 @@ fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
     stream.write_all(head.as_bytes())?;
     stream.write_all(reply.body.as_bytes())?;
     stream.flush()
+}
+
+/// The target of a GET request (`/path?query`), or None for anything else.
+pub(crate) fn request_target(stream: &mut TcpStream) -> std::io::Result<Option<String>> {
+    let head = read_head(stream)?;
+    Ok(head
+        .as_deref()
+        .and_then(parse)
+        .filter(|r| r.method == "GET")
+        .map(|r| r.target.to_string()))
 }
 
 /// The request line and headers, or None when they are not HTTP or too long.

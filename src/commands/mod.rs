@@ -2,6 +2,7 @@
 
 pub mod cache;
 pub mod completions;
+pub mod console;
 pub mod credential_process;
 pub mod eks_token;
 pub mod env;
