@@ -8,9 +8,9 @@ use crate::classify::{self, Classification, Severity};
 use crate::confirm::{self, Consent};
 use crate::error::Failure;
 use crate::fsutil;
+use crate::fsutil::home_dir;
 use crate::policy::{AccountView, Action, Decision, Policy, Target};
 use crate::process::Process;
-use crate::profile::home_dir;
 use crate::verify::Verified;
 
 pub struct Ruling {

@@ -9,7 +9,17 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 
 use crate::error::Failure;
-use crate::profile::home_dir;
+
+/// The person's home folder, where the AWS CLI's files and guard's caches are by default.
+pub fn home_dir() -> anyhow::Result<PathBuf> {
+    std::env::home_dir()
+        .filter(|h| !h.as_os_str().is_empty())
+        .ok_or_else(|| {
+            Failure::config("cannot find your home directory")
+                .with_hint("set HOME, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE")
+                .into()
+        })
+}
 
 /// guard's own state (the audit log, the trusted project files): `$XDG_STATE_HOME/guard`, by
 /// default `~/.local/state/guard`.

@@ -27,7 +27,8 @@ use rustls_pki_types::pem::PemObject as _;
 
 use crate::error::Failure;
 use crate::fsutil;
-use crate::profile::{Profile, home_dir};
+use crate::fsutil::home_dir;
+use crate::profile::Profile;
 
 /// The largest answer guard reads. AWS's answers to guard's calls are a few kilobytes (a page of
 /// 1,000 accounts is about 150 KB); anything far bigger is not an answer to trust.

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Failure;
-use crate::profile::home_dir;
+use crate::fsutil::home_dir;
 
 /// The exec API version `aws eks update-kubeconfig` writes, understood by every kubectl since 1.11.
 pub const EXEC_API_VERSION: &str = "client.authentication.k8s.io/v1beta1";

@@ -5,7 +5,6 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use crate::error::Failure;
 use crate::exit_codes::ExitCode;
 
 /// What a closed stdout means for the command that was writing.
@@ -51,7 +50,9 @@ pub fn stdout(text: &str, delivery: Delivery) -> anyhow::Result<()> {
             status: delivery.closed_status(),
         }
         .into()),
-        Err(e) => Err(Failure::io(format!("cannot write to stdout: {e}")).into()),
+        // An I/O error is status 74 (`error::exit_code`); this module is below `error`, which
+        // prints through it.
+        Err(e) => Err(anyhow::Error::new(e).context("cannot write to stdout")),
     }
 }
 

@@ -21,8 +21,7 @@ pub use entry::{Entry, Origin};
 pub use key::{Key, Level, levels};
 
 use crate::error::{self, Failure};
-use crate::fsutil;
-use crate::profile::home_dir;
+use crate::fsutil::{self, home_dir};
 
 pub struct Cache {
     root: Option<PathBuf>,

@@ -3,6 +3,7 @@
 use clap_complete::engine::ArgValueCandidates;
 
 use crate::aws;
+use crate::cache;
 use crate::commands::completions;
 use crate::options::Options;
 use crate::profile::{Paths, ProfileSet};
@@ -30,15 +31,17 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let logins = choose::logins(&set, &paths, which)?;
     aws::runtime()?.block_on(async {
         for login in &logins {
+            // The credentials guard cached from the sign-in go first: once the token is gone,
+            // nothing may use what it gave, whatever the portal answers.
+            let cleared = cache::clear_sso_session(login.cache_key())?;
             match logout::sign_out(login).await? {
-                SignedOut::Done => crate::output::stderr_line(format_args!(
-                    "guard: signed out of {}",
-                    login.describe()
-                )),
-                SignedOut::NotSignedIn => crate::output::stderr_line(format_args!(
+                SignedOut::NotSignedIn if cleared == 0 => crate::output::stderr_line(format_args!(
                     "guard: not signed in to {}; nothing to do",
                     login.describe()
                 )),
+                SignedOut::Done | SignedOut::NotSignedIn => crate::output::stderr_line(
+                    format_args!("guard: signed out of {}", login.describe()),
+                ),
             }
         }
         Ok(())

@@ -7,7 +7,7 @@ use super::trust::{self, State};
 use super::{Action, Layer, Origin, Policy, SEVERITIES, parse};
 use crate::error::{self, Failure};
 use crate::fsutil;
-use crate::profile::home_dir;
+use crate::fsutil::home_dir;
 
 const SHIPPED: &str = include_str!("../../policies/default.toml");
 const SYSTEM: &str = "/etc/guard/policy.toml";

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 pub use ini::{Location, Value};
 
 use crate::error::Failure;
-use crate::fsutil;
+use crate::fsutil::{self, home_dir};
 
 #[derive(Debug, Clone)]
 pub struct Profile {
@@ -67,16 +67,6 @@ impl Paths {
             credentials,
         })
     }
-}
-
-pub fn home_dir() -> anyhow::Result<PathBuf> {
-    std::env::home_dir()
-        .filter(|h| !h.as_os_str().is_empty())
-        .ok_or_else(|| {
-            Failure::config("cannot find your home directory")
-                .with_hint("set HOME, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE")
-                .into()
-        })
 }
 
 fn expand_home(path: &Path) -> anyhow::Result<PathBuf> {

@@ -19,19 +19,13 @@ pub async fn sign_out(login: &SsoLogin) -> anyhow::Result<SignedOut> {
         Some(token) => portal::logout(login, token).await,
         None => Ok(()),
     };
-    // What this machine keeps is removed even when the portal could not be reached, so that
-    // nothing here can use the sign-in any more; the portal's failure is still reported.
-    let removed = forget(login)?;
+    // The token is removed even when the portal could not be reached, so that nothing here can
+    // use the sign-in any more; the portal's failure is still reported.
+    let removed = token::remove(login)?;
     revoked?;
     Ok(if removed || token.is_some() {
         SignedOut::Done
     } else {
         SignedOut::NotSignedIn
     })
-}
-
-/// Everything this machine keeps of a sign-in: its token, and the credentials guard cached from it.
-fn forget(login: &SsoLogin) -> anyhow::Result<bool> {
-    let cleared = crate::cache::clear_sso_session(login.cache_key())?;
-    Ok(token::remove(login)? || cleared > 0)
 }

@@ -13,7 +13,7 @@ use super::oidc::Flow;
 use super::token::{format_time, parse_time};
 use crate::credentials::Secret;
 use crate::fsutil;
-use crate::profile::home_dir;
+use crate::fsutil::home_dir;
 
 /// A registration this close to its end is not reused: a sign-in started with it could outlive it.
 const REUSE_MARGIN: Duration = Duration::minutes(15);

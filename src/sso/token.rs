@@ -16,7 +16,7 @@ use crate::aws::{self, Patience, Service};
 use crate::credentials::Secret;
 use crate::error::{self, Failure, Kind};
 use crate::fsutil;
-use crate::profile::home_dir;
+use crate::fsutil::home_dir;
 
 /// botocore refreshes when less than this is left; so does guard, so they agree on when.
 const REFRESH_WINDOW: Duration = Duration::minutes(15);
