@@ -216,7 +216,7 @@ enum PolicyAction {
 
 /// Runs guard; the exit status.
 pub fn main() -> u8 {
-    completions::answer_if_asked();
+    completions::answer_if_asked(Cli::command);
     let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -251,7 +251,7 @@ pub fn main() -> u8 {
         Some(Sub::Console(args)) => commands::console::run(options, &args),
         Some(Sub::Use(args)) => commands::use_::run(options, &args),
         Some(Sub::Completions { shell }) => completions::run(options, shell),
-        Some(Sub::Man) => commands::man::run(options),
+        Some(Sub::Man) => commands::man::run(options, Cli::command()),
         Some(Sub::Cache {
             action: CacheAction::Clear,
         }) => commands::cache::clear(options),
@@ -302,5 +302,23 @@ mod tests {
         ] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
+    }
+
+    /// The manual page is rendered from this command line.
+    #[test]
+    fn every_subcommand_has_a_section() {
+        let page = commands::man::render(Cli::command()).unwrap();
+        for name in [
+            "guard login",
+            "guard use",
+            "guard policy explain",
+            "guard cache clear",
+        ] {
+            assert!(
+                page.contains(&format!(".SS \"{name}\"")) || page.contains(&format!(".SS {name}")),
+                "{name}"
+            );
+        }
+        assert!(page.contains(".SH \"EXIT STATUS\"") || page.contains(".SH EXIT STATUS"));
     }
 }

@@ -4,12 +4,10 @@
 
 use std::ffi::OsString;
 
-use clap::CommandFactory as _;
 use clap::ValueEnum;
 use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
 
-use crate::cli::Cli;
 use crate::error::Failure;
 use crate::options::Options;
 use crate::output::{self, Delivery};
@@ -40,10 +38,10 @@ impl Shell {
     }
 }
 
-/// Answers a shell's completion request and exits, when this run is one; otherwise returns.
-/// First thing in `main`: one variable lookup when it is not.
-pub fn answer_if_asked() {
-    clap_complete::CompleteEnv::with_factory(Cli::command)
+/// Answers a shell's completion request for the command line `command` defines and exits, when
+/// this run is one; otherwise returns. First thing in `main`: one variable lookup when it is not.
+pub fn answer_if_asked(command: fn() -> clap::Command) {
+    clap_complete::CompleteEnv::with_factory(command)
         .var(VAR)
         .complete();
 }
