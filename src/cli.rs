@@ -167,6 +167,11 @@ enum Sub {
     Console(commands::console::Args),
     /// Make a profile sticky: later runs use it when neither -p nor a variable names one
     Use(commands::use_::Args),
+    /// From a start URL to every account as a profile: writes the [sso-session], signs in, populates
+    #[command(
+        after_help = "Here -r/--region is IAM Identity Center's region [default on a terminal: us-east-1]."
+    )]
+    Setup(commands::setup::Args),
     /// Print a completion script: `source <(guard completions bash)`; names profiles for -p
     Completions {
         #[arg(value_enum)]
@@ -250,6 +255,7 @@ pub fn main() -> u8 {
         Some(Sub::EksToken(args)) => commands::eks_token::run(options, &args),
         Some(Sub::Console(args)) => commands::console::run(options, &args),
         Some(Sub::Use(args)) => commands::use_::run(options, &args),
+        Some(Sub::Setup(args)) => commands::setup::run(options, &args),
         Some(Sub::Completions { shell }) => completions::run(options, shell),
         Some(Sub::Man) => commands::man::run(options, Cli::command()),
         Some(Sub::Cache {

@@ -86,8 +86,8 @@ pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::R
             paths.credentials.display()
         ))
         .with_hint(
-            "add your organization's [sso-session NAME], then `guard login` and \
-             `guard populate --sso-session NAME` write a profile for each account and role",
+            "`guard setup` asks for your organization's start URL and writes a profile for each \
+             account and role",
         )
         .into());
     }

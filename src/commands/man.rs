@@ -47,7 +47,7 @@ const ENVIRONMENT: &[(&str, &str)] = &[
 const FILES: &[(&str, &str)] = &[
     (
         "~/.aws/config, ~/.aws/credentials",
-        "Profiles and sso-sessions, as the AWS CLI reads them; guard populate writes the config.",
+        "Profiles and sso-sessions, as the AWS CLI reads them; guard setup and guard populate write the config.",
     ),
     (
         "~/.aws/sso/cache/",

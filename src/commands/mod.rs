@@ -14,5 +14,6 @@ pub mod populate;
 pub mod profiles;
 pub mod prompt;
 pub mod run;
+pub mod setup;
 pub mod use_;
 pub mod whoami;

@@ -109,21 +109,28 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
         report(&changes, assignments.len(), "would be");
         return Ok(());
     }
-    if after != before {
-        if !before.is_empty() {
-            let backup = backup_path(&paths.config);
-            fsutil::write_private(&backup, before.as_bytes()).with_context(|| {
-                Failure::io(format!("cannot back up {shown}; nothing was changed"))
-            })?;
-            crate::output::stderr_line(format_args!(
-                "guard: the previous {shown} is saved as {}",
-                backup.display()
-            ));
-        }
-        fsutil::replace(&paths.config, after.as_bytes())?;
-    }
+    write_config(&paths.config, &before, &after)?;
     report(&changes, assignments.len(), "");
     Ok(())
+}
+
+/// Replaces the config file with `after` when it differs from `before`, keeping `before` as a
+/// backup next to it (unless the file was empty).
+pub fn write_config(config: &std::path::Path, before: &str, after: &str) -> anyhow::Result<()> {
+    if after == before {
+        return Ok(());
+    }
+    let shown = config.display();
+    if !before.is_empty() {
+        let backup = backup_path(config);
+        fsutil::write_private(&backup, before.as_bytes())
+            .with_context(|| Failure::io(format!("cannot back up {shown}; nothing was changed")))?;
+        crate::output::stderr_line(format_args!(
+            "guard: the previous {shown} is saved as {}",
+            backup.display()
+        ));
+    }
+    fsutil::replace(config, after.as_bytes())
 }
 
 fn backup_path(config: &std::path::Path) -> std::path::PathBuf {

@@ -167,13 +167,22 @@ impl Document {
 
     /// Adds a profile at the end of the file, after a blank line.
     pub fn append_profile(&mut self, name: &str, keys: &[(&str, String)]) {
+        self.append_section(&format!("profile {name}"), keys);
+    }
+
+    /// Adds a `[sso-session NAME]` section at the end of the file, after a blank line.
+    pub fn append_sso_session(&mut self, name: &str, keys: &[(&str, String)]) {
+        self.append_section(&format!("sso-session {name}"), keys);
+    }
+
+    fn append_section(&mut self, header: &str, keys: &[(&str, String)]) {
         if let Some(last) = self.lines.len().checked_sub(1) {
             self.end_line(last);
             if content(&self.lines[last]).trim() != "" {
                 self.lines.push(self.newline.to_string());
             }
         }
-        self.lines.push(format!("[profile {name}]{}", self.newline));
+        self.lines.push(format!("[{header}]{}", self.newline));
         for (key, value) in keys {
             self.lines.push(format!("{key} = {value}{}", self.newline));
         }
