@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use crate::confirm;
 use crate::identity::Identity;
+use crate::output::terminal_safe;
 use crate::policy::AccountView;
 use crate::select::Source;
 use crate::verify::Verified;
@@ -64,16 +65,30 @@ pub fn show(
     server: bool,
     color: bool,
 ) {
-    let previous = std::env::var("GUARD_PROFILE").ok();
+    // Every name here may come from outside (a portal, a config, the environment).
+    let safe = |text: &str| terminal_safe(text).into_owned();
+    let previous = std::env::var("GUARD_PROFILE").ok().map(|p| safe(&p));
+    let identity = Identity {
+        arn: safe(&verified.identity.arn),
+        ..verified.identity.clone()
+    };
+    let account = AccountView {
+        name: account.name.as_deref().map(safe),
+        environment: account.environment.as_deref().map(safe),
+        ..account.clone()
+    };
+    let profile = safe(&verified.profile);
+    let region = verified.region.as_deref().map(safe);
+    let shell = shell.map(safe);
     let banner = Banner {
-        profile: &verified.profile,
+        profile: &profile,
         source: verified.source,
         switched_from: previous.as_deref(),
-        identity: &verified.identity,
-        account,
-        region: verified.region.as_deref(),
+        identity: &identity,
+        account: &account,
+        region: region.as_deref(),
         expiration: verified.creds.expiration,
-        shell,
+        shell: shell.as_deref(),
         server,
     };
     crate::output::stderr_line(format_args!(

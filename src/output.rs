@@ -62,3 +62,38 @@ pub fn stderr_line(line: impl fmt::Display) {
     let mut err = io::stderr().lock();
     let _ = writeln!(err, "{line}");
 }
+
+/// Text from outside (an account name, a profile name, an ARN) as it may reach a terminal:
+/// control characters (escape sequences start with one) and the invisible characters that
+/// reorder or hide text are each replaced by U+FFFD, so a name cannot recolor, move or retitle
+/// the terminal, or pass itself off as another name.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    };
+    if text.chars().any(unsafe_char) {
+        text.chars()
+            .map(|c| if unsafe_char(c) { '\u{FFFD}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_safe_replaces_controls_and_invisible_reordering() {
+        assert_eq!(terminal_safe("prod-main (EU) · ok"), "prod-main (EU) · ok");
+        assert_eq!(
+            terminal_safe("a\u{1b}]0;pwned\u{7}b\nc\rd\u{9b}e"),
+            "a\u{FFFD}]0;pwned\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e"
+        );
+        assert_eq!(terminal_safe("\u{202E}dorp"), "\u{FFFD}dorp");
+        assert_eq!(terminal_safe("zero\u{200B}width"), "zero\u{FFFD}width");
+    }
+}

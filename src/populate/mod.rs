@@ -65,6 +65,7 @@ pub fn wanted(
 ) -> Result<Vec<Wanted>, Failure> {
     let mut by_name: BTreeMap<String, &Assignment> = BTreeMap::new();
     for assignment in assignments {
+        check_text(assignment)?;
         let name = template.render(assignment, session);
         if let Some(other) = by_name.insert(name.clone(), assignment) {
             return Err(Failure::usage(format!(
@@ -83,6 +84,38 @@ pub fn wanted(
             region: login.region().to_string(),
         })
         .collect())
+}
+
+/// What makes a value unfit for a `key = value` line of `~/.aws/config`: a line break would
+/// end the line and let the rest start a section or a setting of its own choosing (a
+/// `credential_process`, which the AWS CLI would run), and other control characters are not text.
+fn unfit_for_ini(value: &str) -> Option<&'static str> {
+    value.chars().find_map(|c| match c {
+        '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => Some("a line break"),
+        c if c.is_control() => Some("a control character"),
+        _ => None,
+    })
+}
+
+/// The portal's names go into the config as data; one that cannot be written as data is refused,
+/// with nothing written.
+fn check_text(assignment: &Assignment) -> Result<(), Failure> {
+    for (what, value) in [
+        ("name", &assignment.account_name),
+        ("role name", &assignment.role_name),
+    ] {
+        if let Some(problem) = unfit_for_ini(value) {
+            return Err(Failure::unavailable(format!(
+                "the portal gave account {} a {what} that holds {problem} ({value:?}); guard \
+                 does not write it into the config",
+                assignment.account_id
+            ))
+            .with_hint(
+                "nothing was changed; ask the administrators of IAM Identity Center to rename it",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Whether populate wrote this profile for this sso-session.
@@ -121,4 +154,38 @@ pub fn stale<'a>(
             !current.contains(&key)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assignment(name: &str) -> Assignment {
+        Assignment {
+            account_id: "111111111111".parse().unwrap(),
+            account_name: name.into(),
+            role_name: "Admin".into(),
+        }
+    }
+
+    #[test]
+    fn names_that_are_data_pass() {
+        for name in ["R&D \"core\" 100% ^!", "[prod]", "a = b ; # c", "Ünïcode"] {
+            assert!(check_text(&assignment(name)).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn names_that_would_be_structure_are_refused_naming_the_account() {
+        for name in [
+            "x\n[profile evil]\ncredential_process = sh -c id",
+            "x\r[default]",
+            "x\u{2028}y",
+            "\u{1b}]0;title\u{7}",
+        ] {
+            let err = check_text(&assignment(name)).unwrap_err();
+            assert!(err.message.contains("111111111111"), "{}", err.message);
+            assert!(!err.message.contains('\n') && !err.message.contains('\u{1b}'));
+        }
+    }
 }

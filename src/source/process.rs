@@ -99,11 +99,9 @@ pub fn run(profile: &str, command: &str, at: &Location) -> anyhow::Result<Creden
     let expiration = parsed
         .expiration
         .map(|text| {
-            OffsetDateTime::parse(&text, &Rfc3339).map_err(|_| {
-                fail(format!(
-                    "printed an Expiration that is not an RFC 3339 time: '{text}'"
-                ))
-            })
+            // Not quoted: the document holds the secret key, and a broken one may have it anywhere.
+            OffsetDateTime::parse(&text, &Rfc3339)
+                .map_err(|_| fail("printed an Expiration that is not an RFC 3339 time".to_string()))
         })
         .transpose()?;
     Ok(Credentials {

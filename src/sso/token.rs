@@ -126,7 +126,8 @@ fn load(login: &SsoLogin) -> anyhow::Result<Option<CachedToken>> {
         .to_string();
     let expires_text = field(&document, "expiresAt").ok_or_else(|| corrupt("no expiresAt"))?;
     let expires_at = parse_time(expires_text)
-        .ok_or_else(|| corrupt(&format!("expiresAt '{expires_text}' is not a time")))?;
+        // Not quoted: the file holds tokens, and a broken one may have them anywhere.
+        .ok_or_else(|| corrupt("expiresAt is not a time"))?;
     Ok(Some(CachedToken {
         path,
         access_token: Secret::new(access_token),

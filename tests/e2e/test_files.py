@@ -1,13 +1,19 @@
 """guard and the files and streams around it: a closed pipe, a file that is not a regular file,
 text from a portal that must stay data."""
 
+import configparser
+import json
 import os
+import re
+import shutil
 import subprocess
+import sys
 
 import pytest
 
 from conftest import merged_env
-from guardtest import sso_world
+from guardtest import PROD, SANDBOX, SSO_CONFIG, sign_in, sso_world
+from test_populate import SESSION_ONLY
 
 PANIC = ("panicked", "RUST_BACKTRACE", "thread 'main'")
 
@@ -203,3 +209,129 @@ def test_aws_alias_file_that_cannot_be_read_makes_aws_commands_unknown(kind, hom
     # The reason names the file; the classification errs on the side of asking.
     assert str(alias) in result.stdout and "not a regular file" in result.stdout
     assert "classification  unknown" in result.stdout
+
+
+# --- text from a portal is data, never structure -----------------------------------------------
+
+# Printable, and all allowed in real account names, yet special to some shell or format.
+AWKWARD = 'R&D "core" 100% %PATH% $HOME `id` it\'s ^caret! (x) <y> |z \\ end'
+# What no real portal sends: a line break that would start a section, and an escape sequence.
+HOSTILE = "evil\n[profile pwn]\ncredential_process = touch /tmp/pwned\x1b]0;title\x07"
+
+
+def _portal(emulator, sandbox_name, prod_name="prod"):
+    emulator.set_accounts(
+        [
+            {"accountId": SANDBOX, "accountName": sandbox_name, "roles": ["Admin"]},
+            {"accountId": PROD, "accountName": prod_name, "roles": ["Admin"]},
+        ]
+    )
+
+
+def _config_sections(path):
+    parser = configparser.RawConfigParser(strict=True, interpolation=None)
+    parser.read(path)
+    return {name: dict(parser[name]) for name in parser.sections()}
+
+
+def test_populate_refuses_a_name_that_would_be_structure(home, emulator, run_guard):
+    _portal(emulator, HOSTILE)
+    config = home.write_config(SESSION_ONLY)
+    sign_in(home, emulator)
+    result = run_guard("populate", "--sso-session", "myorg")
+    assert result.returncode == 69, result.stderr
+    assert SANDBOX in result.stderr and "line break" in result.stderr
+    assert "\x1b" not in result.stderr
+    assert config.read_text() == SESSION_ONLY
+
+
+def test_populate_writes_awkward_names_as_data(home, emulator, run_guard):
+    _portal(emulator, AWKWARD, prod_name="[prod] ; # = :")
+    config = home.write_config(SESSION_ONLY)
+    sign_in(home, emulator)
+    result = run_guard("populate", "--sso-session", "myorg")
+    assert result.returncode == 0, result.stderr
+    # Python's configparser (botocore's) reads the same sections, and the names back as written.
+    sections = _config_sections(config)
+    listed = json.loads(run_guard("profiles", "--json").stdout)
+    assert {f"profile {p['name']}" for p in listed} == {s for s in sections if s.startswith("profile ")}
+    names = {s["sso_account_id"]: s["guard_account_name"] for s in sections.values() if "sso_account_id" in s}
+    assert names == {SANDBOX: AWKWARD, PROD: "[prod] ; # = :"}
+
+
+@pytest.fixture
+def awkward_world(home, emulator):
+    """A signed-in sandbox whose portal name holds quotes, shell syntax, a newline and an escape."""
+    name = AWKWARD + "\nsecond line \x1b[31mred"
+    _portal(emulator, name)
+    home.write_config(SSO_CONFIG)
+    sign_in(home, emulator)
+    return name
+
+
+def _shell_reads(argv, clean_env):
+    result = subprocess.run(argv, env=clean_env, capture_output=True, text=True, timeout=30, start_new_session=True)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])["GUARD_ACCOUNT_NAME"]
+
+
+DUMP_NAME = f"{sys.executable} -c 'import json, os; print(json.dumps(dict(os.environ)))'"
+
+
+@pytest.mark.parametrize("shell", ["sh", "dash", "bash", "zsh"])
+def test_sh_format_round_trips_through_the_shell(shell, awkward_world, guard_bin, clean_env):
+    if not shutil.which(shell):
+        pytest.skip(f"{shell} is not installed")
+    script = f'eval "$({guard_bin} env -q -p sandbox)" && {DUMP_NAME}'
+    assert _shell_reads([shell, "-c", script], clean_env) == awkward_world
+
+
+def test_fish_format_round_trips_through_fish(awkward_world, guard_bin, clean_env):
+    if not shutil.which("fish"):
+        pytest.skip("fish is not installed")
+    script = f"{guard_bin} env -q -p sandbox --format fish | source; and {DUMP_NAME}"
+    assert _shell_reads(["fish", "--no-config", "-c", script], clean_env) == awkward_world
+
+
+def test_powershell_format_round_trips_through_pwsh(awkward_world, guard_bin, clean_env):
+    if not shutil.which("pwsh"):
+        pytest.skip("PowerShell is not installed (the quoting function's unit tests cover it)")
+    script = f"{guard_bin} env -q -p sandbox --format powershell | Out-String | Invoke-Expression; {DUMP_NAME}"
+    assert _shell_reads(["pwsh", "-NoProfile", "-Command", script], clean_env) == awkward_world
+
+
+def test_dotenv_and_json_formats_round_trip(awkward_world, run_guard, clean_env, tmp_path):
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(run_guard("env", "-q", "-p", "sandbox", "--format", "dotenv").stdout)
+    assert _shell_reads(["sh", "-c", f"set -a; . {dotenv}; {DUMP_NAME}"], clean_env) == awkward_world
+    document = json.loads(run_guard("env", "-q", "-p", "sandbox", "--format", "json").stdout)
+    assert document["GUARD_ACCOUNT_NAME"] == awkward_world
+
+
+def test_cmd_format_refuses_what_a_batch_file_cannot_hold(awkward_world, run_guard):
+    result = run_guard("env", "-q", "-p", "sandbox", "--format", "cmd")
+    assert result.returncode == 77, result.stderr
+    assert "GUARD_ACCOUNT_NAME" in result.stderr and result.stdout == ""
+
+
+def test_cmd_format_escapes_awkward_names(home, emulator, run_guard):
+    _portal(emulator, AWKWARD)
+    home.write_config(SSO_CONFIG)
+    sign_in(home, emulator)
+    result = run_guard("env", "-q", "-p", "sandbox", "--format", "cmd")
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("set GUARD_ACCOUNT_NAME="))
+    assert line == (
+        "set GUARD_ACCOUNT_NAME=R^&D ^\"core^\" 100%% %%PATH%% $HOME `id` it's ^^caret! ^(x^) ^<y^> ^|z \\ end"
+    )
+
+
+def test_banner_shows_no_raw_control_character(awkward_world, run_guard):
+    result = run_guard("-p", "sandbox", "--", "true", env={"CLICOLOR_FORCE": "1", "NO_COLOR": None})
+    assert result.returncode == 0, result.stderr
+    banner = result.stderr
+    assert banner.count("\n") == 1 and banner.endswith("\n")
+    # The only escapes are guard's own colors (CSI ... m); the name's "\x1b[31m" is shown defused.
+    assert "\x07" not in banner and "\r" not in banner
+    assert "\ufffd[31mred" in banner
+    assert re.sub(r"\x1b\[[0-9;]*m", "", banner).count("\x1b") == 0
