@@ -226,3 +226,18 @@ pub fn record(
         plan: ruling.plan.as_ref(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The policy matches exports by this severity (policy's own tests take it from here).
+    #[test]
+    fn exports_are_guard_commands_of_severity_export() {
+        for export in [Export::Env, Export::CredentialProcess, Export::Console] {
+            let c = export.classification();
+            assert_eq!(c.severity, Severity::Export);
+            assert_eq!(c.tool.as_deref(), Some("guard"));
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 mod file;
 mod load;
+mod modes;
 pub mod trust;
 
 use crate::account::AccountId;
@@ -542,7 +543,8 @@ mod tests {
         let ro =
             "[[rules]]\nseverity = [\"export\"]\nprofiles = [\"prod-ro\"]\naction = \"allow\"\n";
         let p = policy(&[(Origin::User, PROD), (Origin::User, ro)]);
-        let export = crate::decide::Export::Env.classification();
+        // As `decide::Export` classifies `guard env`.
+        let export = command("guard", &["env"], Severity::Export);
         assert_eq!(decide(&p, &export).action, Action::Confirm);
         let account: AccountId = "222222222222".parse().unwrap();
         let target = Target {

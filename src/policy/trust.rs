@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::load::strict_modes;
+use super::modes::strict_modes;
 use crate::error::Failure;
 use crate::fsutil;
 
