@@ -117,8 +117,9 @@ struct Walk<'a> {
     /// The words as typed.
     typed: Vec<&'a str>,
     command: Option<&'static Command>,
-    /// A word where a subcommand could stand comes from an expansion.
-    dynamic: bool,
+    /// A word where a subcommand could stand comes from an expansion: the most severe
+    /// command it could name (an unknown plugin at the first level).
+    dynamic: Option<Severity>,
     /// Some flag on the way was one the table does not know.
     saw_unknown: bool,
 }
@@ -150,13 +151,13 @@ impl Table {
 
     fn verdict(&'static self, args: &[String], walk: &Walk, scope: &Scope) -> Verdict {
         let tool = self.tool;
-        if walk.dynamic {
-            return Verdict::of(
-                Severity::Unknown,
-                tool,
-                &walk.typed,
-                "the subcommand comes from an expansion or from input; guard cannot see it",
-            );
+        if let Some(worst) = walk.dynamic {
+            let what = if worst == Severity::Unknown {
+                "the subcommand comes from an expansion or from input; guard cannot see it"
+            } else {
+                "the subcommand comes from an expansion or from input; judged as the most severe one it could be"
+            };
+            return Verdict::of(worst, tool, &walk.typed, what);
         }
         let known = |arg: &str| self.arity(arg, walk.command);
         if flags::wants_help(args, &known) {
@@ -234,7 +235,7 @@ impl Table {
         let mut walk = Walk {
             typed: Vec::new(),
             command: None,
-            dynamic: false,
+            dynamic: None,
             saw_unknown: false,
         };
         let mut canonical: Vec<&'static str> = Vec::new();
@@ -255,7 +256,20 @@ impl Table {
             };
             let word = args[index].as_str();
             if scope::is_dynamic(word) {
-                walk.dynamic = true;
+                // Any command below, or an argument of the one found so far.
+                let worst = if depth == 0 {
+                    Severity::Unknown
+                } else {
+                    deeper
+                        .iter()
+                        .map(|command| command.severity)
+                        .chain([walk
+                            .command
+                            .map_or(Severity::Unknown, |command| command.severity)])
+                        .max()
+                        .unwrap_or(Severity::Unknown)
+                };
+                walk.dynamic = Some(worst);
                 walk.typed.push(scope::shown(word));
                 return walk;
             }
