@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 
 use crate::error::Failure;
+use crate::policy::{self, trust::State};
 use crate::profile::{Paths, Profile, ProfileSet};
 use crate::sticky;
 
@@ -16,6 +17,8 @@ const PROFILE_VARS: &[&str] = &["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "GUARD_PRO
 pub enum Source {
     Flag,
     Variable(&'static str),
+    /// `profile = ...` in the trusted `.guard.toml` of the working directory.
+    Project,
     /// Recorded by `guard use`.
     Sticky,
     /// The `[default]` profile.
@@ -31,6 +34,7 @@ impl Source {
         match self {
             Source::Flag | Source::Default | Source::Picked => None,
             Source::Variable(var) => Some(var),
+            Source::Project => Some(".guard.toml"),
             Source::Sticky => Some("sticky"),
         }
     }
@@ -43,8 +47,9 @@ pub struct Chosen {
     pub source: Source,
 }
 
-/// Order: `-p`, the variables, the sticky profile (`guard use`), `[default]`, else the picker
-/// on a terminal. A name from any of them that is not a profile is an error that says where
+/// Order: `-p`, the variables, a trusted project's `profile`, the sticky profile (`guard use`),
+/// `[default]`, else the picker on a terminal: a project's choice beats a person's global one,
+/// as `.nvmrc` beats nvm's default. A name from any of them that is not a profile is an error that says where
 /// the name came from.
 pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::Result<Chosen> {
     let chosen = |name: String, source| Ok(Chosen { name, source });
@@ -60,6 +65,13 @@ pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::R
             })?;
             return chosen(name, Source::Variable(var));
         }
+    }
+    if let Some((name, at)) = project_profile()? {
+        set.get(&name).map_err(|f| {
+            let message = format!("{} (from profile = at {at})", f.message);
+            Failure { message, ..f }
+        })?;
+        return chosen(name, Source::Project);
     }
     if let Some(name) = sticky::read()? {
         set.get(&name).map_err(|f| {
@@ -104,6 +116,31 @@ pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::R
             listing.join("\n")
         ))
         .into())
+}
+
+/// The profile the working directory's `.guard.toml` names, if the person trusts that file. A
+/// file they have not trusted (or that changed since) chooses nothing: guard says so and goes on.
+pub fn project_profile() -> anyhow::Result<Option<(String, String)>> {
+    let Some(path) = policy::project_file() else {
+        return Ok(None);
+    };
+    let project = policy::read_project(&path)?;
+    let Some((name, at)) = project.layer.file.profile else {
+        return Ok(None);
+    };
+    if project.state == State::Trusted {
+        return Ok(Some((name, at.to_string())));
+    }
+    crate::error::warn(format!(
+        "{at} names profile '{name}', but {} {}; guard uses a project's profile only once you trust it (`guard policy trust {}`)",
+        project.layer.name,
+        match project.state {
+            State::Changed => "has changed since you trusted it",
+            State::Trusted | State::Untrusted => "is not trusted",
+        },
+        project.layer.name
+    ));
+    Ok(None)
 }
 
 /// One line per profile: its name, and the account and role it promises when the config says.

@@ -59,6 +59,8 @@ impl fmt::Display for Place {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPolicy {
+    /// A project's choice of profile (only in `.guard.toml`, and only once it is trusted).
+    profile: Option<Spanned<String>>,
     protected: Option<Spanned<RawMatrix>>,
     audit: Option<RawAudit>,
     #[serde(default)]
@@ -168,6 +170,8 @@ pub struct Ignored {
 
 #[derive(Debug, Clone, Default)]
 pub struct PolicyFile {
+    /// `profile = "NAME"`: the profile a project's runs use (see `select`).
+    pub profile: Option<(String, Place)>,
     pub matrix: Matrix,
     pub audit_all: Option<bool>,
     pub accounts: Vec<AccountEntry>,
@@ -183,6 +187,8 @@ impl PolicyFile {
     /// color go too: a name is what a person types to confirm, and an environment can bring
     /// the user's own environment-scoped rules into play.
     pub fn tighten_only(&mut self, floor: impl Fn(Severity) -> Action) {
+        // Choosing the account is the wrong-account risk itself: an untrusted file chooses none.
+        self.profile = None;
         if let Some(at) = &self.matrix.at {
             for severity in SEVERITIES {
                 let slot = &mut self.matrix.entries[index(severity)];
@@ -363,7 +369,18 @@ pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
         .into_iter()
         .map(|rule| compile_rule(&source, rule))
         .collect::<Result<_, _>>()?;
+    let profile = match raw.profile {
+        Some(value) if value.get_ref().trim().is_empty() => {
+            return Err(source.error(value.span(), "profile: empty profile name"));
+        }
+        Some(value) => {
+            let at = source.place(value.span());
+            Some((value.into_inner(), at))
+        }
+        None => None,
+    };
     Ok(PolicyFile {
+        profile,
         matrix,
         audit_all: raw.audit.and_then(|a| a.all),
         accounts,

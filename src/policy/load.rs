@@ -142,11 +142,17 @@ fn read_bytes(label: &str, path: &Path) -> anyhow::Result<(String, PathBuf)> {
 pub fn read_layer(origin: Origin, path: &Path) -> anyhow::Result<Layer> {
     let name = path.display().to_string();
     let (text, _) = read_bytes(origin.label(), path)?;
-    Ok(Layer {
-        origin,
-        file: parse(&name, &text)?,
-        name,
-    })
+    let file = parse(&name, &text)?;
+    // A person's own choice of profile is `guard use`; only a project names one in its file.
+    if let Some((_, at)) = &file.profile {
+        return Err(Failure::config(format!(
+            "{at}: profile is read only from a project's .guard.toml, not from the {} policy",
+            origin.label()
+        ))
+        .with_hint("`guard use PROFILE` makes a profile sticky for all your runs")
+        .into());
+    }
+    Ok(Layer { origin, file, name })
 }
 
 /// A project file as read: its trust is decided on the very bytes that are parsed.

@@ -117,3 +117,60 @@ def test_use_says_when_this_shell_overrides_it(home, emulator, run_guard):
     assert result.returncode == 0
     assert "$AWS_PROFILE=prod wins over 'sandbox'" in result.stderr and "unset AWS_PROFILE" in result.stderr
     assert run_guard("use", "-p", "prod").returncode == 64
+
+
+# --- a project's profile ---------------------------------------------------------------------------
+
+
+def project(tmp_path, text='profile = "prod"\n'):
+    repo = tmp_path / "repo"
+    (repo / "src").mkdir(parents=True)
+    (repo / ".guard.toml").write_text(text)
+    return repo
+
+
+def test_a_project_profile_counts_only_once_trusted(home, emulator, run_guard, tmp_path):
+    sso_world(home, emulator)
+    assert run_guard("use", "sandbox").returncode == 0
+    repo = project(tmp_path)
+
+    untrusted = run_guard("--", *PRINT_ENV, cwd=repo / "src")
+    assert child_env(untrusted)["GUARD_ACCOUNT_ID"] == SANDBOX  # the sticky one, not the file's
+    assert "names profile 'prod', but" in untrusted.stderr and "guard policy trust" in untrusted.stderr
+    assert "guard: sandbox (sticky) · " in untrusted.stderr
+
+    assert run_guard("policy", "trust", cwd=repo).returncode == 0
+    trusted = run_guard("--", *PRINT_ENV, cwd=repo / "src")
+    assert child_env(trusted)["GUARD_ACCOUNT_ID"] == PROD  # a project's choice beats the sticky one
+    assert f"guard: prod (.guard.toml) · {PROD} (prod) · " in trusted.stderr
+    assert "warning" not in trusted.stderr
+
+    # -p and the variables still win over it.
+    assert child_env(run_guard("-p", "sandbox", "--", *PRINT_ENV, cwd=repo))["GUARD_ACCOUNT_ID"] == SANDBOX
+    by_var = run_guard("--", *PRINT_ENV, cwd=repo, env={"AWS_PROFILE": "sandbox"})
+    assert child_env(by_var)["GUARD_ACCOUNT_ID"] == SANDBOX
+
+    # One byte changed: the trust lapses, and with it the choice.
+    (repo / ".guard.toml").write_text('profile = "prod"  \n')
+    changed = run_guard("--", *PRINT_ENV, cwd=repo)
+    assert child_env(changed)["GUARD_ACCOUNT_ID"] == SANDBOX
+    assert "has changed since you trusted it" in changed.stderr
+
+
+def test_a_trusted_project_naming_an_unknown_profile_says_where(home, emulator, run_guard, tmp_path):
+    sso_world(home, emulator)
+    repo = project(tmp_path, '# ours\nprofile = "prdo"\n')
+    assert run_guard("policy", "trust", cwd=repo).returncode == 0
+    result = run_guard("--", "echo", "SHOULD-NOT-RUN", cwd=repo)
+    assert result.returncode == 78 and "SHOULD-NOT-RUN" not in result.stdout
+    assert f"no profile named 'prdo' (from profile = at {repo / '.guard.toml'}:2)" in result.stderr
+
+
+def test_a_profile_in_the_users_own_policy_is_an_error(home, emulator, run_guard):
+    sso_world(home, emulator)
+    policy = home.path / ".config" / "guard" / "policy.toml"
+    policy.parent.mkdir(parents=True)
+    policy.write_text('profile = "prod"\n')
+    result = run_guard("-p", "sandbox", "--", "true")
+    assert result.returncode == 78
+    assert "profile is read only from a project's .guard.toml" in result.stderr and "guard use" in result.stderr
