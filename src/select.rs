@@ -1,12 +1,11 @@
 //! Which profile a run uses: named on the command line, by the environment, made sticky with
 //! `guard use`, the default, or picked by the person at the terminal.
 
-use std::io::IsTerminal;
-
 use crate::error::Failure;
 use crate::policy::{self, trust::State};
 use crate::profile::{Paths, Profile, ProfileSet};
 use crate::sticky;
+use crate::ui;
 
 /// Variables that name a profile, strongest first. GUARD_PROFILE makes a guard inside a guard's
 /// shell keep the enclosing profile, since guard clears AWS_PROFILE for its child.
@@ -103,7 +102,7 @@ pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::R
         )
         .into());
     }
-    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+    if ui::can_pick() {
         return chosen(pick(set)?, Source::Picked);
     }
     let listing: Vec<String> = set
@@ -161,17 +160,8 @@ pub fn describe(profile: &Profile) -> String {
         .to_string()
 }
 
-fn pick(set: &ProfileSet) -> anyhow::Result<String> {
+fn pick(set: &ProfileSet) -> Result<String, Failure> {
     let profiles: Vec<&Profile> = set.profiles().collect();
     let items: Vec<String> = profiles.iter().map(|p| describe(p)).collect();
-    let chosen = dialoguer::FuzzySelect::new()
-        .with_prompt("AWS profile (type to filter)")
-        .items(&items)
-        .default(0)
-        .interact_opt()
-        .map_err(|e| Failure::config(format!("the profile picker failed: {e}")))?;
-    match chosen {
-        Some(index) => Ok(profiles[index].name.clone()),
-        None => Err(Failure::refused("no profile was chosen").into()),
-    }
+    Ok(profiles[ui::pick("AWS profile", &items)?].name.clone())
 }

@@ -9,7 +9,7 @@ use crate::banner::time_left;
 use crate::commands::completions;
 use crate::options::Options;
 use crate::profile::{Paths, ProfileSet};
-use crate::sso::choose::{self, Which};
+use crate::sign_ins::{self, Which};
 use crate::sso::login::{self, Options as SignIn};
 use crate::sso::token::format_time;
 
@@ -41,7 +41,7 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     };
     let paths = Paths::from_env()?;
     let set = ProfileSet::load(&paths)?;
-    let logins = choose::logins(&set, &paths, which)?;
+    let logins = sign_ins::logins(&set, &paths, which)?;
     aws::runtime()?.block_on(async {
         for login in &logins {
             let signed_in = login::sign_in(login, how).await?;

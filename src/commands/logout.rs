@@ -7,7 +7,7 @@ use crate::cache;
 use crate::commands::completions;
 use crate::options::Options;
 use crate::profile::{Paths, ProfileSet};
-use crate::sso::choose::{self, Which};
+use crate::sign_ins::{self, Which};
 use crate::sso::logout::{self, SignedOut};
 
 #[derive(Debug, clap::Args)]
@@ -28,7 +28,7 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     )?;
     let paths = Paths::from_env()?;
     let set = ProfileSet::load(&paths)?;
-    let logins = choose::logins(&set, &paths, which)?;
+    let logins = sign_ins::logins(&set, &paths, which)?;
     aws::runtime()?.block_on(async {
         for login in &logins {
             // The credentials guard cached from the sign-in go first: once the token is gone,

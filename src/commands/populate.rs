@@ -16,7 +16,7 @@ use crate::options::Options;
 use crate::output::{self, Delivery};
 use crate::populate::{self, DEFAULT_TEMPLATE, Document, Template};
 use crate::profile::{Paths, ProfileSet};
-use crate::sso::choose;
+use crate::sign_ins;
 use crate::sso::login::or_sign_in;
 use crate::sso::{self, token};
 
@@ -51,7 +51,7 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let name = args.sso_session.as_str();
     let paths = Paths::from_env()?;
     let set = ProfileSet::load(&paths)?;
-    let login = choose::session(&set, &paths, name)?;
+    let login = sign_ins::session(&set, &paths, name)?;
 
     let assignments = aws::runtime()?.block_on(or_sign_in(&login, || async {
         let token = token::access_token(&login).await?;

@@ -13,9 +13,10 @@ use crate::fsutil;
 use crate::options::Options;
 use crate::populate::{DEFAULT_TEMPLATE, Document, Template};
 use crate::profile::{Paths, ProfileSet};
+use crate::sign_ins;
+use crate::sso::SsoLogin;
 use crate::sso::login::{self, Options as SignIn};
 use crate::sso::token::{self, Status};
-use crate::sso::{SsoLogin, choose};
 use crate::sticky;
 
 #[derive(Debug, clap::Args)]
@@ -244,7 +245,7 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     }
 
     let set = ProfileSet::load(&paths)?;
-    let login = choose::session(&set, &paths, &session.name)?;
+    let login = sign_ins::session(&set, &paths, &session.name)?;
     sign_in(&login, args)?;
     populate::run(
         &Options {

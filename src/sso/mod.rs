@@ -1,7 +1,6 @@
 //! IAM Identity Center: which sign-in a profile uses, its token in the AWS CLI's cache, and the
 //! portal calls made with that token.
 
-pub mod choose;
 pub mod login;
 pub mod logout;
 mod loopback;

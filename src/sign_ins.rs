@@ -1,12 +1,11 @@
 //! Which sign-ins `guard login` and `guard logout` mean: named, through a profile, all of them,
 //! or, when nothing is said, the only one there is (or the one the person picks).
 
-use std::io::IsTerminal;
-
-use super::SsoLogin;
 use crate::error::Failure;
 use crate::profile::{Paths, ProfileSet};
 use crate::source::{self, Base};
+use crate::sso::SsoLogin;
+use crate::ui;
 
 pub enum Which<'a> {
     Session(&'a str),
@@ -116,15 +115,9 @@ pub fn logins(set: &ProfileSet, paths: &Paths, which: Which) -> anyhow::Result<V
             match sessions.as_slice() {
                 [] => Err(no_sessions(paths).into()),
                 [only] => Ok(vec![SsoLogin::from_session(only)?]),
-                several if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {
+                several if ui::can_pick() => {
                     let names: Vec<&str> = several.iter().map(|s| s.name.as_str()).collect();
-                    let chosen = dialoguer::FuzzySelect::new()
-                        .with_prompt("sso-session (type to filter)")
-                        .items(&names)
-                        .default(0)
-                        .interact_opt()
-                        .map_err(|e| Failure::config(format!("the picker failed: {e}")))?
-                        .ok_or_else(|| Failure::refused("no sso-session was chosen"))?;
+                    let chosen = ui::pick("sso-session", &names)?;
                     Ok(vec![SsoLogin::from_session(several[chosen])?])
                 }
                 several => {
