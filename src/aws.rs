@@ -70,6 +70,8 @@ pub enum Service {
     Sso,
     SsoOidc,
     Iam,
+    /// The service behind `aws login` sessions.
+    SignIn,
 }
 
 impl Service {
@@ -80,6 +82,7 @@ impl Service {
             Service::Sso => "SSO",
             Service::SsoOidc => "SSO_OIDC",
             Service::Iam => "IAM",
+            Service::SignIn => "SIGNIN",
         }
     }
 
@@ -89,6 +92,7 @@ impl Service {
             Service::Sso => format!("portal.sso.{region}.amazonaws.com"),
             Service::SsoOidc => format!("oidc.{region}.amazonaws.com"),
             Service::Iam => "iam.amazonaws.com".to_string(),
+            Service::SignIn => format!("{region}.signin.aws.amazon.com"),
         }
     }
 }

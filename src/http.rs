@@ -215,16 +215,28 @@ struct CheckedConnector(SharedHttpConnector);
 impl HttpConnector for CheckedConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let inner = self.0.clone();
+        let refreshes_login = request
+            .uri()
+            .split('?')
+            .next()
+            .is_some_and(|u| u.ends_with("/v1/token"));
         HttpConnectorFuture::new(async move {
             let mut response = inner.call(request).await?;
+            let success = response.status().is_success();
             let body = std::mem::replace(response.body_mut(), SdkBody::taken());
             let bytes = read_answer(
                 body,
                 response.headers().get("content-length"),
                 response.headers().get("content-type"),
-                response.status().is_success(),
+                success,
             )
             .await
+            .and_then(|bytes| {
+                if refreshes_login && success {
+                    check_login_refresh(&bytes)?;
+                }
+                Ok(bytes)
+            })
             .map_err(|bad| ConnectorError::other(bad.into(), None))?;
             *response.body_mut() = SdkBody::from(bytes);
             Ok(response)
@@ -291,6 +303,35 @@ fn check_whole(bytes: &[u8], content_type: Option<&str>, success: bool) -> Resul
     Ok(())
 }
 
+/// aws-config's `aws login` provider takes a refresh answer's token for granted, and adds its
+/// `expiresIn` to the clock unchecked: an answer without them would stop the process, so it is
+/// refused here, before the provider sees it.
+fn check_login_refresh(bytes: &[u8]) -> Result<(), BadAnswer> {
+    let answer: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|_| BadAnswer("a sign-in refresh answer that is not JSON".to_string()))?;
+    // The body is the token itself (the operation's HTTP payload).
+    let has = |key: &str| {
+        answer["accessToken"][key]
+            .as_str()
+            .is_some_and(|v| !v.is_empty())
+    };
+    let whole = ["accessKeyId", "secretAccessKey", "sessionToken"]
+        .iter()
+        .all(|k| has(k))
+        && answer["refreshToken"].as_str().is_some()
+        && answer["expiresIn"]
+            .as_i64()
+            .is_some_and(|s| s > 0 && s < 400 * 86400);
+    if whole {
+        Ok(())
+    } else {
+        Err(BadAnswer(
+            "a sign-in refresh answer without a whole token, or with one that has expired"
+                .to_string(),
+        ))
+    }
+}
+
 /// A document whose root element is closed at its end.
 fn xml_is_whole(text: &str) -> bool {
     let mut rest = text;
@@ -353,6 +394,18 @@ mod tests {
         assert!(xml_is_whole("<Empty/>"));
         assert!(!xml_is_whole("<Empty/><Other>"));
         assert!(!xml_is_whole("just text"));
+    }
+
+    #[test]
+    fn login_refresh_answers() {
+        let good =
+            br#"{"accessToken": {"accessKeyId": "AK", "secretAccessKey": "s", "sessionToken": "t"},
+            "expiresIn": 900, "refreshToken": "r", "tokenType": "aws_sigv4"}"#;
+        assert!(check_login_refresh(good).is_ok());
+        let negative = String::from_utf8_lossy(good).replace("900", "-900");
+        assert!(check_login_refresh(negative.as_bytes()).is_err());
+        assert!(check_login_refresh(br#"{"expiresIn": 900, "refreshToken": "r"}"#).is_err());
+        assert!(check_login_refresh(b"").is_err());
     }
 
     #[test]

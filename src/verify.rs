@@ -144,6 +144,8 @@ impl Planned {
 fn signed_in(chain: &Chain) -> bool {
     match &chain.base {
         Base::Sso(target) => sso::token::cache_path(&target.login).is_ok_and(|p| p.exists()),
+        // `aws logout` removes the session's file.
+        Base::Login { session, .. } => source::login_cache_path(session).is_ok_and(|p| p.exists()),
         _ => true,
     }
 }

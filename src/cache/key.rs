@@ -52,6 +52,11 @@ enum Step<'a> {
         profile: &'a str,
         command: &'a str,
     },
+    Login {
+        profile: &'a str,
+        session: &'a str,
+        endpoint: Option<String>,
+    },
     WebIdentity {
         profile: &'a str,
         token_file: &'a Path,
@@ -119,6 +124,16 @@ pub fn levels(chain: &Chain) -> Vec<Level> {
         Base::Process {
             profile, command, ..
         } => (Step::Process { profile, command }, true),
+        Base::Login {
+            profile, session, ..
+        } => (
+            Step::Login {
+                profile,
+                session,
+                endpoint: custom(Service::SignIn),
+            },
+            true,
+        ),
         Base::WebIdentity {
             profile,
             token_file,

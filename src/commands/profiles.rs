@@ -51,6 +51,8 @@ fn kind(profile: &Profile) -> &'static str {
         }
     } else if has("sso_session") || has("sso_start_url") {
         "sso"
+    } else if has("login_session") {
+        "login"
     } else if has("aws_access_key_id") {
         "static"
     } else if has("credential_process") {

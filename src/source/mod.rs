@@ -2,6 +2,7 @@
 //! the order botocore uses. Running the plan is `resolve`'s job.
 
 mod assume;
+mod login;
 mod process;
 mod resolve;
 
@@ -9,6 +10,7 @@ use std::path::PathBuf;
 
 use time::OffsetDateTime;
 
+pub use login::cache_path as login_cache_path;
 pub use resolve::{assume_hop, base_credentials};
 
 use crate::account::{AccountId, RoleArn};
@@ -26,6 +28,12 @@ pub enum Base {
         creds: Credentials,
     },
     Sso(SsoTarget),
+    /// `login_session`: a console sign-in that `aws login` (AWS CLI 2.32+) cached.
+    Login {
+        profile: String,
+        session: String,
+        at: Location,
+    },
     Process {
         profile: String,
         command: String,
@@ -135,6 +143,10 @@ impl Chain {
             )),
             Base::Process { profile, at, .. } => Source {
                 what: format!("the credential_process of profile '{profile}' ({at})"),
+                kind: Kind::Config,
+            },
+            Base::Login { profile, .. } => Source {
+                what: format!("the `aws login` session of profile '{profile}'"),
                 kind: Kind::Config,
             },
             Base::WebIdentity { profile, role, .. } => server(format!(
@@ -282,6 +294,14 @@ fn non_role_base(set: &ProfileSet, profile: &Profile) -> anyhow::Result<Base> {
     if let Some(login) = SsoLogin::from_profile(set, profile)? {
         return Ok(Base::Sso(SsoTarget::from_profile(profile, login)?));
     }
+    // After SSO and before the rest, as aws-config orders them.
+    if let Some(session) = profile.get("login_session") {
+        return Ok(Base::Login {
+            profile: profile.name.clone(),
+            session: session.value.clone(),
+            at: session.at.clone(),
+        });
+    }
     if has_static_keys(profile) {
         return static_base(profile);
     }
@@ -306,7 +326,7 @@ fn non_role_base(set: &ProfileSet, profile: &Profile) -> anyhow::Result<Base> {
         &profile.at,
         &format!(
             "profile '{}' has no credentials: it sets none of sso_session, sso_start_url, \
-             aws_access_key_id, role_arn, credential_process",
+             login_session, aws_access_key_id, role_arn, credential_process",
             profile.name
         ),
     )

@@ -3,7 +3,7 @@
 
 use time::OffsetDateTime;
 
-use super::{Base, Chain, assume, process};
+use super::{Base, Chain, assume, login, process};
 use crate::credentials::{Credentials, Secret};
 use crate::error::Failure;
 use crate::sso;
@@ -25,6 +25,11 @@ pub async fn base_credentials(chain: &Chain) -> anyhow::Result<(Credentials, Opt
             command,
             at,
         } => process::run(profile, command, at)?,
+        Base::Login {
+            profile,
+            session,
+            at,
+        } => login::credentials(profile, session, at, &chain.region).await?,
         Base::WebIdentity {
             profile,
             token_file,

@@ -32,6 +32,7 @@ REST_OPERATIONS = {
     "/token": "CreateToken",
     "/client/register": "RegisterClient",
     "/device_authorization": "StartDeviceAuthorization",
+    "/v1/token": "CreateOAuth2Token",
 }
 
 
@@ -344,3 +345,28 @@ def wait_until(predicate, seconds=10):
             return True
         time.sleep(0.05)
     return predicate()
+
+
+def login_session_token(expires_at, account_id="123456789012"):
+    """An `aws login` cache file as the AWS CLI writes it, with moto's keys and a fresh DPoP key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    ).decode()
+    return {
+        "accessToken": {
+            "accessKeyId": "AKIAIOSFODNN7EXAMPLE",
+            "secretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "sessionToken": "login-session-token",
+            "accountId": account_id,
+            "expiresAt": expires_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+        "tokenType": "aws_sigv4",
+        "refreshToken": "login-refresh-token",
+        "idToken": "header.payload.signature",
+        "clientId": "arn:aws:signin:::devtools/same-device",
+        "dpopKey": pem,
+    }

@@ -4,17 +4,19 @@ The TLS fronts, proxies and fault injectors are in netfront.py; moto and the emu
 them are the same as everywhere else.
 """
 
+import hashlib
 import json
 import os
 import re
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 
 import pexpect
 import pytest
 from guardtest import PRINT_ENV, SANDBOX, SSO_CONFIG, browser, sign_in, sso_world
-from netfront import CA, FaultProxy, ForwardProxy, server_error, throttled
+from netfront import CA, FaultProxy, ForwardProxy, login_session_token, server_error, throttled
 
 KEYS = """\
 [profile keys]
@@ -441,3 +443,84 @@ def test_populate_over_200_accounts_rides_out_429_bursts(home, emulator, run_gua
     # Paced under 20 calls a second.
     assert seconds > 200 / 20
     print(f"populate: 200 accounts, {retries} throttled calls retried, {seconds:.1f} s")
+
+
+# --- `aws login` sessions -------------------------------------------------------------------------
+
+LOGIN_ARN = "arn:aws:iam::123456789012:user/alice"
+LOGIN_PROFILE = f"""\
+[profile console]
+login_session = {LOGIN_ARN}
+region = us-east-1
+"""
+
+
+def write_login_session(home, hours):
+    path = home.aws / "login" / "cache" / (hashlib.sha256(LOGIN_ARN.encode()).hexdigest() + ".json")
+    path.parent.mkdir(parents=True, mode=0o700)
+    path.write_text(json.dumps(login_session_token(datetime.now(timezone.utc) + timedelta(hours=hours))))
+    path.chmod(0o600)
+    return path
+
+
+def test_login_session_profile_runs_verified_and_cached(home, run_guard, aws_counts, servers, clean_env):
+    signin = servers(FaultProxy("http://127.0.0.1:9"))  # any call to the sign-in service would show here
+    clean_env["AWS_ENDPOINT_URL_SIGNIN"] = signin.url
+    home.write_config(LOGIN_PROFILE)
+    write_login_session(home, hours=1)
+    env = json.loads(run_guard("-p", "console", "--", *PRINT_ENV).stdout)
+    assert env["AWS_SESSION_TOKEN"] == "login-session-token" and env["GUARD_ACCOUNT_ID"] == "123456789012"
+    assert aws_counts.counts()["GetCallerIdentity"] == 1 and sum(signin.counts.values()) == 0
+    aws_counts.reset()
+    assert run_guard("-p", "console", "--", "true").returncode == 0
+    assert aws_counts.counts() == {}  # cached like any source
+    listing = run_guard("profiles", "--json")
+    assert listing.returncode == 0, listing.stderr
+    assert [p["kind"] for p in json.loads(listing.stdout) if p["name"] == "console"] == ["login"]
+
+
+def test_expired_or_missing_login_session_points_to_aws_login(home, run_guard, servers, clean_env, marker):
+    signin = servers(FaultProxy("http://127.0.0.1:9"))
+    denied = dict(
+        status=400,
+        body=json.dumps({"error": "TOKEN_EXPIRED", "message": "Session expired"}),
+        headers=[("Content-Type", "application/json"), ("x-amzn-ErrorType", "AccessDeniedException")],
+    )
+    signin.fault("CreateOAuth2Token", "status", count=None, **denied)
+    clean_env["AWS_ENDPOINT_URL_SIGNIN"] = signin.url
+    home.write_config(LOGIN_PROFILE)
+    result = run_guard("-p", "console", "--", *marker[1])
+    assert result.returncode == 78 and "aws login --profile console" in result.stderr, result.stderr
+    write_login_session(home, hours=-1)
+    result = run_guard("-p", "console", "--", *marker[1])
+    assert result.returncode == 78 and "aws login --profile console" in result.stderr, result.stderr
+    assert signin.counts["CreateOAuth2Token"] == 1
+    assert not marker[0].exists() and cache_entries(home) == []
+    # The refresh cannot reach the service: the network's failure, not the session's.
+    clean_env["AWS_ENDPOINT_URL_SIGNIN"] = "http://127.0.0.1:9"
+    result = run_guard("-p", "console", "--", *marker[1])
+    assert result.returncode == 69, result.stderr
+    assert not marker[0].exists()
+
+
+@pytest.mark.parametrize("expires_in, code", [(900, 0), (-900, 69)])
+def test_login_session_refresh(home, run_guard, servers, clean_env, marker, expires_in, code):
+    signin = servers(FaultProxy("http://127.0.0.1:9"))
+    answer = {
+        "accessToken": {"accessKeyId": "AKIAIOSFODNN7EXAMPLE", "secretAccessKey": "refreshed-secret",
+                        "sessionToken": "refreshed-session-token"},
+        "tokenType": "aws_sigv4", "expiresIn": expires_in, "refreshToken": "login-refresh-token-2",
+    }
+    signin.fault("CreateOAuth2Token", "status", status=200, body=json.dumps(answer),
+                 headers=[("Content-Type", "application/json")])
+    clean_env["AWS_ENDPOINT_URL_SIGNIN"] = signin.url
+    home.write_config(LOGIN_PROFILE)
+    path = write_login_session(home, hours=-1)
+    result = run_guard("-p", "console", "--", *marker[1])
+    assert result.returncode == code, result.stderr
+    assert signin.counts["CreateOAuth2Token"] == 1 and "panicked" not in result.stderr
+    if code == 0:
+        assert json.loads(path.read_text())["accessToken"]["sessionToken"] == "refreshed-session-token"
+    else:
+        assert "sign-in refresh answer" in result.stderr, result.stderr
+        assert not marker[0].exists()
