@@ -10,8 +10,8 @@ use crate::commands::completions;
 use crate::options::Options;
 use crate::profile::{Paths, ProfileSet};
 use crate::sign_ins::{self, Which};
+use crate::sso::cache_file::format_time;
 use crate::sso::login::{self, Options as SignIn};
-use crate::sso::token::format_time;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -14,9 +14,9 @@ use crate::options::Options;
 use crate::populate::{DEFAULT_TEMPLATE, Document, Template};
 use crate::profile::{Paths, ProfileSet};
 use crate::sign_ins;
-use crate::sso::SsoLogin;
 use crate::sso::login::{self, Options as SignIn};
 use crate::sso::token::{self, Status};
+use crate::sso::{SsoLogin, cache_file};
 use crate::sticky;
 
 #[derive(Debug, clap::Args)]
@@ -392,7 +392,7 @@ fn sign_in(login: &SsoLogin, args: &Args) -> anyhow::Result<()> {
     crate::output::stderr_line(format_args!(
         "guard: signed in to {} until {}",
         login.describe(),
-        token::format_time(signed_in.expires_at)
+        cache_file::format_time(signed_in.expires_at)
     ));
     Ok(())
 }

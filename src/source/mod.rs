@@ -70,7 +70,7 @@ impl Source {
                 format!(
                     "{} gave credentials that expired at {}; nothing was run",
                     self.what,
-                    crate::sso::token::format_time(expiration)
+                    crate::sso::cache_file::format_time(expiration)
                 ),
             )
             .with_hint(

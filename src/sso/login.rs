@@ -7,8 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use time::{Duration, OffsetDateTime};
 
+use super::cache_file::Flow;
 use super::loopback::Listener;
-use super::oidc::{self, Flow, Oidc, Pending, Tokens};
+use super::oidc::{self, Oidc, Pending, Tokens};
 use super::pkce::Pkce;
 use super::registration::{self, Registration};
 use super::token::{self, NewToken};

@@ -1,6 +1,7 @@
 //! IAM Identity Center: which sign-in a profile uses, its token in the AWS CLI's cache, and the
 //! portal calls made with that token.
 
+pub mod cache_file;
 pub mod login;
 pub mod logout;
 mod loopback;

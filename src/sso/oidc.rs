@@ -4,34 +4,15 @@
 use time::{Duration, OffsetDateTime};
 
 use super::SsoLogin;
+use super::cache_file::{AUTHORIZATION_CODE_GRANT, DEVICE_GRANT, Flow};
 use super::registration::Registration;
 use crate::aws::{self, Patience, Service};
 use crate::credentials::Secret;
 use crate::error::{Failure, Kind};
 
-pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
-const AUTHORIZATION_CODE_GRANT: &str = "authorization_code";
 const REFRESH_GRANT: &str = "refresh_token";
 /// The redirect URI registered for the PKCE flow; the port is chosen per sign-in (RFC 8252).
 pub const REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
-
-/// How the person proves who they are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
-    /// Authorization code with PKCE: a browser on this machine, answering to a loopback listener.
-    AuthorizationCode,
-    /// Device code: a URL and a code, approved in any browser, anywhere.
-    DeviceCode,
-}
-
-impl Flow {
-    pub fn grant_type(self) -> &'static str {
-        match self {
-            Flow::AuthorizationCode => AUTHORIZATION_CODE_GRANT,
-            Flow::DeviceCode => DEVICE_GRANT,
-        }
-    }
-}
 
 /// Tokens from CreateToken.
 pub struct Tokens {

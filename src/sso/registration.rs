@@ -5,15 +5,12 @@
 use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};
-use sha1::{Digest, Sha1};
 use time::{Duration, OffsetDateTime};
 
 use super::SsoLogin;
-use super::oidc::Flow;
-use super::token::{format_time, parse_time};
+use super::cache_file::{self, Flow, format_time, parse_time};
 use crate::credentials::Secret;
 use crate::fsutil;
-use crate::fsutil::home_dir;
 
 /// A registration this close to its end is not reused: a sign-in started with it could outlive it.
 const REUSE_MARGIN: Duration = Duration::minutes(15);
@@ -99,12 +96,7 @@ fn cache_path(login: &SsoLogin) -> anyhow::Result<PathBuf> {
         "scopes": scopes,
         "session_name": session_name,
     });
-    let digest = Sha1::digest(python_json(&key).as_bytes());
-    Ok(home_dir()?
-        .join(".aws")
-        .join("sso")
-        .join("cache")
-        .join(format!("{}.json", hex::encode(digest))))
+    cache_file::path(&python_json(&key))
 }
 
 fn strings(document: &Map<String, Value>, key: &str) -> Option<Vec<String>> {

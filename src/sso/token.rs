@@ -5,29 +5,21 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use serde_json::{Map, Value};
-use sha1::{Digest, Sha1};
-use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
-use time::{Duration, OffsetDateTime, PrimitiveDateTime};
+use time::{Duration, OffsetDateTime};
 
 use super::SsoLogin;
+use super::cache_file::{self, format_time, parse_time};
 use super::registration::Registration;
 use crate::aws::{self, Patience, Service};
 use crate::credentials::Secret;
 use crate::error::{self, Failure, Kind};
 use crate::fsutil;
-use crate::fsutil::home_dir;
 
 /// botocore refreshes when less than this is left; so does guard, so they agree on when.
 const REFRESH_WINDOW: Duration = Duration::minutes(15);
 
 pub fn cache_path(login: &SsoLogin) -> anyhow::Result<PathBuf> {
-    let digest = Sha1::digest(login.cache_key().as_bytes());
-    Ok(home_dir()?
-        .join(".aws")
-        .join("sso")
-        .join("cache")
-        .join(format!("{}.json", hex::encode(digest))))
+    cache_file::path(login.cache_key())
 }
 
 struct CachedToken {
@@ -60,35 +52,6 @@ fn set_field(document: &mut Map<String, Value>, key: &str, value: String) {
         .cloned()
         .unwrap_or_else(|| key.to_string());
     document.insert(existing, Value::String(value));
-}
-
-/// botocore writes `2024-01-01T00:00:00Z`; older tools wrote `...UTC` or an offset.
-pub fn parse_time(text: &str) -> Option<OffsetDateTime> {
-    if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
-        return Some(t);
-    }
-    let trimmed = text
-        .strip_suffix("UTC")
-        .or_else(|| text.strip_suffix('Z'))?;
-    PrimitiveDateTime::parse(
-        trimmed,
-        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
-    )
-    .ok()
-    .map(PrimitiveDateTime::assume_utc)
-}
-
-pub fn format_time(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
 }
 
 /// The cached token, or None when there is no cache file. A file that is there but unusable is an
@@ -445,18 +408,4 @@ async fn refresh(login: &SsoLogin, mut cached: CachedToken) -> Result<Secret, Re
         crate::error::warn(format!("could not save the refreshed SSO token: {e:#}"));
     }
     Ok(token)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_in_every_cached_form() {
-        let a = parse_time("2030-01-02T03:04:05Z").unwrap();
-        assert_eq!(parse_time("2030-01-02T03:04:05UTC"), Some(a));
-        assert_eq!(parse_time("2030-01-02T03:04:05+00:00"), Some(a));
-        assert_eq!(format_time(a), "2030-01-02T03:04:05Z");
-        assert!(parse_time("tomorrow").is_none());
-    }
 }
