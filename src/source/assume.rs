@@ -120,6 +120,21 @@ fn credentials(
             endpoint.display
         ))
     })?;
+    // The SDK fills a missing required field with an empty string: that is no key.
+    if [
+        creds.access_key_id(),
+        creds.secret_access_key(),
+        creds.session_token(),
+    ]
+    .iter()
+    .any(|part| part.is_empty())
+    {
+        return Err(Failure::unavailable(format!(
+            "{operation}: {} answered with incomplete credentials",
+            endpoint.display
+        ))
+        .into());
+    }
     let expiration =
         OffsetDateTime::from_unix_timestamp(creds.expiration().secs()).map_err(|_| {
             Failure::unavailable(format!(

@@ -251,11 +251,13 @@ def test_sts_throttling_is_retried(home, moto_url, run_guard, servers, clean_env
         (dict(kind="cut", after="<SessionToken>", keep=20), "cut off"),
         (dict(kind="rewrite", change=lambda b: re.sub(rb"<Expiration>[^<]*<", b"<Expiration>1970-01-01T00:00:00Z<", b)),
          "expired at 1970-01-01"),
+        (dict(kind="rewrite", change=lambda b: re.sub(rb"<SecretAccessKey>[^<]*</SecretAccessKey>", b"", b)),
+         "incomplete credentials"),
         (dict(kind="huge"), "larger than"),
         (dict(kind="content_type", value="text/html", body=b"<html><body>Sign in to the Wi-Fi</body></html>"),
          "text/html"),
     ],
-    ids=["cut-session-token", "expired", "50MB", "html"],
+    ids=["cut-session-token", "expired", "missing-secret", "50MB", "html"],
 )
 def test_bad_assume_role_answers_are_refused_and_never_cached(
     home, moto_url, run_guard, servers, clean_env, marker, fault, words
