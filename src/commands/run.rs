@@ -40,8 +40,6 @@ pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::con
         Some(shell) => decide::rule_export(&policy, &target, Export::Shell(shell)),
         None => decide::rule(&policy, &target, &argv),
     };
-    let env = childenv::build(&Facts::of(&verified, &ruling.view));
-    let ruling = plan::review(ruling, &policy, &target, &argv, Some(&env));
     let color = banner::use_color();
     if !options.quiet {
         banner::show(
@@ -52,6 +50,9 @@ pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::con
             color,
         );
     }
+    // After the banner: reading a saved plan may print terraform's own errors.
+    let env = childenv::build(&Facts::of(&verified, &ruling.view));
+    let ruling = plan::review(ruling, &policy, &target, &argv, Some(&env));
 
     let words: Vec<String> = argv
         .iter()

@@ -5,15 +5,10 @@ import json
 import sys
 from urllib.parse import parse_qs, urlsplit
 
-from guardtest import PROD, sso_world
+from guardtest import sso_world
+from test_policy import PROD_BLOCK
 from test_run import STATIC_KEYS
 
-PROD_BLOCK = f"""\
-[[accounts]]
-id = "{PROD}"
-name = "prod"
-protected = true
-"""
 
 # A $BROWSER that opens what it is given, follows redirects as a browser does, and notes both.
 BROWSER = """\

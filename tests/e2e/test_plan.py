@@ -13,15 +13,10 @@ from pathlib import Path
 import pytest
 
 from guardtest import PROD, sso_world
+from test_policy import PROD_BLOCK
 
 PLANS = Path(__file__).parent / "plans"
 
-PROD_BLOCK = f"""\
-[[accounts]]
-id = "{PROD}"
-name = "prod"
-protected = true
-"""
 
 # As terraform: -chdir=DIR first; `show` refuses flags it does not define (TF_CLI_ARGS would add
 # apply's); a plan file named "failing" makes show fail the way a corrupt plan does.
@@ -202,6 +197,7 @@ def test_a_failing_show_is_unknown_and_its_error_is_shown(home, run_guard, workd
     result = run_guard("-p", "prod", "--", "terraform", "apply", "failing", env=env, cwd=work)
     assert result.returncode == 77
     assert "Failed to load plan file" in result.stderr
+    assert result.stderr.index("guard: prod") < result.stderr.index("Failed to load plan file")
     assert "`terraform show -json failing` failed (exit status: 1)" in result.stderr
     assert applied(log) == []
 
