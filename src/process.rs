@@ -32,11 +32,6 @@ impl Process {
         Some(Process::new(program).args(args))
     }
 
-    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
-        self.args.push(arg.as_ref().to_owned());
-        self
-    }
-
     pub fn args<S: AsRef<OsStr>>(mut self, args: &[S]) -> Self {
         self.args.extend(args.iter().map(|a| a.as_ref().to_owned()));
         self
@@ -51,10 +46,6 @@ impl Process {
     pub fn env_remove(mut self, name: impl AsRef<OsStr>) -> Self {
         self.env.push((name.as_ref().to_owned(), None));
         self
-    }
-
-    pub fn program(&self) -> &OsStr {
-        &self.program
     }
 
     /// A `Command` to start it with; the caller adds what only it knows (stdio, signals).
@@ -123,7 +114,6 @@ mod tests {
     fn an_empty_argv_is_no_process() {
         assert!(Process::from_argv::<&str>(&[]).is_none());
         let p = Process::from_argv(&["ls", "-l"]).unwrap();
-        assert_eq!(p.program(), "ls");
         assert_eq!(p.to_string(), "ls -l");
     }
 }

@@ -100,10 +100,6 @@ pub fn plan(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::Re
 }
 
 impl Planned {
-    pub fn profile(&self) -> &str {
-        &self.chain.profile
-    }
-
     /// The command's region: `-r`, else the profile's, else the inherited one.
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
