@@ -221,7 +221,7 @@ impl HttpConnector for CheckedConnector {
             .next()
             .is_some_and(|u| u.ends_with("/v1/token"));
         HttpConnectorFuture::new(async move {
-            let mut response = inner.call(request).await?;
+            let mut response = inner.call(request).await.map_err(final_if_untrusted)?;
             let success = response.status().is_success();
             let body = std::mem::replace(response.body_mut(), SdkBody::taken());
             let bytes = read_answer(
@@ -241,6 +241,35 @@ impl HttpConnector for CheckedConnector {
             *response.body_mut() = SdkBody::from(bytes);
             Ok(response)
         })
+    }
+}
+
+/// A certificate this machine does not trust stays untrusted on the next attempt: the SDK would
+/// retry it as a network error, so it is handed on as one that is not.
+fn final_if_untrusted(err: ConnectorError) -> ConnectorError {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+    let mut untrusted = false;
+    while let Some(mut e) = current {
+        // An io::Error's source skips the error it wraps (often another io::Error): unwrap them.
+        while let Some(inner) = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            e = inner;
+        }
+        if matches!(
+            e.downcast_ref::<rustls::Error>(),
+            Some(rustls::Error::InvalidCertificate(_))
+        ) {
+            untrusted = true;
+            break;
+        }
+        current = e.source();
+    }
+    if untrusted {
+        ConnectorError::other(err.into(), None)
+    } else {
+        err
     }
 }
 
