@@ -205,14 +205,17 @@ fn ask<T>(
     default: Option<&str>,
     check: impl Fn(&str) -> Result<T, String>,
 ) -> anyhow::Result<T> {
-    let mut input = dialoguer::Input::<String>::new().with_prompt(prompt);
+    // Empty answers reach `check` too, so that it can say what is wanted (or take "none").
+    let mut input = dialoguer::Input::<String>::new()
+        .with_prompt(prompt)
+        .allow_empty(true);
     if let Some(default) = default {
         input = input.default(default.to_string());
     }
     let answer = input
         .validate_with(|answer: &String| check(answer).map(|_| ()))
         .interact_text()
-        .map_err(|e| Failure::refused(format!("no answer ({e}); nothing was written")))?;
+        .map_err(|e| Failure::refused(format!("no answer at the terminal ({e})")))?;
     check(&answer).map_err(|why| Failure::usage(why).into())
 }
 
@@ -413,7 +416,7 @@ fn make_sticky(args: &Args, paths: &Paths, session: &str, terminal: bool) -> any
                 .collect();
             ask(
                 "Make one of them sticky, so guard uses it without -p? (a profile, or Enter for none)",
-                Some(""),
+                None,
                 |answer| match answer.trim() {
                     "" => Ok(None),
                     name if set.find(name).is_some() => Ok(Some(name.to_string())),

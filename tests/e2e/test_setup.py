@@ -114,6 +114,8 @@ def test_a_name_taken_by_another_organization_is_refused(home, org, run_guard):
 def test_interactive_setup_asks_and_rejects_a_wrong_region(home, org, spawn):
     child = spawn("setup")
     child.expect("IAM Identity Center start URL")
+    child.sendline("")
+    child.expect("must start with https://")
     child.sendline("https://example.com/start")
     child.expect("is not an IAM Identity Center start URL")
     child.sendline(START_URL)
@@ -132,7 +134,7 @@ def test_interactive_setup_asks_and_rejects_a_wrong_region(home, org, spawn):
     child.expect("'sandbox-readonly' is sticky")
     child.expect(pexpect.EOF)
     child.close()
-    assert child.exitstatus == 0
+    assert child.exitstatus == 0, child.before
     text = config_path(home).read_text()
     assert f"[sso-session d-1234567890]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n" in text
     assert (home.path / ".local" / "state" / "guard" / "current").read_text() == "sandbox-readonly\n"
