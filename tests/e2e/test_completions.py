@@ -3,6 +3,7 @@ names complete from the config (no network), and the manual page renders without
 
 import subprocess
 
+import pexpect
 import pytest
 
 from guardtest import SSO_CONFIG
@@ -88,3 +89,18 @@ def test_man_page_renders_without_warnings(run_guard, guard_bin, clean_env):
     for command in ("guard login", "guard use", "guard policy explain", "guard completions", "guard man"):
         assert f"   {command}\n" in text, command
     assert "77     refused or denied" in text
+
+
+def test_zsh_completes_profile_names_for_p(home, guard_bin, clean_env):
+    home.write_config(SSO_CONFIG + "[profile sandbox-readonly]\nregion = us-east-1\n")
+    env = {**clean_env, "PATH": f"{guard_bin.parent}:{clean_env['PATH']}", "TERM": "xterm"}
+    zsh = pexpect.spawn("zsh", ["-f", "-i"], env=env, cwd=home.path, encoding="utf-8", timeout=15, dimensions=(40, 120))
+    try:
+        zsh.sendline("PS1='%% '; autoload -U compinit; compinit -u; source <(guard completions zsh); echo LOADED")
+        zsh.expect("LOADED")
+        zsh.send("guard -p s\t")
+        zsh.expect("guard -p sandbox")  # the common part of sandbox and sandbox-readonly
+        zsh.send("\t")
+        zsh.expect("sandbox-readonly")  # and the list of both
+    finally:
+        zsh.close(force=True)
