@@ -21,6 +21,9 @@ pub(crate) mod error;
 pub(crate) mod exec;
 pub(crate) mod exit_codes;
 pub(crate) mod fsutil;
+// The fuzz targets' way in (fuzz/): the rest of the crate stays private.
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod http;
 pub(crate) mod identity;
 pub(crate) mod kubeconfig;

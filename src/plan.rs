@@ -200,14 +200,14 @@ struct Change {
     importing: Option<serde_json::Value>,
 }
 
-struct Judged {
+pub(crate) struct Judged {
     severity: Severity,
     what: String,
     summary: Summary,
 }
 
 /// Rules on the output of `show -json`; Err says why it cannot.
-fn judge(json: &[u8]) -> Result<Judged, String> {
+pub(crate) fn judge(json: &[u8]) -> Result<Judged, String> {
     let plan: Plan = serde_json::from_slice(json).map_err(|e| {
         format!(
             "`show -json` printed something that is not a plan in JSON ({}); guard cannot see what it changes",

@@ -5,7 +5,7 @@
 //! The cache may only ever make guard faster, never make it fail: a damaged entry is ignored and
 //! replaced, and a folder guard cannot use turns caching off for the run, each with a warning.
 
-mod entry;
+pub(crate) mod entry;
 mod key;
 mod names;
 

@@ -1,6 +1,6 @@
 //! The profiles of `~/.aws/config` and `~/.aws/credentials`, merged as the AWS CLI merges them.
 
-mod ini;
+pub(crate) mod ini;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -84,8 +84,16 @@ pub struct ProfileSet {
 
 impl ProfileSet {
     pub fn load(paths: &Paths) -> anyhow::Result<Self> {
+        Ok(Self::from_sections(
+            read_sections(&paths.config)?,
+            read_sections(&paths.credentials)?,
+        ))
+    }
+
+    /// The profiles and sso-sessions of parsed config and credentials files.
+    pub(crate) fn from_sections(config: Vec<ini::Section>, credentials: Vec<ini::Section>) -> Self {
         let mut set = ProfileSet::default();
-        for section in read_sections(&paths.config)? {
+        for section in config {
             let header = section.header.as_str();
             let name = if header == "default" {
                 Some("default".to_string())
@@ -109,11 +117,11 @@ impl ProfileSet {
             }
         }
         // The credentials file wins key by key, as in botocore.
-        for section in read_sections(&paths.credentials)? {
+        for section in credentials {
             let name = section.header.as_str().to_string();
             set.merge_profile(name, section);
         }
-        Ok(set)
+        set
     }
 
     fn merge_profile(&mut self, name: String, section: ini::Section) {

@@ -3,7 +3,7 @@
 
 mod assume;
 mod login;
-mod process;
+pub(crate) mod process;
 mod resolve;
 
 use std::path::PathBuf;

@@ -80,28 +80,32 @@ pub fn run(profile: &str, command: &str, at: &Location) -> anyhow::Result<Creden
         ))
         .into());
     }
-    // Never echo stdout in an error: it is where the secrets are.
-    let parsed: Output = serde_json::from_slice(&output.stdout).map_err(|e| {
-        fail(format!(
+    Ok(parse_output(&output.stdout).map_err(fail)?)
+}
+
+/// The credentials in what a credential_process printed, or what is wrong with it (said after
+/// "printed"). Never echoes the output in an error: it is where the secrets are.
+pub(crate) fn parse_output(stdout: &[u8]) -> Result<Credentials, String> {
+    let parsed: Output = serde_json::from_slice(stdout).map_err(|e| {
+        format!(
             "printed something that is not a credentials document (line {}, column {}: {})",
             e.line(),
             e.column(),
             json_problem(&e)
-        ))
+        )
     })?;
     if parsed.version != 1 {
-        return Err(fail(format!(
+        return Err(format!(
             "printed Version {}, and only Version 1 exists",
             parsed.version
-        ))
-        .into());
+        ));
     }
     let expiration = parsed
         .expiration
         .map(|text| {
             // Not quoted: the document holds the secret key, and a broken one may have it anywhere.
             OffsetDateTime::parse(&text, &Rfc3339)
-                .map_err(|_| fail("printed an Expiration that is not an RFC 3339 time".to_string()))
+                .map_err(|_| "printed an Expiration that is not an RFC 3339 time".to_string())
         })
         .transpose()?;
     Ok(Credentials {

@@ -8,7 +8,7 @@ mod loopback;
 mod oidc;
 mod pkce;
 mod portal;
-mod registration;
+pub(crate) mod registration;
 pub mod token;
 
 pub use portal::{Assignment, account_name, assignments};

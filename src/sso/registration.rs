@@ -108,6 +108,19 @@ fn strings(document: &Map<String, Value>, key: &str) -> Option<Vec<String>> {
     })
 }
 
+/// A registration cache file's text, if it holds every field a registration needs.
+pub(crate) fn parse(text: &str) -> Option<Registration> {
+    let document = serde_json::from_str::<Map<String, Value>>(text).ok()?;
+    let text = |key: &str| document.get(key)?.as_str().filter(|s| !s.is_empty());
+    Some(Registration {
+        client_id: text("clientId")?.to_string(),
+        client_secret: Secret::new(text("clientSecret")?),
+        expires_at: parse_time(text("expiresAt")?)?,
+        scopes: strings(&document, "scopes"),
+        grant_types: strings(&document, "grantTypes"),
+    })
+}
+
 /// A cached registration that can still serve `flow`. An unreadable cache file is reported and
 /// then replaced by a new registration: it holds nothing that a new one would not.
 pub fn load(login: &SsoLogin, flow: Flow) -> anyhow::Result<Option<Registration>> {
@@ -122,19 +135,7 @@ pub fn load(login: &SsoLogin, flow: Flow) -> anyhow::Result<Option<Registration>
             return Ok(None);
         }
     };
-    let parsed = serde_json::from_str::<Map<String, Value>>(&text)
-        .ok()
-        .and_then(|document| {
-            let text = |key: &str| document.get(key)?.as_str().filter(|s| !s.is_empty());
-            Some(Registration {
-                client_id: text("clientId")?.to_string(),
-                client_secret: Secret::new(text("clientSecret")?),
-                expires_at: parse_time(text("expiresAt")?)?,
-                scopes: strings(&document, "scopes"),
-                grant_types: strings(&document, "grantTypes"),
-            })
-        });
-    let Some(registration) = parsed else {
+    let Some(registration) = parse(&text) else {
         crate::error::warn(format!(
             "the client registration {} is damaged; registering anew",
             path.display()

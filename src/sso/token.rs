@@ -69,34 +69,39 @@ fn load(login: &SsoLogin) -> anyhow::Result<Option<CachedToken>> {
             );
         }
     };
-    let corrupt = |what: &str| {
+    let (document, access_token, expires_at) = parse_cached(&text).map_err(|what| {
         login.sign_in_hint(Failure::config(format!(
             "the SSO token cache {} is damaged: {what}",
             path.display()
         )))
-    };
-    let document: Map<String, Value> =
-        // serde's own message may quote the file, and the file holds tokens: say only where.
-        serde_json::from_str(&text).map_err(|e| {
-            corrupt(&format!(
-                "not a JSON object (line {}, column {})",
-                e.line(),
-                e.column()
-            ))
-        })?;
-    let access_token = field(&document, "accessToken")
-        .ok_or_else(|| corrupt("no accessToken"))?
-        .to_string();
-    let expires_text = field(&document, "expiresAt").ok_or_else(|| corrupt("no expiresAt"))?;
-    let expires_at = parse_time(expires_text)
-        // Not quoted: the file holds tokens, and a broken one may have them anywhere.
-        .ok_or_else(|| corrupt("expiresAt is not a time"))?;
+    })?;
     Ok(Some(CachedToken {
         path,
         access_token: Secret::new(access_token),
         expires_at,
         document,
     }))
+}
+
+/// The document, access token and expiry of a token cache file's text, or what is wrong with
+/// it; never quoting the text, which holds tokens.
+pub(crate) fn parse_cached(
+    text: &str,
+) -> Result<(Map<String, Value>, String, OffsetDateTime), String> {
+    // serde's own message may quote the file: say only where.
+    let document: Map<String, Value> = serde_json::from_str(text).map_err(|e| {
+        format!(
+            "not a JSON object (line {}, column {})",
+            e.line(),
+            e.column()
+        )
+    })?;
+    let access_token = field(&document, "accessToken")
+        .ok_or("no accessToken")?
+        .to_string();
+    let expires_text = field(&document, "expiresAt").ok_or("no expiresAt")?;
+    let expires_at = parse_time(expires_text).ok_or("expiresAt is not a time")?;
+    Ok((document, access_token, expires_at))
 }
 
 fn read(login: &SsoLogin) -> anyhow::Result<CachedToken> {
