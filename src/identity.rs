@@ -60,19 +60,43 @@ pub async fn caller_identity(creds: &Credentials, region: &str) -> anyhow::Resul
     })
 }
 
-/// The account alias: `Some(Some(alias))`, `Some(None)` when the account has none these
-/// credentials can see (lacking iam:ListAccountAliases is normal and lasting), `None` when IAM
-/// could not be asked.
-pub async fn account_alias(creds: &Credentials) -> Option<Option<String>> {
+/// An account's name, as far as guard could learn it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountName {
+    /// The IAM account alias, or the name the portal lists.
+    Known(String),
+    /// The account has none these credentials can see (lacking iam:ListAccountAliases is normal
+    /// and lasting): worth remembering.
+    NoneVisible,
+    /// Nobody could be asked, or what was learnt is too old: ask again.
+    Unknown,
+}
+
+impl AccountName {
+    pub fn into_name(self) -> Option<String> {
+        match self {
+            AccountName::Known(name) => Some(name),
+            AccountName::NoneVisible | AccountName::Unknown => None,
+        }
+    }
+}
+
+/// The account alias, as IAM tells it.
+pub async fn account_alias(creds: &Credentials) -> AccountName {
     // IAM is global; its endpoint lives in us-east-1.
     let region = "us-east-1";
     let endpoint = aws::endpoint(Service::Iam, region);
-    let config = aws::sdk_config(&endpoint, region, Some(creds), Patience::Optional).ok()?;
+    let Ok(config) = aws::sdk_config(&endpoint, region, Some(creds), Patience::Optional) else {
+        return AccountName::Unknown;
+    };
     let client = aws_sdk_iam::Client::new(&config);
     match client.list_account_aliases().send().await {
-        Ok(output) => Some(output.account_aliases().first().cloned()),
-        Err(aws_sdk_iam::error::SdkError::ServiceError(_)) => Some(None),
-        Err(_) => None,
+        Ok(output) => match output.account_aliases().first() {
+            Some(alias) => AccountName::Known(alias.clone()),
+            None => AccountName::NoneVisible,
+        },
+        Err(aws_sdk_iam::error::SdkError::ServiceError(_)) => AccountName::NoneVisible,
+        Err(_) => AccountName::Unknown,
     }
 }
 

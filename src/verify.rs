@@ -6,10 +6,11 @@
 
 use time::{Duration, OffsetDateTime};
 
+use crate::account::AccountId;
 use crate::cache::{self, Cache, Entry, Level, Origin};
 use crate::credentials::{Credentials, Secret};
 use crate::error::{self, Failure, Kind};
-use crate::identity::{self, Identity};
+use crate::identity::{self, AccountName, Identity};
 use crate::profile::{Paths, ProfileSet, Value};
 use crate::source::{self, Base, Chain};
 use crate::{aws, select, sso};
@@ -358,38 +359,44 @@ impl Run<'_> {
         sso_token: Option<Secret>,
     ) -> anyhow::Result<(Identity, Option<String>)> {
         let expected = self.chain.expected_account();
-        let known = expected.and_then(|a| self.cache.account_name(a, self.now));
+        let cached = |account: &AccountId| self.cache.account_name(account, self.now);
+        let known = expected.map_or(AccountName::Unknown, cached);
         let caller = identity::caller_identity(creds, &self.chain.region);
         // When the account is known in advance, its alias is asked at the same time.
-        let (identity, alias) = if known.is_none() && expected.is_some() {
+        let (identity, alias) = if known == AccountName::Unknown && expected.is_some() {
             let (identity, alias) = tokio::join!(caller, identity::account_alias(creds));
             (identity?, Some(alias))
         } else {
             (caller.await?, None)
         };
         identity::check_account(&self.chain.profile, expected, &identity)?;
-        let known = known.or_else(|| self.cache.account_name(&identity.account, self.now));
-        let name = match known {
-            Some(name) => name,
-            None => self.look_up_name(&identity, creds, alias, sso_token).await,
+        let known = match known {
+            AccountName::Unknown => cached(&identity.account),
+            known => known,
         };
-        Ok((identity, name))
+        let name = match known {
+            AccountName::Unknown => {
+                let alias = match alias {
+                    Some(alias) => alias,
+                    None => identity::account_alias(creds).await,
+                };
+                self.look_up_name(&identity, alias, sso_token).await
+            }
+            known => known,
+        };
+        Ok((identity, name.into_name()))
     }
 
+    /// The name from IAM's `alias`, else from the portal, and remembered.
     async fn look_up_name(
         &self,
         identity: &Identity,
-        creds: &Credentials,
-        alias: Option<Option<Option<String>>>,
+        alias: AccountName,
         sso_token: Option<Secret>,
-    ) -> Option<String> {
-        let alias = match alias {
-            Some(alias) => alias,
-            None => identity::account_alias(creds).await,
-        };
+    ) -> AccountName {
         let answer = match (alias, &self.chain.base) {
             // Only the portal of the sign-in that gave these very credentials knows the account.
-            (Some(None), Base::Sso(target)) if self.chain.hops.is_empty() => {
+            (AccountName::NoneVisible, Base::Sso(target)) if self.chain.hops.is_empty() => {
                 let token = match sso_token {
                     Some(token) => Some(token),
                     None => sso::token::access_token(&target.login).await.ok(),
@@ -398,16 +405,14 @@ impl Run<'_> {
                     Some(token) => {
                         sso::account_name(&target.login, &token, &identity.account).await
                     }
-                    None => None,
+                    None => AccountName::Unknown,
                 }
             }
             (alias, _) => alias,
         };
-        if let Some(name) = &answer {
-            self.cache
-                .save_account_name(&identity.account, name.as_deref(), self.now);
-        }
-        answer.flatten()
+        self.cache
+            .save_account_name(&identity.account, &answer, self.now);
+        answer
     }
 }
 

@@ -316,6 +316,7 @@ fn remove(path: &Path) -> anyhow::Result<()> {
 mod tests {
     use super::*;
     use crate::credentials::{Credentials, Secret};
+    use crate::identity::AccountName;
     use time::{Duration, OffsetDateTime};
 
     fn cache_in(dir: &Path) -> Cache {
@@ -405,17 +406,20 @@ mod tests {
         let cache = cache_in(dir.path());
         let account = "111111111111".parse().unwrap();
         let now = OffsetDateTime::now_utc();
-        assert_eq!(cache.account_name(&account, now), None);
-        cache.save_account_name(&account, Some("sandbox"), now);
+        assert_eq!(cache.account_name(&account, now), AccountName::Unknown);
+        cache.save_account_name(&account, &AccountName::Known("sandbox".to_string()), now);
         assert_eq!(
             cache.account_name(&account, now),
-            Some(Some("sandbox".to_string()))
+            AccountName::Known("sandbox".to_string())
         );
         assert_eq!(
             cache.account_name(&account, now + Duration::hours(25)),
-            None
+            AccountName::Unknown
         );
-        cache.save_account_name(&account, None, now);
-        assert_eq!(cache.account_name(&account, now), Some(None));
+        cache.save_account_name(&account, &AccountName::NoneVisible, now);
+        assert_eq!(cache.account_name(&account, now), AccountName::NoneVisible);
+        // Not knowing is nothing to remember.
+        cache.save_account_name(&account, &AccountName::Unknown, now);
+        assert_eq!(cache.account_name(&account, now), AccountName::NoneVisible);
     }
 }

@@ -14,6 +14,7 @@ use super::{Cache, read_private, remove};
 use crate::account::AccountId;
 use crate::error::Failure;
 use crate::fsutil;
+use crate::identity::AccountName;
 
 /// How long a name (or the absence of one) is trusted: a renamed account shows within a day.
 const NAME_TTL: Duration = Duration::hours(24);
@@ -25,21 +26,37 @@ struct StoredName {
 }
 
 impl Cache {
-    /// `Some(name)` when the account's name was looked up less than a day ago (`Some(None)`: it
-    /// has none); `None` when it must be looked up.
-    pub fn account_name(&self, account: &AccountId, now: OffsetDateTime) -> Option<Option<String>> {
+    /// The account's name when it was looked up less than a day ago; else `Unknown`: it must be
+    /// looked up.
+    pub fn account_name(&self, account: &AccountId, now: OffsetDateTime) -> AccountName {
+        match self.fresh_name(account, now) {
+            Some(StoredName {
+                name: Some(name), ..
+            }) => AccountName::Known(name),
+            Some(StoredName { name: None, .. }) => AccountName::NoneVisible,
+            None => AccountName::Unknown,
+        }
+    }
+
+    fn fresh_name(&self, account: &AccountId, now: OffsetDateTime) -> Option<StoredName> {
         let path = self.folder("accounts")?.join(format!("{account}.json"));
         let stored: StoredName = serde_json::from_slice(&read_private(&path)?).ok()?;
         let checked = OffsetDateTime::from_unix_timestamp(stored.checked_at).ok()?;
-        (now - checked < NAME_TTL && checked <= now).then_some(stored.name)
+        (now - checked < NAME_TTL && checked <= now).then_some(stored)
     }
 
-    pub fn save_account_name(&self, account: &AccountId, name: Option<&str>, now: OffsetDateTime) {
+    /// Remembers what was learnt; `Unknown` is nothing to remember.
+    pub fn save_account_name(&self, account: &AccountId, name: &AccountName, now: OffsetDateTime) {
+        let name = match name {
+            AccountName::Known(name) => Some(name.clone()),
+            AccountName::NoneVisible => None,
+            AccountName::Unknown => return,
+        };
         let Some(dir) = self.prepare("accounts") else {
             return;
         };
         let stored = StoredName {
-            name: name.map(str::to_string),
+            name,
             checked_at: now.unix_timestamp(),
         };
         let Ok(bytes) = serde_json::to_vec(&stored) else {

@@ -7,6 +7,7 @@ use crate::account::AccountId;
 use crate::aws::{self, Patience, Service};
 use crate::credentials::{Credentials, Secret};
 use crate::error::{Failure, Kind};
+use crate::identity::AccountName;
 
 fn client(
     login: &SsoLogin,
@@ -77,30 +78,32 @@ fn bad_answer(endpoint: &aws::Endpoint, what: &str) -> Failure {
     ))
 }
 
-/// The account's name as the portal lists it: `Some(None)` when it lists no name for it, `None`
-/// when the portal could not be asked.
-pub async fn account_name(
-    login: &SsoLogin,
-    token: &Secret,
-    account: &AccountId,
-) -> Option<Option<String>> {
-    let (client, _) = client(login, Patience::Optional).ok()?;
+/// The account's name as the portal lists it.
+pub async fn account_name(login: &SsoLogin, token: &Secret, account: &AccountId) -> AccountName {
+    let Ok((client, _)) = client(login, Patience::Optional) else {
+        return AccountName::Unknown;
+    };
     let mut pages = client
         .list_accounts()
         .access_token(token.expose())
         .into_paginator()
         .send();
     while let Some(page) = pages.next().await {
+        let Ok(page) = page else {
+            return AccountName::Unknown;
+        };
         if let Some(found) = page
-            .ok()?
             .account_list()
             .iter()
             .find(|a| a.account_id() == Some(account.as_str()))
         {
-            return Some(found.account_name().map(str::to_string));
+            return match found.account_name() {
+                Some(name) => AccountName::Known(name.to_string()),
+                None => AccountName::NoneVisible,
+            };
         }
     }
-    Some(None)
+    AccountName::NoneVisible
 }
 
 /// Ends the sign-in at IAM Identity Center, so the token stops working everywhere, not only here.
