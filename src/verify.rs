@@ -38,9 +38,28 @@ pub struct CacheUse {
     pub min_ttl: Duration,
 }
 
+impl CacheUse {
+    /// Whether cached credentials that were verified when cached serve the run as they are,
+    /// with no call at all (the warm path).
+    fn may_skip_sts(&self) -> bool {
+        !self.fresh && !self.verify
+    }
+
+    /// Whether credentials have more than `--min-ttl` left; ones that never expire are not
+    /// cached, so they do not last here.
+    fn lasts(&self, creds: &Credentials, now: OffsetDateTime) -> bool {
+        creds.expiration.is_some_and(|x| x - now > self.min_ttl)
+    }
+}
+
 /// The command's region: `-r` (which clap has checked), else the profile's, else the inherited
 /// one. A region that cannot be one is refused here, where guard can say where it came from.
-fn region(flag: Option<&str>, profile: Option<&Value>) -> Result<Option<String>, Failure> {
+/// `inherited` reads a variable of guard's environment.
+fn region(
+    flag: Option<&str>,
+    profile: Option<&Value>,
+    inherited: impl Fn(&str) -> Option<String>,
+) -> Result<Option<String>, Failure> {
     if let Some(flag) = flag {
         return Ok(Some(flag.to_string()));
     }
@@ -55,7 +74,7 @@ fn region(flag: Option<&str>, profile: Option<&Value>) -> Result<Option<String>,
     }
     let inherited = ["AWS_REGION", "AWS_DEFAULT_REGION"]
         .iter()
-        .find_map(|v| Some((v, std::env::var(v).ok().filter(|r| !r.is_empty())?)));
+        .find_map(|v| Some((v, inherited(v).filter(|r| !r.is_empty())?)));
     match inherited {
         Some((_, region)) if aws::is_region(&region) => Ok(Some(region)),
         Some((name, region)) => Err(Failure::config(format!(
@@ -88,7 +107,9 @@ pub fn plan(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::Re
     let name = chosen.name;
     let profile = set.get(&name)?;
     crate::http::use_profile(profile);
-    let region = region(region_flag, profile.get("region"))?;
+    let region = region(region_flag, profile.get("region"), |v| {
+        std::env::var(v).ok()
+    })?;
     // STS needs some region even when the command will run without one.
     let sts_region = region.clone().unwrap_or_else(|| "us-east-1".to_string());
     let chain = source::plan(&set, &name, &sts_region)?;
@@ -182,7 +203,7 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn verify(&self) -> anyhow::Result<Verified> {
-        if !self.cache_use.fresh && !self.cache_use.verify {
+        if self.cache_use.may_skip_sts() {
             let warm = self
                 .top_key()
                 .and_then(|key| self.read(key))
@@ -221,10 +242,9 @@ impl Run<'_> {
         if !self.signed_in {
             return None;
         }
-        let min_ttl = self.cache_use.min_ttl;
         self.cache
             .read(key)
-            .filter(|e| e.creds.expiration.is_some_and(|x| x - self.now > min_ttl))
+            .filter(|e| self.cache_use.lasts(&e.creds, self.now))
     }
 
     fn store(&self, index: usize, entry: &Entry) {
@@ -421,5 +441,101 @@ fn fetched(creds: Credentials) -> Entry {
         creds,
         identity: None,
         account_name: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Location;
+
+    fn cache_use(fresh: bool, verify: bool) -> CacheUse {
+        CacheUse {
+            fresh,
+            verify,
+            min_ttl: Duration::minutes(10),
+        }
+    }
+
+    fn creds(expiration: Option<OffsetDateTime>) -> Credentials {
+        Credentials {
+            access_key_id: "AKIDEXAMPLE".to_string(),
+            secret_access_key: Secret::new("secret"),
+            session_token: None,
+            expiration,
+        }
+    }
+
+    #[test]
+    fn the_warm_path_is_skipped_for_fresh_and_verify() {
+        assert!(cache_use(false, false).may_skip_sts());
+        assert!(!cache_use(true, false).may_skip_sts());
+        assert!(!cache_use(false, true).may_skip_sts());
+        assert!(!cache_use(true, true).may_skip_sts());
+    }
+
+    #[test]
+    fn cached_credentials_last_while_more_than_min_ttl_is_left() {
+        let now = OffsetDateTime::now_utc();
+        let use_ = cache_use(false, false);
+        assert!(use_.lasts(&creds(Some(now + Duration::hours(1))), now));
+        assert!(!use_.lasts(&creds(Some(now + Duration::minutes(10))), now));
+        assert!(!use_.lasts(&creds(Some(now + Duration::minutes(5))), now));
+        assert!(!use_.lasts(&creds(Some(now - Duration::minutes(1))), now));
+        assert!(!use_.lasts(&creds(None), now));
+    }
+
+    fn value(text: &str) -> Value {
+        Value {
+            value: text.to_string(),
+            at: Location {
+                file: std::sync::Arc::new("/home/me/.aws/config".into()),
+                line: 7,
+            },
+        }
+    }
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn region_from_flag_then_profile_then_environment() {
+        let both = env(&[
+            ("AWS_REGION", "us-west-2"),
+            ("AWS_DEFAULT_REGION", "ap-south-1"),
+        ]);
+        let profile = value("eu-west-1");
+        assert_eq!(
+            region(Some("eu-north-1"), Some(&profile), &both).unwrap(),
+            Some("eu-north-1".to_string())
+        );
+        assert_eq!(
+            region(None, Some(&profile), &both).unwrap(),
+            Some("eu-west-1".to_string())
+        );
+        assert_eq!(
+            region(None, None, &both).unwrap(),
+            Some("us-west-2".to_string())
+        );
+        let default_only = env(&[("AWS_REGION", ""), ("AWS_DEFAULT_REGION", "ap-south-1")]);
+        assert_eq!(
+            region(None, None, default_only).unwrap(),
+            Some("ap-south-1".to_string())
+        );
+        assert_eq!(region(None, None, env(&[])).unwrap(), None);
+    }
+
+    #[test]
+    fn a_region_that_cannot_be_one_says_where_it_came_from() {
+        let err = region(None, Some(&value("eu west 1")), env(&[])).unwrap_err();
+        assert_eq!(err.kind, Kind::Config);
+        assert!(err.message.contains("config:7"), "{}", err.message);
+        let err = region(None, None, env(&[("AWS_REGION", "EU_WEST")])).unwrap_err();
+        assert!(err.message.contains("$AWS_REGION"), "{}", err.message);
     }
 }
