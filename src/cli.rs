@@ -9,7 +9,7 @@ use clap_complete::engine::ArgValueCandidates;
 use crate::commands;
 use crate::commands::completions;
 use crate::commands::env::Format;
-use crate::error;
+use crate::error::{self, Failure};
 use crate::exit_codes;
 use crate::options::Options;
 use crate::output;
@@ -22,6 +22,11 @@ pub struct Cli {
     #[command(flatten)]
     global: Global,
 
+    /// Stay the command's parent and serve it credentials that are refreshed as they expire
+    /// (the container credentials endpoint every AWS SDK reads), instead of fixed keys
+    #[arg(long, env = "GUARD_SERVER", value_parser = clap::builder::FalseyValueParser::new())]
+    server: bool,
+
     #[command(subcommand)]
     subcommand: Option<Sub>,
 
@@ -31,65 +36,94 @@ pub struct Cli {
     command: Vec<OsString>,
 }
 
-/// Options every command takes.
+// Options every command takes, before or after a subcommand's name. They are flattened into each
+// subcommand rather than declared `global`: clap copies global options into every subcommand and
+// their values back, a sixth of a warm run's instructions (docs/performance.md). (A doc comment
+// here would become every subcommand's description.)
 #[derive(Debug, Args)]
 struct Global {
     /// The profile to use [default: $AWS_PROFILE, else the sticky one (guard use), else [default]]
-    #[arg(short, long, value_name = "PROFILE", global = true, add = ArgValueCandidates::new(completions::profiles))]
+    #[arg(short, long, value_name = "PROFILE", add = ArgValueCandidates::new(completions::profiles))]
     pub profile: Option<String>,
 
     /// The region for the command [default: the profile's region]
-    #[arg(short, long, value_name = "REGION", global = true, value_parser = parse_region)]
+    #[arg(short, long, value_name = "REGION", value_parser = parse_region)]
     pub region: Option<String>,
 
     /// Consent, from a script, to run a command that needs confirmation: the account's name or ID
-    #[arg(long, value_name = "NAME", global = true, env = "GUARD_CONFIRM")]
+    #[arg(long, value_name = "NAME", env = "GUARD_CONFIRM")]
     pub confirm: Option<String>,
 
     /// A policy file layered over all others
-    #[arg(long, value_name = "FILE", global = true)]
+    #[arg(long, value_name = "FILE")]
     pub policy: Option<std::path::PathBuf>,
 
     /// Do not print the identity banner (errors are always printed)
-    #[arg(short, long, global = true, env = "GUARD_QUIET", value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(short, long, env = "GUARD_QUIET", value_parser = clap::builder::FalseyValueParser::new())]
     pub quiet: bool,
 
     /// Fetch new credentials even when the cache holds good ones (and cache the new ones)
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub fresh: bool,
 
     /// Ask STS again who cached credentials are (GetCallerIdentity); rejected ones are replaced
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub verify: bool,
 
-    /// Stay the command's parent and serve it credentials that are refreshed as they expire
-    /// (the container credentials endpoint every AWS SDK reads), instead of fixed keys
-    #[arg(long, env = "GUARD_SERVER", value_parser = clap::builder::FalseyValueParser::new())]
-    pub server: bool,
-
-    /// Replace cached credentials that have less than this left: 600, 90s, 10m, 1h
-    #[arg(long, global = true, env = "GUARD_MIN_TTL", default_value = "10m", value_name = "DURATION", value_parser = parse_duration)]
-    pub min_ttl: time::Duration,
+    /// Replace cached credentials that have less than this left: 600, 90s, 10m, 1h [default: 10m]
+    #[arg(long, env = "GUARD_MIN_TTL", value_name = "DURATION", value_parser = parse_duration)]
+    pub min_ttl: Option<time::Duration>,
 }
 
+// A subcommand's own arguments, and the options every command takes. (A doc comment here would
+// become every subcommand's description.)
+#[derive(Debug, Args)]
+struct With<T: Args> {
+    #[command(flatten)]
+    own: T,
+    #[command(flatten)]
+    global: Global,
+}
+
+// For subcommands without arguments of their own.
+#[derive(Debug, Args)]
+struct Nothing {}
+
 impl Global {
+    /// These options followed by `later` ones (after a subcommand's name): a value given later
+    /// wins, a switch given anywhere is on.
+    fn then(self, later: Global) -> Global {
+        Global {
+            profile: later.profile.or(self.profile),
+            region: later.region.or(self.region),
+            confirm: later.confirm.or(self.confirm),
+            policy: later.policy.or(self.policy),
+            quiet: self.quiet || later.quiet,
+            fresh: self.fresh || later.fresh,
+            verify: self.verify || later.verify,
+            min_ttl: later.min_ttl.or(self.min_ttl),
+        }
+    }
+
     /// The options as the commands read them.
-    fn options(self) -> Options {
+    fn options(self, server: bool) -> Options {
         Options {
             profile: self.profile,
             region: self.region,
             confirm: self.confirm,
             policy: self.policy,
             quiet: self.quiet,
-            server: self.server,
+            server,
             cache_use: CacheUse {
                 fresh: self.fresh,
                 verify: self.verify,
-                min_ttl: self.min_ttl,
+                min_ttl: self.min_ttl.unwrap_or(DEFAULT_MIN_TTL),
             },
         }
     }
 }
+
+const DEFAULT_MIN_TTL: time::Duration = time::Duration::minutes(10);
 
 fn parse_region(text: &str) -> Result<String, String> {
     if crate::aws::is_region(text) {
@@ -129,94 +163,118 @@ fn parse_duration(text: &str) -> Result<time::Duration, String> {
 #[command(defer = true)]
 enum Sub {
     /// Sign in to IAM Identity Center (into the token cache the AWS CLI shares)
-    Login(commands::login::Args),
+    Login(With<commands::login::Args>),
     /// Sign out of IAM Identity Center and remove the cached token
-    Logout(commands::logout::Args),
+    Logout(With<commands::logout::Args>),
     /// See and check the policy that protects accounts
     Policy {
+        #[command(flatten)]
+        global: Global,
         #[command(subcommand)]
         action: PolicyAction,
     },
     /// List every profile with its kind, account, role, region and sign-in state (no network)
-    Profiles {
-        /// Print JSON
-        #[arg(long)]
-        json: bool,
-    },
+    Profiles(With<Json>),
     /// Show the verified identity of a profile, without running anything
-    Whoami {
-        /// Print JSON: profile, account_id, account_name, arn, user_id, region, expires_at
-        #[arg(long)]
-        json: bool,
-    },
+    Whoami(With<WhoamiJson>),
     /// Write a profile into ~/.aws/config for every account and role of an sso-session
-    Populate(commands::populate::Args),
+    Populate(With<commands::populate::Args>),
     /// Print the variables guard would give a command, for `eval "$(guard env -p PROFILE)"`
-    Env {
-        /// The syntax to print them in
-        #[arg(long, value_enum, default_value_t = Format::Sh)]
-        format: Format,
-    },
+    Env(With<EnvArgs>),
     /// Print a profile's credentials for `credential_process = guard credential-process -p PROFILE`
-    CredentialProcess,
+    CredentialProcess(With<Nothing>),
     /// Print a short prompt segment from the GUARD_* variables (no file or network access)
-    Prompt,
+    Prompt(With<Nothing>),
     /// Print a token for an EKS cluster, as `aws eks get-token` does, for kubectl's exec (cached)
-    EksToken(commands::eks_token::Args),
+    EksToken(With<commands::eks_token::Args>),
     /// Open the AWS console signed in with a profile's verified credentials (or --print the link)
-    Console(commands::console::Args),
+    Console(With<commands::console::Args>),
     /// Make a profile sticky: later runs use it when neither -p nor a variable names one
-    Use(commands::use_::Args),
+    Use(With<commands::use_::Args>),
     /// From a start URL to every account as a profile: writes the [sso-session], signs in, populates
     #[command(
         after_help = "Here -r/--region is IAM Identity Center's region [default on a terminal: us-east-1]."
     )]
-    Setup(commands::setup::Args),
+    Setup(With<commands::setup::Args>),
     /// Print a completion script: `source <(guard completions bash)`; names profiles for -p
     Completions {
         #[arg(value_enum)]
         shell: completions::Shell,
+        #[command(flatten)]
+        global: Global,
     },
     /// Print the manual page: `guard man | man -l -`
-    Man,
+    Man(With<Nothing>),
     /// Manage the credential cache
     Cache {
+        #[command(flatten)]
+        global: Global,
         #[command(subcommand)]
         action: CacheAction,
     },
 }
 
+#[derive(Debug, Args)]
+struct Json {
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct WhoamiJson {
+    /// Print JSON: profile, account_id, account_name, arn, user_id, region, expires_at
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct EnvArgs {
+    /// The syntax to print them in
+    #[arg(long, value_enum, default_value_t = Format::Sh)]
+    format: Format,
+}
+
 #[derive(Debug, Subcommand)]
 enum CacheAction {
     /// Remove cached credentials; with -p PROFILE, only those that profile's settings went into
-    Clear,
+    Clear(With<Nothing>),
 }
 
 #[derive(Debug, Subcommand)]
 enum PolicyAction {
     /// Show how a command is classified and what the policy decides, without running it
-    Explain {
-        /// Decide for this account ID instead of a profile's verified account (no network)
-        #[arg(long, value_name = "ID", conflicts_with = "profile")]
-        account: Option<String>,
-        /// The command to explain
-        #[arg(last = true, required = true, value_name = "COMMAND")]
-        command: Vec<OsString>,
-    },
+    Explain(With<ExplainArgs>),
     /// Validate the policy files (and FILEs) and print the policy in force with its sources
-    Check {
-        #[arg(value_name = "FILE")]
-        files: Vec<std::path::PathBuf>,
-    },
+    Check(With<CheckArgs>),
     /// Trust a project's .guard.toml as it is now, so that it may loosen protection too
-    Trust {
-        /// The file [default: the nearest .guard.toml from here upward]
-        #[arg(value_name = "FILE")]
-        file: Option<std::path::PathBuf>,
-        /// Stop trusting it: it can only tighten protection again
-        #[arg(long)]
-        revoke: bool,
-    },
+    Trust(With<TrustArgs>),
+}
+
+#[derive(Debug, Args)]
+struct ExplainArgs {
+    /// Decide for this account ID instead of a profile's verified account (no network)
+    #[arg(long, value_name = "ID")]
+    account: Option<String>,
+    /// The command to explain
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    command: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[arg(value_name = "FILE")]
+    files: Vec<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct TrustArgs {
+    /// The file [default: the nearest .guard.toml from here upward]
+    #[arg(value_name = "FILE")]
+    file: Option<std::path::PathBuf>,
+    /// Stop trusting it: it can only tighten protection again
+    #[arg(long)]
+    revoke: bool,
 }
 
 /// Runs guard; the exit status.
@@ -233,35 +291,80 @@ pub fn main() -> u8 {
             };
         }
     };
-    let options = &cli.global.options();
+    let (top, server) = (cli.global, cli.server);
+    // Each arm names its options, given before and after the subcommand's name.
     let result = match cli.subcommand {
-        Some(Sub::Login(args)) => commands::login::run(options, &args),
-        Some(Sub::Logout(args)) => commands::logout::run(options, &args),
-        Some(Sub::Policy {
-            action: PolicyAction::Explain { account, command },
-        }) => commands::policy::explain(options, account.as_deref(), &command),
-        Some(Sub::Policy {
-            action: PolicyAction::Check { files },
-        }) => commands::policy::check(options, &files),
-        Some(Sub::Policy {
-            action: PolicyAction::Trust { file, revoke },
-        }) => commands::policy::trust(options, file.as_deref(), revoke),
-        Some(Sub::Profiles { json }) => commands::profiles::run(options, json),
-        Some(Sub::Whoami { json }) => commands::whoami::run(options, json),
-        Some(Sub::Populate(args)) => commands::populate::run(options, &args),
-        Some(Sub::Env { format }) => commands::env::run(options, format),
-        Some(Sub::CredentialProcess) => commands::credential_process::run(options),
-        Some(Sub::Prompt) => commands::prompt::run(options),
-        Some(Sub::EksToken(args)) => commands::eks_token::run(options, &args),
-        Some(Sub::Console(args)) => commands::console::run(options, &args),
-        Some(Sub::Use(args)) => commands::use_::run(options, &args),
-        Some(Sub::Setup(args)) => commands::setup::run(options, &args),
-        Some(Sub::Completions { shell }) => completions::run(options, shell),
-        Some(Sub::Man) => commands::man::run(options, Cli::command()),
+        Some(Sub::Login(With { own, global })) => {
+            commands::login::run(&top.then(global).options(server), &own)
+        }
+        Some(Sub::Logout(With { own, global })) => {
+            commands::logout::run(&top.then(global).options(server), &own)
+        }
+        Some(Sub::Policy { global, action }) => {
+            let top = top.then(global);
+            match action {
+                PolicyAction::Explain(With { own, global }) => {
+                    let options = top.then(global).options(server);
+                    if own.account.is_some() && options.profile.is_some() {
+                        Err(Failure::usage(
+                            "guard policy explain takes --account or -p/--profile, not both",
+                        )
+                        .into())
+                    } else {
+                        commands::policy::explain(&options, own.account.as_deref(), &own.command)
+                    }
+                }
+                PolicyAction::Check(With { own, global }) => {
+                    commands::policy::check(&top.then(global).options(server), &own.files)
+                }
+                PolicyAction::Trust(With { own, global }) => commands::policy::trust(
+                    &top.then(global).options(server),
+                    own.file.as_deref(),
+                    own.revoke,
+                ),
+            }
+        }
+        Some(Sub::Profiles(With { own, global })) => {
+            commands::profiles::run(&top.then(global).options(server), own.json)
+        }
+        Some(Sub::Whoami(With { own, global })) => {
+            commands::whoami::run(&top.then(global).options(server), own.json)
+        }
+        Some(Sub::Populate(With { own, global })) => {
+            commands::populate::run(&top.then(global).options(server), &own)
+        }
+        Some(Sub::Env(With { own, global })) => {
+            commands::env::run(&top.then(global).options(server), own.format)
+        }
+        Some(Sub::CredentialProcess(With { global, .. })) => {
+            commands::credential_process::run(&top.then(global).options(server))
+        }
+        Some(Sub::Prompt(With { global, .. })) => {
+            commands::prompt::run(&top.then(global).options(server))
+        }
+        Some(Sub::EksToken(With { own, global })) => {
+            commands::eks_token::run(&top.then(global).options(server), &own)
+        }
+        Some(Sub::Use(With { own, global })) => {
+            commands::use_::run(&top.then(global).options(server), &own)
+        }
+        Some(Sub::Console(With { own, global })) => {
+            commands::console::run(&top.then(global).options(server), &own)
+        }
+        Some(Sub::Setup(With { own, global })) => {
+            commands::setup::run(&top.then(global).options(server), &own)
+        }
+        Some(Sub::Completions { shell, global }) => {
+            completions::run(&top.then(global).options(server), shell)
+        }
+        Some(Sub::Man(With { global, .. })) => {
+            commands::man::run(&top.then(global).options(server), Cli::command())
+        }
         Some(Sub::Cache {
-            action: CacheAction::Clear,
-        }) => commands::cache::clear(options),
-        None => commands::run::run(options, cli.command).map(|never| match never {}),
+            global,
+            action: CacheAction::Clear(With { global: last, .. }),
+        }) => commands::cache::clear(&top.then(global).then(last).options(server)),
+        None => commands::run::run(&top.options(server), cli.command).map(|never| match never {}),
     };
     match result {
         Ok(()) => exit_codes::ExitCode::Success.code(),
@@ -289,6 +392,46 @@ mod tests {
         use clap::CommandFactory;
         let help = Cli::command().render_long_help().to_string();
         assert!(help.contains(&exit_codes::ExitCode::help()), "{help}");
+    }
+
+    fn options_of(args: &[&str]) -> Options {
+        let cli = Cli::try_parse_from(args).unwrap();
+        let top = cli.global;
+        match cli.subcommand {
+            Some(Sub::Env(With { global, .. })) => top.then(global).options(cli.server),
+            Some(Sub::Cache {
+                global,
+                action: CacheAction::Clear(With { global: last, .. }),
+            }) => top.then(global).then(last).options(cli.server),
+            None => top.options(cli.server),
+            Some(other) => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn options_before_and_after_the_subcommand() {
+        let options = options_of(&["guard", "-p", "a", "--fresh", "env", "-p", "b", "-q"]);
+        assert_eq!(options.profile.as_deref(), Some("b"));
+        assert!(options.quiet && options.cache_use.fresh && !options.cache_use.verify);
+        assert_eq!(options.cache_use.min_ttl, time::Duration::minutes(10));
+        let options = options_of(&[
+            "guard",
+            "--min-ttl",
+            "1h",
+            "cache",
+            "-r",
+            "eu-west-1",
+            "clear",
+            "-p",
+            "c",
+        ]);
+        assert_eq!(options.profile.as_deref(), Some("c"));
+        assert_eq!(options.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(options.cache_use.min_ttl, time::Duration::hours(1));
+        let options = options_of(&["guard", "-p", "a", "--", "env", "-p", "b"]);
+        assert_eq!(options.profile.as_deref(), Some("a"));
+        // --server is the run's own, not a subcommand's.
+        assert!(Cli::try_parse_from(["guard", "env", "--server"]).is_err());
     }
 
     #[test]
