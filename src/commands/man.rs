@@ -87,15 +87,21 @@ pub fn render(mut cmd: clap::Command) -> std::io::Result<String> {
     man.render_options_section(&mut sections)?;
     page.extend(lines(&sections, |line| !preamble(line)));
     page.extend(Roff::new().control("SH", ["COMMANDS"]).to_roff().bytes());
+    // The options every command takes are the top level's; each command repeats them.
+    let shared: Vec<clap::Id> = cmd
+        .get_arguments()
+        .filter(|arg| !arg.is_positional())
+        .map(|arg| arg.get_id().clone())
+        .collect();
     for sub in cmd.get_subcommands() {
-        commands(sub, &mut page)?;
+        commands(sub, &shared, &mut page)?;
     }
     page.extend(extra_sections().to_roff().bytes());
     Ok(String::from_utf8_lossy(&page).into_owned())
 }
 
 /// One subsection per (sub)subcommand: its name and purpose, how to call it, its own options.
-fn commands(cmd: &clap::Command, page: &mut Vec<u8>) -> std::io::Result<()> {
+fn commands(cmd: &clap::Command, shared: &[clap::Id], page: &mut Vec<u8>) -> std::io::Result<()> {
     if cmd.is_hide_set() {
         return Ok(());
     }
@@ -108,19 +114,20 @@ fn commands(cmd: &clap::Command, page: &mut Vec<u8>) -> std::io::Result<()> {
     page.extend(title.to_roff().bytes());
     if cmd.has_subcommands() {
         for sub in cmd.get_subcommands() {
-            commands(sub, page)?;
+            commands(sub, shared, page)?;
         }
         return Ok(());
     }
-    // The global options are in OPTIONS above; each command shows only its own.
-    let man = Man::new(own_options(cmd));
+    // The shared options are in OPTIONS above; each command shows only its own.
+    let is_shared = |arg: &clap::Arg| shared.contains(arg.get_id()) || arg.get_id() == "help";
+    let man = Man::new(own_options(cmd, is_shared));
     let mut synopsis = Vec::new();
     man.render_synopsis_section(&mut synopsis)?;
     page.extend(b".PP\n");
     page.extend(lines(&synopsis, |line| !section_line(line)));
     let own = cmd
         .get_arguments()
-        .any(|arg| !arg.is_global_set() && !arg.is_hide_set() && arg.get_id() != "help");
+        .any(|arg| !is_shared(arg) && !arg.is_hide_set());
     if own {
         let mut options = Vec::new();
         man.render_options_section(&mut options)?;
@@ -129,11 +136,11 @@ fn commands(cmd: &clap::Command, page: &mut Vec<u8>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The command with the global options and `--help` hidden.
-fn own_options(cmd: &clap::Command) -> clap::Command {
+/// The command with the shared options and `--help` hidden.
+fn own_options(cmd: &clap::Command, is_shared: impl Fn(&clap::Arg) -> bool) -> clap::Command {
     let shared: Vec<clap::Id> = cmd
         .get_arguments()
-        .filter(|arg| arg.is_global_set() || arg.get_id() == "help")
+        .filter(|arg| is_shared(arg))
         .map(|arg| arg.get_id().clone())
         .collect();
     shared
