@@ -388,6 +388,17 @@ mod tests {
     }
 
     #[test]
+    fn a_show_that_does_not_finish_is_given_up() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
+        assert!(wait(&mut child, Duration::from_millis(50)).is_none());
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+
+    #[test]
     fn a_replacement_either_way_destroys() {
         for actions in [r#"["delete","create"]"#, r#"["create","delete"]"#] {
             let judged = judge(&plan(&change("aws_db_instance.main", actions))).unwrap();
