@@ -32,6 +32,9 @@ pub struct Request<'a> {
     /// person can spot a misreading before consenting.
     pub understood: &'a str,
     pub reason: &'a str,
+    /// Credentials leave guard (`env`, `credential-process`, a shell) rather than a command
+    /// running under them: the prompt and the refusal say so.
+    pub export: bool,
 }
 
 impl Request<'_> {
@@ -39,6 +42,24 @@ impl Request<'_> {
         let answer = answer.trim();
         !answer.is_empty()
             && (answer == self.account.as_str() || self.view.name.as_deref() == Some(answer))
+    }
+
+    /// What consenting lets happen, as the prompt asks it.
+    fn act(&self) -> &'static str {
+        if self.export {
+            "hand out its credentials"
+        } else {
+            "run it"
+        }
+    }
+
+    /// What did not happen, as a refusal says it.
+    fn withheld(&self) -> &'static str {
+        if self.export {
+            "no credentials were handed out"
+        } else {
+            "nothing was run"
+        }
     }
 
     fn account_line(&self) -> String {
@@ -75,8 +96,9 @@ pub fn confirm(request: &Request, given: Option<&str>, color: bool) -> Result<Co
             Ok(Consent::Given)
         } else {
             Err(Failure::refused(format!(
-                "--confirm / GUARD_CONFIRM is '{given}', which is neither the name nor the ID of account {}; nothing was run",
-                request.account_line()
+                "--confirm / GUARD_CONFIRM is '{given}', which is neither the name nor the ID of account {}; {}",
+                request.account_line(),
+                request.withheld()
             )))
         };
     }
@@ -87,20 +109,24 @@ pub fn confirm(request: &Request, given: Option<&str>, color: bool) -> Result<Co
         account
     };
     let question = format!(
-        "guard: this needs confirmation in a protected account\r\n  account  {account}\r\n  command  {}\r\n  read as  {}\r\n  reason   {}\r\nType the account's name ({word}) to run it: ",
-        request.command, request.understood, request.reason
+        "guard: this needs confirmation in a protected account\r\n  account  {account}\r\n  command  {}\r\n  read as  {}\r\n  reason   {}\r\nType the account's name ({word}) to {}: ",
+        request.command,
+        request.understood,
+        request.reason,
+        request.act()
     );
-    let refused = |what: &str| Failure::refused(format!("{what}; nothing was run"));
+    let refused = |what: &str| Failure::refused(format!("{what}; {}", request.withheld()));
     match tty::ask(&question) {
         Answer::Line(answer) if request.accepts(&answer) => Ok(Consent::Terminal),
         Answer::Line(_) => Err(refused("the answer did not match the account's name")),
         Answer::Interrupted => Err(refused("cancelled")),
         Answer::Eof => Err(refused("no answer")),
         Answer::NoTerminal => Err(Failure::refused(format!(
-            "{} needs confirmation in protected account {} ({}), and there is no terminal to ask on; nothing was run",
+            "{} needs confirmation in protected account {} ({}), and there is no terminal to ask on; {}",
             request.command,
             request.account_line(),
-            request.reason
+            request.reason,
+            request.withheld()
         ))
         .with_hint(format!(
             "to consent from a script, pass --confirm {word} (or set GUARD_CONFIRM={word})"

@@ -168,6 +168,7 @@ pub fn enforce(
                 command: shown,
                 understood: &understood,
                 reason: &classification.reason,
+                export: classification.severity == Severity::Export,
             };
             confirm::confirm(&request, given, color).map(Some)
         }

@@ -212,6 +212,7 @@ def test_export_in_a_protected_account_needs_consent(home, prod_world, run_guard
     assert refused.returncode == 77
     assert refused.stdout == ""
     assert "--confirm prod" in refused.stderr
+    assert "no credentials were handed out" in refused.stderr and "nothing was run" not in refused.stderr
     [line] = audit_lines(home)
     assert line["classification"] == "export" and line["decision"] == "confirm" and line["outcome"] == "refused"
     assert line["argv"] == ["guard", "-p", "prod", command[0]]
@@ -274,7 +275,7 @@ def test_a_shell_in_a_protected_account_is_an_export(home, prod_world, run_guard
 
 def test_env_asks_on_the_terminal(prod_world, spawn):
     child = spawn("env", "-p", "prod")
-    child.expect("Type the account's name \\(prod\\)")
+    child.expect("Type the account's name \\(prod\\) to hand out its credentials")
     assert "guard env" in child.before
     child.send("prod\r")
     child.expect("export AWS_ACCESS_KEY_ID=")
@@ -295,7 +296,7 @@ def test_credential_process_asks_on_the_terminal_the_sdk_runs_on(home, prod_worl
         timeout=60,
     )
     try:
-        child.expect("Type the account's name \\(prod\\)")
+        child.expect("Type the account's name \\(prod\\) to hand out its credentials")
         child.send("prod\r")
         child.expect(f'"Account": "{PROD}"')
         child.expect(pexpect.EOF)
