@@ -2,8 +2,8 @@
 //! test keeps the three in step). Scripts can tell "you typed it wrong" from "AWS is down" from
 //! "refused" (sysexits(3) codes, and the shell's for a command that cannot start).
 
-/// How guard ends when it does not run the command. When it does, guard has replaced itself
-/// with the command, so the status is the command's own and no value of this type is involved.
+/// How guard ends when it does not run the command. When it does, the status is the command's
+/// own: guard has replaced itself with it, or passes it on ([`of_child`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
     /// Done; also a listing whose reader went away (as for git and ripgrep).
@@ -76,6 +76,17 @@ impl ExitCode {
     }
 }
 
+/// The command's own status, when guard stays its parent (`--server`) and passes it on: its
+/// code, or 128+N when signal N ended it, as shells report it.
+pub fn of_child(status: std::process::ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => code,
+        (None, Some(signal)) => 128 + signal,
+        (None, None) => 1,
+    }
+}
+
 impl From<ExitCode> for std::process::ExitCode {
     fn from(code: ExitCode) -> Self {
         std::process::ExitCode::from(code.code())
@@ -114,6 +125,14 @@ mod tests {
             let row = format!("  {:>3}  {}", code.code(), code.meaning());
             assert!(help.contains(&row), "{row}");
         }
+    }
+
+    #[test]
+    fn a_child_status_passes_on_as_a_shell_reports_it() {
+        use std::os::unix::process::ExitStatusExt;
+        // Raw wait(2) statuses: the code in the second byte, a signal in the first.
+        assert_eq!(of_child(std::process::ExitStatus::from_raw(3 << 8)), 3);
+        assert_eq!(of_child(std::process::ExitStatus::from_raw(9)), 128 + 9);
     }
 
     #[test]

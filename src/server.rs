@@ -20,6 +20,7 @@ use crate::childenv::{self, ChildEnv};
 use crate::credentials::{Credentials, Secret};
 use crate::error::{self, Failure};
 use crate::exec;
+use crate::exit_codes;
 use crate::verify::{self, CacheUse, Verified};
 use crate::{output, signals, sso};
 
@@ -88,16 +89,7 @@ pub fn run(
     let status = child
         .wait()
         .map_err(|e| Failure::unavailable(format!("cannot wait for the command: {e}")))?;
-    std::process::exit(exit_code(status))
-}
-
-fn exit_code(status: std::process::ExitStatus) -> i32 {
-    use std::os::unix::process::ExitStatusExt;
-    match (status.code(), status.signal()) {
-        (Some(code), _) => code,
-        (None, Some(signal)) => 128 + signal,
-        (None, None) => 1,
-    }
+    std::process::exit(exit_codes::of_child(status))
 }
 
 /// 128 random bits in hex: the server's token, the console's one-time path.
