@@ -7,7 +7,7 @@ use crate::source::{self, Base};
 use crate::sso::SsoLogin;
 use crate::ui;
 
-pub enum Which<'a> {
+enum Which<'a> {
     Session(&'a str),
     Profile(&'a str),
     All,
@@ -16,11 +16,7 @@ pub enum Which<'a> {
 
 impl<'a> Which<'a> {
     /// From the command line; naming a sign-in two ways is a usage error.
-    pub fn new(
-        session: Option<&'a str>,
-        profile: Option<&'a str>,
-        all: bool,
-    ) -> Result<Self, Failure> {
+    fn new(session: Option<&'a str>, profile: Option<&'a str>, all: bool) -> Result<Self, Failure> {
         match (session, profile, all) {
             (Some(session), None, false) => Ok(Which::Session(session)),
             (None, Some(profile), false) => Ok(Which::Profile(profile)),
@@ -79,7 +75,20 @@ fn use_network_of(set: &ProfileSet, profile: Option<&str>) {
     }
 }
 
-pub fn logins(set: &ProfileSet, paths: &Paths, which: Which) -> anyhow::Result<Vec<SsoLogin>> {
+/// The sign-ins the command line means: `--sso-session NAME`, `-p PROFILE`, `--all`, or none of
+/// them (the only one there is, or the one the person picks).
+pub fn named(
+    session: Option<&str>,
+    profile: Option<&str>,
+    all: bool,
+) -> anyhow::Result<Vec<SsoLogin>> {
+    let which = Which::new(session, profile, all)?;
+    let paths = Paths::from_env()?;
+    let set = ProfileSet::load(&paths)?;
+    logins(&set, &paths, which)
+}
+
+fn logins(set: &ProfileSet, paths: &Paths, which: Which) -> anyhow::Result<Vec<SsoLogin>> {
     use_network_of(
         set,
         match which {

@@ -236,8 +236,8 @@ fn read_private(path: &Path) -> Option<Vec<u8>> {
     }
 }
 
-/// The entries in a credentials folder, as (path, key); a missing folder has none.
-fn entries(dir: &Path) -> anyhow::Result<Vec<(PathBuf, Key)>> {
+/// The paths in one of the cache's folders; a missing folder has none.
+fn files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let listing = match std::fs::read_dir(dir) {
         Ok(listing) => listing,
         Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
@@ -247,11 +247,18 @@ fn entries(dir: &Path) -> anyhow::Result<Vec<(PathBuf, Key)>> {
             return Err(e).with_context(|| Failure::io(format!("cannot list {}", dir.display())));
         }
     };
+    listing
+        .map(|item| {
+            item.map(|i| i.path())
+                .with_context(|| Failure::io(format!("cannot list {}", dir.display())))
+        })
+        .collect()
+}
+
+/// The entries in a credentials folder, as (path, key); a missing folder has none.
+fn entries(dir: &Path) -> anyhow::Result<Vec<(PathBuf, Key)>> {
     let mut found = Vec::new();
-    for item in listing {
-        let path = item
-            .with_context(|| Failure::io(format!("cannot list {}", dir.display())))?
-            .path();
+    for path in files(dir)? {
         let key = path
             .extension()
             .filter(|e| *e == "json")
@@ -274,19 +281,7 @@ fn derived_name(key: &Key, name: &str) -> String {
 
 /// Removes what was made from the credentials under `key`, or from any.
 fn remove_derived(dir: &Path, key: Option<&Key>) -> anyhow::Result<()> {
-    let listing = match std::fs::read_dir(dir) {
-        Ok(listing) => listing,
-        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
-            return Ok(());
-        }
-        Err(e) => {
-            return Err(e).with_context(|| Failure::io(format!("cannot list {}", dir.display())));
-        }
-    };
-    for item in listing {
-        let path = item
-            .with_context(|| Failure::io(format!("cannot list {}", dir.display())))?
-            .path();
+    for path in files(dir)? {
         let made_from = path
             .file_name()
             .and_then(|n| n.to_str())

@@ -2,17 +2,13 @@
 //! a set of credentials, so a day-old answer spares every cold run of every profile of that
 //! account two requests.
 
-use std::io::ErrorKind;
 use std::path::Path;
-
-use anyhow::Context as _;
 
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
-use super::{Cache, read_private, remove};
+use super::{Cache, files, read_private, remove};
 use crate::account::AccountId;
-use crate::error::Failure;
 use crate::fsutil;
 use crate::identity::AccountName;
 
@@ -69,19 +65,7 @@ impl Cache {
 }
 
 pub fn clear(dir: &Path) -> anyhow::Result<()> {
-    let listing = match std::fs::read_dir(dir) {
-        Ok(listing) => listing,
-        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
-            return Ok(());
-        }
-        Err(e) => {
-            return Err(e).with_context(|| Failure::io(format!("cannot list {}", dir.display())));
-        }
-    };
-    for item in listing {
-        let path = item
-            .with_context(|| Failure::io(format!("cannot list {}", dir.display())))?
-            .path();
+    for path in files(dir)? {
         let is_name = path
             .file_stem()
             .and_then(|s| s.to_str())

@@ -8,8 +8,7 @@ use crate::aws;
 use crate::banner::time_left;
 use crate::commands::completions;
 use crate::options::Options;
-use crate::profile::{Paths, ProfileSet};
-use crate::sign_ins::{self, Which};
+use crate::sign_ins;
 use crate::sso::cache_file::format_time;
 use crate::sso::login::{self, Options as SignIn};
 
@@ -30,7 +29,7 @@ pub struct Args {
 }
 
 pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
-    let which = Which::new(
+    let logins = sign_ins::named(
         args.sso_session.as_deref(),
         options.profile.as_deref(),
         args.all,
@@ -39,9 +38,6 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
         use_device_code: args.use_device_code,
         no_browser: args.no_browser,
     };
-    let paths = Paths::from_env()?;
-    let set = ProfileSet::load(&paths)?;
-    let logins = sign_ins::logins(&set, &paths, which)?;
     aws::runtime()?.block_on(async {
         for login in &logins {
             let signed_in = login::sign_in(login, how).await?;

@@ -6,8 +6,7 @@ use crate::aws;
 use crate::cache;
 use crate::commands::completions;
 use crate::options::Options;
-use crate::profile::{Paths, ProfileSet};
-use crate::sign_ins::{self, Which};
+use crate::sign_ins;
 use crate::sso::logout::{self, SignedOut};
 
 #[derive(Debug, clap::Args)]
@@ -21,14 +20,11 @@ pub struct Args {
 }
 
 pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
-    let which = Which::new(
+    let logins = sign_ins::named(
         args.sso_session.as_deref(),
         options.profile.as_deref(),
         args.all,
     )?;
-    let paths = Paths::from_env()?;
-    let set = ProfileSet::load(&paths)?;
-    let logins = sign_ins::logins(&set, &paths, which)?;
     aws::runtime()?.block_on(async {
         for login in &logins {
             // The credentials guard cached from the sign-in go first: once the token is gone,
