@@ -122,6 +122,7 @@ impl Export<'_> {
             },
             command,
             credential_override: None,
+            others: Vec::new(),
         }
     }
 }

@@ -99,6 +99,7 @@ fn run_tool(tool: Tool, words: &[Word], scope: &Scope) -> Classification {
                 program: tool.name().to_owned(),
                 ..Understood::default()
             },
+            others: Vec::new(),
         };
     }
     // What the tool parsers judge: expansions marked, and one marked word standing for
@@ -142,6 +143,7 @@ fn run_tool(tool: Tool, words: &[Word], scope: &Scope) -> Classification {
         args,
         credential_override,
         understood,
+        others: Vec::new(),
     }
 }
 

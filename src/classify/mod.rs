@@ -93,6 +93,10 @@ pub struct Classification {
     pub credential_override: Option<String>,
     /// How guard read the command line, for a person to check (the prompt, `policy explain`).
     pub understood: Understood,
+    /// The other commands of a script or command list, none more severe than this one. The
+    /// policy decides each of them too: a rule that denies one of them must not be hidden
+    /// behind a more severe command that the policy only confirms.
+    pub others: Vec<Classification>,
 }
 
 /// The command as guard understood it: the program that runs after unwrapping wrappers and

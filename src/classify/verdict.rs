@@ -86,29 +86,35 @@ impl Verdict {
 #[derive(Default)]
 pub(crate) struct MostSevere {
     worst: Option<Classification>,
+    /// Every other command seen, flat (a nested script's commands join its parent's), so the
+    /// policy can decide each one.
+    others: Vec<Classification>,
     credential: Option<String>,
 }
 
 impl MostSevere {
-    pub fn add(&mut self, result: Classification) {
+    pub fn add(&mut self, mut result: Classification) {
         if self.credential.is_none() {
             self.credential.clone_from(&result.credential_override);
         }
-        let replace = self
-            .worst
-            .as_ref()
-            .is_none_or(|worst| result.severity > worst.severity);
-        if replace {
-            self.worst = Some(result);
+        self.others.append(&mut result.others);
+        match &mut self.worst {
+            Some(worst) if result.severity > worst.severity => {
+                self.others.push(std::mem::replace(worst, result));
+            }
+            Some(_) => self.others.push(result),
+            None => self.worst = Some(result),
         }
     }
 
     pub fn finish(self) -> Option<Classification> {
         let credential = self.credential;
+        let others = self.others;
         self.worst.map(|mut result| {
             if result.credential_override.is_none() {
                 result.credential_override = credential;
             }
+            result.others = others;
             result
         })
     }
@@ -131,5 +137,6 @@ pub(crate) fn not_a_tool(
             program: name.to_owned(),
             ..Understood::default()
         },
+        others: Vec::new(),
     }
 }

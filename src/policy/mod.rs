@@ -187,7 +187,28 @@ impl Policy {
     /// counts, else its `[protected]` entry. Layers above the shipped one override it, the
     /// strictest of them winning; an untrusted project file can only make that stricter; the
     /// system layer's verdict is a floor nothing goes below.
+    /// The strictest decision over the classification and every other command of its script
+    /// (the first on a tie), so that a rule on a less severe command still holds.
     pub fn decide(
+        &self,
+        target: &Target,
+        view: &AccountView,
+        classification: &Classification,
+    ) -> Decision {
+        classification.others.iter().fold(
+            self.decide_one(target, view, classification),
+            |strictest, other| {
+                let decision = self.decide_one(target, view, other);
+                if decision.action > strictest.action {
+                    decision
+                } else {
+                    strictest
+                }
+            },
+        )
+    }
+
+    fn decide_one(
         &self,
         target: &Target,
         view: &AccountView,
@@ -335,6 +356,7 @@ mod tests {
             args: words.iter().map(|w| w.to_string()).collect(),
             credential_override: None,
             understood: Default::default(),
+            others: Vec::new(),
         }
     }
 
@@ -380,6 +402,20 @@ mod tests {
                 Action::Confirm
             );
         }
+    }
+
+    #[test]
+    fn a_rule_on_a_less_severe_command_of_a_script_still_holds() {
+        let deny = "[[rules]]\ntool = \"terraform\"\ncommand = \"destroy\"\naction = \"deny\"\n";
+        let p = policy(&[(Origin::User, PROD), (Origin::User, deny)]);
+        let mut script = command("x", &[], Severity::Unknown);
+        script.others = vec![
+            command("terraform", &["plan"], Severity::Read),
+            command("terraform", &["destroy"], Severity::Destructive),
+        ];
+        let d = decide(&p, &script);
+        assert_eq!(d.action, Action::Deny);
+        assert!(matches!(d.basis, Basis::Rule { .. }));
     }
 
     #[test]

@@ -268,6 +268,23 @@ def test_explain_names_the_rule_that_matched(home, emulator, run_guard, user_pol
     assert f"rule at {path}:6" in result.stdout
 
 
+def test_a_deny_rule_holds_for_a_command_behind_a_more_severe_one(home, emulator, run_guard, user_policy, tools):
+    """A script's most severe command (here an unknown `eval`) must not hide the deny that a
+    less severe command of the same script (terraform destroy) meets."""
+    sso_world(home, emulator)
+    path = user_policy(PROD_BLOCK + '\n[[rules]]\ntool = "terraform"\ncommand = "destroy"\naction = "deny"\n')
+    env, ran = tools
+    script = 'terraform destroy -auto-approve; eval "$NEXT"'
+    explain = run_guard("policy", "explain", "-p", "prod", "--", "bash", "-c", script, env=env)
+    assert explain.returncode == 0, explain.stderr
+    assert "classification  unknown" in explain.stdout
+    assert "decision        deny" in explain.stdout and f"rule at {path}:6" in explain.stdout
+    run = run_guard("-p", "prod", "--confirm", "prod", "--", "bash", "-c", script, env=env)
+    assert run.returncode == 77, run.stderr
+    assert "denied" in run.stderr
+    assert not ran.exists()
+
+
 def test_check_prints_the_merged_policy_with_sources(home, run_guard, user_policy, tmp_path):
     path = user_policy(PROD_BLOCK)
     extra = tmp_path / "candidate.toml"
