@@ -11,6 +11,7 @@ use crate::cache::{self, Cache, Entry, Level, Origin};
 use crate::credentials::{Credentials, Secret};
 use crate::error::{self, Failure, Kind};
 use crate::identity::{self, AccountName, Identity};
+use crate::policy::Target;
 use crate::profile::{Paths, ProfileSet, Value};
 use crate::source::{self, Base, Chain};
 use crate::{aws, select, sso};
@@ -25,6 +26,17 @@ pub struct Verified {
     pub creds: Credentials,
     pub identity: Identity,
     pub account_name: Option<String>,
+}
+
+impl Verified {
+    /// What the policy decides for: the verified account, its name and the profile.
+    pub fn target(&self) -> Target<'_> {
+        Target {
+            account: &self.identity.account,
+            known_name: self.account_name.as_deref(),
+            profile: &self.profile,
+        }
+    }
 }
 
 /// How a run uses the credential cache.

@@ -19,7 +19,6 @@ use crate::decide::{self, Export};
 use crate::error::Failure;
 use crate::options::Options;
 use crate::output::{self, Delivery};
-use crate::policy::Target;
 use crate::{browser, http, server};
 
 /// The federation endpoint of the commercial partition; tests and other partitions set it.
@@ -48,11 +47,7 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let policy = options.policy()?;
     let destination = Destination::of(args)?;
     let verified = options.verified()?;
-    let target = Target {
-        account: &verified.identity.account,
-        known_name: verified.account_name.as_deref(),
-        profile: &verified.profile,
-    };
+    let target = verified.target();
     // A console session can do anything the credentials can, unseen by guard: an export.
     let ruling = decide::rule_export(&policy, &target, Export::Console);
     let color = banner::use_color();

@@ -10,7 +10,7 @@ use crate::decide::{self, Export};
 use crate::error::Failure;
 use crate::options::Options;
 use crate::output::{self, Delivery};
-use crate::policy::{Action, Target};
+use crate::policy::Action;
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -33,11 +33,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     })?;
     let policy = options.policy()?;
     let verified = options.verified()?;
-    let target = Target {
-        account: &verified.identity.account,
-        known_name: verified.account_name.as_deref(),
-        profile: &verified.profile,
-    };
+    let target = verified.target();
     let ruling = decide::rule_export(&policy, &target, Export::CredentialProcess);
     let argv = ["guard", "-p", profile, "credential-process"].map(str::to_string);
     let confirms = ruling.decision.action == Action::Confirm;

@@ -11,7 +11,6 @@ use crate::decide::{self, Export};
 use crate::error::Failure;
 use crate::options::Options;
 use crate::output::{self, Delivery};
-use crate::policy::Target;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -33,11 +32,7 @@ pub fn run(options: &Options, format: Format) -> anyhow::Result<()> {
     // The policy names and marks the account (GUARD_ACCOUNT_NAME, GUARD_PROTECTED) as in a run.
     let policy = options.policy()?;
     let verified = options.verified()?;
-    let target = Target {
-        account: &verified.identity.account,
-        known_name: verified.account_name.as_deref(),
-        profile: &verified.profile,
-    };
+    let target = verified.target();
     // The credentials leave guard for whatever the shell runs next: the policy decides.
     let ruling = decide::rule_export(&policy, &target, Export::Env);
     let color = banner::use_color();

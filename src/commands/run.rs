@@ -8,7 +8,6 @@ use crate::decide::{self, Export};
 use crate::exec;
 use crate::options::Options;
 use crate::plan;
-use crate::policy::Target;
 use crate::server;
 use crate::verify::CacheUse;
 
@@ -30,11 +29,7 @@ pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::con
         (command, None)
     };
 
-    let target = Target {
-        account: &verified.identity.account,
-        known_name: verified.account_name.as_deref(),
-        profile: &verified.profile,
-    };
+    let target = verified.target();
     // A shell hands the credentials to whatever is typed next: an export, not a command.
     let ruling = match &shell {
         Some(shell) => decide::rule_export(&policy, &target, Export::Shell(shell)),
