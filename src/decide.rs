@@ -187,7 +187,13 @@ pub fn apply(
     color: bool,
     refusal: impl FnOnce(Failure) -> Failure,
 ) -> anyhow::Result<()> {
-    let consent = enforce(given, verified, ruling, &shown(argv), color).map_err(refusal);
+    // Only a prompt shows the command; hiding its secrets compiles the redaction's patterns,
+    // which would otherwise be most of a warm run's instructions.
+    let command = match ruling.decision.action {
+        Action::Confirm => shown(argv),
+        Action::Allow | Action::Deny => String::new(),
+    };
+    let consent = enforce(given, verified, ruling, &command, color).map_err(refusal);
     record(policy, verified, ruling, argv, &consent)?;
     consent?;
     Ok(())
