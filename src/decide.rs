@@ -86,6 +86,8 @@ pub enum Export<'a> {
     Shell(&'a str),
     /// `guard console`: a signed-in console session in a browser.
     Console,
+    /// `guard eks-token` outside a guard run: a Kubernetes bearer token for kubectl.
+    EksToken,
 }
 
 impl Export<'_> {
@@ -100,6 +102,10 @@ impl Export<'_> {
             Export::CredentialProcess => (
                 vec!["credential-process".to_string()],
                 "guard credential-process: hands the credentials to an SDK; what it does with them is not checked".to_string(),
+            ),
+            Export::EksToken => (
+                vec!["eks-token".to_string()],
+                "guard eks-token: hands kubectl a token for the cluster made from the credentials; what kubectl does with it is not checked".to_string(),
             ),
             Export::Console => (
                 vec!["console".to_string()],

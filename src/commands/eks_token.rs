@@ -20,13 +20,17 @@ use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
 
 use crate::aws::{self, Service};
+use crate::banner;
 use crate::cache::Cache;
 use crate::credentials::{Credentials, Secret};
+use crate::decide::{self, Export};
 use crate::error::Failure;
 use crate::fsutil;
 use crate::kubeconfig::{self, Change, EXEC_API_VERSION, ExecUser};
 use crate::options::Options;
 use crate::output::{self, Delivery};
+use crate::policy::Action;
+use crate::verify::Verified;
 
 /// What `aws eks get-token` signs: STS accepts the URL for this long after signing it.
 const URL_EXPIRES: StdDuration = StdDuration::from_secs(60);
@@ -138,13 +142,17 @@ fn injected(options: &Options) -> anyhow::Result<Option<(Credentials, String)>> 
     Ok(Some((creds, region)))
 }
 
-/// A token from the profile's verified credentials, from the cache while it is good.
+/// A token from the profile's verified credentials, from the cache while it is good. Outside a
+/// guard run nothing decides the kubectl command, so every token handed out is an export:
+/// decided, audited, and confirmed in a protected account, as `guard credential-process` is.
 fn resolved(options: &Options, cluster: &str, now: OffsetDateTime) -> anyhow::Result<Token> {
     let planned = options.planned()?;
     let region = planned.region().unwrap_or("us-east-1").to_string();
     let cache_use = options.cache_use;
-    let cache = Cache::locate();
     let key = planned.credentials_key();
+    let verified = planned.verify(cache_use)?;
+    export(options, &verified, cluster)?;
+    let cache = Cache::locate();
     let name = cache_name(cluster, &region);
     if !cache_use.fresh && !cache_use.verify {
         let cached = key
@@ -156,12 +164,39 @@ fn resolved(options: &Options, cluster: &str, now: OffsetDateTime) -> anyhow::Re
             return Ok(token);
         }
     }
-    let verified = planned.verify(cache_use)?;
     let token = make(&verified.creds, cluster, &region, now)?;
     if let Some(key) = key {
         cache.write_derived(&key, &name, &serde_json::to_vec(&token.to_cache())?);
     }
     Ok(token)
+}
+
+/// The policy's decision on handing out a token; kubectl waits for this process, so with no
+/// terminal a needed consent is an immediate refusal that says where to give it.
+fn export(options: &Options, verified: &Verified, cluster: &str) -> anyhow::Result<()> {
+    let policy = options.policy()?;
+    let ruling = decide::rule_export(&policy, &verified.target(), Export::EksToken);
+    let profile = &verified.profile;
+    let argv = ["guard", "-p", profile, "eks-token", "--cluster", cluster].map(str::to_string);
+    let confirms = ruling.decision.action == Action::Confirm;
+    let word = ruling.view.confirm_word(&verified.identity.account);
+    decide::apply(
+        options.confirm.as_deref(),
+        &policy,
+        verified,
+        &ruling,
+        &argv,
+        banner::use_color(),
+        |refused| {
+            if confirms {
+                refused.with_hint(format!(
+                    "consent in the kubeconfig user's exec arguments (`--confirm {word}`), or allow it with a policy rule: [[rules]] severity = [\"export\"] profiles = [\"{profile}\"] action = \"allow\""
+                ))
+            } else {
+                refused
+            }
+        },
+    )
 }
 
 /// The name of a cluster's token among the things made from one profile's credentials. The STS

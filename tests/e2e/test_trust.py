@@ -304,3 +304,27 @@ def test_credential_process_asks_on_the_terminal_the_sdk_runs_on(home, prod_worl
         child.close(force=True)
     assert child.exitstatus == 0
     assert audit_lines(home)[-1]["confirmed"] == "typed at the terminal"
+
+
+def test_eks_token_outside_a_run_is_an_export(home, prod_world, run_guard):
+    """kubectl's exec plugin is not a guard run: nothing decides the kubectl command, so the
+    token is handed out only as the policy allows, like credential-process."""
+    refused = run_guard("eks-token", "--cluster", "demo", "-p", "prod", timeout=10)
+    assert refused.returncode == 77 and refused.stdout == ""
+    assert "--confirm prod" in refused.stderr and "no credentials were handed out" in refused.stderr
+    [line] = audit_lines(home)
+    assert line["classification"] == "export" and line["outcome"] == "refused"
+    # The word after one that says "token" is hidden, whatever it is: the log errs towards hiding.
+    assert line["argv"][:4] == ["guard", "-p", "prod", "eks-token"] and line["argv"][-1] == "demo"
+
+    given = run_guard("eks-token", "--cluster", "demo", "-p", "prod", "--confirm", "prod")
+    assert given.returncode == 0, given.stderr
+    assert json.loads(given.stdout)["status"]["token"].startswith("k8s-aws-v1.")
+    assert audit_lines(home)[-1]["outcome"] == "allowed"
+
+    # A cached token is an export too.
+    again = run_guard("eks-token", "--cluster", "demo", "-p", "prod", timeout=10)
+    assert again.returncode == 77 and again.stdout == ""
+
+    scoped = run_guard("eks-token", "--cluster", "demo", "-p", "prod-ro")
+    assert scoped.returncode == 0, scoped.stderr
