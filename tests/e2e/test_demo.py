@@ -68,7 +68,7 @@ def test_on_a_terminal_it_leaves_a_shell_in_the_demo_world(guard_bin, tmp_path):
         child.sendline("no")
         child.expect("STATUS=77")
         child.sendline("guard -p prod-admin; echo STATUS=$?")  # a shell in prod is an export: asked too
-        child.expect("Type the account's name \\(prod\\) to run it: ")
+        child.expect("Type the account's name \\(prod\\) to hand out its credentials: ")
         child.sendline("")
         child.expect("STATUS=77")
         child.sendline("exit")
