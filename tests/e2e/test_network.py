@@ -388,8 +388,9 @@ def test_five_runs_without_a_token_sign_in_once(home, emulator, spawn, tmp_path)
     emulator.set_accounts([{"accountId": SANDBOX, "accountName": "sandbox", "roles": ["Admin"]}])
     home.write_config(SSO_CONFIG)
     show = [sys.executable, "-c", "import os; print('ACCOUNT=' + os.environ['GUARD_ACCOUNT_ID'])"]
-    children = [spawn("-p", "sandbox", "--fresh", "--", *show, env={"BROWSER": str(browser(tmp_path))})
-                for _ in range(5)]
+    # One script for all five: rewriting it while a guard execs it fails with ETXTBSY.
+    opener = str(browser(tmp_path))
+    children = [spawn("-p", "sandbox", "--fresh", "--", *show, env={"BROWSER": opener}) for _ in range(5)]
     for child in children:
         child.expect(f"ACCOUNT={SANDBOX}", timeout=60)
         child.expect(pexpect.EOF)
