@@ -97,20 +97,22 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Section>, Failure> {
     // Where each header was first seen: a duplicate is found by lookup, not by a scan of every
     // section before it (which made a 40,000-profile file take seconds).
     let mut seen: HashMap<Header, usize> = HashMap::new();
-    let mut last_key: Option<String> = None;
+    // Whether the line before (comments aside) set a key: an indented line after one is a
+    // sub-property.
+    let mut after_key = false;
     for (index, raw) in text.lines().enumerate() {
-        let at = Location {
-            file: file.clone(),
-            line: index + 1,
-        };
         let trimmed = raw.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
             continue;
         }
         let indented = raw.starts_with(' ') || raw.starts_with('\t');
-        if indented && last_key.is_some() {
+        if indented && after_key {
             continue;
         }
+        let at = Location {
+            file: file.clone(),
+            line: index + 1,
+        };
         if let Some(rest) = trimmed.strip_prefix('[') {
             let Some(header) = rest.strip_suffix(']') else {
                 return Err(bad(&at, "a section header must end with ']'"));
@@ -133,7 +135,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Section>, Failure> {
                 at,
                 keys: BTreeMap::new(),
             });
-            last_key = None;
+            after_key = false;
             continue;
         }
         let Some(section) = sections.last_mut() else {
@@ -156,8 +158,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Section>, Failure> {
                 ),
             ));
         }
-        section.keys.insert(key.clone(), Value { value, at });
-        last_key = Some(key);
+        section.keys.insert(key, Value { value, at });
+        after_key = true;
     }
     Ok(sections)
 }
