@@ -205,6 +205,40 @@ pub fn apply(
     Ok(())
 }
 
+/// `apply` for an export that another program waits on (an SDK's credential_process, kubectl's
+/// exec plugin): there is often no terminal, so a refusal that needed consent says where that
+/// program's configuration can give it (`consent_in`, given the word to type) or that a rule can.
+pub fn apply_waited_export(
+    given: Option<&str>,
+    policy: &Policy,
+    verified: &Verified,
+    ruling: &Ruling,
+    argv: &[String],
+    consent_in: impl FnOnce(&str) -> String,
+) -> anyhow::Result<()> {
+    let confirms = ruling.decision.action == Action::Confirm;
+    let word = ruling.view.confirm_word(&verified.identity.account);
+    let profile = &verified.profile;
+    apply(
+        given,
+        policy,
+        verified,
+        ruling,
+        argv,
+        crate::banner::use_color(),
+        |refused| {
+            if confirms {
+                refused.with_hint(format!(
+                    "consent in {}, or allow it with a policy rule: [[rules]] severity = [\"export\"] profiles = [\"{profile}\"] action = \"allow\"",
+                    consent_in(&word)
+                ))
+            } else {
+                refused
+            }
+        },
+    )
+}
+
 /// Writes the audit line for a ruling and what came of it, when the policy wants one: every
 /// decision in a protected account, every run with `[audit] all`.
 pub fn record(

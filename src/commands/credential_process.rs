@@ -5,12 +5,10 @@
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
-use crate::banner;
 use crate::decide::{self, Export};
 use crate::error::Failure;
 use crate::options::Options;
 use crate::output::{self, Delivery};
-use crate::policy::Action;
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -36,25 +34,18 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     let target = verified.target();
     let ruling = decide::rule_export(&policy, &target, Export::CredentialProcess);
     let argv = ["guard", "-p", profile, "credential-process"].map(str::to_string);
-    let confirms = ruling.decision.action == Action::Confirm;
-    let word = ruling.view.confirm_word(&verified.identity.account);
     // An SDK waits for this process: with no terminal to ask on, the answer is an immediate
     // refusal that says how to consent where an SDK can (nothing reaches stdout).
-    decide::apply(
+    decide::apply_waited_export(
         options.confirm.as_deref(),
         &policy,
         &verified,
         &ruling,
         &argv,
-        banner::use_color(),
-        |refused| {
-            if confirms {
-                refused.with_hint(format!(
-                    "consent in the profile's line, `credential_process = guard credential-process -p {profile} --confirm {word}`, or allow it with a policy rule: [[rules]] severity = [\"export\"] profiles = [\"{profile}\"] action = \"allow\""
-                ))
-            } else {
-                refused
-            }
+        |word| {
+            format!(
+                "the profile's line, `credential_process = guard credential-process -p {profile} --confirm {word}`"
+            )
         },
     )?;
     let creds = &verified.creds;

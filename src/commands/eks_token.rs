@@ -20,7 +20,6 @@ use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
 
 use crate::aws::{self, Service};
-use crate::banner;
 use crate::cache::Cache;
 use crate::credentials::{Credentials, Secret};
 use crate::decide::{self, Export};
@@ -29,7 +28,6 @@ use crate::fsutil;
 use crate::kubeconfig::{self, Change, EXEC_API_VERSION, ExecUser};
 use crate::options::Options;
 use crate::output::{self, Delivery};
-use crate::policy::Action;
 use crate::verify::Verified;
 
 /// What `aws eks get-token` signs: STS accepts the URL for this long after signing it.
@@ -176,26 +174,22 @@ fn resolved(options: &Options, cluster: &str, now: OffsetDateTime) -> anyhow::Re
 fn export(options: &Options, verified: &Verified, cluster: &str) -> anyhow::Result<()> {
     let policy = options.policy()?;
     let ruling = decide::rule_export(&policy, &verified.target(), Export::EksToken);
-    let profile = &verified.profile;
-    let argv = ["guard", "-p", profile, "eks-token", "--cluster", cluster].map(str::to_string);
-    let confirms = ruling.decision.action == Action::Confirm;
-    let word = ruling.view.confirm_word(&verified.identity.account);
-    decide::apply(
+    let argv = [
+        "guard",
+        "-p",
+        &verified.profile,
+        "eks-token",
+        "--cluster",
+        cluster,
+    ]
+    .map(str::to_string);
+    decide::apply_waited_export(
         options.confirm.as_deref(),
         &policy,
         verified,
         &ruling,
         &argv,
-        banner::use_color(),
-        |refused| {
-            if confirms {
-                refused.with_hint(format!(
-                    "consent in the kubeconfig user's exec arguments (`--confirm {word}`), or allow it with a policy rule: [[rules]] severity = [\"export\"] profiles = [\"{profile}\"] action = \"allow\""
-                ))
-            } else {
-                refused
-            }
-        },
+        |word| format!("the kubeconfig user's exec arguments (`--confirm {word}`)"),
     )
 }
 
