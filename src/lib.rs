@@ -17,6 +17,7 @@ pub(crate) mod commands;
 pub(crate) mod confirm;
 pub(crate) mod credentials;
 pub mod decide;
+pub(crate) mod digest;
 pub(crate) mod error;
 pub(crate) mod exec;
 pub(crate) mod exit_codes;

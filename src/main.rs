@@ -10,6 +10,15 @@ use std::ffi::{c_char, c_int};
 #[cfg(not(test))]
 use std::io::Write as _;
 
+// The AWS SDK's retry rate limiter is guard's one caller of libm (`f64::powf`). Answered here
+// from the libm crate (musl's implementation, in Rust), libm.so is not loaded at all: one library
+// fewer for the loader to open, map and search at every start (docs/performance.md).
+#[cfg(not(test))]
+#[unsafe(no_mangle)]
+extern "C" fn pow(x: f64, y: f64) -> f64 {
+    libm::pow(x, y)
+}
+
 #[cfg(not(test))]
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {

@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::aws::{self, Service};
+use crate::digest;
 use crate::source::{Base, Chain, Hop};
 use crate::sso::SsoLogin;
 
@@ -190,12 +190,13 @@ fn assume_role(hop: &Hop, endpoint: Option<String>) -> Step<'_> {
 }
 
 fn key(steps: &[Step]) -> Key {
-    let mut hasher = Sha256::new();
-    hasher.update(VERSION.as_bytes());
-    hasher.update(b"\n");
     // Serializing these types cannot fail: no maps with non-string keys, no failing Serialize.
-    hasher.update(serde_json::to_vec(steps).unwrap_or_default());
-    Key(hex::encode(hasher.finalize()))
+    let steps = serde_json::to_vec(steps).unwrap_or_default();
+    Key(hex::encode(digest::sha256(&[
+        VERSION.as_bytes(),
+        b"\n",
+        &steps,
+    ])))
 }
 
 #[cfg(test)]

@@ -14,7 +14,6 @@ use aws_sigv4::http_request::{
 };
 use aws_sigv4::sign::v4;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
@@ -197,15 +196,15 @@ fn export(options: &Options, verified: &Verified, cluster: &str) -> anyhow::Resu
 /// endpoint is part of it: a token for a test server is no good at AWS.
 fn cache_name(cluster: &str, region: &str) -> String {
     let endpoint = aws::endpoint(Service::Sts, region).display;
-    let digest = Sha256::new()
-        .chain_update(b"guard eks-token v1\0")
-        .chain_update(cluster.as_bytes())
-        .chain_update(b"\0")
-        .chain_update(region.as_bytes())
-        .chain_update(b"\0")
-        .chain_update(endpoint.as_bytes())
-        .finalize();
-    format!("eks-{}", hex::encode(&digest[..16]))
+    let digest = crate::digest::sha256(&[
+        b"guard eks-token v1\0",
+        cluster.as_bytes(),
+        b"\0",
+        region.as_bytes(),
+        b"\0",
+        endpoint.as_bytes(),
+    ]);
+    format!("eks-{}", hex::encode(&digest.as_ref()[..16]))
 }
 
 fn make(

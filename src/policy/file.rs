@@ -339,6 +339,22 @@ impl Source<'_> {
     }
 }
 
+// PROTECTED_LINE, PROTECTED and AUDIT_ALL: policies/default.toml, read at build time.
+include!(concat!(env!("OUT_DIR"), "/shipped_policy.rs"));
+
+/// policies/default.toml, compiled in: what `parse` makes of it, without parsing it on every run.
+pub fn shipped(name: &str) -> PolicyFile {
+    let file: Arc<str> = Arc::from(name);
+    PolicyFile {
+        matrix: Matrix {
+            entries: PROTECTED,
+            at: PROTECTED_LINE.map(|line| Place { file, line }),
+        },
+        audit_all: AUDIT_ALL,
+        ..PolicyFile::default()
+    }
+}
+
 pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
     let source = Source {
         name: Arc::from(name),
@@ -535,5 +551,17 @@ mod tests {
             policy.matrix.get(Severity::Destructive),
             Some(Action::Confirm)
         );
+    }
+
+    /// What build.rs compiles in is what the parser reads from the file.
+    #[test]
+    fn the_compiled_policy_is_the_parsed_one() {
+        let parsed = parse("default.toml", include_str!("../../policies/default.toml")).unwrap();
+        let compiled = shipped("default.toml");
+        assert_eq!(compiled.matrix.entries, parsed.matrix.entries);
+        assert_eq!(compiled.matrix.at, parsed.matrix.at);
+        assert!(compiled.matrix.at.is_some());
+        assert_eq!(compiled.audit_all, parsed.audit_all);
+        assert!(parsed.profile.is_none() && parsed.accounts.is_empty() && parsed.rules.is_empty());
     }
 }

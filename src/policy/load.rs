@@ -4,12 +4,11 @@ use std::path::{Path, PathBuf};
 
 use super::modes::strict_modes;
 use super::trust::{self, State};
-use super::{Action, Layer, Origin, Policy, SEVERITIES, parse};
+use super::{Action, Layer, Origin, Policy, SEVERITIES, parse, shipped};
 use crate::error::{self, Failure};
 use crate::fsutil;
 use crate::fsutil::home_dir;
 
-const SHIPPED: &str = include_str!("../../policies/default.toml");
 const SYSTEM: &str = "/etc/guard/policy.toml";
 
 fn user_file() -> anyhow::Result<PathBuf> {
@@ -58,7 +57,7 @@ pub fn load_quietly(flag: Option<&Path>) -> anyhow::Result<(Policy, Option<(Stri
     let mut layers = vec![Layer {
         origin: Origin::Shipped,
         name: "policies/default.toml (built in)".to_string(),
-        file: parse("policies/default.toml (built in)", SHIPPED)?,
+        file: shipped("policies/default.toml (built in)"),
     }];
     for (origin, path) in [
         (Origin::System, PathBuf::from(SYSTEM)),

@@ -9,7 +9,7 @@ pub mod trust;
 use crate::account::AccountId;
 use crate::classify::Classification;
 
-pub use file::{Action, Color, Ignored, Place, PolicyFile, SEVERITIES, parse};
+pub use file::{Action, Color, Ignored, Place, PolicyFile, SEVERITIES, parse, shipped};
 pub use load::{Project, load, load_quietly, project_file, read_layer, read_project};
 
 /// Where a layer comes from, weakest first. The order is also the order of precedence rules.

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -56,7 +55,7 @@ pub fn path() -> anyhow::Result<PathBuf> {
 }
 
 pub fn sha256(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
+    hex::encode(crate::digest::sha256(&[bytes]))
 }
 
 /// The key a file is trusted under: its canonical path, so that `./.guard.toml`, a symlink and

@@ -13,7 +13,6 @@ use aws_credential_types::provider::ProvideCredentials as _;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_sts::error::DisplayErrorContext;
 use aws_smithy_runtime_api::client::result::ConnectorError;
-use sha2::{Digest, Sha256};
 
 use crate::aws::{self, Patience, Service};
 use crate::credentials::Credentials;
@@ -28,7 +27,7 @@ pub fn cache_path(session: &str) -> anyhow::Result<PathBuf> {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
         _ => home_dir()?.join(".aws").join("login").join("cache"),
     };
-    let digest = Sha256::digest(session.trim().as_bytes());
+    let digest = crate::digest::sha256(&[session.trim().as_bytes()]);
     Ok(dir.join(format!("{}.json", hex::encode(digest))))
 }
 

@@ -5,7 +5,6 @@
 
 use std::path::PathBuf;
 
-use sha1::{Digest, Sha1};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime};
@@ -35,7 +34,7 @@ impl Flow {
 
 /// The file for `key`: the SHA-1 of the text the AWS CLI hashes for it.
 pub fn path(key: &str) -> anyhow::Result<PathBuf> {
-    let digest = Sha1::digest(key.as_bytes());
+    let digest = crate::digest::sha1(key.as_bytes());
     Ok(home_dir()?
         .join(".aws")
         .join("sso")

@@ -1,9 +1,9 @@
 //! The secrets of one authorization-code sign-in (RFC 7636 PKCE, and the OAuth `state`), and the
 //! browser URL that carries their public halves.
 
+use crate::digest::sha256;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest, Sha256};
 
 use crate::credentials::Secret;
 use crate::error::Failure;
@@ -29,7 +29,7 @@ impl Pkce {
         // 48 random bytes are 64 base64url characters, all in the verifier's alphabet
         // [A-Za-z0-9-._~], which is the length the AWS CLI uses.
         let verifier = random_text(48)?;
-        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+        let challenge = URL_SAFE_NO_PAD.encode(sha256(&[verifier.as_bytes()]));
         Ok(Pkce {
             verifier: Secret::new(verifier),
             challenge,
@@ -75,16 +75,16 @@ mod tests {
         );
         assert_eq!(
             pkce.challenge,
-            URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+            URL_SAFE_NO_PAD.encode(sha256(&[verifier.as_bytes()]))
         );
         assert_ne!(pkce.state, Pkce::new().unwrap().state);
     }
 
     #[test]
     fn rfc_7636_example() {
-        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(
+        let challenge = URL_SAFE_NO_PAD.encode(sha256(&[
             "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".as_bytes(),
-        ));
+        ]));
         assert_eq!(challenge, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
     }
 
