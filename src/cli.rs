@@ -17,7 +17,7 @@ use crate::verify::CacheUse;
 
 /// Run a command under an AWS profile, with verified, short-lived credentials.
 #[derive(Debug, Parser)]
-#[command(name = "guard", version, after_help = exit_codes::ExitCode::help(), disable_help_subcommand = true)]
+#[command(name = "guard", version, disable_help_subcommand = true)]
 pub struct Cli {
     #[command(flatten)]
     global: Global,
@@ -358,7 +358,7 @@ pub fn main() -> u8 {
             completions::run(&top.then(global).options(server), shell)
         }
         Some(Sub::Man(With { global, .. })) => {
-            commands::man::run(&top.then(global).options(server), Cli::command())
+            commands::man::run(&top.then(global).options(server), command())
         }
         Some(Sub::Cache {
             global,
@@ -375,11 +375,25 @@ pub fn main() -> u8 {
     }
 }
 
+/// guard's command line as `--help` and the manual show it: with the exit codes.
+fn command() -> clap::Command {
+    Cli::command().after_help(exit_codes::ExitCode::help())
+}
+
 /// The command line, parsed. clap's tables are not freed: guard execs or exits right after, and
-/// freeing them cost a seventh of a warm run's instructions.
+/// freeing them cost a seventh of a warm run's instructions. The exit codes are written out only
+/// for `--help`, the one answer that shows them.
 fn parse() -> Result<Cli, clap::Error> {
-    let mut command = ManuallyDrop::new(Cli::command());
-    let mut matches = ManuallyDrop::new(command.try_get_matches_from_mut(std::env::args_os())?);
+    let mut bare = ManuallyDrop::new(Cli::command());
+    let mut matches = match bare.try_get_matches_from_mut(std::env::args_os()) {
+        Ok(matches) => ManuallyDrop::new(matches),
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelp => {
+            return command()
+                .try_get_matches_from(std::env::args_os())
+                .and(Err(e));
+        }
+        Err(e) => return Err(e),
+    };
     Cli::from_arg_matches_mut(&mut matches)
 }
 
@@ -389,8 +403,7 @@ mod tests {
 
     #[test]
     fn help_lists_the_exit_codes() {
-        use clap::CommandFactory;
-        let help = Cli::command().render_long_help().to_string();
+        let help = command().render_long_help().to_string();
         assert!(help.contains(&exit_codes::ExitCode::help()), "{help}");
     }
 
@@ -456,7 +469,7 @@ mod tests {
     /// The manual page is rendered from this command line.
     #[test]
     fn every_subcommand_has_a_section() {
-        let page = commands::man::render(Cli::command()).unwrap();
+        let page = commands::man::render(command()).unwrap();
         for name in [
             "guard login",
             "guard use",

@@ -5,6 +5,8 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod account;
+#[doc(hidden)]
+pub mod arena;
 pub(crate) mod audit;
 pub(crate) mod aws;
 pub(crate) mod banner;

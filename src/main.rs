@@ -10,6 +10,11 @@ use std::ffi::{c_char, c_int};
 #[cfg(not(test))]
 use std::io::Write as _;
 
+// See src/arena.rs: most of a warm run's allocations are never freed before it execs.
+#[cfg(not(test))]
+#[global_allocator]
+static ALLOCATOR: guard::arena::Arena = guard::arena::Arena::new();
+
 // The AWS SDK's retry rate limiter is guard's one caller of libm (`f64::powf`). Answered here
 // from the libm crate (musl's implementation, in Rust), libm.so is not loaded at all: one library
 // fewer for the loader to open, map and search at every start (docs/performance.md).

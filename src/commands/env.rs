@@ -2,6 +2,7 @@
 //! (`eval "$(guard env -p sandbox)"`, direnv) instead of exec'ing a command.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use clap::ValueEnum;
 
@@ -68,27 +69,28 @@ fn render(env: &ChildEnv, format: Format) -> Result<String, Failure> {
         // A map of strings always serializes.
         return Ok(serde_json::to_string_pretty(&object).unwrap_or_default() + "\n");
     }
+    // Writing into a String cannot fail.
     let mut out = String::new();
     for name in &env.remove {
-        let line = match format {
-            Format::Sh => format!("unset {name}"),
+        let _ = match format {
+            Format::Sh => writeln!(out, "unset {name}"),
             // Erasing an unset variable fails in fish, and `set` keeps the failing status.
-            Format::Fish => format!("if set -q {name}; set -e {name}; end"),
-            Format::Powershell => {
-                format!("Remove-Item -Path Env:{name} -ErrorAction SilentlyContinue")
-            }
-            Format::Cmd => format!("if defined {name} set {name}="),
+            Format::Fish => writeln!(out, "if set -q {name}; set -e {name}; end"),
+            Format::Powershell => writeln!(
+                out,
+                "Remove-Item -Path Env:{name} -ErrorAction SilentlyContinue"
+            ),
+            Format::Cmd => writeln!(out, "if defined {name} set {name}="),
             Format::Dotenv | Format::Json => continue,
         };
-        out.push_str(&line);
-        out.push('\n');
     }
     for (name, value) in &env.set {
-        let line = match format {
-            Format::Sh => format!("export {name}={}", quote_sh(value)),
-            Format::Fish => format!("set -gx {name} {}", quote_fish(value)),
-            Format::Powershell => format!("$Env:{name} = {}", quote_powershell(value)),
-            Format::Cmd => format!(
+        let _ = match format {
+            Format::Sh => writeln!(out, "export {name}={}", quote_sh(value)),
+            Format::Fish => writeln!(out, "set -gx {name} {}", quote_fish(value)),
+            Format::Powershell => writeln!(out, "$Env:{name} = {}", quote_powershell(value)),
+            Format::Cmd => writeln!(
+                out,
                 "set {name}={}",
                 quote_cmd(value).ok_or_else(|| {
                     Failure::refused(format!(
@@ -98,11 +100,9 @@ fn render(env: &ChildEnv, format: Format) -> Result<String, Failure> {
                     .with_hint("use --format powershell or --format json")
                 })?
             ),
-            Format::Dotenv => format!("{name}={}", quote_dotenv(value)),
+            Format::Dotenv => writeln!(out, "{name}={}", quote_dotenv(value)),
             Format::Json => unreachable!("handled above"),
         };
-        out.push_str(&line);
-        out.push('\n');
     }
     Ok(out)
 }
