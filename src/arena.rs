@@ -46,7 +46,9 @@ impl Arena {
         (self.base()..self.base() + SIZE).contains(&(ptr as usize))
     }
 
-    /// A block of the region never handed out before, or null when it does not fit.
+    /// A block of the region never handed out before, or null when it does not fit. Not inlined:
+    /// at every allocation site in guard and its crates, it made the binary 0.7 MB larger.
+    #[inline(never)]
     fn carve(&self, layout: Layout) -> *mut u8 {
         if layout.size() > LARGE || layout.align() > ALIGN {
             return std::ptr::null_mut();
@@ -104,6 +106,7 @@ unsafe impl GlobalAlloc for Arena {
         }
     }
 
+    #[inline(never)]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if !self.contains(ptr) {
             // SAFETY: the system allocator's block, passed on as the caller gave it.
