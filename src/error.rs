@@ -20,8 +20,6 @@ pub enum Kind {
     Refused,
     /// EX_CONFIG: the user's configuration is missing or wrong.
     Config,
-    /// EX_CONFIG too, but signing in (again) fixes it, so a run on a terminal can do that itself.
-    NotSignedIn,
     /// The shell's code for a command that does not exist.
     CommandNotFound,
     /// The shell's code for a command that exists but cannot be run.
@@ -35,7 +33,7 @@ impl From<Kind> for ExitCode {
             Kind::Unavailable => ExitCode::Unavailable,
             Kind::Io => ExitCode::Io,
             Kind::Refused => ExitCode::Refused,
-            Kind::Config | Kind::NotSignedIn => ExitCode::Config,
+            Kind::Config => ExitCode::Config,
             Kind::CommandNotFound => ExitCode::CommandNotFound,
             Kind::CommandNotExecutable => ExitCode::CommandNotExecutable,
         }

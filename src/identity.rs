@@ -3,7 +3,7 @@
 use crate::account::AccountId;
 use crate::aws::{self, Patience, Service};
 use crate::credentials::Credentials;
-use crate::error::Failure;
+use crate::error::{Failure, Kind};
 
 #[derive(Debug, Clone)]
 pub struct Identity {
@@ -21,7 +21,33 @@ impl Identity {
     }
 }
 
-pub async fn caller_identity(creds: &Credentials, region: &str) -> anyhow::Result<Identity> {
+/// Why GetCallerIdentity gave no identity: the caller tries new credentials only when STS
+/// rejected these ones.
+#[derive(Debug, thiserror::Error)]
+pub enum Unverified {
+    /// STS answered that the credentials are not valid (expired, revoked, malformed).
+    #[error(transparent)]
+    Rejected(Failure),
+    /// Anything else: STS could not be asked, refused the caller, or answered nonsense.
+    #[error(transparent)]
+    Failed(Failure),
+}
+
+impl From<Failure> for Unverified {
+    fn from(failure: Failure) -> Self {
+        Unverified::Failed(failure)
+    }
+}
+
+impl From<Unverified> for Failure {
+    fn from(unverified: Unverified) -> Self {
+        match unverified {
+            Unverified::Rejected(failure) | Unverified::Failed(failure) => failure,
+        }
+    }
+}
+
+pub async fn caller_identity(creds: &Credentials, region: &str) -> Result<Identity, Unverified> {
     let endpoint = aws::endpoint(Service::Sts, region);
     let client = aws_sdk_sts::Client::new(&aws::sdk_config(
         &endpoint,
@@ -30,8 +56,13 @@ pub async fn caller_identity(creds: &Credentials, region: &str) -> anyhow::Resul
         Patience::Run,
     )?);
     let output = client.get_caller_identity().send().await.map_err(|e| {
-        aws::failure("GetCallerIdentity", &endpoint, e, aws::sts_kind)
-            .within("cannot verify who the credentials are")
+        let failure = aws::failure("GetCallerIdentity", &endpoint, e, aws::sts_kind)
+            .within("cannot verify who the credentials are");
+        // The codes `sts_kind` counts as the user's setup are the ones that reject credentials.
+        match failure.kind {
+            Kind::Config => Unverified::Rejected(failure),
+            _ => Unverified::Failed(failure),
+        }
     })?;
     let bad = |what: &str| {
         Failure::unavailable(format!(

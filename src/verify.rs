@@ -9,8 +9,8 @@ use time::{Duration, OffsetDateTime};
 use crate::account::AccountId;
 use crate::cache::{self, Cache, Entry, Level, Origin};
 use crate::credentials::{Credentials, Secret};
-use crate::error::{self, Failure, Kind};
-use crate::identity::{self, AccountName, Identity};
+use crate::error::{Failure, Kind};
+use crate::identity::{self, AccountName, Identity, Unverified};
 use crate::policy::Target;
 use crate::profile::{Paths, ProfileSet, Value};
 use crate::source::{self, Base, Chain};
@@ -348,9 +348,9 @@ impl Run<'_> {
         let (identity, account_name) =
             self.identify(&current.creds, sso_token)
                 .await
-                .map_err(|e| match error::kind(&e) {
-                    Some(Kind::Config) if from_cache => Cold::Rejected(e),
-                    _ => Cold::Failed(e),
+                .map_err(|e| match e {
+                    Unverified::Rejected(e) if from_cache => Cold::Rejected(e.into()),
+                    e => Cold::Failed(Failure::from(e).into()),
                 })?;
         current.identity = Some(identity);
         current.account_name = account_name;
@@ -389,7 +389,7 @@ impl Run<'_> {
         &self,
         creds: &Credentials,
         sso_token: Option<Secret>,
-    ) -> anyhow::Result<(Identity, Option<String>)> {
+    ) -> Result<(Identity, Option<String>), Unverified> {
         let expected = self.chain.expected_account();
         let cached = |account: &AccountId| self.cache.account_name(account, self.now);
         let known = expected.map_or(AccountName::Unknown, cached);

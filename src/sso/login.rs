@@ -13,11 +13,10 @@ use super::oidc::{self, Oidc, Pending, Tokens};
 use super::pkce::Pkce;
 use super::registration::{self, Registration};
 use super::token::{self, NewToken};
-use super::{SsoLogin, SsoTarget, portal};
+use super::{SsoError, SsoLogin, SsoTarget, portal};
 
 use crate::browser;
 use crate::credentials::{Credentials, Secret};
-use crate::error::{self, Kind};
 
 /// How long the PKCE flow waits for the browser, as the AWS CLI does.
 const BROWSER_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
@@ -162,14 +161,14 @@ fn can_sign_in_here() -> bool {
 pub async fn or_sign_in<T, F, Fut>(login: &SsoLogin, attempt: F) -> anyhow::Result<T>
 where
     F: Fn() -> Fut,
-    Fut: Future<Output = anyhow::Result<T>>,
+    Fut: Future<Output = Result<T, SsoError>>,
 {
-    match attempt().await {
-        Err(e) if error::kind(&e) == Some(Kind::NotSignedIn) && can_sign_in_here() => {
+    let result = match attempt().await {
+        Err(SsoError::NotSignedIn(_)) if can_sign_in_here() => {
             let _lock = token::lock(login, token::Purpose::SignIn)?;
             // Another guard may have signed in while this one waited for the lock.
             match attempt().await {
-                Err(e) if error::kind(&e) == Some(Kind::NotSignedIn) => {
+                Err(SsoError::NotSignedIn(e)) => {
                     crate::output::stderr_line(format_args!("guard: {e}; signing in now"));
                     sign_in(login, Options::default()).await?;
                     attempt().await
@@ -178,7 +177,8 @@ where
             }
         }
         result => result,
-    }
+    };
+    result.map_err(SsoError::into_anyhow)
 }
 
 /// An SSO profile's token and role credentials, signing in first when needed and possible.

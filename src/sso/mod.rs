@@ -17,6 +17,32 @@ use crate::account::AccountId;
 use crate::error::{Failure, Kind};
 use crate::profile::{Location, Profile, ProfileSet, SsoSession, Value};
 
+/// A failure of a call that needs the sign-in, by whether signing in (again) fixes it.
+#[derive(Debug, thiserror::Error)]
+pub enum SsoError {
+    /// The sign-in is missing, has expired or was revoked.
+    #[error(transparent)]
+    NotSignedIn(anyhow::Error),
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+impl SsoError {
+    /// The error as guard reports it. `?` would wrap this type around the failure and hide its
+    /// kind and hint from `error::report`, so callers that do not match on it convert with this.
+    pub fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            SsoError::NotSignedIn(e) | SsoError::Failed(e) => e,
+        }
+    }
+}
+
+impl From<Failure> for SsoError {
+    fn from(failure: Failure) -> Self {
+        SsoError::Failed(failure.into())
+    }
+}
+
 /// One IAM Identity Center sign-in: an `[sso-session]`, or a legacy profile's start URL.
 #[derive(Debug, Clone)]
 pub enum SsoLogin {
@@ -148,7 +174,7 @@ impl SsoLogin {
     }
 
     fn not_signed_in(&self, what: String) -> Failure {
-        Failure::new(Kind::NotSignedIn, what)
+        Failure::new(Kind::Config, what)
             .with_hint(format!("sign in with: {}", self.login_command()))
     }
 

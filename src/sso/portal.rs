@@ -1,8 +1,9 @@
 //! The IAM Identity Center portal: role credentials and account names for a signed-in user.
 
+use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
 use time::OffsetDateTime;
 
-use super::{SsoLogin, SsoTarget};
+use super::{SsoError, SsoLogin, SsoTarget};
 use crate::account::AccountId;
 use crate::aws::{self, Patience, Service};
 use crate::credentials::{Credentials, Secret};
@@ -18,7 +19,7 @@ fn client(
     Ok((aws_sdk_sso::Client::new(&config), endpoint))
 }
 
-pub async fn role_credentials(target: &SsoTarget, token: &Secret) -> anyhow::Result<Credentials> {
+pub async fn role_credentials(target: &SsoTarget, token: &Secret) -> Result<Credentials, SsoError> {
     let (client, endpoint) = client(&target.login, Patience::Run)?;
     let answer = client
         .get_role_credentials()
@@ -28,26 +29,24 @@ pub async fn role_credentials(target: &SsoTarget, token: &Secret) -> anyhow::Res
         .send()
         .await;
     let output = answer.map_err(|e| {
+        let signed_out = unauthorized(&e);
         let failure = aws::failure("GetRoleCredentials", &endpoint, e, |code| match code {
-            "UnauthorizedException" => Some(Kind::NotSignedIn),
             "ForbiddenException" => Some(Kind::Refused),
-            "InvalidRequestException" | "ResourceNotFoundException" => Some(Kind::Config),
+            "UnauthorizedException" | "InvalidRequestException" | "ResourceNotFoundException" => {
+                Some(Kind::Config)
+            }
             _ => None,
         });
         match failure.kind {
-            Kind::NotSignedIn => target.login.not_signed_in(format!(
-                "IAM Identity Center did not accept your sign-in to {} ({})",
-                target.login.describe(),
-                failure.message
-            )),
-            Kind::Refused => Failure::refused(format!(
+            _ if signed_out => SsoError::NotSignedIn(not_accepted(&target.login, &failure).into()),
+            Kind::Refused => SsoError::from(Failure::refused(format!(
                 "IAM Identity Center gives you no access to account {} with role '{}' ({})",
                 target.account_id,
                 target.role_name,
                 failure.message
             ))
-            .with_hint("check sso_account_id and sso_role_name, or ask your administrator for the assignment"),
-            _ => failure,
+            .with_hint("check sso_account_id and sso_role_name, or ask your administrator for the assignment")),
+            _ => failure.into(),
         }
     })?;
     let creds = output
@@ -133,33 +132,49 @@ pub struct Assignment {
     pub role_name: String,
 }
 
+/// Whether the portal answered that the token is not (or no longer) a sign-in.
+fn unauthorized<E, R>(err: &SdkError<E, R>) -> bool
+where
+    E: ProvideErrorMetadata,
+{
+    matches!(err, SdkError::ServiceError(service) if service.err().code() == Some("UnauthorizedException"))
+}
+
+/// A sign-in the portal refused (UnauthorizedException): signing in again fixes it.
+fn not_accepted(login: &SsoLogin, failure: &Failure) -> Failure {
+    login.not_signed_in(format!(
+        "IAM Identity Center did not accept your sign-in to {} ({})",
+        login.describe(),
+        failure.message
+    ))
+}
+
 fn list_failure<E, R>(
     login: &SsoLogin,
     operation: &str,
     endpoint: &aws::Endpoint,
-    err: aws_sdk_sso::error::SdkError<E, R>,
-) -> Failure
+    err: SdkError<E, R>,
+) -> SsoError
 where
-    E: aws_sdk_sso::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug,
 {
+    let signed_out = unauthorized(&err);
     let failure = aws::failure(operation, endpoint, err, |code| match code {
-        "UnauthorizedException" => Some(Kind::NotSignedIn),
-        "InvalidRequestException" | "ResourceNotFoundException" => Some(Kind::Config),
+        "UnauthorizedException" | "InvalidRequestException" | "ResourceNotFoundException" => {
+            Some(Kind::Config)
+        }
         _ => None,
     });
-    match failure.kind {
-        Kind::NotSignedIn => login.not_signed_in(format!(
-            "IAM Identity Center did not accept your sign-in to {} ({})",
-            login.describe(),
-            failure.message
-        )),
-        _ => failure,
+    if signed_out {
+        SsoError::NotSignedIn(not_accepted(login, &failure).into())
+    } else {
+        failure.into()
     }
 }
 
 /// Every account and role of the signed-in person, following every page of both lists.
-pub async fn assignments(login: &SsoLogin, token: &Secret) -> anyhow::Result<Vec<Assignment>> {
+pub async fn assignments(login: &SsoLogin, token: &Secret) -> Result<Vec<Assignment>, SsoError> {
     let (client, endpoint) = client(login, Patience::Walk)?;
     let mut accounts = Vec::new();
     let mut pages = client

@@ -7,9 +7,9 @@ use anyhow::Context as _;
 use serde_json::{Map, Value};
 use time::{Duration, OffsetDateTime};
 
-use super::SsoLogin;
 use super::cache_file::{self, format_time, parse_time};
 use super::registration::Registration;
+use super::{SsoError, SsoLogin};
 use crate::aws::{self, Patience, Service};
 use crate::credentials::Secret;
 use crate::error::{self, Failure, Kind};
@@ -104,11 +104,13 @@ pub(crate) fn parse_cached(
     Ok((document, access_token, expires_at))
 }
 
-fn read(login: &SsoLogin) -> anyhow::Result<CachedToken> {
+fn read(login: &SsoLogin) -> Result<CachedToken, SsoError> {
     load(login)?.ok_or_else(|| {
-        login
-            .not_signed_in(format!("you are not signed in to {}", login.describe()))
-            .into()
+        SsoError::NotSignedIn(
+            login
+                .not_signed_in(format!("you are not signed in to {}", login.describe()))
+                .into(),
+        )
     })
 }
 
@@ -271,7 +273,7 @@ pub fn lock(login: &SsoLogin, purpose: Purpose) -> anyhow::Result<SessionLock> {
 
 /// A usable access token for this sign-in: the cached one, refreshed first when it is close to
 /// expiry and the cache holds what a refresh needs.
-pub async fn access_token(login: &SsoLogin) -> anyhow::Result<Secret> {
+pub async fn access_token(login: &SsoLogin) -> Result<Secret, SsoError> {
     let cached = read(login)?;
     if cached.expires_at - OffsetDateTime::now_utc() > REFRESH_WINDOW {
         return Ok(cached.access_token);
@@ -304,16 +306,19 @@ pub async fn access_token(login: &SsoLogin) -> anyhow::Result<Secret> {
         Ok(token) => Ok(token),
         Err((_, cached)) if cached.expires_at > now => Ok(cached.access_token),
         // The network failed, not the sign-in: signing in again would not help.
-        Err((cause, cached)) if error::kind(&cause) == Some(Kind::Unavailable) => Err(cause
-            .context(Failure::unavailable(format!(
+        Err((cause, cached)) if error::kind(&cause) == Some(Kind::Unavailable) => Err(
+            SsoError::Failed(cause.context(Failure::unavailable(format!(
                 "your sign-in to {} expired at {} and could not be refreshed",
                 login.describe(),
                 format_time(cached.expires_at)
             )))),
-        Err((cause, cached)) => Err(cause.context(login.not_signed_in(format!(
-            "your sign-in to {} expired at {}",
-            login.describe(),
-            format_time(cached.expires_at)
+        ),
+        Err((cause, cached)) => Err(SsoError::NotSignedIn(cause.context(login.not_signed_in(
+            format!(
+                "your sign-in to {} expired at {}",
+                login.describe(),
+                format_time(cached.expires_at)
+            ),
         )))),
     }
 }
