@@ -49,6 +49,7 @@ struct Parsed<'a> {
     rest: Vec<&'a str>,
     profile: Option<&'a str>,
     version: bool,
+    no_cli_pager: bool,
 }
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
@@ -57,7 +58,7 @@ pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
         Err(verdict) => return verdict,
     };
     let credential = parsed.profile.map(|profile| format!("--profile {profile}"));
-    judge(&parsed, scope).with_credential(credential)
+    unseen_programs(judge(&parsed, scope), &parsed, scope).with_credential(credential)
 }
 
 fn judge(parsed: &Parsed, scope: &Scope) -> Verdict {
@@ -145,14 +146,7 @@ fn help(path: &[&str], scope: &Scope) -> Verdict {
             Some(EnvValue::Known(value)) => value,
             Some(EnvValue::Dynamic) => String::new(),
         };
-        let mut words = pager.split_whitespace();
-        let plain = words.next().is_some_and(|program| {
-            matches!(
-                &*program::base_name(program),
-                "less" | "more" | "most" | "cat"
-            )
-        }) && words.all(|word| word.starts_with('-'));
-        if !plain {
+        if !is_plain_pager(&pager) {
             return Verdict::of(
                 Severity::Unknown,
                 "aws",
@@ -164,6 +158,62 @@ fn help(path: &[&str], scope: &Scope) -> Verdict {
         break;
     }
     Verdict::of(Severity::Read, "aws", path, "shows help")
+}
+
+/// The usual pagers with options only: they run nothing else.
+fn is_plain_pager(pager: &str) -> bool {
+    let mut words = pager.split_whitespace();
+    words.next().is_some_and(|program| {
+        matches!(
+            &*program::base_name(program),
+            "less" | "more" | "most" | "cat"
+        )
+    }) && words.all(|word| word.starts_with('-'))
+}
+
+/// What the CLI would run or load besides the command itself, when guard cannot see it: the
+/// service models under `AWS_DATA_PATH` (a model says what an operation calls), and CLI v2's
+/// output pager, `AWS_PAGER` else `cli_pager` else `PAGER` (awscli's `cli_pager` config chain),
+/// which it starts on every output to a terminal unless `--no-cli-pager`.
+fn unseen_programs(verdict: Verdict, parsed: &Parsed, scope: &Scope) -> Verdict {
+    if verdict.severity >= Severity::Unknown {
+        return verdict;
+    }
+    let path: Vec<&str> = verdict.command.iter().map(String::as_str).collect();
+    if let Some(value) = scope.var("AWS_DATA_PATH")
+        && value != EnvValue::Known(String::new())
+    {
+        return Verdict::of(
+            Severity::Unknown,
+            "aws",
+            &path,
+            "AWS_DATA_PATH is set: the CLI loads service models from there, and a model decides what an operation calls",
+        );
+    }
+    if parsed.no_cli_pager {
+        return verdict;
+    }
+    let pager = ["AWS_PAGER", "PAGER"]
+        .into_iter()
+        .find_map(|var| scope.var(var).map(|value| (var, value)));
+    let Some((var, value)) = pager else {
+        return verdict;
+    };
+    let shown = match &value {
+        EnvValue::Known(text) if text.trim().is_empty() || is_plain_pager(text) => {
+            return verdict;
+        }
+        EnvValue::Known(text) => text.as_str(),
+        EnvValue::Dynamic => "an expansion",
+    };
+    Verdict::of(
+        Severity::Unknown,
+        "aws",
+        &path,
+        &format!(
+            "{var} is set to {shown}: CLI v2 pipes its output through that program, which guard cannot see (--no-cli-pager turns it off)"
+        ),
+    )
 }
 
 /// Service and operation names are lowercase words with dashes; anything else would be
@@ -209,6 +259,7 @@ fn parse(args: &[String]) -> Result<Parsed<'_>, Verdict> {
                     match global.name {
                         "profile" => parsed.profile = value,
                         "version" => parsed.version = true,
+                        "no-cli-pager" => parsed.no_cli_pager = true,
                         _ => {}
                     }
                     continue;

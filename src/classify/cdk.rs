@@ -78,7 +78,13 @@ const COMMANDS: &[Command] = &[
     cmd(&["notices"], Read, NO_CLOUD),
     cmd(&["acknowledge|ack"], Read, NO_CLOUD),
     cmd(&["context"], Read, NO_CLOUD),
-    cmd(&["init"], Read, NO_CLOUD),
+    // It runs the template's install step (`npm install`, pip, ...): the packages' install
+    // scripts run with the credentials.
+    cmd(
+        &["init"],
+        Unknown,
+        "installs the new project's packages (npm, pip, ...); their install scripts run code guard cannot see",
+    ),
     cmd(&["flags"], Read, NO_CLOUD),
     cmd(&["cli-telemetry"], Read, NO_CLOUD),
 ];
@@ -97,6 +103,13 @@ const MODIFIERS: &[Modifier] = &[
         test: Test::Given,
         severity: Unknown,
         what: "runs the browser command given; guard cannot see it",
+    },
+    Modifier {
+        commands: &["init"],
+        flags: &["--generate-only"],
+        test: Test::Skips,
+        severity: Read,
+        what: "only writes the template's files, installs nothing, no cloud change",
     },
     // Only `refactor` has a dry run; `deploy` and `destroy` ignore the flag.
     Modifier {
@@ -120,6 +133,7 @@ const TABLE: Table = Table {
         "-e",
         "--hotswap",
         "--dry-run",
+        "--generate-only",
         "--toolkit-stack-name",
         "--parameters",
         "--outputs-file",

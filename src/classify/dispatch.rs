@@ -62,6 +62,9 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
         Program::Opaque(why) => not_a_tool(Severity::Unknown, &name, rest, why.to_owned()),
         Program::Script => unknown_program(words, "runs a script guard cannot see"),
         Program::Local => {
+            if let Some(why) = interpreters::preloaded(&scope) {
+                return not_a_tool(Severity::Unknown, &name, rest, why);
+            }
             let (severity, what) = local::judge(&name, rest);
             not_a_tool(severity, &name, rest, what)
         }
@@ -85,9 +88,12 @@ fn unknown_program(words: &[Word], what: &str) -> Classification {
 fn run_tool(tool: Tool, words: &[Word], scope: &Scope) -> Classification {
     let args: Vec<String> = words.iter().map(|word| word.text.to_string()).collect();
     // The AWS CLI and SAM are Python programs.
-    if matches!(tool, Tool::Aws | Tool::Sam)
-        && let Some(why) = interpreters::python_warnings(scope)
-    {
+    let hidden_code = interpreters::preloaded(scope).or_else(|| {
+        matches!(tool, Tool::Aws | Tool::Sam)
+            .then(|| interpreters::python_env_code(scope))
+            .flatten()
+    });
+    if let Some(why) = hidden_code {
         return Classification {
             severity: Severity::Unknown,
             reason: format!("{}: {why}", tool.name()),

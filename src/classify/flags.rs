@@ -227,6 +227,10 @@ pub(crate) enum DryValues {
     Mode,
     /// A boolean: bare or a true value of Go's strconv.ParseBool.
     Bool,
+    /// A yargs boolean (yargs-parser): `--flag=V` is true only for `true`, a bare flag takes a
+    /// following `true` or `false` word as its value, `--no-flag` sets it false, and the
+    /// camel-case spelling (`--dryRun`) is the same option.
+    Yargs,
 }
 
 /// `--dry-run` style flags: the flag as written when every occurrence asks for a dry run
@@ -239,6 +243,9 @@ pub(crate) fn dry_run(
     known: &Known,
 ) -> Option<String> {
     let args = before_dashdash(args);
+    if values == DryValues::Yargs && args.iter().any(|arg| yargs_other_spelling(arg, names)) {
+        return None;
+    }
     let mut label = None;
     for (i, arg) in args.iter().enumerate() {
         let Some(value) = names.iter().find_map(|name| arg.strip_prefix(name)) else {
@@ -248,9 +255,11 @@ pub(crate) fn dry_run(
         if !value.is_empty() && !value.starts_with('=') {
             continue;
         }
-        let dry = match value.strip_prefix('=') {
-            None => true,
-            Some(v) => {
+        let dry = match (value.strip_prefix('='), values) {
+            (None, DryValues::Yargs) => args.get(i + 1).is_none_or(|next| next != "false"),
+            (None, _) => true,
+            (Some(v), DryValues::Yargs) => v == "true",
+            (Some(v), _) => {
                 is_true(v) || (values == DryValues::Mode && matches!(v, "client" | "server"))
             }
         };
@@ -260,6 +269,40 @@ pub(crate) fn dry_run(
         label = Some(arg.clone());
     }
     label
+}
+
+/// `--no-dry-run`, `--dryRun`, `--no-dryRun`: yargs spellings of the option that guard does
+/// not judge (any of them may turn the dry run off).
+fn yargs_other_spelling(arg: &str, names: &[&str]) -> bool {
+    let name = arg.split_once('=').map_or(arg, |(name, _)| name);
+    let Some(body) = name.strip_prefix("--") else {
+        return false;
+    };
+    let body = body.strip_prefix("no-").unwrap_or(body);
+    names.iter().any(|option| {
+        let Some(option) = option.strip_prefix("--") else {
+            return false;
+        };
+        let negated = body.len() < name.len() - 2;
+        (negated && body == option) || (body != option && body == camel_case(option))
+    })
+}
+
+/// yargs' camel-case alias of a dashed option: `dry-run` is also `dryRun`.
+fn camel_case(option: &str) -> String {
+    let mut out = String::with_capacity(option.len());
+    let mut upper = false;
+    for c in option.chars() {
+        if c == '-' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `--help` / `-h` where it cannot be the value of another flag.

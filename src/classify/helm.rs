@@ -74,6 +74,13 @@ const COMMANDS: &[Command] = &[
     cmd(&["registry"], Read, LOCAL),
     cmd(&["registry", "*"], Read, LOCAL),
     cmd(&["plugin"], Read, LOCAL),
+    // Installing, updating and removing a plugin runs the plugin's own hooks (plugin.yaml
+    // `hooks:`), with the credentials.
+    cmd(
+        &["plugin", "install|add|update|up|uninstall|rm|remove"],
+        Unknown,
+        "runs the plugin's install, update or delete hook, a program guard cannot see",
+    ),
     cmd(&["plugin", "*"], Read, LOCAL),
     cmd(&["dependency|dep"], Read, LOCAL),
     cmd(&["dependency|dep", "*"], Read, LOCAL),

@@ -76,7 +76,7 @@ pub(crate) fn shell(
     not_a_tool(severity, name, args, what)
 }
 
-fn is_set(scope: &Scope, var: &str) -> bool {
+pub(crate) fn is_set(scope: &Scope, var: &str) -> bool {
     match scope.var(var) {
         Some(EnvValue::Known(value)) => !value.is_empty(),
         Some(EnvValue::Dynamic) => true,
@@ -243,16 +243,53 @@ enum PythonRun<'w> {
     ImportingWarning(String),
 }
 
-/// Why Python would import a module named by `PYTHONWARNINGS` before running anything.
-pub(crate) fn python_warnings(scope: &Scope) -> Option<String> {
-    let importing = match scope.var("PYTHONWARNINGS")? {
-        EnvValue::Known(value) => imports_module(&value),
-        EnvValue::Dynamic => true,
-    };
-    importing.then(|| {
-        "PYTHONWARNINGS names a warning category in a module, which Python imports (runs) first"
-            .to_owned()
+/// Variables that make Python run code from a place guard cannot see before the program
+/// itself: `site` imports `sitecustomize` from `PYTHONPATH` and `usercustomize` from the user
+/// site under `PYTHONUSERBASE`, and every import (botocore included) searches `PYTHONPATH`
+/// first; `PYTHONHOME` moves the standard library.
+const PYTHON_CODE_PATHS: &[(&str, &str)] = &[
+    (
+        "PYTHONPATH",
+        "Python imports modules from there first (a sitecustomize, a botocore of its own), code guard cannot see",
+    ),
+    (
+        "PYTHONUSERBASE",
+        "Python runs the usercustomize module it finds there, code guard cannot see",
+    ),
+    (
+        "PYTHONHOME",
+        "Python loads its standard library from there, code guard cannot see",
+    ),
+];
+
+/// Variables that make the dynamic loader load a library into any program it starts.
+const PRELOADS: &[&str] = &["LD_PRELOAD", "LD_AUDIT", "DYLD_INSERT_LIBRARIES"];
+
+/// Why the program would load code guard cannot see before its own (`LD_PRELOAD=x.so`).
+pub(crate) fn preloaded(scope: &Scope) -> Option<String> {
+    PRELOADS.iter().find(|var| is_set(scope, var)).map(|var| {
+        format!("{var} is set: the program would load that library first, code guard cannot see")
     })
+}
+
+/// Why Python would run code guard cannot see before the program: a module named by
+/// `PYTHONWARNINGS`, or a search path from `PYTHON_CODE_PATHS`.
+pub(crate) fn python_env_code(scope: &Scope) -> Option<String> {
+    let importing = match scope.var("PYTHONWARNINGS") {
+        Some(EnvValue::Known(value)) => imports_module(&value),
+        Some(EnvValue::Dynamic) => true,
+        None => false,
+    };
+    if importing {
+        return Some(
+            "PYTHONWARNINGS names a warning category in a module, which Python imports (runs) first"
+                .to_owned(),
+        );
+    }
+    PYTHON_CODE_PATHS
+        .iter()
+        .find(|(var, _)| is_set(scope, var))
+        .map(|(var, what)| format!("{var} is set: {what}"))
 }
 
 /// A warnings filter `action:message:category:module:lineno` whose category is
@@ -272,7 +309,7 @@ pub(crate) fn python(
     scope: &Scope,
     classify: Classify,
 ) -> Classification {
-    if let Some(why) = python_warnings(scope) {
+    if let Some(why) = python_env_code(scope) {
         return not_a_tool(Severity::Unknown, name, args, why);
     }
     let (severity, what) = match python_run(args) {

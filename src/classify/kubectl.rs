@@ -3,7 +3,7 @@
 use super::FileText;
 use super::Severity::{Destructive, Read, Unknown, Write};
 use super::flags::{Flag, last_value, switch, valued};
-use super::scope::{self, Scope};
+use super::scope::{self, EnvValue, Scope};
 use super::table::{Command, Credential, EnvProgram, Modifier, Parser, Table, Test, cmd};
 use super::verdict::Verdict;
 
@@ -303,6 +303,30 @@ pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
                 &format!(
                     "--kubeconfig {}: guard cannot read it, and a kubeconfig can run programs",
                     scope::shown(path)
+                ),
+            );
+        }
+    }
+    // `KUBECONFIG=` on the command line names the files as the flag does (kubectl skips the
+    // missing ones; the flag wins over it). The inherited value is the user's own setup,
+    // like ~/.kube/config.
+    let flag = last_value(args, &["--kubeconfig"]);
+    if let (None, Some(value)) = (flag, scope.assigned("KUBECONFIG")) {
+        let unseen = match &value {
+            EnvValue::Dynamic => Some("an expansion".to_owned()),
+            EnvValue::Known(list) => list
+                .split(':')
+                .filter(|path| !path.is_empty())
+                .find(|path| matches!(scope.read_file(path), FileText::Unreadable(_)))
+                .map(str::to_owned),
+        };
+        if let Some(path) = unseen {
+            return Verdict::of(
+                Unknown,
+                "kubectl",
+                &[],
+                &format!(
+                    "KUBECONFIG names {path}: guard cannot read it, and a kubeconfig can run programs"
                 ),
             );
         }

@@ -85,6 +85,15 @@ const CONSULTED: &[&str] = &[
     "BASH_ENV",
     "ENV",
     "PYTHONWARNINGS",
+    "PYTHONPATH",
+    "PYTHONUSERBASE",
+    "PYTHONHOME",
+    "AWS_DATA_PATH",
+    "AWS_PAGER",
+    "LD_PRELOAD",
+    "LD_AUDIT",
+    "DYLD_INSERT_LIBRARIES",
+    "KUBECONFIG",
     "PAGER",
     "MANPAGER",
 ];
@@ -186,6 +195,13 @@ impl<'a> Scope<'a> {
     }
 
     pub fn var(&self, name: &str) -> Option<EnvValue> {
+        self.assigned(name)
+            .or_else(|| (self.ctx.env)(name).map(EnvValue::Known))
+    }
+
+    /// The value the command line itself gives the variable (an assignment, `env`,
+    /// `export`), not the one it inherits.
+    pub fn assigned(&self, name: &str) -> Option<EnvValue> {
         debug_assert!(is_consulted(name), "{name} must be listed in is_consulted");
         let mut binding = self.bindings.as_deref();
         while let Some(current) = binding {
@@ -194,7 +210,7 @@ impl<'a> Scope<'a> {
             }
             binding = current.next.as_deref();
         }
-        (self.ctx.env)(name).map(EnvValue::Known)
+        None
     }
 
     /// The contents of a file a tool would read, relative to guard's working directory.

@@ -66,6 +66,10 @@ pub(crate) enum Test {
     DryMode,
     /// A boolean dry-run flag (Go's strconv.ParseBool values).
     DryBool,
+    /// A boolean that skips the part of the command guard cannot see (`cdk init
+    /// --generate-only` installs nothing): read like `DryBool`, it replaces the command's
+    /// own verdict, even an unknown one, unless another modifier already changed it.
+    Skips,
 }
 
 /// A flag that changes the verdict of some commands.
@@ -180,8 +184,9 @@ impl Table {
         let mut severity = command.severity;
         let mut what = command.what;
         let mut decided = None;
+        let mut modified = false;
         for modifier in self.modifiers {
-            if modifier.test == Test::DryMode || modifier.test == Test::DryBool {
+            if matches!(modifier.test, Test::DryMode | Test::DryBool | Test::Skips) {
                 continue;
             }
             if !applies(modifier.commands, &canonical) {
@@ -198,28 +203,34 @@ impl Table {
                 severity = modifier.severity;
                 what = modifier.what;
                 decided = written(args, modifier.flags);
+                modified = true;
                 break;
             }
         }
-        if matches!(severity, Severity::Write | Severity::Destructive) {
-            for modifier in self.modifiers {
-                let mode = match modifier.test {
-                    Test::DryMode => flags::DryValues::Mode,
-                    Test::DryBool => flags::DryValues::Bool,
-                    _ => continue,
-                };
-                if !applies(modifier.commands, &canonical) {
-                    continue;
-                }
-                if let Some(flag) = flags::dry_run(args, modifier.flags, mode, &known) {
-                    return Verdict::of_flag(
-                        modifier.severity,
-                        tool,
-                        &walk.typed,
-                        &flag,
-                        modifier.what,
-                    );
-                }
+        let changes = matches!(severity, Severity::Write | Severity::Destructive);
+        let boolean = if self.parser == Parser::Yargs {
+            flags::DryValues::Yargs
+        } else {
+            flags::DryValues::Bool
+        };
+        for modifier in self.modifiers {
+            let (mode, lowers) = match modifier.test {
+                Test::DryMode => (flags::DryValues::Mode, changes),
+                Test::DryBool => (boolean, changes),
+                Test::Skips => (boolean, !modified),
+                _ => continue,
+            };
+            if !lowers || !applies(modifier.commands, &canonical) {
+                continue;
+            }
+            if let Some(flag) = flags::dry_run(args, modifier.flags, mode, &known) {
+                return Verdict::of_flag(
+                    modifier.severity,
+                    tool,
+                    &walk.typed,
+                    &flag,
+                    modifier.what,
+                );
             }
         }
         match decided {

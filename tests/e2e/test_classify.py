@@ -51,3 +51,27 @@ def test_aws_alias_file_is_read_as_the_cli_reads_it(home, run_guard, clean_env, 
     # Another HOME, another alias file.
     elsewhere = run_guard("policy", "explain", "--account", PROD, "--", "env", f"HOME={home.path / 'none'}", "aws", "s3", "ls")
     assert "classification  read" in elsewhere.stdout
+
+
+def test_code_the_aws_cli_would_load_from_the_environment_is_unknown(home, run_guard, clean_env, user_policy):
+    user_policy(PROD_BLOCK)
+    site = home.path / "site"
+    site.mkdir()
+    marker = home.path / "ran"
+    (site / "sitecustomize.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    # The real CLI imports sitecustomize from PYTHONPATH before anything else.
+    real = subprocess.run(
+        ["aws", "--version"], env=merged_env(clean_env, {"PYTHONPATH": str(site)}),
+        capture_output=True, text=True, timeout=60,
+    )
+    assert real.returncode == 0, real.stderr
+    assert marker.exists(), "the AWS CLI did not load sitecustomize from PYTHONPATH"
+    loaded = run_guard("policy", "explain", "--account", PROD, "--", "env", f"PYTHONPATH={site}", "aws", "s3", "ls")
+    assert "classification  unknown" in loaded.stdout, loaded.stdout
+    assert "PYTHONPATH is set" in loaded.stdout
+    # CLI v2 pipes output through AWS_PAGER; guard reads the environment the command gets.
+    paged = run_guard("policy", "explain", "--account", PROD, "--", "aws", "s3", "ls", env={"AWS_PAGER": "sh -c 'cat >x'"})
+    assert "classification  unknown" in paged.stdout, paged.stdout
+    assert "AWS_PAGER is set to sh -c 'cat >x'" in paged.stdout
+    off = run_guard("policy", "explain", "--account", PROD, "--", "aws", "s3", "ls", "--no-cli-pager", env={"AWS_PAGER": "sh -c 'cat >x'"})
+    assert "classification  read" in off.stdout, off.stdout
