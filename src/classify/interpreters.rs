@@ -26,23 +26,34 @@ pub(crate) fn shell(
     scope: &Scope,
     classify: Classify,
 ) -> Classification {
-    let (run, interactive) = shell_run(args);
+    let (run, interactive, rcfile) = shell_run(args);
     // bash runs $BASH_ENV before a non-interactive script (not as sh, but `sh` may be bash);
-    // an interactive shell runs $ENV.
+    // an interactive shell runs $ENV, interactive bash its --rcfile; zsh always runs
+    // $ZDOTDIR/.zshenv (ZDOTDIR defaults to HOME). Inherited ZDOTDIR and HOME are the user's.
     let startup = match run {
         ShellRun::NoExec | ShellRun::Info | ShellRun::BadOption(_) | ShellRun::MissingString => {
             None
         }
-        _ if matches!(name, "bash" | "sh") && is_set(scope, "BASH_ENV") => Some("BASH_ENV"),
-        _ if interactive && is_set(scope, "ENV") => Some("ENV"),
+        _ if matches!(name, "bash" | "sh") && is_set(scope, "BASH_ENV") => Some("BASH_ENV is set"),
+        _ if interactive && is_set(scope, "ENV") => Some("ENV is set"),
+        _ if interactive && rcfile => Some("--rcfile or --init-file names a file"),
+        _ if interactive && name == "bash" && scope.assigned("HOME").is_some() => {
+            Some("HOME is set (interactive bash reads $HOME/.bashrc)")
+        }
+        _ if name == "zsh" && scope.assigned("ZDOTDIR").is_some() => {
+            Some("ZDOTDIR is set (zsh reads $ZDOTDIR/.zshenv)")
+        }
+        _ if name == "zsh" && scope.assigned("HOME").is_some() => {
+            Some("HOME is set (zsh reads $HOME/.zshenv)")
+        }
         _ => None,
     };
-    if let Some(var) = startup {
+    if let Some(why) = startup {
         return not_a_tool(
             Severity::Unknown,
             name,
             args,
-            format!("{var} is set: the shell first runs that file, which guard cannot see"),
+            format!("{why}: the shell first runs that file, which guard cannot see"),
         );
     }
     let (severity, what) = match run {
@@ -84,9 +95,11 @@ pub(crate) fn is_set(scope: &Scope, var: &str) -> bool {
     }
 }
 
-/// What the shell runs, and whether it is interactive (`-i`). Options apply in order, so
-/// `-n +n` and `-o noexec +o noexec` execute after all.
-fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, bool) {
+/// What the shell runs, whether it is interactive (`-i`), and whether `--rcfile` or
+/// `--init-file` names its startup file. Options apply in order, so `-n +n` and
+/// `-o noexec +o noexec` execute after all.
+fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, bool, bool) {
+    let mut rcfile = false;
     let mut command_mode = false;
     let mut no_exec = false;
     let mut interactive = false;
@@ -103,16 +116,19 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, bool) {
             break;
         }
         if word.dynamic {
-            return (ShellRun::BadOption(text.to_owned()), interactive);
+            return (ShellRun::BadOption(text.to_owned()), interactive, rcfile);
         }
         if let Some(long) = text.strip_prefix("--") {
             match long {
-                "version" | "help" => return (ShellRun::Info, interactive),
-                "rcfile" | "init-file" => i += 1,
+                "version" | "help" => return (ShellRun::Info, interactive, rcfile),
+                "rcfile" | "init-file" => {
+                    rcfile = true;
+                    i += 1;
+                }
                 "login" | "noprofile" | "norc" | "posix" | "restricted" | "verbose"
                 | "noediting" | "debugger" | "dump-strings" | "dump-po-strings"
                 | "pretty-print" => {}
-                _ => return (ShellRun::BadOption(text.to_owned()), interactive),
+                _ => return (ShellRun::BadOption(text.to_owned()), interactive, rcfile),
             }
             continue;
         }
@@ -128,7 +144,7 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, bool) {
                     if letter == 'o' && option.is_some_and(|option| option.text == "noexec") {
                         no_exec = enable;
                     } else if option.is_some_and(|option| option.dynamic) {
-                        return (ShellRun::BadOption(text.to_owned()), interactive);
+                        return (ShellRun::BadOption(text.to_owned()), interactive, rcfile);
                     }
                     i += 1;
                 }
@@ -143,7 +159,7 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, bool) {
         (Some(script), false) => ShellRun::Script(script),
         (None, false) => ShellRun::Stdin,
     };
-    (run, interactive)
+    (run, interactive, rcfile)
 }
 
 /// Builtins whose `NAME=value` arguments set variables for the rest of the script.

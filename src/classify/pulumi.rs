@@ -56,6 +56,11 @@ const COMMANDS: &[Command] = &[
     cmd(&["login"], Read, "local setup, no cloud change"),
     cmd(&["logout"], Read, "local setup, no cloud change"),
     cmd(&["plugin"], Read, "local setup, no cloud change"),
+    cmd(
+        &["plugin", "run"],
+        Unknown,
+        "runs a plugin's program, which guard cannot see",
+    ),
     cmd(&["plugin", "*"], Read, "local setup, no cloud change"),
     cmd(
         &["install"],
@@ -102,6 +107,12 @@ const COMMANDS: &[Command] = &[
     cmd(&["org", "*"], Write, CLOUD),
     cmd(&["env"], Read, READ_ONLY),
     cmd(&["env", "get|ls|get-default|open|diff"], Read, READ_ONLY),
+    // The command runs with the environment's values, which are often cloud credentials.
+    cmd(
+        &["env", "run"],
+        Unknown,
+        "runs a command with the environment's values (often other credentials); guard cannot see it",
+    ),
     cmd(&["env", "*"], Write, CLOUD),
     cmd(&["policy"], Read, READ_ONLY),
     cmd(&["policy", "get|ls|get-default|open|diff"], Read, READ_ONLY),

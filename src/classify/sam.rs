@@ -3,7 +3,7 @@
 use super::Severity::{Destructive, Read, Unknown, Write};
 use super::flags::{Flag, switch, valued};
 use super::scope::Scope;
-use super::table::{Command, Credential, Parser, Table, cmd};
+use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd};
 use super::verdict::Verdict;
 
 const GLOBALS: &[Flag] = &[
@@ -90,7 +90,13 @@ const TABLE: Table = Table {
     commands: COMMANDS,
     bare: (Read, "prints help or its version"),
     unlisted: "not a command guard knows",
-    modifiers: &[],
+    modifiers: &[Modifier {
+        commands: &["init"],
+        flags: &["--location", "-l"],
+        test: Test::Given,
+        severity: Unknown,
+        what: "cookiecutter runs the hooks of the template at --location; guard cannot see them",
+    }],
     env_programs: &[],
     credentials: &[Credential {
         flag: "--profile",

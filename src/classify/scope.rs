@@ -94,6 +94,7 @@ const CONSULTED: &[&str] = &[
     "LD_AUDIT",
     "DYLD_INSERT_LIBRARIES",
     "KUBECONFIG",
+    "ZDOTDIR",
     "PAGER",
     "MANPAGER",
 ];

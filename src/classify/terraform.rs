@@ -4,6 +4,7 @@
 
 use super::Severity;
 use super::flags::{is_false, is_true};
+use super::local;
 use super::scope::{self, EnvValue, Scope};
 use super::shell;
 use super::verdict::Verdict;
@@ -281,6 +282,17 @@ fn judge(label: &str, args: &[&str]) -> Verdict {
                 "only plans a destroy, changes nothing",
             );
         }
+        ["plan"] if let Some(state) = plan_out_over_state(rest) => {
+            return Verdict::of_flag(
+                Severity::Destructive,
+                label,
+                &["plan"],
+                "-out",
+                &format!(
+                    "writes the plan file over {state}, terraform's state: it would be overwritten"
+                ),
+            );
+        }
         ["plan"] => (Severity::Read, "only plans, changes nothing"),
         [
             "show" | "output" | "validate" | "graph" | "version" | "console" | "providers"
@@ -482,6 +494,23 @@ fn any_true(args: &[&str], flag: &str) -> bool {
                     .strip_prefix(flag)
                     .and_then(|rest| rest.strip_prefix('='))
                     .is_some_and(|value| !is_false(value)))
+    })
+}
+
+/// A `-out` (any occurrence, to err towards destroy) naming a terraform state file: the plan
+/// file replaces it.
+fn plan_out_over_state<'a>(args: &[&'a str]) -> Option<&'a str> {
+    args.iter().enumerate().find_map(|(i, arg)| {
+        if !arg.starts_with('-') {
+            return None;
+        }
+        let name = flag_name(arg);
+        let path = if name == "out" {
+            args.get(i + 1).copied()?
+        } else {
+            name.strip_prefix("out=")?
+        };
+        local::is_terraform_state(path).then_some(path)
     })
 }
 

@@ -75,3 +75,19 @@ def test_code_the_aws_cli_would_load_from_the_environment_is_unknown(home, run_g
     assert "AWS_PAGER is set to sh -c 'cat >x'" in paged.stdout
     off = run_guard("policy", "explain", "--account", PROD, "--", "aws", "s3", "ls", "--no-cli-pager", env={"AWS_PAGER": "sh -c 'cat >x'"})
     assert "classification  read" in off.stdout, off.stdout
+
+
+def test_a_startup_file_bash_would_run_first_is_unknown(home, run_guard, clean_env, user_policy):
+    user_policy(PROD_BLOCK)
+    marker = home.path / "rc-ran"
+    rcfile = home.path / "rc"
+    rcfile.write_text(f"touch {marker}\n")
+    # The real bash runs --rcfile before the -c string when interactive.
+    subprocess.run(
+        ["bash", "--rcfile", str(rcfile), "-i", "-c", "true"], env=clean_env,
+        stdin=subprocess.DEVNULL, capture_output=True, timeout=30,
+    )
+    assert marker.exists(), "bash did not run the rcfile"
+    result = run_guard("policy", "explain", "--account", PROD, "--", "bash", "--rcfile", rcfile, "-i", "-c", "aws s3 ls")
+    assert "classification  unknown" in result.stdout, result.stdout
+    assert "--rcfile or --init-file names a file" in result.stdout
