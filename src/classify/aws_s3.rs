@@ -53,7 +53,7 @@ const VALUED: &[&str] = &[
 ];
 
 pub(crate) fn classify(command: &str, rest: &[&str]) -> Verdict {
-    let dry_run = rest.contains(&"--dryrun");
+    let dry_run = dry_run(rest);
     let (severity, flag, what) = match command {
         "ls" => (Severity::Read, "", "lists buckets or objects"),
         "presign" => (Severity::Read, "", "makes a presigned URL, calls no API"),
@@ -96,6 +96,13 @@ pub(crate) fn classify(command: &str, rest: &[&str]) -> Verdict {
         _ => (Severity::Unknown, "", "not an s3 command guard knows"),
     };
     Verdict::of_flag(severity, "aws", &["s3", command], flag, what)
+}
+
+/// `--dryrun` or an abbreviation argparse expands to it (`--dr`, `--dry`: no other option of
+/// these commands, nor a global one, starts with `--dr`; checked with the real CLI).
+fn dry_run(rest: &[&str]) -> bool {
+    rest.iter()
+        .any(|arg| arg.len() >= "--dr".len() && "--dryrun".starts_with(arg))
 }
 
 /// `--delete` or an abbreviation argparse would expand to it (`--de` is taken by the
