@@ -7,7 +7,7 @@ mod modes;
 pub mod trust;
 
 use crate::account::AccountId;
-use crate::classify::Classification;
+use crate::classify::{Classification, Severity};
 
 pub use file::{Action, Color, Ignored, Place, PolicyFile, SEVERITIES, parse, shipped};
 pub use load::{Project, load, load_quietly, project_file, read_layer, read_project};
@@ -195,17 +195,28 @@ impl Policy {
         view: &AccountView,
         classification: &Classification,
     ) -> Decision {
-        classification.others.iter().fold(
-            self.decide_one(target, view, classification),
-            |strictest, other| {
+        let first = self.decide_one(target, view, classification);
+        if classification.others.is_empty() {
+            return first;
+        }
+        // A decision reads only these parts of a classification: a script that repeats a command
+        // (a loop written out, `aws s3 ls` 200 times) is decided once per distinct command.
+        fn key(c: &Classification) -> (Severity, Option<&str>, &[String], &[String]) {
+            (c.severity, c.tool.as_deref(), &c.command, &c.args)
+        }
+        let mut decided = std::collections::HashSet::from([key(classification)]);
+        classification
+            .others
+            .iter()
+            .filter(|other| decided.insert(key(other)))
+            .fold(first, |strictest, other| {
                 let decision = self.decide_one(target, view, other);
                 if decision.action > strictest.action {
                     decision
                 } else {
                     strictest
                 }
-            },
-        )
+            })
     }
 
     fn decide_one(
@@ -416,6 +427,20 @@ mod tests {
         let d = decide(&p, &script);
         assert_eq!(d.action, Action::Deny);
         assert!(matches!(d.basis, Basis::Rule { .. }));
+        // Repeats are decided once; what differs only in its arguments is decided on its own.
+        let ls = "[[rules]]\ntool = \"aws\"\nargv_regex = \"s3://secret\"\naction = \"deny\"\n";
+        let p = policy(&[(Origin::User, PROD), (Origin::User, ls)]);
+        let mut script = command("aws", &["s3", "ls"], Severity::Read);
+        script.others = vec![command("aws", &["s3", "ls"], Severity::Read); 3];
+        assert_eq!(decide(&p, &script).action, Action::Allow);
+        let mut secret = command("aws", &["s3", "ls"], Severity::Read);
+        secret.args = vec![
+            "s3".to_string(),
+            "ls".to_string(),
+            "s3://secret".to_string(),
+        ];
+        script.others.push(secret);
+        assert_eq!(decide(&p, &script).action, Action::Deny);
     }
 
     #[test]
