@@ -5,7 +5,7 @@
 
 use super::scope::{self, EnvValue, Scope};
 use super::verdict::Verdict;
-use super::{Severity, aws_alias, aws_ops, aws_s3, program};
+use super::{FileText, Severity, aws_alias, aws_ops, aws_s3, program};
 
 struct Global {
     name: &'static str,
@@ -190,12 +190,16 @@ fn unseen_programs(verdict: Verdict, parsed: &Parsed, scope: &Scope) -> Verdict 
             "AWS_DATA_PATH is set: the CLI loads service models from there, and a model decides what an operation calls",
         );
     }
+    let aws_pager = scope.var("AWS_PAGER");
+    if let Some(why) = config_file_code(scope, parsed.no_cli_pager || aws_pager.is_some()) {
+        return Verdict::of(Severity::Unknown, "aws", &path, &why);
+    }
     if parsed.no_cli_pager {
         return verdict;
     }
-    let pager = ["AWS_PAGER", "PAGER"]
-        .into_iter()
-        .find_map(|var| scope.var(var).map(|value| (var, value)));
+    let pager = aws_pager
+        .map(|value| ("AWS_PAGER", value))
+        .or_else(|| scope.var("PAGER").map(|value| ("PAGER", value)));
     let Some((var, value)) = pager else {
         return verdict;
     };
@@ -214,6 +218,65 @@ fn unseen_programs(verdict: Verdict, parsed: &Parsed, scope: &Scope) -> Verdict 
             "{var} is set to {shown}: CLI v2 pipes its output through that program, which guard cannot see (--no-cli-pager turns it off)"
         ),
     )
+}
+
+/// What a config file named by `AWS_CONFIG_FILE=` on the command line would make the CLI run:
+/// a `[plugins]` section (modules the CLI imports; v2 from `cli_legacy_plugin_path`) or a
+/// `cli_pager` (unless `pager_decided`: `AWS_PAGER` or `--no-cli-pager` wins over it). The
+/// inherited config is the user's own, the one guard itself reads; a missing file is skipped
+/// by the CLI too.
+fn config_file_code(scope: &Scope, pager_decided: bool) -> Option<String> {
+    let path = match scope.assigned("AWS_CONFIG_FILE")? {
+        EnvValue::Known(path) => path,
+        EnvValue::Dynamic => {
+            return Some(
+                "AWS_CONFIG_FILE comes from an expansion: guard cannot read the config, which can load plugins"
+                    .to_owned(),
+            );
+        }
+    };
+    let expanded = match (path.strip_prefix("~/"), scope.home()) {
+        (None, _) => path.clone(),
+        (Some(rest), Some(EnvValue::Known(home))) => format!("{home}/{rest}"),
+        (Some(_), _) => String::new(),
+    };
+    let text = match scope.read_file(&expanded) {
+        FileText::Missing if !expanded.is_empty() => return None,
+        FileText::Text(text) => text,
+        _ => {
+            return Some(format!(
+                "AWS_CONFIG_FILE names {path}: guard cannot read it, and a config can load plugins"
+            ));
+        }
+    };
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(section) = line
+            .strip_prefix('[')
+            .and_then(|rest| rest.strip_suffix(']'))
+        {
+            if section.trim() == "plugins" {
+                return Some(format!(
+                    "AWS_CONFIG_FILE names {path}, whose [plugins] the CLI imports, code guard cannot see"
+                ));
+            }
+            continue;
+        }
+        let Some((key, value)) = line.split_once(['=', ':']) else {
+            continue;
+        };
+        let value = value.trim();
+        if !pager_decided
+            && key.trim().eq_ignore_ascii_case("cli_pager")
+            && !value.is_empty()
+            && !is_plain_pager(value)
+        {
+            return Some(format!(
+                "AWS_CONFIG_FILE names {path}, whose cli_pager {value} CLI v2 pipes its output through, a program guard cannot see"
+            ));
+        }
+    }
+    None
 }
 
 /// Service and operation names are lowercase words with dashes; anything else would be

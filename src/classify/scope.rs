@@ -95,6 +95,7 @@ const CONSULTED: &[&str] = &[
     "DYLD_INSERT_LIBRARIES",
     "KUBECONFIG",
     "ZDOTDIR",
+    "AWS_CONFIG_FILE",
     "PAGER",
     "MANPAGER",
 ];

@@ -91,3 +91,18 @@ def test_a_startup_file_bash_would_run_first_is_unknown(home, run_guard, clean_e
     result = run_guard("policy", "explain", "--account", PROD, "--", "bash", "--rcfile", rcfile, "-i", "-c", "aws s3 ls")
     assert "classification  unknown" in result.stdout, result.stdout
     assert "--rcfile or --init-file names a file" in result.stdout
+
+
+def test_a_config_file_with_plugins_named_on_the_command_line_is_unknown(home, run_guard, clean_env, user_policy):
+    user_policy(PROD_BLOCK)
+    config = home.path / "team-config"
+    config.write_text("[plugins]\nteamplugin = guard_test_no_such_module\n")
+    # The real CLI imports every module [plugins] names before it parses the command.
+    real = subprocess.run(
+        ["aws", "--version"], env=merged_env(clean_env, {"AWS_CONFIG_FILE": str(config)}),
+        capture_output=True, text=True, timeout=60,
+    )
+    assert "guard_test_no_such_module" in real.stderr, real.stderr
+    result = run_guard("policy", "explain", "--account", PROD, "--", "env", f"AWS_CONFIG_FILE={config}", "aws", "s3", "ls")
+    assert "classification  unknown" in result.stdout, result.stdout
+    assert "whose [plugins] the CLI imports" in result.stdout
