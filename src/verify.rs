@@ -9,7 +9,7 @@ use time::{Duration, OffsetDateTime};
 use crate::account::AccountId;
 use crate::cache::{self, Cache, Entry, Level, Origin};
 use crate::credentials::{Credentials, Secret};
-use crate::error::{Failure, Kind};
+use crate::error::Failure;
 use crate::identity::{self, AccountName, Identity, Unverified};
 use crate::policy::Target;
 use crate::profile::{Paths, ProfileSet, Value};
@@ -215,14 +215,14 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn verify(&self) -> anyhow::Result<Verified> {
-        if self.cache_use.may_skip_sts() {
-            let warm = self
-                .top_key()
-                .and_then(|key| self.read(key))
-                .filter(|entry| entry.identity.is_some());
-            if let Some(entry) = warm {
-                return self.verified(entry);
-            }
+        if self.cache_use.may_skip_sts()
+            && let Some(Entry::Verified {
+                creds,
+                identity,
+                account_name,
+            }) = self.top_key().and_then(|key| self.read(key))
+        {
+            return self.verified(creds, identity, account_name);
         }
 
         aws::runtime()?.block_on(async {
@@ -256,7 +256,7 @@ impl Run<'_> {
         }
         self.cache
             .read(key)
-            .filter(|e| self.cache_use.lasts(&e.creds, self.now))
+            .filter(|e| self.cache_use.lasts(e.creds(), self.now))
     }
 
     fn store(&self, index: usize, entry: &Entry) {
@@ -274,20 +274,12 @@ impl Run<'_> {
         }
     }
 
-    fn verified(&self, entry: Entry) -> anyhow::Result<Verified> {
-        let identity = entry.identity.ok_or_else(|| {
-            Failure::new(
-                Kind::Io,
-                format!(
-                    "the cached credentials of profile '{}' carry no verified identity",
-                    self.chain.profile
-                ),
-            )
-            .with_hint(format!(
-                "run `guard cache clear -p {}` (or add --fresh) and try again",
-                self.chain.profile
-            ))
-        })?;
+    fn verified(
+        &self,
+        creds: Credentials,
+        identity: Identity,
+        account_name: Option<String>,
+    ) -> anyhow::Result<Verified> {
         // The key holds the account, so this only fails on a tampered entry: fail closed.
         identity::check_account(
             &self.chain.profile,
@@ -298,9 +290,9 @@ impl Run<'_> {
             profile: self.chain.profile.clone(),
             source: self.source,
             region: self.region.clone(),
-            creds: entry.creds,
+            creds,
             identity,
-            account_name: entry.account_name,
+            account_name,
         })
     }
 
@@ -327,35 +319,46 @@ impl Run<'_> {
             None => {
                 let (creds, token) = source::base_credentials(self.chain).await?;
                 sso_token = token;
-                (0, fetched(creds))
+                (0, Entry::Unverified(creds))
             }
         };
         while index < top {
             if index >= first_fetched {
                 self.store(index, &current);
             }
-            current = fetched(source::assume_hop(self.chain, index, &current.creds).await?);
+            current =
+                Entry::Unverified(source::assume_hop(self.chain, index, current.creds()).await?);
             index += 1;
         }
         if index >= first_fetched {
-            self.refuse_short(&current.creds)?;
+            self.refuse_short(current.creds())?;
         }
 
-        if current.identity.is_some() && !self.cache_use.verify {
-            // Another guard fetched them while this one waited for the lock.
-            return Ok(self.verified(current)?);
-        }
+        let creds = match current {
+            Entry::Verified {
+                creds,
+                identity,
+                account_name,
+            } if !self.cache_use.verify => {
+                // Another guard fetched them while this one waited for the lock.
+                return Ok(self.verified(creds, identity, account_name)?);
+            }
+            entry => entry.into_creds(),
+        };
         let (identity, account_name) =
-            self.identify(&current.creds, sso_token)
+            self.identify(&creds, sso_token)
                 .await
                 .map_err(|e| match e {
                     Unverified::Rejected(e) if from_cache => Cold::Rejected(e.into()),
                     e => Cold::Failed(Failure::from(e).into()),
                 })?;
-        current.identity = Some(identity);
-        current.account_name = account_name;
-        self.store(top, &current);
-        Ok(self.verified(current)?)
+        let entry = Entry::Verified {
+            creds: creds.clone(),
+            identity: identity.clone(),
+            account_name: account_name.clone(),
+        };
+        self.store(top, &entry);
+        Ok(self.verified(creds, identity, account_name)?)
     }
 
     /// New credentials must last the --min-ttl that cached ones must have left.
@@ -448,17 +451,10 @@ impl Run<'_> {
     }
 }
 
-fn fetched(creds: Credentials) -> Entry {
-    Entry {
-        creds,
-        identity: None,
-        account_name: None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Kind;
     use crate::profile::Location;
 
     fn cache_use(fresh: bool, verify: bool) -> CacheUse {

@@ -8,11 +8,30 @@ use crate::credentials::{Credentials, Secret};
 use crate::identity::Identity;
 
 /// Credentials of one level of a chain, and, for the level a profile ends at, who they are.
-pub struct Entry {
-    pub creds: Credentials,
-    /// Set once STS has said who the credentials are; the lower levels of a chain never need it.
-    pub identity: Option<Identity>,
-    pub account_name: Option<String>,
+pub enum Entry {
+    /// Nobody has asked STS who they are: a lower level of a chain, whose credentials only
+    /// assume the next role, or the level a profile ends at, fetched but not yet confirmed.
+    Unverified(Credentials),
+    /// What GetCallerIdentity answered for them, and the account's name as far as it is known.
+    Verified {
+        creds: Credentials,
+        identity: Identity,
+        account_name: Option<String>,
+    },
+}
+
+impl Entry {
+    pub fn creds(&self) -> &Credentials {
+        match self {
+            Entry::Unverified(creds) | Entry::Verified { creds, .. } => creds,
+        }
+    }
+
+    pub fn into_creds(self) -> Credentials {
+        match self {
+            Entry::Unverified(creds) | Entry::Verified { creds, .. } => creds,
+        }
+    }
 }
 
 /// What an entry was made from, so that it can be cleared by profile or by sign-in.
@@ -51,25 +70,30 @@ pub struct Damaged(pub String);
 
 pub fn encode(entry: &Entry, origin: &Origin) -> Option<Vec<u8>> {
     // Long-term keys are not copied into a second file; only expiring credentials are cached.
-    let expiration = entry.creds.expiration?.format(&Rfc3339).ok()?;
+    let creds = entry.creds();
+    let expiration = creds.expiration?.format(&Rfc3339).ok()?;
+    let (identity, account_name) = match entry {
+        Entry::Unverified(_) => (None, None),
+        Entry::Verified {
+            identity,
+            account_name,
+            ..
+        } => (Some(identity), account_name.clone()),
+    };
     let stored = Stored {
         version: VERSION,
         profiles: origin.profiles.to_vec(),
         sso_session: origin.sso_session.map(str::to_string),
-        access_key_id: entry.creds.access_key_id.clone(),
-        secret_access_key: entry.creds.secret_access_key.expose().to_string(),
-        session_token: entry
-            .creds
-            .session_token
-            .as_ref()
-            .map(|t| t.expose().to_string()),
+        access_key_id: creds.access_key_id.clone(),
+        secret_access_key: creds.secret_access_key.expose().to_string(),
+        session_token: creds.session_token.as_ref().map(|t| t.expose().to_string()),
         expiration,
-        identity: entry.identity.as_ref().map(|i| StoredIdentity {
+        identity: identity.map(|i| StoredIdentity {
             account: i.account.to_string(),
             arn: i.arn.clone(),
             user_id: i.user_id.clone(),
         }),
-        account_name: entry.account_name.clone(),
+        account_name,
     };
     serde_json::to_vec(&stored).ok()
 }
@@ -78,25 +102,27 @@ pub fn decode(bytes: &[u8]) -> Result<Entry, Damaged> {
     let stored = parse(bytes)?;
     let expiration = OffsetDateTime::parse(&stored.expiration, &Rfc3339)
         .map_err(|_| Damaged("its expiration is not a time".to_string()))?;
-    let identity = match stored.identity {
-        Some(i) => Some(Identity {
-            account: i
-                .account
-                .parse()
-                .map_err(|_| Damaged("its account is not an account ID".to_string()))?,
-            arn: i.arn,
-            user_id: i.user_id,
-        }),
-        None => None,
+    let creds = Credentials {
+        access_key_id: stored.access_key_id,
+        secret_access_key: Secret::new(stored.secret_access_key),
+        session_token: stored.session_token.map(Secret::new),
+        expiration: Some(expiration),
     };
-    Ok(Entry {
-        creds: Credentials {
-            access_key_id: stored.access_key_id,
-            secret_access_key: Secret::new(stored.secret_access_key),
-            session_token: stored.session_token.map(Secret::new),
-            expiration: Some(expiration),
+    // A name without an identity was never written; it would name nobody's account.
+    let Some(identity) = stored.identity else {
+        return Ok(Entry::Unverified(creds));
+    };
+    let account = identity
+        .account
+        .parse()
+        .map_err(|_| Damaged("its account is not an account ID".to_string()))?;
+    Ok(Entry::Verified {
+        creds,
+        identity: Identity {
+            account,
+            arn: identity.arn,
+            user_id: identity.user_id,
         },
-        identity,
         account_name: stored.account_name,
     })
 }
@@ -123,19 +149,23 @@ fn parse(bytes: &[u8]) -> Result<Stored, Damaged> {
 mod tests {
     use super::*;
 
+    fn creds(expiration: Option<OffsetDateTime>) -> Credentials {
+        Credentials {
+            access_key_id: "ASIAEXAMPLE".to_string(),
+            secret_access_key: Secret::new("s3cret"),
+            session_token: Some(Secret::new("t0ken")),
+            expiration,
+        }
+    }
+
     fn entry(expiration: Option<OffsetDateTime>) -> Entry {
-        Entry {
-            creds: Credentials {
-                access_key_id: "ASIAEXAMPLE".to_string(),
-                secret_access_key: Secret::new("s3cret"),
-                session_token: Some(Secret::new("t0ken")),
-                expiration,
-            },
-            identity: Some(Identity {
+        Entry::Verified {
+            creds: creds(expiration),
+            identity: Identity {
                 account: "111111111111".parse().unwrap(),
                 arn: "arn:aws:sts::111111111111:assumed-role/R/s".to_string(),
                 user_id: "AROA:s".to_string(),
-            }),
+            },
             account_name: Some("sandbox".to_string()),
         }
     }
@@ -149,14 +179,53 @@ mod tests {
     fn round_trip() {
         let expires = OffsetDateTime::from_unix_timestamp(2_000_000_000).unwrap();
         let bytes = encode(&entry(Some(expires)), &ORIGIN).unwrap();
-        let back = decode(&bytes).unwrap();
-        assert_eq!(back.creds.secret_access_key.expose(), "s3cret");
-        assert_eq!(back.creds.expiration, Some(expires));
-        assert_eq!(back.identity.unwrap().account.as_str(), "111111111111");
-        assert_eq!(back.account_name.as_deref(), Some("sandbox"));
+        let Entry::Verified {
+            creds,
+            identity,
+            account_name,
+        } = decode(&bytes).unwrap()
+        else {
+            panic!("a verified entry came back unverified");
+        };
+        assert_eq!(creds.secret_access_key.expose(), "s3cret");
+        assert_eq!(creds.expiration, Some(expires));
+        assert_eq!(identity.account.as_str(), "111111111111");
+        assert_eq!(account_name.as_deref(), Some("sandbox"));
         assert!(matches(&bytes, None, Some("myorg")));
         assert!(!matches(&bytes, None, Some("other")));
         assert!(!matches(&bytes, Some("sandbox"), None));
+
+        let bytes = encode(&Entry::Unverified(creds), &ORIGIN).unwrap();
+        let back = decode(&bytes).unwrap();
+        assert!(matches!(back, Entry::Unverified(_)));
+        assert_eq!(back.creds().access_key_id, "ASIAEXAMPLE");
+    }
+
+    /// Files as the version before the entry states wrote them (identity and account_name
+    /// both optional, the name possibly null beside an identity) read as the same states.
+    #[test]
+    fn entries_written_by_the_previous_version_still_read() {
+        let verified = br#"{"version":1,"profiles":["dev"],"sso_session":"myorg","access_key_id":"ASIAOLD","secret_access_key":"s3cret","session_token":"t0ken","expiration":"2033-05-18T03:33:20Z","identity":{"account":"111111111111","arn":"arn:aws:sts::111111111111:assumed-role/R/s","user_id":"AROA:s"},"account_name":null}"#;
+        let Entry::Verified {
+            creds,
+            identity,
+            account_name,
+        } = decode(verified).unwrap()
+        else {
+            panic!("an old verified entry read as unverified");
+        };
+        assert_eq!(creds.access_key_id, "ASIAOLD");
+        assert_eq!(identity.account.as_str(), "111111111111");
+        assert_eq!(identity.arn, "arn:aws:sts::111111111111:assumed-role/R/s");
+        assert_eq!(identity.user_id, "AROA:s");
+        assert_eq!(account_name, None);
+
+        let lower = br#"{"version":1,"profiles":["base"],"sso_session":null,"access_key_id":"ASIAOLD","secret_access_key":"s3cret","session_token":null,"expiration":"2033-05-18T03:33:20Z","identity":null,"account_name":null}"#;
+        assert!(matches!(decode(lower).unwrap(), Entry::Unverified(_)));
+
+        // A name with no identity names nobody: the entry is unverified, not an error.
+        let odd = br#"{"version":1,"profiles":[],"sso_session":null,"access_key_id":"ASIAOLD","secret_access_key":"s3cret","session_token":null,"expiration":"2033-05-18T03:33:20Z","identity":null,"account_name":"prod"}"#;
+        assert!(matches!(decode(odd).unwrap(), Entry::Unverified(_)));
     }
 
     #[test]

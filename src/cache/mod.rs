@@ -326,16 +326,12 @@ mod tests {
     }
 
     fn entry() -> Entry {
-        Entry {
-            creds: Credentials {
-                access_key_id: "ASIAEXAMPLE".to_string(),
-                secret_access_key: Secret::new("secret"),
-                session_token: Some(Secret::new("token")),
-                expiration: Some(OffsetDateTime::now_utc() + Duration::hours(1)),
-            },
-            identity: None,
-            account_name: None,
-        }
+        Entry::Unverified(Credentials {
+            access_key_id: "ASIAEXAMPLE".to_string(),
+            secret_access_key: Secret::new("secret"),
+            session_token: Some(Secret::new("token")),
+            expiration: Some(OffsetDateTime::now_utc() + Duration::hours(1)),
+        })
     }
 
     fn store(cache: &Cache, n: u8, profiles: &[&str], sso_session: Option<&str>) {
