@@ -37,6 +37,7 @@ const DESTRUCTIVE_VERBS: &[&str] = &[
     "release",
     "leave",
     "close",
+    "failover",
     "unassign",
     "retire",
     "unsubscribe",
@@ -69,6 +70,52 @@ fn special_case(service: &str, operation: &str, rest: &[&str]) -> Option<(Severi
         ("transfer", "test-identity-provider") => (
             Severity::Write,
             "calls the server's identity provider (a Lambda or API) for real",
+        ),
+        ("cognito-identity", "get-open-id-token-for-developer-identity") => (
+            Severity::Write,
+            "registers the identity in the pool when it is new",
+        ),
+        ("elasticache", "test-failover") => (
+            Severity::Destructive,
+            "fails the shard's primary over for real (a brief outage)",
+        ),
+        ("elasticache", "test-migration") => (
+            Severity::Write,
+            "starts a test migration into the replication group",
+        ),
+        ("license-manager", "check-in-license") => (
+            Severity::Destructive,
+            "checks a license in, taking it from whoever uses it",
+        ),
+        ("codecommit", "test-repository-triggers") => (
+            Severity::Write,
+            "sends test data to the triggers' targets (SNS, Lambda) for real",
+        ),
+        ("lightsail", "test-alarm") => (
+            Severity::Write,
+            "raises the alarm and sends its notifications",
+        ),
+        ("apigatewayv2", "preview-portal") => (Severity::Write, "creates a portal preview"),
+        ("iotwireless", "test-wireless-device") => {
+            (Severity::Write, "sends an uplink payload as the device")
+        }
+        // They run the statement or command they are given, which guard does not read: it can
+        // drop a table or delete files as easily as select.
+        ("rds-data", "execute-statement" | "batch-execute-statement" | "execute-sql")
+        | ("redshift-data", "execute-statement" | "batch-execute-statement")
+        | ("dynamodb", "execute-statement" | "batch-execute-statement" | "execute-transaction")
+        | ("athena", "start-query-execution")
+        | ("qldb-session", "send-command") => (
+            Severity::Unknown,
+            "runs the SQL or PartiQL statement it is given; guard does not read it, and it can drop or delete",
+        ),
+        ("athena", "start-calculation-execution") => (
+            Severity::Unknown,
+            "runs the code it is given in a Spark session; guard cannot see what it does",
+        ),
+        ("ssm", "send-command" | "start-session") | ("ecs", "execute-command") => (
+            Severity::Unknown,
+            "runs commands on the instances or containers; guard cannot see what they do",
         ),
         // Verbs that say write, operations that change nothing.
         ("kms", "decrypt" | "encrypt") => (
