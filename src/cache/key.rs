@@ -276,6 +276,110 @@ source_profile = middle
         assert_eq!(levels[1].profiles, ["base", "middle"]);
     }
 
+    const EVERY_BASE: &str = "\
+[profile sso]
+sso_session = myorg
+sso_account_id = 111111111111
+sso_role_name = Admin
+[sso-session myorg]
+sso_start_url = https://myorg.awsapps.com/start
+sso_region = eu-west-1
+[profile legacy]
+sso_start_url = https://old.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 333333333333
+sso_role_name = ReadOnly
+[profile process]
+credential_process = /usr/bin/creds --profile x
+[profile web]
+web_identity_token_file = /var/run/token
+role_arn = arn:aws:iam::444444444444:role/Web
+role_session_name = ci
+[profile hop]
+role_arn = arn:aws:iam::555555555555:role/Hop
+source_profile = sso
+external_id = ext
+mfa_serial = arn:aws:iam::111111111111:mfa/me
+duration_seconds = 1800
+role_session_name = me
+[profile ec2]
+role_arn = arn:aws:iam::666666666666:role/Ec2
+credential_source = Ec2InstanceMetadata
+[profile ecs]
+role_arn = arn:aws:iam::777777777777:role/Ecs
+credential_source = EcsContainer
+";
+
+    /// The keys of existing users' cache files: any change here turns every warm run cold once.
+    #[test]
+    fn keys_stay_what_they_were() {
+        // A custom endpoint is part of a key; the pinned ones are AWS's own.
+        if std::env::vars().any(|(k, _)| k.starts_with("AWS_ENDPOINT_URL")) {
+            return;
+        }
+        let hex = |keys: Vec<Option<Key>>| -> Vec<Option<String>> {
+            keys.into_iter().map(|k| k.map(|k| k.0)).collect()
+        };
+        let some = |k: &str| Some(k.to_string());
+        assert_eq!(
+            hex(keys(CHAIN, "top")),
+            [
+                None,
+                some("89908a1af812f9d7254dd869a9f8d0d9e2418238207db76f4f430e2905c4f896"),
+                some("77f615e5aff4a49d705801d71c976f12d0229717685dc3887410797344d0df57")
+            ]
+        );
+        for (profile, pinned) in [
+            (
+                "sso",
+                vec![some(
+                    "f3c3a4f0fcd88b7cf815d231a1e9f31f427efb99385d305a0678ff5df1a1b1af",
+                )],
+            ),
+            (
+                "legacy",
+                vec![some(
+                    "b2910d471190da97a15e27fa2d0afea7eb0bddeb0f7bba9d6fe928f18ea77189",
+                )],
+            ),
+            (
+                "process",
+                vec![some(
+                    "23aadaaa9ce1c088d335c970e560fffaa1dd791ab8584a29594fa090c57f6270",
+                )],
+            ),
+            (
+                "web",
+                vec![some(
+                    "84710f5c5be081c0981d8653772ea7bb2b4f7213d1b842da80c7856363f09bef",
+                )],
+            ),
+            (
+                "hop",
+                vec![
+                    some("f3c3a4f0fcd88b7cf815d231a1e9f31f427efb99385d305a0678ff5df1a1b1af"),
+                    some("85c6c5dabe2a0bc3afa3b24e8b84082d8c2042fba8ac3fddee3f7368af4d77ac"),
+                ],
+            ),
+            (
+                "ec2",
+                vec![
+                    None,
+                    some("0bb4404b7385f3bcb12015d3679b1e573235ddba9cfd57b251836cc24265d0dc"),
+                ],
+            ),
+            (
+                "ecs",
+                vec![
+                    None,
+                    some("d579c2a97abb24ecda42553f116e8265cfa1d1882cabfc18077d1b8114e68b70"),
+                ],
+            ),
+        ] {
+            assert_eq!(hex(keys(EVERY_BASE, profile)), pinned, "{profile}");
+        }
+    }
+
     #[test]
     fn keys_are_file_stems() {
         let key = keys(CHAIN, "top")[2].clone().unwrap();
