@@ -1,13 +1,7 @@
 //! What names a cache entry: every setting that went into a level of a chain, hashed.
 
-use std::path::Path;
-
-use serde::Serialize;
-
-use crate::aws::{self, Service};
 use crate::digest;
-use crate::source::{Base, Chain, Hop};
-use crate::sso::SsoLogin;
+use crate::source::{Chain, Step};
 
 /// Bumped whenever what an entry means changes, so that an older guard's entries are never misread.
 const VERSION: &str = "guard credentials v1";
@@ -29,57 +23,6 @@ impl Key {
     }
 }
 
-/// One step of a chain, with everything that decides the credentials it yields. A custom endpoint
-/// is part of it (credentials minted by a test server are not AWS's); the STS region is not, since
-/// credentials from any regional endpoint work in every region.
-#[derive(Serialize)]
-#[serde(tag = "step", rename_all = "snake_case")]
-enum Step<'a> {
-    Sso {
-        /// The sso-session, or None for a legacy profile.
-        sso_session: Option<&'a str>,
-        start_url: &'a str,
-        sso_region: &'a str,
-        account_id: &'a str,
-        role_name: &'a str,
-        endpoint: Option<String>,
-    },
-    StaticKeys {
-        profile: &'a str,
-        access_key_id: &'a str,
-    },
-    Process {
-        profile: &'a str,
-        command: &'a str,
-    },
-    Login {
-        profile: &'a str,
-        session: &'a str,
-        endpoint: Option<String>,
-    },
-    WebIdentity {
-        profile: &'a str,
-        token_file: &'a Path,
-        role_arn: &'a str,
-        session_name: Option<&'a str>,
-        endpoint: Option<String>,
-    },
-    Environment {
-        access_key_id: Option<String>,
-    },
-    Ec2InstanceMetadata,
-    EcsContainer,
-    AssumeRole {
-        profile: &'a str,
-        role_arn: &'a str,
-        external_id: Option<&'a str>,
-        session_name: Option<&'a str>,
-        duration_seconds: Option<i32>,
-        mfa_serial: Option<&'a str>,
-        endpoint: Option<String>,
-    },
-}
-
 /// One level of a chain: level 0 is the base, level i the credentials after the i-th role.
 pub struct Level {
     /// None where caching would gain nothing: keys already on disk or in the environment, and
@@ -91,102 +34,19 @@ pub struct Level {
 
 /// The levels of a chain, bottom first.
 pub fn levels(chain: &Chain) -> Vec<Level> {
-    let custom = |service| {
-        aws::endpoint(service, &chain.region)
-            .custom_url()
-            .map(str::to_string)
-    };
-    let (base, cacheable) = match &chain.base {
-        Base::Sso(target) => {
-            let sso_session = match &target.login {
-                SsoLogin::Session { name, .. } => Some(name.as_str()),
-                SsoLogin::Legacy { .. } => None,
-            };
-            let step = Step::Sso {
-                sso_session,
-                start_url: target.login.start_url(),
-                sso_region: target.login.region(),
-                account_id: target.account_id.as_str(),
-                role_name: &target.role_name,
-                endpoint: aws::endpoint(Service::Sso, target.login.region())
-                    .custom_url()
-                    .map(str::to_string),
-            };
-            (step, true)
-        }
-        Base::Static { profile, creds } => (
-            Step::StaticKeys {
-                profile,
-                access_key_id: &creds.access_key_id,
-            },
-            false,
-        ),
-        Base::Process {
-            profile, command, ..
-        } => (Step::Process { profile, command }, true),
-        Base::Login {
-            profile, session, ..
-        } => (
-            Step::Login {
-                profile,
-                session,
-                endpoint: custom(Service::SignIn),
-            },
-            true,
-        ),
-        Base::WebIdentity {
-            profile,
-            token_file,
-            role,
-            session_name,
-        } => (
-            Step::WebIdentity {
-                profile,
-                token_file,
-                role_arn: &role.arn,
-                session_name: session_name.as_deref(),
-                endpoint: custom(Service::Sts),
-            },
-            true,
-        ),
-        Base::Environment => (
-            Step::Environment {
-                access_key_id: std::env::var("AWS_ACCESS_KEY_ID").ok(),
-            },
-            false,
-        ),
-        Base::Ec2InstanceMetadata => (Step::Ec2InstanceMetadata, false),
-        Base::EcsContainer => (Step::EcsContainer, false),
-    };
-    let mut steps = vec![base];
-    let mut profiles = vec![chain.base_profile.clone()];
-    let mut levels = vec![Level {
-        key: cacheable.then(|| key(&steps)),
-        profiles: profiles.clone(),
-    }];
-    for hop in &chain.hops {
-        steps.push(assume_role(hop, custom(Service::Sts)));
-        if !profiles.contains(&hop.profile) {
-            profiles.push(hop.profile.clone());
+    let steps = chain.steps();
+    let mut profiles: Vec<String> = Vec::new();
+    let mut levels = Vec::with_capacity(steps.len());
+    for ((index, step), profile) in steps.iter().enumerate().zip(chain.level_profiles()) {
+        if !profiles.iter().any(|p| p == profile) {
+            profiles.push(profile.to_string());
         }
         levels.push(Level {
-            key: Some(key(&steps)),
+            key: step.cacheable().then(|| key(&steps[..=index])),
             profiles: profiles.clone(),
         });
     }
     levels
-}
-
-fn assume_role(hop: &Hop, endpoint: Option<String>) -> Step<'_> {
-    Step::AssumeRole {
-        profile: &hop.profile,
-        role_arn: &hop.role.arn,
-        external_id: hop.external_id.as_deref(),
-        session_name: hop.session_name.as_deref(),
-        duration_seconds: hop.duration_seconds,
-        mfa_serial: hop.mfa_serial.as_deref(),
-        endpoint,
-    }
 }
 
 fn key(steps: &[Step]) -> Key {

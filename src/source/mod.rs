@@ -5,6 +5,7 @@ mod assume;
 mod login;
 pub(crate) mod process;
 mod resolve;
+mod steps;
 
 use std::path::PathBuf;
 
@@ -12,6 +13,7 @@ use time::OffsetDateTime;
 
 pub use login::cache_path as login_cache_path;
 pub use resolve::{assume_hop, base_credentials};
+pub use steps::Step;
 
 use crate::account::{AccountId, RoleArn};
 use crate::aws::{self, Service};
