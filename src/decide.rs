@@ -91,31 +91,28 @@ pub enum Export<'a> {
 }
 
 impl Export<'_> {
+    /// guard's subcommand that makes the export, as rules name it (`shell` for a shell).
+    pub fn subcommand(self) -> &'static str {
+        match self {
+            Export::Env => "env",
+            Export::CredentialProcess => "credential-process",
+            Export::Shell(_) => "shell",
+            Export::Console => "console",
+            Export::EksToken => "eks-token",
+        }
+    }
+
     /// The export as a classification, so that rules match it like a command: tool `guard`,
     /// the subcommand as its command path, severity `export`.
     pub fn classification(self) -> Classification {
-        let (command, reason) = match self {
-            Export::Env => (
-                vec!["env".to_string()],
-                "guard env: prints the credentials for a shell to evaluate; what runs with them there is not checked".to_string(),
-            ),
-            Export::CredentialProcess => (
-                vec!["credential-process".to_string()],
-                "guard credential-process: hands the credentials to an SDK; what it does with them is not checked".to_string(),
-            ),
-            Export::EksToken => (
-                vec!["eks-token".to_string()],
-                "guard eks-token: hands kubectl a token for the cluster made from the credentials; what kubectl does with it is not checked".to_string(),
-            ),
-            Export::Console => (
-                vec!["console".to_string()],
-                "guard console: signs a browser in to the console with the credentials; what is done there is not checked".to_string(),
-            ),
-            Export::Shell(shell) => (
-                vec!["shell".to_string()],
-                format!("starts the shell {shell} with the credentials; what runs in it is not checked"),
-            ),
+        let reason = match self {
+            Export::Env => "guard env: prints the credentials for a shell to evaluate; what runs with them there is not checked".to_string(),
+            Export::CredentialProcess => "guard credential-process: hands the credentials to an SDK; what it does with them is not checked".to_string(),
+            Export::EksToken => "guard eks-token: hands kubectl a token for the cluster made from the credentials; what kubectl does with it is not checked".to_string(),
+            Export::Console => "guard console: signs a browser in to the console with the credentials; what is done there is not checked".to_string(),
+            Export::Shell(shell) => format!("starts the shell {shell} with the credentials; what runs in it is not checked"),
         };
+        let command = vec![self.subcommand().to_string()];
         Classification {
             severity: Severity::Export,
             reason,
@@ -203,6 +200,30 @@ pub fn apply(
     record(policy, verified, ruling, argv, &consent)?;
     consent?;
     Ok(())
+}
+
+/// `apply` for an export to the person at this terminal (`guard -p PROFILE env`, `console`):
+/// the banner first (unless `quiet`), so that a question comes after the account it is about.
+/// `before_asking` runs between the two: a refusal of its own comes before any question.
+pub fn apply_shown_export<T>(
+    given: Option<&str>,
+    quiet: bool,
+    policy: &Policy,
+    verified: &Verified,
+    export: Export,
+    before_asking: impl FnOnce(&Ruling) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let ruling = rule_export(policy, &verified.target(), export);
+    let color = crate::banner::use_color();
+    if !quiet {
+        crate::banner::show(verified, &ruling.view, None, false, color);
+    }
+    let prepared = before_asking(&ruling)?;
+    let argv = ["guard", "-p", &verified.profile, export.subcommand()].map(str::to_string);
+    apply(given, policy, verified, &ruling, &argv, color, |refused| {
+        refused
+    })?;
+    Ok(prepared)
 }
 
 /// `apply` for an export that another program waits on (an SDK's credential_process, kubectl's

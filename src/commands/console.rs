@@ -13,7 +13,6 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::aws::{self, Patience, Service};
-use crate::banner;
 use crate::credentials::{Credentials, Secret};
 use crate::decide::{self, Export};
 use crate::error::Failure;
@@ -47,22 +46,14 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let policy = options.policy()?;
     let destination = Destination::of(args)?;
     let verified = options.verified()?;
-    let target = verified.target();
     // A console session can do anything the credentials can, unseen by guard: an export.
-    let ruling = decide::rule_export(&policy, &target, Export::Console);
-    let color = banner::use_color();
-    if !options.quiet {
-        banner::show(&verified, &ruling.view, None, false, color);
-    }
-    let argv = ["guard", "-p", &verified.profile, "console"].map(str::to_string);
-    decide::apply(
+    decide::apply_shown_export(
         options.confirm.as_deref(),
+        options.quiet,
         &policy,
         &verified,
-        &ruling,
-        &argv,
-        color,
-        |refused| refused,
+        Export::Console,
+        |_| Ok(()),
     )?;
 
     let region = verified

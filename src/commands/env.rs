@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 
 use clap::ValueEnum;
 
-use crate::banner;
 use crate::childenv::{self, ChildEnv, Facts};
 use crate::decide::{self, Export};
 use crate::error::Failure;
@@ -33,27 +32,20 @@ pub fn run(options: &Options, format: Format) -> anyhow::Result<()> {
     // The policy names and marks the account (GUARD_ACCOUNT_NAME, GUARD_PROTECTED) as in a run.
     let policy = options.policy()?;
     let verified = options.verified()?;
-    let target = verified.target();
     // The credentials leave guard for whatever the shell runs next: the policy decides.
-    let ruling = decide::rule_export(&policy, &target, Export::Env);
-    let color = banner::use_color();
-    if !options.quiet {
-        banner::show(&verified, &ruling.view, None, false, color);
-    }
-    // Before any question: a value the format cannot hold is refused without asking for consent.
-    let text = render(
-        &childenv::build(&Facts::of(&verified, &ruling.view)),
-        format,
-    )?;
-    let argv = ["guard", "-p", &verified.profile, "env"].map(str::to_string);
-    decide::apply(
+    let text = decide::apply_shown_export(
         options.confirm.as_deref(),
+        options.quiet,
         &policy,
         &verified,
-        &ruling,
-        &argv,
-        color,
-        |refused| refused,
+        Export::Env,
+        // A value the format cannot hold is refused without asking for consent.
+        |ruling| {
+            Ok(render(
+                &childenv::build(&Facts::of(&verified, &ruling.view)),
+                format,
+            )?)
+        },
     )?;
     output::stdout(&text, Delivery::Essential)
 }
