@@ -97,6 +97,14 @@ const MODIFIERS: &[Modifier] = &[
         severity: Unknown,
         what: "runs the program given as the app or build command; guard cannot see it",
     },
+    // The CLI `require`s each plugin module (PluginHost.load).
+    Modifier {
+        commands: &[""],
+        flags: &["--plugin", "-p"],
+        test: Test::Given,
+        severity: Unknown,
+        what: "loads the plugin module given, code guard cannot see",
+    },
     Modifier {
         commands: &["docs"],
         flags: &["--browser", "-b"],
@@ -158,6 +166,11 @@ const TABLE: Table = Table {
             commands: &[""],
             var: "CDK_APP",
             what: "it is --app, a program guard cannot see",
+        },
+        EnvProgram {
+            commands: &[""],
+            var: "CDK_PLUGIN",
+            what: "it is --plugin, a module the CLI loads, code guard cannot see",
         },
         EnvProgram {
             commands: &[""],

@@ -249,6 +249,8 @@ enum PythonRun<'w> {
         name: String,
         dynamic: bool,
         rest: &'w [Word<'w>],
+        /// `-i`: afterwards Python reads statements from standard input and runs them.
+        inspect: bool,
     },
     Code,
     Script(&'w Word<'w>),
@@ -332,7 +334,18 @@ pub(crate) fn python(
         PythonRun::Module {
             name,
             dynamic: false,
+            inspect: true,
+            ..
+        } if name == "awscli" => (
+            Severity::Unknown,
+            "-i: after the CLI, Python runs the code it reads from standard input; guard cannot see it"
+                .to_owned(),
+        ),
+        PythonRun::Module {
+            name,
+            dynamic: false,
             rest,
+            ..
         } if name == "awscli" => {
             let mut words = vec![Word::literal("aws")];
             words.extend_from_slice(rest);
@@ -370,6 +383,7 @@ pub(crate) fn python(
 }
 
 fn python_run<'w>(args: &'w [Word<'w>]) -> PythonRun<'w> {
+    let mut inspect = false;
     let mut i = 0;
     while let Some(word) = args.get(i) {
         let text: &str = &word.text;
@@ -404,6 +418,7 @@ fn python_run<'w>(args: &'w [Word<'w>]) -> PythonRun<'w> {
                             name: attached.to_owned(),
                             dynamic: false,
                             rest: args.get(i..).unwrap_or_default(),
+                            inspect,
                         };
                     }
                     return match args.get(i) {
@@ -411,6 +426,7 @@ fn python_run<'w>(args: &'w [Word<'w>]) -> PythonRun<'w> {
                             name: module.text.to_string(),
                             dynamic: module.dynamic,
                             rest: args.get(i + 1..).unwrap_or_default(),
+                            inspect,
                         },
                         None => PythonRun::BadOption(text.to_owned()),
                     };
@@ -430,8 +446,9 @@ fn python_run<'w>(args: &'w [Word<'w>]) -> PythonRun<'w> {
                     break;
                 }
                 'V' | 'h' | '?' => return PythonRun::Info,
-                'b' | 'B' | 'd' | 'E' | 'i' | 'I' | 'O' | 'P' | 'q' | 's' | 'S' | 'u' | 'v'
-                | 'x' | 'R' => {}
+                'i' => inspect = true,
+                'b' | 'B' | 'd' | 'E' | 'I' | 'O' | 'P' | 'q' | 's' | 'S' | 'u' | 'v' | 'x'
+                | 'R' => {}
                 _ => return PythonRun::BadOption(text.to_owned()),
             }
         }

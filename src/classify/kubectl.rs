@@ -65,6 +65,28 @@ const APPLY_FLAGS: &[Flag] = &[
     switch("--wait"),
 ];
 
+/// `kubectl create`'s own flags, so that their values are not taken for a plugin's name.
+const CREATE_FLAGS: &[Flag] = &[
+    valued("-f"),
+    valued("--filename"),
+    valued("-k"),
+    valued("--kustomize"),
+    valued("-l"),
+    valued("--selector"),
+    valued("-o"),
+    valued("--output"),
+    valued("--raw"),
+    valued("--field-manager"),
+    valued("--template"),
+    switch("--edit"),
+    switch("--save-config"),
+    switch("--windows-line-endings"),
+    switch("--recursive"),
+    switch("-R"),
+    switch("--show-managed-fields"),
+    switch("--allow-missing-template-keys"),
+];
+
 const READ_ONLY: &str = "read-only";
 const CHANGES: &str = "creates or changes resources";
 
@@ -136,8 +158,21 @@ const COMMANDS: &[Command] = &[
     cmd(&["apply", "view-last-applied"], Read, READ_ONLY),
     cmd(&["apply", "set-last-applied"], Write, "changes resources"),
     cmd(&["apply", "edit-last-applied"], Write, "changes resources"),
-    cmd(&["create"], Write, CHANGES),
-    cmd(&["create", "*"], Write, CHANGES),
+    cmd(&["create"], Write, CHANGES).with_flags(CREATE_FLAGS),
+    cmd(
+        &[
+            "create",
+            "clusterrole|clusterrolebinding|configmap|cm|cronjob|cj|deployment|deploy|ingress|ing|job|namespace|ns|poddisruptionbudget|pdb|priorityclass|pc|quota|resourcequota|role|rolebinding|secret|service|svc|serviceaccount|sa|token",
+        ],
+        Write,
+        CHANGES,
+    ),
+    // Any other word runs the plugin `kubectl-create-<word>` (checked with kubectl 1.32).
+    cmd(
+        &["create", "*"],
+        Unknown,
+        "runs a kubectl create plugin guard cannot see",
+    ),
     cmd(&["patch"], Write, CHANGES),
     cmd(&["edit"], Write, CHANGES),
     cmd(&["label"], Write, CHANGES),
@@ -148,7 +183,12 @@ const COMMANDS: &[Command] = &[
     cmd(&["expose"], Write, CHANGES),
     cmd(&["run"], Write, CHANGES),
     cmd(&["cp"], Write, CHANGES),
-    cmd(&["exec"], Write, CHANGES),
+    // The command runs inside the container: guard cannot see what it does there.
+    cmd(
+        &["exec"],
+        Unknown,
+        "runs a command in the container; guard cannot see what it does",
+    ),
     cmd(&["attach"], Write, CHANGES),
     cmd(&["autoscale"], Write, CHANGES),
     cmd(&["cordon"], Write, CHANGES),
@@ -157,7 +197,11 @@ const COMMANDS: &[Command] = &[
     cmd(&["replace"], Write, CHANGES),
     cmd(&["certificate"], Write, CHANGES),
     cmd(&["certificate", "*"], Write, CHANGES),
-    cmd(&["debug"], Write, CHANGES),
+    cmd(
+        &["debug"],
+        Unknown,
+        "runs a command in a debugging container (on a node: with the host's files); guard cannot see what it does",
+    ),
     cmd(&["delete"], Destructive, "deletes resources"),
     cmd(&["drain"], Destructive, "evicts every pod from a node"),
     cmd(

@@ -79,6 +79,7 @@ const CONSULTED: &[&str] = &[
     "NODE_OPTIONS",
     "CDK_APP",
     "CDK_BUILD",
+    "CDK_PLUGIN",
     "CDK_BROWSER",
     "TG_TF_PATH",
     "TERRAGRUNT_TFPATH",

@@ -106,3 +106,21 @@ def test_a_config_file_with_plugins_named_on_the_command_line_is_unknown(home, r
     result = run_guard("policy", "explain", "--account", PROD, "--", "env", f"AWS_CONFIG_FILE={config}", "aws", "s3", "ls")
     assert "classification  unknown" in result.stdout, result.stdout
     assert "whose [plugins] the CLI imports" in result.stdout
+
+
+def test_kubectl_create_runs_a_plugin_for_a_word_it_does_not_know(home, run_guard, clean_env, user_policy):
+    user_policy(PROD_BLOCK)
+    bin_dir = home.path / "plugins"
+    bin_dir.mkdir()
+    plugin = bin_dir / "kubectl-create-widget"
+    plugin.write_text("#!/bin/sh\necho plugin ran \"$@\"\n")
+    plugin.chmod(0o755)
+    path = f"{bin_dir}:{clean_env.get('PATH', '')}"
+    real = subprocess.run(
+        ["kubectl", "create", "widget", "--dry-run=client"], env=merged_env(clean_env, {"PATH": path}),
+        capture_output=True, text=True, timeout=60,
+    )
+    assert "plugin ran --dry-run=client" in real.stdout, real.stdout + real.stderr
+    result = run_guard("policy", "explain", "--account", PROD, "--", "kubectl", "create", "widget", "--dry-run=client")
+    assert "classification  unknown" in result.stdout, result.stdout
+    assert "runs a kubectl create plugin" in result.stdout
