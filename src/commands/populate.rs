@@ -65,8 +65,9 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let mut document = Document::parse(&before);
     let mut changes = Changes::default();
     let mut foreign = Vec::new();
+    let written = populate::Written::of(&set, name);
     for profile in &wanted {
-        if let Some(existing) = populate::existing(&set, profile)
+        if let Some(existing) = written.existing(profile)
             && document.has_profile(&existing.name)
         {
             if document.set_keys(&existing.name, &profile.owned()) {

@@ -1,31 +1,51 @@
 //! Editing `~/.aws/config` line by line: the lines populate does not touch come out byte for
 //! byte as they went in (comments, spacing, order, line endings, a missing final newline).
 
-use std::ops::Range;
+use std::collections::HashMap;
 
-/// The config file as lines, each with its own line ending.
+/// The config file as sections of lines, each line with its own line ending.
 #[derive(Debug, Clone)]
 pub struct Document {
-    lines: Vec<String>,
+    /// In file order; the lines before the first header, if any, are a section without one. The
+    /// last section is never empty, so the file's last line is the last section's.
+    sections: Vec<Section>,
+    /// The sections of each profile name, in file order, so that an edit finds its profile
+    /// without reading the file again: populate edits every profile of a large config.
+    profiles: HashMap<String, Vec<usize>>,
     /// The line ending the file already uses, for the lines populate adds.
     newline: &'static str,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 struct Section {
-    /// The profile name, for `[profile NAME]` and `[default]` headers.
-    profile: Option<String>,
-    /// From the header line up to the next header (or the end).
-    lines: Range<usize>,
+    /// The header line first (but for the lines before the first header), up to the next header.
+    lines: Vec<String>,
+}
+
+#[cfg(test)]
+thread_local! {
+    static LINES_READ: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many lines were read on this thread, so that a test can tell an index from a scan.
+#[cfg(test)]
+fn lines_read() -> usize {
+    LINES_READ.with(std::cell::Cell::get)
 }
 
 fn content(line: &str) -> &str {
+    #[cfg(test)]
+    LINES_READ.with(|c| c.set(c.get() + 1));
     line.trim_end_matches(['\n', '\r'])
 }
 
 fn is_comment_or_blank(line: &str) -> bool {
     let trimmed = content(line).trim();
     trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';')
+}
+
+fn is_blank(line: &str) -> bool {
+    content(line).trim().is_empty()
 }
 
 fn is_indented(line: &str) -> bool {
@@ -44,6 +64,14 @@ fn header(line: &str) -> Option<&str> {
         .map(str::trim)
 }
 
+/// The profile a header names: `[profile NAME]` and `[default]`.
+fn profile_of(header: &str) -> Option<&str> {
+    if header == "default" {
+        return Some("default");
+    }
+    header.strip_prefix("profile ").map(str::trim)
+}
+
 /// The lower-cased key of a `key = value` line.
 fn key(line: &str) -> Option<String> {
     if is_comment_or_blank(line) || is_indented(line) || header(line).is_some() {
@@ -57,47 +85,50 @@ fn key(line: &str) -> Option<String> {
 impl Document {
     pub fn parse(text: &str) -> Self {
         let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-        Document {
-            lines: text.split_inclusive('\n').map(str::to_string).collect(),
+        let mut document = Document {
+            sections: Vec::new(),
+            profiles: HashMap::new(),
             newline,
+        };
+        for line in text.split_inclusive('\n') {
+            match header(line) {
+                Some(header) => {
+                    let profile = profile_of(header).map(str::to_string);
+                    document.push_section(profile, vec![line.to_string()]);
+                }
+                None => match document.sections.last_mut() {
+                    Some(section) => section.lines.push(line.to_string()),
+                    None => document.sections.push(Section {
+                        lines: vec![line.to_string()],
+                    }),
+                },
+            }
         }
+        document
+    }
+
+    /// Adds a section at the end: `lines` from its header on.
+    fn push_section(&mut self, profile: Option<String>, lines: Vec<String>) {
+        if let Some(profile) = profile {
+            self.profiles
+                .entry(profile)
+                .or_default()
+                .push(self.sections.len());
+        }
+        self.sections.push(Section { lines });
     }
 
     pub fn render(&self) -> String {
-        self.lines.concat()
-    }
-
-    fn sections(&self) -> Vec<Section> {
-        let starts: Vec<(usize, Option<String>)> = self
-            .lines
+        self.sections
             .iter()
-            .enumerate()
-            .filter_map(|(i, line)| {
-                let header = header(line)?;
-                let profile = if header == "default" {
-                    Some("default".to_string())
-                } else {
-                    header
-                        .strip_prefix("profile ")
-                        .map(|n| n.trim().to_string())
-                };
-                Some((i, profile))
-            })
-            .collect();
-        starts
-            .iter()
-            .enumerate()
-            .map(|(n, (start, profile))| Section {
-                profile: profile.clone(),
-                lines: *start..starts.get(n + 1).map_or(self.lines.len(), |next| next.0),
-            })
+            .flat_map(|s| &s.lines)
+            .map(String::as_str)
             .collect()
     }
 
-    fn profile_section(&self, name: &str) -> Option<Section> {
-        self.sections()
-            .into_iter()
-            .find(|s| s.profile.as_deref() == Some(name))
+    /// The index of the profile's first section.
+    fn profile_section(&self, name: &str) -> Option<usize> {
+        self.profiles.get(name)?.first().copied()
     }
 
     pub fn has_profile(&self, name: &str) -> bool {
@@ -107,32 +138,28 @@ impl Document {
     /// Sets keys of an existing profile: a line whose value differs is rewritten, a missing key
     /// is added after the profile's last setting. Returns whether anything changed.
     pub fn set_keys(&mut self, name: &str, keys: &[(&str, String)]) -> bool {
+        let Some(index) = self.profile_section(name) else {
+            return false;
+        };
+        let newline = self.newline;
+        let lines = &mut self.sections[index].lines;
         let mut changed = false;
         for (wanted_key, value) in keys {
-            let Some(section) = self.profile_section(name) else {
-                return changed;
-            };
-            let found = section
-                .lines
-                .clone()
-                .find(|&i| key(&self.lines[i]).as_deref() == Some(*wanted_key));
+            let found = (1..lines.len()).find(|&i| key(&lines[i]).as_deref() == Some(*wanted_key));
             match found {
                 Some(i) => {
-                    let current = content(&self.lines[i]);
+                    let current = content(&lines[i]);
                     let current_value = current.find(['=', ':']).map(|at| current[at + 1..].trim());
                     if current_value != Some(value.as_str()) {
-                        let ending = self.lines[i][current.len()..].to_string();
-                        self.lines[i] = format!("{wanted_key} = {value}{ending}");
+                        let ending = lines[i][current.len()..].to_string();
+                        lines[i] = format!("{wanted_key} = {value}{ending}");
                         changed = true;
                     }
                 }
                 None => {
-                    let last_setting = self.last_setting(&section);
-                    self.end_line(last_setting);
-                    self.lines.insert(
-                        last_setting + 1,
-                        format!("{wanted_key} = {value}{}", self.newline),
-                    );
+                    let last_setting = last_setting(lines);
+                    end_line(&mut lines[last_setting], newline);
+                    lines.insert(last_setting + 1, format!("{wanted_key} = {value}{newline}"));
                     changed = true;
                 }
             }
@@ -140,90 +167,103 @@ impl Document {
         changed
     }
 
-    /// The section's last setting line (its sub-properties included), else its header.
-    fn last_setting(&self, section: &Section) -> usize {
-        let mut last = section.lines.start;
-        let mut inside_setting = false;
-        for i in section.lines.start + 1..section.lines.end {
-            let line = &self.lines[i];
-            if key(line).is_some() {
-                last = i;
-                inside_setting = true;
-            } else if inside_setting && is_indented(line) && !is_comment_or_blank(line) {
-                last = i;
-            } else {
-                inside_setting = false;
-            }
-        }
-        last
-    }
-
-    /// Makes sure line `i` ends with a newline, so that a line can follow it.
-    fn end_line(&mut self, i: usize) {
-        if !self.lines[i].ends_with('\n') {
-            self.lines[i].push_str(self.newline);
-        }
-    }
-
     /// Adds a profile at the end of the file, after a blank line.
     pub fn append_profile(&mut self, name: &str, keys: &[(&str, String)]) {
-        self.append_section(&format!("profile {name}"), keys);
+        self.append_section(Some(name), &format!("profile {name}"), keys);
     }
 
     /// Adds a `[sso-session NAME]` section at the end of the file, after a blank line.
     pub fn append_sso_session(&mut self, name: &str, keys: &[(&str, String)]) {
-        self.append_section(&format!("sso-session {name}"), keys);
+        self.append_section(None, &format!("sso-session {name}"), keys);
     }
 
-    fn append_section(&mut self, header: &str, keys: &[(&str, String)]) {
-        if let Some(last) = self.lines.len().checked_sub(1) {
-            self.end_line(last);
-            if content(&self.lines[last]).trim() != "" {
-                self.lines.push(self.newline.to_string());
+    fn append_section(&mut self, profile: Option<&str>, header: &str, keys: &[(&str, String)]) {
+        let newline = self.newline;
+        if let Some(section) = self.sections.last_mut()
+            && let Some(last) = section.lines.last_mut()
+        {
+            end_line(last, newline);
+            if !is_blank(last) {
+                section.lines.push(newline.to_string());
             }
         }
-        self.lines.push(format!("[{header}]{}", self.newline));
-        for (key, value) in keys {
-            self.lines.push(format!("{key} = {value}{}", self.newline));
-        }
+        let lines = std::iter::once(format!("[{header}]{newline}"))
+            .chain(
+                keys.iter()
+                    .map(|(key, value)| format!("{key} = {value}{newline}")),
+            )
+            .collect();
+        self.push_section(profile.map(str::to_string), lines);
     }
 
     /// Removes a profile's header, settings and blank lines; comments in it are kept, since they
     /// are the person's. A profile at the end of the file takes the blank lines before it along.
     pub fn remove_profile(&mut self, name: &str) {
-        let Some(section) = self.profile_section(name) else {
+        let Some(index) = self.profile_section(name) else {
             return;
         };
-        let mut keep: Vec<bool> = vec![true; self.lines.len()];
+        if let Some(sections) = self.profiles.get_mut(name) {
+            sections.remove(0);
+            if sections.is_empty() {
+                self.profiles.remove(name);
+            }
+        }
+        let at_end = index + 1 == self.sections.len();
+        let lines = std::mem::take(&mut self.sections[index].lines);
         let mut inside_setting = false;
-        for i in section.lines.clone() {
-            let line = &self.lines[i];
-            let comment = !content(line).trim().is_empty() && is_comment_or_blank(line);
+        let mut kept = Vec::new();
+        for (i, line) in lines.into_iter().enumerate() {
+            let comment = !is_blank(&line) && is_comment_or_blank(&line);
             // Indented lines under a setting are its sub-properties and go with it.
-            let continuation = inside_setting && is_indented(line) && !comment;
-            if i == section.lines.start || key(line).is_some() || continuation {
-                keep[i] = false;
+            let continuation = inside_setting && is_indented(&line) && !comment;
+            if i == 0 || key(&line).is_some() || continuation {
                 inside_setting = true;
-            } else if !comment {
-                keep[i] = false;
-                inside_setting = false;
             } else {
                 inside_setting = false;
+                if comment {
+                    kept.push(line);
+                }
             }
         }
-        if section.lines.end == self.lines.len() {
-            let mut i = section.lines.start;
-            while i > 0 && content(&self.lines[i - 1]).trim().is_empty() {
-                keep[i - 1] = false;
-                i -= 1;
+        // What is kept no longer has a header: it ends the section before, as in the file.
+        self.sections[index].lines = kept;
+        if at_end {
+            for section in self.sections[..index].iter_mut().rev() {
+                while section.lines.last().is_some_and(|l| is_blank(l)) {
+                    section.lines.pop();
+                }
+                if !section.lines.is_empty() {
+                    break;
+                }
             }
         }
-        let mut index = 0;
-        self.lines.retain(|_| {
-            let kept = keep[index];
-            index += 1;
-            kept
-        });
+        while self.sections.last().is_some_and(|s| s.lines.is_empty()) {
+            self.sections.pop();
+        }
+    }
+}
+
+/// The section's last setting line (its sub-properties included), else its header.
+fn last_setting(lines: &[String]) -> usize {
+    let mut last = 0;
+    let mut inside_setting = false;
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        if key(line).is_some() {
+            last = i;
+            inside_setting = true;
+        } else if inside_setting && is_indented(line) && !is_comment_or_blank(line) {
+            last = i;
+        } else {
+            inside_setting = false;
+        }
+    }
+    last
+}
+
+/// Makes sure the line ends with a newline, so that a line can follow it.
+fn end_line(line: &mut String, newline: &str) {
+    if !line.ends_with('\n') {
+        line.push_str(newline);
     }
 }
 
@@ -279,6 +319,67 @@ mod tests {
         assert!(text.starts_with(
             "# my config\n[default]\nregion=us-east-1\n\n  ; indented comment\n[profile  mine ]\n"
         ));
+    }
+
+    #[test]
+    fn removing_from_the_end_then_appending() {
+        let text = "[profile a]\nx = 1\n\n[profile b]\n# kept\ny = 2\n";
+        let mut doc = Document::parse(text);
+        doc.remove_profile("b");
+        assert_eq!(doc.render(), "[profile a]\nx = 1\n# kept\n");
+        doc.append_profile("c", &keys(&[("z", "3")]));
+        assert_eq!(
+            doc.render(),
+            "[profile a]\nx = 1\n# kept\n\n[profile c]\nz = 3\n"
+        );
+        doc.remove_profile("c");
+        doc.remove_profile("a");
+        assert_eq!(doc.render(), "# kept\n");
+        assert!(!doc.has_profile("a") && !doc.has_profile("c"));
+    }
+
+    /// As the AWS CLI reads a name given twice, the first section is the profile's; once it is
+    /// removed, the second is.
+    #[test]
+    fn a_profile_given_twice_is_edited_first_where_it_comes_first() {
+        let mut doc = Document::parse("[profile a]\nx = 1\n[profile a]\nx = 2\n");
+        assert!(doc.set_keys("a", &keys(&[("x", "3")])));
+        assert_eq!(doc.render(), "[profile a]\nx = 3\n[profile a]\nx = 2\n");
+        doc.remove_profile("a");
+        assert!(doc.has_profile("a"));
+        assert_eq!(doc.render(), "[profile a]\nx = 2\n");
+    }
+
+    /// Counts work, not time: populate edits every profile of a config, so finding a profile must
+    /// not read the file again. A scan per edit makes 4x the profiles cost 16x the lines read.
+    #[test]
+    fn populating_is_linear_in_the_profiles() {
+        let work = |n: usize| {
+            let text: String = (0..n)
+                .map(|i| {
+                    format!("[profile p{i}]\nsso_account_id = {i:012}\nregion = eu-west-1\n\n")
+                })
+                .collect();
+            let before = lines_read();
+            let mut doc = Document::parse(&text);
+            for i in 0..n {
+                let name = format!("p{i}");
+                assert!(doc.has_profile(&name));
+                doc.set_keys(&name, &keys(&[("region", "us-east-1"), ("output", "json")]));
+                doc.append_profile(&format!("new{i}"), &keys(&[("region", "eu-west-1")]));
+            }
+            for i in (0..n).step_by(2) {
+                doc.remove_profile(&format!("p{i}"));
+            }
+            assert_eq!(doc.render().matches("[profile ").count(), n + n / 2);
+            lines_read() - before
+        };
+        let small = work(500);
+        let large = work(2_000);
+        assert!(
+            large <= 5 * small,
+            "{small} lines read for 500 profiles, {large} for 2,000"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 mod edit;
 mod template;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub use edit::Document;
 pub use template::Template;
@@ -123,15 +123,42 @@ pub fn is_ours(profile: &Profile, session: &str) -> bool {
     profile.value(MARKER_KEY) == Some(session)
 }
 
-/// The profile populate wrote earlier for this assignment, whatever it was named then: names are
-/// given once, so a renamed account or a new template never renames a profile people use.
-pub fn existing<'a>(set: &'a ProfileSet, wanted: &Wanted) -> Option<&'a Profile> {
-    let a = &wanted.assignment;
-    set.profiles().find(|p| {
-        is_ours(p, &wanted.session)
-            && p.value("sso_account_id") == Some(a.account_id.as_str())
-            && p.value("sso_role_name") == Some(a.role_name.as_str())
-    })
+/// The profiles populate wrote earlier for one sso-session, by account and role, found in one
+/// pass over the config rather than one per wanted profile.
+pub struct Written<'a> {
+    session: &'a str,
+    by_assignment: HashMap<(&'a str, &'a str), &'a Profile>,
+}
+
+impl<'a> Written<'a> {
+    pub fn of(set: &'a ProfileSet, session: &'a str) -> Self {
+        let mut by_assignment = HashMap::new();
+        for profile in set.profiles().filter(|p| is_ours(p, session)) {
+            if let (Some(account), Some(role)) = (
+                profile.value("sso_account_id"),
+                profile.value("sso_role_name"),
+            ) {
+                // The first in name order, as a search of the profiles would find it.
+                by_assignment.entry((account, role)).or_insert(profile);
+            }
+        }
+        Written {
+            session,
+            by_assignment,
+        }
+    }
+
+    /// The profile populate wrote earlier for this assignment, whatever it was named then: names
+    /// are given once, so a renamed account or a new template never renames a profile people use.
+    pub fn existing(&self, wanted: &Wanted) -> Option<&'a Profile> {
+        if wanted.session != self.session {
+            return None;
+        }
+        let a = &wanted.assignment;
+        self.by_assignment
+            .get(&(a.account_id.as_str(), a.role_name.as_str()))
+            .copied()
+    }
 }
 
 /// Profiles populate wrote for this session whose account and role are no longer assigned.
