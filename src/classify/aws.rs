@@ -50,13 +50,22 @@ struct Parsed<'a> {
     profile: Option<&'a str>,
     version: bool,
     no_cli_pager: bool,
+    /// CLI v2 would prompt for the command before running it.
+    auto_prompt: bool,
 }
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
-    let parsed = match parse(args) {
+    let mut parsed = match parse(args) {
         Ok(parsed) => parsed,
         Err(verdict) => return verdict,
     };
+    if !args.iter().any(|arg| arg == "--no-cli-auto-prompt") {
+        parsed.auto_prompt |= match scope.var("AWS_CLI_AUTO_PROMPT") {
+            Some(EnvValue::Known(mode)) => mode.eq_ignore_ascii_case("on"),
+            Some(EnvValue::Dynamic) => true,
+            None => false,
+        };
+    }
     let credential = parsed.profile.map(|profile| format!("--profile {profile}"));
     unseen_programs(judge(&parsed, scope), &parsed, scope).with_credential(credential)
 }
@@ -180,6 +189,14 @@ fn unseen_programs(verdict: Verdict, parsed: &Parsed, scope: &Scope) -> Verdict 
         return verdict;
     }
     let path: Vec<&str> = verdict.command.iter().map(String::as_str).collect();
+    if parsed.auto_prompt {
+        return Verdict::of(
+            Severity::Unknown,
+            "aws",
+            &path,
+            "the CLI prompts for the command first (auto-prompt); what runs is what is typed there",
+        );
+    }
     if let Some(value) = scope.var("AWS_DATA_PATH")
         && value != EnvValue::Known(String::new())
     {
@@ -289,7 +306,10 @@ fn is_name(word: &str) -> bool {
 }
 
 fn parse(args: &[String]) -> Result<Parsed<'_>, Verdict> {
-    let mut parsed = Parsed::default();
+    let mut parsed = Parsed {
+        auto_prompt: auto_prompts(args),
+        ..Parsed::default()
+    };
     let mut only_positionals = false;
     let mut i = 0;
     while let Some(arg) = args.get(i) {
@@ -349,6 +369,16 @@ fn parse(args: &[String]) -> Result<Parsed<'_>, Verdict> {
         }
     }
     Ok(parsed)
+}
+
+/// CLI v2's auto-prompt (`AutoPromptDriver.resolve_mode`) looks for the exact words
+/// `--no-cli-auto-prompt`, then `--cli-auto-prompt`, then the `cli_auto_prompt` setting; the
+/// prompt lets the command be edited before it runs. `on-partial` only prompts for an
+/// incomplete command, which guard already calls unknown; the setting from the environment
+/// is judged where the scope is known.
+fn auto_prompts(args: &[String]) -> bool {
+    !args.iter().any(|arg| arg == "--no-cli-auto-prompt")
+        && args.iter().any(|arg| arg == "--cli-auto-prompt")
 }
 
 fn unknown(reason: String) -> Verdict {

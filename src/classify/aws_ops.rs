@@ -113,6 +113,10 @@ fn special_case(service: &str, operation: &str, rest: &[&str]) -> Option<(Severi
             Severity::Unknown,
             "runs the code it is given in a Spark session; guard cannot see what it does",
         ),
+        ("emr", "ssh") => (
+            Severity::Unknown,
+            "runs ssh on the cluster's primary node; guard cannot see what runs there",
+        ),
         ("ssm", "send-command" | "start-session") | ("ecs", "execute-command") => (
             Severity::Unknown,
             "runs commands on the instances or containers; guard cannot see what they do",

@@ -97,6 +97,7 @@ const CONSULTED: &[&str] = &[
     "KUBECONFIG",
     "ZDOTDIR",
     "AWS_CONFIG_FILE",
+    "AWS_CLI_AUTO_PROMPT",
     "PAGER",
     "MANPAGER",
 ];
