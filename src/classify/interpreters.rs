@@ -216,6 +216,9 @@ fn classify_script(label: &str, source: &str, outer: &Scope, classify: Classify)
             if EXPORTERS.contains(&&*base) {
                 assign_all(&mut scope, args);
             }
+            if let Some(why) = drops_credentials(&base, args) {
+                scope.lose_credentials(why);
+            }
             // `unset NAME` removes a function when no variable has the name; `-v` never.
             if base == "unset" && !args.iter().any(|arg| arg.text.starts_with("-v")) {
                 defined.retain(|name| !args.iter().any(|arg| arg.text == *name));
@@ -235,6 +238,35 @@ fn classify_script(label: &str, source: &str, outer: &Scope, classify: Classify)
     results
         .finish()
         .unwrap_or_else(|| not_a_tool(Severity::Read, label, &[], "runs no command".to_owned()))
+}
+
+/// Why the script's later commands would not get guard's credentials: `unset` of one of them
+/// (or of a name guard cannot see), or `export -n` / `declare +x` taking one out of the
+/// environment the commands get.
+fn drops_credentials(builtin: &str, args: &[Word]) -> Option<String> {
+    let options = || args.iter().filter(|arg| arg.text.starts_with(['-', '+']));
+    let unexports = match builtin {
+        "unset" => !options().any(|arg| arg.text.contains('f')),
+        "export" => options().any(|arg| arg.text.starts_with('-') && arg.text.contains('n')),
+        "declare" | "typeset" | "local" => {
+            options().any(|arg| arg.text.starts_with('+') && arg.text.contains('x'))
+        }
+        _ => false,
+    };
+    if !unexports {
+        return None;
+    }
+    let name = args.iter().find_map(|arg| {
+        let name = arg.text.split('=').next().unwrap_or_default();
+        (arg.dynamic || scope::CREDENTIAL_VARS.contains(&name)).then_some(&*arg.text)
+    })?;
+    let command = match options().next() {
+        Some(option) if builtin != "unset" => format!("{builtin} {}", option.text),
+        _ => builtin.to_owned(),
+    };
+    Some(format!(
+        "{command} {name}: the commands after it would run without guard's credentials"
+    ))
 }
 
 fn assign_all(scope: &mut Scope, words: &[Word]) {

@@ -90,6 +90,13 @@ pub(crate) fn unwrap<'w>(wrapper: Wrapper, args: &'w [Word<'w>]) -> Unwrap<'w> {
         },
         Wrapper::Xargs if operands.is_empty() => done(Severity::Read, "only echoes its input"),
         Wrapper::Xargs => xargs(&parsed, operands),
+        // bash's `exec -c` runs the command with an empty environment.
+        Wrapper::Exec if parsed.has_short('c') && !operands.is_empty() => Unwrap::Run(Inner {
+            credential_change: Some(
+                "exec -c: the command would run without guard's credentials".to_owned(),
+            ),
+            ..Inner::of(operands)
+        }),
         Wrapper::Npx => npx(&parsed, operands),
         Wrapper::Watch => watch(&parsed, operands),
         _ => run(operands),

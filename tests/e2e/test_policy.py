@@ -145,6 +145,16 @@ def test_explicit_profile_in_the_argv_is_refused_everywhere(home, emulator, run_
     assert "--profile prod" in result.stderr
 
 
+def test_a_script_that_unsets_the_credentials_is_refused(home, emulator, run_guard, tools):
+    # The CLI would fall back to other credentials (~/.aws/credentials): not the verified ones.
+    sso_world(home, emulator)
+    env, ran = tools
+    result = run_guard("-p", "sandbox", "--", "sh", "-c", "unset AWS_SESSION_TOKEN; terraform plan", env=env)
+    assert result.returncode == 77, result.stderr
+    assert "unset AWS_SESSION_TOKEN" in result.stderr
+    assert not ran.exists()
+
+
 def test_project_env_and_flag_layers(home, emulator, run_guard, tmp_path, tools):
     sso_world(home, emulator)
     env, ran = tools
