@@ -36,6 +36,14 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
     }
     let rest = &words[1..];
     let name = program::base_name(&first.text);
+    // The shell and env look a command up in the PATH the command line sets: `aws` there
+    // can be any program.
+    if !first.text.contains('/') && !is_builtin(&first.text) && scope.assigned("PATH").is_some() {
+        return unknown_program(
+            words,
+            "PATH is set on the command line: the program of this name is looked up there, and guard cannot tell what it is",
+        );
+    }
     match program::identify(&first.text) {
         Program::Tool(tool) => run_tool(tool, rest, &scope),
         Program::Wrapper(wrapper) => match wrappers::unwrap(wrapper, rest) {
@@ -75,6 +83,45 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
             "not a tool guard understands".to_owned(),
         ),
     }
+}
+
+/// Shell builtins and keywords: found without PATH.
+fn is_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "cd" | "pushd"
+            | "popd"
+            | "export"
+            | "declare"
+            | "typeset"
+            | "local"
+            | "readonly"
+            | "unset"
+            | "set"
+            | "shift"
+            | "read"
+            | "exit"
+            | "return"
+            | ":"
+            | "wait"
+            | "echo"
+            | "printf"
+            | "test"
+            | "["
+            | "[["
+            | "true"
+            | "false"
+            | "command"
+            | "builtin"
+            | "exec"
+            | "eval"
+            | "source"
+            | "."
+            | "alias"
+            | "trap"
+            | "time"
+            | "type"
+    )
 }
 
 fn unknown_program(words: &[Word], what: &str) -> Classification {

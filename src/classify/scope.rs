@@ -98,6 +98,7 @@ const CONSULTED: &[&str] = &[
     "ZDOTDIR",
     "AWS_CONFIG_FILE",
     "AWS_CLI_AUTO_PROMPT",
+    "PATH",
     "PAGER",
     "MANPAGER",
 ];
