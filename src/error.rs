@@ -99,16 +99,12 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
-/// The kind of the outermost [`Failure`] in an error, for a caller that acts on it.
-pub fn kind(err: &anyhow::Error) -> Option<Kind> {
-    failures(err).next().map(|f| f.kind)
-}
-
-/// The exit code for any error. Every path names its kind; an error that reaches here without
-/// one is a failed read or write if an I/O error caused it, else something guard needed did not
-/// work, sysexits' catch-all.
+/// The exit code for any error: the kind of its outermost [`Failure`]. Every path names its
+/// kind; an error that reaches here without one is a failed read or write if an I/O error caused
+/// it, else something guard needed did not work, sysexits' catch-all. A caller that acts on what
+/// went wrong matches a typed error instead (`identity::Unverified`, `sso::SsoError`).
 pub fn exit_code(err: &anyhow::Error) -> ExitCode {
-    match kind(err) {
+    match failures(err).next().map(|f| f.kind) {
         Some(kind) => kind.into(),
         None if err.chain().any(|e| e.is::<std::io::Error>()) => ExitCode::Io,
         None => ExitCode::Unavailable,

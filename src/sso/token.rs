@@ -12,7 +12,7 @@ use super::registration::Registration;
 use super::{SsoError, SsoLogin};
 use crate::aws::{self, Patience, Service};
 use crate::credentials::Secret;
-use crate::error::{self, Failure, Kind};
+use crate::error::{Failure, Kind};
 use crate::fsutil;
 
 /// botocore refreshes when less than this is left; so does guard, so they agree on when.
@@ -298,32 +298,51 @@ pub async fn access_token(login: &SsoLogin) -> Result<Secret, SsoError> {
     let refreshed = match login {
         SsoLogin::Session { .. } => refresh(login, cached).await,
         SsoLogin::Legacy { .. } => Err((
-            anyhow::anyhow!("tokens of legacy SSO profiles are not refreshed"),
+            NotRefreshed::Refused(anyhow::anyhow!(
+                "tokens of legacy SSO profiles are not refreshed"
+            )),
             cached,
         )),
     };
     match refreshed {
         Ok(token) => Ok(token),
         Err((_, cached)) if cached.expires_at > now => Ok(cached.access_token),
-        // The network failed, not the sign-in: signing in again would not help.
-        Err((cause, cached)) if error::kind(&cause) == Some(Kind::Unavailable) => Err(
-            SsoError::Failed(cause.context(Failure::unavailable(format!(
+        Err((NotRefreshed::Unavailable(cause), cached)) => Err(SsoError::Failed(cause.context(
+            Failure::unavailable(format!(
                 "your sign-in to {} expired at {} and could not be refreshed",
                 login.describe(),
                 format_time(cached.expires_at)
-            )))),
-        ),
-        Err((cause, cached)) => Err(SsoError::NotSignedIn(cause.context(login.not_signed_in(
-            format!(
+            )),
+        ))),
+        Err((NotRefreshed::Refused(cause), cached)) => Err(SsoError::NotSignedIn(cause.context(
+            login.not_signed_in(format!(
                 "your sign-in to {} expired at {}",
                 login.describe(),
                 format_time(cached.expires_at)
-            ),
-        )))),
+            )),
+        ))),
     }
 }
 
-type RefreshError = (anyhow::Error, CachedToken);
+/// Why a refresh gave no new token.
+enum NotRefreshed {
+    /// The service or the network failed, not the sign-in: signing in again would not help.
+    Unavailable(anyhow::Error),
+    /// The refresh token, its client or the answer is no good: a new sign-in is needed.
+    Refused(anyhow::Error),
+}
+
+impl From<Failure> for NotRefreshed {
+    fn from(failure: Failure) -> Self {
+        match failure.kind {
+            Kind::Unavailable => NotRefreshed::Unavailable(failure.into()),
+            _ => NotRefreshed::Refused(failure.into()),
+        }
+    }
+}
+
+/// The cached token comes back with the failure: while it lasts, it still serves.
+type RefreshError = (NotRefreshed, CachedToken);
 
 async fn refresh(login: &SsoLogin, mut cached: CachedToken) -> Result<Secret, RefreshError> {
     let (Some(refresh_token), Some(client_id), Some(client_secret)) = (
@@ -331,12 +350,15 @@ async fn refresh(login: &SsoLogin, mut cached: CachedToken) -> Result<Secret, Re
         cached.field("clientId").map(str::to_string),
         cached.field("clientSecret").map(str::to_string),
     ) else {
-        return Err((anyhow::anyhow!("the cache holds no refresh token"), cached));
+        return Err((
+            NotRefreshed::Refused(anyhow::anyhow!("the cache holds no refresh token")),
+            cached,
+        ));
     };
     let registration_end = cached.field("registrationExpiresAt").and_then(parse_time);
     if registration_end.is_some_and(|end| end <= OffsetDateTime::now_utc()) {
         return Err((
-            anyhow::anyhow!("the client registration has expired"),
+            NotRefreshed::Refused(anyhow::anyhow!("the client registration has expired")),
             cached,
         ));
     }
@@ -378,7 +400,9 @@ async fn refresh(login: &SsoLogin, mut cached: CachedToken) -> Result<Secret, Re
     };
     let Some(access_token) = output.access_token().filter(|t| !t.is_empty()) else {
         return Err((
-            anyhow::anyhow!("CreateToken answered without an access token"),
+            NotRefreshed::Refused(anyhow::anyhow!(
+                "CreateToken answered without an access token"
+            )),
             cached,
         ));
     };
@@ -411,7 +435,7 @@ async fn refresh(login: &SsoLogin, mut cached: CachedToken) -> Result<Secret, Re
     let token = Secret::new(access_token);
     let bytes = match serde_json::to_vec(&cached.document) {
         Ok(bytes) => bytes,
-        Err(e) => return Err((e.into(), cached)),
+        Err(e) => return Err((NotRefreshed::Refused(e.into()), cached)),
     };
     if let Err(e) = fsutil::write_private(&cached.path, &bytes) {
         // The new token works for this run even if the cache cannot keep it.
