@@ -220,6 +220,13 @@ const MODIFIERS: &[Modifier] = &[
         what: "lets kustomize run programs named in the manifests; guard cannot see them",
     },
     Modifier {
+        commands: &["kustomize"],
+        flags: &["--helm-command"],
+        test: Test::Given,
+        severity: Unknown,
+        what: "runs the program given to inflate Helm charts; guard cannot see it",
+    },
+    Modifier {
         commands: &["apply"],
         flags: &["--prune"],
         test: Test::On,
