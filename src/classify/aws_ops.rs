@@ -113,6 +113,10 @@ fn special_case(service: &str, operation: &str, rest: &[&str]) -> Option<(Severi
             Severity::Unknown,
             "runs the code it is given in a Spark session; guard cannot see what it does",
         ),
+        ("ec2-instance-connect", "ssh") => (
+            Severity::Unknown,
+            "runs ssh on the instance; guard cannot see what runs there",
+        ),
         ("emr", "ssh") => (
             Severity::Unknown,
             "runs ssh on the cluster's primary node; guard cannot see what runs there",
@@ -170,7 +174,8 @@ pub(crate) fn classify(service: &str, operation: &str, rest: &[&str]) -> Verdict
         Some((severity, what)) => (severity, what.to_owned()),
         None => by_verb(operation),
     };
-    if severity != Severity::Read && is_dry_run(rest) {
+    // Only a change can be a dry run: what guard cannot see stays unknown.
+    if matches!(severity, Severity::Write | Severity::Destructive) && is_dry_run(rest) {
         return Verdict::of_flag(
             Severity::Read,
             "aws",
