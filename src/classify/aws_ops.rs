@@ -263,7 +263,13 @@ pub(crate) fn configure(subcommand: Option<&str>) -> Verdict {
     };
     let path = ["configure", sub];
     match sub {
-        "list" | "get" | "list-profiles" | "export-credentials" | "help" => Verdict::of(
+        "export-credentials" => Verdict::of(
+            Severity::Export,
+            "aws",
+            &path,
+            "prints the credentials (the ones guard injects) for other programs; what uses them is not checked",
+        ),
+        "list" | "get" | "list-profiles" | "help" => Verdict::of(
             Severity::Read,
             "aws",
             &path,

@@ -5,7 +5,7 @@
 //! `e`, `find` has `-exec`, pagers have `!`), and anything that deletes or moves files.
 
 use super::Severity;
-use super::scope::Word;
+use super::scope::{CREDENTIAL_VARS, Word};
 
 pub(crate) fn is_local_read_only(name: &str) -> bool {
     matches!(
@@ -26,6 +26,9 @@ pub(crate) fn is_local_read_only(name: &str) -> bool {
 /// What a local read-only program does with these arguments: some options make one run a
 /// program (`rg --pre`, `sort --compress-program`) or write a file in place.
 pub(crate) fn judge(name: &str, args: &[Word]) -> (Severity, String) {
+    if let Some(what) = prints_credentials(name, args) {
+        return (Severity::Export, what);
+    }
     let texts: Vec<&str> = args
         .iter()
         .take_while(|word| word.text != "--")
@@ -105,6 +108,44 @@ pub(crate) fn judge(name: &str, args: &[Word]) -> (Severity, String) {
         Severity::Read,
         "local command, does not call AWS".to_owned(),
     )
+}
+
+/// What prints the environment guard injects the credentials into: `printenv` (all of it, or
+/// a credential variable), the listing forms of `export`, `declare`, `typeset` and `set`, and
+/// `echo`/`printf` of a credential variable. Whatever reads the output has the credentials, as
+/// after `guard env`.
+fn prints_credentials(name: &str, args: &[Word]) -> Option<String> {
+    let is_option = |word: &&Word| word.text.starts_with(['-', '+']) && word.text.len() > 1;
+    let options: String = args
+        .iter()
+        .filter(is_option)
+        .map(|word| word.text.trim_start_matches(['-', '+']))
+        .collect();
+    let names: Vec<&Word> = args.iter().filter(|word| !is_option(word)).collect();
+    let names_credential = |names: &[&Word]| {
+        names.iter().any(|word| {
+            word.dynamic || CREDENTIAL_VARS.contains(&word.text.split('=').next().unwrap_or(""))
+        })
+    };
+    let mentions_credential = || {
+        args.iter()
+            .any(|word| word.dynamic && CREDENTIAL_VARS.iter().any(|var| word.text.contains(var)))
+    };
+    let prints = match name {
+        "printenv" => names.is_empty() || names_credential(&names),
+        "export" => names.is_empty() && !options.contains('f'),
+        "declare" | "typeset" => {
+            (names.is_empty() && !options.contains(['f', 'F']))
+                || (options.contains('p') && names_credential(&names))
+        }
+        "set" => args.is_empty(),
+        "echo" | "printf" => mentions_credential(),
+        _ => false,
+    };
+    prints.then(|| {
+        "prints the environment's credentials (the ones guard injects); what reads them is not checked"
+            .to_owned()
+    })
 }
 
 /// A terraform state file or its backup (`terraform.tfstate`, `x.tfstate.backup`).

@@ -46,7 +46,9 @@ pub enum Severity {
     Destructive,
     Unknown,
     /// Credentials leave guard (`guard env`, `guard credential-process`, a shell): whatever
-    /// uses them is not checked. The classifier never gives it; the commands that export do.
+    /// uses them is not checked. guard's own exporting commands give it, and the classifier
+    /// gives it to a child that prints them (`env`, `printenv`, `aws configure
+    /// export-credentials`).
     Export,
 }
 

@@ -143,8 +143,10 @@ fn split_assignments<'w>(operands: &'w [Word<'w>]) -> (Vec<(String, EnvValue)>, 
 fn env<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
     let mut credential_change = None;
     let mut split = None;
+    let mut cleared = false;
     for opt in &parsed.opts {
         if opt.is('i', "ignore-environment") {
+            cleared = true;
             credential_change.get_or_insert_with(|| {
                 "env -i: the command would run without guard's credentials".to_owned()
             });
@@ -161,6 +163,7 @@ fn env<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
     }
     let mut operands = operands;
     if operands.first().is_some_and(|word| word.text == "-") {
+        cleared = true;
         credential_change.get_or_insert_with(|| {
             "env -: the command would run without guard's credentials".to_owned()
         });
@@ -183,7 +186,15 @@ fn env<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
     }
     let (assignments, command) = split_assignments(operands);
     if command.is_empty() {
-        return done(Severity::Read, "prints the environment");
+        // Unless cleared (-i) the environment it prints holds guard's credentials.
+        return if cleared {
+            done(Severity::Read, "prints the environment")
+        } else {
+            done(
+                Severity::Export,
+                "prints the environment's credentials (the ones guard injects); what reads them is not checked",
+            )
+        };
     }
     Unwrap::Run(Inner {
         words: Cow::Borrowed(command),

@@ -93,6 +93,19 @@ def test_s3_rb_refused_in_prod_and_run_in_sandbox(home, emulator, run_guard, use
     assert "remove_bucket: guard-test-bucket" in removed.stdout
 
 
+def test_printing_the_credentials_in_prod_is_an_export(home, emulator, run_guard, user_policy):
+    # `printenv` hands out the injected credentials exactly as `guard env` does.
+    sso_world(home, emulator)
+    user_policy(PROD_BLOCK)
+    refused = run_guard("-p", "prod", "--", "printenv")
+    assert refused.returncode == 77, refused.stderr
+    assert "AWS_SECRET_ACCESS_KEY" not in refused.stdout
+    assert "no credentials were handed out" in refused.stderr
+    shown = run_guard("-p", "sandbox", "--", "printenv", "AWS_ACCESS_KEY_ID")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip()
+
+
 def test_confirm_flag_and_variable(home, emulator, run_guard, user_policy, tools):
     sso_world(home, emulator)
     user_policy(PROD_BLOCK)
