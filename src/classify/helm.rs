@@ -2,6 +2,7 @@
 
 use super::Severity::{Destructive, Read, Unknown, Write};
 use super::flags::{Flag, switch, valued};
+use super::kubectl;
 use super::scope::Scope;
 use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd};
 use super::verdict::Verdict;
@@ -148,5 +149,8 @@ const TABLE: Table = Table {
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
+    if let Some(verdict) = kubectl::unseen_kubeconfig("helm", args, scope) {
+        return verdict;
+    }
     TABLE.judge(args, scope)
 }

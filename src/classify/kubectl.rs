@@ -341,46 +341,40 @@ const TABLE: Table = Table {
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
-    // A kubeconfig can run programs (`users[].user.exec`); one guard cannot read could run
-    // anything.
+    if let Some(verdict) = unseen_kubeconfig("kubectl", args, scope) {
+        return verdict;
+    }
+    TABLE.judge(args, scope)
+}
+
+/// A kubeconfig guard cannot read, named for a client-go tool (kubectl, helm): a kubeconfig
+/// can run programs (`users[].user.exec`), so one guard cannot read could run anything.
+/// `KUBECONFIG=` on the command line names the files as the flag does (client-go skips the
+/// missing ones; the flag wins over it). The inherited value is the user's own setup, like
+/// ~/.kube/config.
+pub(crate) fn unseen_kubeconfig(tool: &str, args: &[String], scope: &Scope) -> Option<Verdict> {
+    let unknown = |what: String| Some(Verdict::of(Unknown, tool, &[], &what));
     if let Some(path) = last_value(args, &["--kubeconfig"]) {
         let readable =
             !scope::is_dynamic(path) && matches!(scope.read_file(path), FileText::Text(_));
-        if !readable {
-            return Verdict::of(
-                Unknown,
-                "kubectl",
-                &[],
-                &format!(
-                    "--kubeconfig {}: guard cannot read it, and a kubeconfig can run programs",
-                    scope::shown(path)
-                ),
-            );
-        }
-    }
-    // `KUBECONFIG=` on the command line names the files as the flag does (kubectl skips the
-    // missing ones; the flag wins over it). The inherited value is the user's own setup,
-    // like ~/.kube/config.
-    let flag = last_value(args, &["--kubeconfig"]);
-    if let (None, Some(value)) = (flag, scope.assigned("KUBECONFIG")) {
-        let unseen = match &value {
-            EnvValue::Dynamic => Some("an expansion".to_owned()),
-            EnvValue::Known(list) => list
-                .split(':')
-                .filter(|path| !path.is_empty())
-                .find(|path| matches!(scope.read_file(path), FileText::Unreadable(_)))
-                .map(str::to_owned),
+        return if readable {
+            None
+        } else {
+            unknown(format!(
+                "--kubeconfig {}: guard cannot read it, and a kubeconfig can run programs",
+                scope::shown(path)
+            ))
         };
-        if let Some(path) = unseen {
-            return Verdict::of(
-                Unknown,
-                "kubectl",
-                &[],
-                &format!(
-                    "KUBECONFIG names {path}: guard cannot read it, and a kubeconfig can run programs"
-                ),
-            );
-        }
     }
-    TABLE.judge(args, scope)
+    let unseen = match scope.assigned("KUBECONFIG")? {
+        EnvValue::Dynamic => "an expansion".to_owned(),
+        EnvValue::Known(list) => list
+            .split(':')
+            .filter(|path| !path.is_empty())
+            .find(|path| matches!(scope.read_file(path), FileText::Unreadable(_)))?
+            .to_owned(),
+    };
+    unknown(format!(
+        "KUBECONFIG names {unseen}: guard cannot read it, and a kubeconfig can run programs"
+    ))
 }
