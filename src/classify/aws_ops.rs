@@ -145,9 +145,20 @@ fn special_case(service: &str, operation: &str, rest: &[&str]) -> Option<(Severi
             Severity::Read,
             "configures a local package manager with a token, no AWS change",
         ),
-        ("sts", op) if op.starts_with("assume-role") => (
-            Severity::Read,
-            "issues temporary credentials, changes no resources",
+        // New credentials (or a cluster token) printed for other programs: they leave guard
+        // as `guard env` and `guard eks-token` hand them out.
+        ("sts", op)
+            if op.starts_with("assume-role")
+                || matches!(op, "get-session-token" | "get-federation-token") =>
+        {
+            (
+                Severity::Export,
+                "issues temporary credentials and prints them; what uses them is not checked",
+            )
+        }
+        ("eks", "get-token") => (
+            Severity::Export,
+            "prints a token for the cluster made from the credentials; what uses it is not checked",
         ),
         ("sso", "login" | "logout") => (
             Severity::Read,

@@ -47,8 +47,8 @@ pub enum Severity {
     Unknown,
     /// Credentials leave guard (`guard env`, `guard credential-process`, a shell): whatever
     /// uses them is not checked. guard's own exporting commands give it, and the classifier
-    /// gives it to a child that prints them (`env`, `printenv`, `aws configure
-    /// export-credentials`).
+    /// gives it to a child that prints them or credentials minted from them (`env`,
+    /// `printenv`, `aws configure export-credentials`, `aws sts get-session-token`).
     Export,
 }
 
