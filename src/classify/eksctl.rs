@@ -1,7 +1,7 @@
 //! `eksctl VERB NOUN` (cobra): `delete` and `drain` destroy, `get` reads, the rest writes;
 //! `upgrade cluster` only plans without `--approve`.
 
-use super::Severity::{Destructive, Read, Write};
+use super::Severity::{Destructive, Read, Unknown, Write};
 use super::flags::{Flag, switch, valued};
 use super::scope::Scope;
 use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd};
@@ -81,8 +81,17 @@ const COMMANDS: &[Command] = &[
     cmd(&["register", "*"], Write, CHANGES),
     cmd(&["associate"], Write, CHANGES),
     cmd(&["associate", "*"], Write, CHANGES),
-    cmd(&["anywhere"], Write, CHANGES),
-    cmd(&["anywhere", "*"], Write, CHANGES),
+    // A separate program (`eksctl-anywhere`) with commands of its own (`delete cluster`).
+    cmd(
+        &["anywhere"],
+        Unknown,
+        "runs the eksctl-anywhere plugin, whose commands guard does not read",
+    ),
+    cmd(
+        &["anywhere", "*"],
+        Unknown,
+        "runs the eksctl-anywhere plugin, whose commands guard does not read",
+    ),
 ];
 
 const MODIFIERS: &[Modifier] = &[
