@@ -114,6 +114,13 @@ const MODIFIERS: &[Modifier] = &[
     },
     Modifier {
         commands: &["init"],
+        flags: &["--list"],
+        test: Test::Skips,
+        severity: Read,
+        what: "only lists the templates",
+    },
+    Modifier {
+        commands: &["init"],
         flags: &["--generate-only"],
         test: Test::Skips,
         severity: Read,
