@@ -26,7 +26,14 @@ pub(crate) fn shell(
     scope: &Scope,
     classify: Classify,
 ) -> Classification {
-    let (run, interactive, rcfile) = shell_run(args);
+    let (
+        run,
+        Startup {
+            interactive,
+            login,
+            rcfile,
+        },
+    ) = shell_run(args);
     // bash runs $BASH_ENV before a non-interactive script (not as sh, but `sh` may be bash);
     // an interactive shell runs $ENV, interactive bash its --rcfile; zsh always runs
     // $ZDOTDIR/.zshenv (ZDOTDIR defaults to HOME). Inherited ZDOTDIR and HOME are the user's.
@@ -39,6 +46,9 @@ pub(crate) fn shell(
         _ if interactive && rcfile => Some("--rcfile or --init-file names a file"),
         _ if interactive && name == "bash" && scope.assigned("HOME").is_some() => {
             Some("HOME is set (interactive bash reads $HOME/.bashrc)")
+        }
+        _ if login && scope.assigned("HOME").is_some() => {
+            Some("HOME is set (a login shell reads $HOME/.profile)")
         }
         _ if name == "zsh" && scope.assigned("ZDOTDIR").is_some() => {
             Some("ZDOTDIR is set (zsh reads $ZDOTDIR/.zshenv)")
@@ -95,14 +105,23 @@ pub(crate) fn is_set(scope: &Scope, var: &str) -> bool {
     }
 }
 
-/// What the shell runs, whether it is interactive (`-i`), and whether `--rcfile` or
-/// `--init-file` names its startup file. Options apply in order, so `-n +n` and
-/// `-o noexec +o noexec` execute after all.
-fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, bool, bool) {
-    let mut rcfile = false;
+/// The options that make a shell read startup files before its commands.
+#[derive(Default)]
+struct Startup {
+    /// `-i`
+    interactive: bool,
+    /// `-l`, `--login`
+    login: bool,
+    /// `--rcfile` or `--init-file` names the startup file.
+    rcfile: bool,
+}
+
+/// What the shell runs, and which startup files it reads first. Options apply in order, so
+/// `-n +n` and `-o noexec +o noexec` execute after all.
+fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, Startup) {
+    let mut startup = Startup::default();
     let mut command_mode = false;
     let mut no_exec = false;
-    let mut interactive = false;
     let mut i = 0;
     while let Some(word) = args.get(i) {
         let text: &str = &word.text;
@@ -116,19 +135,19 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, bool, bool) {
             break;
         }
         if word.dynamic {
-            return (ShellRun::BadOption(text.to_owned()), interactive, rcfile);
+            return (ShellRun::BadOption(text.to_owned()), startup);
         }
         if let Some(long) = text.strip_prefix("--") {
             match long {
-                "version" | "help" => return (ShellRun::Info, interactive, rcfile),
+                "version" | "help" => return (ShellRun::Info, startup),
                 "rcfile" | "init-file" => {
-                    rcfile = true;
+                    startup.rcfile = true;
                     i += 1;
                 }
-                "login" | "noprofile" | "norc" | "posix" | "restricted" | "verbose"
-                | "noediting" | "debugger" | "dump-strings" | "dump-po-strings"
-                | "pretty-print" => {}
-                _ => return (ShellRun::BadOption(text.to_owned()), interactive, rcfile),
+                "login" => startup.login = true,
+                "noprofile" | "norc" | "posix" | "restricted" | "verbose" | "noediting"
+                | "debugger" | "dump-strings" | "dump-po-strings" | "pretty-print" => {}
+                _ => return (ShellRun::BadOption(text.to_owned()), startup),
             }
             continue;
         }
@@ -136,7 +155,8 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, bool, bool) {
         for letter in text.chars().skip(1) {
             match letter {
                 'c' if enable => command_mode = true,
-                'i' if enable => interactive = true,
+                'i' if enable => startup.interactive = true,
+                'l' if enable => startup.login = true,
                 'n' => no_exec = enable,
                 // `-o pipefail`, `+O extglob`: each takes the next word.
                 'o' | 'O' => {
@@ -144,7 +164,7 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, bool, bool) {
                     if letter == 'o' && option.is_some_and(|option| option.text == "noexec") {
                         no_exec = enable;
                     } else if option.is_some_and(|option| option.dynamic) {
-                        return (ShellRun::BadOption(text.to_owned()), interactive, rcfile);
+                        return (ShellRun::BadOption(text.to_owned()), startup);
                     }
                     i += 1;
                 }
@@ -159,7 +179,7 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, bool, bool) {
         (Some(script), false) => ShellRun::Script(script),
         (None, false) => ShellRun::Stdin,
     };
-    (run, interactive, rcfile)
+    (run, startup)
 }
 
 /// Builtins whose `NAME=value` arguments set variables for the rest of the script.
