@@ -129,6 +129,17 @@ pub fn endpoint(service: Service, region: &str) -> Endpoint {
     Endpoint { url, display }
 }
 
+/// An STS client for a run, with its endpoint (errors name it): AssumeRole, GetCallerIdentity and
+/// GetFederationToken are all asked this way.
+pub fn sts_client(
+    region: &str,
+    creds: Option<&Credentials>,
+) -> Result<(aws_sdk_sts::Client, Endpoint), Failure> {
+    let endpoint = endpoint(Service::Sts, region);
+    let config = sdk_config(&endpoint, region, creds, Patience::Run)?;
+    Ok((aws_sdk_sts::Client::new(&config), endpoint))
+}
+
 /// The configuration of one client. Each client gets its own, since endpoints differ per service.
 pub fn sdk_config(
     endpoint: &Endpoint,

@@ -48,13 +48,7 @@ impl From<Unverified> for Failure {
 }
 
 pub async fn caller_identity(creds: &Credentials, region: &str) -> Result<Identity, Unverified> {
-    let endpoint = aws::endpoint(Service::Sts, region);
-    let client = aws_sdk_sts::Client::new(&aws::sdk_config(
-        &endpoint,
-        region,
-        Some(creds),
-        Patience::Run,
-    )?);
+    let (client, endpoint) = aws::sts_client(region, Some(creds))?;
     let output = client.get_caller_identity().send().await.map_err(|e| {
         let failure = aws::failure("GetCallerIdentity", &endpoint, e, aws::sts_kind)
             .within("cannot verify who the credentials are");

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::aws::{self, Patience, Service};
+use crate::aws;
 use crate::credentials::{Credentials, Secret};
 use crate::decide::{self, Export};
 use crate::error::Failure;
@@ -184,13 +184,7 @@ async fn sign_in_link(
 /// Long-term keys cannot sign in to the console: a federation token of the same user can. Its
 /// permissions are the user's and the policy's in common, and the policy allows everything.
 async fn federation_token(creds: &Credentials, region: &str) -> anyhow::Result<Credentials> {
-    let endpoint = aws::endpoint(Service::Sts, region);
-    let client = aws_sdk_sts::Client::new(&aws::sdk_config(
-        &endpoint,
-        region,
-        Some(creds),
-        Patience::Run,
-    )?);
+    let (client, endpoint) = aws::sts_client(region, Some(creds))?;
     let policy =
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
     let output = client

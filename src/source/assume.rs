@@ -4,7 +4,7 @@ use time::OffsetDateTime;
 
 use super::Hop;
 use crate::account::RoleArn;
-use crate::aws::{self, Patience, Service};
+use crate::aws;
 use crate::credentials::{Credentials, Secret};
 use crate::error::Failure;
 use crate::tty;
@@ -12,15 +12,6 @@ use crate::tty;
 /// botocore names sessions `botocore-session-<time>`; guard's own prefix shows who made them.
 fn default_session_name() -> String {
     format!("guard-{}", OffsetDateTime::now_utc().unix_timestamp())
-}
-
-fn sts(
-    region: &str,
-    creds: Option<&Credentials>,
-) -> Result<(aws_sdk_sts::Client, aws::Endpoint), Failure> {
-    let endpoint = aws::endpoint(Service::Sts, region);
-    let config = aws::sdk_config(&endpoint, region, creds, Patience::Run)?;
-    Ok((aws_sdk_sts::Client::new(&config), endpoint))
 }
 
 /// Assumes the hop's role with `source` credentials; asks for an MFA code on the terminal when
@@ -34,7 +25,7 @@ pub async fn assume_role(
         Some(serial) => Some(mfa_code(hop, serial)?),
         None => None,
     };
-    let (client, endpoint) = sts(region, Some(source))?;
+    let (client, endpoint) = aws::sts_client(region, Some(source))?;
     let answer = client
         .assume_role()
         .role_arn(&hop.role.arn)
@@ -81,7 +72,7 @@ pub async fn assume_role_with_web_identity(
             .into());
         }
     };
-    let (client, endpoint) = sts(region, None)?;
+    let (client, endpoint) = aws::sts_client(region, None)?;
     let answer = client
         .assume_role_with_web_identity()
         .role_arn(&role.arn)
