@@ -51,8 +51,12 @@ def main():
                 if "=" in chunk and "[" in chunk:
                     write("policy", chunk)
 
-    corpus = tomllib.loads((REPO / "tests" / "classify_corpus.toml").read_text())
-    for case in corpus["case"]:
+    cases = [
+        case
+        for path in sorted((REPO / "tests" / "corpus").glob("*.toml"))
+        for case in tomllib.loads(path.read_text())["case"]
+    ]
+    for case in cases:
         argv = case["argv"]
         write("classify", b"\x01" + "\0".join(argv).encode())
         if len(argv) >= 3 and argv[1] in ("-c", "-lc", "-ec"):
