@@ -11,8 +11,8 @@ use std::fmt::Write as _;
 use criterion::{Criterion, criterion_group, criterion_main};
 use guard::account::AccountId;
 use guard::classify::{self, Context, FileText};
-use guard::decide;
-use guard::policy::{Layer, Origin, Policy, Target, parse};
+use guard::gate::{Caller, Command, Consent, Gate, Target};
+use guard::policy::{Layer, Origin, Policy, parse};
 
 fn big_policy() -> Policy {
     let mut text =
@@ -54,10 +54,12 @@ fn decide_bench(c: &mut Criterion) {
     let argv = long_command();
     let account: AccountId = "222222222222".parse().expect("account id");
     let target = Target {
-        account: &account,
-        known_name: Some("prod"),
-        profile: "prod-admin",
+        account,
+        known_name: Some("prod".to_string()),
+        profile: "prod-admin".to_string(),
+        principal: None,
     };
+    let gate = Gate::new(&policy, target, Consent::Deferred, Caller::Person);
     let no_env = |_: &str| None;
     let no_files = |_: &std::path::Path| FileText::Missing;
     let ctx = Context {
@@ -69,13 +71,18 @@ fn decide_bench(c: &mut Criterion) {
             .iter()
             .map(|arg| arg.to_string_lossy().into_owned())
             .collect();
-        decide::rule_on(&policy, &target, classify::classify(&words, &ctx))
+        gate.rule_classified(classify::classify(&words, &ctx), Vec::new())
     };
     c.bench_function("classify+decide: 1,000 rules, 1,000 args", |b| {
         b.iter(|| pure(&argv))
     });
     c.bench_function("classify+decide with files: 1,000 rules, 1,000 args", |b| {
-        b.iter(|| decide::rule(&policy, &target, &argv))
+        b.iter(|| {
+            gate.rule(&Command::Run {
+                argv: &argv,
+                env: None,
+            })
+        })
     });
     let shell = vec![
         OsString::from("bash"),

@@ -20,6 +20,8 @@ pub struct Entry<'a> {
     pub account_id: &'a str,
     pub account_name: Option<&'a str>,
     pub principal_arn: &'a str,
+    /// Who asked: `person`, or `agent:NAME` for an agent's hook.
+    pub caller: String,
     pub argv: Vec<String>,
     pub classification: &'a str,
     pub reason: &'a str,

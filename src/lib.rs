@@ -18,12 +18,12 @@ pub mod cli;
 pub(crate) mod commands;
 pub(crate) mod confirm;
 pub(crate) mod credentials;
-pub mod decide;
 pub(crate) mod digest;
 pub(crate) mod error;
 pub(crate) mod exec;
 pub(crate) mod exit_codes;
 pub(crate) mod fsutil;
+pub mod gate;
 // The fuzz targets' way in (fuzz/): the rest of the crate stays private.
 #[doc(hidden)]
 pub mod fuzzing;

@@ -16,39 +16,31 @@ use serde::Deserialize;
 use crate::audit::PlanSummary as Summary;
 use crate::childenv::ChildEnv;
 use crate::classify::{self, Classification, SavedPlan, Severity};
-use crate::decide::Ruling;
 use crate::exec;
 use crate::output;
-use crate::policy::{Policy, Target};
 
 /// A plan that takes longer to print than this is not worth waiting for: the answer is unknown.
 const SHOW_LIMIT: Duration = Duration::from_secs(60);
 /// How many destroyed addresses the prompt lists; the audit line keeps them all.
 const LISTED: usize = 10;
 
-/// In a protected account, reads the saved plan that `argv` applies and rules on what it does;
-/// an apply without a plan gets the two-step form suggested. Anything else is left as it is.
+/// In a protected account (the gate asks only there), reads the saved plan that `argv` applies
+/// and classifies the command by what the plan does; an apply without a plan gets the two-step
+/// form suggested. Anything else is left as it is. `words` is `argv` as text.
 pub fn review(
-    ruling: Ruling,
-    policy: &Policy,
-    target: &Target,
+    classification: Classification,
+    profile: &str,
     argv: &[OsString],
+    words: &[String],
     env: Option<&ChildEnv>,
-) -> Ruling {
-    if !ruling.view.protected {
-        return ruling;
-    }
-    let words: Vec<String> = argv
-        .iter()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+) -> (Classification, Option<Summary>) {
     let read_env = |name: &str| std::env::var(name).ok();
-    let Some(saved) = classify::saved_plan(&words, &read_env) else {
-        return suggest_a_plan(ruling, target);
+    let Some(saved) = classify::saved_plan(words, &read_env) else {
+        return (suggest_a_plan(classification, profile), None);
     };
     let label = format!(
         "{} apply {}",
-        ruling.classification.tool.as_deref().unwrap_or("terraform"),
+        classification.tool.as_deref().unwrap_or("terraform"),
         saved.plan
     );
     let (severity, what, summary) = match env {
@@ -69,32 +61,24 @@ pub fn review(
     let classification = Classification {
         severity,
         reason: format!("{label}: {what}"),
-        ..ruling.classification
+        ..classification
     };
-    let decision = policy.decide(target, &ruling.view, &classification);
-    Ruling {
-        classification,
-        view: ruling.view,
-        decision,
-        plan: summary,
-    }
+    (classification, summary)
 }
 
 /// `terraform apply` without a plan applies whatever it plans at that moment: say how to see
 /// it first.
-fn suggest_a_plan(mut ruling: Ruling, target: &Target) -> Ruling {
-    let c = &mut ruling.classification;
+fn suggest_a_plan(mut c: Classification, profile: &str) -> Classification {
     let is_apply = matches!(c.tool.as_deref(), Some("terraform" | "tofu"))
         && c.command == ["apply"]
         && c.severity == Severity::Write;
     if is_apply {
         let tool = c.tool.as_deref().unwrap_or("terraform");
         c.reason.push_str(&format!(
-            "; to see what it changes first: {tool} plan -out=tfplan, then guard -p {} -- {tool} apply tfplan",
-            target.profile
+            "; to see what it changes first: {tool} plan -out=tfplan, then guard -p {profile} -- {tool} apply tfplan"
         ));
     }
-    ruling
+    c
 }
 
 /// Runs `PROGRAM [-chdir...] show -json PLAN` with the command's own environment and returns

@@ -14,8 +14,8 @@ use serde::Deserialize;
 
 use crate::aws;
 use crate::credentials::{Credentials, Secret};
-use crate::decide::{self, Export};
 use crate::error::Failure;
+use crate::gate::{self, Caller, Consent, Export, Gate, Target};
 use crate::options::Options;
 use crate::output::{self, Delivery};
 use crate::{browser, http, server};
@@ -47,14 +47,13 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let destination = Destination::of(args)?;
     let verified = options.verified()?;
     // A console session can do anything the credentials can, unseen by guard: an export.
-    decide::apply_shown_export(
-        options.confirm.as_deref(),
-        options.quiet,
+    let gate = Gate::new(
         &policy,
-        &verified,
-        Export::Console,
-        |_| Ok(()),
-    )?;
+        Target::of(&verified),
+        Consent::of(options.confirm.as_deref()),
+        Caller::Person,
+    );
+    gate::shown_export(&gate, &verified, options.quiet, Export::Console, |_| Ok(()))?;
 
     let region = verified
         .region

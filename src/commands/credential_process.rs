@@ -5,8 +5,8 @@
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
-use crate::decide::{self, Export};
 use crate::error::Failure;
+use crate::gate::{Caller, Command, Consent, Export, Gate, Target};
 use crate::options::Options;
 use crate::output::{self, Delivery};
 
@@ -25,29 +25,24 @@ struct Document<'a> {
 pub fn run(options: &Options) -> anyhow::Result<()> {
     // An SDK calls this with its own AWS_PROFILE set, often to the very profile whose
     // credential_process this is; only an explicit name is safe.
-    let profile = options.profile.as_deref().ok_or_else(|| {
-        Failure::usage("credential-process needs the profile named with -p PROFILE")
-            .with_hint("credential_process = guard credential-process -p PROFILE")
-    })?;
+    if options.profile.is_none() {
+        return Err(
+            Failure::usage("credential-process needs the profile named with -p PROFILE")
+                .with_hint("credential_process = guard credential-process -p PROFILE")
+                .into(),
+        );
+    }
     let policy = options.policy()?;
     let verified = options.verified()?;
-    let target = verified.target();
-    let ruling = decide::rule_export(&policy, &target, Export::CredentialProcess);
-    let argv = ["guard", "-p", profile, "credential-process"].map(str::to_string);
     // An SDK waits for this process: with no terminal to ask on, the answer is an immediate
     // refusal that says how to consent where an SDK can (nothing reaches stdout).
-    decide::apply_waited_export(
-        options.confirm.as_deref(),
+    let gate = Gate::new(
         &policy,
-        &verified,
-        &ruling,
-        &argv,
-        |word| {
-            format!(
-                "the profile's line, `credential_process = guard credential-process -p {profile} --confirm {word}`"
-            )
-        },
-    )?;
+        Target::of(&verified),
+        Consent::of(options.confirm.as_deref()),
+        Caller::Person,
+    );
+    gate.enforce(&gate.rule(&Command::Export(Export::CredentialProcess)))?;
     let creds = &verified.creds;
     let document = Document {
         version: 1,

@@ -21,9 +21,9 @@ use time::{Duration, OffsetDateTime};
 use crate::aws::{self, Service};
 use crate::cache::Cache;
 use crate::credentials::{Credentials, Secret};
-use crate::decide::{self, Export};
 use crate::error::Failure;
 use crate::fsutil;
+use crate::gate::{Caller, Command, Consent, Export, Gate, Target};
 use crate::kubeconfig::{self, Change, EXEC_API_VERSION, ExecUser};
 use crate::options::Options;
 use crate::output::{self, Delivery};
@@ -172,24 +172,17 @@ fn resolved(options: &Options, cluster: &str, now: OffsetDateTime) -> anyhow::Re
 /// terminal a needed consent is an immediate refusal that says where to give it.
 fn export(options: &Options, verified: &Verified, cluster: &str) -> anyhow::Result<()> {
     let policy = options.policy()?;
-    let ruling = decide::rule_export(&policy, &verified.target(), Export::EksToken);
-    let argv = [
-        "guard",
-        "-p",
-        &verified.profile,
-        "eks-token",
-        "--cluster",
-        cluster,
-    ]
-    .map(str::to_string);
-    decide::apply_waited_export(
-        options.confirm.as_deref(),
+    let gate = Gate::new(
         &policy,
-        verified,
-        &ruling,
-        &argv,
-        |word| format!("the kubeconfig user's exec arguments (`--confirm {word}`)"),
-    )
+        Target::of(verified),
+        Consent::of(options.confirm.as_deref()),
+        Caller::Person,
+    );
+    let export = Export::EksToken {
+        cluster: cluster.to_string(),
+    };
+    gate.enforce(&gate.rule(&Command::Export(export)))?;
+    Ok(())
 }
 
 /// The name of a cluster's token among the things made from one profile's credentials. The STS

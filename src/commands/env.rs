@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use clap::ValueEnum;
 
 use crate::childenv::{self, ChildEnv, Facts};
-use crate::decide::{self, Export};
 use crate::error::Failure;
+use crate::gate::{self, Caller, Consent, Export, Gate, Target};
 use crate::options::Options;
 use crate::output::{self, Delivery};
 
@@ -33,11 +33,16 @@ pub fn run(options: &Options, format: Format) -> anyhow::Result<()> {
     let policy = options.policy()?;
     let verified = options.verified()?;
     // The credentials leave guard for whatever the shell runs next: the policy decides.
-    let text = decide::apply_shown_export(
-        options.confirm.as_deref(),
-        options.quiet,
+    let gate = Gate::new(
         &policy,
+        Target::of(&verified),
+        Consent::of(options.confirm.as_deref()),
+        Caller::Person,
+    );
+    let text = gate::shown_export(
+        &gate,
         &verified,
+        options.quiet,
         Export::Env,
         // A value the format cannot hold is refused without asking for consent.
         |ruling| {

@@ -5,14 +5,14 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::account::AccountId;
-use crate::decide;
+use crate::childenv;
 use crate::error::Failure;
 use crate::fsutil;
+use crate::gate::{self, Caller, Command, Consent, Gate};
 use crate::options::Options;
 use crate::output::{self, Delivery};
 use crate::policy::trust::{self, State};
-use crate::policy::{self, Origin, Policy, Target};
-use crate::{childenv, plan};
+use crate::policy::{self, Origin, Policy};
 
 /// Explains the decision for a command: in the account of a verified profile, or, with
 /// `--account`, in an account given by ID (no network at all).
@@ -22,32 +22,33 @@ pub fn explain(
     command: &[OsString],
 ) -> anyhow::Result<()> {
     let policy = options.policy()?;
-    let (account_id, known_name, profile, verified) = match account {
+    let (target, verified) = match account {
         Some(id) => {
             let id: AccountId = id.parse().map_err(Failure::usage)?;
-            (id, None, options.profile.clone().unwrap_or_default(), None)
+            let target = gate::Target {
+                account: id,
+                known_name: None,
+                profile: options.profile.clone().unwrap_or_default(),
+                principal: None,
+            };
+            (target, None)
         }
         None => {
             let verified = options.verified()?;
-            (
-                verified.identity.account.clone(),
-                verified.account_name.clone(),
-                verified.profile.clone(),
-                Some(verified),
-            )
+            (gate::Target::of(&verified), Some(verified))
         }
     };
-    let target = Target {
-        account: &account_id,
-        known_name: known_name.as_deref(),
-        profile: &profile,
-    };
-    let ruling = decide::rule(&policy, &target, command);
+    // What the gate would do for a person here; nothing is asked or recorded.
+    let gate = Gate::new(&policy, target, Consent::Deferred, Caller::Person);
     // A saved plan is read as a run would read it, with the credentials the run would have.
     let env = verified
         .as_ref()
-        .map(|v| childenv::build(&childenv::Facts::of(v, &ruling.view)));
-    let ruling = plan::review(ruling, &policy, &target, command, env.as_ref());
+        .map(|v| childenv::build(&childenv::Facts::of(v, gate.view())));
+    let ruling = gate.rule(&Command::Run {
+        argv: command,
+        env: env.as_ref(),
+    });
+    let account_id = &gate.target().account;
     let c = &ruling.classification;
     let words: Vec<String> = command
         .iter()

@@ -4,10 +4,9 @@ use std::ffi::OsString;
 
 use crate::banner;
 use crate::childenv::{self, Facts};
-use crate::decide::{self, Export};
 use crate::exec;
+use crate::gate::{Caller, Command, Consent, Export, Gate, Target};
 use crate::options::Options;
-use crate::plan;
 use crate::server;
 use crate::verify::CacheUse;
 
@@ -29,39 +28,28 @@ pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::con
         (command, None)
     };
 
-    let target = verified.target();
-    // A shell hands the credentials to whatever is typed next: an export, not a command.
-    let ruling = match &shell {
-        Some(shell) => decide::rule_export(&policy, &target, Export::Shell(shell)),
-        None => decide::rule(&policy, &target, &argv),
-    };
+    let gate = Gate::new(
+        &policy,
+        Target::of(&verified),
+        Consent::of(options.confirm.as_deref()),
+        Caller::Person,
+    );
+    let view = gate.view();
     let color = banner::use_color();
     if !options.quiet {
-        banner::show(
-            &verified,
-            &ruling.view,
-            shell.as_deref(),
-            options.server,
-            color,
-        );
+        banner::show(&verified, view, shell.as_deref(), options.server, color);
     }
     // After the banner: reading a saved plan may print terraform's own errors.
-    let env = childenv::build(&Facts::of(&verified, &ruling.view));
-    let ruling = plan::review(ruling, &policy, &target, &argv, Some(&env));
-
-    let words: Vec<String> = argv
-        .iter()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    decide::apply(
-        options.confirm.as_deref(),
-        &policy,
-        &verified,
-        &ruling,
-        &words,
-        color,
-        |refused| refused,
-    )?;
+    let env = childenv::build(&Facts::of(&verified, view));
+    // A shell hands the credentials to whatever is typed next: an export, not a command.
+    let ruling = gate.rule(&match shell {
+        Some(shell) => Command::Export(Export::Shell(shell)),
+        None => Command::Run {
+            argv: &argv,
+            env: Some(&env),
+        },
+    });
+    gate.enforce(&ruling)?;
 
     if options.server {
         let source = server::Source {

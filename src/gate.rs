@@ -1,0 +1,492 @@
+//! The gate: the one place guard rules on what a caller asks to do in an account, and enforces
+//! the ruling. Every door goes through it: a run, a shell, each export (`env`,
+//! `credential-process`, `console`, `eks-token`), `guard check`, the agents' hooks, and
+//! `policy explain`, which prints what it would do.
+//!
+//! A `Gate` is the policy, the account (`Target`), how consent can be had (`Consent`) and who
+//! asks (`Caller`). `rule` classifies the command, reads a saved plan it applies, and decides
+//! once; `enforce` applies the ruling (a question, a refusal) and writes the audit line.
+
+use std::ffi::OsString;
+
+use crate::account::AccountId;
+use crate::audit;
+use crate::banner;
+use crate::childenv::ChildEnv;
+use crate::classify::{self, Classification, Severity};
+use crate::confirm;
+use crate::error::Failure;
+use crate::fsutil::{self, home_dir};
+use crate::plan;
+use crate::policy::{self, AccountView, Action, Decision, Policy};
+use crate::process::Process;
+use crate::verify::Verified;
+
+/// Who asks: a person at a keyboard, or a program acting for one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    Person,
+    /// An AI coding agent (its name: `claude-code`, ...): its command may be steered by text it
+    /// read, so the policy's `[agents]` table decides for it as well.
+    Agent(String),
+}
+
+impl Caller {
+    /// As the audit line records it: `person` or `agent:NAME`.
+    pub fn label(&self) -> String {
+        match self {
+            Caller::Person => "person".to_string(),
+            Caller::Agent(name) => format!("agent:{name}"),
+        }
+    }
+}
+
+/// How consent can be had when the ruling needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Consent {
+    /// Ask the person at the controlling terminal (no terminal is a refusal that says how to
+    /// consent from a script).
+    Terminal,
+    /// Given in advance, `--confirm NAME` or `GUARD_CONFIRM=NAME`: the account's name or ID.
+    Given(String),
+    /// No one here to ask (`guard check`, an agent's hook): the answer is that consent is
+    /// needed, and the caller asks in its own way (an agent's permission prompt).
+    Deferred,
+}
+
+impl Consent {
+    /// A person's consent: given in advance, else asked at the terminal.
+    pub fn of(given: Option<&str>) -> Consent {
+        match given {
+            Some(word) => Consent::Given(word.to_string()),
+            None => Consent::Terminal,
+        }
+    }
+}
+
+/// The account the gate rules for, as far as guard knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub account: AccountId,
+    /// The name AWS knows (IAM alias or the portal's name).
+    pub known_name: Option<String>,
+    pub profile: String,
+    /// Who the credentials are (an ARN), when guard verified them; None when the account
+    /// comes from the profile's configuration or `--account`.
+    pub principal: Option<String>,
+}
+
+impl Target {
+    /// The account of verified credentials.
+    pub fn of(verified: &Verified) -> Target {
+        Target {
+            account: verified.identity.account.clone(),
+            known_name: verified.account_name.clone(),
+            profile: verified.profile.clone(),
+            principal: Some(verified.identity.arn.clone()),
+        }
+    }
+
+    fn policy(&self) -> policy::Target<'_> {
+        policy::Target {
+            account: &self.account,
+            known_name: self.known_name.as_deref(),
+            profile: &self.profile,
+        }
+    }
+}
+
+/// What a caller asks the gate to let through.
+pub enum Command<'a> {
+    /// A command to run with the credentials, argv[0] the program. `env` is the environment it
+    /// would run with: with it, a saved terraform plan it applies is read (`plan`).
+    Run {
+        argv: &'a [OsString],
+        env: Option<&'a ChildEnv>,
+    },
+    /// Credentials leaving guard for programs it does not see.
+    Export(Export),
+}
+
+/// A way credentials leave guard for programs it does not see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Export {
+    /// `guard env`: variables for a shell to evaluate.
+    Env,
+    /// `guard credential-process`: the document an SDK reads.
+    CredentialProcess,
+    /// `guard` with no command: this shell, with the credentials.
+    Shell(String),
+    /// `guard console`: a signed-in console session in a browser.
+    Console,
+    /// `guard eks-token --cluster NAME` outside a guard run: a Kubernetes bearer token for
+    /// kubectl.
+    EksToken { cluster: String },
+}
+
+impl Export {
+    /// guard's subcommand that makes the export, as rules name it (`shell` for a shell).
+    pub fn subcommand(&self) -> &'static str {
+        match self {
+            Export::Env => "env",
+            Export::CredentialProcess => "credential-process",
+            Export::Shell(_) => "shell",
+            Export::Console => "console",
+            Export::EksToken { .. } => "eks-token",
+        }
+    }
+
+    /// The export as a classification, so that rules match it like a command: tool `guard`,
+    /// the subcommand as its command path, severity `export`.
+    pub fn classification(&self) -> Classification {
+        let reason = match self {
+            Export::Env => "guard env: prints the credentials for a shell to evaluate; what runs with them there is not checked".to_string(),
+            Export::CredentialProcess => "guard credential-process: hands the credentials to an SDK; what it does with them is not checked".to_string(),
+            Export::EksToken { .. } => "guard eks-token: hands kubectl a token for the cluster made from the credentials; what kubectl does with it is not checked".to_string(),
+            Export::Console => "guard console: signs a browser in to the console with the credentials; what is done there is not checked".to_string(),
+            Export::Shell(shell) => format!("starts the shell {shell} with the credentials; what runs in it is not checked"),
+        };
+        let command = vec![self.subcommand().to_string()];
+        Classification {
+            severity: Severity::Export,
+            reason,
+            tool: Some("guard".to_string()),
+            args: command.clone(),
+            understood: classify::Understood {
+                program: "guard".to_string(),
+                path: command.clone(),
+                flags: Vec::new(),
+            },
+            command,
+            credential_override: None,
+            others: Vec::new(),
+        }
+    }
+
+    /// The command line that makes the export, as the prompt and the audit line show it.
+    fn argv(&self, profile: &str) -> Vec<String> {
+        match self {
+            Export::Shell(shell) => vec![shell.clone()],
+            _ => {
+                let mut argv = ["guard", "-p", profile, self.subcommand()]
+                    .map(str::to_string)
+                    .to_vec();
+                if let Export::EksToken { cluster } = self {
+                    argv.extend(["--cluster".to_string(), cluster.clone()]);
+                }
+                argv
+            }
+        }
+    }
+
+    /// Where the program that waits on this export (an SDK's credential_process, kubectl's
+    /// exec plugin) can give consent, given the word to type; None for the others, which a
+    /// person runs at a terminal.
+    fn consent_in(&self, profile: &str, word: &str) -> Option<String> {
+        match self {
+            Export::CredentialProcess => Some(format!(
+                "the profile's line, `credential_process = guard credential-process -p {profile} --confirm {word}`"
+            )),
+            Export::EksToken { .. } => Some(format!(
+                "the kubeconfig user's exec arguments (`--confirm {word}`)"
+            )),
+            Export::Env | Export::Shell(_) | Export::Console => None,
+        }
+    }
+}
+
+/// The gate's ruling on one command.
+#[derive(Debug, Clone)]
+pub struct Ruling {
+    pub classification: Classification,
+    pub view: AccountView,
+    pub decision: Decision,
+    /// What a saved terraform plan does, when the ruling read one (see `plan`).
+    pub plan: Option<audit::PlanSummary>,
+    /// The command as words, for the prompt and the audit line (secrets are hidden there).
+    pub argv: Vec<String>,
+    /// The export ruled on, when it was one.
+    pub export: Option<Export>,
+}
+
+/// The ruling as a yes/no/ask, which is all a caller that runs nothing needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Allow,
+    /// Allowed only with consent.
+    Ask,
+    Deny,
+}
+
+impl Ruling {
+    pub fn answer(&self) -> Answer {
+        if self.classification.credential_override.is_some() {
+            return Answer::Deny;
+        }
+        match self.decision.action {
+            Action::Allow => Answer::Allow,
+            Action::Confirm => Answer::Ask,
+            Action::Deny => Answer::Deny,
+        }
+    }
+}
+
+/// How a ruling was let through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Passage {
+    /// Nothing was needed.
+    Allowed,
+    /// A person consented.
+    Consented(confirm::Consent),
+    /// Consent is needed and was left to the caller (`Consent::Deferred`).
+    Deferred,
+}
+
+pub struct Gate<'p> {
+    policy: &'p Policy,
+    target: Target,
+    consent: Consent,
+    caller: Caller,
+    view: AccountView,
+}
+
+impl<'p> Gate<'p> {
+    pub fn new(policy: &'p Policy, target: Target, consent: Consent, caller: Caller) -> Self {
+        let view = policy.account(&target.policy());
+        Gate {
+            policy,
+            target,
+            consent,
+            caller,
+            view,
+        }
+    }
+
+    /// What the policy says about the account (the banner shows it before any ruling).
+    pub fn view(&self) -> &AccountView {
+        &self.view
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    pub fn policy(&self) -> &Policy {
+        self.policy
+    }
+
+    /// Classifies and decides a command; in a protected account a saved terraform plan it
+    /// applies is read first, and the decision is on what the plan does.
+    pub fn rule(&self, command: &Command) -> Ruling {
+        match command {
+            Command::Export(export) => {
+                let mut ruling = self.rule_classified(export.classification(), Vec::new());
+                ruling.argv = export.argv(&self.target.profile);
+                ruling.export = Some(export.clone());
+                ruling
+            }
+            Command::Run { argv, env } => {
+                let words: Vec<String> = argv
+                    .iter()
+                    .map(|a| a.to_string_lossy().into_owned())
+                    .collect();
+                let classification = classify_argv(&words);
+                if !self.view.protected {
+                    return self.decided(classification, None, words);
+                }
+                let (classification, plan) =
+                    plan::review(classification, &self.target.profile, argv, &words, *env);
+                self.decided(classification, plan, words)
+            }
+        }
+    }
+
+    /// The ruling on a classification made elsewhere (a benchmark's classifier run with an
+    /// in-memory environment); `argv` is the command as words.
+    pub fn rule_classified(&self, classification: Classification, argv: Vec<String>) -> Ruling {
+        self.decided(classification, None, argv)
+    }
+
+    fn decided(
+        &self,
+        classification: Classification,
+        plan: Option<audit::PlanSummary>,
+        argv: Vec<String>,
+    ) -> Ruling {
+        let decision = self
+            .policy
+            .decide(&self.target.policy(), &self.view, &classification);
+        Ruling {
+            classification,
+            view: self.view.clone(),
+            decision,
+            plan,
+            argv,
+            export: None,
+        }
+    }
+
+    /// Applies a ruling and records it: a refusal is an `Err` (after the audit line), consent
+    /// is asked for as `consent` says.
+    pub fn enforce(&self, ruling: &Ruling) -> anyhow::Result<Passage> {
+        let passage = self.pass(ruling);
+        self.record(ruling, &passage)?;
+        Ok(passage?)
+    }
+
+    fn pass(&self, ruling: &Ruling) -> Result<Passage, Failure> {
+        let classification = &ruling.classification;
+        let account = &self.target.account;
+        if let Some(choice) = &classification.credential_override {
+            return Err(Failure::refused(format!(
+                "the command chooses its own credentials ({choice}), not the ones guard verified for profile '{}'; nothing was run",
+                self.target.profile
+            ))
+            .with_hint(format!(
+                "drop {choice} and choose the profile with guard -p instead"
+            )));
+        }
+        match ruling.decision.action {
+            Action::Allow => Ok(Passage::Allowed),
+            Action::Deny => Err(Failure::refused(format!(
+                "denied in account {account}: {} ({})",
+                classification.reason,
+                ruling.decision.describe()
+            ))),
+            Action::Confirm => {
+                let given = match &self.consent {
+                    Consent::Deferred => return Ok(Passage::Deferred),
+                    Consent::Given(word) => Some(word.as_str()),
+                    Consent::Terminal => None,
+                };
+                // Only a prompt shows the command; hiding its secrets compiles the redaction's
+                // patterns, which would otherwise be most of a warm run's instructions.
+                let shown =
+                    Process::from_argv(&ruling.argv).map_or_else(String::new, |p| p.to_string());
+                let understood = classification.understood.to_string();
+                let request = confirm::Request {
+                    account,
+                    view: &ruling.view,
+                    command: &shown,
+                    understood: &understood,
+                    reason: &classification.reason,
+                    export: classification.severity == Severity::Export,
+                };
+                confirm::confirm(&request, given, banner::use_color())
+                    .map(Passage::Consented)
+                    .map_err(|refused| {
+                        let word = ruling.view.confirm_word(account);
+                        match ruling
+                            .export
+                            .as_ref()
+                            .and_then(|e| e.consent_in(&self.target.profile, &word))
+                        {
+                            Some(place) => refused.with_hint(format!(
+                                "consent in {place}, or allow it with a policy rule: [[rules]] severity = [\"export\"] profiles = [\"{}\"] action = \"allow\"",
+                                self.target.profile
+                            )),
+                            None => refused,
+                        }
+                    })
+            }
+        }
+    }
+
+    /// Writes the audit line for a ruling and what came of it, when the policy wants one: every
+    /// decision in a protected account, every one with `[audit] all`.
+    fn record(&self, ruling: &Ruling, passage: &Result<Passage, Failure>) -> anyhow::Result<()> {
+        if !ruling.view.protected && !self.policy.audit_all() {
+            return Ok(());
+        }
+        audit::append(&audit::Entry {
+            profile: &self.target.profile,
+            account_id: self.target.account.as_str(),
+            account_name: ruling.view.name.as_deref(),
+            principal_arn: self.target.principal.as_deref().unwrap_or(""),
+            caller: self.caller.label(),
+            argv: audit::redact(&ruling.argv),
+            classification: ruling.classification.severity.as_str(),
+            reason: &ruling.classification.reason,
+            decision: match ruling.decision.action {
+                Action::Allow => "allow",
+                Action::Confirm => "confirm",
+                Action::Deny => "deny",
+            },
+            basis: ruling.decision.describe(),
+            confirmed: match passage {
+                Ok(Passage::Consented(c)) => Some(c.as_str()),
+                _ => None,
+            },
+            outcome: match passage {
+                Ok(Passage::Allowed | Passage::Consented(_)) => "allowed",
+                Ok(Passage::Deferred) => "consent left to the caller",
+                Err(_) => "refused",
+            },
+            plan: ruling.plan.as_ref(),
+        })
+    }
+}
+
+/// An export to the person at this terminal (`guard -p PROFILE env`, `console`): the banner
+/// first (unless `quiet`), so that a question comes after the account it is about.
+/// `before_asking` runs between the two: a refusal of its own comes before any question.
+pub fn shown_export<T>(
+    gate: &Gate,
+    verified: &Verified,
+    quiet: bool,
+    export: Export,
+    before_asking: impl FnOnce(&Ruling) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let ruling = gate.rule(&Command::Export(export));
+    if !quiet {
+        banner::show(verified, &ruling.view, None, false, banner::use_color());
+    }
+    let prepared = before_asking(&ruling)?;
+    gate.enforce(&ruling)?;
+    Ok(prepared)
+}
+
+/// Classifies a command line given as words, with the process's environment and files.
+pub fn classify_argv(argv: &[String]) -> Classification {
+    // The AWS CLI finds its alias file through HOME, falling back to the password database.
+    let env = |name: &str| {
+        std::env::var(name).ok().or_else(|| {
+            (name == "HOME")
+                .then(|| {
+                    home_dir()
+                        .ok()
+                        .map(|home| home.to_string_lossy().into_owned())
+                })
+                .flatten()
+        })
+    };
+    // Bounded, non-blocking reads of regular files only; one that is there but cannot be
+    // read counts as able to do anything.
+    let read_file = |path: &std::path::Path| match fsutil::read_text(path, fsutil::SMALL_LIMIT) {
+        Ok(Some(text)) => classify::FileText::Text(text),
+        Ok(None) => classify::FileText::Missing,
+        Err(e) => classify::FileText::Unreadable(e.to_string()),
+    };
+    classify::classify(
+        argv,
+        &classify::Context {
+            env: &env,
+            read_file: &read_file,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The policy matches exports by this severity (policy's own tests take it from here).
+    #[test]
+    fn exports_are_guard_commands_of_severity_export() {
+        for export in [Export::Env, Export::CredentialProcess, Export::Console] {
+            let c = export.classification();
+            assert_eq!(c.severity, Severity::Export);
+            assert_eq!(c.tool.as_deref(), Some("guard"));
+        }
+    }
+}
