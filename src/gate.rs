@@ -294,9 +294,20 @@ impl<'p> Gate<'p> {
                 if !self.view.protected {
                     return self.decided(classification, None, words);
                 }
-                let (classification, plan) =
-                    plan::review(classification, &self.target.profile, argv, &words, *env);
-                self.decided(classification, plan, words)
+                let target = self.target.policy();
+                let rules = plan::PlanRules {
+                    policy: self.policy,
+                    target: &target,
+                    view: &self.view,
+                };
+                let reviewed = plan::review(classification, &rules, argv, &words, *env);
+                let mut ruling = self.decided(reviewed.classification, reviewed.summary, words);
+                if let Some(raise) = reviewed.raise
+                    && raise.action > ruling.decision.action
+                {
+                    ruling.decision = raise;
+                }
+                ruling
             }
         }
     }

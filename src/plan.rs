@@ -18,6 +18,8 @@ use crate::childenv::ChildEnv;
 use crate::classify::{self, Classification, SavedPlan, Severity};
 use crate::exec;
 use crate::output;
+use crate::policy::plan_rules::{ChangeKind, Fit, PlannedChange};
+use crate::policy::{AccountView, Action, Decision, Policy, Target};
 
 /// A plan that takes longer to print than this is not worth waiting for: the answer is unknown.
 const SHOW_LIMIT: Duration = Duration::from_secs(60);
@@ -29,41 +31,164 @@ const LISTED: usize = 10;
 /// form suggested. Anything else is left as it is. `words` is `argv` as text.
 pub fn review(
     classification: Classification,
-    profile: &str,
+    rules: &PlanRules,
     argv: &[OsString],
     words: &[String],
     env: Option<&ChildEnv>,
-) -> (Classification, Option<Summary>) {
+) -> Reviewed {
     let read_env = |name: &str| std::env::var(name).ok();
     let Some(saved) = classify::saved_plan(words, &read_env) else {
-        return (suggest_a_plan(classification, profile), None);
+        return Reviewed {
+            classification: suggest_a_plan(classification, rules.target.profile),
+            summary: None,
+            raise: None,
+        };
     };
     let label = format!(
         "{} apply {}",
         classification.tool.as_deref().unwrap_or("terraform"),
         saved.plan
     );
-    let (severity, what, summary) = match env {
-        Some(env) => match show(&argv[0], &saved, env).and_then(|json| judge(&json)) {
-            Ok(Judged {
-                severity,
-                what,
-                summary,
-            }) => (severity, what, Some(summary)),
-            Err(why) => (Severity::Unknown, why, None),
+    let ruled = match env {
+        Some(env) => show(&argv[0], &saved, env).and_then(|json| rule_on_plan(&json, rules)),
+        None => Err("guard reads a saved plan only with a profile's verified credentials (-p PROFILE), not with --account".to_string()),
+    };
+    match ruled {
+        Ok(ruled) => ruled.reviewed(&label, classification, rules),
+        Err(why) => Reviewed {
+            classification: Classification {
+                severity: Severity::Unknown,
+                reason: format!("{label}: {why}"),
+                ..classification
+            },
+            summary: None,
+            raise: None,
         },
-        None => (
-            Severity::Unknown,
-            "guard reads a saved plan only with a profile's verified credentials (-p PROFILE), not with --account".to_string(),
-            None,
-        ),
-    };
-    let classification = Classification {
-        severity,
-        reason: format!("{label}: {what}"),
-        ..classification
-    };
-    (classification, summary)
+    }
+}
+
+/// What the plan rules need to know: the policy and the account.
+pub struct PlanRules<'a> {
+    pub policy: &'a Policy,
+    pub target: &'a Target<'a>,
+    pub view: &'a AccountView,
+}
+
+/// A command reclassified by the saved plan it applies.
+pub struct Reviewed {
+    pub classification: Classification,
+    pub summary: Option<Summary>,
+    /// What the decision on `classification` must be raised to, at least: the strictest plan
+    /// rule that confirms or denies, or the system layer's decision on the whole plan where
+    /// allow rules took changes out of the count.
+    pub raise: Option<Decision>,
+}
+
+/// A plan judged with the policy's plan rules.
+pub(crate) struct RuledPlan {
+    /// Over the changes no plan rule allows.
+    judged: Judged,
+    /// Over every change: what the system layer's floor is measured on.
+    whole: Judged,
+    /// The strictest decision of a confirm or deny plan rule, if one matched.
+    strictest: Option<Decision>,
+    /// "ADDRESS (delete): deny by the plan rule at FILE:LINE (message)", in the plan's order.
+    matched: Vec<String>,
+    /// How many changes allow rules took out of the count.
+    allowed: usize,
+}
+
+/// Reads a plan and rules on each change with the plan rules in scope.
+pub(crate) fn rule_on_plan(json: &[u8], rules: &PlanRules) -> Result<RuledPlan, String> {
+    let parsed = parse(json)?;
+    let changes = parsed.changes();
+    let matches = rules.policy.rule_plan(rules.target, rules.view, &changes);
+    let allowed: Vec<usize> = matches
+        .iter()
+        .filter(|m| m.rule.action == Action::Allow)
+        .map(|m| m.index)
+        .collect();
+    let mut strictest: Option<Decision> = None;
+    let mut matched = Vec::new();
+    for m in &matches {
+        let change = &changes[m.index];
+        if m.rule.action != Action::Allow {
+            let decision = m.decision(change.address);
+            if strictest
+                .as_ref()
+                .is_none_or(|s| decision.action > s.action)
+            {
+                strictest = Some(decision);
+            }
+        }
+        let maybe = if m.fit == Fit::Maybe {
+            ", if a value known only after apply turns out so"
+        } else {
+            ""
+        };
+        let mut line = format!(
+            "{} ({}): {} by the plan rule at {}{maybe}",
+            printable(change.address),
+            change.kind.as_str(),
+            m.rule.action,
+            m.rule.at
+        );
+        if let Some(message) = &m.rule.message {
+            line.push_str(&format!(" ({})", printable(message)));
+        }
+        matched.push(line);
+    }
+    Ok(RuledPlan {
+        allowed: allowed.len(),
+        judged: summarize(&parsed, |i| !allowed.contains(&i)),
+        whole: summarize(&parsed, |_| true),
+        strictest,
+        matched,
+    })
+}
+
+impl RuledPlan {
+    /// `LABEL` (`terraform apply tfplan`) classified by what the plan does: the matched changes
+    /// first, then the plan's own severity over what no allow rule took out, and the decision
+    /// floor from the plan rules that confirm or deny and the system layer.
+    pub(crate) fn reviewed(
+        self,
+        label: &str,
+        classification: Classification,
+        rules: &PlanRules,
+    ) -> Reviewed {
+        let mut reason = format!("{label}: ");
+        if !self.matched.is_empty() {
+            reason.push_str(&format!("plan rules: {}; ", self.matched.join("; ")));
+        }
+        reason.push_str(&self.judged.what);
+        if self.allowed > 0 {
+            reason.push_str(&format!(
+                "; {} change{} allowed by plan rules not counted",
+                self.allowed,
+                plural(self.allowed)
+            ));
+        }
+        let classification = Classification {
+            severity: self.judged.severity,
+            reason,
+            ..classification
+        };
+        let whole = Classification {
+            severity: self.whole.severity,
+            ..classification.clone()
+        };
+        let floor = rules.policy.floor(rules.target, rules.view, &whole);
+        let raise = [self.strictest, floor]
+            .into_iter()
+            .flatten()
+            .max_by_key(|d| d.action);
+        Reviewed {
+            classification,
+            summary: Some(self.whole.summary),
+            raise,
+        }
+    }
 }
 
 /// `terraform apply` without a plan applies whatever it plans at that moment: say how to see
@@ -170,6 +295,8 @@ struct Plan {
 #[derive(Deserialize)]
 struct ResourceChange {
     address: String,
+    #[serde(default, rename = "type")]
+    resource_type: String,
     #[serde(default)]
     previous_address: Option<String>,
     #[serde(default)]
@@ -182,6 +309,12 @@ struct Change {
     actions: Vec<String>,
     #[serde(default)]
     importing: Option<serde_json::Value>,
+    #[serde(default)]
+    before: Option<serde_json::Value>,
+    #[serde(default)]
+    after: Option<serde_json::Value>,
+    #[serde(default)]
+    after_unknown: Option<serde_json::Value>,
 }
 
 pub(crate) struct Judged {
@@ -190,8 +323,38 @@ pub(crate) struct Judged {
     summary: Summary,
 }
 
+/// A plan as `show -json` printed it, checked to be one guard can rule on.
+pub(crate) struct Parsed {
+    plan: Plan,
+    kinds: Vec<ChangeKind>,
+}
+
+impl Parsed {
+    /// Each resource change, in the plan's order, as plan rules see it.
+    pub(crate) fn changes(&self) -> Vec<PlannedChange<'_>> {
+        self.plan
+            .resource_changes
+            .iter()
+            .zip(&self.kinds)
+            .map(|(rc, kind)| PlannedChange {
+                address: &rc.address,
+                resource_type: &rc.resource_type,
+                kind: *kind,
+                before: rc.change.before.as_ref(),
+                after: rc.change.after.as_ref(),
+                after_unknown: rc.change.after_unknown.as_ref(),
+            })
+            .collect()
+    }
+}
+
 /// Rules on the output of `show -json`; Err says why it cannot.
 pub(crate) fn judge(json: &[u8]) -> Result<Judged, String> {
+    parse(json).map(|parsed| summarize(&parsed, |_| true))
+}
+
+/// Reads the output of `show -json`; Err says why guard cannot rule on it.
+pub(crate) fn parse(json: &[u8]) -> Result<Parsed, String> {
     let plan: Plan = serde_json::from_slice(json).map_err(|e| {
         format!(
             "`show -json` printed something that is not a plan in JSON ({}); guard cannot see what it changes",
@@ -216,62 +379,96 @@ pub(crate) fn judge(json: &[u8]) -> Result<Judged, String> {
             deferred.len()
         ));
     }
+    let kinds = plan
+        .resource_changes
+        .iter()
+        .map(change_kind)
+        .collect::<Result<_, _>>()?;
+    Ok(Parsed { plan, kinds })
+}
+
+/// What terraform's actions for one resource amount to.
+fn change_kind(rc: &ResourceChange) -> Result<ChangeKind, String> {
+    let actions: Vec<&str> = rc.change.actions.iter().map(String::as_str).collect();
+    Ok(match actions.as_slice() {
+        ["no-op"] if rc.change.importing.is_some() => ChangeKind::Import,
+        ["no-op"]
+            if rc
+                .previous_address
+                .as_ref()
+                .is_some_and(|p| *p != rc.address) =>
+        {
+            ChangeKind::Move
+        }
+        ["no-op"] => ChangeKind::NoOp,
+        ["create"] => ChangeKind::Create,
+        ["update"] => ChangeKind::Update,
+        ["read"] => ChangeKind::Read,
+        ["forget"] => ChangeKind::Forget,
+        ["delete"] => ChangeKind::Delete,
+        ["delete", "create"] | ["create", "delete"] => ChangeKind::Replace,
+        // Whatever else a later terraform may write: a delete in it destroys.
+        other if other.contains(&"delete") => ChangeKind::Delete,
+        other => {
+            return Err(format!(
+                "the plan has actions {other:?} for {}, which guard does not know",
+                rc.address
+            ));
+        }
+    })
+}
+
+/// The plan's severity and summary over the changes `counted` keeps (a plan rule that allows a
+/// change takes it out of the count).
+fn summarize(parsed: &Parsed, counted: impl Fn(usize) -> bool) -> Judged {
     let mut summary = Summary::default();
     let mut listed = Vec::new();
-    for rc in &plan.resource_changes {
-        let actions: Vec<&str> = rc.change.actions.iter().map(String::as_str).collect();
-        let destroyed = match actions.as_slice() {
-            ["no-op"] if rc.change.importing.is_some() => {
+    for (index, (rc, kind)) in parsed
+        .plan
+        .resource_changes
+        .iter()
+        .zip(&parsed.kinds)
+        .enumerate()
+    {
+        if !counted(index) {
+            continue;
+        }
+        let destroyed = match kind {
+            ChangeKind::Import => {
                 summary.import += 1;
                 None
             }
-            ["no-op"]
-                if rc
-                    .previous_address
-                    .as_ref()
-                    .is_some_and(|p| *p != rc.address) =>
-            {
+            ChangeKind::Move => {
                 summary.moved += 1;
                 None
             }
-            ["no-op"] => {
+            ChangeKind::NoOp => {
                 summary.no_op += 1;
                 None
             }
-            ["create"] => {
+            ChangeKind::Create => {
                 summary.create += 1;
                 None
             }
-            ["update"] => {
+            ChangeKind::Update => {
                 summary.update += 1;
                 None
             }
-            ["read"] => {
+            ChangeKind::Read => {
                 summary.read += 1;
                 None
             }
-            ["forget"] => {
+            ChangeKind::Forget => {
                 summary.forget += 1;
                 None
             }
-            ["delete"] => {
+            ChangeKind::Delete => {
                 summary.delete += 1;
                 Some("delete")
             }
-            ["delete", "create"] | ["create", "delete"] => {
+            ChangeKind::Replace => {
                 summary.replace += 1;
                 Some("replace")
-            }
-            // Whatever else a later terraform may write: a delete in it destroys.
-            other if other.contains(&"delete") => {
-                summary.delete += 1;
-                Some("delete")
-            }
-            other => {
-                return Err(format!(
-                    "the plan has actions {other:?} for {}, which guard does not know",
-                    rc.address
-                ));
             }
         };
         if let Some(kind) = destroyed {
@@ -314,11 +511,11 @@ pub(crate) fn judge(json: &[u8]) -> Result<Judged, String> {
         }
         (Severity::Write, what)
     };
-    Ok(Judged {
+    Judged {
         severity,
         what,
         summary,
-    })
+    }
 }
 
 /// "creates 2, updates 1, forgets 1": every kind of change the plan makes.

@@ -67,6 +67,10 @@ struct RawPolicy {
     accounts: Vec<Spanned<RawAccount>>,
     #[serde(default)]
     rules: Vec<Spanned<RawRule>>,
+    #[serde(default)]
+    plan_rules: Vec<Spanned<super::plan_rules::RawPlanRule>>,
+    #[serde(default)]
+    freezes: Vec<Spanned<super::freeze::RawFreeze>>,
 }
 
 #[derive(Deserialize)]
@@ -77,6 +81,8 @@ struct RawMatrix {
     destructive: Option<Action>,
     unknown: Option<Action>,
     export: Option<Action>,
+    require_reason: Option<Spanned<bool>>,
+    reason_pattern: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -113,6 +119,8 @@ struct RawRule {
     environments: Vec<Spanned<String>>,
     action: Action,
     message: Option<String>,
+    require_reason: Option<Spanned<bool>>,
+    reason_pattern: Option<Spanned<String>>,
 }
 
 /// Per classification, what a protected account needs; `None` where this file says nothing.
@@ -120,6 +128,55 @@ struct RawRule {
 pub struct Matrix {
     pub entries: [Option<Action>; 5],
     pub at: Option<Place>,
+    /// `[protected] require_reason`: what a command needs that the table asks consent for.
+    pub reason: Option<ReasonRule>,
+}
+
+/// A change reason a decision asks for (`--reason TEXT` or `GUARD_REASON`), and the pattern it
+/// must match.
+#[derive(Debug, Clone)]
+pub struct ReasonRule {
+    pub at: Place,
+    pub pattern: Option<regex::Regex>,
+}
+
+impl PartialEq for ReasonRule {
+    fn eq(&self, other: &Self) -> bool {
+        self.at == other.at
+            && self.pattern.as_ref().map(regex::Regex::as_str)
+                == other.pattern.as_ref().map(regex::Regex::as_str)
+    }
+}
+
+impl Eq for ReasonRule {}
+
+/// Which accounts a rule, plan rule or freeze is about: each list is a set of globs, and an
+/// empty list means any.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Matched against the account's ID, the policy's name for it and the name AWS knows.
+    pub accounts: Vec<glob::Pattern>,
+    pub profiles: Vec<glob::Pattern>,
+    /// Matched against the policy's environment label; an account without one matches none.
+    pub environments: Vec<glob::Pattern>,
+}
+
+impl Scope {
+    /// `accounts=prod-*,… profiles=…` for `policy check`.
+    pub fn describe(&self) -> Vec<String> {
+        [
+            ("accounts", &self.accounts),
+            ("profiles", &self.profiles),
+            ("environments", &self.environments),
+        ]
+        .into_iter()
+        .filter(|(_, patterns)| !patterns.is_empty())
+        .map(|(key, patterns)| {
+            let globs: Vec<&str> = patterns.iter().map(glob::Pattern::as_str).collect();
+            format!("{key}={}", globs.join(","))
+        })
+        .collect()
+    }
 }
 
 impl Matrix {
@@ -154,11 +211,10 @@ pub struct Rule {
     pub command: Vec<glob::Pattern>,
     pub argv_regex: Option<regex::Regex>,
     pub severity: Vec<Severity>,
-    pub accounts: Vec<glob::Pattern>,
-    pub profiles: Vec<glob::Pattern>,
-    pub environments: Vec<glob::Pattern>,
+    pub scope: Scope,
     pub action: Action,
     pub message: Option<String>,
+    pub reason: Option<ReasonRule>,
 }
 
 /// A part of an untrusted file that guard does not apply, and what it said.
@@ -176,6 +232,8 @@ pub struct PolicyFile {
     pub audit_all: Option<bool>,
     pub accounts: Vec<AccountEntry>,
     pub rules: Vec<Rule>,
+    pub plan_rules: Vec<super::plan_rules::PlanRule>,
+    pub freezes: Vec<super::freeze::Freeze>,
     /// What `tighten_only` took out.
     pub ignored: Vec<Ignored>,
 }
@@ -213,6 +271,16 @@ impl PolicyFile {
                 ignored.push(Ignored {
                     at: rule.at.clone(),
                     what: format!("rule {}", rule.describe()),
+                });
+            }
+            keep
+        });
+        self.plan_rules.retain(|rule| {
+            let keep = rule.action != Action::Allow;
+            if !keep {
+                ignored.push(Ignored {
+                    at: rule.at.clone(),
+                    what: format!("plan rule {}", rule.describe()),
                 });
             }
             keep
@@ -284,23 +352,17 @@ impl Rule {
             let names: Vec<&str> = self.severity.iter().map(|s| s.as_str()).collect();
             what.push(format!("severity={}", names.join(",")));
         }
-        for (key, patterns) in [
-            ("accounts", &self.accounts),
-            ("profiles", &self.profiles),
-            ("environments", &self.environments),
-        ] {
-            if !patterns.is_empty() {
-                let globs: Vec<&str> = patterns.iter().map(glob::Pattern::as_str).collect();
-                what.push(format!("{key}={}", globs.join(",")));
-            }
+        what.extend(self.scope.describe());
+        if self.reason.is_some() {
+            what.push("require_reason".to_string());
         }
         what.join(" ")
     }
 }
 
 /// Turns byte offsets into `file:line:column` for errors.
-struct Source<'a> {
-    name: Arc<str>,
+pub(super) struct Source<'a> {
+    pub(super) name: Arc<str>,
     text: &'a str,
 }
 
@@ -312,20 +374,24 @@ impl Source<'_> {
         (line, column)
     }
 
-    fn place(&self, span: Range<usize>) -> Place {
+    pub(super) fn place(&self, span: Range<usize>) -> Place {
         Place {
             file: self.name.clone(),
             line: self.line_col(span.start).0,
         }
     }
 
-    fn error(&self, span: Range<usize>, what: &str) -> Failure {
+    pub(super) fn error(&self, span: Range<usize>, what: &str) -> Failure {
         let (line, column) = self.line_col(span.start);
         Failure::config(format!("{}:{line}:{column}: {what}", self.name))
             .with_hint("fix the policy file; `guard policy check` validates it")
     }
 
-    fn glob(&self, value: &Spanned<String>, key: &str) -> Result<glob::Pattern, Failure> {
+    pub(super) fn glob(
+        &self,
+        value: &Spanned<String>,
+        key: &str,
+    ) -> Result<glob::Pattern, Failure> {
         glob::Pattern::new(value.get_ref()).map_err(|e| {
             self.error(
                 value.span(),
@@ -334,8 +400,51 @@ impl Source<'_> {
         })
     }
 
-    fn globs(&self, values: &[Spanned<String>], key: &str) -> Result<Vec<glob::Pattern>, Failure> {
+    pub(super) fn globs(
+        &self,
+        values: &[Spanned<String>],
+        key: &str,
+    ) -> Result<Vec<glob::Pattern>, Failure> {
         values.iter().map(|v| self.glob(v, key)).collect()
+    }
+
+    pub(super) fn scope(
+        &self,
+        accounts: &[Spanned<String>],
+        profiles: &[Spanned<String>],
+        environments: &[Spanned<String>],
+    ) -> Result<Scope, Failure> {
+        Ok(Scope {
+            accounts: self.globs(accounts, "accounts")?,
+            profiles: self.globs(profiles, "profiles")?,
+            environments: self.globs(environments, "environments")?,
+        })
+    }
+
+    /// `require_reason` and `reason_pattern`: a pattern alone requires a reason too, and
+    /// `require_reason = false` beside a pattern says two things at once.
+    pub(super) fn reason(
+        &self,
+        require: Option<&Spanned<bool>>,
+        pattern: Option<&Spanned<String>>,
+        at: Place,
+    ) -> Result<Option<ReasonRule>, Failure> {
+        if let (Some(require), Some(_)) = (require, pattern)
+            && !require.get_ref()
+        {
+            return Err(self.error(
+                require.span(),
+                "require_reason = false beside a reason_pattern: drop one of them",
+            ));
+        }
+        let pattern = pattern
+            .map(|p| {
+                regex::Regex::new(p.get_ref())
+                    .map_err(|e| self.error(p.span(), &format!("reason_pattern: {e}")))
+            })
+            .transpose()?;
+        let required = pattern.is_some() || require.is_some_and(|r| *r.get_ref());
+        Ok(required.then_some(ReasonRule { at, pattern }))
     }
 }
 
@@ -349,6 +458,7 @@ pub fn shipped(name: &str) -> PolicyFile {
         matrix: Matrix {
             entries: PROTECTED,
             at: PROTECTED_LINE.map(|line| Place { file, line }),
+            reason: None,
         },
         audit_all: AUDIT_ALL,
         ..PolicyFile::default()
@@ -370,6 +480,11 @@ pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
             let m = spanned.into_inner();
             Matrix {
                 entries: [m.read, m.write, m.destructive, m.unknown, m.export],
+                reason: source.reason(
+                    m.require_reason.as_ref(),
+                    m.reason_pattern.as_ref(),
+                    at.clone(),
+                )?,
                 at: Some(at),
             }
         }
@@ -384,6 +499,16 @@ pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
         .rules
         .into_iter()
         .map(|rule| compile_rule(&source, rule))
+        .collect::<Result<_, _>>()?;
+    let plan_rules = raw
+        .plan_rules
+        .into_iter()
+        .map(|rule| super::plan_rules::compile(&source, rule))
+        .collect::<Result<_, _>>()?;
+    let freezes = raw
+        .freezes
+        .into_iter()
+        .map(|freeze| super::freeze::compile(&source, freeze))
         .collect::<Result<_, _>>()?;
     let profile = match raw.profile {
         Some(value) if value.get_ref().trim().is_empty() => {
@@ -401,6 +526,8 @@ pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
         audit_all: raw.audit.and_then(|a| a.all),
         accounts,
         rules,
+        plan_rules,
+        freezes,
         ignored: Vec::new(),
     })
 }
@@ -440,7 +567,7 @@ fn account(source: &Source, spanned: Spanned<RawAccount>) -> Result<AccountEntry
     })
 }
 
-fn severity(source: &Source, value: &Spanned<String>) -> Result<Severity, Failure> {
+pub(super) fn severity(source: &Source, value: &Spanned<String>) -> Result<Severity, Failure> {
     SEVERITIES
         .into_iter()
         .find(|s| s.as_str() == value.get_ref())
@@ -486,8 +613,14 @@ fn compile_rule(source: &Source, spanned: Spanned<RawRule>) -> Result<Rule, Fail
                 .map_err(|e| source.error(r.span(), &format!("argv_regex: {e}")))
         })
         .transpose()?;
+    let at = source.place(span);
     Ok(Rule {
-        at: source.place(span),
+        reason: source.reason(
+            raw.require_reason.as_ref(),
+            raw.reason_pattern.as_ref(),
+            at.clone(),
+        )?,
+        at,
         tool: raw.tool.map(|t| source.glob(&t, "tool")).transpose()?,
         command,
         argv_regex,
@@ -496,9 +629,7 @@ fn compile_rule(source: &Source, spanned: Spanned<RawRule>) -> Result<Rule, Fail
             .iter()
             .map(|s| severity(source, s))
             .collect::<Result<_, _>>()?,
-        accounts: source.globs(&raw.accounts, "accounts")?,
-        profiles: source.globs(&raw.profiles, "profiles")?,
-        environments: source.globs(&raw.environments, "environments")?,
+        scope: source.scope(&raw.accounts, &raw.profiles, &raw.environments)?,
         action: raw.action,
         message: raw.message,
     })

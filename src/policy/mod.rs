@@ -2,14 +2,18 @@
 //! classified command in a verified account.
 
 mod file;
+pub mod freeze;
 mod load;
 mod modes;
+pub mod plan_rules;
 pub mod trust;
 
 use crate::account::AccountId;
 use crate::classify::{Classification, Severity};
 
-pub use file::{Action, Color, Ignored, Place, PolicyFile, SEVERITIES, parse, shipped};
+pub use file::{
+    Action, Color, Ignored, Place, PolicyFile, ReasonRule, SEVERITIES, Scope, parse, shipped,
+};
 pub use load::{Project, load, load_quietly, project_file, read_layer, read_project};
 
 /// Where a layer comes from, weakest first. The order is also the order of precedence rules.
@@ -54,6 +58,29 @@ pub struct Policy {
     pub layers: Vec<Layer>,
 }
 
+/// A plan rule that decides one change of a saved plan.
+#[derive(Debug, Clone)]
+pub struct PlanMatch<'p> {
+    /// Which change, in the order given.
+    pub index: usize,
+    pub rule: &'p plan_rules::PlanRule,
+    /// `Maybe`: the change depends on a value known only after apply.
+    pub fit: plan_rules::Fit,
+}
+
+impl PlanMatch<'_> {
+    pub fn decision(&self, address: &str) -> Decision {
+        Decision::new(
+            self.rule.action,
+            Basis::PlanRule {
+                at: self.rule.at.clone(),
+                message: self.rule.message.clone(),
+                address: address.to_string(),
+            },
+        )
+    }
+}
+
 /// The account a command would run in, as far as guard knows it.
 pub struct Target<'a> {
     pub account: &'a AccountId,
@@ -86,6 +113,20 @@ pub enum Basis {
     Rule { at: Place, message: Option<String> },
     /// The `[protected]` table of a layer.
     Protected { origin: Origin, at: Option<Place> },
+    /// A plan rule matched a change of the saved plan at `address`.
+    PlanRule {
+        at: Place,
+        message: Option<String>,
+        address: String,
+    },
+    /// A freeze window is open.
+    Freeze { at: Place, message: Option<String> },
+    /// The decision needs a change reason, and none was given or it does not match.
+    Reason {
+        at: Place,
+        pattern: Option<String>,
+        given: bool,
+    },
     /// Nothing in the policy is about this account and command.
     Unprotected,
 }
@@ -94,11 +135,73 @@ pub enum Basis {
 pub struct Decision {
     pub action: Action,
     pub basis: Basis,
+    /// Change reasons the decision needs (`require_reason`): every pattern must match.
+    pub reasons: Vec<ReasonRule>,
 }
 
 impl Decision {
+    /// A decision that needs no change reason.
+    pub fn new(action: Action, basis: Basis) -> Decision {
+        Decision {
+            action,
+            basis,
+            reasons: Vec::new(),
+        }
+    }
+
+    /// The decision once the change reason given (`--reason`, `GUARD_REASON`) is weighed: one
+    /// that needs a reason and has none, or one that does not match, is a deny that says which
+    /// pattern it wants.
+    pub fn with_reason(self, given: Option<&str>) -> Decision {
+        if self.action == Action::Deny {
+            return self;
+        }
+        let given = given.map(str::trim).filter(|r| !r.is_empty());
+        let unmet = self.reasons.iter().find(|rule| match given {
+            None => true,
+            Some(text) => rule.pattern.as_ref().is_some_and(|p| !p.is_match(text)),
+        });
+        match unmet {
+            None => self,
+            Some(rule) => Decision::new(
+                Action::Deny,
+                Basis::Reason {
+                    at: rule.at.clone(),
+                    pattern: rule.pattern.as_ref().map(|p| p.as_str().to_string()),
+                    given: given.is_some(),
+                },
+            ),
+        }
+    }
+
     pub fn describe(&self) -> String {
         match &self.basis {
+            Basis::PlanRule {
+                at,
+                message,
+                address,
+            } => match message {
+                Some(m) => format!("plan rule at {at} on {address}: {m}"),
+                None => format!("plan rule at {at} on {address}"),
+            },
+            Basis::Freeze { at, message } => match message {
+                Some(m) => format!("freeze at {at}: {m}"),
+                None => format!("freeze at {at}"),
+            },
+            Basis::Reason { at, pattern, given } => {
+                let wanted = match pattern {
+                    Some(p) => format!("a change reason matching /{p}/"),
+                    None => "a change reason".to_string(),
+                };
+                let said = if *given {
+                    "the reason given does not match"
+                } else {
+                    "none was given"
+                };
+                format!(
+                    "{at} requires {wanted} (--reason TEXT or GUARD_REASON); {said}"
+                )
+            }
             Basis::Rule { at, message } => match message {
                 Some(m) => format!("rule at {at}: {m}"),
                 None => format!("rule at {at}"),
@@ -195,6 +298,165 @@ impl Policy {
         view: &AccountView,
         classification: &Classification,
     ) -> Decision {
+        // Only a policy with freezes needs to know the time.
+        let now = self
+            .freezes()
+            .next()
+            .map(|_| jiff::Timestamp::now())
+            .unwrap_or_default();
+        self.decide_at(target, view, classification, now)
+    }
+
+    /// `decide` at the time `now`: freeze windows open then count too.
+    pub fn decide_at(
+        &self,
+        target: &Target,
+        view: &AccountView,
+        classification: &Classification,
+        now: jiff::Timestamp,
+    ) -> Decision {
+        let decision = self.decide_commands(target, view, classification);
+        let decision = self.with_protected_reasons(decision);
+        self.freeze_over(decision, target, view, classification, now)
+    }
+
+    /// The plan rules about each change of a saved plan: per change, the strictest rule of any
+    /// layer that fits it (an allow rule only where it surely fits; untrusted files have none).
+    pub fn rule_plan<'p>(
+        &'p self,
+        target: &Target,
+        view: &AccountView,
+        changes: &[plan_rules::PlannedChange],
+    ) -> Vec<PlanMatch<'p>> {
+        let rules: Vec<&plan_rules::PlanRule> = self
+            .layers
+            .iter()
+            .flat_map(|layer| &layer.file.plan_rules)
+            .filter(|rule| in_scope(&rule.scope, target, view))
+            .collect();
+        if rules.is_empty() {
+            return Vec::new();
+        }
+        changes
+            .iter()
+            .enumerate()
+            .filter_map(|(index, change)| {
+                rules
+                    .iter()
+                    .filter_map(|rule| match rule.fits(change) {
+                        plan_rules::Fit::Yes => Some((*rule, plan_rules::Fit::Yes)),
+                        plan_rules::Fit::Maybe if rule.action != Action::Allow => {
+                            Some((*rule, plan_rules::Fit::Maybe))
+                        }
+                        _ => None,
+                    })
+                    .fold(None, |strictest: Option<(&plan_rules::PlanRule, _)>, next| {
+                        match strictest {
+                            Some(kept) if kept.0.action >= next.0.action => Some(kept),
+                            _ => Some(next),
+                        }
+                    })
+                    .map(|(rule, fit)| PlanMatch { index, rule, fit })
+            })
+            .collect()
+    }
+
+    /// The decision that the system layer alone gives: what no other layer's allow, plan
+    /// rules included, can go below.
+    pub fn floor(
+        &self,
+        target: &Target,
+        view: &AccountView,
+        classification: &Classification,
+    ) -> Option<Decision> {
+        self.layers
+            .iter()
+            .filter(|l| l.origin == Origin::System)
+            .filter_map(|l| layer_verdict(l, target, view, classification))
+            .max_by_key(|d| d.action)
+    }
+
+    /// Every freeze of every layer, weakest layer first. A freeze only ever tightens, so an
+    /// untrusted project file's count as well.
+    pub fn freezes(&self) -> impl Iterator<Item = &freeze::Freeze> {
+        self.layers.iter().flat_map(|layer| &layer.file.freezes)
+    }
+
+    /// The freezes about this account that are open at `now` and cover a command of the
+    /// classification.
+    pub fn open_freezes<'p>(
+        &'p self,
+        target: &Target,
+        view: &AccountView,
+        classification: &Classification,
+        now: jiff::Timestamp,
+    ) -> Vec<&'p freeze::Freeze> {
+        let severities: Vec<Severity> = std::iter::once(classification)
+            .chain(&classification.others)
+            .map(|c| c.severity)
+            .collect();
+        self.freezes()
+            .filter(|f| severities.iter().any(|s| f.covers(*s)))
+            .filter(|f| in_scope(&f.scope, target, view) && f.active(now))
+            .collect()
+    }
+
+    fn freeze_over(
+        &self,
+        decision: Decision,
+        target: &Target,
+        view: &AccountView,
+        classification: &Classification,
+        now: jiff::Timestamp,
+    ) -> Decision {
+        self.open_freezes(target, view, classification, now)
+            .into_iter()
+            .fold(decision, |decision, freeze| {
+                let mut frozen = Decision::new(
+                    freeze.action,
+                    Basis::Freeze {
+                        at: freeze.at.clone(),
+                        message: freeze.message.clone(),
+                    },
+                );
+                frozen.reasons.extend(freeze.reason.clone());
+                match frozen.action.cmp(&decision.action) {
+                    std::cmp::Ordering::Greater => {
+                        frozen.reasons.extend(decision.reasons);
+                        frozen
+                    }
+                    std::cmp::Ordering::Equal => Decision {
+                        reasons: [decision.reasons, frozen.reasons].concat(),
+                        ..decision
+                    },
+                    std::cmp::Ordering::Less => decision,
+                }
+            })
+    }
+
+    /// A `[protected] require_reason` in any layer holds for every decision the `[protected]`
+    /// tables make that asks for consent, whichever layer's table set the action.
+    fn with_protected_reasons(&self, mut decision: Decision) -> Decision {
+        if matches!(decision.basis, Basis::Protected { .. }) && decision.action == Action::Confirm
+        {
+            for layer in &self.layers {
+                if let Some(reason) = &layer.file.matrix.reason
+                    && !decision.reasons.contains(reason)
+                {
+                    decision.reasons.push(reason.clone());
+                }
+            }
+        }
+        decision
+    }
+
+    /// The strictest decision over a classification and the other commands of its script.
+    fn decide_commands(
+        &self,
+        target: &Target,
+        view: &AccountView,
+        classification: &Classification,
+    ) -> Decision {
         let first = self.decide_one(target, view, classification);
         if classification.others.is_empty() {
             return first;
@@ -235,10 +497,9 @@ impl Policy {
         };
         let shipped = strictest(&[Origin::Shipped]);
         let overrides = strictest(&[Origin::User, Origin::Project, Origin::Env, Origin::Flag]);
-        let base = overrides.or(shipped).unwrap_or(Decision {
-            action: Action::Allow,
-            basis: Basis::Unprotected,
-        });
+        let base = overrides
+            .or(shipped)
+            .unwrap_or(Decision::new(Action::Allow, Basis::Unprotected));
         let raise = |base: Decision, over: Option<Decision>| match over {
             Some(over) if over.action > base.action => over,
             _ => base,
@@ -269,6 +530,7 @@ fn layer_verdict(
                 at: rule.at.clone(),
                 message: rule.message.clone(),
             },
+            reasons: rule.reason.iter().cloned().collect(),
         });
     }
     if !view.protected {
@@ -278,12 +540,14 @@ fn layer_verdict(
         .file
         .matrix
         .get(classification.severity)
-        .map(|action| Decision {
-            action,
-            basis: Basis::Protected {
-                origin: layer.origin,
-                at: layer.file.matrix.at.clone(),
-            },
+        .map(|action| {
+            Decision::new(
+                action,
+                Basis::Protected {
+                    origin: layer.origin,
+                    at: layer.file.matrix.at.clone(),
+                },
+            )
         })
 }
 
@@ -323,16 +587,21 @@ fn rule_matches(
     if !rule.severity.is_empty() && !rule.severity.contains(&classification.severity) {
         return false;
     }
+    in_scope(&rule.scope, target, view)
+}
+
+/// Whether an account is one a rule, plan rule or freeze is about.
+fn in_scope(scope: &Scope, target: &Target, view: &AccountView) -> bool {
     let mut names = vec![target.account.as_str()];
     names.extend(view.name.as_deref());
     names.extend(target.known_name);
-    any_matches(&rule.accounts, &names)
-        && any_matches(&rule.profiles, &[target.profile])
-        && (rule.environments.is_empty()
+    any_matches(&scope.accounts, &names)
+        && any_matches(&scope.profiles, &[target.profile])
+        && (scope.environments.is_empty()
             || view
                 .environment
                 .as_deref()
-                .is_some_and(|e| any_matches(&rule.environments, &[e])))
+                .is_some_and(|e| any_matches(&scope.environments, &[e])))
 }
 
 #[cfg(test)]
@@ -615,5 +884,72 @@ mod tests {
         };
         let view = p.account(&target);
         assert_eq!(p.decide(&target, &view, &export).action, Action::Allow);
+    }
+
+    fn decide_at(policy: &Policy, c: &Classification, now: &str) -> Decision {
+        let account: AccountId = "222222222222".parse().unwrap();
+        let target = Target {
+            account: &account,
+            known_name: None,
+            profile: "prod-admin",
+        };
+        let view = policy.account(&target);
+        policy.decide_at(&target, &view, c, now.parse().unwrap())
+    }
+
+    #[test]
+    fn an_open_freeze_denies_changes_and_not_reads() {
+        let freeze = "[[freezes]]\nfrom = \"2026-12-24T00:00:00Z\"\nuntil = \"2026-12-27T00:00:00Z\"\naccounts = [\"prod\"]\nmessage = \"holidays\"\n";
+        let p = policy(&[(Origin::User, PROD), (Origin::Untrusted, freeze)]);
+        let destroy = command("terraform", &["destroy"], Severity::Destructive);
+        let d = decide_at(&p, &destroy, "2026-12-25T10:00:00Z");
+        assert_eq!(d.action, Action::Deny);
+        assert!(d.describe().contains("freeze at"), "{}", d.describe());
+        assert!(d.describe().contains("holidays"));
+        assert_eq!(
+            decide_at(&p, &destroy, "2026-12-28T10:00:00Z").action,
+            Action::Confirm
+        );
+        let read = command("aws", &["s3", "ls"], Severity::Read);
+        assert_eq!(
+            decide_at(&p, &read, "2026-12-25T10:00:00Z").action,
+            Action::Allow
+        );
+    }
+
+    #[test]
+    fn reasons_are_required_where_the_policy_says() {
+        let p = policy(&[
+            (Origin::User, PROD),
+            (
+                Origin::User,
+                "[protected]\nreason_pattern = \"^(INC|CHG)-[0-9]+\"\n",
+            ),
+        ]);
+        let destroy = command("terraform", &["destroy"], Severity::Destructive);
+        let d = decide(&p, &destroy);
+        assert_eq!(d.action, Action::Confirm);
+        assert_eq!(d.reasons.len(), 1);
+        let missing = d.clone().with_reason(None);
+        assert_eq!(missing.action, Action::Deny);
+        assert!(
+            missing.describe().contains("/^(INC|CHG)-[0-9]+/"),
+            "{}",
+            missing.describe()
+        );
+        assert!(missing.describe().contains("none was given"));
+        let wrong = d.clone().with_reason(Some("because"));
+        assert!(wrong.describe().contains("does not match"));
+        assert_eq!(d.clone().with_reason(Some("CHG-42")), d);
+        // Reads need no reason.
+        let read = decide(&p, &command("aws", &["s3", "ls"], Severity::Read));
+        assert!(read.reasons.is_empty());
+        // A rule can ask for one even where it allows.
+        let rule = "[[rules]]\ntool = \"terraform\"\ncommand = \"apply\"\naction = \"allow\"\nrequire_reason = true\n";
+        let p = policy(&[(Origin::User, PROD), (Origin::User, rule)]);
+        let apply = decide(&p, &command("terraform", &["apply"], Severity::Write));
+        assert_eq!(apply.action, Action::Allow);
+        assert_eq!(apply.clone().with_reason(None).action, Action::Deny);
+        assert_eq!(apply.clone().with_reason(Some("x")).action, Action::Allow);
     }
 }
