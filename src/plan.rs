@@ -649,4 +649,88 @@ mod tests {
             assert!(judge(bad).is_err(), "{}", String::from_utf8_lossy(bad));
         }
     }
+
+    fn rules_policy(text: &str) -> crate::policy::Policy {
+        let mut layers = vec![crate::policy::Layer {
+            origin: crate::policy::Origin::Shipped,
+            name: "shipped".into(),
+            file: crate::policy::shipped("shipped"),
+        }];
+        layers.push(crate::policy::Layer {
+            origin: crate::policy::Origin::User,
+            name: "p.toml".into(),
+            file: crate::policy::parse("p.toml", text).unwrap(),
+        });
+        crate::policy::Policy { layers }
+    }
+
+    fn ruled(policy_text: &str, plan_json: &[u8]) -> Reviewed {
+        let policy = rules_policy(policy_text);
+        let account: crate::account::AccountId = "222222222222".parse().unwrap();
+        let target = Target {
+            account: &account,
+            known_name: None,
+            profile: "prod",
+        };
+        let view = policy.account(&target);
+        let rules = PlanRules {
+            policy: &policy,
+            target: &target,
+            view: &view,
+        };
+        let c = crate::classify::classify(
+            &["terraform".into(), "apply".into(), "tfplan".into()],
+            &crate::classify::Context {
+                env: &|_| None,
+                read_file: &|_| crate::classify::FileText::Missing,
+            },
+        );
+        rule_on_plan(plan_json, &rules)
+            .unwrap()
+            .reviewed("terraform apply tfplan", c, &rules)
+    }
+
+    const PROD: &str = "[[accounts]]\nid = \"222222222222\"\nname = \"prod\"\nprotected = true\n";
+
+    #[test]
+    fn a_deny_plan_rule_raises_the_decision_and_is_listed_first() {
+        let policy = format!(
+            "{PROD}[[plan_rules]]\naddress = \"aws_db_instance.*\"\nactions = [\"delete\"]\naction = \"deny\"\nmessage = \"never the database\"\n"
+        );
+        let plan = plan(
+            &[
+                change("aws_instance.web", r#"["create"]"#),
+                change("aws_db_instance.main", r#"["delete"]"#),
+            ]
+            .join(","),
+        );
+        let reviewed = ruled(&policy, &plan);
+        assert_eq!(reviewed.classification.severity, Severity::Destructive);
+        let raise = reviewed.raise.unwrap();
+        assert_eq!(raise.action, Action::Deny);
+        assert!(raise.describe().contains("never the database"));
+        let reason = &reviewed.classification.reason;
+        assert!(
+            reason.starts_with("terraform apply tfplan: plan rules: aws_db_instance.main (delete): deny by the plan rule at p.toml:5 (never the database); the plan destroys"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn an_allow_plan_rule_takes_its_change_out_of_the_count() {
+        let policy = format!(
+            "{PROD}[[plan_rules]]\naddress = \"aws_instance.web\"\nactions = [\"replace\"]\naction = \"allow\"\n"
+        );
+        let plan = plan(&change("aws_instance.web", r#"["delete","create"]"#));
+        let reviewed = ruled(&policy, &plan);
+        assert_eq!(reviewed.classification.severity, Severity::Read);
+        assert!(reviewed.raise.is_none());
+        assert!(
+            reviewed
+                .classification
+                .reason
+                .contains("1 change allowed by plan rules not counted")
+        );
+        assert_eq!(reviewed.summary.unwrap().replace, 1);
+    }
 }

@@ -114,7 +114,10 @@ impl Freeze {
                     if !days.is_empty() && !days.contains(&day.weekday()) {
                         return None;
                     }
-                    let start = day.to_datetime(*after).to_zoned_datetime(zone.clone()).ok()?;
+                    let start = day
+                        .to_datetime(*after)
+                        .to_zoned_datetime(zone.clone())
+                        .ok()?;
                     let start = start.timestamp();
                     (start > now).then_some(start)
                 })
@@ -400,18 +403,27 @@ mod tests {
     fn bad_freezes_name_the_line() {
         for (text, says) in [
             ("[[freezes]]\nmessage = \"x\"\n", "needs a window"),
-            ("[[freezes]]\nfrom = \"2026-01-01T00:00:00Z\"\n", "both from and until"),
+            (
+                "[[freezes]]\nfrom = \"2026-01-01T00:00:00Z\"\n",
+                "both from and until",
+            ),
             (
                 "[[freezes]]\nfrom = \"2026-01-02T00:00:00Z\"\nuntil = \"2026-01-01T00:00:00Z\"\n",
                 "later than from",
             ),
-            ("[[freezes]]\nfrom = \"tomorrow\"\nuntil = \"x\"\n", "RFC 3339"),
+            (
+                "[[freezes]]\nfrom = \"tomorrow\"\nuntil = \"x\"\n",
+                "RFC 3339",
+            ),
             ("[[freezes]]\ndays = [\"fri\"]\n", "needs a timezone"),
             (
                 "[[freezes]]\ndays = [\"fri\"]\ntimezone = \"Mars/Olympus\"\n",
                 "not a time zone",
             ),
-            ("[[freezes]]\ndays = [\"fr\"]\ntimezone = \"UTC\"\n", "not a day"),
+            (
+                "[[freezes]]\ndays = [\"fr\"]\ntimezone = \"UTC\"\n",
+                "not a day",
+            ),
             (
                 "[[freezes]]\nafter = \"18:00\"\nbefore = \"06:00\"\ntimezone = \"UTC\"\n",
                 "spans midnight",

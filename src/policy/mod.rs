@@ -198,9 +198,7 @@ impl Decision {
                 } else {
                     "none was given"
                 };
-                format!(
-                    "{at} requires {wanted} (--reason TEXT or GUARD_REASON); {said}"
-                )
+                format!("{at} requires {wanted} (--reason TEXT or GUARD_REASON); {said}")
             }
             Basis::Rule { at, message } => match message {
                 Some(m) => format!("rule at {at}: {m}"),
@@ -350,12 +348,13 @@ impl Policy {
                         }
                         _ => None,
                     })
-                    .fold(None, |strictest: Option<(&plan_rules::PlanRule, _)>, next| {
-                        match strictest {
+                    .fold(
+                        None,
+                        |strictest: Option<(&plan_rules::PlanRule, _)>, next| match strictest {
                             Some(kept) if kept.0.action >= next.0.action => Some(kept),
                             _ => Some(next),
-                        }
-                    })
+                        },
+                    )
                     .map(|(rule, fit)| PlanMatch { index, rule, fit })
             })
             .collect()
@@ -437,8 +436,7 @@ impl Policy {
     /// A `[protected] require_reason` in any layer holds for every decision the `[protected]`
     /// tables make that asks for consent, whichever layer's table set the action.
     fn with_protected_reasons(&self, mut decision: Decision) -> Decision {
-        if matches!(decision.basis, Basis::Protected { .. }) && decision.action == Action::Confirm
-        {
+        if matches!(decision.basis, Basis::Protected { .. }) && decision.action == Action::Confirm {
             for layer in &self.layers {
                 if let Some(reason) = &layer.file.matrix.reason
                     && !decision.reasons.contains(reason)
