@@ -8,7 +8,7 @@ use jiff::{Timestamp, ToSpan};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::file::{Action, Place, ReasonRule, Scope, Source};
+use super::parts::{Action, Place, ReasonRule, Scope, Source};
 use crate::classify::Severity;
 use crate::error::Failure;
 
@@ -307,7 +307,7 @@ pub(super) fn compile(source: &Source, spanned: Spanned<RawFreeze>) -> Result<Fr
     } else {
         raw.severity
             .iter()
-            .map(|s| super::file::severity(source, s))
+            .map(|s| super::parts::severity(source, s))
             .collect::<Result<_, _>>()?
     };
     Ok(Freeze {

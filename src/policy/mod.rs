@@ -5,6 +5,7 @@ mod file;
 pub mod freeze;
 mod load;
 mod modes;
+mod parts;
 pub mod plan_rules;
 pub mod trust;
 

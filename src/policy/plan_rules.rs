@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use toml::Spanned;
 
-use super::file::{Action, Place, Scope, Source};
+use super::parts::{Action, Place, Scope, Source};
 use crate::error::Failure;
 
 #[derive(Deserialize)]
