@@ -1,11 +1,10 @@
 //! Programs that run code: POSIX shells (a `-c` string is analysed command by command) and
 //! Python (`python -m awscli` is the AWS CLI; other Python is opaque).
 
-use super::scope::{self, EnvValue, Scope, Word};
-use super::shell;
-use super::verdict::{Classify, MostSevere, not_a_tool};
+use super::scope::{EnvValue, Scope, Word};
+use super::script;
+use super::verdict::{Classify, not_a_tool};
 use super::{Classification, Severity};
-use super::{local, program};
 
 /// What a shell's command line asks it to run.
 enum ShellRun<'w> {
@@ -72,7 +71,7 @@ pub(crate) fn shell(
             "the -c string comes from an expansion; guard cannot see it".to_owned(),
         ),
         ShellRun::String(string) => {
-            return classify_script(&format!("{name} -c"), &string.text, scope, classify);
+            return script::classify(&format!("{name} -c"), &string.text, scope, classify);
         }
         ShellRun::Script(script) => (
             Severity::Unknown,
@@ -180,119 +179,6 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, Startup) {
         (None, false) => ShellRun::Stdin,
     };
     (run, startup)
-}
-
-/// Builtins whose `NAME=value` arguments set variables for the rest of the script.
-const EXPORTERS: &[&str] = &["export", "declare", "typeset", "local", "readonly"];
-
-/// Classifies every command of a shell script; the most severe wins.
-fn classify_script(label: &str, source: &str, outer: &Scope, classify: Classify) -> Classification {
-    let script = shell::parse(source);
-    let mut scope = outer.clone();
-    let mut results = MostSevere::default();
-    // The functions defined at each point: a call before the definition, or after
-    // `unset -f`, runs the program of that name.
-    let mut defined: Vec<&str> = Vec::new();
-    let mut definitions = script.functions.iter().peekable();
-    for (index, command) in script.commands.iter().enumerate() {
-        while let Some(function) = definitions.next_if(|function| function.from <= index) {
-            defined.push(&function.name);
-        }
-        for target in &command.writes {
-            if !target.dynamic && local::is_terraform_state(&target.text) {
-                results.add(not_a_tool(
-                    Severity::Destructive,
-                    label,
-                    &[],
-                    format!(
-                        "a redirection writes {}, terraform's state: it would be overwritten",
-                        target.text
-                    ),
-                ));
-            }
-        }
-        let words = command.words.as_slice();
-        let assignments = words
-            .iter()
-            .take_while(|word| scope::is_assignment(word))
-            .count();
-        let Some(program) = words.get(assignments) else {
-            // Bare assignments set shell variables for the commands that follow.
-            assign_all(&mut scope, words);
-            continue;
-        };
-        if !program.dynamic {
-            let args = words.get(assignments + 1..).unwrap_or_default();
-            if defined.contains(&&*program.text) {
-                results.add(not_a_tool(
-                    Severity::Read,
-                    &program.text,
-                    args,
-                    "calls a function defined in the script; its commands are judged where it is defined".to_owned(),
-                ));
-                continue;
-            }
-            let base = program::base_name(&program.text);
-            if EXPORTERS.contains(&&*base) {
-                assign_all(&mut scope, args);
-            }
-            if let Some(why) = drops_credentials(&base, args) {
-                scope.lose_credentials(why);
-            }
-            // `unset NAME` removes a function when no variable has the name; `-v` never.
-            if base == "unset" && !args.iter().any(|arg| arg.text.starts_with("-v")) {
-                defined.retain(|name| !args.iter().any(|arg| arg.text == *name));
-            }
-        }
-        scope.stdin_heredoc = command.stdin_heredoc;
-        results.add(classify(words, &scope));
-    }
-    if let Some(error) = script.error {
-        results.add(not_a_tool(
-            Severity::Unknown,
-            label,
-            &[],
-            format!("{error}; guard cannot analyse it"),
-        ));
-    }
-    results
-        .finish()
-        .unwrap_or_else(|| not_a_tool(Severity::Read, label, &[], "runs no command".to_owned()))
-}
-
-/// Why the script's later commands would not get guard's credentials: `unset` of one of them
-/// (or of a name guard cannot see), or `export -n` / `declare +x` taking one out of the
-/// environment the commands get.
-fn drops_credentials(builtin: &str, args: &[Word]) -> Option<String> {
-    let options = || args.iter().filter(|arg| arg.text.starts_with(['-', '+']));
-    let unexports = match builtin {
-        "unset" => !options().any(|arg| arg.text.contains('f')),
-        "export" => options().any(|arg| arg.text.starts_with('-') && arg.text.contains('n')),
-        "declare" | "typeset" | "local" => {
-            options().any(|arg| arg.text.starts_with('+') && arg.text.contains('x'))
-        }
-        _ => false,
-    };
-    if !unexports {
-        return None;
-    }
-    let name = args.iter().find_map(|arg| {
-        let name = arg.text.split('=').next().unwrap_or_default();
-        (arg.dynamic || scope::CREDENTIAL_VARS.contains(&name)).then_some(&*arg.text)
-    })?;
-    let command = match options().next() {
-        Some(option) if builtin != "unset" => format!("{builtin} {}", option.text),
-        _ => builtin.to_owned(),
-    };
-    Some(format!(
-        "{command} {name}: the commands after it would run without guard's credentials"
-    ))
-}
-
-fn assign_all(scope: &mut Scope, words: &[Word]) {
-    for (name, value) in words.iter().filter_map(scope::assignment) {
-        scope.assign(name, value);
-    }
 }
 
 /// What a Python command line asks it to run.

@@ -23,6 +23,7 @@ mod program;
 mod pulumi;
 mod sam;
 mod scope;
+mod script;
 mod shell;
 mod table;
 mod terraform;

@@ -67,6 +67,64 @@ pub(crate) const CREDENTIAL_VARS: &[&str] = &[
     "AWS_SESSION_TOKEN",
 ];
 
+/// Variables that hold a secret guard injects (`childenv`: the keys, the session token, and
+/// the credential server's token under `--server`). Any expansion of one hands it to a
+/// program that may print it (`ls "$AWS_SECRET_ACCESS_KEY"` does, in its error).
+pub(crate) const SECRET_VARS: &[&str] = &[
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+];
+
+/// Variables the shell itself expands or obeys in ways that run code or change what later
+/// commands are (xtrace's `PS4`, the command hash, aliases, prompts, start-up files, shell
+/// options): writing one makes the line unknown.
+pub(crate) const SHELL_SPECIAL: &[&str] = &[
+    "BASH_CMDS",
+    "BASH_ALIASES",
+    "BASH_ENV",
+    "ENV",
+    "BASH_COMPAT",
+    "BASH_LOADABLES_PATH",
+    "BASHOPTS",
+    "SHELLOPTS",
+    "PS0",
+    "PS1",
+    "PS2",
+    "PS3",
+    "PS4",
+    "PROMPT_COMMAND",
+    "EXECIGNORE",
+    "FUNCNEST",
+    "HISTFILE",
+    "FPATH",
+    "fpath",
+    "ZDOTDIR",
+    "PROMPT",
+    "RPROMPT",
+    "precmd_functions",
+    "preexec_functions",
+    "chpwd_functions",
+];
+
+/// Whether a program guard judges may read the variable: the tools' own families, the
+/// loaders', interpreters' and shells', and the locations and proxies every client obeys.
+/// A value guard cannot know (`read`, `printf -v`, `mapfile`) for one of these is unknown.
+pub(crate) fn is_tool_read(name: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "AWS_", "TF_", "KUBE", "HELM_", "PULUMI_", "CDK_", "SAM_", "EKSCTL_", "TG_",
+        "TERRAGRUNT_", "GUARD_", "PYTHON", "LD_", "DYLD_", "NODE_", "NPM_", "npm_", "GIT_",
+        "XDG_", "LESS", "GROFF_", "JSII_", "DOCKER_", "SSL_", "CURL_", "BASH", "SHELL",
+    ];
+    const NAMES: &[&str] = &[
+        "HOME", "PATH", "ENV", "PAGER", "MANPAGER", "BROWSER", "EDITOR", "VISUAL", "ZDOTDIR",
+        "CDPATH", "TMPDIR", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy",
+        "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "REQUESTS_CA_BUNDLE", "PS4",
+    ];
+    PREFIXES.iter().any(|prefix| name.starts_with(prefix)) || NAMES.contains(&name)
+}
+
 /// Deeper nesting than this (wrappers inside shells inside wrappers ...) is not followed.
 const MAX_DEPTH: usize = 32;
 

@@ -1,9 +1,17 @@
 //! A POSIX shell lexer, just enough to find every command a `sh -c` string would run.
 //!
-//! It knows quoting, operators, comments, `$( )`, backticks, `${ }`, arithmetic, heredocs,
-//! subshells, groups, `if`/`for`/`while`/`case`, function definitions and bash's process
+//! It knows quoting, operators, comments, `$( )`, backticks, `${ }`, heredocs, subshells,
+//! groups, `if`/`for`/`while`/`case`, `[[ ]]`, function definitions and bash's process
 //! substitution. It evaluates nothing: an expansion makes its word dynamic. Control flow is
-//! ignored on purpose, because every command in the string might run.
+//! not followed, because every command in the string might run; each command says how it
+//! runs (`Flow`) so that what it changes in the shell (`cd`) is only believed where certain.
+//!
+//! The shell is an allowlist: the constructs it models are plain parameter expansion
+//! (`$x`, `${x}`, `${x:-w}`, `${x#p}`, ...), command substitution, quoting, redirections
+//! and the compound commands above. Every other construct is recorded in
+//! `Script::unmodelled` (arithmetic and subscripts, which evaluate `a[$(cmd)]` in a
+//! variable's value; transforming expansions such as `${x@P}`, which run code; zsh's
+//! expansion flags), and the script is then unknown.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -17,6 +25,57 @@ pub(crate) struct Script {
     /// The functions the script defines in its own shell, unconditionally, in order.
     pub functions: Vec<Function>,
     pub error: Option<SyntaxError>,
+    /// Constructs outside the modelled subset, in source order.
+    pub unmodelled: Vec<Unmodelled>,
+    /// The variables the script expands anywhere (words, redirections, here-documents,
+    /// here-strings), by name, once each; `${#x}` (a length) does not count.
+    pub expanded: Vec<String>,
+}
+
+/// A construct guard does not model, and where: any of them makes the script unknown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unmodelled {
+    pub construct: Construct,
+    /// The source text, as written.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Construct {
+    /// `$((x))`, `$[x]`, `((x))`, `for ((;;))`, `${x:1}`, `[[ a -eq b ]]`: a variable's value
+    /// is evaluated as an expression, and a subscript in it (`a[$(cmd)]`) runs the command.
+    Arithmetic,
+    /// `${a[i]}`, `a[i]=v`, `[[ -v a[i] ]]`: the subscript is evaluated arithmetically.
+    Subscript,
+    /// `${x@P}`, `${x/a/b}`, `${x^^}`, ...: `@P` runs the substitutions in the value.
+    Transforming,
+    /// `${!x}`, `${!x*}`: the name of the variable expanded comes from another one.
+    Indirect,
+    /// `${x:=v}`: assigns the variable.
+    Assigning,
+    /// zsh's `${(e)x}` and other flags (`(e)` runs the substitutions in the value).
+    ZshFlags,
+}
+
+impl Construct {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Construct::Arithmetic => {
+                "arithmetic evaluation, which runs a command in a subscript of a variable's value"
+            }
+            Construct::Subscript => {
+                "an array subscript, which is evaluated arithmetically (a command in it runs)"
+            }
+            Construct::Transforming => {
+                "a transforming expansion (${x@P} runs the substitutions in the value)"
+            }
+            Construct::Indirect => "an indirect expansion: the variable it reads is named at run time",
+            Construct::Assigning => "an expansion that assigns a variable",
+            Construct::ZshFlags => {
+                "a zsh expansion flag (${(e)x} runs the substitutions in the value)"
+            }
+        }
+    }
 }
 
 /// A function definition bash would have made before a command runs.
@@ -33,8 +92,40 @@ pub(crate) struct ShellCommand {
     pub words: Vec<Word<'static>>,
     /// Files an output redirection (`>`, `>>`, `&>`, `<>`) writes.
     pub writes: Vec<Word<'static>>,
+    /// Files an input redirection (`<`, `<>`) reads.
+    pub reads: Vec<Word<'static>>,
+    /// It has a redirection of any kind (`2>&1` included).
+    pub redirected: bool,
     /// Standard input is a heredoc or here-string.
     pub stdin_heredoc: bool,
+    pub flow: Flow,
+}
+
+/// How a command runs relative to the script's own shell.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Flow {
+    /// The subshell it runs in: 0 for the script's shell, else one number per `( )`,
+    /// substitution or backtick body.
+    pub shell: u32,
+    /// A member of a pipeline or a background job: it runs in a subshell of its own, so
+    /// what it changes in the shell is lost.
+    pub pipelined: bool,
+    /// In an `if`/`while`/`for`/`case` body, a `{ }` group or a function body: it may not run,
+    /// or run several times, or later.
+    pub conditional: bool,
+    pub chain: Chain,
+}
+
+/// Where a command stands in its and-or list (`a && b || c`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Chain {
+    /// It starts the list: it runs.
+    #[default]
+    First,
+    /// Every operator before it in the list is `&&`: it runs only if they all succeeded.
+    AfterAnd,
+    /// An `||` comes before it: it may run although an earlier command failed.
+    AfterOr,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +135,7 @@ pub(crate) enum SyntaxError {
     UnbalancedParenthesis,
     UnexpectedParenthesis,
     MissingRedirectionTarget,
+    UnterminatedTest,
     TooDeep,
 }
 
@@ -55,6 +147,7 @@ impl fmt::Display for SyntaxError {
             SyntaxError::UnbalancedParenthesis => "unbalanced parentheses",
             SyntaxError::UnexpectedParenthesis => "an unexpected parenthesis",
             SyntaxError::MissingRedirectionTarget => "a redirection without a target",
+            SyntaxError::UnterminatedTest => "a [[ without its ]]",
             SyntaxError::TooDeep => "substitutions nested too deeply",
         })
     }
@@ -70,6 +163,8 @@ pub(crate) fn parse(source: &str) -> Script {
         commands: parser.commands,
         functions: parser.functions,
         error: parser.error,
+        unmodelled: parser.unmodelled,
+        expanded: parser.expanded,
     }
 }
 
@@ -102,6 +197,76 @@ fn is_metachar(c: char) -> bool {
 
 fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
+}
+
+fn is_name(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| !c.is_ascii_digit()) && text.chars().all(is_name_char)
+}
+
+/// `a[i]=v` or `a[i]+=v`: an assignment to an array element.
+fn is_subscript_assignment(text: &str) -> bool {
+    text.split_once('[').is_some_and(|(name, rest)| {
+        is_name(name) && (rest.contains("]=") || rest.contains("]+="))
+    })
+}
+
+/// The leading variable name of a `${...}` body (after `!` or `#`), if it has one.
+fn braced_name(inner: &str) -> Option<&str> {
+    let body = inner.trim_start_matches(['!', '#']);
+    let end = body.find(|c| !is_name_char(c)).unwrap_or(body.len());
+    let name = &body[..end];
+    is_name(name).then_some(name)
+}
+
+/// The variable a `${...}` body expands (None for a special parameter or a length), if it
+/// is one of the modelled forms: `${x}`, `${x:-w}`, `${x-w}`, `${x:+w}`, `${x+w}`,
+/// `${x:?w}`, `${x?w}`, `${x#p}`, `${x##p}`, `${x%p}`, `${x%%p}`, `${#x}`, and an
+/// element `${a[0]}`/`${a[@]}` with a literal index.
+fn braced(inner: &str) -> Result<Option<&str>, Construct> {
+    let (length, body) = match inner.strip_prefix('#') {
+        Some(rest) if !rest.is_empty() && !rest.starts_with([':', '-', '+', '=', '?']) => {
+            (true, rest)
+        }
+        _ => (false, inner),
+    };
+    let first = body.chars().next().ok_or(Construct::Transforming)?;
+    let end = match first {
+        '!' if body.len() > 1 => return Err(Construct::Indirect),
+        '(' | '~' | '=' | '^' => return Err(Construct::ZshFlags),
+        c if c.is_ascii_alphabetic() || c == '_' => {
+            body.find(|c| !is_name_char(c)).unwrap_or(body.len())
+        }
+        c if c.is_ascii_digit() => body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len()),
+        '@' | '*' | '#' | '?' | '$' | '!' | '-' => 1,
+        _ => return Err(Construct::Transforming),
+    };
+    let name = &body[..end];
+    let mut rest = &body[end..];
+    if let Some(after) = rest.strip_prefix('[') {
+        let close = after.find(']').ok_or(Construct::Subscript)?;
+        let index = &after[..close];
+        let literal = matches!(index, "@" | "*")
+            || (!index.is_empty() && index.chars().all(|c| c.is_ascii_digit()));
+        if !literal {
+            return Err(Construct::Subscript);
+        }
+        rest = &after[close + 1..];
+    }
+    let named = is_name(name).then_some(name);
+    if rest.is_empty() {
+        return Ok(if length { None } else { named });
+    }
+    if length {
+        return Err(Construct::Transforming);
+    }
+    let operator = rest.strip_prefix(':').unwrap_or(rest);
+    match operator.chars().next() {
+        Some('-' | '+' | '?') => Ok(named),
+        Some('#' | '%') if !rest.starts_with(':') => Ok(named),
+        Some('=') => Err(Construct::Assigning),
+        _ if rest.starts_with(':') => Err(Construct::Arithmetic),
+        _ => Err(Construct::Transforming),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,6 +402,16 @@ struct Parser {
     chained: bool,
     error: Option<SyntaxError>,
     heredocs: Vec<PendingHeredoc>,
+    unmodelled: Vec<Unmodelled>,
+    expanded: Vec<String>,
+    /// The subshells open at the cursor, innermost last (0, the script's shell, first).
+    shells: Vec<u32>,
+    /// The last subshell number handed out.
+    last_shell: u32,
+    /// How the current command is joined to the list before it.
+    chain: Chain,
+    /// The current command follows `|`.
+    piped: bool,
 }
 
 impl Parser {
@@ -252,7 +427,44 @@ impl Parser {
             chained: false,
             error: None,
             heredocs: Vec::new(),
+            unmodelled: Vec::new(),
+            expanded: Vec::new(),
+            shells: vec![0],
+            last_shell: 0,
+            chain: Chain::First,
+            piped: false,
         }
+    }
+
+    fn unmodelled(&mut self, construct: Construct, start: usize) {
+        let source = self.source(start);
+        self.unmodelled.push(Unmodelled { construct, source });
+    }
+
+    fn expands(&mut self, name: &str) {
+        if !self.expanded.iter().any(|known| known == name) {
+            self.expanded.push(name.to_owned());
+        }
+    }
+
+    /// Runs `f` in a new subshell (`( )`, a substitution): its list starts afresh, and
+    /// the list around it goes on afterwards.
+    fn in_subshell(&mut self, f: impl FnOnce(&mut Parser)) {
+        self.last_shell += 1;
+        self.shells.push(self.last_shell);
+        let (chain, piped) = (self.chain, self.piped);
+        self.chain = Chain::First;
+        self.piped = false;
+        f(self);
+        self.chain = chain;
+        self.piped = piped;
+        self.shells.pop();
+    }
+
+    /// After `;`, a newline or `&`: a new and-or list starts.
+    fn new_list(&mut self) {
+        self.chain = Chain::First;
+        self.piped = false;
     }
 
     fn peek(&self) -> Option<char> {
@@ -307,7 +519,16 @@ impl Parser {
         let mut sub = Parser::new(source, self.nesting + 1);
         run(&mut sub);
         // A backtick body runs in a subshell: its definitions do not count here.
-        self.commands.append(&mut sub.commands);
+        self.last_shell += 1;
+        for mut command in sub.commands {
+            command.flow.shell = self.last_shell;
+            command.flow.conditional |= self.blocks > 0;
+            self.commands.push(command);
+        }
+        self.unmodelled.append(&mut sub.unmodelled);
+        for name in sub.expanded {
+            self.expands(&name);
+        }
         if let Some(error) = sub.error {
             self.fail(error);
         }
@@ -324,8 +545,12 @@ impl Parser {
     }
 
     fn finish(&mut self, current: &mut ShellCommand) {
-        let command = std::mem::take(current);
-        if !command.words.is_empty() || !command.writes.is_empty() {
+        let mut command = std::mem::take(current);
+        if !command.words.is_empty() || command.redirected {
+            command.flow.shell = self.shells.last().copied().unwrap_or_default();
+            command.flow.pipelined |= self.piped;
+            command.flow.conditional = self.blocks > 0;
+            command.flow.chain = self.chain;
             self.commands.push(command);
         }
     }
@@ -373,6 +598,7 @@ impl Parser {
                     self.finish(&mut current);
                     self.commit_definitions();
                     self.chained = false;
+                    self.new_list();
                     state = state.after_separator();
                 }
                 '#' => self.skip_comment(),
@@ -381,6 +607,7 @@ impl Parser {
                     self.finish(&mut current);
                     self.commit_definitions();
                     self.chained = false;
+                    self.new_list();
                     // `;;`, `;&` and `;;&` end a case item.
                     if self.eat(';') || self.eat('&') {
                         self.eat('&');
@@ -404,6 +631,9 @@ impl Parser {
                     if pipe && !self.eat('&') && state == State::CasePatterns {
                         continue;
                     }
+                    if !and_or {
+                        current.flow.pipelined = true;
+                    }
                     self.finish(&mut current);
                     if and_or {
                         self.commit_definitions();
@@ -412,12 +642,19 @@ impl Parser {
                         self.pending.clear();
                     }
                     self.chained = and_or || pipe;
+                    match (c, and_or) {
+                        ('&', true) if self.chain != Chain::AfterOr => self.chain = Chain::AfterAnd,
+                        ('|', true) => self.chain = Chain::AfterOr,
+                        ('|', false) => self.piped = true,
+                        ('&', false) => self.new_list(),
+                        _ => {}
+                    }
                     state = State::Command;
                 }
                 '<' | '>' if self.peek_at(1) == Some('(') => {
                     let start = self.pos;
                     self.pos += 2;
-                    self.nested(|p| p.parse_list(Until::CloseParen));
+                    self.nested(|p| p.in_subshell(|p| p.parse_list(Until::CloseParen)));
                     let word = Word {
                         text: Cow::Owned(self.source(start)),
                         dynamic: true,
@@ -438,6 +675,9 @@ impl Parser {
                     } else if subshells > 0 {
                         subshells -= 1;
                         self.finish(&mut current);
+                        self.shells.pop();
+                        self.chain = Chain::First;
+                        self.piped = false;
                         state = State::Command;
                     } else if until == Until::CloseParen {
                         self.finish(&mut current);
@@ -493,7 +733,17 @@ impl Parser {
                     State::Command
                 }
                 Some("function") => State::FunctionName,
+                Some("[[") => {
+                    self.test_command(current, lexed);
+                    State::Args
+                }
                 _ => {
+                    if !lexed.quoted && is_subscript_assignment(&lexed.word.text) {
+                        self.unmodelled.push(Unmodelled {
+                            construct: Construct::Subscript,
+                            source: lexed.word.text.to_string(),
+                        });
+                    }
                     let assignment = lexed.assignment;
                     current.words.push(lexed.word);
                     if assignment {
@@ -522,6 +772,56 @@ impl Parser {
         }
     }
 
+    /// `[[ ... ]]`, after the `[[`: inside, `<`, `>`, `(`, `)`, `&&` and `||` are its own
+    /// operators (a string comparison, not a redirection). Its arithmetic operators and `-v`
+    /// evaluate subscripts in the operands' values.
+    fn test_command(&mut self, current: &mut ShellCommand, open: Lexed) {
+        current.words.push(open.word);
+        while self.error.is_none() {
+            self.skip_blanks();
+            let Some(c) = self.peek() else {
+                return self.fail(SyntaxError::UnterminatedTest);
+            };
+            match c {
+                '\n' => self.pos += 1,
+                '<' | '>' | '(' | ')' | '&' | '|' => {
+                    let start = self.pos;
+                    self.pos += 1;
+                    if matches!(c, '&' | '|') {
+                        self.eat(c);
+                    }
+                    current.words.push(Word {
+                        text: Cow::Owned(self.source(start)),
+                        dynamic: false,
+                    });
+                }
+                _ => {
+                    let start = self.pos;
+                    let lexed = self.read_word();
+                    if self.pos == start {
+                        return self.fail(SyntaxError::UnterminatedTest);
+                    }
+                    let bare = (!lexed.quoted && !lexed.word.dynamic).then_some(&*lexed.word.text);
+                    let construct = match bare {
+                        Some("-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge") => {
+                            Some(Construct::Arithmetic)
+                        }
+                        Some("-v") => Some(Construct::Subscript),
+                        _ => None,
+                    };
+                    if let Some(construct) = construct {
+                        self.unmodelled(construct, start);
+                    }
+                    let end = bare == Some("]]");
+                    current.words.push(lexed.word);
+                    if end {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
     /// Handles `(`: a subshell, `((` arithmetic, `name()`, `arr=(...)` or a case pattern.
     fn open_paren(
         &mut self,
@@ -530,6 +830,7 @@ impl Parser {
         subshells: &mut usize,
     ) -> State {
         let after_equals = self.pos > 0 && self.chars.get(self.pos - 1) == Some(&'=');
+        let start = self.pos;
         self.pos += 1;
         match state {
             State::CasePatterns => state,
@@ -537,6 +838,7 @@ impl Parser {
                 // `for ((i = 0; i < 3; i++))`
                 if self.eat('(') {
                     self.nested(|p| p.skip_arithmetic());
+                    self.unmodelled(Construct::Arithmetic, start);
                 } else {
                     self.fail(SyntaxError::UnexpectedParenthesis);
                 }
@@ -545,9 +847,13 @@ impl Parser {
             _ if current.words.is_empty() => {
                 if self.eat('(') {
                     self.nested(|p| p.skip_arithmetic());
+                    self.unmodelled(Construct::Arithmetic, start);
                     State::Args
                 } else {
                     *subshells += 1;
+                    self.last_shell += 1;
+                    self.shells.push(self.last_shell);
+                    self.new_list();
                     State::Command
                 }
             }
@@ -587,8 +893,13 @@ impl Parser {
                 Some('\n') => self.pos += 1,
                 Some('#') => self.skip_comment(),
                 Some(c) if is_metachar(c) => return self.fail(SyntaxError::UnexpectedParenthesis),
-                Some(_) => {
+                Some(c) => {
+                    let start = self.pos;
                     self.read_word();
+                    // `arr=([i]=v)`: the subscript of an indexed array is arithmetic.
+                    if c == '[' {
+                        self.unmodelled(Construct::Subscript, start);
+                    }
                 }
             }
         }
@@ -617,7 +928,9 @@ impl Parser {
     fn redirection(&mut self, current: &mut ShellCommand) {
         let mut heredoc = None;
         let mut writes = false;
+        let mut reads = false;
         let mut duplicates = false;
+        current.redirected = true;
         if self.eat('<') {
             if self.eat('<') {
                 current.stdin_heredoc = true;
@@ -628,6 +941,7 @@ impl Parser {
                 duplicates = true;
             } else {
                 writes = self.eat('>');
+                reads = true;
             }
         } else {
             self.eat('>');
@@ -645,6 +959,9 @@ impl Parser {
                         || target.word.text.chars().all(|c| c.is_ascii_digit()));
                 if writes && !descriptor {
                     current.writes.push(target.word.clone());
+                }
+                if reads {
+                    current.reads.push(target.word.clone());
                 }
                 if let Some(strip_tabs) = heredoc {
                     self.heredocs.push(PendingHeredoc {
@@ -815,19 +1132,55 @@ impl Parser {
                 self.pos += 1;
                 if self.eat('(') {
                     self.nested(|p| p.skip_arithmetic());
+                    self.unmodelled(Construct::Arithmetic, start);
                 } else {
-                    self.nested(|p| p.parse_list(Until::CloseParen));
+                    self.nested(|p| p.in_subshell(|p| p.parse_list(Until::CloseParen)));
                 }
+                word.expansion(&self.source(start));
+            }
+            Some('[') => {
+                // bash's old `$[x]` arithmetic.
+                self.pos += 1;
+                let mut depth = 1usize;
+                while depth > 0 {
+                    match self.peek() {
+                        None => return self.fail(SyntaxError::UnterminatedExpansion),
+                        Some('[') => depth += 1,
+                        Some(']') => depth -= 1,
+                        _ => {}
+                    }
+                    self.pos += 1;
+                }
+                self.unmodelled(Construct::Arithmetic, start);
                 word.expansion(&self.source(start));
             }
             Some('{') => {
                 self.pos += 1;
+                let body = self.pos;
                 self.nested(|p| p.skip_braced());
+                let end = self.pos.saturating_sub(1).max(body);
+                let inner: String = self.chars[body..end].iter().collect();
+                match braced(&inner) {
+                    Ok(Some(name)) => self.expands(name),
+                    Ok(None) => {}
+                    Err(construct) => {
+                        if let Some(name) = braced_name(&inner) {
+                            self.expands(name);
+                        }
+                        self.unmodelled(construct, start);
+                    }
+                }
                 word.expansion(&self.source(start));
             }
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
                 while self.peek().is_some_and(is_name_char) {
                     self.pos += 1;
+                }
+                let name = self.source(start + 1);
+                self.expands(&name);
+                // zsh subscripts a plain `$a[i]` (arithmetically); bash globs it.
+                if self.peek() == Some('[') {
+                    self.unmodelled(Construct::Subscript, start);
                 }
                 word.expansion(&self.source(start));
             }

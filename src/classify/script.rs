@@ -1,0 +1,558 @@
+//! A shell script as its shell runs it: every command in order, with what the script's own
+//! builtins change for the commands after them (variables, functions, credentials).
+//!
+//! The shell is an allowlist. The parser (`shell`) names every construct it does not model;
+//! here the builtins are checked the same way: a builtin form guard does not model exactly
+//! (arithmetic, `printf -v`/`read` into a variable a tool reads, `declare -n`, a name from an
+//! expansion, `exec` changing the script's descriptors, `source`) makes the script unknown,
+//! with the form named.
+
+use super::program;
+use super::scope::{self, EnvValue, SECRET_VARS, SHELL_SPECIAL, Scope, Word};
+use super::shell::{self, Construct, ShellCommand};
+use super::verdict::{Classify, MostSevere, not_a_tool};
+use super::{Classification, Severity, local};
+
+/// Builtins whose `NAME=value` arguments set variables for the rest of the script.
+const EXPORTERS: &[&str] = &["export", "declare", "typeset", "local", "readonly"];
+
+/// Programs whose `completion SHELL` output `source <(...)` may load: it only defines the
+/// tool's completion functions.
+const COMPLETIONS: &[(&str, &str)] = &[
+    ("kubectl", "completion"),
+    ("helm", "completion"),
+    ("eksctl", "completion"),
+    ("pulumi", "gen-completion"),
+];
+
+/// Classifies every command of a shell script; the most severe wins.
+pub(crate) fn classify(
+    label: &str,
+    source: &str,
+    outer: &Scope,
+    classify: Classify,
+) -> Classification {
+    let script = shell::parse(source);
+    let mut results = MostSevere::default();
+    let unknown = |what: String| not_a_tool(Severity::Unknown, label, &[], what);
+    if let Some(secret) = script
+        .expanded
+        .iter()
+        .find(|name| SECRET_VARS.contains(&name.as_str()))
+    {
+        results.add(not_a_tool(
+            Severity::Export,
+            label,
+            &[],
+            format!(
+                "expands ${secret}, a credential guard injects: the program it reaches may print it, and what reads that is not checked"
+            ),
+        ));
+    }
+    for unmodelled in &script.unmodelled {
+        let severity = if unmodelled.construct == Construct::Indirect {
+            // `${!v}` or `${!AWS*}` can name guard's credentials.
+            Severity::Export
+        } else {
+            Severity::Unknown
+        };
+        results.add(not_a_tool(
+            severity,
+            label,
+            &[],
+            format!(
+                "{} is {}; guard does not model it",
+                unmodelled.source,
+                unmodelled.construct.describe()
+            ),
+        ));
+    }
+    let mut scope = outer.clone();
+    // The functions defined at each point: a call before the definition, or after
+    // `unset -f`, runs the program of that name.
+    let mut defined: Vec<&str> = Vec::new();
+    let mut definitions = script.functions.iter().peekable();
+    for (index, command) in script.commands.iter().enumerate() {
+        while let Some(function) = definitions.next_if(|function| function.from <= index) {
+            defined.push(&function.name);
+        }
+        for target in &command.writes {
+            if !target.dynamic && local::is_terraform_state(&target.text) {
+                results.add(not_a_tool(
+                    Severity::Destructive,
+                    label,
+                    &[],
+                    format!(
+                        "a redirection writes {}, terraform's state: it would be overwritten",
+                        target.text
+                    ),
+                ));
+            }
+        }
+        let words = command.words.as_slice();
+        let assignments = words
+            .iter()
+            .take_while(|word| scope::is_assignment(word))
+            .count();
+        if let Some(why) = words[..assignments].iter().find_map(special_write) {
+            results.add(unknown(why));
+        }
+        let Some(program) = words.get(assignments) else {
+            // Bare assignments set shell variables for the commands that follow.
+            assign_all(&mut scope, words);
+            continue;
+        };
+        if !program.dynamic {
+            let args = words.get(assignments + 1..).unwrap_or_default();
+            if defined.contains(&&*program.text) {
+                results.add(not_a_tool(
+                    Severity::Read,
+                    &program.text,
+                    args,
+                    "calls a function defined in the script; its commands are judged where it is defined".to_owned(),
+                ));
+                continue;
+            }
+            let (base, args) = builtin_of(&program.text, args);
+            if let Some(why) = drops_credentials(&base, args) {
+                scope.lose_credentials(why);
+            }
+            match builtin(&base, args, command) {
+                Builtin::Plain => {}
+                Builtin::Unmodelled(why) => {
+                    results.add(not_a_tool(Severity::Unknown, &base, args, why));
+                    continue;
+                }
+                Builtin::Judged(severity, why) => {
+                    results.add(not_a_tool(severity, &base, args, why));
+                    continue;
+                }
+                Builtin::Assigns(names) => {
+                    for name in names {
+                        if let Some(why) = unknown_value(&base, name) {
+                            results.add(not_a_tool(Severity::Unknown, &base, args, why));
+                        }
+                        scope.assign(name.to_owned(), EnvValue::Dynamic);
+                    }
+                }
+                Builtin::Eval(code) => {
+                    let mut inner = scope.clone();
+                    inner.stdin_heredoc = command.stdin_heredoc;
+                    results.add(self::classify("eval", &code, &inner, classify));
+                    continue;
+                }
+            }
+            if EXPORTERS.contains(&&*base) {
+                if let Some(why) = args.iter().find_map(special_write) {
+                    results.add(unknown(why));
+                }
+                assign_all(&mut scope, args);
+            }
+            // `unset NAME` removes a function when no variable has the name; `-v` never.
+            if base == "unset" && !args.iter().any(|arg| arg.text.starts_with("-v")) {
+                defined.retain(|name| !args.iter().any(|arg| arg.text == *name));
+            }
+        }
+        scope.stdin_heredoc = command.stdin_heredoc;
+        results.add(classify(words, &scope));
+    }
+    if let Some(error) = script.error {
+        results.add(unknown(format!("{error}; guard cannot analyse it")));
+    }
+    results
+        .finish()
+        .unwrap_or_else(|| not_a_tool(Severity::Read, label, &[], "runs no command".to_owned()))
+}
+
+/// `builtin NAME ...` and `command NAME ...` (without options) run the builtin itself.
+fn builtin_of<'a, 'w>(
+    program: &'a str,
+    args: &'a [Word<'w>],
+) -> (std::borrow::Cow<'a, str>, &'a [Word<'w>]) {
+    let base = program::base_name(program);
+    if matches!(&*base, "builtin" | "command")
+        && let Some((inner, rest)) = args.split_first()
+        && !inner.dynamic
+        && !inner.text.starts_with('-')
+    {
+        return (std::borrow::Cow::Borrowed(&*inner.text), rest);
+    }
+    (base, args)
+}
+
+/// What a builtin does beyond running as a program.
+enum Builtin<'w> {
+    /// Nothing the script's later commands depend on.
+    Plain,
+    /// A form guard does not model; the text says which.
+    Unmodelled(String),
+    /// Judged here, whatever the program table says.
+    Judged(Severity, String),
+    /// Assigns these variables values guard cannot know.
+    Assigns(Vec<&'w str>),
+    /// `eval` of literal words: the code they join to.
+    Eval(String),
+}
+
+fn builtin<'w>(name: &str, args: &'w [Word<'w>], command: &ShellCommand) -> Builtin<'w> {
+    let options = || {
+        args.iter()
+            .take_while(|arg| arg.text != "--")
+            .filter(|arg| arg.text.len() > 1 && arg.text.starts_with(['-', '+']))
+    };
+    let has_option = |letter: char| {
+        options().any(|arg| arg.text.starts_with('-') && arg.text[1..].contains(letter))
+    };
+    // A name from an expansion can be `a[$(cmd)]` (and runs it) or any variable.
+    let dynamic_name = || {
+        args.iter().find(|arg| {
+            let name = arg.text.split('=').next().unwrap_or_default();
+            name.contains(['$', '`', '['])
+        })
+    };
+    match name {
+        "let" => Builtin::Unmodelled(
+            "let evaluates arithmetic, which runs a command in a subscript of a variable's value"
+                .to_owned(),
+        ),
+        "declare" | "typeset" | "local" | "readonly" | "export" => {
+            // export's `-n` takes the export away (see `drops_credentials`).
+            let integer_or_reference = matches!(name, "declare" | "typeset" | "local");
+            if let Some(letter) = ['i', 'n']
+                .into_iter()
+                .find(|&letter| integer_or_reference && has_option(letter))
+            {
+                let what = if letter == 'i' {
+                    "makes an integer variable, whose assignments are evaluated arithmetically"
+                } else {
+                    "makes a name reference, which reads or writes another variable"
+                };
+                return Builtin::Unmodelled(format!("{name} -{letter} {what}"));
+            }
+            match dynamic_name() {
+                Some(arg) => Builtin::Unmodelled(format!(
+                    "{name} {}: the variable's name comes from an expansion or has a subscript",
+                    arg.text
+                )),
+                None => Builtin::Plain,
+            }
+        }
+        "unset" => match dynamic_name() {
+            Some(arg) => Builtin::Unmodelled(format!(
+                "unset {}: the name comes from an expansion or has a subscript (evaluated arithmetically)",
+                arg.text
+            )),
+            None => Builtin::Plain,
+        },
+        "test" | "[" if args.iter().any(|arg| arg.text == "-v") => Builtin::Unmodelled(format!(
+            "{name} -v evaluates the subscript of the name it tests"
+        )),
+        "printf" => match printf_target(args) {
+            Some(Ok(target)) => Builtin::Assigns(vec![target]),
+            Some(Err(why)) => Builtin::Unmodelled(why),
+            None => Builtin::Plain,
+        },
+        "read" => assigned_names(name, args, "adinNptu"),
+        "mapfile" | "readarray" => {
+            if has_option('C') {
+                return Builtin::Unmodelled(format!(
+                    "{name} -C runs a command for the lines it reads"
+                ));
+            }
+            match assigned_names(name, args, "CcdnOsu") {
+                Builtin::Assigns(names) if names.is_empty() => Builtin::Assigns(vec!["MAPFILE"]),
+                other => other,
+            }
+        }
+        "getopts" => match args {
+            [_, target, ..] if !target.dynamic && is_plain_name(&target.text) => {
+                Builtin::Assigns(vec![&target.text])
+            }
+            [_, target, ..] => Builtin::Unmodelled(format!(
+                "getopts assigns {}, a name guard cannot tell",
+                target.text
+            )),
+            _ => Builtin::Plain,
+        },
+        "exec" if args.is_empty() && command.redirected => Builtin::Unmodelled(
+            "exec with only redirections changes the descriptors of every later command".to_owned(),
+        ),
+        "source" | "." => match completion_source(args) {
+            Some(tool) => Builtin::Judged(
+                Severity::Read,
+                format!("loads {tool}'s completion functions, which only complete words"),
+            ),
+            None => Builtin::Plain,
+        },
+        "eval" if !args.is_empty() && args.iter().all(|arg| !arg.dynamic) => Builtin::Eval(
+            args.iter()
+                .map(|arg| &*arg.text)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        _ => Builtin::Plain,
+    }
+}
+
+/// The variable `printf -v NAME` assigns, if it has `-v`.
+fn printf_target<'w>(args: &'w [Word<'w>]) -> Option<Result<&'w str, String>> {
+    let mut words = args.iter();
+    let first = words.next()?;
+    let target = match first.text.strip_prefix("-v") {
+        Some("") => words.next()?,
+        Some(_) => first,
+        None => return None,
+    };
+    let name = if std::ptr::eq(target, first) {
+        &target.text[2..]
+    } else {
+        &target.text[..]
+    };
+    Some(if !target.dynamic && is_plain_name(name) {
+        Ok(name)
+    } else {
+        Err(format!(
+            "printf -v {name}: the name comes from an expansion or has a subscript (evaluated arithmetically)"
+        ))
+    })
+}
+
+/// The names a `read`-like builtin assigns: its operands, and the value of `-a`. Options
+/// in `with_arg` take the next word.
+fn assigned_names<'w>(
+    builtin: &str,
+    args: &'w [Word<'w>],
+    with_arg: &str,
+) -> Builtin<'w> {
+    let mut names = Vec::new();
+    let mut i = 0;
+    let mut array_next = false;
+    while let Some(arg) = args.get(i) {
+        i += 1;
+        if arg.dynamic {
+            return Builtin::Unmodelled(format!(
+                "{builtin} {}: a word from an expansion could be an option or a name with a subscript",
+                arg.text
+            ));
+        }
+        let text = &*arg.text;
+        if array_next {
+            array_next = false;
+            names.push(text);
+            continue;
+        }
+        if text == "--" {
+            names.extend(args[i..].iter().map(|arg| &*arg.text));
+            break;
+        }
+        if let Some(group) = text.strip_prefix('-').filter(|group| !group.is_empty()) {
+            for (at, letter) in group.char_indices() {
+                if with_arg.contains(letter) {
+                    let attached = &group[at + 1..];
+                    if letter == 'a' {
+                        if attached.is_empty() {
+                            array_next = true;
+                        } else {
+                            names.push(attached);
+                        }
+                    } else if attached.is_empty() {
+                        i += 1;
+                    }
+                    break;
+                }
+            }
+            continue;
+        }
+        names.push(text);
+    }
+    if let Some(bad) = names.iter().find(|name| !is_plain_name(name)) {
+        return Builtin::Unmodelled(format!(
+            "{builtin} assigns {bad}, which has a subscript (evaluated arithmetically)"
+        ));
+    }
+    if names.is_empty() && builtin == "read" {
+        names.push("REPLY");
+    }
+    Builtin::Assigns(names)
+}
+
+fn is_plain_name(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| !c.is_ascii_digit())
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Why a variable assigned a value guard cannot know makes the line unknown.
+fn unknown_value(builtin: &str, name: &str) -> Option<String> {
+    if SHELL_SPECIAL.contains(&name) {
+        return Some(format!(
+            "{builtin} writes {name}, a variable the shell itself expands or obeys"
+        ));
+    }
+    scope::is_tool_read(name).then(|| {
+        format!(
+            "{builtin} gives {name}, a variable the tools read, a value guard cannot know"
+        )
+    })
+}
+
+/// Why an assignment word writes one of the shell's special variables.
+fn special_write(word: &Word) -> Option<String> {
+    let name = word.text.split('=').next()?;
+    SHELL_SPECIAL.contains(&name).then(|| {
+        format!(
+            "writes {name}, a variable the shell itself expands or obeys (xtrace's PS4, the command hash, start-up files, shell options)"
+        )
+    })
+}
+
+/// The tool whose completion script `source <(TOOL completion SHELL)` loads.
+fn completion_source(args: &[Word]) -> Option<&'static str> {
+    let [word] = args else { return None };
+    let inner = word.text.strip_prefix("<(")?.strip_suffix(')')?;
+    let parts: Vec<&str> = inner.split_whitespace().collect();
+    let [tool, subcommand, shell_name] = parts.as_slice() else {
+        return None;
+    };
+    if !matches!(*shell_name, "bash" | "zsh") {
+        return None;
+    }
+    COMPLETIONS
+        .iter()
+        .find(|(name, sub)| name == tool && sub == subcommand)
+        .map(|(name, _)| *name)
+}
+
+/// Why the script's later commands would not get guard's credentials: `unset` of one of them
+/// (or of a name guard cannot see), or `export -n` / `declare +x` taking one out of the
+/// environment the commands get.
+fn drops_credentials(builtin: &str, args: &[Word]) -> Option<String> {
+    let options = || args.iter().filter(|arg| arg.text.starts_with(['-', '+']));
+    let unexports = match builtin {
+        "unset" => !options().any(|arg| arg.text.contains('f')),
+        "export" => options().any(|arg| arg.text.starts_with('-') && arg.text.contains('n')),
+        "declare" | "typeset" | "local" => {
+            options().any(|arg| arg.text.starts_with('+') && arg.text.contains('x'))
+        }
+        _ => false,
+    };
+    if !unexports {
+        return None;
+    }
+    let name = args.iter().find_map(|arg| {
+        let name = arg.text.split('=').next().unwrap_or_default();
+        (arg.dynamic || scope::CREDENTIAL_VARS.contains(&name)).then_some(&*arg.text)
+    })?;
+    let command = match options().next() {
+        Some(option) if builtin != "unset" => format!("{builtin} {}", option.text),
+        _ => builtin.to_owned(),
+    };
+    Some(format!(
+        "{command} {name}: the commands after it would run without guard's credentials"
+    ))
+}
+
+fn assign_all(scope: &mut Scope, words: &[Word]) {
+    for (name, value) in words.iter().filter_map(scope::assignment) {
+        scope.assign(name, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Context, FileText, Severity, classify};
+
+    fn judge(shell: &str, source: &str) -> (Severity, String) {
+        let env = |name: &str| (name == "HOME").then(|| "/home/user".to_owned());
+        let files = |_: &std::path::Path| FileText::Missing;
+        let ctx = Context {
+            env: &env,
+            read_file: &files,
+        };
+        let argv = [shell, "-c", source].map(str::to_owned);
+        let result = classify(&argv, &ctx);
+        (result.severity, result.reason)
+    }
+
+    #[track_caller]
+    fn expect(source: &str, severity: Severity, reason: &str) {
+        let (got, why) = judge("bash", source);
+        assert_eq!(got, severity, "{source}: {why}");
+        assert!(why.contains(reason), "{source}: {why} lacks {reason:?}");
+    }
+
+    #[test]
+    fn unmodelled_constructs_are_unknown() {
+        for (source, reason) in [
+            ("echo $((x))", "arithmetic"),
+            ("echo $[x]", "arithmetic"),
+            ("((x)) && ls", "arithmetic"),
+            ("for ((i=0;i<2;i++)); do ls; done", "arithmetic"),
+            ("[[ $x -eq 1 ]] && ls", "arithmetic"),
+            ("[[ -v a[$x] ]]", "subscript"),
+            ("test -v x", "-v"),
+            ("[ -v x ]", "-v"),
+            ("echo ${x@P}", "transforming"),
+            ("echo \"${x/a/b}\"", "transforming"),
+            ("echo ${x^^}", "transforming"),
+            ("echo ${x:1}", "arithmetic"),
+            ("echo ${a[i]}", "subscript"),
+            ("a[i]=1", "subscript"),
+            ("a=([i]=1)", "subscript"),
+            ("echo ${(e)x}", "zsh"),
+            (": ${x:=y}", "assigns"),
+            ("let x=1", "let"),
+            ("declare -i x=1", "integer"),
+            ("declare -n r=x", "name reference"),
+            ("printf -v 'a[i]' x", "subscript"),
+            ("printf -v TF_CLI_ARGS -- -destroy", "TF_CLI_ARGS"),
+            ("read TF_CLI_ARGS <<< -destroy", "TF_CLI_ARGS"),
+            ("mapfile -C f x < /dev/null", "-C"),
+            ("PS4='$(id)'; set -x; ls", "PS4"),
+            ("export SHELLOPTS=xtrace", "SHELLOPTS"),
+            ("BASH_CMDS[ls]=/tmp/x; ls", "subscript"),
+            ("exec 3>&1", "descriptors"),
+            ("unset \"$x\"", "expansion"),
+            ("source ./x.sh", "runs a script"),
+            ("eval \"$x\"", "shell code"),
+        ] {
+            let (severity, why) = judge("bash", source);
+            assert!(severity >= Severity::Unknown, "{source}: {severity} {why}");
+            assert!(why.contains(reason), "{source}: {why} lacks {reason:?}");
+        }
+    }
+
+    #[test]
+    fn modelled_forms_stay_read() {
+        for source in [
+            "echo ${x:-a} ${x#a} ${x%%b} ${#x} ${x} \"$@\" ${a[0]} ${a[@]}",
+            "[[ $x > a && -n $y ]] && ls",
+            "[ \"$x\" -eq 1 ] && ls",
+            "x=$(ls); echo $x",
+            "read -r line < f; echo $line",
+            "printf -v out %s x; echo $out",
+            "source <(kubectl completion bash)",
+            "eval 'ls -l'",
+            "set -euo pipefail; ls",
+        ] {
+            let (severity, why) = judge("bash", source);
+            assert_eq!(severity, Severity::Read, "{source}: {why}");
+        }
+    }
+
+    #[test]
+    fn credential_expansions_are_exports() {
+        for source in [
+            "ls \"$AWS_SECRET_ACCESS_KEY\"",
+            "cat <<< \"$AWS_SESSION_TOKEN\"",
+            "cat <<EOF\n${AWS_ACCESS_KEY_ID}\nEOF",
+            "x=$AWS_SECRET_ACCESS_KEY; echo $x",
+            "v=AWS_SECRET_ACCESS_KEY; echo ${!v}",
+            "echo ${!AWS*}",
+            "echo ${AWS_CONTAINER_AUTHORIZATION_TOKEN/x/y}",
+        ] {
+            expect(source, Severity::Export, "");
+        }
+        expect("echo '$AWS_SECRET_ACCESS_KEY'", Severity::Read, "local");
+        expect("cat <<'EOF'\n$AWS_SECRET_ACCESS_KEY\nEOF", Severity::Read, "local");
+    }
+}
