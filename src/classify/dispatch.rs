@@ -16,6 +16,9 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
     };
     let mut start = 0;
     while let Some((name, value)) = words.get(start).and_then(scope::assignment) {
+        if let Some(why) = special(&name) {
+            return unknown_program(&words[start..], &why);
+        }
         scope.assign(name, value);
         start += 1;
     }
@@ -49,6 +52,9 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
         Program::Wrapper(wrapper) => match wrappers::unwrap(wrapper, rest) {
             Unwrap::Run(inner) => {
                 for (var, value) in inner.assignments {
+                    if let Some(why) = special(&var) {
+                        return not_a_tool(Severity::Unknown, &name, rest, why);
+                    }
                     scope.assign(var, value);
                 }
                 if let Some(why) = inner.credential_change {
@@ -83,6 +89,24 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
             "not a tool guard understands".to_owned(),
         ),
     }
+}
+
+/// Why setting the variable for a program makes the line unknown: the shell obeys it, and
+/// any program found through PATH may be a shell script (pyenv, asdf and tfenv shims are).
+fn special(name: &str) -> Option<String> {
+    const SHIM_VARS: &[&str] = &[
+        "BASH_ENV",
+        "SHELLOPTS",
+        "BASHOPTS",
+        "PS4",
+        "BASH_COMPAT",
+        "BASH_LOADABLES_PATH",
+    ];
+    SHIM_VARS.contains(&name).then(|| {
+        format!(
+            "{name} is set on the command line: a shell obeys it (start-up files, xtrace's PS4, shell options), and the program may be a shell script (pyenv, asdf and tfenv shims are)"
+        )
+    })
 }
 
 /// Shell builtins and keywords: found without PATH.

@@ -319,11 +319,7 @@ fn printf_target<'w>(args: &'w [Word<'w>]) -> Option<Result<&'w str, String>> {
 
 /// The names a `read`-like builtin assigns: its operands, and the value of `-a`. Options
 /// in `with_arg` take the next word.
-fn assigned_names<'w>(
-    builtin: &str,
-    args: &'w [Word<'w>],
-    with_arg: &str,
-) -> Builtin<'w> {
+fn assigned_names<'w>(builtin: &str, args: &'w [Word<'w>], with_arg: &str) -> Builtin<'w> {
     let mut names = Vec::new();
     let mut i = 0;
     let mut array_next = false;
@@ -389,9 +385,7 @@ fn unknown_value(builtin: &str, name: &str) -> Option<String> {
         ));
     }
     scope::is_tool_read(name).then(|| {
-        format!(
-            "{builtin} gives {name}, a variable the tools read, a value guard cannot know"
-        )
+        format!("{builtin} gives {name}, a variable the tools read, a value guard cannot know")
     })
 }
 
@@ -553,6 +547,10 @@ mod tests {
             expect(source, Severity::Export, "");
         }
         expect("echo '$AWS_SECRET_ACCESS_KEY'", Severity::Read, "local");
-        expect("cat <<'EOF'\n$AWS_SECRET_ACCESS_KEY\nEOF", Severity::Read, "local");
+        expect(
+            "cat <<'EOF'\n$AWS_SECRET_ACCESS_KEY\nEOF",
+            Severity::Read,
+            "local",
+        );
     }
 }

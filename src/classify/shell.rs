@@ -69,7 +69,9 @@ impl Construct {
             Construct::Transforming => {
                 "a transforming expansion (${x@P} runs the substitutions in the value)"
             }
-            Construct::Indirect => "an indirect expansion: the variable it reads is named at run time",
+            Construct::Indirect => {
+                "an indirect expansion: the variable it reads is named at run time"
+            }
             Construct::Assigning => "an expansion that assigns a variable",
             Construct::ZshFlags => {
                 "a zsh expansion flag (${(e)x} runs the substitutions in the value)"
@@ -205,9 +207,8 @@ fn is_name(text: &str) -> bool {
 
 /// `a[i]=v` or `a[i]+=v`: an assignment to an array element.
 fn is_subscript_assignment(text: &str) -> bool {
-    text.split_once('[').is_some_and(|(name, rest)| {
-        is_name(name) && (rest.contains("]=") || rest.contains("]+="))
-    })
+    text.split_once('[')
+        .is_some_and(|(name, rest)| is_name(name) && (rest.contains("]=") || rest.contains("]+=")))
 }
 
 /// The leading variable name of a `${...}` body (after `!` or `#`), if it has one.
@@ -236,7 +237,9 @@ fn braced(inner: &str) -> Result<Option<&str>, Construct> {
         c if c.is_ascii_alphabetic() || c == '_' => {
             body.find(|c| !is_name_char(c)).unwrap_or(body.len())
         }
-        c if c.is_ascii_digit() => body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len()),
+        c if c.is_ascii_digit() => body
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(body.len()),
         '@' | '*' | '#' | '?' | '$' | '!' | '-' => 1,
         _ => return Err(Construct::Transforming),
     };
