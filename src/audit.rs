@@ -25,6 +25,9 @@ pub struct Entry<'a> {
     pub argv: Vec<String>,
     pub classification: &'a str,
     pub reason: &'a str,
+    /// The change reason the person gave (`--reason`), when one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change_reason: Option<&'a str>,
     pub decision: &'a str,
     pub basis: String,
     pub confirmed: Option<&'a str>,

@@ -58,6 +58,11 @@ struct Global {
     #[arg(long, value_name = "FILE")]
     pub policy: Option<std::path::PathBuf>,
 
+    /// Why you run this: the change reason that rules with require_reason ask for, shown in the
+    /// prompt and recorded in the audit log
+    #[arg(long, value_name = "TEXT", env = "GUARD_REASON")]
+    pub reason: Option<String>,
+
     /// Do not print the identity banner (errors are always printed)
     #[arg(short, long, env = "GUARD_QUIET", value_parser = clap::builder::FalseyValueParser::new())]
     pub quiet: bool,
@@ -98,6 +103,7 @@ impl Global {
             region: later.region.or(self.region),
             confirm: later.confirm.or(self.confirm),
             policy: later.policy.or(self.policy),
+            reason: later.reason.or(self.reason),
             quiet: self.quiet || later.quiet,
             fresh: self.fresh || later.fresh,
             verify: self.verify || later.verify,
@@ -112,6 +118,7 @@ impl Global {
             region: self.region,
             confirm: self.confirm,
             policy: self.policy,
+            reason: self.reason,
             quiet: self.quiet,
             server,
             cache_use: CacheUse {

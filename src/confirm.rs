@@ -32,6 +32,8 @@ pub struct Request<'a> {
     /// person can spot a misreading before consenting.
     pub understood: &'a str,
     pub reason: &'a str,
+    /// The change reason given with `--reason`, shown back before consent.
+    pub change_reason: Option<&'a str>,
     /// Credentials leave guard (`env`, `credential-process`, a shell) rather than a command
     /// running under them: the prompt and the refusal say so.
     pub export: bool,
@@ -108,8 +110,12 @@ pub fn confirm(request: &Request, given: Option<&str>, color: bool) -> Result<Co
     } else {
         account
     };
+    // The change reason is the person's own text: shown as data, never as terminal control.
+    let given = request.change_reason.map_or(String::new(), |why| {
+        format!("\r\n  because  {}", why.escape_debug())
+    });
     let question = format!(
-        "guard: this needs confirmation in a protected account\r\n  account  {account}\r\n  command  {}\r\n  read as  {}\r\n  reason   {}\r\nType the account's name ({word}) to {}: ",
+        "guard: this needs confirmation in a protected account\r\n  account  {account}\r\n  command  {}\r\n  read as  {}\r\n  reason   {}{given}\r\nType the account's name ({word}) to {}: ",
         request.command,
         request.understood,
         request.reason,

@@ -248,6 +248,8 @@ pub struct Gate<'p> {
     consent: Consent,
     caller: Caller,
     view: AccountView,
+    /// The change reason the caller gave (`--reason`, `GUARD_REASON`), for rules that require one.
+    reason: Option<String>,
 }
 
 impl<'p> Gate<'p> {
@@ -259,7 +261,16 @@ impl<'p> Gate<'p> {
             consent,
             caller,
             view,
+            reason: None,
         }
+    }
+
+    /// The change reason given with the request: a decision that requires one is a deny
+    /// without it (or when it does not match the pattern), and the prompt and the audit line
+    /// show it.
+    pub fn with_reason(mut self, reason: Option<String>) -> Self {
+        self.reason = reason.filter(|r| !r.trim().is_empty());
+        self
     }
 
     /// What the policy says about the account (the banner shows it before any ruling).
@@ -326,7 +337,8 @@ impl<'p> Gate<'p> {
     ) -> Ruling {
         let decision = self
             .policy
-            .decide(&self.target.policy(), &self.view, &classification);
+            .decide(&self.target.policy(), &self.view, &classification)
+            .with_reason(self.reason.as_deref());
         Ruling {
             classification,
             view: self.view.clone(),
@@ -381,6 +393,7 @@ impl<'p> Gate<'p> {
                     command: &shown,
                     understood: &understood,
                     reason: &classification.reason,
+                    change_reason: self.reason.as_deref(),
                     export: classification.severity == Severity::Export,
                 };
                 confirm::confirm(&request, given, banner::use_color())
@@ -418,6 +431,7 @@ impl<'p> Gate<'p> {
             argv: audit::redact(&ruling.argv),
             classification: ruling.classification.severity.as_str(),
             reason: &ruling.classification.reason,
+            change_reason: self.reason.as_deref(),
             decision: match ruling.decision.action {
                 Action::Allow => "allow",
                 Action::Confirm => "confirm",

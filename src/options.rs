@@ -17,6 +17,8 @@ pub struct Options {
     pub confirm: Option<String>,
     /// A policy file layered over all others.
     pub policy: Option<PathBuf>,
+    /// `--reason`: the change reason rules with `require_reason` ask for.
+    pub reason: Option<String>,
     /// No identity banner.
     pub quiet: bool,
     /// Stay the command's parent and serve it credentials.

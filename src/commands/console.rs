@@ -52,7 +52,8 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
         Target::of(&verified),
         Consent::of(options.confirm.as_deref()),
         Caller::Person,
-    );
+    )
+    .with_reason(options.reason.clone());
     gate::shown_export(&gate, &verified, options.quiet, Export::Console, |_| Ok(()))?;
 
     let region = verified

@@ -41,7 +41,8 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         Target::of(&verified),
         Consent::of(options.confirm.as_deref()),
         Caller::Person,
-    );
+    )
+    .with_reason(options.reason.clone());
     gate.enforce(&gate.rule(&Command::Export(Export::CredentialProcess)))?;
     let creds = &verified.creds;
     let document = Document {

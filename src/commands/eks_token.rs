@@ -177,7 +177,8 @@ fn export(options: &Options, verified: &Verified, cluster: &str) -> anyhow::Resu
         Target::of(verified),
         Consent::of(options.confirm.as_deref()),
         Caller::Person,
-    );
+    )
+    .with_reason(options.reason.clone());
     let export = Export::EksToken {
         cluster: cluster.to_string(),
     };

@@ -38,7 +38,8 @@ pub fn run(options: &Options, format: Format) -> anyhow::Result<()> {
         Target::of(&verified),
         Consent::of(options.confirm.as_deref()),
         Caller::Person,
-    );
+    )
+    .with_reason(options.reason.clone());
     let text = gate::shown_export(
         &gate,
         &verified,

@@ -39,7 +39,8 @@ pub fn explain(
         }
     };
     // What the gate would do for a person here; nothing is asked or recorded.
-    let gate = Gate::new(&policy, target, Consent::Deferred, Caller::Person);
+    let gate = Gate::new(&policy, target, Consent::Deferred, Caller::Person)
+        .with_reason(options.reason.clone());
     // A saved plan is read as a run would read it, with the credentials the run would have.
     let env = verified
         .as_ref()

@@ -33,7 +33,8 @@ pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::con
         Target::of(&verified),
         Consent::of(options.confirm.as_deref()),
         Caller::Person,
-    );
+    )
+    .with_reason(options.reason.clone());
     let view = gate.view();
     let color = banner::use_color();
     if !options.quiet {
