@@ -3,7 +3,7 @@
 use super::Severity::{Destructive, Read, Unknown, Write};
 use super::flags::{Flag, switch, valued};
 use super::scope::Scope;
-use super::table::{Command, Credential, EnvProgram, Modifier, Parser, Table, Test, cmd};
+use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd, env_program};
 use super::verdict::Verdict;
 
 /// The options yargs knows before it picks the command (the CLI's global options). A
@@ -164,31 +164,27 @@ const TABLE: Table = Table {
     modifiers: MODIFIERS,
     // yargs' `.env("CDK")`: CDK_APP is --app, CDK_BUILD is --build, CDK_BROWSER is --browser.
     env_programs: &[
-        EnvProgram {
-            commands: &[""],
-            var: "NODE_OPTIONS",
-            what: "node may load a program it names (--require, --import)",
-        },
-        EnvProgram {
-            commands: &[""],
-            var: "CDK_APP",
-            what: "it is --app, a program guard cannot see",
-        },
-        EnvProgram {
-            commands: &[""],
-            var: "CDK_PLUGIN",
-            what: "it is --plugin, a module the CLI loads, code guard cannot see",
-        },
-        EnvProgram {
-            commands: &[""],
-            var: "CDK_BUILD",
-            what: "it is --build, a program guard cannot see",
-        },
-        EnvProgram {
-            commands: &["docs"],
-            var: "CDK_BROWSER",
-            what: "it is --browser, a program guard cannot see",
-        },
+        env_program(
+            &[""],
+            "NODE_OPTIONS",
+            "node may load a program it names (--require, --import)",
+        ),
+        env_program(&[""], "CDK_APP", "it is --app, a program guard cannot see"),
+        env_program(
+            &[""],
+            "CDK_PLUGIN",
+            "it is --plugin, a module the CLI loads, code guard cannot see",
+        ),
+        env_program(
+            &[""],
+            "CDK_BUILD",
+            "it is --build, a program guard cannot see",
+        ),
+        env_program(
+            &["docs"],
+            "CDK_BROWSER",
+            "it is --browser, a program guard cannot see",
+        ),
     ],
     credentials: &[Credential {
         flag: "--profile",

@@ -24,17 +24,32 @@ pub(crate) enum Arity {
     Value,
 }
 
+/// What a flag's value is to guard: for a read, every flag must be known, and the paths
+/// the tool reads or writes are judged by their class (credential stores, guard's own
+/// files, configuration a later command trusts, terraform state).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Effect {
+    /// Changes only what is shown or which objects are read.
+    Inert,
+    /// The value is a local path the tool reads.
+    Reads,
+    /// The value is a local path the tool writes.
+    Writes,
+}
+
 /// One flag of a tool, its name with its dashes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Flag {
     pub name: &'static str,
     pub arity: Arity,
+    pub effect: Effect,
 }
 
 pub(crate) const fn switch(name: &'static str) -> Flag {
     Flag {
         name,
         arity: Arity::Switch,
+        effect: Effect::Inert,
     }
 }
 
@@ -42,6 +57,25 @@ pub(crate) const fn valued(name: &'static str) -> Flag {
     Flag {
         name,
         arity: Arity::Value,
+        effect: Effect::Inert,
+    }
+}
+
+/// A flag whose value is a path the tool reads.
+pub(crate) const fn reads(name: &'static str) -> Flag {
+    Flag {
+        name,
+        arity: Arity::Value,
+        effect: Effect::Reads,
+    }
+}
+
+/// A flag whose value is a path the tool writes.
+pub(crate) const fn writes(name: &'static str) -> Flag {
+    Flag {
+        name,
+        arity: Arity::Value,
+        effect: Effect::Writes,
     }
 }
 

@@ -1,10 +1,11 @@
 //! `helm` (cobra): `uninstall` and its aliases, `--dry-run`, post-renderers, plugins.
 
 use super::Severity::{Destructive, Read, Unknown, Write};
-use super::flags::{Flag, switch, valued};
+use super::flags::{Flag, reads, switch, valued};
+use super::helm_flags as f;
 use super::kubectl;
 use super::scope::Scope;
-use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd};
+use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd, env_assigned};
 use super::verdict::Verdict;
 
 /// The root command's persistent flags (helm's `pkg/cli` EnvSettings.AddFlags). `--wait`,
@@ -14,13 +15,13 @@ const GLOBALS: &[Flag] = &[
     switch("--debug"),
     switch("--kube-insecure-skip-tls-verify"),
     valued("--kube-context"),
-    valued("--kubeconfig"),
+    reads("--kubeconfig"),
     valued("--namespace"),
     valued("-n"),
     valued("--kube-apiserver"),
     valued("--kube-as-user"),
     valued("--kube-as-group"),
-    valued("--kube-ca-file"),
+    reads("--kube-ca-file"),
     valued("--kube-token"),
     valued("--kube-tls-server-name"),
     valued("--registry-config"),
@@ -36,44 +37,75 @@ const GLOBALS: &[Flag] = &[
 const READ_ONLY: &str = "read-only";
 const LOCAL: &str = "works on local files and caches";
 
+/// Every command with its own flags (generated from carapace's helm completer:
+/// `helm_flags`); a flag helm added since is unknown, which keeps a read from being proven.
 const COMMANDS: &[Command] = &[
     cmd(
         &["uninstall|un|del|delete"],
         Destructive,
         "uninstalls a release",
-    ),
-    cmd(&["install"], Write, "installs a release"),
-    cmd(&["upgrade"], Write, "upgrades a release"),
-    cmd(&["rollback"], Write, "rolls a release back"),
-    cmd(&["test"], Write, "runs a release's test pods"),
+    )
+    .with_flags(f::UNINSTALL),
+    cmd(&["install"], Write, "installs a release").with_flags(f::INSTALL),
+    cmd(&["upgrade"], Write, "upgrades a release").with_flags(f::UPGRADE),
+    cmd(&["rollback"], Write, "rolls a release back").with_flags(f::ROLLBACK),
+    cmd(&["test"], Write, "runs a release's test pods").with_flags(f::TEST),
     cmd(&["push"], Write, "pushes a chart to a registry"),
-    cmd(&["list|ls"], Read, READ_ONLY),
-    cmd(&["status"], Read, READ_ONLY),
-    cmd(&["get"], Read, READ_ONLY),
-    cmd(&["get", "*"], Read, READ_ONLY),
-    cmd(&["history|hist"], Read, READ_ONLY),
-    cmd(&["show|inspect"], Read, READ_ONLY),
-    cmd(&["show|inspect", "*"], Read, READ_ONLY),
-    cmd(&["template"], Read, "renders templates locally"),
-    cmd(&["search"], Read, READ_ONLY),
-    cmd(&["search", "*"], Read, READ_ONLY),
-    cmd(&["lint"], Read, READ_ONLY),
-    cmd(&["version"], Read, READ_ONLY),
+    cmd(&["list|ls"], Read, READ_ONLY).with_flags(f::LIST),
+    cmd(&["status"], Read, READ_ONLY).with_flags(f::STATUS),
+    cmd(&["get"], Read, "prints help"),
+    cmd(&["get", "all"], Read, READ_ONLY).with_flags(f::GET_ALL),
+    cmd(&["get", "hooks"], Read, READ_ONLY).with_flags(f::GET_HOOKS),
+    cmd(&["get", "manifest"], Read, READ_ONLY).with_flags(f::GET_MANIFEST),
+    cmd(&["get", "notes"], Read, READ_ONLY).with_flags(f::GET_NOTES),
+    cmd(&["get", "values"], Read, READ_ONLY).with_flags(f::GET_VALUES),
+    cmd(&["get", "metadata"], Read, READ_ONLY).with_flags(GET_METADATA),
+    cmd(&["history|hist"], Read, READ_ONLY).with_flags(f::HISTORY),
+    cmd(&["show|inspect"], Read, "prints help"),
+    cmd(&["show|inspect", "all"], Read, READ_ONLY).with_flags(f::SHOW_ALL),
+    cmd(&["show|inspect", "chart"], Read, READ_ONLY).with_flags(f::SHOW_CHART),
+    cmd(&["show|inspect", "readme"], Read, READ_ONLY).with_flags(f::SHOW_README),
+    cmd(&["show|inspect", "values"], Read, READ_ONLY).with_flags(f::SHOW_VALUES),
+    cmd(&["show|inspect", "crds"], Read, READ_ONLY).with_flags(f::SHOW_README),
+    cmd(&["template"], Read, "renders templates locally").with_flags(f::TEMPLATE),
+    cmd(&["search"], Read, "prints help"),
+    cmd(&["search", "hub"], Read, READ_ONLY).with_flags(f::SEARCH_HUB),
+    cmd(&["search", "repo"], Read, READ_ONLY).with_flags(f::SEARCH_REPO),
+    cmd(&["lint"], Read, READ_ONLY).with_flags(f::LINT),
+    cmd(&["version"], Read, READ_ONLY).with_flags(f::VERSION),
     cmd(&["env"], Read, READ_ONLY),
-    cmd(&["verify"], Read, READ_ONLY),
+    cmd(&["verify"], Read, READ_ONLY).with_flags(f::VERIFY),
     cmd(&["completion"], Read, READ_ONLY),
-    cmd(&["completion", "*"], Read, READ_ONLY),
+    cmd(&["completion", "bash|zsh|fish|powershell"], Read, READ_ONLY).with_flags(COMPLETION),
     cmd(&["help"], Read, READ_ONLY),
-    // `helm diff` is the ubiquitous helm-diff plugin, which only compares.
+    // `helm diff` is the ubiquitous helm-diff plugin, which only compares; HELM_PLUGINS and
+    // the data folders are checked, since they decide which program `diff` is.
     cmd(
         &["diff"],
         Read,
         "shows what an upgrade would change (helm-diff plugin)",
-    ),
+    )
+    .with_flags(DIFF),
+    cmd(
+        &["diff", "upgrade|release|revision|rollback|version"],
+        Read,
+        "shows what an upgrade would change (helm-diff plugin)",
+    )
+    .with_flags(DIFF),
     cmd(&["repo"], Read, LOCAL),
-    cmd(&["repo", "*"], Read, LOCAL),
+    cmd(&["repo", "add"], Read, LOCAL).with_flags(f::REPO_ADD),
+    cmd(&["repo", "index"], Read, LOCAL).with_flags(f::REPO_INDEX),
+    cmd(&["repo", "list|ls"], Read, LOCAL).with_flags(f::REPO_LIST),
+    cmd(&["repo", "remove|rm"], Read, LOCAL),
+    cmd(&["repo", "update|up"], Read, LOCAL),
+    cmd(&["repo", "*"], Unknown, "not a repo subcommand guard knows"),
     cmd(&["registry"], Read, LOCAL),
-    cmd(&["registry", "*"], Read, LOCAL),
+    cmd(&["registry", "login|logout"], Read, LOCAL).with_flags(REGISTRY_LOGIN),
+    cmd(
+        &["registry", "*"],
+        Unknown,
+        "not a registry subcommand guard knows",
+    ),
     cmd(&["plugin"], Read, LOCAL),
     // Installing, updating and removing a plugin runs the plugin's own hooks (plugin.yaml
     // `hooks:`), with the credentials.
@@ -81,13 +113,81 @@ const COMMANDS: &[Command] = &[
         &["plugin", "install|add|update|up|uninstall|rm|remove"],
         Unknown,
         "runs the plugin's install, update or delete hook, a program guard cannot see",
+    )
+    .with_flags(f::PLUGIN_INSTALL),
+    cmd(&["plugin", "list|ls"], Read, LOCAL),
+    cmd(
+        &["plugin", "*"],
+        Unknown,
+        "not a plugin subcommand guard knows",
     ),
-    cmd(&["plugin", "*"], Read, LOCAL),
-    cmd(&["dependency|dep"], Read, LOCAL),
-    cmd(&["dependency|dep", "*"], Read, LOCAL),
-    cmd(&["pull|fetch"], Read, LOCAL),
-    cmd(&["package"], Read, LOCAL),
-    cmd(&["create"], Read, LOCAL),
+    cmd(&["dependency|dep|dependencies"], Read, LOCAL),
+    cmd(&["dependency|dep|dependencies", "build"], Read, LOCAL).with_flags(f::DEPENDENCY_BUILD),
+    cmd(&["dependency|dep|dependencies", "list|ls"], Read, LOCAL).with_flags(f::DEPENDENCY_LIST),
+    cmd(&["dependency|dep|dependencies", "update|up"], Read, LOCAL)
+        .with_flags(f::DEPENDENCY_UPDATE),
+    cmd(&["pull|fetch"], Read, LOCAL).with_flags(f::PULL),
+    cmd(&["package"], Read, LOCAL).with_flags(f::PACKAGE),
+    cmd(&["create"], Read, LOCAL).with_flags(f::CREATE),
+];
+
+/// Commands helm has added since carapace's table, from helm's own source.
+const GET_METADATA: &[Flag] = &[valued("--revision"), valued("--output"), valued("-o")];
+const COMPLETION: &[Flag] = &[switch("--no-descriptions")];
+const REGISTRY_LOGIN: &[Flag] = &[
+    valued("--username"),
+    valued("-u"),
+    valued("--password"),
+    valued("-p"),
+    switch("--password-stdin"),
+    switch("--insecure"),
+    reads("--cert-file"),
+    reads("--key-file"),
+    reads("--ca-file"),
+];
+
+/// helm-diff's own flags (databus23/helm-diff `cmd/upgrade.go`, `cmd/options.go`).
+const DIFF: &[Flag] = &[
+    reads("--values"),
+    reads("-f"),
+    valued("--set"),
+    valued("--set-string"),
+    valued("--set-json"),
+    valued("--set-literal"),
+    reads("--set-file"),
+    valued("--version"),
+    valued("--context"),
+    valued("-C"),
+    valued("--output"),
+    valued("--suppress"),
+    valued("--kube-version"),
+    valued("--api-versions"),
+    valued("-a"),
+    valued("--find-renames"),
+    valued("-D"),
+    valued("--dry-run"),
+    switch("--allow-unreleased"),
+    switch("--detailed-exitcode"),
+    switch("--suppress-secrets"),
+    switch("--show-secrets"),
+    switch("--show-secrets-decoded"),
+    switch("--reset-values"),
+    switch("--reuse-values"),
+    switch("--reset-then-reuse-values"),
+    switch("--install"),
+    switch("--three-way-merge"),
+    switch("--no-hooks"),
+    switch("--include-tests"),
+    switch("--include-crds"),
+    switch("--skip-crds"),
+    switch("--disable-validation"),
+    switch("--disable-openapi-validation"),
+    switch("--enable-dns"),
+    switch("--normalize-manifests"),
+    switch("--strip-trailing-cr"),
+    switch("--devel"),
+    switch("--take-ownership"),
+    switch("--insecure-skip-tls-verify"),
 ];
 
 const MODIFIERS: &[Modifier] = &[
@@ -140,7 +240,26 @@ const TABLE: Table = Table {
     bare: (Read, "prints help"),
     unlisted: "runs a helm plugin guard cannot see",
     modifiers: MODIFIERS,
-    env_programs: &[],
+    // They decide which program a plugin command (`helm diff`) and a downloader plugin are;
+    // the inherited values are the user's own setup.
+    env_programs: &[
+        env_assigned(&[""], "HELM_PLUGINS", "helm runs plugins from that folder"),
+        env_assigned(
+            &[""],
+            "HELM_DATA_HOME",
+            "helm runs plugins from its plugins folder",
+        ),
+        env_assigned(
+            &[""],
+            "XDG_DATA_HOME",
+            "helm runs plugins from its helm/plugins folder",
+        ),
+        env_assigned(
+            &[""],
+            "HOME",
+            "helm reads plugins and ~/.kube/config there; a kubeconfig can run programs",
+        ),
+    ],
     // The API server token replaces the kubeconfig's credentials (on EKS: guard's).
     credentials: &[Credential {
         flag: "--kube-token",

@@ -2,14 +2,18 @@
 
 use super::FileText;
 use super::Severity::{Destructive, Read, Unknown, Write};
-use super::flags::{Flag, last_value, switch, valued};
+use super::flags::{Flag, last_value, reads, switch, valued, writes};
+use super::kubectl_flags as f;
 use super::scope::{self, EnvValue, Scope};
-use super::table::{Command, Credential, EnvProgram, Modifier, Parser, Table, Test, cmd};
+use super::table::{
+    Command, Credential, Modifier, Parser, Table, Test, cmd, env_assigned, env_program,
+};
 use super::verdict::Verdict;
 
-/// The root command's flags (`kubectl options`). Only these are known where cobra looks
-/// for the subcommand: any other flag there takes the next word, even one that is a
-/// switch of the subcommand (`kubectl --all events delete` deletes all events).
+/// The root command's flags (`kubectl options`, kubectl 1.32, and `--kuberc` of 1.33).
+/// Only these are known where cobra looks for the subcommand: any other flag there takes
+/// the next word, even one that is a switch of the subcommand (`kubectl --all events
+/// delete` deletes all events).
 const GLOBALS: &[Flag] = &[
     switch("--disable-compression"),
     switch("--insecure-skip-tls-verify"),
@@ -18,19 +22,20 @@ const GLOBALS: &[Flag] = &[
     valued("--as"),
     valued("--as-group"),
     valued("--as-uid"),
-    valued("--cache-dir"),
-    valued("--certificate-authority"),
-    valued("--client-certificate"),
-    valued("--client-key"),
+    // The discovery and HTTP caches are written there.
+    writes("--cache-dir"),
+    reads("--certificate-authority"),
+    reads("--client-certificate"),
+    reads("--client-key"),
     valued("--cluster"),
     valued("--context"),
-    valued("--kubeconfig"),
+    reads("--kubeconfig"),
     valued("--kuberc"),
     valued("--namespace"),
     valued("-n"),
     valued("--password"),
     valued("--profile"),
-    valued("--profile-output"),
+    writes("--profile-output"),
     valued("--request-timeout"),
     valued("--server"),
     valued("-s"),
@@ -44,174 +49,211 @@ const GLOBALS: &[Flag] = &[
     valued("--log-flush-frequency"),
 ];
 
-/// `kubectl apply`'s own flags, for finding `apply view-last-applied` after them.
-const APPLY_FLAGS: &[Flag] = &[
-    valued("-f"),
-    valued("--filename"),
-    valued("-k"),
-    valued("--kustomize"),
-    valued("-l"),
-    valued("--selector"),
-    valued("-o"),
-    valued("--output"),
-    switch("--prune"),
-    switch("--force"),
-    switch("--server-side"),
-    switch("--force-conflicts"),
-    switch("--overwrite"),
-    switch("--recursive"),
-    switch("-R"),
-    switch("--all"),
-    switch("--wait"),
-];
-
-/// `kubectl create`'s own flags, so that their values are not taken for a plugin's name.
-const CREATE_FLAGS: &[Flag] = &[
-    valued("-f"),
-    valued("--filename"),
-    valued("-k"),
-    valued("--kustomize"),
-    valued("-l"),
-    valued("--selector"),
-    valued("-o"),
-    valued("--output"),
-    valued("--raw"),
-    valued("--field-manager"),
-    valued("--template"),
-    switch("--edit"),
-    switch("--save-config"),
-    switch("--windows-line-endings"),
-    switch("--recursive"),
-    switch("-R"),
-    switch("--show-managed-fields"),
-    switch("--allow-missing-template-keys"),
-];
-
 const READ_ONLY: &str = "read-only";
 const CHANGES: &str = "creates or changes resources";
+const KUBECONFIG: &str = "reads the local kubeconfig";
+const KUBECONFIG_WRITE: &str = "changes the local kubeconfig";
 
+/// Every command with its own flags (generated from kubectl's help: `kubectl_flags`).
 const COMMANDS: &[Command] = &[
-    cmd(&["get"], Read, READ_ONLY),
-    cmd(&["describe"], Read, READ_ONLY),
-    cmd(&["logs"], Read, READ_ONLY),
-    cmd(&["top"], Read, READ_ONLY),
-    cmd(&["top", "*"], Read, READ_ONLY),
-    cmd(&["explain"], Read, READ_ONLY),
-    cmd(&["api-resources"], Read, READ_ONLY),
-    cmd(&["api-versions"], Read, READ_ONLY),
-    cmd(&["version"], Read, READ_ONLY),
-    cmd(&["cluster-info"], Read, READ_ONLY),
-    cmd(&["cluster-info", "dump"], Read, READ_ONLY),
-    cmd(&["diff"], Read, READ_ONLY),
-    cmd(&["events"], Read, READ_ONLY),
-    cmd(&["wait"], Read, READ_ONLY),
-    cmd(&["port-forward"], Read, READ_ONLY),
-    cmd(&["completion"], Read, READ_ONLY),
-    cmd(&["kustomize"], Read, "builds manifests locally"),
-    cmd(&["options"], Read, READ_ONLY),
+    cmd(&["get"], Read, READ_ONLY).with_flags(f::GET),
+    cmd(&["describe"], Read, READ_ONLY).with_flags(f::DESCRIBE),
+    cmd(&["logs"], Read, READ_ONLY).with_flags(f::LOGS),
+    cmd(&["top"], Read, READ_ONLY).with_flags(f::TOP),
+    cmd(&["top", "pod|pods|po"], Read, READ_ONLY).with_flags(f::TOP_POD),
+    cmd(&["top", "node|nodes|no"], Read, READ_ONLY).with_flags(f::TOP_NODE),
+    cmd(&["explain"], Read, READ_ONLY).with_flags(f::EXPLAIN),
+    cmd(&["api-resources"], Read, READ_ONLY).with_flags(f::API_RESOURCES),
+    cmd(&["api-versions"], Read, READ_ONLY).with_flags(f::API_VERSIONS),
+    cmd(&["version"], Read, READ_ONLY).with_flags(f::VERSION),
+    cmd(&["cluster-info"], Read, READ_ONLY).with_flags(f::CLUSTER_INFO),
+    cmd(&["cluster-info", "dump"], Read, READ_ONLY).with_flags(f::CLUSTER_INFO_DUMP),
+    cmd(&["diff"], Read, READ_ONLY).with_flags(f::DIFF),
+    cmd(&["events|ev"], Read, READ_ONLY).with_flags(f::EVENTS),
+    cmd(&["wait"], Read, READ_ONLY).with_flags(f::WAIT),
+    cmd(&["port-forward"], Read, READ_ONLY).with_flags(f::PORT_FORWARD),
+    cmd(&["completion"], Read, "prints the shell completion code").with_flags(f::COMPLETION),
+    cmd(&["kustomize"], Read, "builds manifests locally").with_flags(f::KUSTOMIZE),
+    cmd(&["options"], Read, READ_ONLY).with_flags(f::OPTIONS),
     cmd(&["help"], Read, READ_ONLY),
-    cmd(&["plugin"], Read, READ_ONLY),
-    cmd(&["plugin", "*"], Read, "lists local plugins"),
-    cmd(&["auth"], Read, "prints help"),
-    cmd(&["auth", "can-i"], Read, READ_ONLY),
-    cmd(&["auth", "whoami"], Read, READ_ONLY),
-    cmd(&["auth", "reconcile"], Write, "changes RBAC objects"),
+    cmd(&["plugin"], Read, "prints help").with_flags(f::PLUGIN),
+    cmd(&["plugin", "list"], Read, "lists local plugins").with_flags(f::PLUGIN_LIST),
+    cmd(&["auth"], Read, "prints help").with_flags(f::AUTH),
+    cmd(&["auth", "can-i"], Read, READ_ONLY).with_flags(f::AUTH_CAN_I),
+    cmd(&["auth", "whoami"], Read, READ_ONLY).with_flags(f::AUTH_WHOAMI),
+    cmd(&["auth", "reconcile"], Write, "changes RBAC objects").with_flags(f::AUTH_RECONCILE),
     cmd(
         &["auth", "*"],
         Unknown,
         "not an auth subcommand guard knows",
     ),
-    cmd(&["config"], Read, "prints help"),
-    cmd(&["config", "view"], Read, "reads the local kubeconfig"),
-    cmd(
-        &["config", "get-contexts"],
-        Read,
-        "reads the local kubeconfig",
-    ),
-    cmd(
-        &["config", "current-context"],
-        Read,
-        "reads the local kubeconfig",
-    ),
-    cmd(
-        &["config", "get-clusters"],
-        Read,
-        "reads the local kubeconfig",
-    ),
-    cmd(&["config", "get-users"], Read, "reads the local kubeconfig"),
+    cmd(&["config"], Read, "prints help").with_flags(f::CONFIG),
+    cmd(&["config", "view"], Read, KUBECONFIG).with_flags(f::CONFIG_VIEW),
+    cmd(&["config", "get-contexts"], Read, KUBECONFIG).with_flags(f::CONFIG_GET_CONTEXTS),
+    cmd(&["config", "current-context"], Read, KUBECONFIG)
+        .with_flags(f::CONFIG_CURRENT_CONTEXT),
+    cmd(&["config", "get-clusters"], Read, KUBECONFIG).with_flags(f::CONFIG_GET_CLUSTERS),
+    cmd(&["config", "get-users"], Read, KUBECONFIG).with_flags(f::CONFIG_GET_USERS),
     cmd(
         &["config", "use-context|use"],
         Read,
         "switches the local kubeconfig's context, no cluster change",
-    ),
+    )
+    .with_flags(f::CONFIG_USE_CONTEXT),
     cmd(
         &["config", "set-context"],
         Read,
         "edits a context in the local kubeconfig, no cluster change",
-    ),
-    cmd(&["config", "*"], Write, "changes the local kubeconfig"),
-    cmd(&["rollout"], Read, "prints help"),
-    cmd(&["rollout", "status"], Read, READ_ONLY),
-    cmd(&["rollout", "history"], Read, READ_ONLY),
+    )
+    .with_flags(f::CONFIG_SET_CONTEXT),
+    cmd(&["config", "delete-cluster"], Write, KUBECONFIG_WRITE)
+        .with_flags(f::CONFIG_DELETE_CLUSTER),
+    cmd(&["config", "delete-context"], Write, KUBECONFIG_WRITE)
+        .with_flags(f::CONFIG_DELETE_CONTEXT),
+    cmd(&["config", "delete-user"], Write, KUBECONFIG_WRITE).with_flags(f::CONFIG_DELETE_USER),
+    cmd(&["config", "rename-context"], Write, KUBECONFIG_WRITE)
+        .with_flags(f::CONFIG_RENAME_CONTEXT),
+    cmd(&["config", "set"], Write, KUBECONFIG_WRITE).with_flags(f::CONFIG_SET),
+    cmd(&["config", "set-cluster"], Write, KUBECONFIG_WRITE).with_flags(f::CONFIG_SET_CLUSTER),
+    cmd(&["config", "set-credentials"], Write, KUBECONFIG_WRITE)
+        .with_flags(f::CONFIG_SET_CREDENTIALS),
+    cmd(&["config", "unset"], Write, KUBECONFIG_WRITE).with_flags(f::CONFIG_UNSET),
+    cmd(&["config", "*"], Write, KUBECONFIG_WRITE),
+    cmd(&["rollout"], Read, "prints help").with_flags(f::ROLLOUT),
+    cmd(&["rollout", "status"], Read, READ_ONLY).with_flags(f::ROLLOUT_STATUS),
+    cmd(&["rollout", "history"], Read, READ_ONLY).with_flags(f::ROLLOUT_HISTORY),
+    cmd(&["rollout", "pause"], Write, "changes a rollout").with_flags(f::ROLLOUT_PAUSE),
+    cmd(&["rollout", "resume"], Write, "changes a rollout").with_flags(f::ROLLOUT_RESUME),
+    cmd(&["rollout", "restart"], Write, "changes a rollout").with_flags(f::ROLLOUT_RESTART),
+    cmd(&["rollout", "undo"], Write, "changes a rollout").with_flags(f::ROLLOUT_UNDO),
     cmd(&["rollout", "*"], Write, "changes a rollout"),
-    cmd(&["apply"], Write, CHANGES).with_flags(APPLY_FLAGS),
-    cmd(&["apply", "view-last-applied"], Read, READ_ONLY),
-    cmd(&["apply", "set-last-applied"], Write, "changes resources"),
-    cmd(&["apply", "edit-last-applied"], Write, "changes resources"),
-    cmd(&["create"], Write, CHANGES).with_flags(CREATE_FLAGS),
-    cmd(
-        &[
-            "create",
-            "clusterrole|clusterrolebinding|configmap|cm|cronjob|cj|deployment|deploy|ingress|ing|job|namespace|ns|poddisruptionbudget|pdb|priorityclass|pc|quota|resourcequota|role|rolebinding|secret|service|svc|serviceaccount|sa|token",
-        ],
-        Write,
-        CHANGES,
-    ),
+    cmd(&["apply"], Write, CHANGES).with_flags(f::APPLY),
+    cmd(&["apply", "view-last-applied"], Read, READ_ONLY)
+        .with_flags(f::APPLY_VIEW_LAST_APPLIED),
+    cmd(&["apply", "set-last-applied"], Write, "changes resources")
+        .with_flags(f::APPLY_SET_LAST_APPLIED),
+    cmd(&["apply", "edit-last-applied"], Write, "changes resources")
+        .with_flags(f::APPLY_EDIT_LAST_APPLIED),
+    cmd(&["create"], Write, CHANGES).with_flags(f::CREATE),
+    cmd(&["create", "clusterrole"], Write, CHANGES).with_flags(f::CREATE_CLUSTERROLE),
+    cmd(&["create", "clusterrolebinding"], Write, CHANGES)
+        .with_flags(f::CREATE_CLUSTERROLEBINDING),
+    cmd(&["create", "configmap|cm"], Write, CHANGES).with_flags(f::CREATE_CONFIGMAP),
+    cmd(&["create", "cronjob|cj"], Write, CHANGES).with_flags(f::CREATE_CRONJOB),
+    cmd(&["create", "deployment|deploy"], Write, CHANGES).with_flags(f::CREATE_DEPLOYMENT),
+    cmd(&["create", "ingress|ing"], Write, CHANGES).with_flags(f::CREATE_INGRESS),
+    cmd(&["create", "job"], Write, CHANGES).with_flags(f::CREATE_JOB),
+    cmd(&["create", "namespace|ns"], Write, CHANGES).with_flags(f::CREATE_NAMESPACE),
+    cmd(&["create", "poddisruptionbudget|pdb"], Write, CHANGES)
+        .with_flags(f::CREATE_PODDISRUPTIONBUDGET),
+    cmd(&["create", "priorityclass|pc"], Write, CHANGES).with_flags(f::CREATE_PRIORITYCLASS),
+    cmd(&["create", "quota|resourcequota"], Write, CHANGES).with_flags(f::CREATE_QUOTA),
+    cmd(&["create", "role"], Write, CHANGES).with_flags(f::CREATE_ROLE),
+    cmd(&["create", "rolebinding"], Write, CHANGES).with_flags(f::CREATE_ROLEBINDING),
+    cmd(&["create", "secret"], Write, CHANGES).with_flags(f::CREATE_SECRET),
+    cmd(&["create", "secret", "docker-registry"], Write, CHANGES)
+        .with_flags(f::CREATE_SECRET_DOCKER_REGISTRY),
+    cmd(&["create", "secret", "generic"], Write, CHANGES)
+        .with_flags(f::CREATE_SECRET_GENERIC),
+    cmd(&["create", "secret", "tls"], Write, CHANGES).with_flags(f::CREATE_SECRET_TLS),
+    cmd(&["create", "service|svc"], Write, CHANGES).with_flags(f::CREATE_SERVICE),
+    cmd(&["create", "service|svc", "clusterip"], Write, CHANGES)
+        .with_flags(f::CREATE_SERVICE_CLUSTERIP),
+    cmd(&["create", "service|svc", "externalname"], Write, CHANGES)
+        .with_flags(f::CREATE_SERVICE_EXTERNALNAME),
+    cmd(&["create", "service|svc", "loadbalancer"], Write, CHANGES)
+        .with_flags(f::CREATE_SERVICE_LOADBALANCER),
+    cmd(&["create", "service|svc", "nodeport"], Write, CHANGES)
+        .with_flags(f::CREATE_SERVICE_NODEPORT),
+    cmd(&["create", "serviceaccount|sa"], Write, CHANGES).with_flags(f::CREATE_SERVICEACCOUNT),
+    cmd(&["create", "token"], Write, CHANGES).with_flags(f::CREATE_TOKEN),
     // Any other word runs the plugin `kubectl-create-<word>` (checked with kubectl 1.32).
     cmd(
         &["create", "*"],
         Unknown,
         "runs a kubectl create plugin guard cannot see",
     ),
-    cmd(&["patch"], Write, CHANGES),
-    cmd(&["edit"], Write, CHANGES),
-    cmd(&["label"], Write, CHANGES),
-    cmd(&["annotate"], Write, CHANGES),
-    cmd(&["scale"], Write, CHANGES),
-    cmd(&["set"], Write, CHANGES),
+    cmd(&["patch"], Write, CHANGES).with_flags(f::PATCH),
+    cmd(&["edit"], Write, CHANGES).with_flags(f::EDIT),
+    cmd(&["label"], Write, CHANGES).with_flags(f::LABEL),
+    cmd(&["annotate"], Write, CHANGES).with_flags(f::ANNOTATE),
+    cmd(&["scale"], Write, CHANGES).with_flags(f::SCALE),
+    cmd(&["set"], Write, CHANGES).with_flags(f::SET),
+    cmd(&["set", "env"], Write, CHANGES).with_flags(f::SET_ENV),
+    cmd(&["set", "image"], Write, CHANGES).with_flags(f::SET_IMAGE),
+    cmd(&["set", "resources"], Write, CHANGES).with_flags(f::SET_RESOURCES),
+    cmd(&["set", "selector"], Write, CHANGES).with_flags(f::SET_SELECTOR),
+    cmd(&["set", "serviceaccount|sa"], Write, CHANGES).with_flags(f::SET_SERVICEACCOUNT),
+    cmd(&["set", "subject"], Write, CHANGES).with_flags(f::SET_SUBJECT),
     cmd(&["set", "*"], Write, CHANGES),
-    cmd(&["expose"], Write, CHANGES),
-    cmd(&["run"], Write, CHANGES),
-    cmd(&["cp"], Write, CHANGES),
+    cmd(&["expose"], Write, CHANGES).with_flags(f::EXPOSE),
+    cmd(&["run"], Write, CHANGES).with_flags(f::RUN),
+    cmd(&["cp"], Write, CHANGES).with_flags(f::CP),
     // The command runs inside the container: guard cannot see what it does there.
     cmd(
         &["exec"],
         Unknown,
         "runs a command in the container; guard cannot see what it does",
-    ),
-    cmd(&["attach"], Write, CHANGES),
-    cmd(&["autoscale"], Write, CHANGES),
-    cmd(&["cordon"], Write, CHANGES),
-    cmd(&["uncordon"], Write, CHANGES),
-    cmd(&["taint"], Write, CHANGES),
-    cmd(&["replace"], Write, CHANGES),
-    cmd(&["certificate"], Write, CHANGES),
+    )
+    .with_flags(f::EXEC),
+    cmd(&["attach"], Write, CHANGES).with_flags(f::ATTACH),
+    cmd(&["autoscale"], Write, CHANGES).with_flags(f::AUTOSCALE),
+    cmd(&["cordon"], Write, CHANGES).with_flags(f::CORDON),
+    cmd(&["uncordon"], Write, CHANGES).with_flags(f::UNCORDON),
+    cmd(&["taint"], Write, CHANGES).with_flags(f::TAINT),
+    cmd(&["replace"], Write, CHANGES).with_flags(f::REPLACE),
+    cmd(&["certificate"], Write, CHANGES).with_flags(f::CERTIFICATE),
+    cmd(&["certificate", "approve"], Write, CHANGES).with_flags(f::CERTIFICATE_APPROVE),
+    cmd(&["certificate", "deny"], Write, CHANGES).with_flags(f::CERTIFICATE_DENY),
     cmd(&["certificate", "*"], Write, CHANGES),
     cmd(
         &["debug"],
         Unknown,
         "runs a command in a debugging container (on a node: with the host's files); guard cannot see what it does",
-    ),
-    cmd(&["delete"], Destructive, "deletes resources"),
-    cmd(&["drain"], Destructive, "evicts every pod from a node"),
+    )
+    .with_flags(f::DEBUG),
+    cmd(&["delete"], Destructive, "deletes resources").with_flags(f::DELETE),
+    cmd(&["drain"], Destructive, "evicts every pod from a node").with_flags(f::DRAIN),
     cmd(
         &["proxy"],
         Unknown,
         "opens the API to local programs; guard cannot see what they do",
-    ),
+    )
+    .with_flags(f::PROXY),
 ];
 
 const MODIFIERS: &[Modifier] = &[
+    Modifier {
+        commands: &[""],
+        flags: &["--kuberc"],
+        test: Test::Given,
+        severity: Unknown,
+        what: "a kuberc's aliases and default flags change what a command does",
+    },
+    // The raw request is sent as given: create, replace and delete ignore --dry-run with
+    // --raw (checked with kubectl 1.32 against a local API server: POST, PUT, DELETE).
+    Modifier {
+        commands: &["create", "replace", "delete"],
+        flags: &["--raw"],
+        test: Test::Undryable,
+        severity: Write,
+        what: "sends the raw request as given; --dry-run does not apply to it",
+    },
+    // Only print: checked with kubectl 1.32 against a local API server (no PATCH).
+    Modifier {
+        commands: &["label", "annotate", "set env"],
+        flags: &["--list"],
+        test: Test::Skips,
+        severity: Read,
+        what: "only lists, changes nothing",
+    },
+    Modifier {
+        commands: &["label", "annotate", "set"],
+        flags: &["--local"],
+        test: Test::Skips,
+        severity: Read,
+        what: "only changes the local copy and prints it",
+    },
     Modifier {
         commands: &["kustomize", "apply", "diff", "create", "delete", "replace"],
         flags: &["--enable-exec", "--enable-alpha-plugins"],
@@ -309,11 +351,24 @@ const TABLE: Table = Table {
     bare: (Read, "prints help"),
     unlisted: "runs a kubectl plugin guard cannot see",
     modifiers: MODIFIERS,
-    env_programs: &[EnvProgram {
-        commands: &["diff"],
-        var: "KUBECTL_EXTERNAL_DIFF",
-        what: "kubectl diff runs that program",
-    }],
+    env_programs: &[
+        env_program(
+            &["diff"],
+            "KUBECTL_EXTERNAL_DIFF",
+            "kubectl diff runs that program",
+        ),
+        // The inherited HOME and KUBERC are the user's own setup, like ~/.kube/config.
+        env_assigned(
+            &[""],
+            "HOME",
+            "kubectl reads $HOME/.kube/config and kuberc there; a kubeconfig can run programs and a kuberc can change commands",
+        ),
+        env_assigned(
+            &[""],
+            "KUBERC",
+            "its aliases and default flags change what a command does",
+        ),
+    ],
     // These hand kubectl credentials of its own instead of the kubeconfig's (which, on
     // EKS, come from the AWS credentials guard injects).
     credentials: &[

@@ -1,10 +1,11 @@
 //! `pulumi` (cobra): `destroy` = `down` = `dn`, `up` = `update`, `preview`, stack/config/state
 //! subcommands; `--yes` and `PULUMI_SKIP_CONFIRMATIONS` skip pulumi's own prompt.
 
-use super::Severity::{Destructive, Read, Unknown, Write};
-use super::flags::{self, Flag, switch, valued};
+use super::Severity::{Destructive, Export, Read, Unknown, Write};
+use super::flags::{self, Flag, reads, switch, valued};
+use super::pulumi_flags as f;
 use super::scope::{EnvValue, Scope};
-use super::table::{Command, Modifier, Parser, Table, Test, cmd};
+use super::table::{Command, Modifier, Parser, Table, Test, cmd, env_assigned};
 use super::verdict::Verdict;
 
 /// The root command's persistent flags.
@@ -28,65 +29,85 @@ const GLOBALS: &[Flag] = &[
 
 const READ_ONLY: &str = "read-only";
 const CLOUD: &str = "changes Pulumi Cloud settings";
+const LOCAL_CONFIG: &str =
+    "changes the stack's local settings file (Pulumi.<stack>.yaml), no cloud change";
 
+/// Every command with its own flags (generated from carapace's pulumi completer:
+/// `pulumi_flags`, and below for the commands pulumi added since); a flag the table does not
+/// know keeps a read from being proven.
 const COMMANDS: &[Command] = &[
     cmd(
         &["destroy|down|dn"],
         Destructive,
         "destroys every resource in the stack",
-    ),
-    cmd(&["up|update"], Write, "deploys changes to the stack"),
-    cmd(&["refresh"], Write, "updates the state from the cloud"),
-    cmd(&["preview|pre"], Read, "only previews, changes nothing"),
-    cmd(&["cancel"], Write, "changes the stack"),
-    cmd(&["import"], Write, "changes the stack"),
-    cmd(&["watch"], Write, "changes the stack"),
+    )
+    .with_flags(f::DESTROY),
+    cmd(&["up|update"], Write, "deploys changes to the stack").with_flags(f::UP),
+    cmd(&["refresh"], Write, "updates the state from the cloud").with_flags(f::REFRESH),
+    cmd(&["preview|pre"], Read, "only previews, changes nothing").with_flags(f::PREVIEW),
+    cmd(&["cancel"], Write, "changes the stack").with_flags(f::CANCEL),
+    cmd(&["import"], Write, "changes the stack").with_flags(f::IMPORT),
+    cmd(&["watch"], Write, "changes the stack").with_flags(f::WATCH),
     // It installs the template's dependencies (npm, pip, ...), whose install scripts run.
     cmd(
         &["new"],
         Unknown,
         "installs the new project's dependencies (npm, pip, ...); their install scripts run code guard cannot see",
-    ),
-    cmd(&["logs"], Read, READ_ONLY),
-    cmd(&["whoami"], Read, READ_ONLY),
+    )
+    .with_flags(f::NEW),
+    cmd(&["logs"], Read, READ_ONLY).with_flags(f::LOGS),
+    cmd(&["whoami"], Read, READ_ONLY).with_flags(WHOAMI),
     cmd(&["version"], Read, READ_ONLY),
-    cmd(&["about"], Read, READ_ONLY),
-    cmd(&["console"], Read, READ_ONLY),
-    cmd(&["schema"], Read, READ_ONLY),
-    cmd(&["schema", "*"], Read, READ_ONLY),
+    cmd(&["about"], Read, READ_ONLY).with_flags(f::ABOUT),
+    cmd(&["console"], Read, READ_ONLY).with_flags(f::CONSOLE),
     cmd(&["help"], Read, READ_ONLY),
     cmd(&["gen-completion"], Read, READ_ONLY),
     cmd(&["completion"], Read, READ_ONLY),
-    cmd(&["convert"], Read, READ_ONLY),
-    cmd(&["login"], Read, "local setup, no cloud change"),
-    cmd(&["logout"], Read, "local setup, no cloud change"),
-    cmd(&["plugin"], Read, "local setup, no cloud change"),
+    // A converter plugin (downloaded and installed when missing) does the work.
+    cmd(
+        &["convert"],
+        Unknown,
+        "runs a converter plugin, installing it when missing; guard cannot see what it does",
+    ),
+    cmd(&["login"], Read, "local setup, no cloud change").with_flags(f::LOGIN),
+    cmd(&["logout"], Read, "local setup, no cloud change").with_flags(f::LOGOUT),
+    cmd(&["plugin"], Read, "prints help"),
+    cmd(&["plugin", "ls"], Read, "lists the installed plugins").with_flags(f::PLUGIN_LS),
+    cmd(&["plugin", "rm"], Read, "removes local plugins, no cloud change").with_flags(f::PLUGIN_RM),
+    // The plugin (from --server or a file of the line's choosing) runs in every later
+    // pulumi command, with the credentials.
+    cmd(
+        &["plugin", "install"],
+        Unknown,
+        "installs a plugin that later pulumi commands run; guard cannot see it",
+    )
+    .with_flags(f::PLUGIN_INSTALL),
     cmd(
         &["plugin", "run"],
         Unknown,
         "runs a plugin's program, which guard cannot see",
     ),
-    cmd(&["plugin", "*"], Read, "local setup, no cloud change"),
+    cmd(&["plugin", "*"], Unknown, "not a plugin subcommand guard knows"),
     cmd(
         &["install"],
         Unknown,
         "runs the project's package manager and plugin installs; guard cannot see what they run",
     ),
-    cmd(&["stack"], Read, READ_ONLY),
-    cmd(&["stack", "ls"], Read, READ_ONLY),
-    cmd(&["stack", "select"], Read, READ_ONLY),
+    cmd(&["stack"], Read, READ_ONLY).with_flags(f::STACK),
+    cmd(&["stack", "ls"], Read, READ_ONLY).with_flags(f::STACK_LS),
+    cmd(&["stack", "select"], Read, READ_ONLY).with_flags(f::STACK_SELECT),
     cmd(&["stack", "unselect"], Read, READ_ONLY),
-    cmd(&["stack", "output"], Read, READ_ONLY),
-    cmd(&["stack", "history|hist"], Read, READ_ONLY),
-    cmd(&["stack", "graph"], Read, READ_ONLY),
-    cmd(&["stack", "export"], Read, READ_ONLY),
+    cmd(&["stack", "output"], Read, READ_ONLY).with_flags(f::STACK_OUTPUT),
+    cmd(&["stack", "history|hist"], Read, READ_ONLY).with_flags(f::STACK_HISTORY),
+    cmd(&["stack", "graph"], Read, READ_ONLY).with_flags(f::STACK_GRAPH),
+    cmd(&["stack", "export"], Read, READ_ONLY).with_flags(f::STACK_EXPORT),
     cmd(&["stack", "tag"], Write, "changes stack tags"),
-    cmd(&["stack", "tag", "ls|get"], Read, READ_ONLY),
+    cmd(&["stack", "tag", "ls|get"], Read, READ_ONLY).with_flags(f::STACK_TAG_LS),
     cmd(&["stack", "tag", "*"], Write, "changes stack tags"),
-    cmd(&["stack", "rm"], Destructive, "deletes the stack"),
-    cmd(&["stack", "init"], Write, "changes the stack"),
+    cmd(&["stack", "rm"], Destructive, "deletes the stack").with_flags(f::STACK_RM),
+    cmd(&["stack", "init"], Write, "changes the stack").with_flags(f::STACK_INIT),
     cmd(&["stack", "rename"], Write, "changes the stack"),
-    cmd(&["stack", "import"], Write, "changes the stack"),
+    cmd(&["stack", "import"], Write, "changes the stack").with_flags(f::STACK_IMPORT),
     cmd(
         &["stack", "change-secrets-provider"],
         Write,
@@ -97,21 +118,42 @@ const COMMANDS: &[Command] = &[
         Unknown,
         "not a stack subcommand guard knows",
     ),
-    cmd(&["config"], Read, "reads the stack configuration"),
-    cmd(&["config", "get"], Read, "reads the stack configuration"),
+    cmd(&["config"], Read, "reads the stack configuration").with_flags(f::CONFIG),
+    cmd(&["config", "get"], Read, "reads the stack configuration").with_flags(f::CONFIG_GET),
+    // Decided: the stack's settings file (Pulumi.<stack>.yaml) is local; the next preview or
+    // up reads it and is judged on its own.
+    cmd(&["config", "set"], Read, LOCAL_CONFIG).with_flags(f::CONFIG_SET),
+    cmd(&["config", "set-all"], Read, LOCAL_CONFIG).with_flags(f::CONFIG_SET_ALL),
+    cmd(&["config", "rm"], Read, LOCAL_CONFIG).with_flags(f::CONFIG_RM),
+    cmd(&["config", "rm-all"], Read, LOCAL_CONFIG).with_flags(f::CONFIG_RM_ALL),
+    cmd(&["config", "cp"], Read, LOCAL_CONFIG).with_flags(f::CONFIG_CP),
+    cmd(&["config", "env"], Read, "prints help"),
+    cmd(&["config", "env", "ls"], Read, "lists the stack's environments").with_flags(CONFIG_ENV_LS),
+    cmd(&["config", "env", "*"], Write, "changes the stack's environments"),
     cmd(&["config", "*"], Write, "changes the stack configuration"),
     cmd(&["state"], Read, "prints help"),
     cmd(
         &["state", "delete"],
         Destructive,
         "deletes a resource from the state",
-    ),
+    )
+    .with_flags(f::STATE_DELETE),
     cmd(&["state", "*"], Write, "changes the state"),
     cmd(&["org"], Read, READ_ONLY),
-    cmd(&["org", "get-default|ls|get|open|diff"], Read, READ_ONLY),
+    cmd(&["org", "get-default"], Read, READ_ONLY),
+    cmd(&["org", "search"], Read, READ_ONLY).with_flags(ORG_SEARCH),
+    cmd(&["org", "search", "ai"], Read, READ_ONLY).with_flags(ORG_SEARCH),
     cmd(&["org", "*"], Write, CLOUD),
     cmd(&["env"], Read, READ_ONLY),
-    cmd(&["env", "get|ls|get-default|open|diff"], Read, READ_ONLY),
+    cmd(&["env", "ls"], Read, READ_ONLY).with_flags(ENV_LS),
+    cmd(&["env", "get"], Read, READ_ONLY).with_flags(ENV_GET),
+    cmd(&["env", "diff"], Read, READ_ONLY),
+    // It prints the environment's values: they are often cloud credentials.
+    cmd(
+        &["env", "open"],
+        Export,
+        "prints the environment's values, often cloud credentials",
+    ),
     // The command runs with the environment's values, which are often cloud credentials.
     cmd(
         &["env", "run"],
@@ -120,9 +162,36 @@ const COMMANDS: &[Command] = &[
     ),
     cmd(&["env", "*"], Write, CLOUD),
     cmd(&["policy"], Read, READ_ONLY),
-    cmd(&["policy", "get|ls|get-default|open|diff"], Read, READ_ONLY),
+    cmd(&["policy", "ls"], Read, READ_ONLY).with_flags(f::POLICY_LS),
+    cmd(&["policy", "group"], Read, READ_ONLY),
+    cmd(&["policy", "group", "ls"], Read, READ_ONLY).with_flags(f::POLICY_GROUP_LS),
     cmd(&["policy", "*"], Write, CLOUD),
 ];
+
+/// Flags of commands newer than carapace's table (pulumi's own `--help`, pulumi 3.1xx).
+const WHOAMI: &[Flag] = &[
+    switch("--verbose"),
+    switch("-v"),
+    switch("--json"),
+    switch("-j"),
+];
+const CONFIG_ENV_LS: &[Flag] = &[
+    valued("--stack"),
+    valued("-s"),
+    reads("--config-file"),
+    switch("--json"),
+    switch("-j"),
+];
+const ORG_SEARCH: &[Flag] = &[
+    valued("--org"),
+    valued("--query"),
+    valued("-q"),
+    valued("--output"),
+    valued("-o"),
+    valued("--delimiter"),
+];
+const ENV_LS: &[Flag] = &[valued("--organization"), valued("-o"), valued("--project")];
+const ENV_GET: &[Flag] = &[valued("--value"), switch("--definition")];
 
 const TABLE: Table = Table {
     tool: "pulumi",
@@ -166,7 +235,7 @@ const TABLE: Table = Table {
             what: "creates the stack when it does not exist",
         },
         Modifier {
-            commands: &["destroy", "up", "refresh"],
+            commands: &["destroy", "up", "refresh", "import"],
             flags: &["--preview-only"],
             test: Test::DryBool,
             severity: Read,
@@ -180,7 +249,12 @@ const TABLE: Table = Table {
             what: "only writes the project's files: no stack, no install",
         },
     ],
-    env_programs: &[],
+    // Plugins (language hosts, providers) run from there; the inherited value is the user's.
+    env_programs: &[env_assigned(
+        &[""],
+        "PULUMI_HOME",
+        "pulumi runs plugins and reads credentials from that folder",
+    )],
     credentials: &[],
 };
 

@@ -201,6 +201,24 @@ const CONSULTED: &[&str] = &[
     "PATH",
     "PAGER",
     "MANPAGER",
+    // The table tools and terraform (tools17).
+    "KUBERC",
+    "HELM_PLUGINS",
+    "HELM_DATA_HOME",
+    "XDG_DATA_HOME",
+    "PULUMI_HOME",
+    "TG_AUTH_PROVIDER_CMD",
+    "TERRAGRUNT_AUTH_PROVIDER_CMD",
+    "TF_CLI_CONFIG_FILE",
+    "TERRAFORM_CONFIG",
+    "GIT_SSH_COMMAND",
+    "GIT_SSH",
+    "GIT_CONFIG_COUNT",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_GLOBAL",
+    "GIT_CONFIG_SYSTEM",
+    "GIT_CONFIG",
+    "BROWSER",
 ];
 
 fn is_consulted(name: &str) -> bool {

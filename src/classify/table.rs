@@ -3,14 +3,18 @@
 //! flags with their arity, and the flags that change a verdict (dry runs, `--prune`,
 //! programs named on the command line), read the way the tool's own parser reads them.
 //!
-//! guard cannot carry every flag of every version of every tool, so a flag the table does
-//! not know is read both ways (taking a value word, and not), and the more severe result
-//! wins. Flags that make a command harmless only count where no reading could make them
-//! the value of another flag.
+//! Read is a proof: a command is read only when every option on the line is one its table
+//! knows (name, arity, effect), with short groups and yargs' spellings read as the tool's
+//! parser reads them; anything else is unknown, naming the option. Where the subcommand is
+//! looked for, a flag the table does not know is read both ways (taking a value word, and
+//! not) and the more severe result wins. Flags that make a command harmless only count
+//! where no reading could make them the value of another flag. The paths a flag names are
+//! judged by their class (`tool_paths`).
 
 use super::Severity;
-use super::flags::{self, Arity, Flag};
+use super::flags::{self, Arity, Effect, Flag};
 use super::scope::{self, EnvValue, Scope};
+use super::tool_paths;
 use super::verdict::Verdict;
 
 /// How the tool's parser finds its subcommand among flags it does not know.
@@ -66,6 +70,9 @@ pub(crate) enum Test {
     DryMode,
     /// A boolean dry-run flag (Go's strconv.ParseBool values).
     DryBool,
+    /// The flag is given, with any value, and the tool then ignores its dry run (`kubectl
+    /// delete --raw`): the command keeps at least its own severity and no dry run lowers it.
+    Undryable,
     /// A boolean that skips the part of the command guard cannot see (`cdk init
     /// --generate-only` installs nothing): read like `DryBool`, it replaces the command's
     /// own verdict, even an unknown one, unless another modifier already changed it.
@@ -84,11 +91,43 @@ pub(crate) struct Modifier {
     pub what: &'static str,
 }
 
-/// An environment variable that makes the tool run a program guard cannot see.
+/// An environment variable that makes the tool run a program guard cannot see, or read
+/// files that can.
 pub(crate) struct EnvProgram {
     pub commands: &'static [&'static str],
     pub var: &'static str,
     pub what: &'static str,
+    /// Only a value the command line itself gives counts (`HOME`: the inherited one is the
+    /// user's own setup).
+    pub assigned_only: bool,
+}
+
+/// A variable that counts whatever its value, for the commands given.
+pub(crate) const fn env_program(
+    commands: &'static [&'static str],
+    var: &'static str,
+    what: &'static str,
+) -> EnvProgram {
+    EnvProgram {
+        commands,
+        var,
+        what,
+        assigned_only: false,
+    }
+}
+
+/// A variable that counts only when the command line sets it.
+pub(crate) const fn env_assigned(
+    commands: &'static [&'static str],
+    var: &'static str,
+    what: &'static str,
+) -> EnvProgram {
+    EnvProgram {
+        commands,
+        var,
+        what,
+        assigned_only: true,
+    }
 }
 
 /// A flag that hands the tool credentials other than the ones guard verified.
@@ -148,9 +187,211 @@ impl Table {
         take_value: bool,
     ) -> (Verdict, bool) {
         let walk = self.walk(args, take_value);
-        let credential = self.credential(args);
-        let verdict = self.verdict(args, &walk, scope);
+        let parsed = self.parse(args, walk.command);
+        let credential = self.credential(&parsed.args);
+        let mut verdict = self.verdict(&parsed.args, &walk, scope);
+        if verdict.severity == Severity::Read
+            && let Some(flag) = parsed.unknown.first()
+            && !flags::wants_help(&parsed.args, &|arg: &str| self.arity(arg, walk.command))
+        {
+            let what = format!(
+                "{} is not an option guard knows here; read only when every option is known",
+                scope::shown(flag)
+            );
+            verdict = Verdict::of(Severity::Unknown, self.tool, &walk.typed, &what);
+        }
+        for (effect, value) in &parsed.paths {
+            let judged = match effect {
+                Effect::Reads => tool_paths::read(value, scope),
+                Effect::Writes => tool_paths::write(value, scope),
+                Effect::Inert => None,
+            };
+            if let Some((severity, why)) = judged {
+                let what = format!("{why} ({value})", value = scope::shown(value));
+                verdict = verdict.or_worse(Verdict::of(severity, self.tool, &walk.typed, &what));
+            }
+        }
         (verdict.with_credential(credential), walk.saw_unknown)
+    }
+
+    /// The options as the tool's parser reads them once the command is found: each flag
+    /// alone (short groups split), a value in the same word (`-n=x`, `--output=json`), and
+    /// the options the table does not know.
+    fn parse(&'static self, args: &[String], command: Option<&'static Command>) -> Parsed {
+        let mut parsed = Parsed::default();
+        let mut i = 0;
+        while let Some(arg) = args.get(i) {
+            i += 1;
+            let next = args.get(i);
+            if scope::is_dynamic(arg) || !arg.starts_with('-') || arg.len() < 2 {
+                parsed.args.push(arg.clone());
+                continue;
+            }
+            if let Some(body) = arg.strip_prefix("--") {
+                let (name, inline) = match body.split_once('=') {
+                    Some((name, value)) => (name, Some(value)),
+                    None => (body, None),
+                };
+                let Some(flag) = self.long(name, command) else {
+                    parsed.unknown.push(arg.clone());
+                    parsed.args.push(arg.clone());
+                    continue;
+                };
+                let value = match (inline, flag.arity) {
+                    (Some(value), _) => Some(value.to_owned()),
+                    (None, Arity::Switch) => {
+                        // yargs: a boolean takes a following `true` or `false`.
+                        if self.parser == Parser::Yargs
+                            && next.is_some_and(|word| word == "true" || word == "false")
+                        {
+                            i += 1;
+                            next.cloned()
+                        } else {
+                            None
+                        }
+                    }
+                    (None, Arity::Value) => {
+                        // yargs gives a string option an empty value before another option.
+                        if self.parser == Parser::Yargs
+                            && next.is_some_and(|word| word.starts_with('-'))
+                        {
+                            Some(String::new())
+                        } else {
+                            i += 1;
+                            Some(next.cloned().unwrap_or_default())
+                        }
+                    }
+                };
+                parsed.push(flag, value);
+                continue;
+            }
+            let letters = &arg[1..];
+            let groups = match self.parser {
+                Parser::Yargs => self.yargs_group(letters, next, command),
+                Parser::Cobra | Parser::Click => self.posix_group(letters, next, command),
+            };
+            match groups {
+                Some((found, took_next)) => {
+                    if took_next {
+                        i += 1;
+                    }
+                    for (flag, value) in found {
+                        parsed.push(flag, value);
+                    }
+                }
+                None => {
+                    parsed.unknown.push(arg.clone());
+                    parsed.args.push(arg.clone());
+                }
+            }
+        }
+        parsed
+    }
+
+    /// A long option's flag, with yargs' `--no-x` and camel-case spellings.
+    fn long(&self, name: &str, command: Option<&'static Command>) -> Option<&'static Flag> {
+        let find = |name: &str| self.flag(&format!("--{name}"), command);
+        if let Some(flag) = find(name) {
+            return Some(flag);
+        }
+        if self.parser != Parser::Yargs {
+            return None;
+        }
+        let kebab = kebab_case(name);
+        find(&kebab).or_else(|| {
+            let negated = kebab.strip_prefix("no-")?;
+            find(negated).filter(|flag| flag.arity == Arity::Switch)
+        })
+    }
+
+    /// pflag's and click's short group: letters in order, the first that takes a value takes
+    /// the rest of the word (pflag: after an optional `=`) or else the next word. None when a
+    /// letter is not known.
+    fn posix_group(
+        &self,
+        letters: &str,
+        next: Option<&String>,
+        command: Option<&'static Command>,
+    ) -> Option<(Vec<(&'static Flag, Option<String>)>, bool)> {
+        let mut found = Vec::new();
+        for (at, letter) in letters.char_indices() {
+            let flag = self.flag(&format!("-{letter}"), command)?;
+            let rest = &letters[at + letter.len_utf8()..];
+            let rest = if self.parser == Parser::Cobra {
+                rest.strip_prefix('=').unwrap_or(rest)
+            } else {
+                rest
+            };
+            if flag.arity == Arity::Value || letters[at + letter.len_utf8()..].starts_with('=') {
+                if !rest.is_empty() || letters[at + letter.len_utf8()..].starts_with('=') {
+                    found.push((flag, Some(rest.to_owned())));
+                    return Some((found, false));
+                }
+                found.push((flag, Some(next.cloned().unwrap_or_default())));
+                return Some((found, true));
+            }
+            found.push((flag, None));
+        }
+        Some((found, false))
+    }
+
+    /// yargs-parser's short group (`-ja CMD` is `-j -a CMD`): a letter followed by `=`, by a
+    /// non-word character or (a letter) by a number takes the rest of the word; the last
+    /// letter takes the next word as `--name` would. None when a letter is not known.
+    fn yargs_group(
+        &self,
+        letters: &str,
+        next: Option<&String>,
+        command: Option<&'static Command>,
+    ) -> Option<(Vec<(&'static Flag, Option<String>)>, bool)> {
+        let chars: Vec<(usize, char)> = letters.char_indices().collect();
+        let mut found = Vec::new();
+        for (j, &(at, letter)) in chars.iter().enumerate() {
+            let flag = self.flag(&format!("-{letter}"), command)?;
+            let rest = &letters[at + letter.len_utf8()..];
+            let Some(&(_, following)) = chars.get(j + 1) else {
+                // The last letter.
+                let takes =
+                    flag.arity == Arity::Value && next.is_some_and(|word| !word.starts_with('-'));
+                let bool_word = flag.arity == Arity::Switch
+                    && next.is_some_and(|word| word == "true" || word == "false");
+                if takes || bool_word {
+                    found.push((flag, next.cloned()));
+                    return Some((found, true));
+                }
+                let empty = (flag.arity == Arity::Value).then(String::new);
+                found.push((flag, empty));
+                return Some((found, false));
+            };
+            let numeric = letter.is_ascii_alphabetic() && is_yargs_number(rest);
+            if following == '=' {
+                found.push((flag, Some(rest[1..].to_owned())));
+                return Some((found, false));
+            }
+            if numeric || !(following.is_alphanumeric() || following == '_') {
+                found.push((flag, Some(rest.to_owned())));
+                return Some((found, false));
+            }
+            found.push((flag, None));
+        }
+        Some((found, false))
+    }
+
+    /// The flag named `name` (with its dashes) for the command: its own flags first, then
+    /// its parents', then the globals.
+    fn flag(&self, name: &str, command: Option<&'static Command>) -> Option<&'static Flag> {
+        let own = command.into_iter().flat_map(|command| {
+            self.commands
+                .iter()
+                .filter(move |other| {
+                    other.path.len() <= command.path.len()
+                        && other.path.iter().zip(command.path).all(|(a, b)| a == b)
+                })
+                .rev()
+                .flat_map(|command| command.flags.iter())
+        });
+        own.chain(self.globals.iter())
+            .find(|flag| flag.name == name)
     }
 
     fn verdict(&'static self, args: &[String], walk: &Walk, scope: &Scope) -> Verdict {
@@ -176,7 +417,12 @@ impl Table {
         };
         let canonical = canonical(command);
         for program in self.env_programs {
-            if applies(program.commands, &canonical) && set(scope, program.var) {
+            let given = if program.assigned_only {
+                scope.assigned(program.var).is_some()
+            } else {
+                set(scope, program.var)
+            };
+            if applies(program.commands, &canonical) && given {
                 let what = format!("{} is set: {}", program.var, program.what);
                 return Verdict::of(Severity::Unknown, tool, &walk.typed, &what);
             }
@@ -185,6 +431,7 @@ impl Table {
         let mut what = command.what;
         let mut decided = None;
         let mut modified = false;
+        let mut undryable = false;
         for modifier in self.modifiers {
             if matches!(modifier.test, Test::DryMode | Test::DryBool | Test::Skips) {
                 continue;
@@ -199,6 +446,14 @@ impl Table {
                         || flags::any_on(args, modifier.flags)
                 }
             };
+            if found && modifier.test == Test::Undryable {
+                severity = severity.max(modifier.severity);
+                what = modifier.what;
+                decided = written(args, modifier.flags);
+                modified = true;
+                undryable = true;
+                break;
+            }
             if found {
                 severity = modifier.severity;
                 what = modifier.what;
@@ -207,7 +462,7 @@ impl Table {
                 break;
             }
         }
-        let changes = matches!(severity, Severity::Write | Severity::Destructive);
+        let changes = matches!(severity, Severity::Write | Severity::Destructive) && !undryable;
         let boolean = if self.parser == Parser::Yargs {
             flags::DryValues::Yargs
         } else {
@@ -220,7 +475,7 @@ impl Table {
                 Test::Skips => (boolean, !modified),
                 _ => continue,
             };
-            if !lowers || !applies(modifier.commands, &canonical) {
+            if !lowers || undryable || !applies(modifier.commands, &canonical) {
                 continue;
             }
             if let Some(flag) = flags::dry_run(args, modifier.flags, mode, &known) {
@@ -332,6 +587,18 @@ impl Table {
                 continue;
             }
             if !flags::may_take_value_word(arg) {
+                // yargs and click read a short group's letters (`cdk -ja CMD ls`); cobra's
+                // subcommand search does not.
+                let next = free.get(at).map(|&next| &args[next]);
+                let group = match (self.parser, arg.strip_prefix('-')) {
+                    (_, Some(letters)) if letters.starts_with('-') => None,
+                    (Parser::Yargs, Some(letters)) => self.yargs_group(letters, next, command),
+                    (Parser::Click, Some(letters)) => self.posix_group(letters, next, command),
+                    _ => None,
+                };
+                if group.is_some_and(|(_, took_next)| took_next) {
+                    at += 1;
+                }
                 continue;
             }
             let takes = match self.arity(arg, command) {
@@ -360,13 +627,7 @@ impl Table {
     /// command on the path.
     fn arity(&self, arg: &str, command: Option<&'static Command>) -> Option<Arity> {
         let name = arg.split('=').next().unwrap_or(arg);
-        let on_path = command.into_iter().flat_map(|command| command.flags.iter());
-        let known = self
-            .globals
-            .iter()
-            .chain(on_path)
-            .find(|flag| flag.name == name)
-            .map(|flag| flag.arity);
+        let known = self.flag(name, command).map(|flag| flag.arity);
         let local = self.parser != Parser::Click && self.locals.contains(&name);
         known.or(local.then_some(Arity::Value))
     }
@@ -387,6 +648,62 @@ impl Table {
             }
         })
     }
+}
+
+/// The options of a command line as the tool's parser reads them.
+#[derive(Default)]
+struct Parsed {
+    /// The words with each flag alone: `-n=x`, `--output=json`, `-j`, `-a=CMD`.
+    args: Vec<String>,
+    /// Options the table does not know, as written.
+    unknown: Vec<String>,
+    /// The values of flags that name a path.
+    paths: Vec<(Effect, String)>,
+}
+
+impl Parsed {
+    fn push(&mut self, flag: &'static Flag, value: Option<String>) {
+        match value {
+            Some(value) => {
+                if flag.effect != Effect::Inert {
+                    self.paths.push((flag.effect, value.clone()));
+                }
+                self.args.push(format!("{}={value}", flag.name));
+            }
+            None => self.args.push(flag.name.to_owned()),
+        }
+    }
+}
+
+/// yargs' camel-case spelling back to the dashed one: `dryRun` is `dry-run`.
+fn kebab_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('-');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// yargs-parser's number test for the rest of a short group (`-n5`).
+fn is_yargs_number(rest: &str) -> bool {
+    let digits = rest.strip_prefix('-').unwrap_or(rest);
+    let (mantissa, exponent) = match digits.split_once('e') {
+        Some((m, e)) => (m, Some(e.strip_prefix('-').unwrap_or(e))),
+        None => (digits, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| f.bytes().all(|b| b.is_ascii_digit()))
+        && exponent.is_none_or(|e| !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The first of `names` the command line uses, as written.

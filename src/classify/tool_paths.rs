@@ -1,0 +1,40 @@
+//! The paths a table tool's flags name, judged by their class. A thin seam over `paths`
+//! (credential stores, guard's own files, trusted configuration, terraform state) for the
+//! tools whose words are plain strings marked when dynamic.
+
+use super::Severity;
+use super::local;
+use super::scope::{self, Scope};
+
+/// Reading `path`: None when it changes nothing.
+pub(crate) fn read(path: &str, _scope: &Scope) -> Option<(Severity, String)> {
+    if scope::is_dynamic(path) {
+        return Some((
+            Severity::Unknown,
+            "reads a path from an expansion; guard cannot see which".to_owned(),
+        ));
+    }
+    let environ = path.starts_with("/proc/") && path.ends_with("/environ");
+    environ.then(|| {
+        (
+            Severity::Export,
+            "reads a credential store (the process environment)".to_owned(),
+        )
+    })
+}
+
+/// Writing `path` (replacing it): None when it changes nothing.
+pub(crate) fn write(path: &str, _scope: &Scope) -> Option<(Severity, String)> {
+    if scope::is_dynamic(path) {
+        return Some((
+            Severity::Unknown,
+            "writes a path from an expansion; guard cannot see which".to_owned(),
+        ));
+    }
+    local::is_terraform_state(path).then(|| {
+        (
+            Severity::Destructive,
+            "writes over terraform state".to_owned(),
+        )
+    })
+}
