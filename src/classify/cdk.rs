@@ -1,14 +1,17 @@
 //! AWS CDK (`cdk`, `npx aws-cdk`, yargs): options before or after the command.
 
 use super::Severity::{Destructive, Read, Unknown, Write};
-use super::flags::{Flag, switch, valued};
+use super::flags::{Flag, reads, switch, valued, writes};
 use super::scope::Scope;
-use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd, env_program};
+use super::table::{
+    Command, Credential, Modifier, Parser, Table, Test, cmd, env_assigned, env_program,
+};
 use super::verdict::Verdict;
 
-/// The options yargs knows before it picks the command (the CLI's global options). A
-/// command's own options (`--force`, `--all`) are unknown in that first pass and take the
-/// next word: `cdk --force ls destroy StackA` destroys.
+/// The options yargs knows before it picks the command (the CLI's global options,
+/// aws-cdk-cli `lib/cli/cli-config.ts`). A command's own options (`--force`, `--all`) are
+/// unknown in that first pass and take the next word: `cdk --force ls destroy StackA`
+/// destroys.
 const GLOBALS: &[Flag] = &[
     switch("--trace"),
     switch("--strict"),
@@ -22,6 +25,7 @@ const GLOBALS: &[Flag] = &[
     switch("--ec2creds"),
     switch("-i"),
     switch("--version-reporting"),
+    switch("--telemetry"),
     switch("--path-metadata"),
     switch("--asset-metadata"),
     switch("--staging"),
@@ -30,7 +34,6 @@ const GLOBALS: &[Flag] = &[
     switch("--ci"),
     switch("--yes"),
     switch("-y"),
-    switch("--telemetry"),
     switch("--version"),
     switch("--help"),
     switch("-h"),
@@ -43,14 +46,112 @@ const GLOBALS: &[Flag] = &[
     valued("-p"),
     valued("--profile"),
     valued("--proxy"),
-    valued("--ca-bundle-path"),
+    reads("--ca-bundle-path"),
     valued("--role-arn"),
     valued("-r"),
-    valued("--output"),
-    valued("-o"),
+    // The cloud assembly folder (cdk.out) is written there.
+    writes("--output"),
+    writes("-o"),
     valued("--unstable"),
-    valued("--telemetry-file"),
+    writes("--telemetry-file"),
 ];
+
+/// Each command's own options (cli-config.ts, aws-cdk-cli 2.10xx).
+const LIST: &[Flag] = &[
+    switch("--long"),
+    switch("-l"),
+    switch("--show-dependencies"),
+    switch("-d"),
+];
+const SYNTH: &[Flag] = &[
+    switch("--exclusively"),
+    switch("-e"),
+    switch("--validation"),
+    switch("--quiet"),
+    switch("-q"),
+];
+const BOOTSTRAP: &[Flag] = &[
+    valued("--bootstrap-bucket-name"),
+    valued("--toolkit-bucket-name"),
+    valued("-b"),
+    valued("--bootstrap-kms-key-id"),
+    switch("--example-permissions-boundary"),
+    switch("--epb"),
+    valued("--custom-permissions-boundary"),
+    valued("--cpb"),
+    switch("--bootstrap-customer-key"),
+    valued("--qualifier"),
+    switch("--public-access-block-configuration"),
+    switch("--deny-external-id"),
+    valued("--tags"),
+    valued("-t"),
+    switch("--execute"),
+    valued("--trust"),
+    valued("--trust-for-lookup"),
+    valued("--untrust"),
+    valued("--cloudformation-execution-policies"),
+    switch("--force"),
+    switch("-f"),
+    switch("--termination-protection"),
+    switch("--show-template"),
+    valued("--toolkit-stack-name"),
+    reads("--template"),
+    switch("--previous-parameters"),
+];
+const DIFF: &[Flag] = &[
+    switch("--exclusively"),
+    switch("-e"),
+    valued("--context-lines"),
+    reads("--template"),
+    switch("--strict"),
+    switch("--security-only"),
+    switch("--fail"),
+    switch("--processed"),
+    switch("--quiet"),
+    switch("-q"),
+    switch("--change-set"),
+    switch("--changeset"),
+    switch("--import-existing-resources"),
+    switch("--include-moves"),
+];
+const DRIFT: &[Flag] = &[switch("--fail")];
+const NOTICES: &[Flag] = &[switch("--unacknowledged"), switch("-u")];
+const INIT: &[Flag] = &[
+    valued("--language"),
+    valued("-l"),
+    switch("--list"),
+    switch("--generate-only"),
+    valued("--lib-version"),
+    valued("-V"),
+];
+const CONTEXT: &[Flag] = &[
+    valued("--reset"),
+    valued("-e"),
+    switch("--force"),
+    switch("-f"),
+    switch("--clear"),
+];
+const DOCS: &[Flag] = &[valued("--browser"), valued("-b")];
+const FLAGS: &[Flag] = &[
+    valued("--value"),
+    switch("--set"),
+    switch("--all"),
+    switch("--unconfigured"),
+    switch("--recommended"),
+    switch("--default"),
+    switch("--interactive"),
+    switch("-i"),
+    switch("--safe"),
+    valued("--concurrency"),
+    valued("-t"),
+];
+const REFACTOR: &[Flag] = &[
+    valued("--additional-stack-name"),
+    switch("--dry-run"),
+    reads("--override-file"),
+    switch("--revert"),
+];
+const CLI_TELEMETRY: &[Flag] = &[switch("--enable"), switch("--disable"), switch("--status")];
 
 const NO_CLOUD: &str = "no cloud change";
 
@@ -61,32 +162,34 @@ const COMMANDS: &[Command] = &[
         &["bootstrap"],
         Write,
         "creates or updates the CDK toolkit stack",
-    ),
+    )
+    .with_flags(BOOTSTRAP),
     cmd(&["watch"], Write, "deploys stacks on every change"),
     cmd(&["import"], Write, "changes stacks"),
     cmd(&["rollback"], Write, "changes stacks"),
     cmd(&["migrate"], Write, "changes stacks"),
-    cmd(&["refactor"], Write, "moves resources between stacks"),
+    cmd(&["refactor"], Write, "moves resources between stacks").with_flags(REFACTOR),
     cmd(&["gc"], Destructive, "deletes unused assets"),
-    cmd(&["synth|synthesize"], Read, NO_CLOUD),
-    cmd(&["diff"], Read, NO_CLOUD),
-    cmd(&["drift"], Read, NO_CLOUD),
-    cmd(&["ls|list"], Read, NO_CLOUD),
+    cmd(&["synth|synthesize"], Read, NO_CLOUD).with_flags(SYNTH),
+    cmd(&["diff"], Read, NO_CLOUD).with_flags(DIFF),
+    cmd(&["drift"], Read, NO_CLOUD).with_flags(DRIFT),
+    cmd(&["ls|list"], Read, NO_CLOUD).with_flags(LIST),
     cmd(&["metadata"], Read, NO_CLOUD),
     cmd(&["doctor"], Read, NO_CLOUD),
-    cmd(&["docs|doc"], Read, NO_CLOUD),
-    cmd(&["notices"], Read, NO_CLOUD),
+    cmd(&["docs|doc"], Read, NO_CLOUD).with_flags(DOCS),
+    cmd(&["notices"], Read, NO_CLOUD).with_flags(NOTICES),
     cmd(&["acknowledge|ack"], Read, NO_CLOUD),
-    cmd(&["context"], Read, NO_CLOUD),
+    cmd(&["context"], Read, NO_CLOUD).with_flags(CONTEXT),
     // It runs the template's install step (`npm install`, pip, ...): the packages' install
     // scripts run with the credentials.
     cmd(
         &["init"],
         Unknown,
         "installs the new project's packages (npm, pip, ...); their install scripts run code guard cannot see",
-    ),
-    cmd(&["flags"], Read, NO_CLOUD),
-    cmd(&["cli-telemetry"], Read, NO_CLOUD),
+    )
+    .with_flags(INIT),
+    cmd(&["flags"], Read, NO_CLOUD).with_flags(FLAGS),
+    cmd(&["cli-telemetry"], Read, NO_CLOUD).with_flags(CLI_TELEMETRY),
 ];
 
 const MODIFIERS: &[Modifier] = &[
@@ -111,6 +214,14 @@ const MODIFIERS: &[Modifier] = &[
         test: Test::Given,
         severity: Unknown,
         what: "runs the browser command given; guard cannot see it",
+    },
+    // It prints the template and returns before any bootstrapping (or running the app).
+    Modifier {
+        commands: &["bootstrap"],
+        flags: &["--show-template"],
+        test: Test::Skips,
+        severity: Read,
+        what: "only prints the bootstrap template",
     },
     Modifier {
         commands: &["init"],
@@ -184,6 +295,18 @@ const TABLE: Table = Table {
             &["docs"],
             "CDK_BROWSER",
             "it is --browser, a program guard cannot see",
+        ),
+        // The default browser command is xdg-open, which runs $BROWSER.
+        env_assigned(
+            &["docs"],
+            "BROWSER",
+            "xdg-open runs that program; guard cannot see it",
+        ),
+        // ~/.cdk.json there can name the app, a build command and plugins.
+        env_assigned(
+            &[""],
+            "HOME",
+            "cdk reads ~/.cdk.json there, which can name the app, a build command and plugins",
         ),
     ],
     credentials: &[Credential {

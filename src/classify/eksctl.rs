@@ -2,7 +2,7 @@
 //! `upgrade cluster` only plans without `--approve`.
 
 use super::Severity::{Destructive, Read, Unknown, Write};
-use super::flags::{Flag, switch, valued};
+use super::flags::{Flag, reads, switch, valued, writes};
 use super::scope::Scope;
 use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd};
 use super::verdict::Verdict;
@@ -16,6 +16,59 @@ const GLOBALS: &[Flag] = &[
     valued("--verbose"),
     valued("-v"),
 ];
+
+/// The flags eksctl's read and plan commands share (`cmdutils`: AWS, cluster, config file,
+/// output and plan flags), as its `--help` lists them.
+const COMMON: &[Flag] = &[
+    valued("--profile"),
+    valued("-p"),
+    valued("--region"),
+    valued("-r"),
+    valued("--timeout"),
+    valued("--cluster"),
+    valued("-c"),
+    valued("--name"),
+    valued("-n"),
+    reads("--config-file"),
+    reads("-f"),
+    valued("--output"),
+    valued("-o"),
+    valued("--chunk-size"),
+    valued("--namespace"),
+    valued("--include"),
+    valued("--exclude"),
+    switch("--only-missing"),
+    switch("--approve"),
+    switch("--dry-run"),
+    switch("--wait"),
+    switch("-w"),
+    valued("--version"),
+    valued("--nodegroup"),
+    valued("--role-name"),
+    valued("--attach-policy-arn"),
+    valued("--attach-role-arn"),
+    valued("--attach-policy"),
+    valued("--permissions-boundary"),
+    switch("--override-existing-serviceaccounts"),
+    switch("--role-only"),
+    valued("--enable-types"),
+    valued("--disable-types"),
+    switch("--private-access"),
+    switch("--public-access"),
+    valued("--public-access-cidrs"),
+    valued("--cfn-role-arn"),
+    switch("--cfn-disable-rollback"),
+    switch("--all-namespaces"),
+    valued("--set-kubeconfig-context"),
+    // write-kubeconfig writes the kubeconfig there (a file a later kubectl trusts).
+    writes("--kubeconfig"),
+    switch("--authenticator-role-arn"),
+    switch("--auto-kubeconfig"),
+];
+
+/// Commands that only plan without `--approve` (eksctl's task plans print "(plan)" and
+/// "set --approve to apply"): `--approve` makes them write.
+const PLANS: &str = "only plans the change (no --approve)";
 
 const DELETES: &str = "deletes cluster resources";
 const CHANGES: &str = "creates or changes cluster resources";
@@ -35,10 +88,10 @@ const COMMANDS: &[Command] = &[
         "evicts every pod from the nodegroup",
     ),
     cmd(&["drain", "*"], Write, CHANGES),
-    cmd(&["get"], Read, READ_ONLY),
-    cmd(&["get", "*"], Read, READ_ONLY),
-    cmd(&["version"], Read, READ_ONLY),
-    cmd(&["info"], Read, READ_ONLY),
+    cmd(&["get"], Read, READ_ONLY).with_flags(COMMON),
+    cmd(&["get", "*"], Read, READ_ONLY).with_flags(COMMON),
+    cmd(&["version"], Read, READ_ONLY).with_flags(COMMON),
+    cmd(&["info"], Read, READ_ONLY).with_flags(COMMON),
     cmd(&["completion"], Read, READ_ONLY),
     cmd(&["completion", "*"], Read, READ_ONLY),
     cmd(&["help"], Read, READ_ONLY),
@@ -47,13 +100,23 @@ const COMMANDS: &[Command] = &[
         &["upgrade", "cluster"],
         Read,
         "only plans the upgrade (no --approve)",
-    ),
+    )
+    .with_flags(COMMON),
+    cmd(
+        &["create", "iamserviceaccount"],
+        Read,
+        PLANS,
+    )
+    .with_flags(COMMON),
+    cmd(&["update", "iamserviceaccount"], Read, PLANS).with_flags(COMMON),
+    cmd(&["delete", "iamserviceaccount"], Read, PLANS).with_flags(COMMON),
     cmd(&["utils"], Read, "prints help"),
     cmd(
         &["utils", "write-kubeconfig"],
         Read,
         "writes the local kubeconfig, no AWS change",
-    ),
+    )
+    .with_flags(COMMON),
     cmd(
         &[
             "utils",
@@ -61,10 +124,20 @@ const COMMANDS: &[Command] = &[
         ],
         Read,
         READ_ONLY,
-    ),
+    )
+    .with_flags(COMMON),
+    cmd(
+        &[
+            "utils",
+            "update-cluster-logging|update-kube-proxy|update-aws-node|update-coredns|associate-iam-oidc-provider|set-public-access-cidrs|update-cluster-vpc-config|update-cluster-endpoints|update-legacy-subnet-settings",
+        ],
+        Read,
+        PLANS,
+    )
+    .with_flags(COMMON),
     cmd(&["utils", "*"], Write, CHANGES),
-    cmd(&["create"], Write, CHANGES),
-    cmd(&["create", "*"], Write, CHANGES),
+    cmd(&["create"], Write, CHANGES).with_flags(COMMON),
+    cmd(&["create", "*"], Write, CHANGES).with_flags(COMMON),
     cmd(&["upgrade"], Write, CHANGES),
     cmd(&["upgrade", "*"], Write, CHANGES),
     cmd(&["update"], Write, CHANGES),
@@ -95,6 +168,32 @@ const COMMANDS: &[Command] = &[
 ];
 
 const MODIFIERS: &[Modifier] = &[
+    Modifier {
+        commands: &["delete iamserviceaccount"],
+        flags: &["--approve"],
+        test: Test::On,
+        severity: Destructive,
+        what: "deletes the service accounts and their IAM roles",
+    },
+    Modifier {
+        commands: &[
+            "create iamserviceaccount",
+            "update iamserviceaccount",
+            "utils update-cluster-logging",
+            "utils update-kube-proxy",
+            "utils update-aws-node",
+            "utils update-coredns",
+            "utils associate-iam-oidc-provider",
+            "utils set-public-access-cidrs",
+            "utils update-cluster-vpc-config",
+            "utils update-cluster-endpoints",
+            "utils update-legacy-subnet-settings",
+        ],
+        flags: &["--approve"],
+        test: Test::On,
+        severity: Write,
+        what: "applies the change",
+    },
     Modifier {
         commands: &["upgrade cluster"],
         flags: &["--approve"],

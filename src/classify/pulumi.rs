@@ -41,12 +41,21 @@ const COMMANDS: &[Command] = &[
         Destructive,
         "destroys every resource in the stack",
     )
-    .with_flags(f::DESTROY),
-    cmd(&["up|update"], Write, "deploys changes to the stack").with_flags(f::UP),
-    cmd(&["refresh"], Write, "updates the state from the cloud").with_flags(f::REFRESH),
-    cmd(&["preview|pre"], Read, "only previews, changes nothing").with_flags(f::PREVIEW),
+    .with_flags(f::DESTROY)
+    .with_more(NEWER),
+    cmd(&["up|update"], Write, "deploys changes to the stack")
+        .with_flags(f::UP)
+        .with_more(NEWER),
+    cmd(&["refresh"], Write, "updates the state from the cloud")
+        .with_flags(f::REFRESH)
+        .with_more(NEWER),
+    cmd(&["preview|pre"], Read, "only previews, changes nothing")
+        .with_flags(f::PREVIEW)
+        .with_more(NEWER),
     cmd(&["cancel"], Write, "changes the stack").with_flags(f::CANCEL),
-    cmd(&["import"], Write, "changes the stack").with_flags(f::IMPORT),
+    cmd(&["import"], Write, "changes the stack")
+        .with_flags(f::IMPORT)
+        .with_more(&[switch("--preview-only")]),
     cmd(&["watch"], Write, "changes the stack").with_flags(f::WATCH),
     // It installs the template's dependencies (npm, pip, ...), whose install scripts run.
     cmd(
@@ -166,6 +175,22 @@ const COMMANDS: &[Command] = &[
     cmd(&["policy", "group"], Read, READ_ONLY),
     cmd(&["policy", "group", "ls"], Read, READ_ONLY).with_flags(f::POLICY_GROUP_LS),
     cmd(&["policy", "*"], Write, CLOUD),
+];
+
+/// Flags of the update commands newer than carapace's table (pulumi 3.1xx `--help`).
+const NEWER: &[Flag] = &[
+    switch("--preview-only"),
+    switch("--run-program"),
+    switch("--exclude-protected"),
+    switch("--continue-on-error"),
+    switch("--refresh"),
+    switch("--import-pending-creates"),
+    switch("--clear-pending-creates"),
+    valued("--exclude"),
+    switch("--exclude-dependents"),
+    switch("--target-dependents"),
+    valued("--attach-debugger"),
+    switch("--neo"),
 ];
 
 /// Flags of commands newer than carapace's table (pulumi's own `--help`, pulumi 3.1xx).

@@ -36,8 +36,10 @@ pub(crate) struct Command {
     pub path: &'static [&'static str],
     pub severity: Severity,
     pub what: &'static str,
-    /// Flags of this command (beyond the globals) that matter for finding its subcommands.
+    /// Flags of this command (beyond the globals): all of them, for a read to be proven.
     pub flags: &'static [Flag],
+    /// More of them, where a generated table lags behind the tool.
+    pub more: &'static [Flag],
 }
 
 pub(crate) const fn cmd(
@@ -50,12 +52,17 @@ pub(crate) const fn cmd(
         severity,
         what,
         flags: &[],
+        more: &[],
     }
 }
 
 impl Command {
     pub const fn with_flags(self, flags: &'static [Flag]) -> Command {
         Command { flags, ..self }
+    }
+
+    pub const fn with_more(self, more: &'static [Flag]) -> Command {
+        Command { more, ..self }
     }
 }
 
@@ -192,7 +199,6 @@ impl Table {
         let mut verdict = self.verdict(&parsed.args, &walk, scope);
         if verdict.severity == Severity::Read
             && let Some(flag) = parsed.unknown.first()
-            && !flags::wants_help(&parsed.args, &|arg: &str| self.arity(arg, walk.command))
         {
             let what = format!(
                 "{} is not an option guard knows here; read only when every option is known",
@@ -232,11 +238,16 @@ impl Table {
                     Some((name, value)) => (name, Some(value)),
                     None => (body, None),
                 };
-                let Some(flag) = self.long(name, command) else {
+                let Some((flag, negated)) = self.long(name, command) else {
                     parsed.unknown.push(arg.clone());
                     parsed.args.push(arg.clone());
                     continue;
                 };
+                if negated {
+                    // yargs' `--no-x` sets x to false (a value after it is a positional).
+                    parsed.push(flag, Some("false".to_owned()));
+                    continue;
+                }
                 let value = match (inline, flag.arity) {
                     (Some(value), _) => Some(value.to_owned()),
                     (None, Arity::Switch) => {
@@ -288,20 +299,22 @@ impl Table {
         parsed
     }
 
-    /// A long option's flag, with yargs' `--no-x` and camel-case spellings.
-    fn long(&self, name: &str, command: Option<&'static Command>) -> Option<&'static Flag> {
+    /// A long option's flag, and whether it is negated: yargs' `--no-x` and camel-case
+    /// spellings.
+    fn long(&self, name: &str, command: Option<&'static Command>) -> Option<(&'static Flag, bool)> {
         let find = |name: &str| self.flag(&format!("--{name}"), command);
         if let Some(flag) = find(name) {
-            return Some(flag);
+            return Some((flag, false));
         }
         if self.parser != Parser::Yargs {
             return None;
         }
         let kebab = kebab_case(name);
-        find(&kebab).or_else(|| {
-            let negated = kebab.strip_prefix("no-")?;
-            find(negated).filter(|flag| flag.arity == Arity::Switch)
-        })
+        if let Some(flag) = find(&kebab) {
+            return Some((flag, false));
+        }
+        let negated = kebab.strip_prefix("no-")?;
+        find(negated).map(|flag| (flag, true))
     }
 
     /// pflag's and click's short group: letters in order, the first that takes a value takes
@@ -312,7 +325,7 @@ impl Table {
         letters: &str,
         next: Option<&String>,
         command: Option<&'static Command>,
-    ) -> Option<(Vec<(&'static Flag, Option<String>)>, bool)> {
+    ) -> Option<Group> {
         let mut found = Vec::new();
         for (at, letter) in letters.char_indices() {
             let flag = self.flag(&format!("-{letter}"), command)?;
@@ -343,7 +356,7 @@ impl Table {
         letters: &str,
         next: Option<&String>,
         command: Option<&'static Command>,
-    ) -> Option<(Vec<(&'static Flag, Option<String>)>, bool)> {
+    ) -> Option<Group> {
         let chars: Vec<(usize, char)> = letters.char_indices().collect();
         let mut found = Vec::new();
         for (j, &(at, letter)) in chars.iter().enumerate() {
@@ -388,10 +401,12 @@ impl Table {
                         && other.path.iter().zip(command.path).all(|(a, b)| a == b)
                 })
                 .rev()
-                .flat_map(|command| command.flags.iter())
+                .flat_map(|command| command.flags.iter().chain(command.more))
         });
+        // cobra gives every command `-h`/`--help`, click `--help`.
         own.chain(self.globals.iter())
-            .find(|flag| flag.name == name)
+            .chain(HELP)
+            .find(|flag| flag.name == name && (self.parser == Parser::Cobra || flag.name != "-h"))
     }
 
     fn verdict(&'static self, args: &[String], walk: &Walk, scope: &Scope) -> Verdict {
@@ -403,6 +418,19 @@ impl Table {
                 "the subcommand comes from an expansion or from input; judged as the most severe one it could be"
             };
             return Verdict::of(worst, tool, &walk.typed, what);
+        }
+        // Before help and the bare command: node loads NODE_OPTIONS' modules for `--version`.
+        let path = walk.command.map(canonical).unwrap_or_default();
+        for program in self.env_programs {
+            let given = if program.assigned_only {
+                scope.assigned(program.var).is_some()
+            } else {
+                set(scope, program.var)
+            };
+            if applies(program.commands, &path) && given {
+                let what = format!("{} is set: {}", program.var, program.what);
+                return Verdict::of(Severity::Unknown, tool, &walk.typed, &what);
+            }
         }
         let known = |arg: &str| self.arity(arg, walk.command);
         if flags::wants_help(args, &known) {
@@ -416,17 +444,6 @@ impl Table {
             };
         };
         let canonical = canonical(command);
-        for program in self.env_programs {
-            let given = if program.assigned_only {
-                scope.assigned(program.var).is_some()
-            } else {
-                set(scope, program.var)
-            };
-            if applies(program.commands, &canonical) && given {
-                let what = format!("{} is set: {}", program.var, program.what);
-                return Verdict::of(Severity::Unknown, tool, &walk.typed, &what);
-            }
-        }
         let mut severity = command.severity;
         let mut what = command.what;
         let mut decided = None;
@@ -649,6 +666,11 @@ impl Table {
         })
     }
 }
+
+/// A short group read: each flag with its value, and whether it took the next word.
+type Group = (Vec<(&'static Flag, Option<String>)>, bool);
+
+const HELP: &[Flag] = &[flags::switch("--help"), flags::switch("-h")];
 
 /// The options of a command line as the tool's parser reads them.
 #[derive(Default)]

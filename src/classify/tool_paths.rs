@@ -6,8 +6,18 @@ use super::Severity;
 use super::local;
 use super::scope::{self, Scope};
 
-/// Reading `path`: None when it changes nothing.
-pub(crate) fn read(path: &str, _scope: &Scope) -> Option<(Severity, String)> {
+/// Reading `path`: None when it changes nothing. A `KEY=PATH` value (kubectl
+/// `--from-file`, helm `--set-file`) is judged by its path too.
+pub(crate) fn read(path: &str, scope: &Scope) -> Option<(Severity, String)> {
+    if let Some((_, after)) = path.split_once('=')
+        && let Some(found) = read_one(after, scope)
+    {
+        return Some(found);
+    }
+    read_one(path, scope)
+}
+
+fn read_one(path: &str, _scope: &Scope) -> Option<(Severity, String)> {
     if scope::is_dynamic(path) {
         return Some((
             Severity::Unknown,
