@@ -72,7 +72,7 @@ const COMMANDS: &[Command] = &[
     cmd(&["events|ev"], Read, READ_ONLY).with_flags(f::EVENTS),
     cmd(&["wait"], Read, READ_ONLY).with_flags(f::WAIT),
     cmd(&["port-forward"], Read, READ_ONLY).with_flags(f::PORT_FORWARD),
-    cmd(&["completion"], Read, "prints the shell completion code").with_flags(f::COMPLETION),
+    cmd(&["completion"], Read, READ_ONLY).with_flags(f::COMPLETION),
     cmd(&["kustomize"], Read, "builds manifests locally").with_flags(f::KUSTOMIZE),
     cmd(&["options"], Read, READ_ONLY).with_flags(f::OPTIONS),
     cmd(&["help"], Read, READ_ONLY),
