@@ -256,6 +256,20 @@ enum PolicyAction {
     Check(With<CheckArgs>),
     /// Trust a project's .guard.toml as it is now, so that it may loosen protection too
     Trust(With<TrustArgs>),
+    /// Run policy test cases (TOML [[case]] tables): exit 0 when every decision is as expected,
+    /// 1 when one is not, 78 for a malformed file. With --policy, only the shipped policy and
+    /// that file count
+    Test(With<TestArgs>),
+}
+
+#[derive(Debug, Args)]
+struct TestArgs {
+    /// Test files
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<std::path::PathBuf>,
+    /// One JSON object per case, for CI
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -324,6 +338,11 @@ pub fn main() -> u8 {
                 PolicyAction::Check(With { own, global }) => {
                     commands::policy::check(&top.then(global).options(server), &own.files)
                 }
+                PolicyAction::Test(With { own, global }) => commands::policy_test::run(
+                    &top.then(global).options(server),
+                    &own.files,
+                    own.json,
+                ),
                 PolicyAction::Trust(With { own, global }) => commands::policy::trust(
                     &top.then(global).options(server),
                     own.file.as_deref(),

@@ -10,6 +10,8 @@ use crate::exit_codes::ExitCode;
 /// What kind of failure it is; [`ExitCode`] has the status each ends guard with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// A check found what it looks for (`guard policy test` cases that failed).
+    Failed,
     /// EX_USAGE: the command line is wrong.
     Usage,
     /// EX_UNAVAILABLE: AWS or the network could not be reached, or answered with a failure.
@@ -29,6 +31,7 @@ pub enum Kind {
 impl From<Kind> for ExitCode {
     fn from(kind: Kind) -> Self {
         match kind {
+            Kind::Failed => ExitCode::Failed,
             Kind::Usage => ExitCode::Usage,
             Kind::Unavailable => ExitCode::Unavailable,
             Kind::Io => ExitCode::Io,

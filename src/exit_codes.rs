@@ -8,6 +8,8 @@
 pub enum ExitCode {
     /// Done; also a listing whose reader went away (as for git and ripgrep).
     Success,
+    /// A check guard ran found what it looks for: `guard policy test` cases that failed.
+    Failed,
     /// EX_USAGE: the command line is wrong.
     Usage,
     /// EX_UNAVAILABLE: AWS or the network could not be reached, answered with a failure, or
@@ -27,8 +29,9 @@ pub enum ExitCode {
 
 impl ExitCode {
     /// Every code, in the order `--help` and the README list them.
-    pub const ALL: [ExitCode; 8] = [
+    pub const ALL: [ExitCode; 9] = [
         ExitCode::Success,
+        ExitCode::Failed,
         ExitCode::Usage,
         ExitCode::Unavailable,
         ExitCode::Io,
@@ -41,6 +44,7 @@ impl ExitCode {
     pub fn code(self) -> u8 {
         match self {
             ExitCode::Success => 0,
+            ExitCode::Failed => 1,
             ExitCode::Usage => 64,
             ExitCode::Unavailable => 69,
             ExitCode::Io => 74,
@@ -55,6 +59,7 @@ impl ExitCode {
     pub fn meaning(self) -> &'static str {
         match self {
             ExitCode::Success => "done",
+            ExitCode::Failed => "policy test cases failed",
             ExitCode::Usage => "usage",
             ExitCode::Unavailable => "AWS or the network unreachable or failing",
             ExitCode::Io => "a file of guard's own or its output could not be read or written",

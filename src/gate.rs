@@ -250,6 +250,8 @@ pub struct Gate<'p> {
     view: AccountView,
     /// The change reason the caller gave (`--reason`, `GUARD_REASON`), for rules that require one.
     reason: Option<String>,
+    /// When the decision is made, for freeze windows: now, unless a policy test says.
+    at: Option<jiff::Timestamp>,
 }
 
 impl<'p> Gate<'p> {
@@ -262,7 +264,15 @@ impl<'p> Gate<'p> {
             caller,
             view,
             reason: None,
+            at: None,
         }
+    }
+
+    /// Decides as at `at` rather than now (`guard policy test`'s cases): freeze windows open
+    /// then count.
+    pub fn at(mut self, at: jiff::Timestamp) -> Self {
+        self.at = Some(at);
+        self
     }
 
     /// The change reason given with the request: a decision that requires one is a deny
@@ -305,22 +315,35 @@ impl<'p> Gate<'p> {
                 if !self.view.protected {
                     return self.decided(classification, None, words);
                 }
-                let target = self.target.policy();
-                let rules = plan::PlanRules {
-                    policy: self.policy,
-                    target: &target,
-                    view: &self.view,
-                };
-                let reviewed = plan::review(classification, &rules, argv, &words, *env);
-                let mut ruling = self.decided(reviewed.classification, reviewed.summary, words);
-                if let Some(raise) = reviewed.raise
-                    && raise.action > ruling.decision.action
-                {
-                    ruling.decision = raise;
-                }
-                ruling
+                self.reviewed(classification, words, |saved| {
+                    plan::shown(&argv[0], saved, *env)
+                })
             }
         }
+    }
+
+    /// The ruling on a command in a protected account: a saved plan it applies is read with
+    /// `shown` (what `terraform show -json` prints), ruled on with the plan rules, and decided.
+    pub fn reviewed(
+        &self,
+        classification: Classification,
+        words: Vec<String>,
+        shown: impl FnOnce(&classify::SavedPlan) -> Result<Vec<u8>, String>,
+    ) -> Ruling {
+        let target = self.target.policy();
+        let rules = plan::PlanRules {
+            policy: self.policy,
+            target: &target,
+            view: &self.view,
+        };
+        let reviewed = plan::review(classification, &rules, &words, shown);
+        let mut ruling = self.decided(reviewed.classification, reviewed.summary, words);
+        if let Some(raise) = reviewed.raise
+            && raise.action > ruling.decision.action
+        {
+            ruling.decision = raise.with_reason(self.reason.as_deref());
+        }
+        ruling
     }
 
     /// The ruling on a classification made elsewhere (a benchmark's classifier run with an
@@ -335,10 +358,14 @@ impl<'p> Gate<'p> {
         plan: Option<audit::PlanSummary>,
         argv: Vec<String>,
     ) -> Ruling {
-        let decision = self
-            .policy
-            .decide(&self.target.policy(), &self.view, &classification)
-            .with_reason(self.reason.as_deref());
+        let target = self.target.policy();
+        let decision = match self.at {
+            Some(at) => self
+                .policy
+                .decide_at(&target, &self.view, &classification, at),
+            None => self.policy.decide(&target, &self.view, &classification),
+        }
+        .with_reason(self.reason.as_deref());
         Ruling {
             classification,
             view: self.view.clone(),

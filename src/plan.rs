@@ -32,9 +32,8 @@ const LISTED: usize = 10;
 pub fn review(
     classification: Classification,
     rules: &PlanRules,
-    argv: &[OsString],
     words: &[String],
-    env: Option<&ChildEnv>,
+    shown: impl FnOnce(&SavedPlan) -> Result<Vec<u8>, String>,
 ) -> Reviewed {
     let read_env = |name: &str| std::env::var(name).ok();
     let Some(saved) = classify::saved_plan(words, &read_env) else {
@@ -49,10 +48,7 @@ pub fn review(
         classification.tool.as_deref().unwrap_or("terraform"),
         saved.plan
     );
-    let ruled = match env {
-        Some(env) => show(&argv[0], &saved, env).and_then(|json| rule_on_plan(&json, rules)),
-        None => Err("guard reads a saved plan only with a profile's verified credentials (-p PROFILE), not with --account".to_string()),
-    };
+    let ruled = shown(&saved).and_then(|json| rule_on_plan(&json, rules));
     match ruled {
         Ok(ruled) => ruled.reviewed(&label, classification, rules),
         Err(why) => Reviewed {
@@ -206,8 +202,19 @@ fn suggest_a_plan(mut c: Classification, profile: &str) -> Classification {
     c
 }
 
-/// Runs `PROGRAM [-chdir...] show -json PLAN` with the command's own environment and returns
-/// what it printed; Err says why there is no answer.
+/// What `PROGRAM [-chdir...] show -json PLAN` prints, run with the command's own environment
+/// (`env`, which only verified credentials give); Err says why there is no answer.
+pub fn shown(
+    program: &OsString,
+    saved: &SavedPlan,
+    env: Option<&ChildEnv>,
+) -> Result<Vec<u8>, String> {
+    match env {
+        Some(env) => show(program, saved, env),
+        None => Err("guard reads a saved plan only with a profile's verified credentials (-p PROFILE), not with --account".to_string()),
+    }
+}
+
 fn show(program: &OsString, saved: &SavedPlan, env: &ChildEnv) -> Result<Vec<u8>, String> {
     let name = program.to_string_lossy();
     let shown = format!("{name} show -json {}", saved.plan);

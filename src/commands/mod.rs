@@ -10,6 +10,7 @@ pub mod login;
 pub mod logout;
 pub mod man;
 pub mod policy;
+pub mod policy_test;
 pub mod populate;
 pub mod profiles;
 pub mod prompt;

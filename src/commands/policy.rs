@@ -233,6 +233,35 @@ fn render(policy: &Policy) -> String {
     if !any {
         out.push_str("  (none)\n");
     }
+    out.push_str("\nplan rules:\n");
+    let mut any = false;
+    for layer in &policy.layers {
+        for rule in &layer.file.plan_rules {
+            any = true;
+            let _ = writeln!(out, "  {:<56} {}", rule.describe(), rule.at);
+        }
+    }
+    if !any {
+        out.push_str("  (none)\n");
+    }
+    out.push_str("\nfreezes:\n");
+    let now = jiff::Timestamp::now();
+    let mut any = false;
+    for freeze in policy.freezes() {
+        any = true;
+        let state = if freeze.active(now) {
+            "ACTIVE now".to_string()
+        } else {
+            match freeze.next_start(now) {
+                Some(start) => format!("next from {start}"),
+                None => "over".to_string(),
+            }
+        };
+        let _ = writeln!(out, "  {:<56} {} ({state})", freeze.describe(), freeze.at);
+    }
+    if !any {
+        out.push_str("  (none)\n");
+    }
     let mut ignored = untrusted_parts(policy).peekable();
     if ignored.peek().is_some() {
         out.push_str("\nignored: untrusted (they would lower protection):\n");
