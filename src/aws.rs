@@ -1,6 +1,7 @@
 //! How guard talks to AWS: one place that decides endpoints, timeouts and retries, and that turns
 //! SDK errors into failures a person can act on. The HTTP client itself is `http`'s.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
@@ -12,6 +13,7 @@ use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use crate::credentials::Credentials;
 use crate::error::{Failure, Kind};
 use crate::http;
+use crate::profile::{Profile, ProfileSet};
 
 /// How long a call may take and how often it is tried, by what waits on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,12 +88,31 @@ impl Service {
         }
     }
 
-    fn default_host(self, region: &str) -> String {
+    /// The service's key in a `[services]` section.
+    fn config_key(self) -> &'static str {
         match self {
-            Service::Sts => format!("sts.{region}.amazonaws.com"),
-            Service::Sso => format!("portal.sso.{region}.amazonaws.com"),
-            Service::SsoOidc => format!("oidc.{region}.amazonaws.com"),
-            Service::Iam => "iam.amazonaws.com".to_string(),
+            Service::Sts => "sts",
+            Service::Sso => "sso",
+            Service::SsoOidc => "sso_oidc",
+            Service::Iam => "iam",
+            Service::SignIn => "signin",
+        }
+    }
+
+    fn default_host(self, region: &str, variant: Variant) -> String {
+        // FIPS adds `-fips` to the service's label, dual-stack moves it to api.aws: the SDK
+        // resolves the real host; this is how errors name it.
+        let fips = if variant.fips { "-fips" } else { "" };
+        let domain = if variant.dual_stack {
+            "api.aws"
+        } else {
+            "amazonaws.com"
+        };
+        match self {
+            Service::Sts => format!("sts{fips}.{region}.{domain}"),
+            Service::Sso => format!("portal.sso{fips}.{region}.{domain}"),
+            Service::SsoOidc => format!("oidc{fips}.{region}.{domain}"),
+            Service::Iam => format!("iam{fips}.{domain}"),
             Service::SignIn => format!("{region}.signin.aws.amazon.com"),
         }
     }
@@ -101,32 +122,146 @@ impl Service {
 #[derive(Debug, Clone)]
 pub struct Endpoint {
     url: Option<String>,
+    variant: Variant,
     pub display: String,
 }
 
 impl Endpoint {
-    /// The URL the endpoint variables set, or None for AWS's own endpoint.
+    /// The URL the endpoint settings name, or None for AWS's own endpoint.
     pub fn custom_url(&self) -> Option<&str> {
         self.url.as_deref()
     }
 }
 
-/// The standard endpoint variables, as every SDK reads them: the service's own, then the global one.
+/// AWS's own endpoints come in FIPS and dual-stack (IPv6) variants.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Variant {
+    fips: bool,
+    dual_stack: bool,
+}
+
+/// The endpoint settings of the profile the process works for: `endpoint_url`, the `[services]`
+/// section it names, `ignore_configured_endpoint_urls`, `use_fips_endpoint`,
+/// `use_dualstack_endpoint`. The first call decides: a process works for one profile, and botocore
+/// makes every client of a run (the STS calls of a role chain too) with the selected profile's.
+pub fn use_profile(set: &ProfileSet, profile: &Profile) {
+    let _ = PROFILE_ENDPOINTS.set(ProfileEndpoints::of(set, profile));
+}
+
+const ALL_SERVICES: [Service; 5] = [
+    Service::Sts,
+    Service::Sso,
+    Service::SsoOidc,
+    Service::Iam,
+    Service::SignIn,
+];
+
+#[derive(Debug, Default)]
+pub(crate) struct ProfileEndpoints {
+    endpoint_url: Option<String>,
+    services: Vec<(Service, String)>,
+    ignore_configured: Option<bool>,
+    fips: Option<bool>,
+    dual_stack: Option<bool>,
+}
+
+impl ProfileEndpoints {
+    pub(crate) fn of(set: &ProfileSet, profile: &Profile) -> Self {
+        let services = profile
+            .value("services")
+            .and_then(|name| set.services(name))
+            .map(|services| {
+                ALL_SERVICES
+                    .iter()
+                    .filter_map(|s| {
+                        let (url, _) = services.setting(s.config_key(), "endpoint_url")?;
+                        Some((*s, url))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        ProfileEndpoints {
+            endpoint_url: profile.value("endpoint_url").map(str::to_string),
+            services,
+            ignore_configured: profile
+                .value("ignore_configured_endpoint_urls")
+                .map(is_true),
+            fips: profile.value("use_fips_endpoint").map(is_true),
+            dual_stack: profile.value("use_dualstack_endpoint").map(is_true),
+        }
+    }
+}
+
+static PROFILE_ENDPOINTS: OnceLock<ProfileEndpoints> = OnceLock::new();
+
+/// botocore's reading of a boolean setting: `true` in any case is true, anything else false.
+fn is_true(text: &str) -> bool {
+    text.trim().eq_ignore_ascii_case("true")
+}
+
+/// Where a service's requests go, as botocore and the SDKs decide it: unless
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (else the profile's `ignore_configured_endpoint_urls`)
+/// is true, `AWS_ENDPOINT_URL_<SERVICE>`, then the profile's `[services]` section, then
+/// `AWS_ENDPOINT_URL`, then the profile's `endpoint_url`; else AWS's endpoint for the region,
+/// in its FIPS or dual-stack variant when `AWS_USE_FIPS_ENDPOINT` / `AWS_USE_DUALSTACK_ENDPOINT`
+/// (else the profile's settings) say so. The child's environment is left as it is.
 pub fn endpoint(service: Service, region: &str) -> Endpoint {
-    let ignored = std::env::var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-        .is_ok_and(|v| v.eq_ignore_ascii_case("true"));
-    let url = (!ignored)
-        .then(|| {
-            std::env::var(format!("AWS_ENDPOINT_URL_{}", service.env_suffix()))
-                .ok()
-                .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
-                .filter(|u| !u.is_empty())
-        })
-        .flatten();
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    resolve_endpoint(
+        service,
+        region,
+        &env,
+        PROFILE_ENDPOINTS.get().unwrap_or(&NO_PROFILE),
+    )
+}
+
+static NO_PROFILE: ProfileEndpoints = ProfileEndpoints {
+    endpoint_url: None,
+    services: Vec::new(),
+    ignore_configured: None,
+    fips: None,
+    dual_stack: None,
+};
+
+pub(crate) fn resolve_endpoint(
+    service: Service,
+    region: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    profile: &ProfileEndpoints,
+) -> Endpoint {
+    let flag = |var: &str, setting: Option<bool>| env(var).map_or(setting, |v| Some(is_true(&v)));
+    let ignored = flag(
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+        profile.ignore_configured,
+    )
+    .unwrap_or(false);
+    let url = if ignored {
+        None
+    } else {
+        env(&format!("AWS_ENDPOINT_URL_{}", service.env_suffix()))
+            .or_else(|| {
+                profile
+                    .services
+                    .iter()
+                    .find(|(s, _)| *s == service)
+                    .map(|(_, url)| url.clone())
+                    .filter(|u| !u.is_empty())
+            })
+            .or_else(|| env("AWS_ENDPOINT_URL"))
+            .or_else(|| profile.endpoint_url.clone())
+    };
+    let variant = Variant {
+        fips: flag("AWS_USE_FIPS_ENDPOINT", profile.fips).unwrap_or(false),
+        dual_stack: flag("AWS_USE_DUALSTACK_ENDPOINT", profile.dual_stack).unwrap_or(false),
+    };
     let display = url
         .clone()
-        .unwrap_or_else(|| format!("https://{}", service.default_host(region)));
-    Endpoint { url, display }
+        .unwrap_or_else(|| format!("https://{}", service.default_host(region, variant)));
+    Endpoint {
+        url,
+        variant,
+        display,
+    }
 }
 
 /// An STS client for a run, with its endpoint (errors name it): AssumeRole, GetCallerIdentity and
@@ -160,6 +295,12 @@ pub fn sdk_config(
         .retry_config(patience.retry());
     if let Some(url) = &endpoint.url {
         builder = builder.endpoint_url(url);
+    }
+    if endpoint.variant.fips {
+        builder = builder.use_fips(true);
+    }
+    if endpoint.variant.dual_stack {
+        builder = builder.use_dual_stack(true);
     }
     if let Some(creds) = creds {
         builder = builder.credentials_provider(SharedCredentialsProvider::new(creds.to_sdk()));

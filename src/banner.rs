@@ -78,7 +78,14 @@ pub fn show(
         ..account.clone()
     };
     let profile = safe(&verified.profile);
-    let region = verified.region.as_deref().map(safe);
+    // A region from the environment, not the profile, says so: it is easy to forget.
+    let region = verified
+        .region
+        .as_deref()
+        .map(|r| match verified.region_variable {
+            Some(var) => safe(&format!("{r} (${var})")),
+            None => safe(r),
+        });
     let shell = shell.map(safe);
     let banner = Banner {
         profile: &profile,

@@ -15,10 +15,10 @@ fn text(data: &[u8]) -> Option<&str> {
 /// chain of the first few profiles as a run would.
 pub fn config(data: &[u8]) {
     let Some(text) = text(data) else { return };
-    let Ok(sections) = ini::parse(Path::new("config"), text) else {
+    let Ok(file) = ini::parse(Path::new("config"), text) else {
         return;
     };
-    let set = ProfileSet::from_sections(sections, Vec::new());
+    let set = ProfileSet::from_files(file, ini::File::default());
     for profile in set.profiles().take(8) {
         let _ = crate::source::plan(&set, &profile.name, "us-east-1");
     }

@@ -21,8 +21,11 @@ pub struct Verified {
     pub profile: String,
     /// Where the profile came from (`-p`, a variable, `guard use`...).
     pub source: select::Source,
-    /// The command's region: `-r`, else the profile's, else the inherited one.
+    /// The command's region: `-r`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the
+    /// profile's.
     pub region: Option<String>,
+    /// The variable the region came from, when it came from one (the banner says so).
+    pub region_variable: Option<&'static str>,
     pub creds: Credentials,
     pub identity: Identity,
     pub account_name: Option<String>,
@@ -64,16 +67,36 @@ impl CacheUse {
     }
 }
 
-/// The command's region: `-r` (which clap has checked), else the profile's, else the inherited
-/// one. A region that cannot be one is refused here, where guard can say where it came from.
-/// `inherited` reads a variable of guard's environment.
+/// Where the command's region came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionFrom {
+    Flag,
+    /// `AWS_REGION` or `AWS_DEFAULT_REGION` in guard's environment.
+    Variable(&'static str),
+    Profile,
+}
+
+/// The command's region as every AWS tool picks it: `-r` (which clap has checked), else
+/// `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the profile's. A region that cannot be one is
+/// refused here, where guard can say where it came from. `inherited` reads a variable of guard's
+/// environment.
 fn region(
     flag: Option<&str>,
     profile: Option<&Value>,
     inherited: impl Fn(&str) -> Option<String>,
-) -> Result<Option<String>, Failure> {
+) -> Result<Option<(String, RegionFrom)>, Failure> {
     if let Some(flag) = flag {
-        return Ok(Some(flag.to_string()));
+        return Ok(Some((flag.to_string(), RegionFrom::Flag)));
+    }
+    for name in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
+        if let Some(region) = inherited(name).filter(|r| !r.is_empty()) {
+            if !aws::is_region(&region) {
+                return Err(Failure::config(format!(
+                    "${name} '{region}' is not an AWS region (like eu-west-1)"
+                )));
+            }
+            return Ok(Some((region, RegionFrom::Variable(name))));
+        }
     }
     if let Some(value) = profile {
         if !aws::is_region(&value.value) {
@@ -82,18 +105,9 @@ fn region(
                 value.at, value.value
             )));
         }
-        return Ok(Some(value.value.clone()));
+        return Ok(Some((value.value.clone(), RegionFrom::Profile)));
     }
-    let inherited = ["AWS_REGION", "AWS_DEFAULT_REGION"]
-        .iter()
-        .find_map(|v| Some((v, inherited(v).filter(|r| !r.is_empty())?)));
-    match inherited {
-        Some((_, region)) if aws::is_region(&region) => Ok(Some(region)),
-        Some((name, region)) => Err(Failure::config(format!(
-            "${name} '{region}' is not an AWS region (like eu-west-1)"
-        ))),
-        None => Ok(None),
-    }
+    Ok(None)
 }
 
 pub fn verify(
@@ -108,7 +122,7 @@ pub fn verify(
 /// what is cached for it.
 pub struct Planned {
     chain: Chain,
-    region: Option<String>,
+    region: Option<(String, RegionFrom)>,
     source: select::Source,
 }
 
@@ -118,13 +132,18 @@ pub fn plan(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::Re
     let chosen = select::profile(profile_flag, &set, &paths)?;
     let name = chosen.name;
     let profile = set.get(&name)?;
+    // Before anything reads the profile: where the AWS CLI and the SDKs read it otherwise.
+    set.refuse_disagreement([name.as_str()])?;
     crate::http::use_profile(profile);
+    aws::use_profile(&set, profile);
     let region = region(region_flag, profile.get("region"), |v| {
         std::env::var(v).ok()
     })?;
     // STS needs some region even when the command will run without one.
-    let sts_region = region.clone().unwrap_or_else(|| "us-east-1".to_string());
-    let chain = source::plan(&set, &name, &sts_region)?;
+    let sts_region = region
+        .as_ref()
+        .map_or_else(|| "us-east-1".to_string(), |(r, _)| r.clone());
+    let chain = resolve(&set, &name, &sts_region)?;
     chain.refuse_process_loop()?;
     Ok(Planned {
         chain,
@@ -133,10 +152,19 @@ pub fn plan(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::Re
     })
 }
 
+/// The plan of a profile's credentials, refused where the AWS CLI and the SDKs would read one of
+/// its profiles otherwise (they would then use other credentials, or act elsewhere).
+fn resolve(set: &ProfileSet, name: &str, sts_region: &str) -> anyhow::Result<Chain> {
+    let chain = source::plan(set, name, sts_region)?;
+    set.refuse_disagreement(chain.level_profiles())?;
+    Ok(chain)
+}
+
 impl Planned {
-    /// The command's region: `-r`, else the profile's, else the inherited one.
+    /// The command's region: `-r`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the
+    /// profile's.
     pub fn region(&self) -> Option<&str> {
-        self.region.as_deref()
+        self.region.as_ref().map(|(r, _)| r.as_str())
     }
 
     /// The cache key of the credentials the profile gives, while they may be used: None when they
@@ -209,7 +237,7 @@ struct Run<'a> {
     cache_use: CacheUse,
     signed_in: bool,
     now: OffsetDateTime,
-    region: Option<String>,
+    region: Option<(String, RegionFrom)>,
     source: select::Source,
 }
 
@@ -289,7 +317,11 @@ impl Run<'_> {
         Ok(Verified {
             profile: self.chain.profile.clone(),
             source: self.source,
-            region: self.region.clone(),
+            region: self.region.as_ref().map(|(r, _)| r.clone()),
+            region_variable: match self.region {
+                Some((_, RegionFrom::Variable(name))) => Some(name),
+                _ => None,
+            },
             creds,
             identity,
             account_name,
@@ -452,6 +484,9 @@ impl Run<'_> {
 }
 
 #[cfg(test)]
+mod config_cases;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::Kind;
@@ -500,6 +535,7 @@ mod tests {
                 file: std::sync::Arc::new("/home/me/.aws/config".into()),
                 line: 7,
             },
+            sdk: crate::profile::ini::SdkReading::Same,
         }
     }
 
@@ -512,30 +548,37 @@ mod tests {
     }
 
     #[test]
-    fn region_from_flag_then_profile_then_environment() {
+    fn region_from_flag_then_environment_then_profile() {
         let both = env(&[
             ("AWS_REGION", "us-west-2"),
             ("AWS_DEFAULT_REGION", "ap-south-1"),
         ]);
         let profile = value("eu-west-1");
+        let got = |flag, profile, vars: &dyn Fn(&str) -> Option<String>| {
+            region(flag, profile, vars).unwrap()
+        };
         assert_eq!(
-            region(Some("eu-north-1"), Some(&profile), &both).unwrap(),
-            Some("eu-north-1".to_string())
+            got(Some("eu-north-1"), Some(&profile), &both),
+            Some(("eu-north-1".to_string(), RegionFrom::Flag))
         );
+        // Every AWS tool lets the variable beat the profile's region.
         assert_eq!(
-            region(None, Some(&profile), &both).unwrap(),
-            Some("eu-west-1".to_string())
-        );
-        assert_eq!(
-            region(None, None, &both).unwrap(),
-            Some("us-west-2".to_string())
+            got(None, Some(&profile), &both),
+            Some(("us-west-2".to_string(), RegionFrom::Variable("AWS_REGION")))
         );
         let default_only = env(&[("AWS_REGION", ""), ("AWS_DEFAULT_REGION", "ap-south-1")]);
         assert_eq!(
-            region(None, None, default_only).unwrap(),
-            Some("ap-south-1".to_string())
+            got(None, Some(&profile), &default_only),
+            Some((
+                "ap-south-1".to_string(),
+                RegionFrom::Variable("AWS_DEFAULT_REGION")
+            ))
         );
-        assert_eq!(region(None, None, env(&[])).unwrap(), None);
+        assert_eq!(
+            got(None, Some(&profile), &env(&[])),
+            Some(("eu-west-1".to_string(), RegionFrom::Profile))
+        );
+        assert_eq!(got(None, None, &env(&[])), None);
     }
 
     #[test]

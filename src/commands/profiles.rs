@@ -44,7 +44,8 @@ struct Row {
 fn kind(profile: &Profile) -> &'static str {
     let has = |key: &str| profile.get(key).is_some();
     if has("role_arn") {
-        if has("web_identity_token_file") && !has("source_profile") && !has("credential_source") {
+        // A token file makes it AssumeRoleWithWebIdentity whatever source_profile says.
+        if has("web_identity_token_file") {
             "web identity"
         } else {
             "role"

@@ -1,5 +1,13 @@
-//! The AWS shared-config dialect of INI, read the way botocore reads it, keeping where every
-//! section and key came from so that errors can say `file:line`.
+//! The AWS shared-config dialect of INI, read the way the AWS CLI reads it (botocore hands the file
+//! to Python's `configparser.RawConfigParser`), keeping where every section and key came from so
+//! that errors can say `file:line`. In the same pass it notes where the SDKs' parser (the shared
+//! profile-file rules of aws-config, the Go, Java and JS SDKs) would read a line otherwise: the
+//! two readings are compared for the keys that choose credentials (`super::CHOOSING_KEYS`).
+//!
+//! Hand-written rather than aws-config's own parser (`aws_config::profile::load`): that parser is
+//! the SDKs' reading only, keeps no line numbers, and would be a second pass over every file on
+//! every run; here one pass gives the CLI's reading, the SDKs' differences and the lines. The
+//! tests check the SDK side of this parser against aws-config's on every case.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -21,15 +29,39 @@ impl fmt::Display for Location {
     }
 }
 
+/// How the SDKs read a key the AWS CLI reads as [`Value::value`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SdkReading {
+    Same,
+    /// Another value: they cut a comment after whitespace (`= 1111 # prod`) and take an indented
+    /// comment line for more of the value.
+    Other(String),
+    /// No such key: the line is not `key = value` to them (`key: value`), or the key comes from
+    /// Python's `[DEFAULT]` section, which they do not know.
+    Missing,
+}
+
 #[derive(Debug, Clone)]
 pub struct Value {
     pub value: String,
     pub at: Location,
+    pub sdk: SdkReading,
 }
 
-/// The text between a section's brackets, trimmed. Its comparisons are counted in tests: a test
-/// can then tell a lookup from a scan of every section, which made a 40,000-profile file take
-/// seconds.
+impl Value {
+    /// The value as the SDKs read it, None when they do not have the key.
+    pub fn sdk_value(&self) -> Option<&str> {
+        match &self.sdk {
+            SdkReading::Same => Some(&self.value),
+            SdkReading::Other(value) => Some(value),
+            SdkReading::Missing => None,
+        }
+    }
+}
+
+/// The text between a section's brackets, as configparser takes it (up to the line's last `]`,
+/// not trimmed). Its comparisons are counted in tests: a test can then tell a lookup from a scan
+/// of every section, which made a 40,000-profile file take seconds.
 #[derive(Debug, Clone)]
 pub struct Header(String);
 
@@ -83,85 +115,391 @@ pub fn comparisons() -> usize {
 #[derive(Debug, Clone)]
 pub struct Section {
     pub header: Header,
+    /// The SDKs' text of the header when it is not configparser's: they end it at a `#` or `;`
+    /// (`[profile a] # [b]`). None: the same text.
+    pub sdk_header: Option<String>,
     pub at: Location,
-    /// Keys are lower-cased, as botocore's ConfigParser does.
+    /// Keys are lower-cased, as configparser and the SDKs both do.
     pub keys: BTreeMap<String, Value>,
 }
 
-/// Parses one file. Sub-properties (indented lines under a key with an empty value, as in
-/// `s3 =\n  max_concurrent_requests = 20`) belong to tools other than guard; they are accepted
-/// and not kept.
-pub fn parse(path: &Path, text: &str) -> Result<Vec<Section>, Failure> {
+impl Section {
+    /// The header as the SDKs read it.
+    pub fn sdk_header(&self) -> &str {
+        self.sdk_header.as_deref().unwrap_or(&self.header.0)
+    }
+}
+
+/// One parsed file.
+#[derive(Debug, Default)]
+pub struct File {
+    pub sections: Vec<Section>,
+    /// Where the SDKs' parser stops with an error on this file (a key indented under its header,
+    /// `key: value`, an indented comment before any key): tools built on them then read no
+    /// profile from it, so none of them can use credentials other than the CLI's.
+    pub sdk_error: Option<Location>,
+}
+
+/// The key being read: continuation lines may still add to it.
+struct Open {
+    key: String,
+    lines: Vec<String>,
+    at: Location,
+    sdk: SdkReading,
+}
+
+/// Parses one file the way configparser does (`RawConfigParser()` as botocore makes it:
+/// delimiters `=` and `:`, whole-line comments only, strict about repeated sections and keys,
+/// empty lines kept in values, `[DEFAULT]` giving its keys to every section). A line indented
+/// deeper than the key above it continues that key's value; `key =` followed by indented
+/// `name = value` lines is a set of sub-properties (`s3 =`, `sts =` in a `[services]` section),
+/// kept as that text.
+pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
     let file = Arc::new(path.to_path_buf());
-    let mut sections: Vec<Section> = Vec::new();
+    let mut out = File::default();
+    let mut defaults: Option<Section> = None;
+    // Which section keys go to: one of `sections`, or `[DEFAULT]`.
+    let mut current: Option<Target> = None;
     // Where each header was first seen: a duplicate is found by lookup, not by a scan of every
     // section before it (which made a 40,000-profile file take seconds).
     let mut seen: HashMap<Header, usize> = HashMap::new();
-    // Whether the line before (comments aside) set a key: an indented line after one is a
-    // sub-property.
-    let mut after_key = false;
+    let mut open: Option<Open> = None;
+    let mut indent_level = 0;
+    // Whether the SDKs' parser has a key open that an indented line would continue, and whether
+    // it has seen a header at all.
+    let mut sdk_key_open = false;
+    let mut sdk_in_section = false;
     for (index, raw) in text.lines().enumerate() {
-        let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
-            continue;
-        }
-        let indented = raw.starts_with(' ') || raw.starts_with('\t');
-        if indented && after_key {
-            continue;
-        }
-        let at = Location {
+        let at = || Location {
             file: file.clone(),
             line: index + 1,
         };
-        if let Some(rest) = trimmed.strip_prefix('[') {
-            let Some(header) = rest.strip_suffix(']') else {
-                return Err(bad(&at, "a section header must end with ']'"));
-            };
-            let header = Header(header.trim().to_string());
-            if header.0.is_empty() {
-                return Err(bad(&at, "empty section name '[]'"));
+        let trimmed = raw.trim();
+        let sdk_indented = raw.starts_with([' ', '\t']);
+        if trimmed.starts_with(['#', ';']) {
+            // A comment to configparser wherever it is; to the SDKs only at the line's start.
+            if sdk_indented && !is_blank_to_sdk(raw) {
+                match open.as_mut() {
+                    Some(key) if sdk_key_open => key.sdk_append(trimmed),
+                    _ => note_sdk_error(&mut out, at()),
+                }
             }
+            continue;
+        }
+        if trimmed.is_empty() {
+            if let Some(key) = open.as_mut() {
+                key.lines.push(String::new());
+            }
+            continue;
+        }
+        let indent = raw.len() - raw.trim_start().len();
+        if let Some(key) = open.as_mut()
+            && indent > indent_level
+        {
+            key.lines.push(trimmed.to_string());
+            if !sdk_indented {
+                // Indented only with characters the SDKs do not take for indentation.
+                note_sdk_error(&mut out, at());
+            }
+            continue;
+        }
+        close(&mut open, current, &mut out.sections, &mut defaults)?;
+        indent_level = indent;
+        if sdk_indented {
+            // configparser starts a key or a section here; to the SDKs the line continues the key
+            // above (there is none: see the `indent > indent_level` case) or is an error.
+            note_sdk_error(&mut out, at());
+        }
+        if let Some(header) = header_of(trimmed) {
+            let sdk_header = if sdk_indented {
+                None
+            } else {
+                match sdk_header_of(raw) {
+                    Some(text) if text == header => None,
+                    Some(text) => Some(text.to_string()),
+                    None => {
+                        note_sdk_error(&mut out, at());
+                        None
+                    }
+                }
+            };
+            sdk_in_section = true;
+            sdk_key_open = false;
+            if header == "DEFAULT" {
+                defaults.get_or_insert_with(|| Section {
+                    header: Header(header.to_string()),
+                    sdk_header: None,
+                    at: at(),
+                    keys: BTreeMap::new(),
+                });
+                current = Some(Target::Defaults);
+                continue;
+            }
+            let header = Header(header.to_string());
             if let Some(first) = seen.get(&header) {
                 return Err(bad(
-                    &at,
+                    &at(),
                     &format!(
                         "section [{header}] appears twice (first at line {first}); the AWS CLI refuses such a file"
                     ),
                 ));
             }
-            seen.insert(header.clone(), at.line);
-            sections.push(Section {
+            seen.insert(header.clone(), index + 1);
+            out.sections.push(Section {
                 header,
-                at,
+                sdk_header,
+                at: at(),
                 keys: BTreeMap::new(),
             });
-            after_key = false;
+            current = Some(Target::Section(out.sections.len() - 1));
             continue;
         }
-        let Some(section) = sections.last_mut() else {
-            return Err(bad(&at, "a setting before any [section] header"));
+        let Some(target) = current else {
+            return Err(bad(&at(), "a setting before any [section] header"));
         };
         let Some(split) = trimmed.find(['=', ':']) else {
-            return Err(bad(&at, "expected 'key = value'"));
+            return Err(bad(&at(), "expected 'key = value'"));
         };
-        let key = trimmed[..split].trim().to_ascii_lowercase();
+        let key = trimmed[..split].trim_end().to_lowercase();
         let value = trimmed[split + 1..].trim().to_string();
         if key.is_empty() {
-            return Err(bad(&at, "a setting with no name before '='"));
+            return Err(bad(&at(), "a setting with no name before '='"));
         }
-        if let Some(previous) = section.keys.get(&key) {
+        let keys = match target {
+            Target::Section(i) => &out.sections[i].keys,
+            Target::Defaults => &defaults.as_ref().expect("opened above").keys,
+        };
+        if let Some(previous) = keys.get(&key) {
+            let header = match target {
+                Target::Section(i) => out.sections[i].header.to_string(),
+                Target::Defaults => "DEFAULT".to_string(),
+            };
             return Err(bad(
-                &at,
+                &at(),
                 &format!(
-                    "'{key}' is set twice in [{}] (first at line {}); the AWS CLI refuses such a file",
-                    section.header, previous.at.line
+                    "'{key}' is set twice in [{header}] (first at line {}); the AWS CLI refuses such a file",
+                    previous.at.line
                 ),
             ));
         }
-        section.keys.insert(key, Value { value, at });
-        after_key = true;
+        let sdk = if sdk_indented || !sdk_in_section {
+            SdkReading::Missing
+        } else {
+            sdk_reading(raw, &key, &value)
+        };
+        sdk_key_open = sdk != SdkReading::Missing;
+        if sdk == SdkReading::Missing && !sdk_indented {
+            // `key: value` or `= value`: the SDKs' parser stops there.
+            note_sdk_error(&mut out, at());
+        }
+        open = Some(Open {
+            key,
+            lines: vec![value],
+            at: at(),
+            sdk,
+        });
     }
-    Ok(sections)
+    close(&mut open, current, &mut out.sections, &mut defaults)?;
+    if let Some(defaults) = defaults {
+        // configparser's options() of every section include `[DEFAULT]`'s keys; the SDKs have no
+        // such section.
+        for section in &mut out.sections {
+            for (key, value) in &defaults.keys {
+                section.keys.entry(key.clone()).or_insert_with(|| Value {
+                    sdk: SdkReading::Missing,
+                    ..value.clone()
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Clone, Copy)]
+enum Target {
+    Section(usize),
+    Defaults,
+}
+
+impl Open {
+    /// The SDKs add this line to the value where configparser does not.
+    fn sdk_append(&mut self, line: &str) {
+        let base = match &self.sdk {
+            SdkReading::Same => self.lines.join("\n"),
+            SdkReading::Other(value) => value.clone(),
+            SdkReading::Missing => return,
+        };
+        self.sdk = SdkReading::Other(format!("{base}\n{line}"));
+    }
+}
+
+/// Ends the open key: configparser joins its lines and trims the end. A value that starts on the
+/// next line is a set of sub-properties, which botocore splits at `=` and refuses the whole file
+/// for a line without one (so do the SDKs).
+fn close(
+    open: &mut Option<Open>,
+    target: Option<Target>,
+    sections: &mut [Section],
+    defaults: &mut Option<Section>,
+) -> Result<(), Failure> {
+    let Some(key) = open.take() else {
+        return Ok(());
+    };
+    let keys = match target {
+        Some(Target::Section(i)) => &mut sections[i].keys,
+        Some(Target::Defaults) => match defaults.as_mut() {
+            Some(defaults) => &mut defaults.keys,
+            None => return Ok(()),
+        },
+        None => return Ok(()),
+    };
+    let value = if key.lines.len() == 1 {
+        key.lines.into_iter().next().unwrap_or_default()
+    } else {
+        key.lines.join("\n").trim_end().to_string()
+    };
+    if value.starts_with('\n')
+        && let Some(line) = value.lines().find(|l| !l.is_empty() && !l.contains('='))
+    {
+        return Err(bad(
+            &key.at,
+            &format!(
+                "'{}' has a sub-property line without '=': '{line}'",
+                key.key
+            ),
+        ));
+    }
+    // The SDKs skip empty lines inside a value; configparser keeps them.
+    let sdk = match key.sdk {
+        SdkReading::Other(sdk) if sdk == value => SdkReading::Same,
+        SdkReading::Same if value.contains("\n\n") => {
+            let kept: Vec<&str> = value.lines().filter(|l| !l.is_empty()).collect();
+            SdkReading::Other(kept.join("\n"))
+        }
+        other => other,
+    };
+    keys.insert(
+        key.key,
+        Value {
+            value,
+            at: key.at,
+            sdk,
+        },
+    );
+    Ok(())
+}
+
+fn note_sdk_error(file: &mut File, at: Location) {
+    file.sdk_error.get_or_insert(at);
+}
+
+/// The SDKs skip lines of only spaces and tabs.
+fn is_blank_to_sdk(raw: &str) -> bool {
+    raw.trim_matches([' ', '\t']).is_empty()
+}
+
+/// configparser's `\[(?P<header>.+)\]` matched at the start of the stripped line: the header runs
+/// to the line's last `]`, and anything after it is ignored.
+fn header_of(trimmed: &str) -> Option<&str> {
+    let rest = trimmed.strip_prefix('[')?;
+    let end = rest.rfind(']')?;
+    (end > 0).then(|| &rest[..end])
+}
+
+/// The SDKs' header: the line cut at its first `#` or `;`, trimmed, between `[` and `]`.
+fn sdk_header_of(raw: &str) -> Option<&str> {
+    let line = raw.trim_matches([' ', '\t']);
+    let line = line.find(['#', ';']).map_or(line, |i| &line[..i]);
+    line.trim_matches([' ', '\t'])
+        .strip_prefix('[')?
+        .strip_suffix(']')
+}
+
+/// How the SDKs read a `key = value` line configparser read as (`key`, `value`).
+fn sdk_reading(raw: &str, key: &str, value: &str) -> SdkReading {
+    let line = raw.trim_matches([' ', '\t']);
+    // A comment starts at a `#` or `;` after whitespace.
+    let mut cut = line.len();
+    let mut after_space = false;
+    for (i, c) in line.char_indices() {
+        if (c == '#' || c == ';') && after_space {
+            cut = i;
+            break;
+        }
+        after_space = c.is_whitespace();
+    }
+    let line = line[..cut].trim_matches([' ', '\t']);
+    let Some((k, v)) = line.split_once('=') else {
+        return SdkReading::Missing;
+    };
+    let k = k.trim_matches([' ', '\t']);
+    if k.is_empty() || !k.eq_ignore_ascii_case(key) {
+        return SdkReading::Missing;
+    }
+    let v = v.trim_matches([' ', '\t']);
+    if v == value {
+        SdkReading::Same
+    } else {
+        SdkReading::Other(v.to_string())
+    }
+}
+
+/// Splits text as Python's `shlex.split` does (POSIX mode, no comments): botocore splits section
+/// headers (`profile "my name"`) and `credential_process` this way. None where Python raises
+/// (an unclosed quote, a trailing backslash). Hand-written because the `shlex` crate follows the
+/// POSIX shell instead, which differs in `#` and in backslashes inside double quotes.
+pub fn python_split(text: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\r' | '\n' => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            '\\' => {
+                word.push(chars.next()?);
+                in_word = true;
+            }
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => word.push(c),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => {
+                            let next = chars.next()?;
+                            if next != '"' && next != '\\' {
+                                word.push('\\');
+                            }
+                            word.push(next);
+                        }
+                        c => word.push(c),
+                    }
+                }
+            }
+            c => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    Some(words)
 }
 
 fn bad(at: &Location, what: &str) -> Failure {
@@ -174,7 +512,7 @@ mod tests {
     use super::*;
 
     fn parse_str(text: &str) -> Result<Vec<Section>, Failure> {
-        parse(Path::new("config"), text)
+        parse(Path::new("config"), text).map(|f| f.sections)
     }
 
     #[test]
@@ -192,12 +530,15 @@ mod tests {
     }
 
     #[test]
-    fn skips_sub_properties() {
+    fn keeps_sub_properties_as_text() {
         let sections =
             parse_str("[default]\ns3 =\n  max_concurrent_requests = 20\nregion = us-east-1\n")
                 .unwrap();
         assert_eq!(sections[0].keys["region"].value, "us-east-1");
-        assert!(!sections[0].keys.contains_key("max_concurrent_requests"));
+        assert_eq!(
+            sections[0].keys["s3"].value,
+            "\nmax_concurrent_requests = 20"
+        );
     }
 
     #[test]
@@ -209,6 +550,18 @@ mod tests {
         let err = parse_str("[a]\nx=1\n[a]\n").unwrap_err();
         assert!(err.message.contains("appears twice"), "{}", err.message);
         let err = parse_str("[a\n").unwrap_err();
-        assert!(err.message.contains("']'"), "{}", err.message);
+        assert!(err.message.contains("config:1"), "{}", err.message);
+    }
+
+    #[test]
+    fn splits_as_python_shlex() {
+        let split = |s: &str| python_split(s).unwrap();
+        assert_eq!(split("profile\tfoo"), ["profile", "foo"]);
+        assert_eq!(split("profile \"my name\""), ["profile", "my name"]);
+        assert_eq!(split("profile #x"), ["profile", "#x"]);
+        assert_eq!(split(r#"a "b\"c\d" 'e\f'"#), ["a", r#"b"c\d"#, r"e\f"]);
+        assert_eq!(split("a ''"), ["a", ""]);
+        assert_eq!(python_split("profile \"open"), None);
+        assert_eq!(python_split("a\\"), None);
     }
 }

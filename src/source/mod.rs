@@ -182,7 +182,9 @@ pub fn plan(set: &ProfileSet, name: &str, region: &str) -> anyhow::Result<Chain>
     let base = loop {
         let is_source = !visited.is_empty();
         if is_source && has_static_keys(current) {
-            // A source profile with keys uses them; its own role_arn is ignored, as in botocore.
+            // A source profile with keys uses them; its own role_arn is ignored, as in botocore
+            // and the SDKs (unless it holds another source too: then they differ).
+            refuse_competing_sources(current)?;
             break static_base(current)?;
         }
         let Some(role_arn) = current.get("role_arn") else {
@@ -194,10 +196,24 @@ pub fn plan(set: &ProfileSet, name: &str, region: &str) -> anyhow::Result<Chain>
             .map_err(|e: String| config_error(&role_arn.at, &e))?;
         let source_profile = current.get("source_profile");
         let credential_source = current.get("credential_source");
-        if source_profile.is_none()
-            && credential_source.is_none()
-            && current.get("web_identity_token_file").is_some()
-        {
+        if let Some(file) = current.get("web_identity_token_file") {
+            // A role with a token file is AssumeRoleWithWebIdentity to botocore and the SDKs,
+            // whatever source_profile says (botocore's AssumeRoleProvider leaves such profiles to
+            // the web identity provider; aws-config does not chain them).
+            if let Some(source) = credential_source {
+                return Err(config_error(
+                    &source.at,
+                    &format!(
+                        "profile '{}' has both web_identity_token_file ({}) and credential_source: \
+             the AWS CLI calls AssumeRoleWithWebIdentity, the SDKs use the credential \
+             source; they would use other credentials",
+                        current.name, file.at
+                    ),
+                )
+                .with_hint("keep one of the two")
+                .into());
+            }
+            refuse_competing_sources(current)?;
             break web_identity_base(current, role)?;
         }
         hops.push(hop(current, role)?);
@@ -292,11 +308,53 @@ fn static_base(profile: &Profile) -> anyhow::Result<Base> {
     })
 }
 
+/// The sources of credentials other than static keys that a profile may hold, as the keys that
+/// set them.
+const OTHER_SOURCES: &[&str] = &[
+    "credential_process",
+    "sso_session",
+    "sso_start_url",
+    "sso_account_id",
+    "login_session",
+    "web_identity_token_file",
+];
+
+/// Static keys beside another source of credentials: the tools disagree on which wins. botocore
+/// runs SSO, web identity and a config file's credential_process before the config file's keys,
+/// but takes the credentials file's keys before credential_process and login; aws-config takes
+/// every other source before keys; the Go SDK (terraform) takes the keys before all of them. So
+/// `aws` and terraform would act with different credentials, and guard refuses to pick.
+fn refuse_competing_sources(profile: &Profile) -> Result<(), Failure> {
+    let Some(keys) = profile.get("aws_access_key_id") else {
+        return Ok(());
+    };
+    let Some((other, at)) = OTHER_SOURCES
+        .iter()
+        .find_map(|key| profile.get(key).map(|v| (*key, &v.at)))
+    else {
+        return Ok(());
+    };
+    let cli_uses_keys = profile.set_in_credentials_file("aws_access_key_id")
+        && matches!(other, "credential_process" | "login_session");
+    Err(config_error(
+        &keys.at,
+        &format!(
+            "profile '{}' has static keys here and {other} at {at}: the AWS CLI uses {}, \
+             terraform (the Go SDK) uses the keys, the other SDKs use {other}; they would act \
+             with different credentials",
+            profile.name,
+            if cli_uses_keys { "the keys" } else { other },
+        ),
+    )
+    .with_hint("remove the one you no longer use (old keys left behind, most often)"))
+}
+
 fn non_role_base(set: &ProfileSet, profile: &Profile) -> anyhow::Result<Base> {
+    refuse_competing_sources(profile)?;
     if let Some(login) = SsoLogin::from_profile(set, profile)? {
         return Ok(Base::Sso(SsoTarget::from_profile(profile, login)?));
     }
-    // After SSO and before the rest, as aws-config orders them.
+    // After SSO and before the rest, as botocore and aws-config order them.
     if let Some(session) = profile.get("login_session") {
         return Ok(Base::Login {
             profile: profile.name.clone(),
@@ -308,6 +366,7 @@ fn non_role_base(set: &ProfileSet, profile: &Profile) -> anyhow::Result<Base> {
         return static_base(profile);
     }
     if let Some(command) = profile.get("credential_process") {
+        process::words(&profile.name, &command.value, &command.at)?;
         return Ok(Base::Process {
             profile: profile.name.clone(),
             command: command.value.clone(),

@@ -48,17 +48,45 @@ pub fn refuse_loop(profile: &str, at: &Location) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Runs the command as botocore does: split like a POSIX shell, no shell in between, stdin and
-/// the terminal left to it (some ask for a password), stdout read as the answer.
+/// Characters a shell gives a meaning that a split into words does not: pipes, lists,
+/// redirections, variables, command substitution, globs, `~`, comments, more lines.
+const SHELL_SYNTAX: &[char] = &[
+    '|', '&', ';', '<', '>', '(', ')', '$', '`', '*', '?', '[', ']', '~', '{', '}', '#', '\n',
+];
+
+/// The words of a credential_process, as botocore splits it (Python's `shlex.split`; no shell).
+/// The SDKs (terraform, CDK, aws-config) run the same line with `sh -c` instead: a line with
+/// shell syntax (`... | base64 --decode`, `$HOME`, `~/bin/x`) is a different command to them than
+/// to the AWS CLI, so guard refuses it rather than pick one (docs/config.md); a line without
+/// any means the same to both.
+pub fn words(profile: &str, command: &str, at: &Location) -> Result<Vec<String>, Failure> {
+    let fail = |what: String| {
+        Failure::config(format!(
+            "credential_process of profile '{profile}' ({at}) {what}"
+        ))
+    };
+    if let Some(c) = command.chars().find(|c| SHELL_SYNTAX.contains(c)) {
+        return Err(fail(format!(
+            "uses shell syntax ('{}'): the AWS CLI runs it split into words without a shell, \
+             the SDKs (terraform, CDK) run it with sh -c, and they would run different commands",
+            c.escape_debug()
+        ))
+        .with_hint("put the command line in a script and name the script in credential_process"));
+    }
+    crate::profile::ini::python_split(command)
+        .filter(|argv| !argv.is_empty())
+        .ok_or_else(|| fail("cannot be split into words (check its quotes)".to_string()))
+}
+
+/// Runs the command as botocore does: split into words, no shell in between, stdin and the
+/// terminal left to it (some ask for a password), stdout read as the answer.
 pub fn run(profile: &str, command: &str, at: &Location) -> anyhow::Result<Credentials> {
     let fail = |what: String| {
         Failure::config(format!(
             "credential_process of profile '{profile}' ({at}) {what}"
         ))
     };
-    let argv = shlex::split(command)
-        .filter(|argv| !argv.is_empty())
-        .ok_or_else(|| fail("cannot be split into words (check its quotes)".to_string()))?;
+    let argv = words(profile, command, at)?;
     let output = Process::new(&argv[0])
         .args(&argv[1..])
         .env(RUNNING, running_with(profile).join("\n"))

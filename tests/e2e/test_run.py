@@ -489,12 +489,13 @@ def test_inherited_session_token_is_removed_for_long_term_keys(home, run_guard):
     assert "AWS_SESSION_TOKEN" not in env and "GUARD_ACCOUNT_NAME" not in env
 
 
-def test_region_flag_then_profile_then_inherited(home, emulator, run_guard):
+def test_region_flag_then_inherited_then_profile(home, emulator, run_guard):
     sso_world(home, emulator)
-    flagged = run_guard("-p", "sandbox", "-r", "ap-south-1", "--", *PRINT_ENV)
+    flagged = run_guard("-p", "sandbox", "-r", "ap-south-1", "--", *PRINT_ENV, env={"AWS_REGION": "us-west-2"})
     assert child_env(flagged)["AWS_REGION"] == "ap-south-1"
-    from_profile = run_guard("-p", "sandbox", "--", *PRINT_ENV, env={"AWS_REGION": "us-west-2"})
-    assert child_env(from_profile)["AWS_REGION"] == "eu-west-1"
+    # As every AWS tool does, the variable beats the profile's region.
+    inherited = run_guard("-p", "sandbox", "--", *PRINT_ENV, env={"AWS_REGION": "us-west-2"})
+    assert child_env(inherited)["AWS_REGION"] == "us-west-2"
     home.write_credentials(STATIC_KEYS)
     env = child_env(run_guard("-p", "base", "--", *PRINT_ENV, env={"AWS_DEFAULT_REGION": "us-west-2"}))
     assert env["AWS_REGION"] == env["AWS_DEFAULT_REGION"] == "us-west-2"
