@@ -301,10 +301,18 @@ const NOT_YET_PROVEN: &[&str] = &[
     "local",
     "pulumi",
     "sam",
-    "shell",
     "terraform",
     "terragrunt",
-    "wrappers",
+];
+
+/// Read cases whose last word is followed by operands, never options, so a word appended at the
+/// end is known: the shell's `$0` after a `-c` string (`bash -n -c STRING WORD` still executes
+/// nothing), a name `command -v` describes, and flock's refusal of a second `-c` string.
+const TRAILING_OPERANDS: &[(&str, &str)] = &[
+    ("shell", "bash -n -c terraform destroy"),
+    ("shell", "bash +o noexec -o noexec -c terraform destroy"),
+    ("wrappers", "command -v terraform"),
+    ("wrappers", "flock FILE -c with two strings runs nothing"),
 ];
 
 /// Read is a proof: a read case stays read only while guard knows every word of it, so an
@@ -333,9 +341,13 @@ fn an_option_no_table_knows_makes_a_read_case_not_read() {
         }
         let mut first = case.argv.clone();
         first.insert(1, UNKNOWN.to_owned());
-        let mut last = case.argv.clone();
-        last.push(UNKNOWN.to_owned());
-        for argv in [first, last] {
+        let mut variants = vec![first];
+        if !TRAILING_OPERANDS.contains(&(case.file.as_str(), case.name.as_str())) {
+            let mut last = case.argv.clone();
+            last.push(UNKNOWN.to_owned());
+            variants.push(last);
+        }
+        for argv in variants {
             checked += 1;
             let changed = case.run_argv(&argv);
             if changed.severity == Severity::Read {

@@ -2,7 +2,7 @@
 
 use super::program::{self, Program, Tool};
 use super::scope::{self, Scope, Word};
-use super::verdict::{Verdict, not_a_tool};
+use super::verdict::{MostSevere, Verdict, not_a_tool};
 use super::wrappers::{self, Unwrap};
 use super::{
     Classification, Severity, Understood, aws, cdk, eksctl, flags, helm, interpreters, kubectl,
@@ -47,6 +47,19 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
             "PATH is set on the command line: the program of this name is looked up there, and guard cannot tell what it is",
         );
     }
+    // The loader obeys these for the program itself, whatever it then runs (`env -i`, a
+    // shell that only checks syntax); a builtin's name run through `env` is a program too.
+    if let Some(var) = scope::LOADER_VARS
+        .iter()
+        .find(|var| scope.assigned(var).is_some())
+    {
+        return unknown_program(
+            words,
+            &format!(
+                "{var} is set on the command line: the loader loads that code into the program first, code guard cannot see"
+            ),
+        );
+    }
     match program::identify(&first.text) {
         Program::Tool(tool) => run_tool(tool, rest, &scope),
         Program::Wrapper(wrapper) => match wrappers::unwrap(wrapper, rest) {
@@ -60,6 +73,62 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
                 if let Some(why) = inner.credential_change {
                     scope.lose_credentials(why);
                 }
+                if let Some(var) = inner
+                    .obeys
+                    .iter()
+                    .find_map(|var| scope.assigned_prefixed(var))
+                {
+                    return not_a_tool(
+                        Severity::Unknown,
+                        &name,
+                        rest,
+                        format!("{var} is set on the command line: it changes what {name} runs"),
+                    );
+                }
+                if let Some(var) = inner.obeys.iter().find_map(|prefix| {
+                    NPM_RUNS
+                        .iter()
+                        .find(|var| var.starts_with(prefix) && scope.var(var).is_some())
+                }) {
+                    return not_a_tool(
+                        Severity::Unknown,
+                        &name,
+                        rest,
+                        format!("{var} is set: npx runs what it says instead"),
+                    );
+                }
+                if let Some(dir) = inner.chdir.as_ref().filter(|dir| dir.dynamic) {
+                    return not_a_tool(
+                        Severity::Unknown,
+                        &name,
+                        rest,
+                        format!(
+                            "runs the command in {}, a folder from an expansion: guard cannot tell which files its relative paths name",
+                            dir.text
+                        ),
+                    );
+                }
+                let mut own = MostSevere::default();
+                for (target, _append) in &inner.writes {
+                    if target.dynamic {
+                        own.add(not_a_tool(
+                            Severity::Unknown,
+                            &name,
+                            rest,
+                            format!("writes {}, a path from an expansion", target.text),
+                        ));
+                    } else if local::is_terraform_state(&target.text) {
+                        own.add(not_a_tool(
+                            Severity::Destructive,
+                            &name,
+                            rest,
+                            format!(
+                                "writes {}, terraform's state: it would be overwritten",
+                                target.text
+                            ),
+                        ));
+                    }
+                }
                 scope.open_ended |= inner.appends_args;
                 let mut result = classify_words(&inner.words, &scope);
                 if inner.appends_args {
@@ -67,7 +136,10 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
                         .reason
                         .push_str(" (via xargs, which appends arguments)");
                 }
-                result
+                own.add(result);
+                own.finish().unwrap_or_else(|| {
+                    not_a_tool(Severity::Unknown, &name, rest, "runs nothing".to_owned())
+                })
             }
             Unwrap::Done { severity, what } => not_a_tool(severity, &name, rest, what),
         },
@@ -90,6 +162,18 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
         ),
     }
 }
+
+/// npm's settings that change what npx runs, read from the environment it inherits too.
+const NPM_RUNS: &[&str] = &[
+    "npm_config_call",
+    "npm_config_package",
+    "npm_config_yes",
+    "npm_config_script_shell",
+    "NPM_CONFIG_CALL",
+    "NPM_CONFIG_PACKAGE",
+    "NPM_CONFIG_YES",
+    "NPM_CONFIG_SCRIPT_SHELL",
+];
 
 /// Why setting the variable for a program makes the line unknown: the shell obeys it, and
 /// any program found through PATH may be a shell script (pyenv, asdf and tfenv shims are).

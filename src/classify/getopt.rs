@@ -32,9 +32,19 @@ pub(crate) enum Name {
 pub(crate) struct Opt<'w> {
     pub name: Name,
     pub value: Option<&'w str>,
+    /// The value comes from a word the shell expands (`--chdir=$D`, `-C "$D"`).
+    pub dynamic: bool,
 }
 
-impl Opt<'_> {
+impl<'w> Opt<'w> {
+    /// The value as a word of its own (a path, a command string).
+    pub fn word(&self) -> Option<Word<'w>> {
+        self.value.map(|value| Word {
+            text: std::borrow::Cow::Borrowed(value),
+            dynamic: self.dynamic,
+        })
+    }
+
     pub fn is(&self, short: char, long: &str) -> bool {
         match self.name {
             Name::Short(letter) => letter == short,
@@ -142,18 +152,19 @@ fn parse_long<'w>(
             }
         }
     };
-    let (value, used) = match (arg, attached) {
+    let (value, used, dynamic) = match (arg, attached) {
         (Arg::None, Some(_)) => return Err(Error::Unknown(format!("--{body}"))),
-        (Arg::None, None) | (Arg::Optional, None) => (None, 1),
-        (_, Some(value)) => (Some(value), 1),
+        (Arg::None, None) | (Arg::Optional, None) => (None, 1, false),
+        (_, Some(value)) => (Some(value), 1, false),
         (Arg::Required, None) => match next {
-            Some(word) => (Some(&*word.text), 2),
+            Some(word) => (Some(&*word.text), 2, word.dynamic),
             None => return Err(Error::MissingArgument(format!("--{long}"))),
         },
     };
     opts.push(Opt {
         name: Name::Long(long),
         value,
+        dynamic,
     });
     Ok(used)
 }
@@ -169,17 +180,26 @@ fn parse_shorts<'w>(
         let rest = &group[at + letter.len_utf8()..];
         let name = Name::Short(letter);
         if spec.flags.contains(letter) {
-            opts.push(Opt { name, value: None });
+            opts.push(Opt {
+                name,
+                value: None,
+                dynamic: false,
+            });
         } else if spec.with_arg.contains(letter) || spec.optional_arg.contains(letter) {
             if !rest.is_empty() {
                 opts.push(Opt {
                     name,
                     value: Some(rest),
+                    dynamic: false,
                 });
                 return Ok(1);
             }
             if spec.optional_arg.contains(letter) {
-                opts.push(Opt { name, value: None });
+                opts.push(Opt {
+                    name,
+                    value: None,
+                    dynamic: false,
+                });
                 return Ok(1);
             }
             return match next {
@@ -187,6 +207,7 @@ fn parse_shorts<'w>(
                     opts.push(Opt {
                         name,
                         value: Some(&*word.text),
+                        dynamic: word.dynamic,
                     });
                     Ok(2)
                 }

@@ -121,6 +121,8 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, Startup) {
     let mut startup = Startup::default();
     let mut command_mode = false;
     let mut no_exec = false;
+    // bash reads every long option before it acts: `--version --bogus` is refused.
+    let mut info = false;
     let mut i = 0;
     while let Some(word) = args.get(i) {
         let text: &str = &word.text;
@@ -138,7 +140,7 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, Startup) {
         }
         if let Some(long) = text.strip_prefix("--") {
             match long {
-                "version" | "help" => return (ShellRun::Info, startup),
+                "version" | "help" => info = true,
                 "rcfile" | "init-file" => {
                     startup.rcfile = true;
                     i += 1;
@@ -170,6 +172,9 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, Startup) {
                 _ => {}
             }
         }
+    }
+    if info {
+        return (ShellRun::Info, startup);
     }
     let run = match (args.get(i), command_mode) {
         (Some(_), _) if no_exec => ShellRun::NoExec,

@@ -118,6 +118,9 @@ fn by_name(name: &str) -> Option<Program> {
         "xargs" => Program::Wrapper(Wrapper::Xargs),
         "npx" => Program::Wrapper(Wrapper::Npx),
         "watch" => Program::Wrapper(Wrapper::Watch),
+        "flock" => Program::Wrapper(Wrapper::Flock),
+        "ionice" => Program::Wrapper(Wrapper::Ionice),
+        "setsid" => Program::Wrapper(Wrapper::Setsid),
         "sh" | "bash" | "zsh" | "dash" | "ksh" | "mksh" | "ash" => Program::Shell,
         "eval" => Program::Opaque("runs its arguments as shell code; guard does not follow it"),
         "source" | "." => {

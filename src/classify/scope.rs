@@ -222,8 +222,31 @@ const CONSULTED: &[&str] = &[
 ];
 
 fn is_consulted(name: &str) -> bool {
-    name.starts_with("TF_CLI_ARGS") || CONSULTED.contains(&name)
+    name.starts_with("TF_CLI_ARGS")
+        || CONSULTED.contains(&name)
+        || WRAPPERS_OBEY.iter().any(|obeyed| name.starts_with(obeyed))
 }
+
+/// Variables (or prefixes) wrappers read to decide what they run (`flock -c` runs `$SHELL`,
+/// npx obeys npm's configuration: `npm_config_call`, `npm_config_script_shell`, ...), and
+/// the dynamic loader's, which it obeys for every program.
+const WRAPPERS_OBEY: &[&str] = &[
+    "SHELL",
+    "npm_config_",
+    "NPM_CONFIG_",
+    "LD_LIBRARY_PATH",
+    "DYLD_LIBRARY_PATH",
+];
+
+/// Variables the dynamic loader obeys for every program it starts: set on the command line,
+/// each loads code guard cannot see (inherited, they are the user's own setup).
+pub(crate) const LOADER_VARS: &[&str] = &[
+    "LD_PRELOAD",
+    "LD_AUDIT",
+    "LD_LIBRARY_PATH",
+    "DYLD_INSERT_LIBRARIES",
+    "DYLD_LIBRARY_PATH",
+];
 
 /// Marks a word, as the tool parsers see it, whose value comes from an expansion or from
 /// input guard cannot see (it can never equal a subcommand or flag name).
@@ -330,6 +353,22 @@ impl<'a> Scope<'a> {
         while let Some(current) = binding {
             if current.name == name {
                 return Some(current.value.clone());
+            }
+            binding = current.next.as_deref();
+        }
+        None
+    }
+
+    /// The first variable the command line itself sets whose name starts with `prefix`.
+    pub fn assigned_prefixed(&self, prefix: &str) -> Option<&str> {
+        debug_assert!(
+            is_consulted(prefix),
+            "{prefix} must be listed in is_consulted"
+        );
+        let mut binding = self.bindings.as_deref();
+        while let Some(current) = binding {
+            if current.name.starts_with(prefix) {
+                return Some(&current.name);
             }
             binding = current.next.as_deref();
         }

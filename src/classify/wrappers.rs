@@ -4,8 +4,7 @@ use std::borrow::Cow;
 
 use super::Severity;
 use super::getopt::{self, Arg, Name, Parsed, Spec};
-use super::scope::{self, CREDENTIAL_VARS, EnvValue, Word};
-use super::shell;
+use super::scope::{self, CREDENTIAL_VARS, EnvValue, SECRET_VARS, Word};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Wrapper {
@@ -22,6 +21,9 @@ pub(crate) enum Wrapper {
     Xargs,
     Npx,
     Watch,
+    Flock,
+    Ionice,
+    Setsid,
 }
 
 pub(crate) enum Unwrap<'w> {
@@ -38,6 +40,15 @@ pub(crate) struct Inner<'w> {
     pub credential_change: Option<String>,
     /// The wrapper appends arguments guard cannot see.
     pub appends_args: bool,
+    /// The folder the command runs in (`env -C`, `sudo -D`), relative to the wrapper's.
+    pub chdir: Option<Word<'w>>,
+    /// Files the wrapper itself writes (`time -o`), and whether it appends.
+    pub writes: Vec<(Word<'w>, bool)>,
+    /// Files the wrapper itself reads (`xargs -a`).
+    pub reads: Vec<Word<'w>>,
+    /// Variables that, set on the command line, change what the wrapper runs (`SHELL` for
+    /// `flock -c`, npm's configuration for `npx`).
+    pub obeys: &'static [&'static str],
 }
 
 impl<'w> Inner<'w> {
@@ -47,6 +58,10 @@ impl<'w> Inner<'w> {
             assignments: Vec::new(),
             credential_change: None,
             appends_args: false,
+            chdir: None,
+            writes: Vec::new(),
+            reads: Vec::new(),
+            obeys: &[],
         }
     }
 }
@@ -73,13 +88,29 @@ pub(crate) fn unwrap<'w>(wrapper: Wrapper, args: &'w [Word<'w>]) -> Unwrap<'w> {
             };
         }
     };
-    if parsed.has_long("help") || parsed.has_long("version") {
+    let help = match wrapper {
+        Wrapper::Flock | Wrapper::Ionice | Wrapper::Setsid => {
+            parsed.has('h', "help") || parsed.has('V', "version")
+        }
+        _ => parsed.has_long("help") || parsed.has_long("version"),
+    };
+    if help {
         return done(Severity::Read, "prints help or its version");
     }
     let operands = args.get(parsed.operands..).unwrap_or(&[]);
     match wrapper {
         Wrapper::Env => env(&parsed, operands),
         Wrapper::Sudo => sudo(&parsed, operands),
+        Wrapper::Time => time(&parsed, operands),
+        Wrapper::Flock => flock(operands),
+        Wrapper::Ionice
+            if parsed.has('p', "pid") || parsed.has('P', "pgid") || parsed.has('u', "uid") =>
+        {
+            done(Severity::Read, "sets the I/O priority of running processes")
+        }
+        Wrapper::Ionice if operands.is_empty() => {
+            done(Severity::Read, "prints the I/O priority of this process")
+        }
         Wrapper::Command if parsed.has_short('v') || parsed.has_short('V') => {
             done(Severity::Read, "only describes a command")
         }
@@ -88,7 +119,11 @@ pub(crate) fn unwrap<'w>(wrapper: Wrapper, args: &'w [Word<'w>]) -> Unwrap<'w> {
             Some((_, command)) => run(command),
             None => done(Severity::Read, "runs no command"),
         },
-        Wrapper::Xargs if operands.is_empty() => done(Severity::Read, "only echoes its input"),
+        Wrapper::Xargs if operands.is_empty() && !parsed.has('a', "arg-file") => {
+            done(Severity::Read, "only echoes its input")
+        }
+        // It echoes the file it reads.
+        Wrapper::Xargs if operands.is_empty() => xargs(&parsed, ECHO),
         Wrapper::Xargs => xargs(&parsed, operands),
         // bash's `exec -c` runs the command with an empty environment.
         Wrapper::Exec if parsed.has_short('c') && !operands.is_empty() => Unwrap::Run(Inner {
@@ -144,6 +179,7 @@ fn env<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
     let mut credential_change = None;
     let mut split = None;
     let mut cleared = false;
+    let mut chdir = None;
     for opt in &parsed.opts {
         if opt.is('i', "ignore-environment") {
             cleared = true;
@@ -159,6 +195,8 @@ fn env<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
             }
         } else if opt.is('S', "split-string") {
             split = opt.value;
+        } else if opt.is('C', "chdir") {
+            chdir = opt.word();
         }
     }
     let mut operands = operands;
@@ -171,17 +209,39 @@ fn env<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
     }
     if let Some(string) = split {
         // `-S` splits its string into arguments that env then parses again, options and all.
-        let Some(mut words) = shell::split_words(string) else {
-            return done(Severity::Unknown, "-S string could not be split by guard");
+        let mut words = match split_string(string) {
+            Ok(split) => split,
+            Err(why) => {
+                return Unwrap::Done {
+                    severity: Severity::Unknown,
+                    what: why,
+                };
+            }
         };
+        if let Some(secret) = words.iter().find_map(|word| {
+            word.dynamic
+                .then(|| {
+                    SECRET_VARS
+                        .iter()
+                        .find(|var| word.text.contains(&format!("${{{var}}}")))
+                })
+                .flatten()
+        }) {
+            return done(
+                Severity::Export,
+                &format!(
+                    "-S expands ${{{secret}}}, a credential guard injects: the program may print it, and what reads that is not checked"
+                ),
+            );
+        }
         let mut again = vec![Word::literal("env")];
         again.append(&mut words);
         again.extend_from_slice(operands);
         return Unwrap::Run(Inner {
             words: Cow::Owned(again),
-            assignments: Vec::new(),
             credential_change,
-            appends_args: false,
+            chdir,
+            ..Inner::of(&[])
         });
     }
     let (assignments, command) = split_assignments(operands);
@@ -200,8 +260,151 @@ fn env<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
         words: Cow::Borrowed(command),
         assignments,
         credential_change,
-        appends_args: false,
+        chdir,
+        ..Inner::of(&[])
     })
+}
+
+/// GNU env's `-S` string, split as env splits it (coreutils 9.1, checked here): blanks
+/// separate arguments; single quotes keep everything but `\\` and `\'`; outside them `\_`
+/// separates (a space inside double quotes), `\c` ends the string (an error inside double
+/// quotes), `\t \n \r \f \v \\ \" \' \$ \#` are escapes and any other is an error;
+/// `#` at the start of an argument comments out the rest; `${NAME}` is the variable's value
+/// (a dynamic word here), any other `$` an error.
+fn split_string(string: &str) -> Result<Vec<Word<'static>>, String> {
+    #[derive(PartialEq)]
+    enum Quote {
+        None,
+        Single,
+        Double,
+    }
+    let bad = |what: &str| Err(format!("-S: env refuses {what}, and runs nothing"));
+    let mut words = Vec::new();
+    let mut text = String::new();
+    let mut dynamic = false;
+    let mut in_word = false;
+    let mut quote = Quote::None;
+    let mut chars = string.chars().peekable();
+    let mut end = |text: &mut String, dynamic: &mut bool, in_word: &mut bool| {
+        if *in_word {
+            words.push(Word {
+                text: Cow::Owned(std::mem::take(text)),
+                dynamic: std::mem::take(dynamic),
+            });
+        }
+        *in_word = false;
+    };
+    while let Some(c) = chars.next() {
+        match (c, &quote) {
+            ('\'', Quote::None) => {
+                quote = Quote::Single;
+                in_word = true;
+            }
+            ('\'', Quote::Single) | ('"', Quote::Double) => quote = Quote::None,
+            ('"', Quote::None) => {
+                quote = Quote::Double;
+                in_word = true;
+            }
+            ('\\', Quote::Single) => match chars.peek() {
+                Some(&next @ ('\\' | '\'')) => {
+                    chars.next();
+                    text.push(next);
+                }
+                _ => text.push('\\'),
+            },
+            ('\\', _) => {
+                let Some(next) = chars.next() else {
+                    return bad("a backslash at the end");
+                };
+                match next {
+                    '_' if quote == Quote::None => end(&mut text, &mut dynamic, &mut in_word),
+                    '_' => text.push(' '),
+                    'c' if quote == Quote::None => break,
+                    'c' => return bad("\\c inside double quotes"),
+                    't' => text.push('\t'),
+                    'n' => text.push('\n'),
+                    'r' => text.push('\r'),
+                    'f' => text.push('\u{c}'),
+                    'v' => text.push('\u{b}'),
+                    '\\' | '"' | '\'' | '$' | '#' => text.push(next),
+                    other => return bad(&format!("the escape \\{other}")),
+                }
+                if next != '_' || quote != Quote::None {
+                    in_word = true;
+                }
+            }
+            ('$', Quote::None | Quote::Double) => {
+                let mut name = String::new();
+                if chars.next() != Some('{') {
+                    return bad("a $ not followed by {NAME}");
+                }
+                loop {
+                    match chars.next() {
+                        Some('}') => break,
+                        Some(c) if c.is_ascii_alphanumeric() || c == '_' => name.push(c),
+                        _ => return bad("a ${ without a NAME}"),
+                    }
+                }
+                if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+                    return bad("a ${ without a NAME}");
+                }
+                text.push_str(&format!("${{{name}}}"));
+                dynamic = true;
+                in_word = true;
+            }
+            (' ' | '\t' | '\n' | '\r' | '\u{b}' | '\u{c}', Quote::None) => {
+                end(&mut text, &mut dynamic, &mut in_word);
+            }
+            ('#', Quote::None) if !in_word => break,
+            (c, _) => {
+                text.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if quote != Quote::None {
+        return bad("an unterminated quote");
+    }
+    end(&mut text, &mut dynamic, &mut in_word);
+    Ok(words)
+}
+
+/// GNU time: `-o FILE` writes its report to FILE (`-a` appends).
+fn time<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
+    let Unwrap::Run(mut inner) = run(operands) else {
+        return run(operands);
+    };
+    let append = parsed.has('a', "append");
+    inner.writes = parsed
+        .opts
+        .iter()
+        .filter(|opt| opt.is('o', "output"))
+        .filter_map(|opt| opt.word())
+        .map(|word| (word, append))
+        .collect();
+    Unwrap::Run(inner)
+}
+
+/// util-linux flock: `flock [options] FILE COMMAND...`, `flock [options] FILE -c STRING` (run
+/// by `$SHELL -c`), or `flock [options] FD` (locks and runs nothing).
+fn flock<'w>(operands: &'w [Word<'w>]) -> Unwrap<'w> {
+    match operands {
+        [] | [_] => done(Severity::Read, "takes a lock and runs no command"),
+        [_, flag, string] if matches!(&*flag.text, "-c" | "--command") => Unwrap::Run(Inner {
+            words: Cow::Owned(vec![
+                Word::literal("sh"),
+                Word::literal("-c"),
+                string.clone(),
+            ]),
+            obeys: &["SHELL"],
+            ..Inner::of(&[])
+        }),
+        [_, flag, ..] if matches!(&*flag.text, "-c" | "--command") => done(
+            Severity::Read,
+            "-c takes exactly one string; flock runs nothing",
+        ),
+        [_, command @ ..] => run(command),
+    }
 }
 
 fn sudo<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
@@ -243,11 +446,17 @@ fn sudo<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
     });
     let credential_change = (!keeps_env)
         .then(|| "sudo without -E: the command would run without guard's credentials".to_owned());
+    let chdir = parsed
+        .opts
+        .iter()
+        .find(|opt| opt.is('D', "chdir"))
+        .and_then(|opt| opt.word());
     Unwrap::Run(Inner {
         words: Cow::Borrowed(command),
         assignments,
         credential_change,
-        appends_args: false,
+        chdir,
+        ..Inner::of(&[])
     })
 }
 
@@ -263,6 +472,12 @@ fn xargs<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
     });
     let mut inner = Inner::of(operands);
     inner.appends_args = true;
+    inner.reads = parsed
+        .opts
+        .iter()
+        .filter(|opt| opt.is('a', "arg-file"))
+        .filter_map(|opt| opt.word())
+        .collect();
     if let Some(replace) = replace {
         let words = operands
             .iter()
@@ -303,10 +518,32 @@ fn watch<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
     })
 }
 
+const ECHO: &[Word<'static>] = &[Word {
+    text: Cow::Borrowed("echo"),
+    dynamic: false,
+}];
+
 /// npm packages and the tool bin they provide.
 const KNOWN_PACKAGES: &[(&str, &str)] = &[("aws-cdk", "cdk")];
 
+/// npm's configuration, from the environment: `npm_config_call`, `npm_config_package`,
+/// `npm_config_yes` and `npm_config_script_shell` change what npx runs.
+const NPM_CONFIG: &[&str] = &["npm_config_", "NPM_CONFIG_"];
+
 fn npx<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
+    if parsed.has('y', "yes") {
+        return done(
+            Severity::Unknown,
+            "--yes installs the package from the registry if it is missing and runs its bin; guard cannot see what it is",
+        );
+    }
+    let call = parsed.opts.iter().find(|opt| opt.is('c', "call"));
+    if operands.is_empty() && call.is_none() {
+        return done(
+            Severity::Unknown,
+            "with no command, npx runs a shell (npm's script-shell) on standard input; guard cannot see it",
+        );
+    }
     // The command is then a bin of that package, whatever its name says: only the packages
     // known to provide the tool of that name are followed.
     let packages: Vec<&str> = parsed
@@ -329,15 +566,11 @@ fn npx<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
             "runs a bin from the package given with --package; guard cannot see what it is",
         );
     }
-    if let Some(string) = parsed
-        .opts
-        .iter()
-        .find(|opt| opt.is('c', "call"))
-        .and_then(|opt| opt.value)
-    {
-        let words = ["sh", "-c", string].map(Word::literal).to_vec();
+    if let Some(string) = call.and_then(|opt| opt.word()) {
+        let words = vec![Word::literal("sh"), Word::literal("-c"), string];
         return Unwrap::Run(Inner {
             words: Cow::Owned(words),
+            obeys: NPM_CONFIG,
             ..Inner::of(&[])
         });
     }
@@ -356,6 +589,7 @@ fn npx<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
     words.extend_from_slice(args);
     Unwrap::Run(Inner {
         words: Cow::Owned(words),
+        obeys: NPM_CONFIG,
         ..Inner::of(&[])
     })
 }
@@ -521,6 +755,8 @@ fn spec(wrapper: Wrapper) -> &'static Spec {
             ("quiet", Arg::None),
             ("package", Arg::Required),
             ("call", Arg::Required),
+            ("help", Arg::None),
+            ("version", Arg::None),
         ],
     };
     const WATCH: Spec = Spec {
@@ -546,7 +782,59 @@ fn spec(wrapper: Wrapper) -> &'static Spec {
             ("version", Arg::None),
         ],
     };
+    // util-linux: options stop at the first operand ("+" in their getopt strings).
+    const FLOCK: Spec = Spec {
+        flags: "sexnoFuhV",
+        with_arg: "wE",
+        optional_arg: "",
+        long: &[
+            ("shared", Arg::None),
+            ("exclusive", Arg::None),
+            ("unlock", Arg::None),
+            ("nonblocking", Arg::None),
+            ("nonblock", Arg::None),
+            ("nb", Arg::None),
+            ("timeout", Arg::Required),
+            ("wait", Arg::Required),
+            ("conflict-exit-code", Arg::Required),
+            ("close", Arg::None),
+            ("no-fork", Arg::None),
+            ("verbose", Arg::None),
+            ("help", Arg::None),
+            ("version", Arg::None),
+        ],
+    };
+    const IONICE: Spec = Spec {
+        flags: "thV",
+        with_arg: "cnpPu",
+        optional_arg: "",
+        long: &[
+            ("class", Arg::Required),
+            ("classdata", Arg::Required),
+            ("pid", Arg::Required),
+            ("pgid", Arg::Required),
+            ("ignore", Arg::None),
+            ("uid", Arg::Required),
+            ("help", Arg::None),
+            ("version", Arg::None),
+        ],
+    };
+    const SETSID: Spec = Spec {
+        flags: "cfwhV",
+        with_arg: "",
+        optional_arg: "",
+        long: &[
+            ("ctty", Arg::None),
+            ("fork", Arg::None),
+            ("wait", Arg::None),
+            ("help", Arg::None),
+            ("version", Arg::None),
+        ],
+    };
     match wrapper {
+        Wrapper::Flock => &FLOCK,
+        Wrapper::Ionice => &IONICE,
+        Wrapper::Setsid => &SETSID,
         Wrapper::Watch => &WATCH,
         Wrapper::Env => &ENV,
         Wrapper::Sudo => &SUDO,
