@@ -30,6 +30,7 @@ mod script;
 mod shell;
 mod table;
 mod terraform;
+mod terraform_flags;
 mod terragrunt;
 mod tool_paths;
 mod verdict;

@@ -219,6 +219,8 @@ const CONSULTED: &[&str] = &[
     "GIT_CONFIG_SYSTEM",
     "GIT_CONFIG",
     "BROWSER",
+    "TG_CONFIG",
+    "TERRAGRUNT_CONFIG",
 ];
 
 fn is_consulted(name: &str) -> bool {

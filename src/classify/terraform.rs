@@ -3,10 +3,12 @@
 //! subcommand, and `-v`/`-version` anywhere turns the run into `version`.
 
 use super::Severity;
-use super::flags::{is_false, is_true};
+use super::flags::{Arity, Effect, Flag, is_false, is_true};
 use super::local;
 use super::scope::{self, EnvValue, Scope};
 use super::shell;
+use super::terraform_flags::SUBCOMMANDS;
+use super::tool_paths;
 use super::verdict::Verdict;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,8 +85,191 @@ pub(crate) fn classify_as(label: &str, flavor: Flavor, args: &[&str], scope: &Sc
     };
     let merged: Vec<&str> = merged.iter().map(String::as_str).collect();
     let mut verdict = judge(label, &merged);
+    if verdict.severity == Severity::Read
+        && let Some(unproven) = prove(label, &merged, scope)
+    {
+        verdict = unproven;
+    }
+    verdict = verdict.or_worse(paths(label, &merged, scope));
     verdict.reason.push_str(&env_note);
     verdict
+}
+
+/// Variables set on the command line that make terraform run programs guard cannot see: a
+/// CLI configuration (`dev_overrides` and `provider_installation` choose the provider
+/// binaries, `credentials_helper` is a program), found directly or in `HOME`. The inherited
+/// values are the user's own setup.
+const RUNS: &[(&str, &str)] = &[
+    (
+        "TF_CLI_CONFIG_FILE",
+        "names a CLI configuration, whose dev_overrides, provider_installation and credentials_helper choose programs terraform runs",
+    ),
+    (
+        "TERRAFORM_CONFIG",
+        "names a CLI configuration, whose dev_overrides, provider_installation and credentials_helper choose programs terraform runs",
+    ),
+    (
+        "HOME",
+        "terraform reads ~/.terraformrc and ~/.terraform.d/plugins there, which choose programs it runs",
+    ),
+];
+
+/// Variables that make git (which `init` and `get` run for git module sources) run programs
+/// or read a configuration of the line's choosing.
+const GIT_RUNS: &[&str] = &[
+    "GIT_SSH_COMMAND",
+    "GIT_SSH",
+    "GIT_CONFIG_COUNT",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_GLOBAL",
+    "GIT_CONFIG_SYSTEM",
+    "GIT_CONFIG",
+];
+
+/// Read is a proof: a read terraform line is read only when every option is one the
+/// subcommand's `-help` lists (`terraform_flags`) and no variable on the line makes terraform
+/// run a program of its choosing. Some(unknown verdict) otherwise.
+fn prove(label: &str, args: &[&str], scope: &Scope) -> Option<Verdict> {
+    // terraform's main loads the CLI configuration before anything else.
+    for (var, what) in RUNS {
+        if scope.assigned(var).is_some() {
+            let what = format!("{var} is set: {what}");
+            return Some(Verdict::of(Severity::Unknown, label, &[], &what));
+        }
+    }
+    let not_known = |flag: &str| {
+        format!(
+            "{} is not an option guard knows here; read only when every option is known",
+            scope::shown(flag)
+        )
+    };
+    let Some((path, after)) = subcommand(args) else {
+        // Only help and the version: `-version` with anything else runs `version` with it.
+        let flag = args
+            .iter()
+            .find(|arg| !is_help(arg) && !matches!(**arg, "-v" | "-version" | "--version"))?;
+        return Some(Verdict::of(Severity::Unknown, label, &[], &not_known(flag)));
+    };
+    let unknown = |what: String| Some(Verdict::of(Severity::Unknown, label, &path, &what));
+    if matches!(path.as_slice(), ["init" | "get"]) {
+        for var in GIT_RUNS {
+            if scope.assigned(var).is_some() {
+                return unknown(format!(
+                    "{var} is set: git fetches the modules with it and may run programs it names"
+                ));
+            }
+        }
+    }
+    let before = args.get(..after).unwrap_or_default();
+    if let Some(flag) = before
+        .iter()
+        .find(|arg| arg.starts_with('-') && !is_help(arg))
+    {
+        return unknown(not_known(flag));
+    }
+    // A subcommand with subcommands of its own (`state`) only prints help: no options.
+    let table = flags_of(&path).unwrap_or_default();
+    let rest = args.get(after..).unwrap_or_default();
+    let region = flag_region_of(rest, table);
+    let mut i = 0;
+    while let Some(arg) = region.get(i) {
+        i += 1;
+        if is_help(arg) {
+            continue;
+        }
+        let name = flag_name(arg);
+        let (name, inline) = match name.split_once('=') {
+            Some((name, value)) => (name, Some(value)),
+            None => (name, None),
+        };
+        let Some(flag) = table.iter().find(|flag| &flag.name[1..] == name) else {
+            return unknown(not_known(arg));
+        };
+        if inline.is_none() && flag.arity == Arity::Value {
+            i += 1;
+        }
+    }
+    // After the first operand Go's flag package stops: an option there is an operand
+    // terraform refuses, or one guard does not know.
+    if let Some(flag) = rest[region.len()..]
+        .iter()
+        .find(|arg| arg.starts_with('-') && arg.len() > 1 && **arg != "--")
+    {
+        return unknown(not_known(flag));
+    }
+    None
+}
+
+/// The options of a subcommand, None for a path the table does not list (its verdict is
+/// not read, or help).
+fn flags_of(path: &[&str]) -> Option<&'static [Flag]> {
+    let joined = path.join(" ");
+    let joined = match joined.as_str() {
+        // tofu's aliases and terraform's deprecated `env`.
+        "state ls" => "state list".to_owned(),
+        "state remove" => "state rm".to_owned(),
+        "state move" => "state mv".to_owned(),
+        other => other.replacen("env ", "workspace ", 1),
+    };
+    SUBCOMMANDS
+        .iter()
+        .find(|(name, _)| *name == joined)
+        .map(|(_, flags)| *flags)
+}
+
+/// The leading options as Go's flag package reads them with the subcommand's own arities.
+fn flag_region_of<'a, 'b>(args: &'b [&'a str], table: &[Flag]) -> &'b [&'a str] {
+    let mut i = 0;
+    while let Some(arg) = args.get(i) {
+        if *arg == "--" || !arg.starts_with('-') || *arg == "-" {
+            break;
+        }
+        let name = flag_name(arg);
+        let valued = !name.contains('=')
+            && table
+                .iter()
+                .any(|flag| &flag.name[1..] == name && flag.arity == Arity::Value);
+        i += if valued { 2 } else { 1 };
+    }
+    args.get(..i.min(args.len())).unwrap_or_default()
+}
+
+/// The paths the subcommand's options name, judged by their class (`-var-file
+/// /proc/self/environ` reads the environment).
+fn paths(label: &str, args: &[&str], scope: &Scope) -> Verdict {
+    let none = Verdict::of(Severity::Read, label, &[], "");
+    let Some((path, after)) = subcommand(args) else {
+        return none;
+    };
+    let Some(table) = flags_of(&path) else {
+        return none;
+    };
+    let rest = args.get(after..).unwrap_or_default();
+    let region = flag_region_of(rest, table);
+    let mut worst = none;
+    for (i, arg) in region.iter().enumerate() {
+        let name = flag_name(arg);
+        let (name, inline) = match name.split_once('=') {
+            Some((name, value)) => (name, Some(value)),
+            None => (name, None),
+        };
+        let Some(flag) = table.iter().find(|flag| &flag.name[1..] == name) else {
+            continue;
+        };
+        let Some(value) = inline.or_else(|| region.get(i + 1).copied()) else {
+            continue;
+        };
+        let judged = match flag.effect {
+            Effect::Reads => tool_paths::read(value, scope),
+            Effect::Writes => tool_paths::write(value, scope),
+            Effect::Inert => None,
+        };
+        if let Some((severity, why)) = judged {
+            let what = format!("{why} ({})", scope::shown(value));
+            worst = worst.or_worse(Verdict::of_flag(severity, label, &path, flag.name, &what));
+        }
+    }
+    worst
 }
 
 /// The arguments as terraform's `main` hands them to the subcommand (`-chdir` removed,
@@ -294,10 +479,13 @@ fn judge(label: &str, args: &[&str]) -> Verdict {
             );
         }
         ["plan"] => (Severity::Read, "only plans, changes nothing"),
-        [
-            "show" | "output" | "validate" | "graph" | "version" | "console" | "providers"
-            | "modules",
-        ]
+        // Its expressions come from input: `file("/proc/self/environ")` prints the
+        // credentials, and guard does not read them.
+        ["console"] => (
+            Severity::Unknown,
+            "evaluates expressions from input, which can read any file (file()), the credentials included",
+        ),
+        ["show" | "output" | "validate" | "graph" | "version" | "providers" | "modules"]
         | ["providers", "schema"]
         | ["metadata", "functions"] => (Severity::Read, "read-only"),
         ["fmt"] => (Severity::Read, "formats local files, no cloud change"),

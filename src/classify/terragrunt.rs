@@ -1,9 +1,10 @@
 //! `terragrunt`: its own commands, and the terraform command it runs (`run-all destroy`,
 //! `run --all -- destroy`, `run plan`, the `destroy` shortcut, `apply -destroy`).
 
+use super::FileText;
 use super::Severity;
 use super::flags::{self, Arity, Flag, Layout, UnknownFlags, switch, valued};
-use super::scope::{EnvValue, Scope};
+use super::scope::{self, EnvValue, Scope};
 use super::terraform::{self, Flavor};
 use super::verdict::Verdict;
 
@@ -105,7 +106,26 @@ const FLAGS: &[Flag] = &[
 const PROGRAM_FLAGS: &[&str] = &["--auth-provider-cmd", "--tf-path", "--terragrunt-tfpath"];
 
 /// Variables that do the same.
-const PROGRAM_VARS: &[&str] = &["TG_TF_PATH", "TERRAGRUNT_TFPATH"];
+const PROGRAM_VARS: &[&str] = &[
+    "TG_TF_PATH",
+    "TERRAGRUNT_TFPATH",
+    "TG_AUTH_PROVIDER_CMD",
+    "TERRAGRUNT_AUTH_PROVIDER_CMD",
+];
+
+/// What in a terragrunt configuration runs a program when terragrunt reads it: `run_cmd()`
+/// (at parse time, for any command) and the `before_hook`/`after_hook`/`error_hook` blocks.
+const RUNS_PROGRAMS: &[&str] = &["run_cmd", "before_hook", "after_hook", "error_hook"];
+
+/// What makes terragrunt read other configuration files: the parents it includes.
+const READS_PARENTS: &[&str] = &[
+    "include",
+    "read_terragrunt_config",
+    "find_in_parent_folders",
+];
+
+/// How far up guard looks for the parent configuration an `include` names.
+const PARENT_LEVELS: usize = 10;
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
     let before = flags::before_dashdash(args);
@@ -132,10 +152,28 @@ pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
     // ones guard verified.
     let credential = flags::last_value(args, &["--iam-assume-role", "--terragrunt-iam-role"])
         .map(|role| format!("--iam-assume-role {role}"));
-    flags::judge_both_readings(args, FLAGS, UnknownFlags::NoValue, |layout| {
+    let verdict = flags::judge_both_readings(args, FLAGS, UnknownFlags::NoValue, |layout| {
         judge(args, layout, scope)
-    })
-    .with_credential(credential)
+    });
+    // terragrunt drops its own options (and what stands before its command) before
+    // terraform sees the rest: a `--` option it does not have is only caught here (terraform's
+    // single-dash options are checked by the terraform judge).
+    let unknown_own = before.iter().find(|arg| {
+        let name = arg.split('=').next().unwrap_or(arg);
+        name.starts_with("--") && name.len() > 2 && flags::arity_in(FLAGS, name).is_none()
+    });
+    let verdict = match unknown_own {
+        Some(flag) if verdict.severity == Severity::Read => Verdict::of(
+            Severity::Unknown,
+            "terragrunt",
+            &[],
+            &format!(
+                "{flag} is not an option guard knows here; read only when every option is known"
+            ),
+        ),
+        _ => verdict,
+    };
+    verdict.with_credential(credential)
 }
 
 fn judge(args: &[String], layout: &Layout, scope: &Scope) -> Verdict {
@@ -147,6 +185,17 @@ fn judge(args: &[String], layout: &Layout, scope: &Scope) -> Verdict {
             "prints help or its version",
         );
     };
+    // Terragrunt's old `plan-all`, `apply-all`, ... are `run-all plan`, `run-all apply`, ...
+    if let Some(legacy) = command.strip_suffix("-all")
+        && matches!(
+            legacy,
+            "plan" | "apply" | "destroy" | "output" | "validate" | "refresh" | "init"
+        )
+    {
+        let mut rest = vec![legacy.to_owned()];
+        rest.extend(layout.after(args, 0).iter().cloned());
+        return terraform_part("run-all", &rest, args, scope);
+    }
     match command {
         "run-all" | "graph" | "run" => terraform_part(command, layout.after(args, 0), args, scope),
         "stack" => match layout.positional(args, 1) {
@@ -180,27 +229,39 @@ fn judge(args: &[String], layout: &Layout, scope: &Scope) -> Verdict {
             };
             Verdict::of(severity, "terragrunt", &["backend", sub], what)
         }
-        "hclfmt"
-        | "hcl"
+        // Only formats: nothing is evaluated.
+        "hclfmt" => Verdict::of(
+            Severity::Read,
+            "terragrunt",
+            &[command],
+            "formats local configuration, no cloud change",
+        ),
+        // boilerplate templates run their own hooks (shell commands).
+        "scaffold" | "catalog" => Verdict::of(
+            Severity::Unknown,
+            "terragrunt",
+            &[command],
+            "renders a module's boilerplate template, whose hooks run programs guard cannot see",
+        ),
+        // They evaluate this unit's configuration (run_cmd runs at parse time).
+        "validate-inputs" | "render-json" | "render" | "terragrunt-info" | "info"
+        | "aws-provider-patch" => {
+            let verdict = Verdict::of(
+                Severity::Read,
+                "terragrunt",
+                &[command],
+                "works on local configuration, no cloud change",
+            );
+            unit_config(args, scope).unwrap_or(verdict)
+        }
+        // They read every unit's configuration below.
+        "hcl"
         | "hclvalidate"
-        | "validate-inputs"
-        | "render-json"
-        | "render"
-        | "terragrunt-info"
-        | "info"
         | "graph-dependencies"
         | "dag"
         | "output-module-groups"
         | "find"
-        | "list"
-        | "catalog"
-        | "scaffold"
-        | "aws-provider-patch" => Verdict::of(
-            Severity::Read,
-            "terragrunt",
-            &[command],
-            "works on local configuration, no cloud change",
-        ),
+        | "list" => Verdict::of(Severity::Unknown, "terragrunt", &[command], EVERY_UNIT),
         // Anything else is a terraform command that terragrunt passes through.
         _ => {
             let from = layout.positionals.first().copied().unwrap_or_default();
@@ -227,9 +288,93 @@ fn terraform_part(via: &str, rest: &[String], all_args: &[String], scope: &Scope
             .splice(0..0, via.split(' ').map(str::to_owned));
     }
     if every_unit {
+        if verdict.severity == Severity::Read {
+            let path: Vec<&str> = verdict.command.iter().map(String::as_str).collect();
+            return Verdict::of(Severity::Unknown, "terragrunt", &path, EVERY_UNIT);
+        }
         verdict.reason.push_str(" (in every unit)");
+    } else if verdict.severity == Severity::Read
+        && let Some(unproven) = unit_config(all_args, scope)
+    {
+        return unproven;
     }
     verdict
+}
+
+const EVERY_UNIT: &str = "reads the terragrunt.hcl of every unit below, where run_cmd() and hooks run programs; guard does not read them all";
+
+/// Decided: a read is proven only where guard read the unit's configuration and every parent
+/// it includes and found nothing that runs a program (`run_cmd()`, hooks). Some(unknown)
+/// otherwise. A unit without a configuration makes terragrunt stop with an error.
+fn unit_config(args: &[String], scope: &Scope) -> Option<Verdict> {
+    let unknown = |what: String| Some(Verdict::of(Severity::Unknown, "terragrunt", &[], &what));
+    let config = flags::last_value(args, &["--config", "--terragrunt-config"]);
+    let config = match (
+        config,
+        scope.var("TG_CONFIG").or(scope.var("TERRAGRUNT_CONFIG")),
+    ) {
+        (Some(path), _) => path.to_owned(),
+        (None, Some(EnvValue::Known(path))) => path,
+        (None, Some(EnvValue::Dynamic)) => {
+            return unknown("the configuration file comes from an expansion".to_owned());
+        }
+        (None, None) => {
+            let dir = flags::last_value(args, &["--working-dir", "--terragrunt-working-dir"])
+                .unwrap_or(".");
+            format!("{dir}/terragrunt.hcl")
+        }
+    };
+    if scope::is_dynamic(&config) {
+        return unknown(format!(
+            "{}: the configuration comes from an expansion; it can run programs (run_cmd, hooks)",
+            scope::shown(&config)
+        ));
+    }
+    let text = match scope.read_file(&config) {
+        FileText::Missing => return None,
+        FileText::Unreadable(_) => {
+            return unknown(format!(
+                "{config}: guard cannot read it, and it can run programs (run_cmd, hooks)"
+            ));
+        }
+        FileText::Text(text) => text,
+    };
+    if let Some(found) = RUNS_PROGRAMS.iter().find(|word| text.contains(**word)) {
+        return unknown(format!(
+            "{config} has {found}, which runs a program guard cannot see"
+        ));
+    }
+    if !READS_PARENTS.iter().any(|word| text.contains(word)) {
+        return None;
+    }
+    // The parents it includes: root.hcl or terragrunt.hcl in the folders above.
+    let dir = config
+        .rsplit_once('/')
+        .map_or(".", |(dir, _)| dir)
+        .to_owned();
+    let mut up = dir;
+    for _ in 0..PARENT_LEVELS {
+        up.push_str("/..");
+        for name in ["root.hcl", "terragrunt.hcl"] {
+            let parent = format!("{up}/{name}");
+            match scope.read_file(&parent) {
+                FileText::Missing => {}
+                FileText::Unreadable(_) => {
+                    return unknown(format!(
+                        "{parent}: guard cannot read the configuration it includes, which can run programs"
+                    ));
+                }
+                FileText::Text(text) => {
+                    if let Some(found) = RUNS_PROGRAMS.iter().find(|word| text.contains(**word)) {
+                        return unknown(format!(
+                            "{parent} (included) has {found}, which runs a program guard cannot see"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The terraform arguments, without terragrunt's flags (and their values).
@@ -238,6 +383,10 @@ fn without_own_flags(args: &[String]) -> Vec<&str> {
     let mut i = 0;
     while let Some(arg) = args.get(i) {
         i += 1;
+        // `run -- plan`: terragrunt's own end of options, not terraform's.
+        if arg == "--" && kept.is_empty() {
+            continue;
+        }
         let name = arg.split('=').next().unwrap_or(arg);
         let arity = flags::arity_in(FLAGS, name);
         if arity.is_none() && !name.starts_with("--terragrunt-") {
