@@ -268,6 +268,13 @@ impl<'p> Gate<'p> {
         }
     }
 
+    /// Whether `[terraform] plan_first` is on for the account (see `plan_first`).
+    pub fn plan_first(&self) -> bool {
+        self.policy
+            .plan_first(&self.target.policy(), &self.view)
+            .is_some()
+    }
+
     /// Decides as at `at` rather than now (`guard policy test`'s cases): freeze windows open
     /// then count.
     pub fn at(mut self, at: jiff::Timestamp) -> Self {

@@ -33,6 +33,7 @@ pub(crate) mod kubeconfig;
 pub(crate) mod options;
 pub(crate) mod output;
 pub(crate) mod plan;
+pub(crate) mod plan_first;
 pub mod policy;
 pub(crate) mod populate;
 pub(crate) mod process;

@@ -7,6 +7,7 @@ use crate::childenv::{self, Facts};
 use crate::exec;
 use crate::gate::{Caller, Command, Consent, Export, Gate, Target};
 use crate::options::Options;
+use crate::plan_first;
 use crate::server;
 use crate::verify::CacheUse;
 
@@ -50,6 +51,9 @@ pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::con
             env: Some(&env),
         },
     });
+    if !options.server && plan_first::wanted(&gate, &ruling) {
+        return plan_first::run(&gate, &argv, &env);
+    }
     gate.enforce(&ruling)?;
 
     if options.server {

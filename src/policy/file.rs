@@ -39,6 +39,27 @@ struct RawPolicy {
     plan_rules: Vec<Spanned<super::plan_rules::RawPlanRule>>,
     #[serde(default)]
     freezes: Vec<Spanned<super::freeze::RawFreeze>>,
+    terraform: Option<Spanned<RawTerraform>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTerraform {
+    plan_first: Option<bool>,
+    #[serde(default)]
+    accounts: Vec<Spanned<String>>,
+    #[serde(default)]
+    profiles: Vec<Spanned<String>>,
+    #[serde(default)]
+    environments: Vec<Spanned<String>>,
+}
+
+/// `[terraform] plan_first = true`: in the accounts of `scope`, an apply without a plan file
+/// that needs consent is planned first, and decided on the plan.
+#[derive(Debug, Clone)]
+pub struct PlanFirst {
+    pub at: Place,
+    pub scope: Scope,
 }
 
 #[derive(Deserialize)]
@@ -155,6 +176,8 @@ pub struct PolicyFile {
     pub rules: Vec<Rule>,
     pub plan_rules: Vec<super::plan_rules::PlanRule>,
     pub freezes: Vec<super::freeze::Freeze>,
+    /// `[terraform] plan_first = true`, where this file turns it on.
+    pub plan_first: Option<PlanFirst>,
     /// What `tighten_only` took out.
     pub ignored: Vec<Ignored>,
 }
@@ -343,6 +366,15 @@ pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
         .into_iter()
         .map(|freeze| super::freeze::compile(&source, freeze))
         .collect::<Result<_, _>>()?;
+    let plan_first = match raw.terraform {
+        Some(spanned) => {
+            let at = source.place(spanned.span());
+            let t = spanned.into_inner();
+            let scope = source.scope(&t.accounts, &t.profiles, &t.environments)?;
+            (t.plan_first == Some(true)).then_some(PlanFirst { at, scope })
+        }
+        None => None,
+    };
     let profile = match raw.profile {
         Some(value) if value.get_ref().trim().is_empty() => {
             return Err(source.error(value.span(), "profile: empty profile name"));
@@ -361,6 +393,7 @@ pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
         rules,
         plan_rules,
         freezes,
+        plan_first,
         ignored: Vec::new(),
     })
 }

@@ -376,6 +376,15 @@ impl Policy {
             .max_by_key(|d| d.action)
     }
 
+    /// Where plan-first applies are on for this account: the first `[terraform] plan_first`
+    /// whose scope covers it. It only adds a step, so any layer may turn it on.
+    pub fn plan_first(&self, target: &Target, view: &AccountView) -> Option<&file::PlanFirst> {
+        self.layers
+            .iter()
+            .filter_map(|layer| layer.file.plan_first.as_ref())
+            .find(|on| in_scope(&on.scope, target, view))
+    }
+
     /// Every freeze of every layer, weakest layer first. A freeze only ever tightens, so an
     /// untrusted project file's count as well.
     pub fn freezes(&self) -> impl Iterator<Item = &freeze::Freeze> {
