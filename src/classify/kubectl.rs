@@ -8,6 +8,7 @@ use super::scope::{self, EnvValue, Scope};
 use super::table::{
     Command, Credential, Modifier, Parser, Table, Test, cmd, env_assigned, env_program,
 };
+use super::tool_paths;
 use super::verdict::Verdict;
 
 /// The root command's flags (`kubectl options`, kubectl 1.32, and `--kuberc` of 1.33).
@@ -399,7 +400,55 @@ pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
     if let Some(verdict) = unseen_kubeconfig("kubectl", args, scope) {
         return verdict;
     }
-    TABLE.judge(args, scope)
+    let mut verdict = TABLE.judge(args, scope);
+    if let Some(read) = template_file(args, scope) {
+        verdict = verdict.or_worse(read);
+    }
+    if let Some(written) = kubeconfig_written(&verdict, args, scope) {
+        verdict = verdict.or_worse(written);
+    }
+    verdict
+}
+
+/// `-o go-template-file=PATH` (and `jsonpath-file`, `custom-columns-file`, `template-file`):
+/// the template's text is printed around each object, so the file is read and shown.
+fn template_file(args: &[String], scope: &Scope) -> Option<Verdict> {
+    let output = last_value(args, &["--output", "-o"])?;
+    let output = output.strip_prefix('=').unwrap_or(output);
+    let path = match output.split_once("-file=") {
+        Some((_, path)) => path,
+        None if output.ends_with("-file") => last_value(args, &["--template"])?,
+        None => return None,
+    };
+    let (severity, why) = tool_paths::read(path, scope)?;
+    let what = format!("-o {output}: {why}");
+    Some(Verdict::of(severity, "kubectl", &[], &what))
+}
+
+/// The `kubectl config` commands write the kubeconfig they read: one named by `--kubeconfig`
+/// or a `KUBECONFIG=` on the line that is terraform state or guard's own file is overwritten
+/// (`--kubeconfig terraform.tfstate config use-context x`). Switching contexts in a kubeconfig
+/// stays the documented local switch it is.
+fn kubeconfig_written(verdict: &Verdict, args: &[String], scope: &Scope) -> Option<Verdict> {
+    let writes = verdict.command.first().is_some_and(|word| word == "config")
+        && !matches!(
+            verdict.command.get(1).map(String::as_str),
+            None | Some("view" | "get-contexts" | "current-context" | "get-clusters" | "get-users")
+        );
+    if !writes {
+        return None;
+    }
+    let named = last_value(args, &["--kubeconfig"]).map(str::to_owned);
+    let assigned = match scope.assigned("KUBECONFIG") {
+        Some(EnvValue::Known(list)) => list.split(':').next().map(str::to_owned),
+        _ => None,
+    };
+    let path = named.or(assigned)?;
+    let (severity, why) = tool_paths::write(&path, scope)?;
+    (severity >= Destructive).then(|| {
+        let what = format!("writes the kubeconfig {}: {why}", scope::shown(&path));
+        Verdict::of(severity, "kubectl", &["config"], &what)
+    })
 }
 
 /// A kubeconfig guard cannot read, named for a client-go tool (kubectl, helm): a kubeconfig

@@ -25,7 +25,7 @@ pub(super) const CREATE: &[Flag] = &[
     valued("--selector"),
     valued("-l"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
     switch("--windows-line-endings"),
 ];
@@ -57,7 +57,7 @@ pub(super) const EXPOSE: &[Flag] = &[
     valued("--session-affinity"),
     switch("--show-managed-fields"),
     valued("--target-port"),
-    reads("--template"),
+    valued("--template"),
     valued("--type"),
 ];
 /// `kubectl run`
@@ -99,7 +99,7 @@ pub(super) const RUN: &[Flag] = &[
     switch("--show-managed-fields"),
     switch("--stdin"),
     switch("-i"),
-    reads("--template"),
+    valued("--template"),
     valued("--timeout"),
     switch("--tty"),
     switch("-t"),
@@ -143,7 +143,7 @@ pub(super) const GET: &[Flag] = &[
     switch("--show-managed-fields"),
     valued("--sort-by"),
     valued("--subresource"),
-    reads("--template"),
+    valued("--template"),
     switch("--watch"),
     switch("-w"),
     switch("--watch-only"),
@@ -164,7 +164,7 @@ pub(super) const EDIT: &[Flag] = &[
     switch("--save-config"),
     switch("--show-managed-fields"),
     valued("--subresource"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
     switch("--windows-line-endings"),
 ];
@@ -217,7 +217,7 @@ pub(super) const SCALE: &[Flag] = &[
     valued("--selector"),
     valued("-l"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     valued("--timeout"),
 ];
 /// `kubectl autoscale`
@@ -239,7 +239,7 @@ pub(super) const AUTOSCALE: &[Flag] = &[
     switch("-R"),
     switch("--save-config"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl certificate`
 pub(super) const CERTIFICATE: &[Flag] = &[];
@@ -278,7 +278,7 @@ pub(super) const TAINT: &[Flag] = &[
     valued("--selector"),
     valued("-l"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];
 /// `kubectl describe`
@@ -419,7 +419,7 @@ pub(super) const EVENTS: &[Flag] = &[
     valued("--output"),
     valued("-o"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     valued("--types"),
     switch("--watch"),
     switch("-w"),
@@ -469,7 +469,7 @@ pub(super) const APPLY: &[Flag] = &[
     switch("--server-side"),
     switch("--show-managed-fields"),
     valued("--subresource"),
-    reads("--template"),
+    valued("--template"),
     valued("--timeout"),
     switch("--validate"),
     switch("--wait"),
@@ -493,7 +493,7 @@ pub(super) const PATCH: &[Flag] = &[
     switch("-R"),
     switch("--show-managed-fields"),
     valued("--subresource"),
-    reads("--template"),
+    valued("--template"),
     valued("--type"),
 ];
 /// `kubectl replace`
@@ -516,7 +516,7 @@ pub(super) const REPLACE: &[Flag] = &[
     switch("--save-config"),
     switch("--show-managed-fields"),
     valued("--subresource"),
-    reads("--template"),
+    valued("--template"),
     valued("--timeout"),
     switch("--validate"),
     switch("--wait"),
@@ -539,7 +539,7 @@ pub(super) const WAIT: &[Flag] = &[
     valued("--selector"),
     valued("-l"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     valued("--timeout"),
 ];
 /// `kubectl kustomize`
@@ -584,7 +584,7 @@ pub(super) const LABEL: &[Flag] = &[
     valued("--selector"),
     valued("-l"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl annotate`
 pub(super) const ANNOTATE: &[Flag] = &[
@@ -610,7 +610,7 @@ pub(super) const ANNOTATE: &[Flag] = &[
     valued("--selector"),
     valued("-l"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl completion`
 pub(super) const COMPLETION: &[Flag] = &[];
@@ -649,7 +649,7 @@ pub(super) const CREATE_CLUSTERROLE: &[Flag] = &[
     valued("--resource-name"),
     switch("--save-config"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
     valued("--verb"),
 ];
@@ -665,7 +665,7 @@ pub(super) const CREATE_CLUSTERROLEBINDING: &[Flag] = &[
     switch("--save-config"),
     valued("--serviceaccount"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     valued("--user"),
     switch("--validate"),
 ];
@@ -682,7 +682,7 @@ pub(super) const CREATE_CONFIGMAP: &[Flag] = &[
     valued("-o"),
     switch("--save-config"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];
 /// `kubectl create cronjob`
@@ -697,7 +697,7 @@ pub(super) const CREATE_CRONJOB: &[Flag] = &[
     switch("--save-config"),
     valued("--schedule"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];
 /// `kubectl create deployment`
@@ -713,7 +713,7 @@ pub(super) const CREATE_DEPLOYMENT: &[Flag] = &[
     valued("-r"),
     switch("--save-config"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];
 /// `kubectl create ingress`
@@ -729,7 +729,7 @@ pub(super) const CREATE_INGRESS: &[Flag] = &[
     valued("--rule"),
     switch("--save-config"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];
 /// `kubectl create job`
@@ -743,7 +743,7 @@ pub(super) const CREATE_JOB: &[Flag] = &[
     valued("-o"),
     switch("--save-config"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];
 /// `kubectl create namespace`
@@ -755,7 +755,7 @@ pub(super) const CREATE_NAMESPACE: &[Flag] = &[
     valued("-o"),
     switch("--save-config"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];
 /// `kubectl create poddisruptionbudget`
@@ -770,7 +770,7 @@ pub(super) const CREATE_PODDISRUPTIONBUDGET: &[Flag] = &[
     switch("--save-config"),
     valued("--selector"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];
 /// `kubectl create priorityclass`
@@ -785,7 +785,7 @@ pub(super) const CREATE_PRIORITYCLASS: &[Flag] = &[
     valued("--preemption-policy"),
     switch("--save-config"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
     valued("--value"),
 ];
@@ -800,7 +800,7 @@ pub(super) const CREATE_QUOTA: &[Flag] = &[
     switch("--save-config"),
     valued("--scopes"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];
 /// `kubectl create role`
@@ -814,7 +814,7 @@ pub(super) const CREATE_ROLE: &[Flag] = &[
     valued("--resource-name"),
     switch("--save-config"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
     valued("--verb"),
 ];
@@ -831,7 +831,7 @@ pub(super) const CREATE_ROLEBINDING: &[Flag] = &[
     switch("--save-config"),
     valued("--serviceaccount"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     valued("--user"),
     switch("--validate"),
 ];
@@ -848,7 +848,7 @@ pub(super) const CREATE_SERVICEACCOUNT: &[Flag] = &[
     valued("-o"),
     switch("--save-config"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];
 /// `kubectl create token`
@@ -862,7 +862,7 @@ pub(super) const CREATE_TOKEN: &[Flag] = &[
     valued("--output"),
     valued("-o"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl set env`
 pub(super) const SET_ENV: &[Flag] = &[
@@ -892,7 +892,7 @@ pub(super) const SET_ENV: &[Flag] = &[
     valued("--selector"),
     valued("-l"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl set image`
 pub(super) const SET_IMAGE: &[Flag] = &[
@@ -912,7 +912,7 @@ pub(super) const SET_IMAGE: &[Flag] = &[
     valued("--selector"),
     valued("-l"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl set resources`
 pub(super) const SET_RESOURCES: &[Flag] = &[
@@ -936,7 +936,7 @@ pub(super) const SET_RESOURCES: &[Flag] = &[
     valued("--selector"),
     valued("-l"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl set selector`
 pub(super) const SET_SELECTOR: &[Flag] = &[
@@ -953,7 +953,7 @@ pub(super) const SET_SELECTOR: &[Flag] = &[
     switch("-R"),
     valued("--resource-version"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl set serviceaccount`
 pub(super) const SET_SERVICEACCOUNT: &[Flag] = &[
@@ -971,7 +971,7 @@ pub(super) const SET_SERVICEACCOUNT: &[Flag] = &[
     switch("--recursive"),
     switch("-R"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl set subject`
 pub(super) const SET_SUBJECT: &[Flag] = &[
@@ -993,7 +993,7 @@ pub(super) const SET_SUBJECT: &[Flag] = &[
     valued("-l"),
     valued("--serviceaccount"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     valued("--user"),
 ];
 /// `kubectl rollout history`
@@ -1011,7 +1011,7 @@ pub(super) const ROLLOUT_HISTORY: &[Flag] = &[
     valued("--selector"),
     valued("-l"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl rollout pause`
 pub(super) const ROLLOUT_PAUSE: &[Flag] = &[
@@ -1028,7 +1028,7 @@ pub(super) const ROLLOUT_PAUSE: &[Flag] = &[
     valued("--selector"),
     valued("-l"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl rollout restart`
 pub(super) const ROLLOUT_RESTART: &[Flag] = &[
@@ -1045,7 +1045,7 @@ pub(super) const ROLLOUT_RESTART: &[Flag] = &[
     valued("--selector"),
     valued("-l"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl rollout resume`
 pub(super) const ROLLOUT_RESUME: &[Flag] = &[
@@ -1062,7 +1062,7 @@ pub(super) const ROLLOUT_RESUME: &[Flag] = &[
     valued("--selector"),
     valued("-l"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl rollout status`
 pub(super) const ROLLOUT_STATUS: &[Flag] = &[
@@ -1094,7 +1094,7 @@ pub(super) const ROLLOUT_UNDO: &[Flag] = &[
     valued("--selector"),
     valued("-l"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     valued("--to-revision"),
 ];
 /// `kubectl certificate approve`
@@ -1110,7 +1110,7 @@ pub(super) const CERTIFICATE_APPROVE: &[Flag] = &[
     switch("--recursive"),
     switch("-R"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl certificate deny`
 pub(super) const CERTIFICATE_DENY: &[Flag] = &[
@@ -1125,7 +1125,7 @@ pub(super) const CERTIFICATE_DENY: &[Flag] = &[
     switch("--recursive"),
     switch("-R"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl cluster-info dump`
 pub(super) const CLUSTER_INFO_DUMP: &[Flag] = &[
@@ -1138,7 +1138,7 @@ pub(super) const CLUSTER_INFO_DUMP: &[Flag] = &[
     writes("--output-directory"),
     valued("--pod-running-timeout"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl top node`
 pub(super) const TOP_NODE: &[Flag] = &[
@@ -1187,7 +1187,7 @@ pub(super) const AUTH_RECONCILE: &[Flag] = &[
     switch("--remove-extra-permissions"),
     switch("--remove-extra-subjects"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl auth whoami`
 pub(super) const AUTH_WHOAMI: &[Flag] = &[
@@ -1195,7 +1195,7 @@ pub(super) const AUTH_WHOAMI: &[Flag] = &[
     valued("--output"),
     valued("-o"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl apply edit-last-applied`
 pub(super) const APPLY_EDIT_LAST_APPLIED: &[Flag] = &[
@@ -1210,7 +1210,7 @@ pub(super) const APPLY_EDIT_LAST_APPLIED: &[Flag] = &[
     switch("--recursive"),
     switch("-R"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
     switch("--windows-line-endings"),
 ];
@@ -1224,7 +1224,7 @@ pub(super) const APPLY_SET_LAST_APPLIED: &[Flag] = &[
     valued("--output"),
     valued("-o"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl apply view-last-applied`
 pub(super) const APPLY_VIEW_LAST_APPLIED: &[Flag] = &[
@@ -1306,7 +1306,7 @@ pub(super) const CONFIG_VIEW: &[Flag] = &[
     valued("-o"),
     switch("--raw"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
 ];
 /// `kubectl plugin list`
 pub(super) const PLUGIN_LIST: &[Flag] = &[switch("--name-only")];
@@ -1325,7 +1325,7 @@ pub(super) const CREATE_SECRET_DOCKER_REGISTRY: &[Flag] = &[
     valued("-o"),
     switch("--save-config"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];
 /// `kubectl create secret generic`
@@ -1341,7 +1341,7 @@ pub(super) const CREATE_SECRET_GENERIC: &[Flag] = &[
     valued("-o"),
     switch("--save-config"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     valued("--type"),
     switch("--validate"),
 ];
@@ -1357,7 +1357,7 @@ pub(super) const CREATE_SECRET_TLS: &[Flag] = &[
     valued("-o"),
     switch("--save-config"),
     switch("--show-managed-fields"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];
 /// `kubectl create service clusterip`
@@ -1371,7 +1371,7 @@ pub(super) const CREATE_SERVICE_CLUSTERIP: &[Flag] = &[
     switch("--save-config"),
     switch("--show-managed-fields"),
     valued("--tcp"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];
 /// `kubectl create service externalname`
@@ -1385,7 +1385,7 @@ pub(super) const CREATE_SERVICE_EXTERNALNAME: &[Flag] = &[
     switch("--save-config"),
     switch("--show-managed-fields"),
     valued("--tcp"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];
 /// `kubectl create service loadbalancer`
@@ -1398,7 +1398,7 @@ pub(super) const CREATE_SERVICE_LOADBALANCER: &[Flag] = &[
     switch("--save-config"),
     switch("--show-managed-fields"),
     valued("--tcp"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];
 /// `kubectl create service nodeport`
@@ -1412,6 +1412,6 @@ pub(super) const CREATE_SERVICE_NODEPORT: &[Flag] = &[
     switch("--save-config"),
     switch("--show-managed-fields"),
     valued("--tcp"),
-    reads("--template"),
+    valued("--template"),
     switch("--validate"),
 ];

@@ -17,8 +17,14 @@ pub(crate) fn read(path: &str, scope: &Scope) -> Option<(Severity, String)> {
     read_one(path, scope)
 }
 
+/// A value the shell may still expand: `--flag=$VALUE` reaches the tool parsers with its
+/// flag name literal and its value as written.
+fn maybe_expanded(path: &str) -> bool {
+    scope::is_dynamic(path) || path.contains(['$', '`', '*', '?', '['])
+}
+
 fn read_one(path: &str, _scope: &Scope) -> Option<(Severity, String)> {
-    if scope::is_dynamic(path) {
+    if maybe_expanded(path) {
         return Some((
             Severity::Unknown,
             "reads a path from an expansion; guard cannot see which".to_owned(),
@@ -35,7 +41,7 @@ fn read_one(path: &str, _scope: &Scope) -> Option<(Severity, String)> {
 
 /// Writing `path` (replacing it): None when it changes nothing.
 pub(crate) fn write(path: &str, _scope: &Scope) -> Option<(Severity, String)> {
-    if scope::is_dynamic(path) {
+    if maybe_expanded(path) {
         return Some((
             Severity::Unknown,
             "writes a path from an expansion; guard cannot see which".to_owned(),
