@@ -485,6 +485,8 @@ impl Run<'_> {
 
 #[cfg(test)]
 mod config_cases;
+#[cfg(test)]
+mod sdk_vectors;
 
 #[cfg(test)]
 mod tests {

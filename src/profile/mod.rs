@@ -105,10 +105,14 @@ impl Profile {
     /// region or endpoint otherwise than the AWS CLI: terraform or CDK would then act with other
     /// credentials, or elsewhere, than `aws` and guard.
     pub fn refuse_disagreement(&self) -> Result<(), Failure> {
+        self.refuse_disagreement_on(CHOOSING_KEYS)
+    }
+
+    fn refuse_disagreement_on(&self, keys: &[&str]) -> Result<(), Failure> {
         if self.sdk.as_ref().is_some_and(|view| !view.exists) {
             return Ok(());
         }
-        for key in CHOOSING_KEYS {
+        for key in keys {
             let cli = self.get(key);
             let sdk = match &self.sdk {
                 Some(view) => view
@@ -145,6 +149,26 @@ impl Profile {
             ));
         }
         Ok(())
+    }
+}
+
+/// What the SDK test vectors compare: every key.
+#[cfg(test)]
+impl Profile {
+    pub(crate) fn keys(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.keys.iter()
+    }
+
+    /// Refuses where the SDKs read any of these keys otherwise than the AWS CLI.
+    pub(crate) fn refuse_disagreement_on_keys(&self, keys: &[&str]) -> Result<(), Failure> {
+        self.refuse_disagreement_on(keys)
+    }
+}
+
+#[cfg(test)]
+impl SsoSession {
+    pub(crate) fn keys(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.keys.iter()
     }
 }
 
@@ -191,24 +215,28 @@ pub struct Paths {
 
 impl Paths {
     pub fn from_env() -> anyhow::Result<Self> {
-        let config = match std::env::var_os("AWS_CONFIG_FILE") {
-            Some(p) => expand_home(Path::new(&p))?,
-            None => home_dir()?.join(".aws").join("config"),
-        };
-        let credentials = match std::env::var_os("AWS_SHARED_CREDENTIALS_FILE") {
-            Some(p) => expand_home(Path::new(&p))?,
-            None => home_dir()?.join(".aws").join("credentials"),
+        Self::from_vars(|name| std::env::var_os(name), home_dir)
+    }
+
+    /// The paths from variables read by `var` and the home directory `home` finds.
+    pub(crate) fn from_vars(
+        var: impl Fn(&str) -> Option<std::ffi::OsString>,
+        home: impl Fn() -> anyhow::Result<PathBuf>,
+    ) -> anyhow::Result<Self> {
+        let path = |variable: &str, name: &str| match var(variable) {
+            Some(p) => expand_home(Path::new(&p), &home),
+            None => Ok(home()?.join(".aws").join(name)),
         };
         Ok(Paths {
-            config,
-            credentials,
+            config: path("AWS_CONFIG_FILE", "config")?,
+            credentials: path("AWS_SHARED_CREDENTIALS_FILE", "credentials")?,
         })
     }
 }
 
-fn expand_home(path: &Path) -> anyhow::Result<PathBuf> {
+fn expand_home(path: &Path, home: impl Fn() -> anyhow::Result<PathBuf>) -> anyhow::Result<PathBuf> {
     match path.strip_prefix("~") {
-        Ok(rest) => Ok(home_dir()?.join(rest)),
+        Ok(rest) => Ok(home()?.join(rest)),
         Err(_) => Ok(path.to_path_buf()),
     }
 }
