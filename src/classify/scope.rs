@@ -263,6 +263,19 @@ pub(crate) fn shown(arg: &str) -> &str {
     arg.trim_start_matches(DYNAMIC)
 }
 
+/// Whether a word from an expansion could turn out to be an option: its text does not start
+/// with a literal character (`$X`, `"$X"`, `` `cmd` ``, a glob), so it may start with `-`
+/// (`pod/$NAME` cannot).
+pub(crate) fn could_be_option(arg: &str) -> bool {
+    is_dynamic(arg)
+        && shown(arg).chars().next().is_none_or(|c| {
+            matches!(
+                c,
+                '$' | '`' | '"' | '\'' | '*' | '?' | '[' | '-' | '{' | '~'
+            )
+        })
+}
+
 /// The text a tool parser judges for a word: a dynamic word is marked, except a
 /// `--flag=$VALUE` (or Go's `-flag=$VALUE`) whose flag name is literal (only its value is unknown).
 pub(crate) fn judged_text(word: &Word) -> String {

@@ -200,10 +200,7 @@ impl Table {
         if verdict.severity == Severity::Read
             && let Some(flag) = parsed.unknown.first()
         {
-            let what = format!(
-                "{} is not an option guard knows here; read only when every option is known",
-                scope::shown(flag)
-            );
+            let what = not_known(flag);
             verdict = Verdict::of(Severity::Unknown, self.tool, &walk.typed, &what);
         }
         for (effect, value) in &parsed.paths {
@@ -229,6 +226,9 @@ impl Table {
         while let Some(arg) = args.get(i) {
             i += 1;
             let next = args.get(i);
+            if scope::could_be_option(arg) {
+                parsed.unknown.push(arg.clone());
+            }
             if scope::is_dynamic(arg) || !arg.starts_with('-') || arg.len() < 2 {
                 parsed.args.push(arg.clone());
                 continue;
@@ -694,6 +694,22 @@ impl Parsed {
             }
             None => self.args.push(flag.name.to_owned()),
         }
+    }
+}
+
+/// Why a word keeps a line from being read: an option the table does not know, or a word
+/// from an expansion that could be one.
+pub(crate) fn not_known(word: &str) -> String {
+    if scope::could_be_option(word) {
+        format!(
+            "{} comes from an expansion and could be an option; read only when every option is known",
+            scope::shown(word)
+        )
+    } else {
+        format!(
+            "{} is not an option guard knows here; read only when every option is known",
+            scope::shown(word)
+        )
     }
 }
 

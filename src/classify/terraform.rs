@@ -7,6 +7,7 @@ use super::flags::{Arity, Effect, Flag, is_false, is_true};
 use super::local;
 use super::scope::{self, EnvValue, Scope};
 use super::shell;
+use super::table;
 use super::terraform_flags::SUBCOMMANDS;
 use super::tool_paths;
 use super::verdict::Verdict;
@@ -137,12 +138,7 @@ fn prove(label: &str, args: &[&str], scope: &Scope) -> Option<Verdict> {
             return Some(Verdict::of(Severity::Unknown, label, &[], &what));
         }
     }
-    let not_known = |flag: &str| {
-        format!(
-            "{} is not an option guard knows here; read only when every option is known",
-            scope::shown(flag)
-        )
-    };
+    let not_known = table::not_known;
     let Some((path, after)) = subcommand(args) else {
         // Only help and the version: `-version` with anything else runs `version` with it.
         let flag = args
@@ -191,10 +187,9 @@ fn prove(label: &str, args: &[&str], scope: &Scope) -> Option<Verdict> {
     }
     // After the first operand Go's flag package stops: an option there is an operand
     // terraform refuses, or one guard does not know.
-    if let Some(flag) = rest[region.len()..]
-        .iter()
-        .find(|arg| arg.starts_with('-') && arg.len() > 1 && **arg != "--")
-    {
+    if let Some(flag) = rest[region.len()..].iter().find(|arg| {
+        (arg.starts_with('-') && arg.len() > 1 && **arg != "--") || scope::could_be_option(arg)
+    }) {
         return unknown(not_known(flag));
     }
     None
