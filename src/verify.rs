@@ -143,21 +143,13 @@ pub fn plan(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::Re
     let sts_region = region
         .as_ref()
         .map_or_else(|| "us-east-1".to_string(), |(r, _)| r.clone());
-    let chain = resolve(&set, &name, &sts_region)?;
+    let chain = source::plan_agreed(&set, &name, &sts_region)?;
     chain.refuse_process_loop()?;
     Ok(Planned {
         chain,
         region,
         source: chosen.source,
     })
-}
-
-/// The plan of a profile's credentials, refused where the AWS CLI and the SDKs would read one of
-/// its profiles otherwise (they would then use other credentials, or act elsewhere).
-fn resolve(set: &ProfileSet, name: &str, sts_region: &str) -> anyhow::Result<Chain> {
-    let chain = source::plan(set, name, sts_region)?;
-    set.refuse_disagreement(chain.level_profiles())?;
-    Ok(chain)
 }
 
 impl Planned {

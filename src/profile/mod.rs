@@ -159,6 +159,17 @@ impl Profile {
         self.keys.iter()
     }
 
+    /// The value the SDKs read for a key, as guard works it out; None where they have no such
+    /// key or no such profile.
+    pub(crate) fn sdk_value(&self, key: &str) -> Option<String> {
+        let value = match &self.sdk {
+            Some(view) if !view.exists => return None,
+            Some(view) => view.keys.get(key)?.sdk_value(),
+            None => self.keys.get(key)?.sdk_value(),
+        };
+        value.filter(|v| !v.is_empty()).map(str::to_string)
+    }
+
     /// Refuses where the SDKs read any of these keys otherwise than the AWS CLI.
     pub(crate) fn refuse_disagreement_on_keys(&self, keys: &[&str]) -> Result<(), Failure> {
         self.refuse_disagreement_on(keys)
@@ -548,6 +559,12 @@ impl ProfileSet {
     /// Every `[sso-session]`, by name.
     pub fn sso_sessions(&self) -> impl Iterator<Item = &SsoSession> {
         self.sessions.values()
+    }
+
+    /// Whether guard finds that the SDKs' parser refuses one of the files.
+    #[cfg(test)]
+    pub(crate) fn sdk_unreadable(&self) -> bool {
+        self.sdk_error.is_some()
     }
 
     pub fn services(&self, name: &str) -> Option<&Services> {

@@ -175,6 +175,16 @@ impl Chain {
     }
 }
 
+/// The plan of a profile's credentials, refused where the AWS CLI and the SDKs would read the
+/// profile, or one it takes credentials from, otherwise (they would then use other credentials,
+/// or act elsewhere: docs/config.md).
+pub fn plan_agreed(set: &ProfileSet, name: &str, region: &str) -> anyhow::Result<Chain> {
+    set.refuse_disagreement([name])?;
+    let chain = plan(set, name, region)?;
+    set.refuse_disagreement(chain.level_profiles())?;
+    Ok(chain)
+}
+
 pub fn plan(set: &ProfileSet, name: &str, region: &str) -> anyhow::Result<Chain> {
     let mut hops: Vec<Hop> = Vec::new();
     let mut visited: Vec<String> = Vec::new();

@@ -8,10 +8,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{RegionFrom, region, resolve};
+use super::{RegionFrom, region};
 use crate::aws::{ProfileEndpoints, Service, resolve_endpoint};
 use crate::error::{Failure, Kind};
-use crate::profile::{ProfileSet, ini};
+use crate::profile::{CHOOSING_KEYS, ProfileSet, ini};
 use crate::source::{self, Base};
 
 #[derive(Deserialize)]
@@ -71,9 +71,61 @@ impl Case {
         Ok(ProfileSet::from_files(config, credentials))
     }
 
+    /// Where guard's idea of the SDKs' reading is not aws-config's own: the profile's choosing
+    /// keys, and whether the files can be read at all.
+    fn check_sdk_reading(&self, wrong: &mut Vec<String>) {
+        let Ok(set) = self.set() else { return };
+        let fs = aws_types::os_shim_internal::Fs::from_slice(&[
+            ("/home/.aws/config", self.config.as_str()),
+            ("/home/.aws/credentials", self.credentials.as_str()),
+        ]);
+        let env = aws_types::os_shim_internal::Env::from_slice(&[("HOME", "/home")]);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime");
+        let sdk = runtime.block_on(aws_config::profile::load(
+            &fs,
+            &env,
+            &Default::default(),
+            None,
+        ));
+        let sdk = match sdk {
+            Ok(sdk) => sdk,
+            Err(_) => {
+                if !set.sdk_unreadable() {
+                    wrong.push(
+                        "aws-config refuses the files; guard thinks the SDKs read them".into(),
+                    );
+                }
+                return;
+            }
+        };
+        if set.sdk_unreadable() {
+            wrong.push("aws-config reads the files; guard thinks the SDKs refuse them".into());
+            return;
+        }
+        let Some(profile) = set.find(&self.profile) else {
+            return;
+        };
+        for key in CHOOSING_KEYS {
+            let theirs = sdk
+                .get_profile(&self.profile)
+                .and_then(|p| p.get(key))
+                .filter(|v| !v.is_empty())
+                .map(str::to_string);
+            let ours = profile.sdk_value(key);
+            if theirs != ours {
+                wrong.push(format!(
+                    "the SDKs' {key}: aws-config reads {theirs:?}, guard thinks {ours:?}"
+                ));
+            }
+        }
+    }
+
     /// Everything that does not match, empty when the case holds.
     fn check(&self) -> Vec<String> {
         let mut wrong = Vec::new();
+        self.check_sdk_reading(&mut wrong);
         let outcome = self.run(&mut wrong);
         match (outcome, &self.error) {
             (Ok(()), None) => {}
@@ -155,7 +207,7 @@ impl Case {
         if !plans {
             return Ok(());
         }
-        let chain = resolve(&set, &self.profile, &sts_region).map_err(|e| {
+        let chain = crate::source::plan_agreed(&set, &self.profile, &sts_region).map_err(|e| {
             e.downcast::<Failure>()
                 .unwrap_or_else(|e| Failure::new(Kind::Unavailable, e.to_string()))
         })?;

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
-use super::{region, resolve};
+use super::region;
 use crate::aws::{ProfileEndpoints, Service, resolve_endpoint};
 use crate::profile::{Paths, ProfileSet, ini};
 use crate::source::{Base, Chain};
@@ -351,8 +351,9 @@ fn assume_role_suite(dir: &Path, report: &mut Report) {
         let input = &test["input"];
         let config = config_text(&input["profiles"], &input["sso_sessions"]);
         let selected = input["selected_profile"].as_str().unwrap_or("default");
-        let outcome = read_files(&config, "")
-            .and_then(|set| resolve(&set, selected, "us-east-1").map_err(|e| e.to_string()));
+        let outcome = read_files(&config, "").and_then(|set| {
+            crate::source::plan_agreed(&set, selected, "us-east-1").map_err(|e| e.to_string())
+        });
         let padded = account_json
             .replace_all(&test["output"].to_string(), |c: &regex::Captures| {
                 format!("{}{:0>12}{}", &c[1], &c[2], &c[3])
@@ -479,7 +480,8 @@ fn provider_suite(dir: &Path, report: &mut Report) {
                 continue;
             }
         };
-        let outcome = resolve(&set, &selected, &region).map_err(|e| e.to_string());
+        let outcome =
+            crate::source::plan_agreed(&set, &selected, &region).map_err(|e| e.to_string());
         let first_request = traffic["events"]
             .as_array()
             .into_iter()
