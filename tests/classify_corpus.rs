@@ -404,6 +404,7 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
         ],
     ),
     ("kubectl", &["HOME=/tmp/h"]),
+    ("flux", &["HOME=/tmp/h"]),
     ("helm", &["HELM_PLUGINS=/tmp/p", "HOME=/tmp/h"]),
     ("pulumi", &["PULUMI_HOME=/tmp/p"]),
     (

@@ -14,6 +14,8 @@ mod cdk;
 mod dispatch;
 mod eksctl;
 mod flags;
+mod flux;
+mod flux_flags;
 mod getopt;
 mod helm;
 mod helm_flags;

@@ -18,6 +18,7 @@ pub(crate) enum Tool {
     Cdk,
     Sam,
     Eksctl,
+    Flux,
 }
 
 impl Tool {
@@ -33,6 +34,7 @@ impl Tool {
             Tool::Cdk => "cdk",
             Tool::Sam => "sam",
             Tool::Eksctl => "eksctl",
+            Tool::Flux => "flux",
         }
     }
 }
@@ -105,6 +107,7 @@ fn by_name(name: &str) -> Option<Program> {
         "cdk" | "aws-cdk" => Program::Tool(Tool::Cdk),
         "sam" => Program::Tool(Tool::Sam),
         "eksctl" => Program::Tool(Tool::Eksctl),
+        "flux" => Program::Tool(Tool::Flux),
         "env" => Program::Wrapper(Wrapper::Env),
         "sudo" => Program::Wrapper(Wrapper::Sudo),
         "command" => Program::Wrapper(Wrapper::Command),
