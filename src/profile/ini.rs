@@ -283,15 +283,17 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
             ));
         }
         let sdk = if sdk_indented || !sdk_in_section {
-            SdkReading::Missing
+            Ok(SdkReading::Missing)
         } else {
             sdk_reading(raw, &key, &value)
         };
-        sdk_key_open = sdk != SdkReading::Missing;
-        if sdk == SdkReading::Missing && !sdk_indented {
+        // An SDK property that continuation lines may extend, even one they then ignore.
+        sdk_key_open = sdk.is_ok() && !sdk_indented && sdk_in_section;
+        let sdk = sdk.unwrap_or_else(|()| {
             // `key: value` or `= value`: the SDKs' parser stops there.
             note_sdk_error(&mut out, at());
-        }
+            SdkReading::Missing
+        });
         open = Some(Open {
             key,
             lines: vec![value],
@@ -374,7 +376,8 @@ fn close(
         SdkReading::Other(sdk) if sdk == value => SdkReading::Same,
         SdkReading::Same if value.contains("\n\n") => {
             let kept: Vec<&str> = value.lines().filter(|l| !l.is_empty()).collect();
-            SdkReading::Other(kept.join("\n"))
+            let start = if value.starts_with('\n') { "\n" } else { "" };
+            SdkReading::Other(format!("{start}{}", kept.join("\n")))
         }
         other => other,
     };
@@ -415,8 +418,10 @@ fn sdk_header_of(raw: &str) -> Option<&str> {
         .strip_suffix(']')
 }
 
-/// How the SDKs read a `key = value` line configparser read as (`key`, `value`).
-fn sdk_reading(raw: &str, key: &str, value: &str) -> SdkReading {
+/// How the SDKs read a `key = value` line configparser read as (`key`, `value`); Err where their
+/// parser stops with an error. They ignore a key that is not a name of letters, digits and
+/// `_-/.%@:+` (`in valid = 1`).
+fn sdk_reading(raw: &str, key: &str, value: &str) -> Result<SdkReading, ()> {
     let line = raw.trim_matches([' ', '\t']);
     // A comment starts at a `#` or `;` after whitespace.
     let mut cut = line.len();
@@ -429,19 +434,23 @@ fn sdk_reading(raw: &str, key: &str, value: &str) -> SdkReading {
         after_space = c.is_whitespace();
     }
     let line = line[..cut].trim_matches([' ', '\t']);
-    let Some((k, v)) = line.split_once('=') else {
-        return SdkReading::Missing;
-    };
+    let (k, v) = line.split_once('=').ok_or(())?;
     let k = k.trim_matches([' ', '\t']);
-    if k.is_empty() || !k.eq_ignore_ascii_case(key) {
-        return SdkReading::Missing;
+    if k.is_empty() {
+        return Err(());
+    }
+    let valid = k
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_-/.%@:+".contains(c));
+    if !valid || !k.eq_ignore_ascii_case(key) {
+        return Ok(SdkReading::Missing);
     }
     let v = v.trim_matches([' ', '\t']);
-    if v == value {
+    Ok(if v == value {
         SdkReading::Same
     } else {
         SdkReading::Other(v.to_string())
-    }
+    })
 }
 
 /// Splits text as Python's `shlex.split` does (POSIX mode, no comments): botocore splits section

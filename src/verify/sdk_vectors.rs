@@ -184,6 +184,7 @@ fn parser_suite(dir: &Path, cli: &Json, report: &mut Report) {
             }
             continue;
         }
+        sdk_emulation(file, name, config, credentials, report);
         let expected = reading_of(&test["output"]["config"]);
         let set = match guard {
             Ok(set) => set,
@@ -243,6 +244,70 @@ fn parser_suite(dir: &Path, cli: &Json, report: &mut Report) {
             );
         }
     }
+}
+
+/// Whether guard's idea of the SDKs' reading (the one it refuses on) is aws-config's own, on every
+/// key of every profile guard has.
+fn sdk_emulation(file: &str, name: &str, config: &str, credentials: &str, report: &mut Report) {
+    let file = format!("{file} (guard's SDK reading vs aws-config's parser)");
+    let Ok(set) = read_files(config, credentials) else {
+        return;
+    };
+    let fs = aws_types::os_shim_internal::Fs::from_slice(&[
+        ("/home/.aws/config", config),
+        ("/home/.aws/credentials", credentials),
+    ]);
+    let env = aws_types::os_shim_internal::Env::from_slice(&[("HOME", "/home")]);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let sdk = runtime.block_on(aws_config::profile::load(
+        &fs,
+        &env,
+        &Default::default(),
+        None,
+    ));
+    let Ok(sdk) = sdk else {
+        let class = if set.sdk_unreadable() {
+            "agrees"
+        } else {
+            "differs"
+        };
+        report.add(&file, name, class, "aws-config refuses the files");
+        return;
+    };
+    if set.sdk_unreadable() {
+        report.add(
+            &file,
+            name,
+            "differs",
+            "aws-config reads the files; guard thinks it refuses them",
+        );
+        return;
+    }
+    for profile in set.profiles() {
+        for (key, _) in profile.keys() {
+            let theirs = sdk
+                .get_profile(&profile.name)
+                .and_then(|p| p.get(key))
+                .filter(|v| !v.is_empty())
+                .map(normal);
+            let ours = profile.sdk_value(key).map(|v| normal(&v));
+            if theirs != ours {
+                report.add(
+                    &file,
+                    name,
+                    "differs",
+                    format!(
+                        "[{}] {key}: aws-config {theirs:?}, guard {ours:?}",
+                        profile.name
+                    ),
+                );
+                return;
+            }
+        }
+    }
+    report.add(&file, name, "agrees", "");
 }
 
 fn location_suite(dir: &Path, report: &mut Report) {
