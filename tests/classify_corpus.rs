@@ -405,6 +405,7 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
     ),
     ("kubectl", &["HOME=/tmp/h"]),
     ("flux", &["HOME=/tmp/h"]),
+    ("argocd", &["HOME=/tmp/h", "ARGOCD_OPTS=--core"]),
     ("helm", &["HELM_PLUGINS=/tmp/p", "HOME=/tmp/h"]),
     ("pulumi", &["PULUMI_HOME=/tmp/p"]),
     (

@@ -5,8 +5,8 @@ use super::scope::{self, Scope, Word};
 use super::verdict::{MostSevere, Verdict, not_a_tool};
 use super::wrappers::{self, Unwrap};
 use super::{
-    Classification, Severity, Understood, aws, cdk, eksctl, flags, flux, helm, interpreters,
-    kubectl, local, pulumi, sam, terraform, terragrunt,
+    Classification, Severity, Understood, argocd, aws, cdk, eksctl, flags, flux, helm,
+    interpreters, kubectl, local, pulumi, sam, terraform, terragrunt,
 };
 
 /// Classifies one command (program and arguments, maybe preceded by `NAME=value` words).
@@ -321,6 +321,7 @@ fn judge(tool: Tool, args: &[String], scope: &Scope) -> Verdict {
         Tool::Sam => sam::classify(args, scope),
         Tool::Eksctl => eksctl::classify(args, scope),
         Tool::Flux => flux::classify(args, scope),
+        Tool::Argocd => argocd::classify(args, scope),
     }
 }
 

@@ -7,11 +7,7 @@
 use super::flags::{Flag, switch, valued};
 
 /// `flux `
-pub(super) const ROOT: &[Flag] = &[
-    valued("--watch"),
-    valued("--namespace"),
-    valued("--namespace"),
-];
+pub(super) const ROOT: &[Flag] = &[];
 /// `flux bootstrap`
 pub(super) const BOOTSTRAP: &[Flag] = &[
     valued("--version"),
@@ -47,11 +43,9 @@ pub(super) const BOOTSTRAP: &[Flag] = &[
     valued("--ssh-signing-key-file"),
     valued("--ssh-signing-password"),
     valued("--ssh-signing-passphrase"),
-    valued("--ssh-signing-passphrase"),
     switch("--ssh-signing-reuse-private-key"),
     valued("--commit-message-appendix"),
     switch("--force"),
-    valued("--manifests"),
 ];
 /// `flux bootstrap bitbucket-server`
 pub(super) const BOOTSTRAP_BITBUCKET_SERVER: &[Flag] = &[
@@ -115,7 +109,6 @@ pub(super) const BOOTSTRAP_GITLAB: &[Flag] = &[
     valued("--team"),
     switch("--personal"),
     switch("--private"),
-    valued("--private"),
     valued("--visibility"),
     valued("--interval"),
     valued("--hostname"),
@@ -203,7 +196,6 @@ pub(super) const CREATE_KUSTOMIZATION: &[Flag] = &[
     valued("--decryption-secret"),
     valued("--target-namespace"),
     valued("--kubeconfig-secret-ref"),
-    valued("--validation"),
     valued("--retry-interval"),
 ];
 /// `flux create receiver`
@@ -445,7 +437,6 @@ pub(super) const INSTALL: &[Flag] = &[
     valued("--cluster-domain"),
     valued("--toleration-keys"),
     switch("--force"),
-    valued("--manifests"),
 ];
 /// `flux list artifacts`
 pub(super) const LIST_ARTIFACTS: &[Flag] = &[
@@ -519,7 +510,7 @@ pub(super) const RECONCILE_KUSTOMIZATION: &[Flag] = &[switch("--with-source")];
 /// `flux reconcile source chart`
 pub(super) const RECONCILE_SOURCE_CHART: &[Flag] = &[switch("--with-source")];
 /// `flux resume`
-pub(super) const RESUME: &[Flag] = &[switch("--all"), switch("--wait"), valued("--wait")];
+pub(super) const RESUME: &[Flag] = &[switch("--all"), switch("--wait")];
 /// `flux stats`
 pub(super) const STATS: &[Flag] = &[switch("--all-namespaces"), switch("-A")];
 /// `flux suspend`

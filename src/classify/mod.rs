@@ -6,6 +6,8 @@
 //! several commands run, the most severe one decides. Anything guard cannot see through
 //! is `Unknown`, which ranks with `Destructive`.
 
+mod argocd;
+mod argocd_flags;
 mod aws;
 mod aws_alias;
 mod aws_ops;

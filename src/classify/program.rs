@@ -19,6 +19,7 @@ pub(crate) enum Tool {
     Sam,
     Eksctl,
     Flux,
+    Argocd,
 }
 
 impl Tool {
@@ -35,6 +36,7 @@ impl Tool {
             Tool::Sam => "sam",
             Tool::Eksctl => "eksctl",
             Tool::Flux => "flux",
+            Tool::Argocd => "argocd",
         }
     }
 }
@@ -108,6 +110,7 @@ fn by_name(name: &str) -> Option<Program> {
         "sam" => Program::Tool(Tool::Sam),
         "eksctl" => Program::Tool(Tool::Eksctl),
         "flux" => Program::Tool(Tool::Flux),
+        "argocd" => Program::Tool(Tool::Argocd),
         "env" => Program::Wrapper(Wrapper::Env),
         "sudo" => Program::Wrapper(Wrapper::Sudo),
         "command" => Program::Wrapper(Wrapper::Command),

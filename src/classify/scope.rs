@@ -219,6 +219,7 @@ const CONSULTED: &[&str] = &[
     "GIT_CONFIG_SYSTEM",
     "GIT_CONFIG",
     "BROWSER",
+    "ARGOCD_OPTS",
     "TG_CONFIG",
     "TERRAGRUNT_CONFIG",
 ];
