@@ -65,6 +65,8 @@ fn decide_bench(c: &mut Criterion) {
     let ctx = Context {
         env: &no_env,
         read_file: &no_files,
+        cwd: Some(std::path::Path::new("/home/user")),
+        disk: &guard::classify::NoDisk,
     };
     let pure = |argv: &[OsString]| {
         let words: Vec<String> = argv

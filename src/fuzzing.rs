@@ -50,6 +50,8 @@ pub fn classify(data: &[u8]) {
         &Context {
             env: &env,
             read_file: &read_file,
+            cwd: Some(Path::new("/home/user")),
+            disk: &classify::NoDisk,
         },
     );
 }

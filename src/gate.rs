@@ -526,13 +526,83 @@ pub fn classify_argv(argv: &[String]) -> Classification {
         Ok(None) => classify::FileText::Missing,
         Err(e) => classify::FileText::Unreadable(e.to_string()),
     };
+    let cwd = std::env::current_dir().ok();
     classify::classify(
         argv,
         &classify::Context {
             env: &env,
             read_file: &read_file,
+            cwd: cwd.as_deref(),
+            disk: &RealDisk,
         },
     )
+}
+
+/// The disk as the child will find it (guard runs it in its own working folder).
+struct RealDisk;
+
+/// How far `holds_state` looks before it gives up and answers yes: a folder this large is
+/// more likely a home or a monorepo than a download target.
+const STATE_SEARCH_ENTRIES: usize = 20_000;
+const STATE_SEARCH_DEPTH: usize = 8;
+
+impl classify::Disk for RealDisk {
+    fn probe(&self, path: &std::path::Path) -> classify::Probe {
+        let Ok(metadata) = std::fs::metadata(path) else {
+            // A dangling symlink is still something a write would follow.
+            return match std::fs::symlink_metadata(path) {
+                Ok(_) => classify::Probe::File {
+                    real: path.to_path_buf(),
+                },
+                Err(_) => classify::Probe::Missing,
+            };
+        };
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if metadata.is_dir() {
+            classify::Probe::Folder { real }
+        } else {
+            classify::Probe::File { real }
+        }
+    }
+
+    fn holds_state(&self, folder: &std::path::Path) -> bool {
+        let mut pending = vec![(folder.to_path_buf(), 0)];
+        let mut seen = 0;
+        while let Some((dir, depth)) = pending.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                // The folder itself missing holds nothing; one below it unreadable might.
+                if depth == 0 && !dir.exists() {
+                    return false;
+                }
+                return true;
+            };
+            for entry in entries {
+                seen += 1;
+                let Ok(entry) = entry else { return true };
+                if seen > STATE_SEARCH_ENTRIES {
+                    return true;
+                }
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                if name.ends_with(".tfstate")
+                    || name.contains(".tfstate.")
+                    || name == "terraform.tfstate.d"
+                    || name == ".terraform"
+                {
+                    return true;
+                }
+                // A package tree or git's own files are not where a tool keeps its state.
+                let skipped = name == "node_modules" || name == ".git";
+                if !skipped && entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+                    if depth + 1 >= STATE_SEARCH_DEPTH {
+                        return true;
+                    }
+                    pending.push((entry.path(), depth + 1));
+                }
+            }
+        }
+        false
+    }
 }
 
 #[cfg(test)]

@@ -690,6 +690,8 @@ mod tests {
             &crate::classify::Context {
                 env: &|_| None,
                 read_file: &|_| crate::classify::FileText::Missing,
+                cwd: None,
+                disk: &crate::classify::NoDisk,
             },
         );
         rule_on_plan(plan_json, &rules)

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use guard::classify::{Classification, Context, FileText, Severity, classify};
+use guard::classify::{Classification, Context, Disk, FileText, Probe, Severity, classify};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -34,9 +34,12 @@ struct Case {
     /// sets it).
     #[serde(default)]
     aliases: Vec<String>,
-    /// Files the tools could read, by path.
+    /// Files the tools could read, by path (relative ones are in `cwd`). They also make up
+    /// the disk: a folder exists when a file is in it.
     #[serde(default)]
     files: BTreeMap<String, String>,
+    /// The folder the command runs in; /home/user/project unless given.
+    cwd: Option<String>,
     credential_override: Option<bool>,
     /// The tool after unwrapping; "" means none.
     tool: Option<String>,
@@ -72,9 +75,25 @@ impl Case {
                 None => FileText::Missing,
             }
         };
+        let cwd = self.cwd.as_deref().unwrap_or(CWD);
+        let disk = FakeDisk {
+            files: self
+                .files
+                .keys()
+                .map(|path| {
+                    if path.starts_with('/') {
+                        path.clone()
+                    } else {
+                        format!("{cwd}/{path}")
+                    }
+                })
+                .collect(),
+        };
         let ctx = Context {
             env: &env,
             read_file: &read_file,
+            cwd: Some(Path::new(cwd)),
+            disk: &disk,
         };
         classify(argv, &ctx)
     }
@@ -119,6 +138,47 @@ impl Case {
 }
 
 const HOME: &str = "/home/user";
+
+/// The folder a case runs in unless it says otherwise.
+const CWD: &str = "/home/user/project";
+
+/// The disk a case sees: its `files` (absolute paths), and the folders that hold them.
+struct FakeDisk {
+    files: Vec<String>,
+}
+
+impl Disk for FakeDisk {
+    fn probe(&self, path: &Path) -> Probe {
+        let path = path.to_string_lossy();
+        let real = Path::new(&*path).to_path_buf();
+        if self.files.iter().any(|file| *file == path) {
+            Probe::File { real }
+        } else if self.files.iter().any(|file| {
+            file.strip_prefix(&*path)
+                .is_some_and(|rest| rest.starts_with('/'))
+        }) {
+            Probe::Folder { real }
+        } else {
+            Probe::Missing
+        }
+    }
+
+    fn holds_state(&self, folder: &Path) -> bool {
+        let folder = folder.to_string_lossy();
+        self.files.iter().any(|file| {
+            file.strip_prefix(&*folder)
+                .filter(|rest| rest.starts_with('/'))
+                .is_some_and(|rest| {
+                    rest.split('/').any(|part| {
+                        part.ends_with(".tfstate")
+                            || part.contains(".tfstate.")
+                            || part == "terraform.tfstate.d"
+                            || part == ".terraform"
+                    })
+                })
+        })
+    }
+}
 
 /// A file's text in `files` that stands for a file guard cannot read.
 const UNREADABLE: &str = "<unreadable>";
@@ -248,6 +308,8 @@ fn a_thousand_arguments_classify_quickly() {
     let ctx = Context {
         env: &no_env,
         read_file: &no_files,
+        cwd: Some(Path::new(CWD)),
+        disk: &guard::classify::NoDisk,
     };
     let mut aws = vec![
         "aws".to_owned(),
@@ -299,6 +361,7 @@ const NOT_YET_PROVEN: &[&str] = &[
     "helm",
     "kubectl",
     "local",
+    "paths",
     "pulumi",
     "sam",
     "terraform",

@@ -151,7 +151,7 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
             if let Some(why) = interpreters::preloaded(&scope) {
                 return not_a_tool(Severity::Unknown, &name, rest, why);
             }
-            let (severity, what) = local::judge(&name, rest);
+            let (severity, what) = local::judge(&name, rest, &scope);
             not_a_tool(severity, &name, rest, what)
         }
         Program::Other => not_a_tool(
@@ -396,6 +396,8 @@ mod tests {
         let ctx = Context {
             env: &env,
             read_file: &files,
+            cwd: Some(std::path::Path::new("/home/user")),
+            disk: &super::super::NoDisk,
         };
         let mut state: u64 = 0x2545_F491_4F6C_DD1D;
         let mut next = move || {

@@ -5,7 +5,8 @@
 //! `e`, `find` has `-exec`, pagers have `!`), and anything that deletes or moves files.
 
 use super::Severity;
-use super::scope::{CREDENTIAL_VARS, Word};
+use super::paths::{self, PathVerdict, Write};
+use super::scope::{CREDENTIAL_VARS, Scope, Word};
 
 pub(crate) fn is_local_read_only(name: &str) -> bool {
     matches!(
@@ -23,11 +24,47 @@ pub(crate) fn is_local_read_only(name: &str) -> bool {
     )
 }
 
+/// Programs that print or digest the files their operands name.
+const READS_OPERANDS: &[&str] = &[
+    "cat",
+    "head",
+    "tail",
+    "wc",
+    "sort",
+    "uniq",
+    "cut",
+    "column",
+    "diff",
+    "cmp",
+    "file",
+    "md5sum",
+    "sha1sum",
+    "sha256sum",
+    "base64",
+    "jq",
+    "yq",
+    "grep",
+    "egrep",
+    "fgrep",
+    "rg",
+];
+
 /// What a local read-only program does with these arguments: some options make one run a
 /// program (`rg --pre`, `sort --compress-program`) or write a file in place.
-pub(crate) fn judge(name: &str, args: &[Word]) -> (Severity, String) {
+pub(crate) fn judge(name: &str, args: &[Word], scope: &Scope) -> (Severity, String) {
     if let Some(what) = prints_credentials(name, args) {
         return (Severity::Export, what);
+    }
+    if READS_OPERANDS.contains(&name) {
+        // Any word could be a file it reads; only a credential store changes the verdict
+        // (an option's value naming one is read as one: the surer side).
+        let export = args
+            .iter()
+            .map(|word| paths::read(word, scope))
+            .find(|verdict| verdict.severity == Severity::Export);
+        if let Some(verdict) = export {
+            return (verdict.severity, verdict.reason);
+        }
     }
     let texts: Vec<&str> = args
         .iter()
@@ -98,11 +135,16 @@ pub(crate) fn judge(name: &str, args: &[Word]) -> (Severity, String) {
         }
         _ => Vec::new(),
     };
-    if let Some(state) = written.iter().find(|path| is_terraform_state(path)) {
-        return (
-            Severity::Destructive,
-            format!("writes {state} in place: terraform's state would be overwritten"),
-        );
+    let (how, flag) = match name {
+        "sort" => (Write::Replace, "-o"),
+        _ => (Write::Edit, "-i"),
+    };
+    let verdict = written
+        .iter()
+        .map(|path| paths::write(&Word::literal(path), scope, how))
+        .fold(PathVerdict::ordinary(), PathVerdict::or_worse);
+    if !verdict.is_ordinary() {
+        return (verdict.severity, format!("{flag} {}", verdict.reason));
     }
     (
         Severity::Read,

@@ -25,6 +25,8 @@ mod interpreters;
 mod kubectl;
 mod kubectl_flags;
 mod local;
+mod pathname;
+mod paths;
 mod program;
 mod pulumi;
 mod pulumi_flags;
@@ -140,6 +142,48 @@ pub struct Context<'a> {
     pub env: &'a dyn Fn(&str) -> Option<String>,
     /// Reads a file the command's tools would read (`~/.aws/cli/alias`, a `--kubeconfig`).
     pub read_file: &'a dyn Fn(&std::path::Path) -> FileText,
+    /// The folder the command starts in (absolute); None when guard does not know it, which
+    /// makes every relative path the line names unknown.
+    pub cwd: Option<&'a std::path::Path>,
+    /// What is on disk at the paths the line writes (whether a state file exists, whether a
+    /// folder holds state, where a symlink leads). The classifier itself touches no file.
+    pub disk: &'a dyn Disk,
+}
+
+/// What guard can learn about the paths a command names without reading them; supplied by
+/// the caller so the classifier stays pure (the corpus uses a fake one).
+pub trait Disk {
+    /// What is at `path` (symlinks followed).
+    fn probe(&self, path: &std::path::Path) -> Probe;
+    /// Whether a folder holds terraform state at any depth (`*.tfstate`, `*.tfstate.*`,
+    /// `terraform.tfstate.d`, `.terraform`); true when it could not look everywhere.
+    fn holds_state(&self, folder: &std::path::Path) -> bool;
+}
+
+/// What is at a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    Missing,
+    /// A file (or anything that is not a folder), at its real path with symlinks resolved.
+    File {
+        real: std::path::PathBuf,
+    },
+    Folder {
+        real: std::path::PathBuf,
+    },
+}
+
+/// A disk on which nothing exists (benchmarks, fuzzing, `saved_plan`).
+pub struct NoDisk;
+
+impl Disk for NoDisk {
+    fn probe(&self, _: &std::path::Path) -> Probe {
+        Probe::Missing
+    }
+
+    fn holds_state(&self, _: &std::path::Path) -> bool {
+        false
+    }
 }
 
 /// A file a tool would read, as guard found it.
@@ -172,6 +216,8 @@ pub fn saved_plan(argv: &[String], env: &dyn Fn(&str) -> Option<String>) -> Opti
         env,
         // terraform reads no file guard would need to see its arguments.
         read_file: &|_| FileText::Missing,
+        cwd: None,
+        disk: &NoDisk,
     };
     let args: Vec<&str> = rest.iter().map(String::as_str).collect();
     terraform::saved_plan(flavor, &args, &scope::Scope::new(&ctx))

@@ -7,11 +7,11 @@
 //! expansion, `exec` changing the script's descriptors, `source`) makes the script unknown,
 //! with the form named.
 
-use super::program;
 use super::scope::{self, EnvValue, SECRET_VARS, SHELL_SPECIAL, Scope, Word};
 use super::shell::{self, Construct, ShellCommand};
 use super::verdict::{Classify, MostSevere, not_a_tool};
-use super::{Classification, Severity, local};
+use super::{Classification, Severity};
+use super::{paths, program};
 
 /// Builtins whose `NAME=value` arguments set variables for the rest of the script.
 const EXPORTERS: &[&str] = &["export", "declare", "typeset", "local", "readonly"];
@@ -77,15 +77,13 @@ pub(crate) fn classify(
             defined.push(&function.name);
         }
         for target in &command.writes {
-            if !target.dynamic && local::is_terraform_state(&target.text) {
+            let verdict = paths::write(target, &scope, paths::Write::Replace);
+            if !verdict.is_ordinary() {
                 results.add(not_a_tool(
-                    Severity::Destructive,
+                    verdict.severity,
                     label,
                     &[],
-                    format!(
-                        "a redirection writes {}, terraform's state: it would be overwritten",
-                        target.text
-                    ),
+                    format!("a redirection {}", verdict.reason),
                 ));
             }
         }
@@ -461,6 +459,8 @@ mod tests {
         let ctx = Context {
             env: &env,
             read_file: &files,
+            cwd: Some(std::path::Path::new("/home/user/project")),
+            disk: &super::super::NoDisk,
         };
         let argv = [shell, "-c", source].map(str::to_owned);
         let result = classify(&argv, &ctx);

@@ -295,6 +295,9 @@ fn classified(command: &Spanned<CommandText>) -> Result<(Vec<String>, Classifica
     let ctx = classify::Context {
         env: &env,
         read_file: &|_| classify::FileText::Missing,
+        // The same folder on every machine, with nothing in it.
+        cwd: Some(std::path::Path::new("/nonexistent/project")),
+        disk: &classify::NoDisk,
     };
     let classification = classify::classify(&words, &ctx);
     Ok((words, classification))

@@ -1,0 +1,886 @@
+//! Path classes: what reading or writing a file means beyond the program that does it.
+//!
+//! A local program that only reads is harmless unless what it reads holds credentials, and
+//! a local write is harmless unless a later command trusts the file, guard itself does, or
+//! it holds terraform state. Every path a judge sees (an operand, an option's value, a
+//! redirection, an output file) goes through this module:
+//!
+//! - `read(word, scope)`: reading a *credential store* (the process environment as
+//!   `/proc/*/environ`, guard's cache and state, `~/.aws/credentials` and the AWS tools'
+//!   token caches) is an **export**;
+//! - `write(word, scope, how)`: writing *guard's own control files* (policy layers, the trust
+//!   list, the audit log, the cache) is **destructive**, since it can switch protection off;
+//!   writing *configuration a later command trusts* (`~/.aws/config`, kubeconfigs, shell
+//!   start-up files, `.terraformrc`, git config and hooks, `.npmrc`, ...) is a **write**;
+//!   overwriting, appending to or deleting *terraform state* is **destructive**, creating a
+//!   new state file is a **write**;
+//! - `write_into(word, scope, deletes)`: a copy or sync into a folder (file names guard
+//!   cannot see): a folder that holds state counts as overwriting it.
+//!
+//! Everything else is `Ordinary` and the caller keeps its own verdict (a local read or write
+//! of an ordinary file does not touch the cloud: read).
+//!
+//! A path is resolved as the program will see it: `~` and `$HOME` against the HOME the
+//! command runs with, relative paths against the folder the command runs in
+//! (`Scope::workdir`, which `cd` and `env -C` change), `//`, `/./` and `..` lexically, and
+//! symlinks through the caller's `Disk` (both the spelling and the real path are
+//! classified; the worse wins). A path from an expansion or a glob, or relative to a folder
+//! guard does not know, is unknown, with the word named in the reason.
+//!
+//! The store locations are data (`STORES`): each is matched anywhere in the path (so
+//! `/home/u/.aws/credentials`, `~/.aws/credentials` and `credentials` read in `~/.aws` are
+//! the same), or under guard's own folders as `XDG_*` place them. Variables that move a
+//! store (`AWS_SHARED_CREDENTIALS_FILE`, `KUBECONFIG`, ...) are read both from guard's own
+//! environment and from the command line. A location variable set from an expansion is
+//! ignored here: the tool that reads it judges that itself.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use super::Severity;
+pub(crate) use super::pathname::{WorkDir, normalize};
+use super::scope::{EnvValue, Scope, Word};
+use super::{Disk, Probe};
+
+/// The class of a path, the worst of every store it lies in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PathClass {
+    /// Reading it hands out credentials (and writing it is what `write` says).
+    CredentialStore(&'static str),
+    /// guard's own policy, trust list, audit log, cache: writing it switches protection off.
+    GuardControl(&'static str),
+    /// A later command trusts its content.
+    TrustedConfig(&'static str),
+    /// Terraform state: overwriting or deleting it loses the record of what exists.
+    TerraformState,
+    /// A path that reaches other files guard cannot name (`/proc/self/fd/3`, `/proc/1/root`).
+    Opaque(&'static str),
+}
+
+/// How a line writes a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// Append (`>>`) and Delete (`rm`, `sync --delete`) are for the shell and s3 judges (issue 17,
+// landing with them next); the local judges use Replace and Edit.
+#[allow(dead_code)]
+pub(crate) enum Write {
+    /// Truncates it and writes content of the line's choosing (`>`, `cp` onto it, `sort -o`,
+    /// `tee`, `mv` onto it, a download).
+    Replace,
+    /// Adds to it (`>>`, `tee -a`).
+    Append,
+    /// Edits it in place (`sed -i`, `yq -i`).
+    Edit,
+    /// Removes it (`rm`, `sync --delete`, `truncate -s 0` counts as Replace).
+    Delete,
+}
+
+/// What a path means for the line: the severity it gives, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PathVerdict {
+    pub severity: Severity,
+    /// Empty for an ordinary path (Read).
+    pub reason: String,
+}
+
+impl PathVerdict {
+    pub fn ordinary() -> PathVerdict {
+        PathVerdict {
+            severity: Severity::Read,
+            reason: String::new(),
+        }
+    }
+
+    fn new(severity: Severity, reason: String) -> PathVerdict {
+        PathVerdict { severity, reason }
+    }
+
+    /// Whether the path changes nothing about the line's verdict.
+    pub fn is_ordinary(&self) -> bool {
+        self.severity == Severity::Read
+    }
+
+    /// The worse of two; `self` on a tie.
+    pub fn or_worse(self, other: PathVerdict) -> PathVerdict {
+        if other.severity > self.severity {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// Where a word points, as far as guard can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Located {
+    /// Absolute and normalized (no `.`, `..` or empty parts).
+    At(String),
+    /// Why guard cannot tell (named in the reason).
+    Unknown(String),
+}
+
+/// Where a word points: `~`/`$HOME` and relative paths resolved, `//`, `/./`, `..` folded.
+pub(crate) fn locate(word: &Word, scope: &Scope) -> Located {
+    let text: &str = &word.text;
+    let spelled = if word.dynamic {
+        match home_prefixed(text) {
+            Some(rest) => Spelled::Home(rest),
+            None => {
+                return Located::Unknown(format!("the path {text} comes from an expansion"));
+            }
+        }
+    } else if text == "~" {
+        Spelled::Home("")
+    } else if let Some(rest) = text.strip_prefix("~/") {
+        Spelled::Home(rest)
+    } else if text.starts_with('~') {
+        return Located::Unknown(format!("{text} names another user's home folder"));
+    } else {
+        Spelled::Plain(text)
+    };
+    match spelled {
+        Spelled::Home(rest) => match scope.home() {
+            Some(EnvValue::Known(home)) if home.starts_with('/') => {
+                Located::At(normalize(&format!("{home}/{rest}")))
+            }
+            Some(EnvValue::Known(_)) | None => Located::Unknown(format!(
+                "{text} is under HOME, which is not an absolute folder here"
+            )),
+            Some(EnvValue::Dynamic) => Located::Unknown(format!(
+                "{text} is under HOME, which comes from an expansion"
+            )),
+        },
+        Spelled::Plain(path) if path.starts_with('/') => Located::At(normalize(path)),
+        Spelled::Plain(path) => match scope.workdir() {
+            WorkDir::Known(dir) => Located::At(normalize(&format!("{dir}/{path}"))),
+            WorkDir::Unknown(why) => Located::Unknown(format!(
+                "{path} is relative to a working folder guard does not know ({why})"
+            )),
+        },
+    }
+}
+
+enum Spelled<'a> {
+    Home(&'a str),
+    Plain(&'a str),
+}
+
+/// `$HOME/x`, `${HOME}/x` with a literal rest: the shell's text of `"$HOME"/.aws/config`.
+fn home_prefixed(text: &str) -> Option<&str> {
+    let rest = text
+        .strip_prefix("${HOME}")
+        .or_else(|| text.strip_prefix("$HOME"))?;
+    let literal = !rest.contains(['$', '`', '*', '?', '[', '{', '\\']);
+    let separated = rest.is_empty() || rest.starts_with('/');
+    (literal && separated).then(|| rest.trim_start_matches('/'))
+}
+
+/// What reading a path means: an export for a credential store, unknown for a path guard
+/// cannot resolve or one that reaches other files, else ordinary.
+pub(crate) fn read(word: &Word, scope: &Scope) -> PathVerdict {
+    let at = match locate(word, scope) {
+        Located::At(at) => at,
+        Located::Unknown(why) => return unknown_read(word, scope, why),
+    };
+    let (shown, classes) = classes_of(&word.text, &at, scope);
+    let mut verdict = PathVerdict::ordinary();
+    for class in classes {
+        let next = match class {
+            PathClass::CredentialStore(what) => PathVerdict::new(
+                Severity::Export,
+                format!(
+                    "reads {shown} ({what}): the credentials in it leave guard unchecked, as after guard env"
+                ),
+            ),
+            PathClass::Opaque(what) => PathVerdict::new(
+                Severity::Unknown,
+                format!("reads {shown} ({what}); guard cannot tell which file that is"),
+            ),
+            _ => continue,
+        };
+        verdict = verdict.or_worse(next);
+    }
+    verdict
+}
+
+/// A path from an expansion: unknown, unless its literal parts already show that it is a
+/// process's environment (`/proc/$$/environ`) or lies in a credential store
+/// (`~/.aws/cli/cache/*.json`, `~/.aws/cred*`): an export.
+fn unknown_read(word: &Word, scope: &Scope, why: String) -> PathVerdict {
+    let text: &str = &word.text;
+    let environ =
+        text.starts_with("/proc/") && (text.ends_with("/environ") || text.ends_with("/mem"));
+    // The folder before the first expansion, as a literal path.
+    let literal = text
+        .find(['$', '`', '*', '?', '[', '{'])
+        .map_or(text, |at| &text[..at]);
+    let folder = literal.rfind('/').map(|at| &literal[..at]);
+    let in_store = folder.is_some_and(|folder| {
+        let located = match locate(&Word::literal(folder), scope) {
+            Located::At(at) => at,
+            Located::Unknown(_) => return false,
+        };
+        // In a store, or the folder that holds one (`~/.aws/cred*`, `/proc/*/environ`).
+        let holds = located.ends_with("/.aws") || located == "/proc";
+        holds
+            || classes_at(&located, scope)
+                .iter()
+                .any(|class| matches!(class, PathClass::CredentialStore(_)))
+    });
+    if environ || in_store {
+        return PathVerdict::new(
+            Severity::Export,
+            format!(
+                "reads {text}, which can name a credential store (a process's environment, the AWS tools' or guard's caches): the credentials leave guard unchecked, as after guard env"
+            ),
+        );
+    }
+    PathVerdict::new(
+        Severity::Unknown,
+        format!("{why}; guard cannot tell which file it reads"),
+    )
+}
+
+/// What writing a path means (see the module's introduction).
+pub(crate) fn write(word: &Word, scope: &Scope, how: Write) -> PathVerdict {
+    let at = match locate(word, scope) {
+        Located::At(at) => at,
+        Located::Unknown(why) => {
+            return PathVerdict::new(
+                Severity::Unknown,
+                format!("{why}; guard cannot tell which file it writes"),
+            );
+        }
+    };
+    let (shown, classes) = classes_of(&word.text, &at, scope);
+    let probe = probe(scope.disk(), &at);
+    let mut verdict = PathVerdict::ordinary();
+    for class in classes {
+        verdict = verdict.or_worse(write_class(&shown, class, how, &probe));
+    }
+    if let (Write::Delete, Probe::Folder { real }) = (how, &probe) {
+        verdict = verdict.or_worse(into_folder(&shown, real, scope, true));
+    }
+    verdict
+}
+
+fn write_class(shown: &str, class: PathClass, how: Write, probe: &Probe) -> PathVerdict {
+    let verb = match how {
+        Write::Replace => "overwrites",
+        Write::Append => "appends to",
+        Write::Edit => "edits",
+        Write::Delete => "deletes",
+    };
+    match class {
+        PathClass::GuardControl(what) => PathVerdict::new(
+            Severity::Destructive,
+            format!("{verb} {shown} ({what}): that can switch guard's protection off"),
+        ),
+        PathClass::CredentialStore(what) | PathClass::TrustedConfig(what) => PathVerdict::new(
+            Severity::Write,
+            format!("{verb} {shown} ({what}), which later commands trust"),
+        ),
+        PathClass::TerraformState if matches!(probe, Probe::Missing) => PathVerdict::new(
+            Severity::Write,
+            format!("creates {shown}, a new terraform state file"),
+        ),
+        PathClass::TerraformState => PathVerdict::new(
+            Severity::Destructive,
+            format!("{verb} {shown}, terraform state: the record of what exists would be lost"),
+        ),
+        PathClass::Opaque(what) => PathVerdict::new(
+            Severity::Unknown,
+            format!("writes {shown} ({what}); guard cannot tell which file that is"),
+        ),
+    }
+}
+
+// For the s3 and kubectl judges' downloads into a folder (issue 17, landing with them next).
+#[allow(dead_code)]
+/// What copying or syncing files guard cannot name into a folder means: destructive when
+/// the folder holds terraform state (a file of the same name is overwritten; with
+/// `deletes`, everything else goes) or lies in or holds guard's own files, a write when it
+/// lies in or holds configuration a later command trusts (`~`, `~/.aws`, a git checkout).
+pub(crate) fn write_into(word: &Word, scope: &Scope, deletes: bool) -> PathVerdict {
+    let at = match locate(word, scope) {
+        Located::At(at) => at,
+        Located::Unknown(why) => {
+            return PathVerdict::new(
+                Severity::Unknown,
+                format!("{why}; guard cannot tell which folder it writes into"),
+            );
+        }
+    };
+    let (shown, classes) = classes_of(&word.text, &at, scope);
+    let how = if deletes {
+        Write::Delete
+    } else {
+        Write::Replace
+    };
+    let probe = probe(scope.disk(), &at);
+    let mut verdict = PathVerdict::ordinary();
+    for class in classes {
+        // Files inside it: a state folder's files exist only if the folder does.
+        let inside = match (class, &probe) {
+            (PathClass::TerraformState, Probe::Missing) => Probe::Missing,
+            _ => Probe::File {
+                real: at.clone().into(),
+            },
+        };
+        verdict = verdict.or_worse(write_class(&shown, class, how, &inside));
+    }
+    let real = match &probe {
+        Probe::Folder { real } => real.to_string_lossy().into_owned(),
+        _ => at,
+    };
+    verdict.or_worse(into_folder(&shown, Path::new(&real), scope, deletes))
+}
+
+/// The stores a folder holds: terraform state (the caller's `Disk` looks), guard's folders
+/// and the home-based configuration below it, a git checkout's config and hooks.
+fn into_folder(shown: &str, folder: &Path, scope: &Scope, deletes: bool) -> PathVerdict {
+    let verb = if deletes {
+        "can delete or overwrite files in"
+    } else {
+        "can overwrite files in"
+    };
+    let folder_text = folder.to_string_lossy();
+    let disk = scope.disk();
+    if disk.holds_state(folder) {
+        return PathVerdict::new(
+            Severity::Destructive,
+            format!(
+                "{verb} {shown}, which holds terraform state: the record of what exists would be lost"
+            ),
+        );
+    }
+    let below = |location: &str| {
+        location == folder_text
+            || location
+                .strip_prefix(&*folder_text)
+                .is_some_and(|rest| rest.starts_with('/'))
+            || folder_text == "/"
+    };
+    if let Some(location) = guard_folders(scope).into_iter().find(|l| below(l)) {
+        return PathVerdict::new(
+            Severity::Destructive,
+            format!(
+                "{verb} {shown}, which holds guard's own files ({location}): that can switch guard's protection off"
+            ),
+        );
+    }
+    let home_configs = match scope.home() {
+        Some(EnvValue::Known(home)) if home.starts_with('/') => below(&normalize(&home)),
+        _ => false,
+    };
+    let checkout = matches!(
+        disk.probe(&folder.join(".git")),
+        Probe::Folder { .. } | Probe::File { .. }
+    );
+    if home_configs || checkout {
+        let what = if checkout {
+            "a git checkout, whose config and hooks later commands run"
+        } else {
+            "the home folder's configuration, which later commands trust"
+        };
+        return PathVerdict::new(
+            Severity::Write,
+            format!("{verb} {shown}, which holds {what}"),
+        );
+    }
+    PathVerdict::ordinary()
+}
+
+/// The classes of a path as spelled (`at`) and of its real path when it is a symlink; the
+/// name shown in reasons is the word as written.
+fn classes_of<'w>(written: &'w str, at: &str, scope: &Scope) -> (Cow<'w, str>, Vec<PathClass>) {
+    let mut classes = classes_at(at, scope);
+    if let Probe::File { real } | Probe::Folder { real } = probe(scope.disk(), at) {
+        let real = real.to_string_lossy();
+        if real != at {
+            classes.extend(classes_at(&real, scope));
+        }
+    }
+    (Cow::Borrowed(written), classes)
+}
+
+/// Asks the disk, except for the kernel's own trees: what `/proc/self` is for guard is not
+/// what it is for the child.
+fn probe(disk: &dyn Disk, at: &str) -> Probe {
+    if ["/proc", "/dev", "/sys"]
+        .iter()
+        .any(|tree| at == *tree || at.starts_with(&format!("{tree}/")))
+    {
+        return Probe::Missing;
+    }
+    disk.probe(Path::new(at))
+}
+
+/// Every class the normalized absolute path `at` has.
+pub(crate) fn classes_at(at: &str, scope: &Scope) -> Vec<PathClass> {
+    let parts: Vec<&str> = at.split('/').filter(|part| !part.is_empty()).collect();
+    let mut classes: Vec<PathClass> = STORES
+        .iter()
+        .filter(|store| store.place.matches(&parts))
+        .map(|store| store.class)
+        .collect();
+    for (var, class) in LOCATED_BY {
+        for value in values(scope, var) {
+            for location in value
+                .split(':')
+                .filter(|part| part.starts_with('/') || part.starts_with("~/"))
+            {
+                let location = match location.strip_prefix("~/") {
+                    Some(rest) => match scope.home() {
+                        Some(EnvValue::Known(home)) => normalize(&format!("{home}/{rest}")),
+                        _ => continue,
+                    },
+                    None => normalize(location),
+                };
+                if under(at, &location) {
+                    classes.push(*class);
+                }
+            }
+        }
+    }
+    for (var, rest, class) in GUARD_XDG {
+        for base in values(scope, var) {
+            if base.starts_with('/') && under(at, &normalize(&format!("{base}/{rest}"))) {
+                classes.push(*class);
+            }
+        }
+    }
+    classes
+}
+
+/// Whether `at` is `location` or lies under it.
+fn under(at: &str, location: &str) -> bool {
+    at.strip_prefix(location)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || location == "/")
+}
+
+/// A variable's values: the command line's and guard's own (both may matter: guard reads its
+/// own, the command's tools the other).
+fn values(scope: &Scope, var: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(EnvValue::Known(value)) = scope.var(var) {
+        out.push(value);
+    }
+    if let Some(value) = scope.inherited(var)
+        && !out.contains(&value)
+    {
+        out.push(value);
+    }
+    out.retain(|value| !value.is_empty());
+    out
+}
+
+/// guard's own folders under the HOME and XDG variables in force.
+fn guard_folders(scope: &Scope) -> Vec<String> {
+    let mut out = Vec::new();
+    for home in values(scope, "HOME").iter().filter(|h| h.starts_with('/')) {
+        for rest in [".config/guard", ".cache/guard", ".local/state/guard"] {
+            out.push(normalize(&format!("{home}/{rest}")));
+        }
+    }
+    for (var, rest, _) in GUARD_XDG {
+        for base in values(scope, var).iter().filter(|b| b.starts_with('/')) {
+            out.push(normalize(&format!("{base}/{rest}")));
+        }
+    }
+    out.push("/etc/guard".to_owned());
+    out
+}
+
+/// Where a store lies: a run of path parts, each a pattern with at most `*` wildcards.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    /// The parts appear in a row anywhere in the path (the store and anything under it).
+    Anywhere(&'static [&'static str]),
+    /// The parts start at the root.
+    Root(&'static [&'static str]),
+}
+
+impl Place {
+    fn matches(&self, parts: &[&str]) -> bool {
+        let (pattern, anchored) = match self {
+            Place::Anywhere(pattern) => (*pattern, false),
+            Place::Root(pattern) => (*pattern, true),
+        };
+        if pattern.len() > parts.len() {
+            return false;
+        }
+        let starts = if anchored {
+            0..=0
+        } else {
+            0..=parts.len() - pattern.len()
+        };
+        starts.into_iter().any(|start| {
+            pattern
+                .iter()
+                .zip(&parts[start..])
+                .all(|(want, have)| glob(want, have))
+        })
+    }
+}
+
+/// A path part against a pattern whose only wildcard is `*` (any run of characters).
+fn glob(pattern: &str, text: &str) -> bool {
+    let mut pieces = pattern.split('*');
+    let first = pieces.next().unwrap_or("");
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let pieces: Vec<&str> = pieces.collect();
+    let Some((last, middle)) = pieces.split_last() else {
+        return rest.is_empty();
+    };
+    for piece in middle {
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+struct Store {
+    place: Place,
+    class: PathClass,
+}
+
+const fn anywhere(parts: &'static [&'static str], class: PathClass) -> Store {
+    Store {
+        place: Place::Anywhere(parts),
+        class,
+    }
+}
+
+const fn root(parts: &'static [&'static str], class: PathClass) -> Store {
+    Store {
+        place: Place::Root(parts),
+        class,
+    }
+}
+
+use PathClass::{CredentialStore, GuardControl, Opaque, TerraformState, TrustedConfig};
+
+const ENVIRON: PathClass =
+    CredentialStore("a process's environment, which holds guard's credentials");
+const MEMORY: PathClass = CredentialStore("a process's memory, which holds guard's credentials");
+const THROUGH_PROC: PathClass = Opaque("it reaches other files through /proc");
+const OPEN_FILE: PathClass = Opaque("an open file of the process");
+const AWS_CONFIG: PathClass = TrustedConfig("the AWS tools' configuration");
+const KUBECONFIG: PathClass = TrustedConfig("a kubeconfig, whose exec plugins kubectl runs");
+const SHELL_STARTUP: PathClass = TrustedConfig("a shell start-up file, run by later shells");
+const GIT_CONFIG: PathClass =
+    TrustedConfig("git configuration or hooks, run by later git commands");
+const PACKAGE_CONFIG: PathClass = TrustedConfig("a package manager's configuration");
+const TOOL_CONFIG: PathClass = TrustedConfig("a tool's configuration, trusted by its later runs");
+const GUARD_POLICY: PathClass = GuardControl("guard's policy");
+const GUARD_CACHE: PathClass =
+    CredentialStore("guard's cache, which holds other accounts' credentials");
+const GUARD_STATE: PathClass =
+    GuardControl("guard's state: its trust list, audit log and chosen profile");
+
+/// Every store by where it lies. The guard folders' XDG places are in `GUARD_XDG`, the ones
+/// variables name in `LOCATED_BY`. A path can lie in several: all count.
+const STORES: &[Store] = &[
+    // The process environment: the child's, guard's, any process's.
+    root(&["proc", "*", "environ"], ENVIRON),
+    root(&["proc", "*", "task", "*", "environ"], ENVIRON),
+    root(&["proc", "*", "mem"], MEMORY),
+    root(&["proc", "*", "task", "*", "mem"], MEMORY),
+    root(&["proc", "*", "root"], THROUGH_PROC),
+    root(&["proc", "*", "cwd"], THROUGH_PROC),
+    root(&["proc", "*", "fd"], THROUGH_PROC),
+    root(&["proc", "*", "map_files"], THROUGH_PROC),
+    root(&["proc", "*", "task", "*", "root"], THROUGH_PROC),
+    root(&["proc", "*", "task", "*", "cwd"], THROUGH_PROC),
+    root(&["proc", "*", "task", "*", "fd"], THROUGH_PROC),
+    root(&["dev", "fd", "*"], OPEN_FILE),
+    // The AWS tools' credentials and token caches (read: export), under any home.
+    anywhere(
+        &[".aws", "credentials"],
+        CredentialStore("the AWS credentials file"),
+    ),
+    anywhere(
+        &[".aws", "sso", "cache"],
+        CredentialStore("the AWS SSO token cache"),
+    ),
+    anywhere(
+        &[".aws", "cli", "cache"],
+        CredentialStore("the AWS CLI's credential cache"),
+    ),
+    anywhere(
+        &[".aws", "login", "cache"],
+        CredentialStore("the AWS login cache"),
+    ),
+    anywhere(
+        &[".aws", "boto", "cache"],
+        CredentialStore("botocore's credential cache"),
+    ),
+    // guard's own folders at their default places (XDG ones in GUARD_XDG).
+    anywhere(&[".cache", "guard"], GUARD_CACHE),
+    anywhere(
+        &[".cache", "guard"],
+        GuardControl("guard's cache, which it uses without asking again"),
+    ),
+    anywhere(&[".local", "state", "guard"], GUARD_STATE),
+    anywhere(
+        &[".local", "state", "guard"],
+        CredentialStore("guard's state"),
+    ),
+    anywhere(&[".config", "guard"], GUARD_POLICY),
+    root(&["etc", "guard"], GUARD_POLICY),
+    anywhere(&[".guard.toml"], GuardControl("a project's guard policy")),
+    // Configuration later commands trust (write: a write).
+    anywhere(&[".aws"], AWS_CONFIG),
+    anywhere(&[".kube"], KUBECONFIG),
+    anywhere(&[".bashrc"], SHELL_STARTUP),
+    anywhere(&[".bash_profile"], SHELL_STARTUP),
+    anywhere(&[".bash_login"], SHELL_STARTUP),
+    anywhere(&[".bash_logout"], SHELL_STARTUP),
+    anywhere(&[".profile"], SHELL_STARTUP),
+    anywhere(&[".zshenv"], SHELL_STARTUP),
+    anywhere(&[".zshrc"], SHELL_STARTUP),
+    anywhere(&[".zprofile"], SHELL_STARTUP),
+    anywhere(&[".zlogin"], SHELL_STARTUP),
+    anywhere(&[".zlogout"], SHELL_STARTUP),
+    anywhere(&[".kshrc"], SHELL_STARTUP),
+    anywhere(&[".mkshrc"], SHELL_STARTUP),
+    anywhere(&[".inputrc"], SHELL_STARTUP),
+    anywhere(&[".envrc"], SHELL_STARTUP),
+    anywhere(&[".config", "fish"], SHELL_STARTUP),
+    root(&["etc", "profile"], SHELL_STARTUP),
+    root(&["etc", "profile.d"], SHELL_STARTUP),
+    root(&["etc", "bash.bashrc"], SHELL_STARTUP),
+    root(&["etc", "environment"], SHELL_STARTUP),
+    root(&["etc", "zsh"], SHELL_STARTUP),
+    anywhere(&[".git", "config"], GIT_CONFIG),
+    anywhere(&[".git", "hooks"], GIT_CONFIG),
+    anywhere(&[".gitconfig"], GIT_CONFIG),
+    anywhere(&[".config", "git"], GIT_CONFIG),
+    root(&["etc", "gitconfig"], GIT_CONFIG),
+    anywhere(&[".npmrc"], PACKAGE_CONFIG),
+    anywhere(&[".yarnrc"], PACKAGE_CONFIG),
+    anywhere(&[".yarnrc.yml"], PACKAGE_CONFIG),
+    anywhere(&["pip.conf"], PACKAGE_CONFIG),
+    anywhere(&[".pypirc"], PACKAGE_CONFIG),
+    anywhere(&[".terraformrc"], TOOL_CONFIG),
+    anywhere(&["terraform.rc"], TOOL_CONFIG),
+    anywhere(&[".terraform.d"], TOOL_CONFIG),
+    anywhere(&[".ssh"], TOOL_CONFIG),
+    anywhere(&[".docker"], TOOL_CONFIG),
+    anywhere(&[".curlrc"], TOOL_CONFIG),
+    anywhere(&[".netrc"], TOOL_CONFIG),
+    anywhere(&[".pulumi"], TOOL_CONFIG),
+    anywhere(&[".config", "helm"], TOOL_CONFIG),
+    anywhere(&[".local", "share", "helm"], TOOL_CONFIG),
+    // Terraform state: overwriting or deleting it is destructive, creating it a write.
+    anywhere(&["*.tfstate"], TerraformState),
+    anywhere(&["*.tfstate.*"], TerraformState),
+    anywhere(&["terraform.tfstate.d"], TerraformState),
+    anywhere(&[".terraform"], TerraformState),
+];
+
+/// Stores a variable moves (a `:`-separated list for KUBECONFIG).
+const LOCATED_BY: &[(&str, PathClass)] = &[
+    (
+        "AWS_SHARED_CREDENTIALS_FILE",
+        CredentialStore("the AWS credentials file"),
+    ),
+    ("AWS_SHARED_CREDENTIALS_FILE", AWS_CONFIG),
+    ("AWS_CONFIG_FILE", AWS_CONFIG),
+    (
+        "AWS_LOGIN_CACHE_DIRECTORY",
+        CredentialStore("the AWS login cache"),
+    ),
+    ("KUBECONFIG", KUBECONFIG),
+    ("GUARD_POLICY", GUARD_POLICY),
+];
+
+/// guard's own folders under the XDG variables (as guard and the spec read them).
+const GUARD_XDG: &[(&str, &str, PathClass)] = &[
+    ("XDG_CONFIG_HOME", "guard", GUARD_POLICY),
+    ("XDG_CACHE_HOME", "guard", GUARD_CACHE),
+    (
+        "XDG_CACHE_HOME",
+        "guard",
+        GuardControl("guard's cache, which it uses without asking again"),
+    ),
+    ("XDG_STATE_HOME", "guard", GUARD_STATE),
+    ("XDG_STATE_HOME", "guard", CredentialStore("guard's state")),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Context, FileText, NoDisk};
+    use super::*;
+
+    fn with_scope<T>(env: &[(&str, &str)], cwd: &str, f: impl Fn(&Scope) -> T) -> T {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let lookup = |name: &str| {
+            env.iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .or_else(|| (name == "HOME").then(|| "/home/u".to_owned()))
+        };
+        let files = |_: &Path| FileText::Missing;
+        let ctx = Context {
+            env: &lookup,
+            read_file: &files,
+            cwd: Some(Path::new(cwd)),
+            disk: &NoDisk,
+        };
+        f(&Scope::new(&ctx))
+    }
+
+    fn read_of(text: &str) -> Severity {
+        with_scope(&[], "/home/u/project", |scope| {
+            read(&Word::literal(text), scope).severity
+        })
+    }
+
+    fn write_of(text: &str) -> Severity {
+        with_scope(&[], "/home/u/project", |scope| {
+            write(&Word::literal(text), scope, Write::Replace).severity
+        })
+    }
+
+    #[test]
+    fn spellings_fold_to_one_path() {
+        with_scope(&[], "/home/u/project", |scope| {
+            let at = |text: &str| locate(&Word::literal(text), scope);
+            let creds = Located::At("/home/u/.aws/credentials".to_owned());
+            assert_eq!(at("~/.aws/credentials"), creds);
+            assert_eq!(at("../.aws/credentials"), creds);
+            assert_eq!(at("//home/u/./.aws//credentials"), creds);
+            assert_eq!(at("/../home/u/.aws/x/../credentials"), creds);
+            let home = Word {
+                text: "$HOME/.aws/credentials".into(),
+                dynamic: true,
+            };
+            assert_eq!(locate(&home, scope), creds);
+            let other = Word {
+                text: "$DIR/.aws/credentials".into(),
+                dynamic: true,
+            };
+            assert!(matches!(locate(&other, scope), Located::Unknown(why) if why.contains("$DIR")));
+            assert!(matches!(at("~root/x"), Located::Unknown(_)));
+        });
+    }
+
+    #[test]
+    fn each_class_reads_and_writes_as_the_issue_says() {
+        // (path, read, write)
+        let cases = [
+            ("/proc/self/environ", Severity::Export, Severity::Write),
+            ("/proc/1/task/1/environ", Severity::Export, Severity::Write),
+            (
+                "/proc/self/root/etc/passwd",
+                Severity::Unknown,
+                Severity::Unknown,
+            ),
+            ("/proc/cpuinfo", Severity::Read, Severity::Read),
+            ("/dev/fd/3", Severity::Unknown, Severity::Unknown),
+            ("/dev/null", Severity::Read, Severity::Read),
+            ("~/.aws/credentials", Severity::Export, Severity::Write),
+            ("~/.aws/sso/cache/x.json", Severity::Export, Severity::Write),
+            ("~/.aws/cli/cache/x.json", Severity::Export, Severity::Write),
+            (
+                "~/.aws/login/cache/x.json",
+                Severity::Export,
+                Severity::Write,
+            ),
+            (
+                "~/.cache/guard/creds/x",
+                Severity::Export,
+                Severity::Destructive,
+            ),
+            (
+                "~/.local/state/guard/audit.jsonl",
+                Severity::Export,
+                Severity::Destructive,
+            ),
+            (
+                "~/.config/guard/policy.toml",
+                Severity::Read,
+                Severity::Destructive,
+            ),
+            (
+                "/etc/guard/policy.toml",
+                Severity::Read,
+                Severity::Destructive,
+            ),
+            (".guard.toml", Severity::Read, Severity::Destructive),
+            ("~/.aws/config", Severity::Read, Severity::Write),
+            ("~/.aws/cli/alias", Severity::Read, Severity::Write),
+            ("~/.kube/config", Severity::Read, Severity::Write),
+            ("~/.bashrc", Severity::Read, Severity::Write),
+            (".git/hooks/pre-commit", Severity::Read, Severity::Write),
+            ("~/.terraformrc", Severity::Read, Severity::Write),
+            (".npmrc", Severity::Read, Severity::Write),
+            // NoDisk: nothing exists, so a state file would be created.
+            ("backup.tfstate", Severity::Read, Severity::Write),
+            ("out.json", Severity::Read, Severity::Read),
+            (
+                "/home/u/project/tfstate.txt",
+                Severity::Read,
+                Severity::Read,
+            ),
+        ];
+        for (path, read, write) in cases {
+            assert_eq!(read_of(path), read, "reading {path}");
+            assert_eq!(write_of(path), write, "writing {path}");
+        }
+    }
+
+    #[test]
+    fn variables_move_stores() {
+        let env = [
+            ("XDG_CONFIG_HOME", "/cfg"),
+            ("KUBECONFIG", "/k/a:/k/b"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/s/creds"),
+        ];
+        with_scope(&env, "/", |scope| {
+            let write_sev =
+                |text: &str| write(&Word::literal(text), scope, Write::Replace).severity;
+            assert_eq!(write_sev("/cfg/guard/policy.toml"), Severity::Destructive);
+            assert_eq!(write_sev("/k/b"), Severity::Write);
+            assert_eq!(
+                read(&Word::literal("/s/creds"), scope).severity,
+                Severity::Export
+            );
+        });
+    }
+
+    #[test]
+    fn expansions_are_unknown_unless_they_name_an_environ() {
+        with_scope(&[], "/", |scope| {
+            let dynamic = |text: &str| Word {
+                text: text.to_owned().into(),
+                dynamic: true,
+            };
+            assert_eq!(
+                read(&dynamic("/proc/$$/environ"), scope).severity,
+                Severity::Export
+            );
+            let glob = read(&dynamic("*.json"), scope);
+            assert_eq!(glob.severity, Severity::Unknown);
+            assert!(glob.reason.contains("*.json"), "{}", glob.reason);
+        });
+    }
+
+    #[test]
+    fn globs_match_parts() {
+        assert!(glob("*.tfstate", "terraform.tfstate"));
+        assert!(glob("*.tfstate.*", "terraform.tfstate.backup"));
+        assert!(!glob("*.tfstate", "tfstate.txt"));
+        assert!(glob("*", "self"));
+        assert!(glob("environ", "environ"));
+        assert!(!glob("environ", "environ2"));
+    }
+}
