@@ -221,6 +221,7 @@ impl Table {
     /// alone (short groups split), a value in the same word (`-n=x`, `--output=json`), and
     /// the options the table does not know.
     fn parse(&'static self, args: &[String], command: Option<&'static Command>) -> Parsed {
+        let known = &self.known(command);
         let mut parsed = Parsed::default();
         let mut i = 0;
         while let Some(arg) = args.get(i) {
@@ -238,7 +239,7 @@ impl Table {
                     Some((name, value)) => (name, Some(value)),
                     None => (body, None),
                 };
-                let Some((flag, negated)) = self.long(name, command) else {
+                let Some((flag, negated)) = self.long(name, known) else {
                     parsed.unknown.push(arg.clone());
                     parsed.args.push(arg.clone());
                     continue;
@@ -278,8 +279,8 @@ impl Table {
             }
             let letters = &arg[1..];
             let groups = match self.parser {
-                Parser::Yargs => self.yargs_group(letters, next, command),
-                Parser::Cobra | Parser::Click => self.posix_group(letters, next, command),
+                Parser::Yargs => self.yargs_group(letters, next, known),
+                Parser::Cobra | Parser::Click => self.posix_group(letters, next, known),
             };
             match groups {
                 Some((found, took_next)) => {
@@ -301,8 +302,8 @@ impl Table {
 
     /// A long option's flag, and whether it is negated: yargs' `--no-x` and camel-case
     /// spellings.
-    fn long(&self, name: &str, command: Option<&'static Command>) -> Option<(&'static Flag, bool)> {
-        let find = |name: &str| self.flag(&format!("--{name}"), command);
+    fn long(&self, name: &str, known: &Known) -> Option<(&'static Flag, bool)> {
+        let find = |name: &str| self.flag(&format!("--{name}"), known);
         if let Some(flag) = find(name) {
             return Some((flag, false));
         }
@@ -320,15 +321,10 @@ impl Table {
     /// pflag's and click's short group: letters in order, the first that takes a value takes
     /// the rest of the word (pflag: after an optional `=`) or else the next word. None when a
     /// letter is not known.
-    fn posix_group(
-        &self,
-        letters: &str,
-        next: Option<&String>,
-        command: Option<&'static Command>,
-    ) -> Option<Group> {
+    fn posix_group(&self, letters: &str, next: Option<&String>, known: &Known) -> Option<Group> {
         let mut found = Vec::new();
         for (at, letter) in letters.char_indices() {
-            let flag = self.flag(&format!("-{letter}"), command)?;
+            let flag = self.flag(&format!("-{letter}"), known)?;
             let rest = &letters[at + letter.len_utf8()..];
             let rest = if self.parser == Parser::Cobra {
                 rest.strip_prefix('=').unwrap_or(rest)
@@ -351,16 +347,11 @@ impl Table {
     /// yargs-parser's short group (`-ja CMD` is `-j -a CMD`): a letter followed by `=`, by a
     /// non-word character or (a letter) by a number takes the rest of the word; the last
     /// letter takes the next word as `--name` would. None when a letter is not known.
-    fn yargs_group(
-        &self,
-        letters: &str,
-        next: Option<&String>,
-        command: Option<&'static Command>,
-    ) -> Option<Group> {
+    fn yargs_group(&self, letters: &str, next: Option<&String>, known: &Known) -> Option<Group> {
         let chars: Vec<(usize, char)> = letters.char_indices().collect();
         let mut found = Vec::new();
         for (j, &(at, letter)) in chars.iter().enumerate() {
-            let flag = self.flag(&format!("-{letter}"), command)?;
+            let flag = self.flag(&format!("-{letter}"), known)?;
             let rest = &letters[at + letter.len_utf8()..];
             let Some(&(_, following)) = chars.get(j + 1) else {
                 // The last letter.
@@ -390,23 +381,36 @@ impl Table {
         Some((found, false))
     }
 
-    /// The flag named `name` (with its dashes) for the command: its own flags first, then
-    /// its parents', then the globals.
-    fn flag(&self, name: &str, command: Option<&'static Command>) -> Option<&'static Flag> {
-        let own = command.into_iter().flat_map(|command| {
-            self.commands
-                .iter()
-                .filter(move |other| {
-                    other.path.len() <= command.path.len()
-                        && other.path.iter().zip(command.path).all(|(a, b)| a == b)
-                })
-                .rev()
-                .flat_map(|command| command.flags.iter().chain(command.more))
+    /// The flags a command knows, found once: its own first, then its parents', then the
+    /// globals; cobra gives every command `-h`/`--help`, click `--help`.
+    fn known(&'static self, command: Option<&'static Command>) -> Known {
+        let mut sets: Vec<&'static [Flag]> = Vec::new();
+        if let Some(command) = command {
+            let chain = self.commands.iter().filter(|other| {
+                other.path.len() <= command.path.len()
+                    && other.path.iter().zip(command.path).all(|(a, b)| a == b)
+            });
+            for command in chain.rev() {
+                sets.push(command.flags);
+                sets.push(command.more);
+            }
+        }
+        sets.push(self.globals);
+        sets.push(if self.parser == Parser::Cobra {
+            HELP
+        } else {
+            &HELP[..1]
         });
-        // cobra gives every command `-h`/`--help`, click `--help`.
-        own.chain(self.globals.iter())
-            .chain(HELP)
-            .find(|flag| flag.name == name && (self.parser == Parser::Cobra || flag.name != "-h"))
+        Known { sets }
+    }
+
+    /// The flag named `name` (with its dashes) among those `known`.
+    fn flag(&self, name: &str, known: &Known) -> Option<&'static Flag> {
+        known
+            .sets
+            .iter()
+            .flat_map(|set| set.iter())
+            .find(|flag| flag.name == name)
     }
 
     fn verdict(&'static self, args: &[String], walk: &Walk, scope: &Scope) -> Verdict {
@@ -432,7 +436,8 @@ impl Table {
                 return Verdict::of(Severity::Unknown, tool, &walk.typed, &what);
             }
         }
-        let known = |arg: &str| self.arity(arg, walk.command);
+        let flag_set = self.known(walk.command);
+        let known = |arg: &str| self.arity(arg, &flag_set);
         if flags::wants_help(args, &known) {
             return Verdict::of(Severity::Read, tool, &walk.typed, "shows help");
         }
@@ -532,8 +537,9 @@ impl Table {
             if deeper.is_empty() {
                 break;
             }
+            let known = self.known(walk.command);
             let Some(index) =
-                self.next_positional(args, &used, walk.command, take_value, &mut walk.saw_unknown)
+                self.next_positional(args, &used, &known, take_value, &mut walk.saw_unknown)
             else {
                 break;
             };
@@ -588,7 +594,7 @@ impl Table {
         &'static self,
         args: &[String],
         used: &[bool],
-        command: Option<&'static Command>,
+        known: &Known,
         take_value: bool,
         saw_unknown: &mut bool,
     ) -> Option<usize> {
@@ -609,8 +615,8 @@ impl Table {
                 let next = free.get(at).map(|&next| &args[next]);
                 let group = match (self.parser, arg.strip_prefix('-')) {
                     (_, Some(letters)) if letters.starts_with('-') => None,
-                    (Parser::Yargs, Some(letters)) => self.yargs_group(letters, next, command),
-                    (Parser::Click, Some(letters)) => self.posix_group(letters, next, command),
+                    (Parser::Yargs, Some(letters)) => self.yargs_group(letters, next, known),
+                    (Parser::Click, Some(letters)) => self.posix_group(letters, next, known),
                     _ => None,
                 };
                 if group.is_some_and(|(_, took_next)| took_next) {
@@ -618,7 +624,7 @@ impl Table {
                 }
                 continue;
             }
-            let takes = match self.arity(arg, command) {
+            let takes = match self.arity(arg, known) {
                 Some(Arity::Value) => true,
                 Some(Arity::Switch) => false,
                 None => {
@@ -642,9 +648,9 @@ impl Table {
 
     /// The arity of a flag at the level reached so far: the globals and the flags of every
     /// command on the path.
-    fn arity(&self, arg: &str, command: Option<&'static Command>) -> Option<Arity> {
+    fn arity(&self, arg: &str, known: &Known) -> Option<Arity> {
         let name = arg.split('=').next().unwrap_or(arg);
-        let known = self.flag(name, command).map(|flag| flag.arity);
+        let known = self.flag(name, known).map(|flag| flag.arity);
         let local = self.parser != Parser::Click && self.locals.contains(&name);
         known.or(local.then_some(Arity::Value))
     }
@@ -665,6 +671,11 @@ impl Table {
             }
         })
     }
+}
+
+/// The flags a command knows: its own, its parents', the globals, help.
+struct Known {
+    sets: Vec<&'static [Flag]>,
 }
 
 /// A short group read: each flag with its value, and whether it took the next word.
