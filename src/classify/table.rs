@@ -210,8 +210,7 @@ impl Table {
                 Effect::Inert => None,
             };
             if let Some((severity, why)) = judged {
-                let what = format!("{why} ({value})", value = scope::shown(value));
-                verdict = verdict.or_worse(Verdict::of(severity, self.tool, &walk.typed, &what));
+                verdict = verdict.or_worse(Verdict::of(severity, self.tool, &walk.typed, &why));
             }
         }
         (verdict.with_credential(credential), walk.saw_unknown)

@@ -260,8 +260,7 @@ fn paths(label: &str, args: &[&str], scope: &Scope) -> Verdict {
             Effect::Inert => None,
         };
         if let Some((severity, why)) = judged {
-            let what = format!("{why} ({})", scope::shown(value));
-            worst = worst.or_worse(Verdict::of_flag(severity, label, &path, flag.name, &what));
+            worst = worst.or_worse(Verdict::of_flag(severity, label, &path, flag.name, &why));
         }
     }
     worst

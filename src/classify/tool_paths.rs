@@ -1,10 +1,12 @@
-//! The paths a table tool's flags name, judged by their class. A thin seam over `paths`
-//! (credential stores, guard's own files, trusted configuration, terraform state) for the
-//! tools whose words are plain strings marked when dynamic.
+//! The paths a table tool's or terraform's flags name, judged by their class (`paths`:
+//! credential stores, guard's own files, trusted configuration, terraform state), for the
+//! parsers whose words are plain strings marked when dynamic.
+
+use std::borrow::Cow;
 
 use super::Severity;
-use super::local;
-use super::scope::{self, Scope};
+use super::paths::{self, Write};
+use super::scope::{self, Scope, Word};
 
 /// Reading `path`: None when it changes nothing. A `KEY=PATH` value (kubectl
 /// `--from-file`, helm `--set-file`) is judged by its path too.
@@ -17,40 +19,23 @@ pub(crate) fn read(path: &str, scope: &Scope) -> Option<(Severity, String)> {
     read_one(path, scope)
 }
 
-/// A value the shell may still expand: `--flag=$VALUE` reaches the tool parsers with its
-/// flag name literal and its value as written.
-fn maybe_expanded(path: &str) -> bool {
-    scope::is_dynamic(path) || path.contains(['$', '`', '*', '?', '['])
-}
-
-fn read_one(path: &str, _scope: &Scope) -> Option<(Severity, String)> {
-    if maybe_expanded(path) {
-        return Some((
-            Severity::Unknown,
-            "reads a path from an expansion; guard cannot see which".to_owned(),
-        ));
-    }
-    let environ = path.starts_with("/proc/") && path.ends_with("/environ");
-    environ.then(|| {
-        (
-            Severity::Export,
-            "reads a credential store (the process environment)".to_owned(),
-        )
-    })
-}
-
 /// Writing `path` (replacing it): None when it changes nothing.
-pub(crate) fn write(path: &str, _scope: &Scope) -> Option<(Severity, String)> {
-    if maybe_expanded(path) {
-        return Some((
-            Severity::Unknown,
-            "writes a path from an expansion; guard cannot see which".to_owned(),
-        ));
+pub(crate) fn write(path: &str, scope: &Scope) -> Option<(Severity, String)> {
+    let verdict = paths::write(&word(path), scope, Write::Replace);
+    (!verdict.is_ordinary()).then_some((verdict.severity, verdict.reason))
+}
+
+fn read_one(path: &str, scope: &Scope) -> Option<(Severity, String)> {
+    let verdict = paths::read(&word(path), scope);
+    (!verdict.is_ordinary()).then_some((verdict.severity, verdict.reason))
+}
+
+/// The word as `paths` wants it: a value the shell may still expand (`--flag=$VALUE` reaches
+/// the tool parsers with its flag name literal and its value as written) is dynamic.
+fn word(path: &str) -> Word<'_> {
+    let dynamic = scope::is_dynamic(path) || path.contains(['$', '`', '*', '?', '[']);
+    Word {
+        text: Cow::Borrowed(scope::shown(path)),
+        dynamic,
     }
-    local::is_terraform_state(path).then(|| {
-        (
-            Severity::Destructive,
-            "writes over terraform state".to_owned(),
-        )
-    })
 }
