@@ -2,7 +2,7 @@
 //! `upgrade cluster` only plans without `--approve`.
 
 use super::Severity::{Destructive, Read, Unknown, Write};
-use super::flags::{Flag, reads, switch, valued, writes};
+use super::flags::{Flag, reads, switch, switches, valued};
 use super::scope::Scope;
 use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd};
 use super::verdict::Verdict;
@@ -60,8 +60,9 @@ const COMMON: &[Flag] = &[
     switch("--cfn-disable-rollback"),
     switch("--all-namespaces"),
     valued("--set-kubeconfig-context"),
-    // write-kubeconfig writes the kubeconfig there (a file a later kubectl trusts).
-    writes("--kubeconfig"),
+    // write-kubeconfig writes the kubeconfig there: the documented local switch, unless it
+    // is terraform state or guard's own file.
+    switches("--kubeconfig"),
     switch("--authenticator-role-arn"),
     switch("--auto-kubeconfig"),
 ];

@@ -35,6 +35,10 @@ pub(crate) enum Effect {
     Reads,
     /// The value is a local path the tool writes.
     Writes,
+    /// The value is the configuration the tool's own documented local switch writes (`eksctl
+    /// utils write-kubeconfig --kubeconfig`): it stays the switch it is unless the path is
+    /// guard's own file or terraform state.
+    Switches,
 }
 
 /// One flag of a tool, its name with its dashes.
@@ -67,6 +71,15 @@ pub(crate) const fn reads(name: &'static str) -> Flag {
         name,
         arity: Arity::Value,
         effect: Effect::Reads,
+    }
+}
+
+/// A flag whose value is the configuration the tool's own local switch writes.
+pub(crate) const fn switches(name: &'static str) -> Flag {
+    Flag {
+        name,
+        arity: Arity::Value,
+        effect: Effect::Switches,
     }
 }
 

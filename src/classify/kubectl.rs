@@ -54,6 +54,7 @@ const READ_ONLY: &str = "read-only";
 const CHANGES: &str = "creates or changes resources";
 const KUBECONFIG: &str = "reads the local kubeconfig";
 const KUBECONFIG_WRITE: &str = "changes the local kubeconfig";
+const GIT_RUNS: &str = "git fetches kustomize's remote bases with it and may run programs it names";
 
 /// Every command with its own flags (generated from kubectl's help: `kubectl_flags`).
 const COMMANDS: &[Command] = &[
@@ -364,6 +365,12 @@ const TABLE: Table = Table {
             "HOME",
             "kubectl reads $HOME/.kube/config and kuberc there; a kubeconfig can run programs and a kuberc can change commands",
         ),
+        // git fetches kustomize's remote bases (`-k`, `kubectl kustomize`) with these.
+        env_assigned(&[""], "GIT_SSH_COMMAND", GIT_RUNS),
+        env_assigned(&[""], "GIT_SSH", GIT_RUNS),
+        env_assigned(&[""], "GIT_CONFIG_COUNT", GIT_RUNS),
+        env_assigned(&[""], "GIT_CONFIG_PARAMETERS", GIT_RUNS),
+        env_assigned(&[""], "GIT_CONFIG_GLOBAL", GIT_RUNS),
         env_assigned(
             &[""],
             "KUBERC",

@@ -207,6 +207,8 @@ impl Table {
             let judged = match effect {
                 Effect::Reads => tool_paths::read(value, scope),
                 Effect::Writes => tool_paths::write(value, scope),
+                Effect::Switches => tool_paths::write(value, scope)
+                    .filter(|(severity, _)| *severity >= Severity::Destructive),
                 Effect::Inert => None,
             };
             if let Some((severity, why)) = judged {
@@ -803,5 +805,27 @@ fn set(scope: &Scope, var: &str) -> bool {
         Some(EnvValue::Known(value)) => !value.is_empty(),
         Some(EnvValue::Dynamic) => true,
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yargs_numbers_are_yargs_parser_s() {
+        for number in ["5", "-5", "1.5", "2e3", "2e-3", "10."] {
+            assert!(is_yargs_number(number), "{number}");
+        }
+        for word in ["", "a", "5a", "e3", "1.5.2", "--5", "2e"] {
+            assert!(!is_yargs_number(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn camel_case_options_are_their_dashed_names() {
+        assert_eq!(kebab_case("dryRun"), "dry-run");
+        assert_eq!(kebab_case("noGenerateOnly"), "no-generate-only");
+        assert_eq!(kebab_case("app"), "app");
     }
 }

@@ -256,7 +256,7 @@ fn paths(label: &str, args: &[&str], scope: &Scope) -> Verdict {
         };
         let judged = match flag.effect {
             Effect::Reads => tool_paths::read(value, scope),
-            Effect::Writes => tool_paths::write(value, scope),
+            Effect::Writes | Effect::Switches => tool_paths::write(value, scope),
             Effect::Inert => None,
         };
         if let Some((severity, why)) = judged {
