@@ -2,6 +2,7 @@
 //! SDK errors into failures a person can act on. The HTTP client itself is `http`'s.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
@@ -24,12 +25,33 @@ pub enum Patience {
     Walk,
     /// A lookup the run can do without (the account's display name): never worth a delay.
     Optional,
+    /// `guard each`: a run's calls for many accounts at once, where throttling is expected:
+    /// retried as a walk is. (The SDK's adaptive mode was tried for the pacing: after one 429 it
+    /// held twelve accounts for 20 s; the portal's calls are paced as populate's instead.)
+    Many,
+}
+
+/// Set by `guard each`: from then on, this process makes a run's calls for many accounts.
+static MANY_AT_ONCE: AtomicBool = AtomicBool::new(false);
+
+/// Every later call that a run would make with `Patience::Run` gets `Patience::Many`: the calls
+/// deep in resolving a profile are the same for one account or a hundred, only their number
+/// differs.
+pub fn expect_many_at_once() {
+    MANY_AT_ONCE.store(true, Ordering::Relaxed);
 }
 
 impl Patience {
+    fn in_this_process(self) -> Patience {
+        match self {
+            Patience::Run if MANY_AT_ONCE.load(Ordering::Relaxed) => Patience::Many,
+            other => other,
+        }
+    }
+
     fn connect_timeout(self) -> Duration {
         match self {
-            Patience::Run | Patience::Walk => Duration::from_secs(3),
+            Patience::Run | Patience::Walk | Patience::Many => Duration::from_secs(3),
             Patience::Optional => Duration::from_secs(1),
         }
     }
@@ -38,7 +60,7 @@ impl Patience {
     pub fn operation_timeout(self) -> Duration {
         match self {
             Patience::Run => Duration::from_secs(10),
-            Patience::Walk => Duration::from_secs(120),
+            Patience::Walk | Patience::Many => Duration::from_secs(120),
             Patience::Optional => Duration::from_secs(2),
         }
     }
@@ -49,6 +71,9 @@ impl Patience {
         match self {
             Patience::Run => RetryConfig::standard().with_max_attempts(3),
             Patience::Walk => RetryConfig::standard()
+                .with_max_attempts(8)
+                .with_max_backoff(Duration::from_secs(20)),
+            Patience::Many => RetryConfig::standard()
                 .with_max_attempts(8)
                 .with_max_backoff(Duration::from_secs(20)),
             Patience::Optional => RetryConfig::disabled(),
@@ -156,7 +181,7 @@ const ALL_SERVICES: [Service; 5] = [
     Service::SignIn,
 ];
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct ProfileEndpoints {
     endpoint_url: Option<String>,
     services: Vec<(Service, String)>,
@@ -282,6 +307,7 @@ pub fn sdk_config(
     creds: Option<&Credentials>,
     patience: Patience,
 ) -> Result<SdkConfig, Failure> {
+    let patience = patience.in_this_process();
     let mut builder = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))

@@ -46,6 +46,13 @@ struct Global {
     #[arg(short, long, value_name = "PROFILE", add = ArgValueCandidates::new(completions::profiles))]
     pub profile: Option<String>,
 
+    #[command(flatten)]
+    shared: Shared,
+}
+
+// The options every command takes but the one profile: `guard each` selects many with its own -p.
+#[derive(Debug, Args)]
+struct Shared {
     /// The region for the command [default: the profile's region]
     #[arg(short, long, value_name = "REGION", value_parser = parse_region)]
     pub region: Option<String>,
@@ -100,6 +107,19 @@ impl Global {
     fn then(self, later: Global) -> Global {
         Global {
             profile: later.profile.or(self.profile),
+            shared: self.shared.then(later.shared),
+        }
+    }
+
+    /// The options as the commands read them.
+    fn options(self, server: bool) -> Options {
+        self.shared.options(self.profile, server)
+    }
+}
+
+impl Shared {
+    fn then(self, later: Shared) -> Shared {
+        Shared {
             region: later.region.or(self.region),
             confirm: later.confirm.or(self.confirm),
             policy: later.policy.or(self.policy),
@@ -111,10 +131,9 @@ impl Global {
         }
     }
 
-    /// The options as the commands read them.
-    fn options(self, server: bool) -> Options {
+    fn options(self, profile: Option<String>, server: bool) -> Options {
         Options {
-            profile: self.profile,
+            profile,
             region: self.region,
             confirm: self.confirm,
             policy: self.policy,
@@ -203,6 +222,13 @@ enum Sub {
         after_help = "Here -r/--region is IAM Identity Center's region [default on a terminal: us-east-1]."
     )]
     Setup(With<commands::setup::Args>),
+    /// Run a command in many accounts at once: each verified and decided, one confirmation
+    Each {
+        #[command(flatten)]
+        own: commands::each::Args,
+        #[command(flatten)]
+        shared: Shared,
+    },
     /// Print a completion script: `source <(guard completions bash)`; names profiles for -p
     Completions {
         #[arg(value_enum)]
@@ -379,6 +405,14 @@ pub fn main() -> u8 {
         }
         Some(Sub::Setup(With { own, global })) => {
             commands::setup::run(&top.then(global).options(server), &own)
+        }
+        Some(Sub::Each { own, shared }) => {
+            // A -p before `each` is one more of its patterns.
+            let options = top.shared.then(shared).options(None, server);
+            match commands::each::run(&options, top.profile, own) {
+                Ok(status) => return status,
+                Err(e) => Err(e),
+            }
         }
         Some(Sub::Completions { shell, global }) => {
             completions::run(&top.then(global).options(server), shell)

@@ -44,7 +44,7 @@ impl From<Kind> for ExitCode {
 }
 
 /// A failure of guard itself: what happened, and what the user can do next.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Failure {
     pub kind: Kind,
     pub message: String,

@@ -52,6 +52,10 @@ pub enum Consent {
     /// No one here to ask (`guard check`, an agent's hook): the answer is that consent is
     /// needed, and the caller asks in its own way (an agent's permission prompt).
     Deferred,
+    /// Asked already, once for many accounts (`guard each`), and given.
+    Granted(confirm::Consent),
+    /// Asked already, once for many accounts (`guard each`), and refused: why.
+    Withheld(String),
 }
 
 impl Consent {
@@ -319,14 +323,27 @@ impl<'p> Gate<'p> {
                     .map(|a| a.to_string_lossy().into_owned())
                     .collect();
                 let classification = classify_argv(&words);
-                if !self.view.protected {
-                    return self.decided(classification, None, words);
-                }
-                self.reviewed(classification, words, |saved| {
-                    plan::shown(&argv[0], saved, *env)
-                })
+                self.rule_run(classification, argv, words, *env)
             }
         }
+    }
+
+    /// `rule` for a command to run that is already classified (`guard each` classifies once
+    /// for all its accounts): in a protected account a saved plan it applies is still read,
+    /// with this account's environment.
+    pub fn rule_run(
+        &self,
+        classification: Classification,
+        argv: &[OsString],
+        words: Vec<String>,
+        env: Option<&ChildEnv>,
+    ) -> Ruling {
+        if !self.view.protected {
+            return self.decided(classification, None, words);
+        }
+        self.reviewed(classification, words, |saved| {
+            plan::shown(&argv[0], saved, env)
+        })
     }
 
     /// The ruling on a command in a protected account: a saved plan it applies is read with
@@ -413,6 +430,8 @@ impl<'p> Gate<'p> {
             Action::Confirm => {
                 let given = match &self.consent {
                     Consent::Deferred => return Ok(Passage::Deferred),
+                    Consent::Granted(consent) => return Ok(Passage::Consented(*consent)),
+                    Consent::Withheld(why) => return Err(Failure::refused(why.clone())),
                     Consent::Given(word) => Some(word.as_str()),
                     Consent::Terminal => None,
                 };

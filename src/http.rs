@@ -45,7 +45,12 @@ struct Bundle {
 }
 
 static PROFILE_BUNDLE: OnceLock<Option<Bundle>> = OnceLock::new();
-static CLIENT: OnceLock<Result<SharedHttpClient, String>> = OnceLock::new();
+thread_local! {
+    // One per thread: a pooled connection is driven by a task of the runtime that opened it, and
+    // guard's runtimes are one thread's each (`guard each` verifies on several threads, each
+    // with its own). A connection shared across them would wait on a runtime that is idle or gone.
+    static CLIENT: std::cell::OnceCell<Result<SharedHttpClient, String>> = const { std::cell::OnceCell::new() };
+}
 
 /// The `ca_bundle` of the profile the process works for; `AWS_CA_BUNDLE` still wins, as in the
 /// AWS CLI. The first call decides: a process works for one profile.
@@ -74,11 +79,14 @@ fn bundle() -> Option<Bundle> {
     }
 }
 
-/// The client every SDK client of this process uses.
+/// The client every SDK client of this thread uses.
 pub fn client() -> Result<SharedHttpClient, Failure> {
     CLIENT
-        .get_or_init(|| build().map_err(|f| f.message))
-        .clone()
+        .with(|client| {
+            client
+                .get_or_init(|| build().map_err(|f| f.message))
+                .clone()
+        })
         .map_err(|message| {
             Failure::config(message)
                 .with_hint("point AWS_CA_BUNDLE (or ca_bundle) at a PEM file of CA certificates")

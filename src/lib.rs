@@ -19,6 +19,7 @@ pub(crate) mod commands;
 pub(crate) mod confirm;
 pub(crate) mod credentials;
 pub(crate) mod digest;
+pub(crate) mod each;
 pub(crate) mod error;
 pub(crate) mod exec;
 pub(crate) mod exit_codes;

@@ -130,12 +130,21 @@ pub fn plan(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::Re
     let paths = Paths::from_env()?;
     let set = ProfileSet::load(&paths)?;
     let chosen = select::profile(profile_flag, &set, &paths)?;
-    let name = chosen.name;
-    let profile = set.get(&name)?;
+    plan_in(&set, &chosen.name, region_flag, chosen.source)
+}
+
+/// `plan` for a profile of a config already read (`guard each` plans many from one reading).
+pub fn plan_in(
+    set: &ProfileSet,
+    name: &str,
+    region_flag: Option<&str>,
+    source: select::Source,
+) -> anyhow::Result<Planned> {
+    let profile = set.get(name)?;
     // Before anything reads the profile: where the AWS CLI and the SDKs read it otherwise.
-    set.refuse_disagreement([name.as_str()])?;
+    set.refuse_disagreement([name])?;
     crate::http::use_profile(profile);
-    aws::use_profile(&set, profile);
+    aws::use_profile(set, profile);
     let region = region(region_flag, profile.get("region"), |v| {
         std::env::var(v).ok()
     })?;
@@ -143,12 +152,12 @@ pub fn plan(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::Re
     let sts_region = region
         .as_ref()
         .map_or_else(|| "us-east-1".to_string(), |(r, _)| r.clone());
-    let chain = source::plan_agreed(&set, &name, &sts_region)?;
+    let chain = source::plan_agreed(set, name, &sts_region)?;
     chain.refuse_process_loop()?;
     Ok(Planned {
         chain,
         region,
-        source: chosen.source,
+        source,
     })
 }
 
@@ -168,24 +177,41 @@ impl Planned {
         cache::levels(&self.chain).pop().and_then(|level| level.key)
     }
 
+    /// The IAM Identity Center sign-in the credentials come from, when they do.
+    pub fn sso_login(&self) -> Option<&sso::SsoLogin> {
+        match &self.chain.base {
+            Base::Sso(target) => Some(&target.login),
+            _ => None,
+        }
+    }
+
+    /// The account the profile promises, when it promises one.
+    pub fn expected_account(&self) -> Option<&AccountId> {
+        self.chain.expected_account()
+    }
+
     pub fn verify(self, cache_use: CacheUse) -> anyhow::Result<Verified> {
-        let Planned {
-            chain,
-            region,
-            source,
-        } = self;
-        let chain = &chain;
-        let run = Run {
+        self.run(cache_use).verify()
+    }
+
+    /// The warm path alone: the verified credentials the cache holds, with no call at all, or
+    /// None when verifying needs the network (`verify` then does it).
+    pub fn verified_from_cache(&self, cache_use: CacheUse) -> Option<anyhow::Result<Verified>> {
+        self.run(cache_use).warm()
+    }
+
+    fn run(&self, cache_use: CacheUse) -> Run<'_> {
+        let chain = &self.chain;
+        Run {
             levels: cache::levels(chain),
             chain,
             cache: Cache::locate(),
             cache_use,
             signed_in: signed_in(chain),
             now: OffsetDateTime::now_utc(),
-            region,
-            source,
-        };
-        run.verify()
+            region: self.region.clone(),
+            source: self.source,
+        }
     }
 }
 
@@ -234,15 +260,23 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    fn verify(&self) -> anyhow::Result<Verified> {
-        if self.cache_use.may_skip_sts()
-            && let Some(Entry::Verified {
+    fn warm(&self) -> Option<anyhow::Result<Verified>> {
+        if !self.cache_use.may_skip_sts() {
+            return None;
+        }
+        match self.top_key().and_then(|key| self.read(key))? {
+            Entry::Verified {
                 creds,
                 identity,
                 account_name,
-            }) = self.top_key().and_then(|key| self.read(key))
-        {
-            return self.verified(creds, identity, account_name);
+            } => Some(self.verified(creds, identity, account_name)),
+            Entry::Unverified(_) => None,
+        }
+    }
+
+    fn verify(&self) -> anyhow::Result<Verified> {
+        if let Some(verified) = self.warm() {
+            return verified;
         }
 
         aws::runtime()?.block_on(async {

@@ -92,3 +92,50 @@ pub fn sso_sessions() -> Vec<CompletionCandidate> {
             .collect()
     })
 }
+
+/// Every account the profiles name, by ID and by the name populate wrote, for `--account`.
+pub fn accounts() -> Vec<CompletionCandidate> {
+    let Some(set) = config() else {
+        return Vec::new();
+    };
+    let mut words = std::collections::BTreeSet::new();
+    for profile in set.profiles() {
+        if let Some(id) = profile.value("sso_account_id") {
+            words.insert(id.to_string());
+        }
+        if let Some(arn) = profile.value("role_arn")
+            && let Ok(role) = arn.parse::<crate::account::RoleArn>()
+        {
+            words.insert(role.account.to_string());
+        }
+        if let Some(name) = profile.value(crate::populate::ACCOUNT_NAME_KEY) {
+            words.insert(name.to_string());
+        }
+    }
+    words.iter().map(CompletionCandidate::new).collect()
+}
+
+/// Every environment the policy labels accounts with, for `--environment`.
+pub fn environments() -> Vec<CompletionCandidate> {
+    let Ok((policy, _)) = crate::policy::load_quietly(None) else {
+        return Vec::new();
+    };
+    let words: std::collections::BTreeSet<&str> = policy
+        .layers
+        .iter()
+        .flat_map(|layer| &layer.file.accounts)
+        .filter_map(|entry| entry.environment.as_deref())
+        .collect();
+    words.into_iter().map(CompletionCandidate::new).collect()
+}
+
+/// Every role (permission set) the profiles use, for `--role`.
+pub fn roles() -> Vec<CompletionCandidate> {
+    config().map_or_else(Vec::new, |set| {
+        let words: std::collections::BTreeSet<&str> = set
+            .profiles()
+            .filter_map(|p| p.value("sso_role_name"))
+            .collect();
+        words.into_iter().map(CompletionCandidate::new).collect()
+    })
+}

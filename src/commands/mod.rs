@@ -4,6 +4,7 @@ pub mod cache;
 pub mod completions;
 pub mod console;
 pub mod credential_process;
+pub mod each;
 pub mod eks_token;
 pub mod env;
 pub mod login;

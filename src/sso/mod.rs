@@ -11,7 +11,7 @@ mod portal;
 pub(crate) mod registration;
 pub mod token;
 
-pub use portal::{Assignment, account_name, assignments};
+pub use portal::{Assignment, account_name, assignments, remember_account_names};
 
 use crate::account::AccountId;
 use crate::error::{Failure, Kind};

@@ -1,5 +1,13 @@
 //! The IAM Identity Center portal: role credentials and account names for a signed-in user.
 
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_sso::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef;
+
 use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
 use time::OffsetDateTime;
 
@@ -19,8 +27,63 @@ fn client(
     Ok((aws_sdk_sso::Client::new(&config), endpoint))
 }
 
+/// Set when the portal has answered this process with a 429 (`guard each` asks it for many
+/// accounts at once): from then on GetRoleCredentials calls start no closer together than
+/// populate's calls do, where retries alone would keep every worker at the limit.
+static THROTTLED: AtomicBool = AtomicBool::new(false);
+static NEXT_CALL: Mutex<Option<std::time::Instant>> = Mutex::new(None);
+
+/// Notices a 429 on any attempt, retried ones included (the SDK retries them unseen).
+#[derive(Debug)]
+struct NoticeThrottling;
+
+impl Intercept for NoticeThrottling {
+    fn name(&self) -> &'static str {
+        "NoticeThrottling"
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if context
+            .response()
+            .is_some_and(|r| r.status().as_u16() == 429)
+        {
+            THROTTLED.store(true, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+/// Waits for this call's turn once the portal has throttled (see `THROTTLED`).
+async fn pace() {
+    if !THROTTLED.load(Ordering::Relaxed) {
+        return;
+    }
+    let wait = {
+        let Ok(mut next) = NEXT_CALL.lock() else {
+            return;
+        };
+        let now = std::time::Instant::now();
+        let at = next.map_or(now, |next| next.max(now));
+        *next = Some(at + LIST_ROLES_PACE);
+        at - now
+    };
+    tokio::time::sleep(wait).await;
+}
+
 pub async fn role_credentials(target: &SsoTarget, token: &Secret) -> Result<Credentials, SsoError> {
-    let (client, endpoint) = client(&target.login, Patience::Run)?;
+    let endpoint = aws::endpoint(Service::Sso, target.login.region());
+    let config = aws::sdk_config(&endpoint, target.login.region(), None, Patience::Run)?;
+    let client = aws_sdk_sso::Client::from_conf(
+        aws_sdk_sso::config::Builder::from(&config)
+            .interceptor(NoticeThrottling)
+            .build(),
+    );
+    pace().await;
     let answer = client
         .get_role_credentials()
         .account_id(target.account_id.as_str())
@@ -77,8 +140,51 @@ fn bad_answer(endpoint: &aws::Endpoint, what: &str) -> Failure {
     ))
 }
 
+/// Every account the portal lists for a sign-in, with its name; kept by `remember_account_names`.
+type Listed = Arc<Vec<(AccountId, Option<String>)>>;
+
+/// The lists `guard each` fetched, by sign-in: one walk names every account it runs in, where
+/// each account's own lookup would walk the list again.
+static LISTED: Mutex<BTreeMap<String, Listed>> = Mutex::new(BTreeMap::new());
+
+/// Lists the sign-in's accounts once, so that `account_name` answers from that list in this
+/// process. A list that cannot be had is left to each lookup.
+pub async fn remember_account_names(login: &SsoLogin, token: &Secret) {
+    let Ok((client, _)) = client(login, Patience::Walk) else {
+        return;
+    };
+    let mut listed = Vec::new();
+    let mut pages = client
+        .list_accounts()
+        .access_token(token.expose())
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let Ok(page) = page else { return };
+        for account in page.account_list() {
+            if let Some(Ok(id)) = account.account_id().map(str::parse::<AccountId>) {
+                let name = account.account_name().map(str::to_string);
+                listed.push((id, name));
+            }
+        }
+    }
+    if let Ok(mut lists) = LISTED.lock() {
+        lists.insert(login.cache_key().to_string(), Arc::new(listed));
+    }
+}
+
+fn remembered(login: &SsoLogin) -> Option<Listed> {
+    LISTED.lock().ok()?.get(login.cache_key()).cloned()
+}
+
 /// The account's name as the portal lists it.
 pub async fn account_name(login: &SsoLogin, token: &Secret, account: &AccountId) -> AccountName {
+    if let Some(listed) = remembered(login) {
+        return match listed.iter().find(|(id, _)| id == account) {
+            Some((_, Some(name))) => AccountName::Known(name.clone()),
+            _ => AccountName::NoneVisible,
+        };
+    }
     let Ok((client, _)) = client(login, Patience::Optional) else {
         return AccountName::Unknown;
     };
