@@ -354,19 +354,7 @@ const NO_OPTIONS: &[&str] = &["echo", "true", "false", ":"];
 /// Corpus files whose judges do not prove every option yet (issue 17 is under way): the
 /// property below still runs for them and prints what stays read, but only the other files
 /// fail the test. A file leaves this list once its judge holds.
-const NOT_YET_PROVEN: &[&str] = &[
-    "aws",
-    "cdk",
-    "eksctl",
-    "helm",
-    "kubectl",
-    "local",
-    "paths",
-    "pulumi",
-    "sam",
-    "terraform",
-    "terragrunt",
-];
+const NOT_YET_PROVEN: &[&str] = &["aws", "local", "paths"];
 
 /// Read cases whose last word is followed by operands, never options, so a word appended at the
 /// end is known: the shell's `$0` after a `-c` string (`bash -n -c STRING WORD` still executes
