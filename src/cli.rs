@@ -205,10 +205,13 @@ enum Sub {
     Whoami(With<WhoamiJson>),
     /// Write a profile into ~/.aws/config for every account and role of an sso-session
     Populate(With<commands::populate::Args>),
+    /// Make plain `aws --profile P` (and AWS_PROFILE=P) ask guard first: the profile gets its
+    /// credentials from `guard credential-process --caller`, which decides the aws command
+    Protect(With<ProtectArgs>),
     /// Print the variables guard would give a command, for `eval "$(guard env -p PROFILE)"`
     Env(With<EnvArgs>),
     /// Print a profile's credentials for `credential_process = guard credential-process -p PROFILE`
-    CredentialProcess(With<Nothing>),
+    CredentialProcess(With<CredentialProcessArgs>),
     /// Print a short prompt segment from the GUARD_* variables (no file or network access)
     Prompt(With<Nothing>),
     /// Print a token for an EKS cluster, as `aws eks get-token` does, for kubectl's exec (cached)
@@ -309,6 +312,27 @@ struct ExplainArgs {
 }
 
 #[derive(Debug, Args)]
+struct ProtectArgs {
+    /// The profiles to protect
+    #[arg(value_name = "PROFILE", conflicts_with = "all_protected", add = ArgValueCandidates::new(completions::profiles))]
+    profiles: Vec<String>,
+    /// Every profile whose account (sso_account_id, or role_arn's) the policy protects
+    #[arg(long)]
+    all_protected: bool,
+    /// Put the profiles back as they were before guard protect
+    #[arg(long)]
+    undo: bool,
+}
+
+#[derive(Debug, Args)]
+struct CredentialProcessArgs {
+    /// Decide the command that asked for the credentials (the AWS CLI's `aws s3 rb ...`,
+    /// terraform above its provider) as a run would, instead of the export; see `guard protect`
+    #[arg(long)]
+    caller: bool,
+}
+
+#[derive(Debug, Args)]
 struct CheckArgs {
     #[arg(value_name = "FILE")]
     files: Vec<std::path::PathBuf>,
@@ -382,14 +406,20 @@ pub fn main() -> u8 {
         Some(Sub::Whoami(With { own, global })) => {
             commands::whoami::run(&top.then(global).options(server), own.json)
         }
+        Some(Sub::Protect(With { own, global })) => commands::protect::run(
+            &top.then(global).options(server),
+            &own.profiles,
+            own.all_protected,
+            own.undo,
+        ),
         Some(Sub::Populate(With { own, global })) => {
             commands::populate::run(&top.then(global).options(server), &own)
         }
         Some(Sub::Env(With { own, global })) => {
             commands::env::run(&top.then(global).options(server), own.format)
         }
-        Some(Sub::CredentialProcess(With { global, .. })) => {
-            commands::credential_process::run(&top.then(global).options(server))
+        Some(Sub::CredentialProcess(With { own, global })) => {
+            commands::credential_process::run(&top.then(global).options(server), own.caller)
         }
         Some(Sub::Prompt(With { global, .. })) => {
             commands::prompt::run(&top.then(global).options(server))

@@ -26,6 +26,7 @@ pub(crate) mod exit_codes;
 pub(crate) mod fsutil;
 pub mod gate;
 // The fuzz targets' way in (fuzz/): the rest of the crate stays private.
+pub(crate) mod caller;
 #[doc(hidden)]
 pub mod fuzzing;
 pub(crate) mod http;
@@ -39,6 +40,7 @@ pub mod policy;
 pub(crate) mod populate;
 pub(crate) mod process;
 pub(crate) mod profile;
+pub(crate) mod protect;
 pub(crate) mod select;
 pub(crate) mod server;
 pub(crate) mod sign_ins;

@@ -5,8 +5,11 @@
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
+use crate::caller::{self, Asker};
+use crate::classify::{self, Classification};
 use crate::error::Failure;
-use crate::gate::{Caller, Command, Consent, Export, Gate, Target};
+use crate::fsutil;
+use crate::gate::{Caller, Command, Consent, Export, Gate, Ruling, Target};
 use crate::options::Options;
 use crate::output::{self, Delivery};
 
@@ -22,7 +25,8 @@ struct Document<'a> {
     expiration: Option<String>,
 }
 
-pub fn run(options: &Options) -> anyhow::Result<()> {
+/// `caller`: decide the command that asked (`--caller`) rather than the export itself.
+pub fn run(options: &Options, caller: bool) -> anyhow::Result<()> {
     // An SDK calls this with its own AWS_PROFILE set, often to the very profile whose
     // credential_process this is; only an explicit name is safe.
     if options.profile.is_none() {
@@ -36,14 +40,27 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     let verified = options.verified()?;
     // An SDK waits for this process: with no terminal to ask on, the answer is an immediate
     // refusal that says how to consent where an SDK can (nothing reaches stdout).
+    let mut target = Target::of(&verified);
+    if caller {
+        // `guard protect` names the profile's kept settings here: rules and the prompt are
+        // about the profile the person chose.
+        if let Some(protected) = target.profile.strip_suffix(".guard-source") {
+            target.profile = protected.to_string();
+        }
+    }
     let gate = Gate::new(
         &policy,
-        Target::of(&verified),
+        target,
         Consent::of(options.confirm.as_deref()),
         Caller::Person,
     )
     .with_reason(options.reason.clone());
-    gate.enforce(&gate.rule(&Command::Export(Export::CredentialProcess)))?;
+    let ruling = if caller {
+        ruling_for_caller(&gate)
+    } else {
+        gate.rule(&Command::Export(Export::CredentialProcess))
+    };
+    gate.enforce(&ruling)?;
     let creds = &verified.creds;
     let document = Document {
         version: 1,
@@ -55,5 +72,70 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     output::stdout(
         &(serde_json::to_string(&document)? + "\n"),
         Delivery::Essential,
+    )
+}
+
+/// `--caller`: the ruling on the command that asked for the credentials (the AWS CLI's `aws s3
+/// rb`, terraform above its provider), as if it had been typed after `guard -p PROFILE --`. A
+/// caller guard cannot read, or a program it does not judge (an SDK script, a shell), gets the
+/// credentials only as an export, with the caller named.
+fn ruling_for_caller(gate: &Gate) -> Ruling {
+    let (shown, why) = match caller::asker(std::os::unix::process::parent_id()) {
+        Asker::Command { argv, pid, env } => {
+            let mut classification = classified(&argv, &env);
+            // The caller asked guard for its credentials: whatever profile option led it here
+            // (`aws --profile prod ...`), these are the credentials it will use.
+            classification.credential_override = None;
+            if classification.tool.is_some() {
+                return gate.rule_classified(classification, argv);
+            }
+            (
+                format!("process {pid}, `{}`", shown(&argv)),
+                "guard does not judge that program".to_string(),
+            )
+        }
+        Asker::Unreadable(why) => ("the calling process".to_string(), why),
+    };
+    let mut ruling = gate.rule(&Command::Export(Export::CredentialProcess));
+    ruling.classification.reason = format!(
+        "guard credential-process --caller: {shown} asked for the credentials, and {why}; what it does with them is not checked"
+    );
+    ruling
+}
+
+/// A caller's command line for a message: its first words, with control characters escaped.
+fn shown(argv: &[String]) -> String {
+    const WORDS: usize = 8;
+    let mut text: String = argv
+        .iter()
+        .take(WORDS)
+        .map(|w| w.escape_debug().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if argv.len() > WORDS {
+        text.push_str(" ...");
+    }
+    text
+}
+
+/// The caller's command classified with the environment it was started with, and the files it
+/// would read (bounded reads of regular files, as for a run).
+fn classified(argv: &[String], env: &[(String, String)]) -> Classification {
+    let env = |name: &str| {
+        env.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, value)| value.clone())
+    };
+    let read_file = |path: &std::path::Path| match fsutil::read_text(path, fsutil::SMALL_LIMIT) {
+        Ok(Some(text)) => classify::FileText::Text(text),
+        Ok(None) => classify::FileText::Missing,
+        Err(e) => classify::FileText::Unreadable(e.to_string()),
+    };
+    classify::classify(
+        argv,
+        &classify::Context {
+            env: &env,
+            read_file: &read_file,
+        },
     )
 }

@@ -15,6 +15,7 @@ pub mod policy_test;
 pub mod populate;
 pub mod profiles;
 pub mod prompt;
+pub mod protect;
 pub mod run;
 pub mod setup;
 pub mod use_;

@@ -189,6 +189,11 @@ pub fn plan(set: &ProfileSet, name: &str, region: &str) -> anyhow::Result<Chain>
     let mut hops: Vec<Hop> = Vec::new();
     let mut visited: Vec<String> = Vec::new();
     let mut current = set.get(name)?;
+    // A profile `guard protect` rewrote gets its credentials from guard itself: guard uses the
+    // settings it kept for it, rather than run itself to ask.
+    if let Some(source) = guarded_source(current) {
+        current = set.get(source)?;
+    }
     let base = loop {
         let is_source = !visited.is_empty();
         if is_source && has_static_keys(current) {
@@ -459,4 +464,19 @@ fn hop(profile: &Profile, role: RoleArn) -> anyhow::Result<Hop> {
         duration_seconds,
         mfa_serial: profile.value("mfa_serial").map(str::to_string),
     })
+}
+
+/// The profile a `guard protect`ed profile keeps its settings in: the `-p` of its
+/// `credential_process = GUARD credential-process --caller -p SOURCE`, where GUARD is a path to
+/// a program named guard.
+pub fn guarded_source(profile: &Profile) -> Option<&str> {
+    let command = profile.value("credential_process")?;
+    let mut words = command.split_whitespace();
+    let program = words.next()?;
+    let named_guard = program.rsplit('/').next() == Some("guard");
+    let rest: Vec<&str> = words.collect();
+    match rest.as_slice() {
+        ["credential-process", "--caller", "-p", source] if named_guard => Some(source),
+        _ => None,
+    }
 }
