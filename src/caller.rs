@@ -21,6 +21,8 @@ pub enum Asker {
         pid: u32,
         argv: Vec<String>,
         env: Vec<(String, String)>,
+        /// Its working folder; None when guard cannot read it (relative paths are then unknown).
+        cwd: Option<std::path::PathBuf>,
     },
     /// guard cannot read or use the caller's command line; the text says why.
     Unreadable(String),
@@ -68,6 +70,7 @@ fn asker_in(proc: &Path, mut pid: u32) -> Asker {
             pid,
             argv: as_run(argv),
             env,
+            cwd: std::fs::read_link(proc.join(pid.to_string()).join("cwd")).ok(),
         };
     }
     Asker::Unreadable(format!(
@@ -194,7 +197,8 @@ mod tests {
                 env: vec![
                     ("HOME".into(), "/home/u".into()),
                     ("AWS_PROFILE".into(), "prod".into())
-                ]
+                ],
+                cwd: None,
             }
         );
     }

@@ -526,9 +526,20 @@ pub fn shown_export<T>(
 
 /// Classifies a command line given as words, with the process's environment and files.
 pub fn classify_argv(argv: &[String]) -> Classification {
+    let cwd = std::env::current_dir().ok();
+    classify_in(argv, &|name| std::env::var(name).ok(), cwd.as_deref())
+}
+
+/// Classifies a command line that runs with the environment `var` reads, in the folder `cwd`
+/// (another process's: `credential-process --caller`), with the files on this machine.
+pub fn classify_in(
+    argv: &[String],
+    var: &dyn Fn(&str) -> Option<String>,
+    cwd: Option<&std::path::Path>,
+) -> Classification {
     // The AWS CLI finds its alias file through HOME, falling back to the password database.
     let env = |name: &str| {
-        std::env::var(name).ok().or_else(|| {
+        var(name).or_else(|| {
             (name == "HOME")
                 .then(|| {
                     home_dir()
@@ -545,13 +556,12 @@ pub fn classify_argv(argv: &[String]) -> Classification {
         Ok(None) => classify::FileText::Missing,
         Err(e) => classify::FileText::Unreadable(e.to_string()),
     };
-    let cwd = std::env::current_dir().ok();
     classify::classify(
         argv,
         &classify::Context {
             env: &env,
             read_file: &read_file,
-            cwd: cwd.as_deref(),
+            cwd,
             disk: &RealDisk,
         },
     )

@@ -6,10 +6,8 @@ use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
 use crate::caller::{self, Asker};
-use crate::classify::{self, Classification};
 use crate::error::Failure;
-use crate::fsutil;
-use crate::gate::{Caller, Command, Consent, Export, Gate, Ruling, Target};
+use crate::gate::{self, Caller, Command, Consent, Export, Gate, Ruling, Target};
 use crate::options::Options;
 use crate::output::{self, Delivery};
 
@@ -81,8 +79,18 @@ pub fn run(options: &Options, caller: bool) -> anyhow::Result<()> {
 /// credentials only as an export, with the caller named.
 fn ruling_for_caller(gate: &Gate) -> Ruling {
     let (shown, why) = match caller::asker(std::os::unix::process::parent_id()) {
-        Asker::Command { argv, pid, env } => {
-            let mut classification = classified(&argv, &env);
+        Asker::Command {
+            argv,
+            pid,
+            env,
+            cwd,
+        } => {
+            let var = |name: &str| {
+                env.iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, value)| value.clone())
+            };
+            let mut classification = gate::classify_in(&argv, &var, cwd.as_deref());
             // The caller asked guard for its credentials: whatever profile option led it here
             // (`aws --profile prod ...`), these are the credentials it will use.
             classification.credential_override = None;
@@ -116,26 +124,4 @@ fn shown(argv: &[String]) -> String {
         text.push_str(" ...");
     }
     text
-}
-
-/// The caller's command classified with the environment it was started with, and the files it
-/// would read (bounded reads of regular files, as for a run).
-fn classified(argv: &[String], env: &[(String, String)]) -> Classification {
-    let env = |name: &str| {
-        env.iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, value)| value.clone())
-    };
-    let read_file = |path: &std::path::Path| match fsutil::read_text(path, fsutil::SMALL_LIMIT) {
-        Ok(Some(text)) => classify::FileText::Text(text),
-        Ok(None) => classify::FileText::Missing,
-        Err(e) => classify::FileText::Unreadable(e.to_string()),
-    };
-    classify::classify(
-        argv,
-        &classify::Context {
-            env: &env,
-            read_file: &read_file,
-        },
-    )
 }
