@@ -1,8 +1,6 @@
 //! The audit log: one JSON line per decision in a protected account (or per run, when the policy
 //! asks), in `$XDG_STATE_HOME/guard/audit.jsonl`.
 
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
@@ -198,9 +196,8 @@ pub fn append(entry: &Entry) -> anyhow::Result<()> {
         ))
         .with_hint("make its folder writable, or set XDG_STATE_HOME")
     };
-    if let Some(dir) = path.parent() {
-        fsutil::create_private_dir(dir).map_err(fail)?;
-    }
+    let state = fsutil::state_dir()?;
+    fsutil::own_dir(&state, &state)?;
     let line = Line {
         time: OffsetDateTime::now_utc()
             .format(&Rfc3339)
@@ -209,20 +206,8 @@ pub fn append(entry: &Entry) -> anyhow::Result<()> {
     };
     let mut text = serde_json::to_string(&line)?;
     text.push('\n');
-    // Non-blocking, and only a regular file: a FIFO in its place would stall the open (or the
-    // write) until something reads it.
-    let mut file = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .custom_flags(nix::libc::O_NONBLOCK)
-        .open(&path)
-        .map_err(fail)?;
-    if !file.metadata().map_err(fail)?.is_file() {
-        return Err(fail(std::io::Error::other("it is not a regular file")).into());
-    }
-    // One write of the whole line: with O_APPEND, lines of concurrent runs do not interleave.
-    file.write_all(text.as_bytes()).map_err(fail)?;
+    // Only in place, only a regular file of this user, 0600, and never a line cut short.
+    fsutil::append_line(&path, &text).map_err(fail)?;
     Ok(())
 }
 

@@ -2,13 +2,19 @@
 //! file without blocking on something that is not a regular file.
 
 use std::fs::{File, Metadata, OpenOptions};
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, ErrorKind, Read};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
 use crate::error::Failure;
+
+mod lock;
+mod write;
+
+pub use lock::{FileLock, is_busy, lock, patience};
+pub use write::{EDIT_PATIENCE, Links, Mode, append_line, edit_lock, own_dir, sweep, write_file};
 
 /// The person's home folder, where the AWS CLI's files and guard's caches are by default.
 pub fn home_dir() -> anyhow::Result<PathBuf> {
@@ -32,63 +38,28 @@ pub fn state_dir() -> anyhow::Result<PathBuf> {
 }
 
 /// Writes `bytes` to `path` atomically with mode 0600, creating missing parent folders with mode
-/// 0700. A reader sees the old file or the new one, never a mix.
+/// 0700. A reader sees the old file or the new one, never a mix; a symlink in its place is
+/// replaced, never written through.
 pub fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path
         .parent()
         .with_context(|| Failure::io(format!("{} has no parent folder", path.display())))?;
     create_private_dir(dir)
         .with_context(|| Failure::io(format!("cannot create {}", dir.display())))?;
-    // NamedTempFile is created 0600 in the target folder, so the rename stays on one filesystem.
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| {
-        Failure::io(format!(
-            "cannot create a temporary file in {}",
-            dir.display()
-        ))
-    })?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| Failure::io(format!("cannot write {}", tmp.path().display())))?;
-    tmp.persist(path)
-        .with_context(|| Failure::io(format!("cannot replace {}", path.display())))?;
-    Ok(())
+    write_file(path, bytes, Mode::Private, Links::Replace)
 }
 
-/// Replaces a file the person owns (not a secret cache) atomically, keeping its permissions, and
-/// writing through a symlink to its target so that dotfile managers keep their link.
+/// Replaces a file the person owns (not a secret cache) atomically, writing through a symlink to
+/// the regular file it names so that dotfile managers keep their link, and keeping its mode but
+/// for write by group and others.
 pub fn replace(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let target = match std::fs::canonicalize(path) {
-        Ok(target) => target,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return write_private(path, bytes),
-        Err(e) => {
-            return Err(anyhow::Error::new(e)
-                .context(Failure::io(format!("cannot resolve {}", path.display()))));
-        }
-    };
-    let permissions = std::fs::metadata(&target)
-        .with_context(|| {
-            Failure::io(format!(
-                "cannot read the permissions of {}",
-                target.display()
-            ))
-        })?
-        .permissions();
-    let dir = target
-        .parent()
-        .with_context(|| Failure::io(format!("{} has no parent folder", target.display())))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| {
-        Failure::io(format!(
-            "cannot create a temporary file in {}",
-            dir.display()
-        ))
-    })?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().set_permissions(permissions))
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| Failure::io(format!("cannot write {}", tmp.path().display())))?;
-    tmp.persist(&target)
-        .with_context(|| Failure::io(format!("cannot replace {}", target.display())))?;
-    Ok(())
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
+        create_private_dir(dir)
+            .with_context(|| Failure::io(format!("cannot create {}", dir.display())))?;
+    }
+    write_file(path, bytes, Mode::KeepButNotWritableByOthers, Links::Follow)
 }
 
 /// Creates `dir`, and any missing parent, with mode 0700: the folders guard makes hold secrets

@@ -141,6 +141,89 @@ pub fn check_account(
     }
 }
 
+/// Who a profile promises its credentials are, beyond the account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// A session of this role (`role_arn`, the last hop of a chain, or web identity), with the
+    /// session name the profile sets, if it sets one.
+    Role {
+        name: String,
+        session: Option<String>,
+    },
+    /// A session of the role Identity Center made for this permission set
+    /// (`AWSReservedSSO_{permission set}_{suffix}`).
+    PermissionSet(String),
+}
+
+impl Principal {
+    /// The role of an IAM role ARN (`arn:aws:iam::1:role/path/Name` is `Name`: the assumed-role
+    /// ARN names a role without its path).
+    pub fn of_role_arn(arn: &str, session: Option<&str>) -> Principal {
+        let resource = arn.splitn(6, ':').nth(5).unwrap_or(arn);
+        Principal::Role {
+            name: resource.rsplit('/').next().unwrap_or(resource).to_string(),
+            session: session.map(str::to_string),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Principal::Role {
+                name,
+                session: Some(session),
+            } => format!("role {name} (session {session})"),
+            Principal::Role { name, .. } => format!("role {name}"),
+            Principal::PermissionSet(set) => format!("permission set {set}"),
+        }
+    }
+
+    /// Whether the identity is a session of this principal. Role names compare without case,
+    /// as IAM treats them.
+    fn matches(&self, identity: &Identity) -> bool {
+        let resource = identity.arn.splitn(6, ':').nth(5).unwrap_or("");
+        let Some((role, session)) = resource
+            .strip_prefix("assumed-role/")
+            .and_then(|r| r.split_once('/'))
+        else {
+            return false;
+        };
+        match self {
+            Principal::Role {
+                name,
+                session: wanted,
+            } => role.eq_ignore_ascii_case(name) && wanted.as_deref().is_none_or(|w| w == session),
+            Principal::PermissionSet(set) => {
+                let prefix = format!("AWSReservedSSO_{set}_");
+                role.len() > prefix.len()
+                    && role[..prefix.len()].eq_ignore_ascii_case(&prefix)
+                    && role[prefix.len()..]
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric())
+            }
+        }
+    }
+}
+
+/// Refuses credentials that are another principal than the profile promises: a `prod-ro`
+/// profile whose credentials are an administrator's of the same account is not what was asked.
+pub fn check_principal(
+    profile: &str,
+    expected: Option<&Principal>,
+    identity: &Identity,
+) -> Result<(), Failure> {
+    match expected {
+        Some(expected) if !expected.matches(identity) => Err(Failure::refused(format!(
+            "profile '{profile}' promises {}, but its credentials are {}",
+            expected.describe(),
+            identity.arn
+        ))
+        .with_hint(format!(
+            "nothing was run; if they came from guard's cache, clear it (guard cache clear -p {profile}), else check the profile's role settings"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +259,51 @@ mod tests {
         assert!(check_account("p", Some(&other), &id).is_err());
         assert!(check_account("p", Some(&id.account.clone()), &id).is_ok());
         assert!(check_account("p", None, &id).is_ok());
+    }
+
+    #[test]
+    fn the_whole_principal_is_checked() {
+        let ro = Principal::of_role_arn("arn:aws:iam::123456789012:role/team/ReadOnly", None);
+        assert_eq!(
+            ro,
+            Principal::Role {
+                name: "ReadOnly".to_string(),
+                session: None
+            }
+        );
+        let ok = identity("arn:aws:sts::123456789012:assumed-role/readonly/alice");
+        let admin = identity("arn:aws:sts::123456789012:assumed-role/Admin/alice");
+        let user = identity("arn:aws:iam::123456789012:user/ReadOnly");
+        assert!(check_principal("p", Some(&ro), &ok).is_ok());
+        assert!(check_principal("p", Some(&ro), &admin).is_err());
+        assert!(check_principal("p", Some(&ro), &user).is_err());
+        assert!(check_principal("p", None, &admin).is_ok());
+        let session = Principal::of_role_arn("arn:aws:iam::1:role/ReadOnly", Some("ci"));
+        assert!(check_principal("p", Some(&session), &ok).is_err());
+        let set = Principal::PermissionSet("ReadOnly".to_string());
+        let sso = |role: &str| {
+            identity(&format!(
+                "arn:aws:sts::123456789012:assumed-role/{role}/alice"
+            ))
+        };
+        assert!(
+            check_principal(
+                "p",
+                Some(&set),
+                &sso("AWSReservedSSO_ReadOnly_0123456789abcdef")
+            )
+            .is_ok()
+        );
+        for other in [
+            "AWSReservedSSO_AdministratorAccess_0123456789abcdef",
+            "AWSReservedSSO_ReadOnly_",
+            "AWSReservedSSO_ReadOnly_x_y",
+            "ReadOnly",
+        ] {
+            assert!(
+                check_principal("p", Some(&set), &sso(other)).is_err(),
+                "{other}"
+            );
+        }
     }
 }

@@ -63,6 +63,18 @@ pub fn with_exec_user(
     if text.trim_start().starts_with('{') {
         return Err(refuse(1, "it is JSON, not block-style YAML"));
     }
+    for (n, line) in lines.iter().enumerate() {
+        let top = !line.starts_with([' ', '\t', '#', '-', '\r', '\n']) && !line.trim().is_empty();
+        if top && top_level_key(line).is_none_or(|k| !KUBECONFIG_KEYS.contains(&k)) {
+            return Err(Failure::config(format!(
+                "{}:{}: this is not a kubeconfig (kubectl's files have only {} at the top)",
+                path.display(),
+                n + 1,
+                KUBECONFIG_KEYS.join(", ")
+            ))
+            .with_hint("point KUBECONFIG at a kubeconfig, or leave it unset for ~/.kube/config"));
+        }
+    }
     if let Some(n) = lines
         .iter()
         .position(|l| l.starts_with(' ') && l.trim_start_matches(' ').starts_with('\t'))
@@ -355,8 +367,27 @@ fn edit_user(
 
 fn quoted(text: &str) -> String {
     // A JSON string is a YAML double-quoted scalar: nothing in it can be read as YAML syntax.
-    serde_json::to_string(text).unwrap_or_default()
+    // YAML 1.1 (kubectl's parser) also breaks lines at NEL, LS and PS, which JSON leaves as
+    // they are: they are escaped too, so that the value reads back as it was.
+    serde_json::to_string(text)
+        .unwrap_or_default()
+        .replace('\u{85}', "\\u0085")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
+
+/// The top-level keys of a kubeconfig (client-go's `Config`). A file with any other is not one,
+/// and guard does not add a user to it (it could be any YAML file, or a shell's rc file).
+const KUBECONFIG_KEYS: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "preferences",
+    "clusters",
+    "users",
+    "contexts",
+    "current-context",
+    "extensions",
+];
 
 fn user_entry(user: &ExecUser, indent: usize, newline: &str) -> String {
     let pad = " ".repeat(indent);

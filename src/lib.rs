@@ -34,6 +34,7 @@ pub(crate) mod identity;
 pub(crate) mod kubeconfig;
 pub(crate) mod options;
 pub(crate) mod output;
+pub(crate) mod peer;
 pub(crate) mod plan;
 pub(crate) mod plan_first;
 pub mod policy;

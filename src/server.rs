@@ -26,6 +26,9 @@ use crate::{output, signals, sso};
 
 /// A client that connects and says nothing must not hold a thread for long.
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections served at once. An SDK asks once per refresh; a child that opens more than this
+/// many at a time gets the extra ones closed, and its SDK asks again.
+const MAX_CONNECTIONS: usize = 64;
 /// Far more than any SDK sends; a longer request is not one of theirs.
 const MAX_REQUEST: usize = 16 * 1024;
 const PATH: &str = "/guard/credentials";
@@ -118,13 +121,107 @@ enum Health {
 }
 
 fn serve(listener: &TcpListener, state: &Arc<State>) {
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
+    let active = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    loop {
+        let stream = match listener.accept() {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors (or another passing error): accept would fail again at
+            // once, and a loop around it would spin; a pause lets connections close.
+            Err(_) => {
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+        };
+        // Another local user could read the token from the child's environment only as root;
+        // their connections are closed before a thread or a read is spent on them.
+        if !crate::peer::is_same_user(&stream) {
+            continue;
+        }
+        if active.load(std::sync::atomic::Ordering::Acquire) >= MAX_CONNECTIONS {
+            let _ = refuse_busy(stream);
+            continue;
+        }
+        active.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         let state = Arc::clone(state);
-        std::thread::spawn(move || {
+        let active = Arc::clone(&active);
+        let spawned = std::thread::Builder::new().spawn(move || {
             let _ = handle(stream, &state);
+            active.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
         });
+        if spawned.is_err() {
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
+}
+
+/// Said to a connection over the limit, without reading it.
+fn refuse_busy(mut stream: TcpStream) -> std::io::Result<()> {
+    stream.set_write_timeout(Some(Duration::from_millis(100)))?;
+    stream.write_all(
+        b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    )
+}
+
+/// The credentials a `--server` run serves, asked of its server by a guard inside the run
+/// (`guard eks-token` as kubectl's exec plugin). Only guard's own server is asked: an address on
+/// this machine's loopback with guard's path, over the same protocol the SDKs speak.
+pub fn fetch(url: &str, token: &str) -> Result<Credentials, Failure> {
+    let refused = |why: String| {
+        Failure::unavailable(format!(
+            "cannot get the run's credentials from its server {url}: {why}"
+        ))
+        .with_hint("run the command again under guard")
+    };
+    let port = url
+        .strip_prefix("http://127.0.0.1:")
+        .and_then(|rest| rest.strip_suffix(PATH))
+        .and_then(|port| port.parse::<u16>().ok())
+        .ok_or_else(|| refused("it is not the address of guard's server".to_string()))?;
+    let address = std::net::SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let mut stream =
+        TcpStream::connect_timeout(&address, IO_TIMEOUT).map_err(|e| refused(e.to_string()))?;
+    stream
+        .set_read_timeout(Some(IO_TIMEOUT))
+        .and_then(|()| stream.set_write_timeout(Some(IO_TIMEOUT)))
+        .and_then(|()| {
+            stream.write_all(
+                format!(
+                    "GET {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: {token}\r\nConnection: close\r\n\r\n"
+                )
+                .as_bytes(),
+            )
+        })
+        .map_err(|e| refused(e.to_string()))?;
+    let mut answer = Vec::new();
+    (&mut stream)
+        .take(MAX_REQUEST as u64 + 1)
+        .read_to_end(&mut answer)
+        .map_err(|e| refused(e.to_string()))?;
+    let text =
+        String::from_utf8(answer).map_err(|_| refused("an answer that is not text".into()))?;
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| refused("an answer that is not HTTP".to_string()))?;
+    let status = head.split(' ').nth(1).unwrap_or("");
+    if status != "200" {
+        return Err(refused(format!("HTTP {status}: {}", body.trim())));
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Served {
+        access_key_id: String,
+        secret_access_key: String,
+        token: String,
+        expiration: String,
+    }
+    let served: Served = serde_json::from_str(body)
+        .map_err(|_| refused("an answer that is not credentials".into()))?;
+    Ok(Credentials {
+        access_key_id: served.access_key_id,
+        secret_access_key: Secret::new(served.secret_access_key),
+        session_token: Some(Secret::new(served.token)).filter(|t| !t.expose().is_empty()),
+        expiration: time::OffsetDateTime::parse(&served.expiration, &Rfc3339).ok(),
+    })
 }
 
 struct Reply {

@@ -8,12 +8,22 @@ use nix::unistd::Pid;
 
 use crate::error::Failure;
 
-const FORWARDED: [Signal; 5] = [
+/// Every signal a process may send that would otherwise end guard (or that the child should see
+/// instead), as a shell passes them on to the job it waits for. Not forwarded: the ones the
+/// kernel sends about guard itself (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGXCPU,
+/// SIGXFSZ), SIGPIPE (ignored), SIGCHLD, job control (SIGTSTP, SIGTTIN, SIGTTOU, SIGCONT: the
+/// terminal stops and resumes the whole group), and SIGKILL and SIGSTOP, which nobody can catch.
+const FORWARDED: [Signal; 10] = [
     Signal::SIGINT,
     Signal::SIGTERM,
     Signal::SIGHUP,
     Signal::SIGQUIT,
     Signal::SIGWINCH,
+    Signal::SIGUSR1,
+    Signal::SIGUSR2,
+    Signal::SIGALRM,
+    Signal::SIGVTALRM,
+    Signal::SIGPROF,
 ];
 
 /// The forwarded signals, blocked in guard so that a thread can take them one by one.

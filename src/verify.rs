@@ -10,7 +10,7 @@ use crate::account::AccountId;
 use crate::cache::{self, Cache, Entry, Level, Origin};
 use crate::credentials::{Credentials, Secret};
 use crate::error::Failure;
-use crate::identity::{self, AccountName, Identity, Unverified};
+use crate::identity::{self, AccountName, Identity, Principal, Unverified};
 use crate::policy::Target;
 use crate::profile::{Paths, ProfileSet, Value};
 use crate::source::{self, Base, Chain};
@@ -226,6 +226,24 @@ fn signed_in(chain: &Chain) -> bool {
     }
 }
 
+/// The principal the chain promises, when it promises one: the role of its last hop, else of its
+/// base (a permission set, a web identity's role). Keys and processes promise only an account.
+fn expected_principal(chain: &Chain) -> Option<Principal> {
+    if let Some(hop) = chain.hops.last() {
+        return Some(Principal::of_role_arn(
+            &hop.role.arn,
+            hop.session_name.as_deref(),
+        ));
+    }
+    match &chain.base {
+        Base::Sso(target) => Some(Principal::PermissionSet(target.role_name.clone())),
+        Base::WebIdentity {
+            role, session_name, ..
+        } => Some(Principal::of_role_arn(&role.arn, session_name.as_deref())),
+        _ => None,
+    }
+}
+
 enum Cold {
     /// STS refused credentials that came from the cache: worth one more try without it.
     Rejected(anyhow::Error),
@@ -334,10 +352,16 @@ impl Run<'_> {
         identity: Identity,
         account_name: Option<String>,
     ) -> anyhow::Result<Verified> {
-        // The key holds the account, so this only fails on a tampered entry: fail closed.
+        // The key holds the account and the role, so this only fails on a tampered entry (or a
+        // source that handed out someone else's keys): fail closed.
         identity::check_account(
             &self.chain.profile,
             self.chain.expected_account(),
+            &identity,
+        )?;
+        identity::check_principal(
+            &self.chain.profile,
+            expected_principal(self.chain).as_ref(),
             &identity,
         )?;
         Ok(Verified {

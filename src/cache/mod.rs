@@ -10,9 +10,8 @@ mod key;
 mod names;
 
 use std::cell::Cell;
-use std::fs::{File, OpenOptions};
 use std::io::ErrorKind;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -42,8 +41,12 @@ pub enum Selection<'a> {
 
 /// A held lock on one entry; dropping it (closing the file) releases it.
 pub struct EntryLock {
-    _file: File,
+    _file: fsutil::FileLock,
 }
+
+/// How long a run waits for another that is fetching the same credentials (a sign-in's role
+/// credentials and an AssumeRole or two take seconds, not this long).
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl Cache {
     /// Where the cache is; nothing is read or created yet.
@@ -83,7 +86,8 @@ impl Cache {
     /// Creates a folder of the cache, private, or turns the cache off.
     fn prepare(&self, name: &str) -> Option<PathBuf> {
         let dir = self.folder(name)?;
-        match private_folder(&dir) {
+        let root = self.root.as_ref()?;
+        match fsutil::own_dir(root, &dir) {
             Ok(()) => Some(dir),
             Err(e) => {
                 self.give_up(&e);
@@ -109,24 +113,21 @@ impl Cache {
     }
 
     /// Waits until no other guard is fetching this entry. Callers re-read the entry once they
-    /// hold the lock: whoever held it before may have just written it.
+    /// hold the lock: whoever held it before may have just written it. The wait is bounded, and
+    /// a holder that is stopped (Ctrl-Z) is not waited for: the cache only makes guard faster,
+    /// so then this run fetches on its own (None).
     pub fn lock(&self, key: &Key) -> Option<EntryLock> {
         let dir = self.prepare("credentials")?;
         let path = dir.join(format!("{}.lock", key.as_str()));
-        // Non-blocking: a FIFO in place of the lock would stall the open until it has a reader.
-        let locked = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(0o600)
-            .custom_flags(nix::libc::O_NONBLOCK)
-            .open(&path)
-            .and_then(|file| file.lock().map(|()| file))
-            .with_context(|| Failure::io(format!("cannot lock {}", path.display())));
-        match locked {
+        let patience = fsutil::patience(LOCK_PATIENCE);
+        match fsutil::lock(&path, patience, |_| {}) {
             Ok(file) => Some(EntryLock { _file: file }),
+            Err(e) if fsutil::is_busy(&e) => {
+                error::warn(format!("{e}; fetching without waiting for it"));
+                None
+            }
             Err(e) => {
-                self.give_up(&e);
+                self.give_up(&anyhow::Error::new(e));
                 None
             }
         }
@@ -144,6 +145,8 @@ impl Cache {
         if let Err(e) = fsutil::write_private(&path, &bytes) {
             self.give_up(&e);
         }
+        // What a guard killed in the middle of a write left (a secret key among it).
+        fsutil::sweep(&dir);
     }
 
     /// Something made from the credentials under `key` (an EKS token), named `name` among them.
@@ -190,6 +193,9 @@ impl Cache {
             names::clear(&root.join("accounts"))?;
             remove_derived(&root.join(DERIVED), None)?;
         }
+        for folder in ["credentials", DERIVED, "accounts"] {
+            fsutil::sweep(&root.join(folder));
+        }
         Ok(removed)
     }
 }
@@ -198,14 +204,6 @@ impl Cache {
 /// as signing out of it must.
 pub fn clear_sso_session(name: &str) -> anyhow::Result<usize> {
     Cache::locate().clear(Selection::SsoSession(name))
-}
-
-fn private_folder(dir: &Path) -> anyhow::Result<()> {
-    fsutil::create_private_dir(dir)
-        .with_context(|| Failure::io(format!("cannot create {}", dir.display())))?;
-    // A folder made earlier by hand may be open to others; the entries in it hold secrets.
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-        .with_context(|| Failure::io(format!("cannot make {} private", dir.display())))
 }
 
 /// The bytes of a cache file, if it is there and trustworthy: a regular file of this user that

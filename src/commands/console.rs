@@ -24,8 +24,10 @@ use crate::{browser, http, server};
 const FEDERATION: &str = "https://signin.aws.amazon.com/federation";
 const FEDERATION_VAR: &str = "AWS_ENDPOINT_URL_SIGNIN_FEDERATION";
 const CONSOLE: &str = "https://console.aws.amazon.com/";
-/// How long the one-time address waits for the browser.
+/// How long the one-time address waits for the browser; `GUARD_CONSOLE_WAIT` (seconds) changes
+/// it, for tests.
 const BROWSER_WAIT: Duration = Duration::from_secs(120);
+const BROWSER_WAIT_VAR: &str = "GUARD_CONSOLE_WAIT";
 /// The federation token long-term keys get first: 12 hours is what a console session can last.
 const FEDERATION_SECONDS: i32 = 12 * 3600;
 
@@ -234,6 +236,16 @@ fn open(link: &Secret) -> anyhow::Result<()> {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
+            // The address is on the browser's command line, which every local user can read in
+            // /proc: only a browser of this user gets the link; anyone else gets nothing, and
+            // the address keeps waiting for the right one.
+            if !crate::peer::is_same_user(&stream) {
+                let _ = stream.write_all(
+                    b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+                continue;
+            }
             let target = server::request_target(&mut stream).ok().flatten();
             let found = target.as_deref() == Some(wanted.as_str());
             let head = if found {
@@ -253,10 +265,15 @@ fn open(link: &Secret) -> anyhow::Result<()> {
         }
     });
     browser::open(&format!("http://127.0.0.1:{port}{path}"))?;
-    finished.recv_timeout(BROWSER_WAIT).map_err(|_| {
+    let wait = std::env::var(BROWSER_WAIT_VAR)
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map_or(BROWSER_WAIT, Duration::from_secs_f64);
+    finished.recv_timeout(wait).map_err(|_| {
         Failure::unavailable(format!(
             "the browser did not open the console within {} s",
-            BROWSER_WAIT.as_secs()
+            wait.as_secs_f32()
         ))
         .with_hint("guard console --print prints the sign-in link instead (it is a secret)")
     })?;

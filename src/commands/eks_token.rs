@@ -86,6 +86,7 @@ pub struct Args {
 }
 
 pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
+    cluster_name(&args.cluster)?;
     if args.write_kubeconfig {
         return write_kubeconfig(options, args);
     }
@@ -97,29 +98,45 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     output::stdout(&(exec_credential(&token)? + "\n"), Delivery::Essential)
 }
 
+/// EKS's rule for a cluster's name (CreateCluster): it is signed into the token and written into
+/// a kubeconfig, so nothing else gets that far.
+fn cluster_name(name: &str) -> Result<(), Failure> {
+    let valid = (1..=100).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if valid {
+        return Ok(());
+    }
+    Err(Failure::usage(format!(
+        "--cluster {name:?} is not an EKS cluster name (letters, digits, '-' and '_', up to 100, starting with a letter or digit)"
+    )))
+}
+
 /// The credentials of the guard run this is inside of, and the region to sign for; None outside
-/// one. A run sets all four variables, so anything less is not a run.
+/// one. A run sets all four variables, so anything less is not a run; a `--server` run serves
+/// its credentials instead of setting them, and they are asked of its server.
 fn injected(options: &Options) -> anyhow::Result<Option<(Credentials, String)>> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let (Some(profile), Some(_account), Some(key_id), Some(secret)) = (
-        var("GUARD_PROFILE"),
-        var("GUARD_ACCOUNT_ID"),
-        var("AWS_ACCESS_KEY_ID"),
-        var("AWS_SECRET_ACCESS_KEY"),
-    ) else {
+    let (Some(profile), Some(_account)) = (var("GUARD_PROFILE"), var("GUARD_ACCOUNT_ID")) else {
         return Ok(None);
     };
-    if let Some(asked) = options.profile.as_deref().filter(|p| *p != profile) {
-        // Signing for another profile than the run's would reach an account the banner and the
-        // policy never saw.
-        return Err(Failure::refused(format!(
-            "guard eks-token runs inside `guard -p {profile}`, and signs only with that run's credentials, not profile '{asked}''s"
-        ))
-        .with_hint(format!(
-            "run kubectl under `guard -p {asked}` for this cluster, or outside guard"
-        ))
-        .into());
-    }
+    let served = (
+        var("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
+        var("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
+    );
+    let keys = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY"));
+    let (key_id, secret) = match (keys, served) {
+        ((Some(key_id), Some(secret)), _) => (key_id, secret),
+        ((None, None), (Some(url), Some(token))) => {
+            check_profile(options, &profile)?;
+            let creds = crate::server::fetch(&url, &token)?;
+            return Ok(Some((creds, region(options, &var))));
+        }
+        _ => return Ok(None),
+    };
+    check_profile(options, &profile)?;
     let expiration = var("AWS_CREDENTIAL_EXPIRATION")
         .map(|e| OffsetDateTime::parse(&e, &Rfc3339))
         .transpose()
@@ -130,13 +147,30 @@ fn injected(options: &Options) -> anyhow::Result<Option<(Credentials, String)>> 
         session_token: var("AWS_SESSION_TOKEN").map(Secret::new),
         expiration,
     };
-    let region = options
+    Ok(Some((creds, region(options, &var))))
+}
+
+/// Signing for another profile than the run's would reach an account the banner and the policy
+/// never saw.
+fn check_profile(options: &Options, profile: &str) -> Result<(), Failure> {
+    if let Some(asked) = options.profile.as_deref().filter(|p| *p != profile) {
+        return Err(Failure::refused(format!(
+            "guard eks-token runs inside `guard -p {profile}`, and signs only with that run's credentials, not profile '{asked}''s"
+        ))
+        .with_hint(format!(
+            "run kubectl under `guard -p {asked}` for this cluster, or outside guard"
+        )));
+    }
+    Ok(())
+}
+
+fn region(options: &Options, var: &dyn Fn(&str) -> Option<String>) -> String {
+    options
         .region
         .clone()
         .or_else(|| var("AWS_REGION"))
         .or_else(|| var("AWS_DEFAULT_REGION"))
-        .unwrap_or_else(|| "us-east-1".to_string());
-    Ok(Some((creds, region)))
+        .unwrap_or_else(|| "us-east-1".to_string())
 }
 
 /// A token from the profile's verified credentials, from the cache while it is good. Outside a
@@ -213,7 +247,13 @@ fn make(
         base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, url)
     );
     // A token is no better than the credentials that signed it.
-    let lifetime = now + TOKEN_LIFETIME;
+    let lifetime = now.checked_add(TOKEN_LIFETIME).ok_or_else(|| {
+        Failure::config(format!(
+            "the clock says {now}, too late for a token that lasts {} minutes",
+            TOKEN_LIFETIME.whole_minutes()
+        ))
+        .with_hint("set the system clock right")
+    })?;
     let expires = creds.expiration.map_or(lifetime, |e| e.min(lifetime));
     Ok(Token { token, expires })
 }
@@ -343,12 +383,12 @@ fn write_kubeconfig(options: &Options, args: &Args) -> anyhow::Result<()> {
         args: &exec_args,
     };
     let path = kubeconfig::path()?;
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .map_err(|_| Failure::config(format!("{} is not UTF-8 text", path.display())))?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-    };
+    // kubectl, eksctl and other guards edit it too: read, change and write under one lock.
+    let _lock = fsutil::edit_lock(&path, fsutil::patience(fsutil::EDIT_PATIENCE))?;
+    // Only a regular file, capped: a FIFO or /dev/zero in its place is an error, not a hang.
+    let text = fsutil::read_text(&path, fsutil::CONFIG_LIMIT)
+        .map_err(fsutil::Unreadable::into_failure)?
+        .unwrap_or_default();
     let (edited, change) = kubeconfig::with_exec_user(&text, &user, &path)?;
     if edited != text {
         fsutil::replace(&path, edited.as_bytes())?;

@@ -40,6 +40,10 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
                 ),
             }
         }
+        // A token file a guard killed mid-write left (kill -9) holds a token too.
+        if let Some(dir) = crate::sso::cache_file::path("guard")?.parent() {
+            crate::fsutil::sweep(dir);
+        }
         Ok(())
     })
 }

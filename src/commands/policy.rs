@@ -159,8 +159,8 @@ pub fn trust(options: &Options, file: Option<&Path>, revoke: bool) -> anyhow::Re
     let name = file.display();
     if revoke {
         // A file that is gone can still be forgotten, under the path it had.
-        let canonical = std::fs::canonicalize(&file)
-            .or_else(|_| std::path::absolute(&file))
+        let canonical = trust::location(&file)
+            .or_else(|_| std::path::absolute(&file).map_err(anyhow::Error::from))
             .map_err(|e| Failure::usage(format!("cannot resolve {name}: {e}")))?;
         let said = if trust::revoke(&canonical)? {
             format!("{name}: no longer trusted; it can only tighten protection now\n")

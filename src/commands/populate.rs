@@ -59,6 +59,8 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     }))?;
     let wanted = populate::wanted(&assignments, &template, name, &login)?;
 
+    // Held until the new file is in place: another populate or setup may edit it too.
+    let _lock = fsutil::edit_lock(&paths.config, fsutil::patience(fsutil::EDIT_PATIENCE))?;
     let before = fsutil::read_text(&paths.config, fsutil::CONFIG_LIMIT)
         .map_err(fsutil::Unreadable::into_failure)?
         .unwrap_or_default();
@@ -70,13 +72,13 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
         if let Some(existing) = written.existing(profile)
             && document.has_profile(&existing.name)
         {
-            if document.set_keys(&existing.name, &profile.owned()) {
+            if document.set_keys(&existing.name, &profile.owned())? {
                 changes.updated.push(existing.name.clone());
             }
         } else if set.find(&profile.name).is_some() {
             foreign.push(profile.name.clone());
         } else {
-            document.append_profile(&profile.name, &profile.new_profile());
+            document.append_profile(&profile.name, &profile.new_profile())?;
             changes.added.push(profile.name.clone());
         }
     }

@@ -104,7 +104,13 @@ const START_URL_FORMS: &str = "an IAM Identity Center start URL looks like \
 
 fn start_url(text: &str) -> Result<StartUrl, String> {
     let url = text.trim();
-    let not_one = |why: &str| format!("'{url}' is not an IAM Identity Center start URL: {why}");
+    let not_one = |why: &str| format!("{url:?} is not an IAM Identity Center start URL: {why}");
+    // It goes into the config file as one line: a line break in it would start a section.
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(not_one(
+            "it holds a space, a line break or a control character",
+        ));
+    }
     let rest = url
         .strip_prefix("https://")
         .ok_or_else(|| not_one("it must start with https://"))?;
@@ -357,6 +363,7 @@ fn settle(
 }
 
 fn write_session(paths: &Paths, session: &Session) -> anyhow::Result<()> {
+    let _lock = fsutil::edit_lock(&paths.config, fsutil::patience(fsutil::EDIT_PATIENCE))?;
     let before = fsutil::read_text(&paths.config, fsutil::CONFIG_LIMIT)
         .map_err(fsutil::Unreadable::into_failure)?
         .unwrap_or_default();
@@ -368,7 +375,7 @@ fn write_session(paths: &Paths, session: &Session) -> anyhow::Result<()> {
             ("sso_region", session.region.clone()),
             ("sso_registration_scopes", "sso:account:access".to_string()),
         ],
-    );
+    )?;
     populate::write_config(&paths.config, &before, &document.render())?;
     crate::output::stderr_line(format_args!(
         "guard: added [sso-session {}] to {}",

@@ -20,11 +20,40 @@ fn user_file() -> anyhow::Result<PathBuf> {
 }
 
 /// The nearest `.guard.toml` from the working directory upward: a repository's own policy.
+/// Another user's file in a shared sticky folder (such as /tmp) is skipped with one warning:
+/// anyone may put one there, and refusing it would let any local user stop every run below.
 pub fn project_file() -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
     cwd.ancestors()
         .map(|dir| dir.join(".guard.toml"))
-        .find(|path| path.exists())
+        .filter(|path| path.exists() || path.is_symlink())
+        .find(|path| !foreign_in_shared_folder(path))
+}
+
+/// A file of another user (not root) in a folder with the sticky bit that others may write.
+fn foreign_in_shared_folder(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    let me = nix::unistd::geteuid().as_raw();
+    let (Ok(file), Some(Ok(folder))) = (
+        std::fs::symlink_metadata(path),
+        path.parent().map(std::fs::metadata),
+    ) else {
+        return false;
+    };
+    let shared = folder.mode() & 0o1000 != 0 && folder.mode() & 0o002 != 0;
+    let foreign = file.uid() != me && file.uid() != 0;
+    if shared && foreign {
+        WARNED.call_once(|| {
+            error::warn(format!(
+                "ignoring {}: it belongs to another user (uid {}) in a folder anyone can write",
+                path.display(),
+                file.uid()
+            ));
+        });
+        return true;
+    }
+    false
 }
 
 /// Every layer in force, weakest first. A file that is named explicitly (`$GUARD_POLICY`,
@@ -165,7 +194,8 @@ pub struct Project {
 
 pub fn read_project(path: &Path) -> anyhow::Result<Project> {
     let name = path.display().to_string();
-    let (text, canonical) = read_bytes(Origin::Project.label(), path)?;
+    let (text, _) = read_bytes(Origin::Project.label(), path)?;
+    let canonical = trust::location(path)?;
     let state = trust::state(&canonical, text.as_bytes())?;
     let origin = match state {
         State::Trusted => Origin::Project,

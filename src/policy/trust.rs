@@ -1,6 +1,7 @@
 //! Which project files the user trusts, as direnv's `allow` and mise's `trust` do: a
 //! `.guard.toml` arrives with a repository, so it is someone else's configuration until the
-//! user says otherwise. Trust is the file's canonical path and the SHA-256 of the bytes the user
+//! user says otherwise. Trust is the file's location (its resolved folder and
+//! its name, not where a symlink points) and the SHA-256 of the bytes the user
 //! trusted, kept in `$XDG_STATE_HOME/guard/trusted.json`; any change to the bytes lapses it.
 
 use std::collections::BTreeMap;
@@ -58,16 +59,25 @@ pub fn sha256(bytes: &[u8]) -> String {
     hex::encode(crate::digest::sha256(&[bytes]))
 }
 
-/// The key a file is trusted under: its canonical path, so that `./.guard.toml`, a symlink and
-/// the absolute path are one file.
-pub fn canonical(file: &Path) -> anyhow::Result<PathBuf> {
-    std::fs::canonicalize(file).map_err(|e| {
+/// The key a file is trusted under: where it is found, with the folders above it resolved, so
+/// that `./.guard.toml` and the absolute path are one file. The file's own symlink is not
+/// followed: a `.guard.toml` in another repository that links to a trusted one is another
+/// file, which applies its `profile` elsewhere, and is trusted only where the user trusted it.
+pub fn location(file: &Path) -> anyhow::Result<PathBuf> {
+    let unresolved = |e: std::io::Error| -> anyhow::Error {
         Failure::config(format!(
             "cannot resolve the policy file {}: {e}",
             file.display()
         ))
         .into()
-    })
+    };
+    let absolute = std::path::absolute(file).map_err(unresolved)?;
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(folder), Some(name)) => Ok(std::fs::canonicalize(folder)
+            .map_err(unresolved)?
+            .join(name)),
+        _ => std::fs::canonicalize(&absolute).map_err(unresolved),
+    }
 }
 
 fn read() -> anyhow::Result<Store> {
@@ -105,7 +115,29 @@ fn read() -> anyhow::Result<Store> {
 fn write(store: &Store) -> anyhow::Result<()> {
     let mut text = serde_json::to_string_pretty(store)?;
     text.push('\n');
-    fsutil::write_private(&path()?, text.as_bytes())
+    let path = path()?;
+    let state = fsutil::state_dir()?;
+    fsutil::own_dir(&state, &state)?;
+    fsutil::write_file(
+        &path,
+        text.as_bytes(),
+        fsutil::Mode::Private,
+        fsutil::Links::Replace,
+    )
+}
+
+/// Reads, changes and writes the list under a lock, so that concurrent trusts and revokes all
+/// land: a lost revocation would leave a file trusted that the user revoked.
+fn update<T>(change: impl FnOnce(&mut Store) -> (T, bool)) -> anyhow::Result<T> {
+    let path = path()?;
+    let _lock = fsutil::edit_lock(&path, fsutil::patience(fsutil::EDIT_PATIENCE))?;
+    let mut store = read()?;
+    let (result, changed) = change(&mut store);
+    if changed {
+        store.version = VERSION;
+        write(&store)?;
+    }
+    Ok(result)
 }
 
 /// The standing of the file at `canonical` whose bytes are `bytes` (the bytes guard read and
@@ -121,38 +153,36 @@ pub fn state(canonical: &Path, bytes: &[u8]) -> anyhow::Result<State> {
     )
 }
 
-/// Records that the user trusts these bytes at `canonical`; returns their SHA-256.
-pub fn trust(canonical: &Path, bytes: &[u8]) -> anyhow::Result<String> {
-    let mut store = read()?;
-    store.version = VERSION;
+/// Records that the user trusts these bytes at `location`; returns their SHA-256.
+pub fn trust(location: &Path, bytes: &[u8]) -> anyhow::Result<String> {
     let digest = sha256(bytes);
-    store.files.insert(
-        canonical.to_string_lossy().into_owned(),
-        Entry {
-            sha256: digest.clone(),
-            trusted_at: OffsetDateTime::now_utc()
-                .format(&Rfc3339)
-                .unwrap_or_default(),
-        },
-    );
-    write(&store)?;
+    let entry = Entry {
+        sha256: digest.clone(),
+        trusted_at: OffsetDateTime::now_utc()
+            .format(&Rfc3339)
+            .unwrap_or_default(),
+    };
+    update(|store| {
+        store
+            .files
+            .insert(location.to_string_lossy().into_owned(), entry);
+        ((), true)
+    })?;
     Ok(digest)
 }
 
-/// Forgets the trust in `canonical`; false when it was not trusted.
-pub fn revoke(canonical: &Path) -> anyhow::Result<bool> {
-    let mut store = read()?;
-    let removed = store
-        .files
-        .remove(&canonical.to_string_lossy().into_owned())
-        .is_some();
-    if removed {
-        write(&store)?;
-    }
-    Ok(removed)
+/// Forgets the trust in `location`; false when it was not trusted.
+pub fn revoke(location: &Path) -> anyhow::Result<bool> {
+    update(|store| {
+        let removed = store
+            .files
+            .remove(&location.to_string_lossy().into_owned())
+            .is_some();
+        (removed, removed)
+    })
 }
 
-/// Every trusted file, by canonical path.
+/// Every trusted file, by location.
 pub fn entries() -> anyhow::Result<Vec<(String, Entry)>> {
     Ok(read()?.files.into_iter().collect())
 }

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::error::Failure;
+
 /// The config file as sections of lines, each line with its own line ending.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -137,9 +139,10 @@ impl Document {
 
     /// Sets keys of an existing profile: a line whose value differs is rewritten, a missing key
     /// is added after the profile's last setting. Returns whether anything changed.
-    pub fn set_keys(&mut self, name: &str, keys: &[(&str, String)]) -> bool {
+    pub fn set_keys(&mut self, name: &str, keys: &[(&str, String)]) -> Result<bool, Failure> {
+        check_settings(keys)?;
         let Some(index) = self.profile_section(name) else {
-            return false;
+            return Ok(false);
         };
         let newline = self.newline;
         let lines = &mut self.sections[index].lines;
@@ -164,20 +167,33 @@ impl Document {
                 }
             }
         }
-        changed
+        Ok(changed)
     }
 
     /// Adds a profile at the end of the file, after a blank line.
-    pub fn append_profile(&mut self, name: &str, keys: &[(&str, String)]) {
-        self.append_section(Some(name), &format!("profile {name}"), keys);
+    pub fn append_profile(&mut self, name: &str, keys: &[(&str, String)]) -> Result<(), Failure> {
+        self.append_section(Some(name), "profile", name, keys)
     }
 
     /// Adds a `[sso-session NAME]` section at the end of the file, after a blank line.
-    pub fn append_sso_session(&mut self, name: &str, keys: &[(&str, String)]) {
-        self.append_section(None, &format!("sso-session {name}"), keys);
+    pub fn append_sso_session(
+        &mut self,
+        name: &str,
+        keys: &[(&str, String)],
+    ) -> Result<(), Failure> {
+        self.append_section(None, "sso-session", name, keys)
     }
 
-    fn append_section(&mut self, profile: Option<&str>, header: &str, keys: &[(&str, String)]) {
+    fn append_section(
+        &mut self,
+        profile: Option<&str>,
+        kind: &str,
+        name: &str,
+        keys: &[(&str, String)],
+    ) -> Result<(), Failure> {
+        check_section_name(kind, name)?;
+        check_settings(keys)?;
+        let header = format!("{kind} {name}");
         let newline = self.newline;
         if let Some(section) = self.sections.last_mut()
             && let Some(last) = section.lines.last_mut()
@@ -194,6 +210,7 @@ impl Document {
             )
             .collect();
         self.push_section(profile.map(str::to_string), lines);
+        Ok(())
     }
 
     /// Removes a profile's header, settings and blank lines; comments in it are kept, since they
@@ -267,6 +284,52 @@ fn end_line(line: &mut String, newline: &str) {
     }
 }
 
+/// Characters that end a line for some reader of the file (Python's `str.splitlines` counts
+/// the Unicode ones), or that no tool writes in a config: a name or value holding one could
+/// start a section of its own, such as a profile with a `credential_process`.
+fn breaks_ini(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+fn invalid(what: String) -> Failure {
+    Failure::config(format!("guard does not write {what} into the config file"))
+        .with_hint("check where this text came from (a start URL, a template, an account's name)")
+}
+
+/// A `[profile NAME]` or `[sso-session NAME]` name the AWS CLI reads back as it was written.
+fn check_section_name(kind: &str, name: &str) -> Result<(), Failure> {
+    if name.is_empty()
+        || name.trim() != name
+        || name
+            .chars()
+            .any(|c| breaks_ini(c) || matches!(c, '[' | ']'))
+    {
+        return Err(invalid(format!(
+            "the {kind} name {name:?} (empty, spaces at its ends, brackets or control characters)"
+        )));
+    }
+    Ok(())
+}
+
+/// `key = value` lines that stay one line and read back as written.
+fn check_settings(keys: &[(&str, String)]) -> Result<(), Failure> {
+    for (key, value) in keys {
+        if key.is_empty()
+            || !key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return Err(invalid(format!("the setting name {key:?}")));
+        }
+        if value.trim() != value || value.chars().any(breaks_ini) {
+            return Err(invalid(format!(
+                "the value {value:?} of {key} (spaces at its ends, or a line break or control character)"
+            )));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,7 +350,8 @@ mod tests {
     #[test]
     fn append_then_remove_restores_the_file() {
         let mut doc = Document::parse(ODD);
-        doc.append_profile("new", &keys(&[("sso_session", "s")]));
+        doc.append_profile("new", &keys(&[("sso_session", "s")]))
+            .unwrap();
         assert!(doc.render().starts_with(ODD));
         assert!(
             doc.render()
@@ -301,16 +365,22 @@ mod tests {
     #[test]
     fn append_after_a_missing_final_newline_and_crlf() {
         let mut doc = Document::parse("[a]\r\nx = 1");
-        doc.append_profile("b", &keys(&[("y", "2")]));
+        doc.append_profile("b", &keys(&[("y", "2")])).unwrap();
         assert_eq!(doc.render(), "[a]\r\nx = 1\r\n\r\n[profile b]\r\ny = 2\r\n");
     }
 
     #[test]
     fn set_keys_changes_only_what_differs() {
         let mut doc = Document::parse(ODD);
-        assert!(!doc.set_keys("mine", &keys(&[("region", "eu-west-1")])));
+        assert!(
+            !doc.set_keys("mine", &keys(&[("region", "eu-west-1")]))
+                .unwrap()
+        );
         assert_eq!(doc.render(), ODD);
-        assert!(doc.set_keys("mine", &keys(&[("region", "us-west-2"), ("extra", "1")])));
+        assert!(
+            doc.set_keys("mine", &keys(&[("region", "us-west-2"), ("extra", "1")]))
+                .unwrap()
+        );
         let text = doc.render();
         assert!(
             text.contains("region = us-west-2\ns3 =\n  max_concurrent_requests = 20\nextra = 1\n"),
@@ -327,7 +397,7 @@ mod tests {
         let mut doc = Document::parse(text);
         doc.remove_profile("b");
         assert_eq!(doc.render(), "[profile a]\nx = 1\n# kept\n");
-        doc.append_profile("c", &keys(&[("z", "3")]));
+        doc.append_profile("c", &keys(&[("z", "3")])).unwrap();
         assert_eq!(
             doc.render(),
             "[profile a]\nx = 1\n# kept\n\n[profile c]\nz = 3\n"
@@ -343,7 +413,7 @@ mod tests {
     #[test]
     fn a_profile_given_twice_is_edited_first_where_it_comes_first() {
         let mut doc = Document::parse("[profile a]\nx = 1\n[profile a]\nx = 2\n");
-        assert!(doc.set_keys("a", &keys(&[("x", "3")])));
+        assert!(doc.set_keys("a", &keys(&[("x", "3")])).unwrap());
         assert_eq!(doc.render(), "[profile a]\nx = 3\n[profile a]\nx = 2\n");
         doc.remove_profile("a");
         assert!(doc.has_profile("a"));
@@ -365,8 +435,10 @@ mod tests {
             for i in 0..n {
                 let name = format!("p{i}");
                 assert!(doc.has_profile(&name));
-                doc.set_keys(&name, &keys(&[("region", "us-east-1"), ("output", "json")]));
-                doc.append_profile(&format!("new{i}"), &keys(&[("region", "eu-west-1")]));
+                doc.set_keys(&name, &keys(&[("region", "us-east-1"), ("output", "json")]))
+                    .unwrap();
+                doc.append_profile(&format!("new{i}"), &keys(&[("region", "eu-west-1")]))
+                    .unwrap();
             }
             for i in (0..n).step_by(2) {
                 doc.remove_profile(&format!("p{i}"));
@@ -380,6 +452,31 @@ mod tests {
             large <= 5 * small,
             "{small} lines read for 500 profiles, {large} for 2,000"
         );
+    }
+
+    #[test]
+    fn what_would_break_a_line_is_refused() {
+        let mut doc = Document::parse("[default]\n");
+        for url in [
+            "https://x.awsapps.com/start\r[profile x]\rcredential_process = sh",
+            "https://x.awsapps.com/start\n[profile x]",
+            "https://x.awsapps.com/start\u{2028}[profile x]",
+            " https://x.awsapps.com/start",
+        ] {
+            assert!(
+                doc.append_sso_session("s", &keys(&[("sso_start_url", url)]))
+                    .is_err()
+            );
+        }
+        for name in ["a]\n[profile b", "", " a", "a\rb"] {
+            assert!(
+                doc.append_profile(name, &keys(&[("x", "1")])).is_err(),
+                "{name:?}"
+            );
+        }
+        assert!(doc.set_keys("default", &keys(&[("x", "1\n[b]")])).is_err());
+        assert!(doc.set_keys("default", &keys(&[("x = y\n", "1")])).is_err());
+        assert_eq!(doc.render(), "[default]\n");
     }
 
     #[test]

@@ -228,11 +228,10 @@ pub enum Purpose {
 /// what it saved. The kernel drops the lock of a process that dies, so a lock left by a guard
 /// that is gone never holds anyone up.
 pub struct SessionLock {
-    _file: std::fs::File,
+    _file: fsutil::FileLock,
 }
 
 pub fn lock(login: &SsoLogin, purpose: Purpose) -> anyhow::Result<SessionLock> {
-    use std::os::unix::fs::OpenOptionsExt as _;
     let token_path = cache_path(login)?;
     let suffix = match purpose {
         Purpose::Refresh => "guard-refresh.lock",
@@ -243,31 +242,23 @@ pub fn lock(login: &SsoLogin, purpose: Purpose) -> anyhow::Result<SessionLock> {
         fsutil::create_private_dir(dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(0o600)
-        .open(&path)
-        .with_context(|| format!("cannot open the lock {}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            let doing = match purpose {
-                Purpose::Refresh => "refreshing the sign-in to",
-                Purpose::SignIn => "signing in to",
-            };
-            crate::output::stderr_line(format_args!(
-                "guard: waiting for another guard that is {doing} {}",
-                login.describe()
-            ));
-            file.lock()
-                .with_context(|| format!("cannot lock {}", path.display()))?;
-        }
-        Err(std::fs::TryLockError::Error(e)) => {
-            return Err(anyhow::Error::new(e).context(format!("cannot lock {}", path.display())));
-        }
-    }
+    // A sign-in waits for a person at a browser; a refresh for one network call. Either way a
+    // holder that is stopped (Ctrl-Z) is not waited for.
+    let patience = fsutil::patience(match purpose {
+        Purpose::Refresh => std::time::Duration::from_secs(30),
+        Purpose::SignIn => std::time::Duration::from_secs(600),
+    });
+    let file = fsutil::lock(&path, patience, |_| {
+        let doing = match purpose {
+            Purpose::Refresh => "refreshing the sign-in to",
+            Purpose::SignIn => "signing in to",
+        };
+        crate::output::stderr_line(format_args!(
+            "guard: waiting for another guard that is {doing} {}",
+            login.describe()
+        ));
+    })
+    .map_err(|e| e.into_failure())?;
     Ok(SessionLock { _file: file })
 }
 
