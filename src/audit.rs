@@ -90,7 +90,8 @@ fn inner_patterns() -> &'static [(Regex, &'static str)] {
             // NAME=value, NAME: value, "NAME": "value" (JSON or YAML in a script).
             (format!(r#"(?i)({secret_word})(["']?\s*[=:]\s*){value}"#), "${1}${2}<redacted>"),
             // --password value, inside a script.
-            (format!(r"(?i)(--?{secret_word})(\s+){value}"), "${1}${2}<redacted>"),
+            // (An option starts a word: `get-token --cluster-name X` names no secret.)
+            (format!(r#"(?i)(^|[\s"'])(--?{secret_word})(\s+){value}"#), "${1}${2}${3}<redacted>"),
         ]
         .into_iter()
         .map(|(pattern, replacement)| (Regex::new(&pattern).expect("a valid pattern"), replacement))
@@ -141,13 +142,123 @@ enum Next {
     InputJson,
 }
 
-/// The argv as it is safe to keep: values that follow or belong to a secret-looking option or
-/// variable are replaced, so are secrets inside scripts and headers, and the values of
-/// `--cli-input-json` (and `--cli-input-yaml`, whole).
+/// Options with a secret-sounding name whose value is not one: pagination and idempotency tokens
+/// the AWS CLI prints and takes back, a token's lifetime.
+const NOT_SECRET_OPTIONS: &[&str] = &[
+    "starting-token",
+    "next-token",
+    "continuation-token",
+    "page-token",
+    "pagination-token",
+    "client-token",
+    "client-request-token",
+    "idempotency-token",
+    "token-ttl",
+];
+
+/// Whether an option (`--name`, `-name`) takes a secret: its name says so, as the tools name
+/// them (`--password`, `--token`, `--client-secret`, `--secret-string`...).
+fn option_takes_a_secret(word: &str) -> bool {
+    let Some(name) = word.strip_prefix('-') else {
+        return false;
+    };
+    let name = name.trim_start_matches('-').to_ascii_lowercase();
+    !name.is_empty()
+        && !name.contains(char::is_whitespace)
+        && !NOT_SECRET_OPTIONS.contains(&name.as_str())
+        && names_a_secret(&name)
+}
+
+/// An environment assignment (`NAME=value`) whose variable names a secret.
+fn assigns_a_secret(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && names_a_secret(name)
+}
+
+/// Short options that take a password in the tools that define them: `docker login -p`.
+fn short_secret_option(program: &str, words: &[String], word: &str) -> bool {
+    let login = words.iter().any(|w| w == "login");
+    match program {
+        "docker" | "podman" | "nerdctl" | "buildah" | "skopeo" | "helm" | "oras" => {
+            login && word == "-p"
+        }
+        "sshpass" => word == "-p",
+        _ => false,
+    }
+}
+
+/// A secret by its position: the value of `aws configure set NAME VALUE` when NAME is a secret
+/// setting (`aws_secret_access_key`, `profile.x.aws_session_token`).
+fn positional_secret(words: &[String], index: usize) -> bool {
+    let program = program_name(words);
+    if program != "aws" || index < 2 {
+        return false;
+    }
+    let Some(set) = words.iter().position(|w| w == "configure") else {
+        return false;
+    };
+    words.get(set + 1).is_some_and(|w| w == "set") && index >= set + 3 && {
+        // The words after `set` that are not options or their values: NAME then VALUE.
+        let mut positional = Vec::new();
+        let mut i = set + 2;
+        while i < words.len() {
+            let word = &words[i];
+            if word.starts_with("--") {
+                if !word.contains('=') && !AWS_FLAGS.contains(&word.as_str()) {
+                    i += 1;
+                }
+            } else {
+                positional.push(i);
+            }
+            i += 1;
+        }
+        positional.len() >= 2 && positional[1] == index && names_a_secret(&words[positional[0]])
+    }
+}
+
+/// The AWS CLI's global options that take no value.
+const AWS_FLAGS: &[&str] = &[
+    "--debug",
+    "--no-verify-ssl",
+    "--no-paginate",
+    "--no-sign-request",
+    "--no-cli-pager",
+    "--cli-auto-prompt",
+    "--no-cli-auto-prompt",
+];
+
+fn program_name(words: &[String]) -> &str {
+    words
+        .first()
+        .map(|w| w.rsplit('/').next().unwrap_or(w))
+        .unwrap_or("")
+}
+
+/// The shells whose `-c` argument is a script.
+fn is_shell(program: &str) -> bool {
+    matches!(
+        program,
+        "sh" | "bash" | "dash" | "zsh" | "ksh" | "mksh" | "ash" | "busybox"
+    )
+}
+
+/// The argv as it is safe to keep, redacted by what the tools define as secret: the values of
+/// options that take one (by name: `--password`, `--token=...`; by tool: `docker login -p`),
+/// of secret-named variables (`AWS_SECRET_ACCESS_KEY=...`), of secret settings by position
+/// (`aws configure set aws_secret_access_key VALUE`), of `--cli-input-json` (its values) and
+/// `--cli-input-yaml` (whole), and the same inside a shell's `-c` script; headers and
+/// secret-named assignments inside any longer text. A word is never hidden for its neighbour's
+/// name alone (`aws eks get-token --cluster-name X` keeps X).
 pub fn redact(argv: &[String]) -> Vec<String> {
+    let program = program_name(argv).to_string();
     let mut out = Vec::with_capacity(argv.len());
     let mut next = Next::Kept;
-    for arg in argv {
+    let mut script_next = false;
+    for (index, arg) in argv.iter().enumerate() {
         match std::mem::replace(&mut next, Next::Kept) {
             Next::Hidden => {
                 out.push(REDACTED.to_string());
@@ -158,6 +269,14 @@ pub fn redact(argv: &[String]) -> Vec<String> {
                 continue;
             }
             Next::Kept => {}
+        }
+        if std::mem::take(&mut script_next) {
+            out.push(redact_script(arg));
+            continue;
+        }
+        if positional_secret(argv, index) {
+            out.push(REDACTED.to_string());
+            continue;
         }
         match arg.split_once('=') {
             Some(("--cli-input-json", json)) => {
@@ -172,17 +291,64 @@ pub fn redact(argv: &[String]) -> Vec<String> {
                 out.push(arg.clone());
                 next = Next::Hidden;
             }
-            Some((name, _)) if names_a_secret(name) && !name.contains(char::is_whitespace) => {
+            Some(("--from-literal", literal)) if literal.contains('=') => {
+                let key = literal.split_once('=').map_or("", |(k, _)| k);
+                out.push(format!("--from-literal={key}={REDACTED}"));
+            }
+            Some((name, _)) if option_takes_a_secret(name) || assigns_a_secret(name) => {
                 out.push(format!("{name}={REDACTED}"));
             }
-            None if names_a_secret(arg) && !arg.contains(char::is_whitespace) => {
+            None if option_takes_a_secret(arg) || short_secret_option(&program, argv, arg) => {
                 out.push(arg.clone());
                 next = Next::Hidden;
+            }
+            None if is_shell(&program)
+                && arg.starts_with('-')
+                && !arg.starts_with("--")
+                && arg.contains('c') =>
+            {
+                out.push(arg.clone());
+                script_next = true;
             }
             _ => out.push(redact_inside(arg)),
         }
     }
     out
+}
+
+/// A shell script with the secrets of each of its commands redacted as an argv's would be: each
+/// command is split into words as the shell would, and each word the argv rules hide is hidden
+/// where it stands in the text. A hidden word that cannot be found as written (quoting,
+/// escapes) hides the whole script: a script is never kept with a secret in it.
+fn redact_script(script: &str) -> String {
+    let mut text = redact_inside(script);
+    for command in script.split(['\n', ';', '&', '|', '(', ')', '`']) {
+        let Some(words) = shlex::split(command) else {
+            // Quotes that span the separators: the words cannot be told apart safely.
+            if command.contains(['\'', '"']) {
+                continue;
+            }
+            return REDACTED.to_string();
+        };
+        let hidden = redact(&words);
+        for (word, kept) in words.iter().zip(&hidden) {
+            if word == kept || word.is_empty() {
+                continue;
+            }
+            let secret = word
+                .split_once('=')
+                .filter(|_| kept.contains('='))
+                .map_or(word.as_str(), |(_, v)| v);
+            if secret.is_empty() || secret == REDACTED {
+                continue;
+            }
+            if !text.contains(secret) && !script.contains(secret) {
+                return REDACTED.to_string();
+            }
+            text = text.replace(secret, REDACTED);
+        }
+    }
+    text
 }
 
 /// Appends one entry. The log is guard's record of what it let through, so failing to write it
@@ -350,5 +516,98 @@ mod tests {
             "SecretString: hunter2",
         ]));
         assert_eq!(out[3], "<redacted>");
+    }
+
+    #[test]
+    fn redaction_follows_what_tools_define_as_secret() {
+        let out = redact(&strings(&[
+            "aws",
+            "eks",
+            "get-token",
+            "--cluster-name",
+            "prod-1",
+        ]));
+        assert_eq!(
+            out,
+            strings(&["aws", "eks", "get-token", "--cluster-name", "prod-1"])
+        );
+        let out = redact(&strings(&[
+            "aws",
+            "sts",
+            "get-session-token",
+            "--duration-seconds",
+            "900",
+        ]));
+        assert_eq!(out[4], "900");
+        let out = redact(&strings(&[
+            "aws",
+            "s3api",
+            "list-objects-v2",
+            "--starting-token",
+            "abc",
+        ]));
+        assert_eq!(out[4], "abc");
+        let out = redact(&strings(&[
+            "aws",
+            "configure",
+            "set",
+            "--profile",
+            "x",
+            "aws_session_token",
+            "TOK",
+        ]));
+        assert_eq!(out[6], "<redacted>");
+        let out = redact(&strings(&[
+            "aws",
+            "configure",
+            "set",
+            "region",
+            "eu-west-1",
+        ]));
+        assert_eq!(out[4], "eu-west-1");
+        let out = redact(&strings(&[
+            "docker",
+            "login",
+            "-u",
+            "me",
+            "-p",
+            "hunter2",
+            "r.example",
+        ]));
+        assert_eq!(
+            out,
+            strings(&[
+                "docker",
+                "login",
+                "-u",
+                "me",
+                "-p",
+                "<redacted>",
+                "r.example"
+            ])
+        );
+        let out = redact(&strings(&[
+            "kubectl",
+            "create",
+            "secret",
+            "generic",
+            "db",
+            "--from-literal=password=hunter2",
+        ]));
+        assert_eq!(out[5], "--from-literal=password=<redacted>");
+        for script in [
+            "aws configure set aws_secret_access_key SECRETXYZ && aws s3 ls",
+            "aws configure set aws_secret_access_key 'SECRETXYZ'; echo done",
+            "docker login -p SECRETXYZ registry",
+        ] {
+            let out = redact(&strings(&["sh", "-c", script]));
+            assert!(!out[2].contains("SECRETXYZ"), "{}", out[2]);
+        }
+        let out = redact(&strings(&[
+            "bash",
+            "-lc",
+            "aws eks get-token --cluster-name prod-1",
+        ]));
+        assert_eq!(out[2], "aws eks get-token --cluster-name prod-1");
     }
 }

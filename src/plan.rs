@@ -7,9 +7,8 @@
 //! rules on the answer; whatever it cannot read stays unknown.
 
 use std::ffi::OsString;
-use std::io::Read;
-use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -20,9 +19,15 @@ use crate::exec;
 use crate::output;
 use crate::policy::plan_rules::{ChangeKind, Fit, PlannedChange};
 use crate::policy::{AccountView, Action, Decision, Policy, Target};
+use crate::process;
 
 /// A plan that takes longer to print than this is not worth waiting for: the answer is unknown.
+/// `GUARD_PLAN_SHOW_TIMEOUT` (seconds) changes it, for tests.
 const SHOW_LIMIT: Duration = Duration::from_secs(60);
+const SHOW_LIMIT_VAR: &str = "GUARD_PLAN_SHOW_TIMEOUT";
+/// The JSON of a plan with tens of thousands of resources is tens of megabytes; one larger than
+/// the config files guard reads is not read either: the answer is unknown.
+const SHOW_SIZE: u64 = crate::fsutil::CONFIG_LIMIT;
 /// How many destroyed addresses the prompt lists; the audit line keeps them all.
 const LISTED: usize = 10;
 
@@ -225,64 +230,26 @@ fn show(program: &OsString, saved: &SavedPlan, env: &ChildEnv) -> Result<Vec<u8>
     // Arguments meant for apply would make show refuse to run; show gets exactly these.
     cmd.env_remove("TF_CLI_ARGS")
         .env_remove("TF_CLI_ARGS_show")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot run `{shown}` to read the plan ({e})"))?;
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let status = match wait(&mut child, SHOW_LIMIT) {
-        Some(status) => status,
-        None => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!(
-                "`{shown}` did not finish within {} s; guard cannot see what the plan changes",
-                SHOW_LIMIT.as_secs()
-            ));
-        }
-    };
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
-    if !status.success() {
+        .stdin(Stdio::null());
+    let shown_limit = std::env::var(SHOW_LIMIT_VAR)
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map_or(SHOW_LIMIT, Duration::from_secs_f64);
+    let captured = process::capture(cmd, SHOW_SIZE, shown_limit)
+        .map_err(|why| format!("`{shown}`: {why}; guard cannot see what the plan changes"))?;
+    if !captured.status.success() {
         // terraform's own words say best what is wrong with the plan or the directory.
-        let text = String::from_utf8_lossy(&stderr);
+        let text = String::from_utf8_lossy(&captured.stderr);
         for line in text.lines() {
             output::stderr_line(line);
         }
         return Err(format!(
-            "`{shown}` failed ({status}); guard cannot see what the plan changes"
+            "`{shown}` failed ({}); guard cannot see what the plan changes",
+            captured.status
         ));
     }
-    Ok(stdout)
-}
-
-fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<Vec<u8>> {
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_end(&mut bytes);
-        }
-        bytes
-    })
-}
-
-/// Waits up to `limit`; None when the child is still running then.
-fn wait(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
-    let deadline = Instant::now() + limit;
-    let mut pause = Duration::from_millis(1);
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Some(status),
-            Ok(None) if Instant::now() < deadline => {
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(20));
-            }
-            _ => return None,
-        }
-    }
+    Ok(captured.stdout)
 }
 
 /// The parts of terraform's JSON plan format (format_version 1.x) that say what apply does.
@@ -573,17 +540,6 @@ mod tests {
 
     fn change(address: &str, actions: &str) -> String {
         format!(r#"{{"address":"{address}","change":{{"actions":{actions}}}}}"#)
-    }
-
-    #[test]
-    fn a_show_that_does_not_finish_is_given_up() {
-        let mut child = std::process::Command::new("sleep")
-            .arg("5")
-            .spawn()
-            .unwrap();
-        assert!(wait(&mut child, Duration::from_millis(50)).is_none());
-        child.kill().unwrap();
-        child.wait().unwrap();
     }
 
     #[test]

@@ -5,6 +5,9 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::os::fd::AsFd;
 
+use std::sync::atomic::{AtomicI32, AtomicPtr, Ordering};
+
+use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 use nix::sys::termios::{self, LocalFlags, SetArg, SpecialCharacterIndices, Termios};
 
 /// What the person did at the prompt.
@@ -19,16 +22,80 @@ pub enum Answer {
     NoTerminal,
 }
 
-/// Puts the terminal back as it was, however the prompt ends.
+/// Puts the terminal back as it was, however the prompt ends: on return, and on a signal that
+/// would end guard while it waits (SIGTERM, SIGHUP, SIGINT or SIGQUIT from `kill`; Ctrl-C is an
+/// answer), which would otherwise leave the person's shell without echo.
 struct RawMode<'a> {
     tty: &'a File,
     saved: Termios,
+    handlers: Vec<(Signal, SigAction)>,
 }
 
 impl Drop for RawMode<'_> {
     fn drop(&mut self) {
         let _ = termios::tcsetattr(self.tty.as_fd(), SetArg::TCSAFLUSH, &self.saved);
+        for (signal, previous) in self.handlers.drain(..) {
+            // SAFETY: puts back the disposition that was there before the prompt.
+            let _ = unsafe { sigaction(signal, &previous) };
+        }
+        RESTORE_FD.store(-1, Ordering::SeqCst);
     }
+}
+
+/// The signals that end guard by default while it waits at the prompt.
+const ENDING: [Signal; 4] = [
+    Signal::SIGTERM,
+    Signal::SIGHUP,
+    Signal::SIGINT,
+    Signal::SIGQUIT,
+];
+
+/// What the signal handler restores: the terminal and its settings, kept where a handler can
+/// reach them without a lock or an allocation.
+static RESTORE_FD: AtomicI32 = AtomicI32::new(-1);
+static RESTORE_TERMIOS: AtomicPtr<nix::libc::termios> = AtomicPtr::new(std::ptr::null_mut());
+
+extern "C" fn restore_and_die(signal: nix::libc::c_int) {
+    let fd = RESTORE_FD.load(Ordering::SeqCst);
+    let saved = RESTORE_TERMIOS.load(Ordering::SeqCst);
+    // SAFETY: tcsetattr, signal and raise are async-signal-safe; `saved` points to a termios that
+    // is never freed once published.
+    unsafe {
+        if fd >= 0 && !saved.is_null() {
+            nix::libc::tcsetattr(fd, nix::libc::TCSAFLUSH, saved);
+        }
+        nix::libc::signal(signal, nix::libc::SIG_DFL);
+        nix::libc::raise(signal);
+    }
+}
+
+/// Installs the handlers that restore `saved` on `tty` before a signal ends guard.
+fn restore_on_signals(tty: &File, saved: &Termios) -> Vec<(Signal, SigAction)> {
+    use std::os::fd::AsRawFd;
+    let raw: nix::libc::termios = saved.clone().into();
+    // Leaked on purpose: a handler may read it at any moment, so it must never be freed (one
+    // small struct per prompt).
+    RESTORE_TERMIOS.store(Box::into_raw(Box::new(raw)), Ordering::SeqCst);
+    RESTORE_FD.store(tty.as_raw_fd(), Ordering::SeqCst);
+    let action = SigAction::new(
+        SigHandler::Handler(restore_and_die),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    ENDING
+        .iter()
+        .filter_map(|signal| {
+            // SAFETY: the handler only makes async-signal-safe calls.
+            let previous = unsafe { sigaction(*signal, &action) }.ok()?;
+            // A signal guard ignores (or handles itself) stays that way.
+            if !matches!(previous.handler(), SigHandler::SigDfl) {
+                // SAFETY: puts back what was there.
+                let _ = unsafe { sigaction(*signal, &previous) };
+                return None;
+            }
+            Some((*signal, previous))
+        })
+        .collect()
 }
 
 /// Asks on `/dev/tty`. The terminal's own line discipline is switched off for the answer, so
@@ -46,10 +113,16 @@ pub fn ask(question: &str) -> Answer {
         .remove(LocalFlags::ICANON | LocalFlags::ECHO | LocalFlags::ISIG);
     raw.control_chars[SpecialCharacterIndices::VMIN as usize] = 1;
     raw.control_chars[SpecialCharacterIndices::VTIME as usize] = 0;
+    // Before the switch: a signal between the two would otherwise find nothing to restore.
+    let handlers = restore_on_signals(&tty, &saved);
+    let _restore = RawMode {
+        tty: &tty,
+        saved,
+        handlers,
+    };
     if termios::tcsetattr(tty.as_fd(), SetArg::TCSAFLUSH, &raw).is_err() {
         return Answer::NoTerminal;
     }
-    let _restore = RawMode { tty: &tty, saved };
     let mut out = &tty;
     if out
         .write_all(question.as_bytes())

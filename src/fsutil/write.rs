@@ -42,15 +42,13 @@ const TEMPORARY: &str = ".guard-tmp-";
 /// [`super::create_private_dir`]).
 pub fn write_file(path: &Path, bytes: &[u8], mode: Mode, links: Links) -> anyhow::Result<()> {
     let target = match (links, std::fs::symlink_metadata(path)) {
-        (Links::Follow, Ok(m)) if m.file_type().is_symlink() => {
-            let target = std::fs::canonicalize(path).with_context(|| {
+        (Links::Follow, Ok(m)) if m.file_type().is_symlink() => std::fs::canonicalize(path)
+            .with_context(|| {
                 Failure::io(format!(
                     "{} is a symlink to a file that does not exist",
                     path.display()
                 ))
-            })?;
-            target
-        }
+            })?,
         _ => path.to_path_buf(),
     };
     let existing = match std::fs::symlink_metadata(&target) {

@@ -322,10 +322,7 @@ pub fn shipped(name: &str) -> PolicyFile {
 }
 
 pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
-    let source = Source {
-        name: Arc::from(name),
-        text,
-    };
+    let source = Source::new(name, text);
     let raw: RawPolicy = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         source.error(span, e.message())

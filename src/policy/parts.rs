@@ -94,13 +94,29 @@ impl Scope {
 pub struct Source<'a> {
     pub name: Arc<str>,
     pub text: &'a str,
+    /// Where each line starts, found once: every rule and account records its line, and
+    /// counting the newlines before each from the top made loading quadratic (a 1 MB policy of
+    /// 15,000 rules took seconds).
+    line_starts: Vec<usize>,
 }
 
-impl Source<'_> {
+impl<'a> Source<'a> {
+    pub fn new(name: &str, text: &'a str) -> Source<'a> {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        Source {
+            name: Arc::from(name),
+            text,
+            line_starts,
+        }
+    }
+
     fn line_col(&self, offset: usize) -> (usize, usize) {
-        let before = &self.text[..offset.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        let offset = offset.min(self.text.len());
+        // The number of lines that start at or before the offset is its line.
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let column = offset - self.line_starts[line - 1] + 1;
         (line, column)
     }
 
@@ -187,4 +203,25 @@ pub fn severity(source: &Source, value: &Spanned<String>) -> Result<Severity, Fa
                 ),
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns() {
+        let source = Source::new("f", "ab\ncd\n\ne");
+        for (offset, expected) in [
+            (0, (1, 1)),
+            (1, (1, 2)),
+            (2, (1, 3)),
+            (3, (2, 1)),
+            (6, (3, 1)),
+            (7, (4, 1)),
+            (99, (4, 2)),
+        ] {
+            assert_eq!(source.line_col(offset), expected, "{offset}");
+        }
+    }
 }
