@@ -67,8 +67,10 @@ const COMMON: &[Flag] = &[
     switch("--auto-kubeconfig"),
 ];
 
-/// Commands that only plan without `--approve` (eksctl's task plans print "(plan)" and
-/// "set --approve to apply"): `--approve` makes them write.
+/// Commands that only plan without `--approve` (eksctl's `cmdutils.NewCmd` starts in plan
+/// mode and `AddApproveFlag` leaves it): `--approve` makes them write. Not `delete
+/// iamserviceaccount` or `delete|drain nodegroup`: without a config file their loaders turn
+/// plan mode off, so they delete at once.
 const PLANS: &str = "only plans the change (no --approve)";
 
 const DELETES: &str = "deletes cluster resources";
@@ -110,7 +112,7 @@ const COMMANDS: &[Command] = &[
     )
     .with_flags(COMMON),
     cmd(&["update", "iamserviceaccount"], Read, PLANS).with_flags(COMMON),
-    cmd(&["delete", "iamserviceaccount"], Read, PLANS).with_flags(COMMON),
+    cmd(&["update", "cluster"], Read, PLANS).with_flags(COMMON),
     cmd(&["utils"], Read, "prints help"),
     cmd(
         &["utils", "write-kubeconfig"],
@@ -170,16 +172,13 @@ const COMMANDS: &[Command] = &[
 
 const MODIFIERS: &[Modifier] = &[
     Modifier {
-        commands: &["delete iamserviceaccount"],
-        flags: &["--approve"],
-        test: Test::On,
-        severity: Destructive,
-        what: "deletes the service accounts and their IAM roles",
-    },
-    Modifier {
         commands: &[
             "create iamserviceaccount",
             "update iamserviceaccount",
+            "update cluster",
+            "utils enable-secrets-encryption",
+            "utils install-vpc-controllers",
+            "utils migrate-to-access-entry",
             "utils update-cluster-logging",
             "utils update-kube-proxy",
             "utils update-aws-node",
