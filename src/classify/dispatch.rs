@@ -1,5 +1,7 @@
 //! From a command's words to a classification: assignments, wrappers, shells, then tools.
 
+use super::pathname::WorkDir;
+use super::paths;
 use super::program::{self, Program, Tool};
 use super::scope::{self, Scope, Word};
 use super::verdict::{MostSevere, Verdict, not_a_tool};
@@ -60,7 +62,21 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
             ),
         );
     }
-    match program::identify(&first.text) {
+    let program = program::identify(&first.text);
+    // A file the line wrote earlier that programs read without being told (a kubeconfig,
+    // a shell start-up file, the AWS CLI's config): guard judged none of its new content.
+    if let Some(written) = scope.trusted_written()
+        && !is_builtin(&first.text)
+        && !matches!(program, Program::Wrapper(_))
+    {
+        return unknown_program(
+            words,
+            &format!(
+                "runs after the line writes {written}, which it may read: guard cannot know what it will hold"
+            ),
+        );
+    }
+    match program {
         Program::Tool(tool) => run_tool(tool, rest, &scope),
         Program::Wrapper(wrapper) => match wrappers::unwrap(wrapper, rest) {
             Unwrap::Run(inner) => {
@@ -97,37 +113,29 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
                         format!("{var} is set: npx runs what it says instead"),
                     );
                 }
-                if let Some(dir) = inner.chdir.as_ref().filter(|dir| dir.dynamic) {
-                    return not_a_tool(
-                        Severity::Unknown,
-                        &name,
-                        rest,
-                        format!(
-                            "runs the command in {}, a folder from an expansion: guard cannot tell which files its relative paths name",
-                            dir.text
-                        ),
-                    );
-                }
                 let mut own = MostSevere::default();
-                for (target, _append) in &inner.writes {
-                    if target.dynamic {
-                        own.add(not_a_tool(
-                            Severity::Unknown,
-                            &name,
-                            rest,
-                            format!("writes {}, a path from an expansion", target.text),
-                        ));
-                    } else if local::is_terraform_state(&target.text) {
-                        own.add(not_a_tool(
-                            Severity::Destructive,
-                            &name,
-                            rest,
-                            format!(
-                                "writes {}, terraform's state: it would be overwritten",
-                                target.text
-                            ),
-                        ));
+                for target in &inner.reads {
+                    let verdict = paths::read(target, &scope);
+                    if !verdict.is_ordinary() {
+                        own.add(not_a_tool(verdict.severity, &name, rest, verdict.reason));
                     }
+                }
+                for (target, append) in &inner.writes {
+                    let how = if *append {
+                        paths::Write::Append
+                    } else {
+                        paths::Write::Replace
+                    };
+                    let verdict = paths::write(target, &scope, how);
+                    if !verdict.is_ordinary() {
+                        own.add(not_a_tool(verdict.severity, &name, rest, verdict.reason));
+                    }
+                }
+                if let Some(dir) = &inner.chdir {
+                    scope.set_workdir(match paths::locate(dir, &scope) {
+                        paths::Located::At(at) => WorkDir::Known(at),
+                        paths::Located::Unknown(why) => WorkDir::Unknown(why),
+                    });
                 }
                 scope.open_ended |= inner.appends_args;
                 let mut result = classify_words(&inner.words, &scope);

@@ -243,6 +243,7 @@ fn is_consulted(name: &str) -> bool {
 /// the dynamic loader's, which it obeys for every program.
 const WRAPPERS_OBEY: &[&str] = &[
     "SHELL",
+    "CDPATH",
     "npm_config_",
     "NPM_CONFIG_",
     "LD_LIBRARY_PATH",
@@ -340,7 +341,33 @@ pub(crate) struct Scope<'a> {
     pub stdin_heredoc: bool,
     /// The folder the command runs in (`cd`, `env -C` change it).
     workdir: Rc<WorkDir>,
+    /// The folder is not the one guard runs in: relative paths are resolved before reading.
+    moved: bool,
+    /// Files an earlier command of the line writes (absolute), newest first: a tool that
+    /// reads one reads what the line put there.
+    written: Option<Rc<Written>>,
+    /// The first configuration a later command trusts that an earlier command writes
+    /// (`~/.kube/config`, `~/.bashrc`): tools read such files without being told.
+    trusted_written: Option<Rc<str>>,
     depth: usize,
+}
+
+/// One file the line writes, in a persistent list shared by nested scopes.
+struct Written {
+    path: String,
+    next: Option<Rc<Written>>,
+}
+
+impl Drop for Written {
+    // Unlinks iteratively, as `Binding` does.
+    fn drop(&mut self) {
+        let mut next = self.next.take();
+        while let Some(written) = next {
+            next = Rc::try_unwrap(written)
+                .ok()
+                .and_then(|mut written| written.next.take());
+        }
+    }
 }
 
 impl<'a> Scope<'a> {
@@ -352,13 +379,20 @@ impl<'a> Scope<'a> {
             credential_change: None,
             open_ended: false,
             stdin_heredoc: false,
-            workdir: Rc::new(match ctx.cwd {
-                Some(cwd) if cwd.is_absolute() => {
-                    WorkDir::Known(pathname::normalize(&cwd.to_string_lossy()))
-                }
-                _ => WorkDir::Unknown("guard could not find its working folder".to_owned()),
-            }),
+            workdir: Rc::new(Self::initial_workdir(ctx)),
+            moved: false,
+            written: None,
+            trusted_written: None,
             depth: 0,
+        }
+    }
+
+    fn initial_workdir(ctx: &Context) -> WorkDir {
+        match ctx.cwd {
+            Some(cwd) if cwd.is_absolute() => {
+                WorkDir::Known(pathname::normalize(&cwd.to_string_lossy()))
+            }
+            _ => WorkDir::Unknown("guard could not find its working folder".to_owned()),
         }
     }
 
@@ -369,10 +403,38 @@ impl<'a> Scope<'a> {
 
     /// Moves the command to another folder (`cd`, `env -C`); see `paths::locate` to resolve
     /// the word that names it.
-    // For the shell's `cd` and `env -C` (issue 17, landing with the shell judge next).
-    #[allow(dead_code)]
     pub fn set_workdir(&mut self, workdir: WorkDir) {
-        self.workdir = Rc::new(workdir);
+        if workdir != *self.workdir {
+            self.moved = workdir != Self::initial_workdir(self.ctx);
+            self.workdir = Rc::new(workdir);
+        }
+    }
+
+    /// Records that the line writes the file at `at` (absolute) before the commands that
+    /// follow; `trusted` when a later command reads it without being told (a kubeconfig,
+    /// a shell start-up file, the AWS CLI's config).
+    pub fn wrote(&mut self, at: String, trusted: bool) {
+        if trusted && self.trusted_written.is_none() {
+            self.trusted_written = Some(Rc::from(at.as_str()));
+        }
+        let next = self.written.take();
+        self.written = Some(Rc::new(Written { path: at, next }));
+    }
+
+    /// The configuration a later command trusts that the line writes first, if any.
+    pub fn trusted_written(&self) -> Option<&str> {
+        self.trusted_written.as_deref()
+    }
+
+    fn was_written(&self, at: &str) -> bool {
+        let mut written = self.written.as_deref();
+        while let Some(current) = written {
+            if current.path == at {
+                return true;
+            }
+            written = current.next.as_deref();
+        }
+        false
     }
 
     /// The value guard's own environment gives the variable (not the command line's).
@@ -431,8 +493,43 @@ impl<'a> Scope<'a> {
     }
 
     /// The contents of a file a tool would read, relative to guard's working directory.
+    ///
+    /// A relative path is read in the folder the command runs in (`cd sub &&`, `env -C`);
+    /// when guard does not know that folder, or an earlier command of the line writes the
+    /// file, guard cannot know what the tool will read.
     pub fn read_file(&self, path: &str) -> FileText {
-        (self.ctx.read_file)(std::path::Path::new(path))
+        let absolute = if path.starts_with('/') {
+            Some(pathname::normalize(path))
+        } else {
+            match &*self.workdir {
+                WorkDir::Known(dir) => Some(pathname::normalize(&format!("{dir}/{path}"))),
+                WorkDir::Unknown(why) if self.moved => {
+                    return FileText::Unreadable(format!(
+                        "{path} is relative to a folder guard does not know ({why})"
+                    ));
+                }
+                WorkDir::Unknown(_) => None,
+            }
+        };
+        if self.written.is_some() {
+            match &absolute {
+                Some(at) if self.was_written(at) => {
+                    return FileText::Unreadable(format!(
+                        "{path} is written by an earlier command of the line; guard cannot know what it will hold"
+                    ));
+                }
+                None => {
+                    return FileText::Unreadable(format!(
+                        "{path} may be a file an earlier command of the line writes"
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        match absolute {
+            Some(at) if self.moved => (self.ctx.read_file)(std::path::Path::new(&at)),
+            _ => (self.ctx.read_file)(std::path::Path::new(path)),
+        }
     }
 
     /// The home directory the command runs with (`HOME=... aws` changes it).

@@ -7,8 +7,9 @@
 //! expansion, `exec` changing the script's descriptors, `source`) makes the script unknown,
 //! with the form named.
 
+use super::pathname::WorkDir;
 use super::scope::{self, EnvValue, SECRET_VARS, SHELL_SPECIAL, Scope, Word};
-use super::shell::{self, Construct, ShellCommand};
+use super::shell::{self, Chain, Construct, ShellCommand};
 use super::verdict::{Classify, MostSevere, not_a_tool};
 use super::{Classification, Severity};
 use super::{paths, program};
@@ -68,6 +69,7 @@ pub(crate) fn classify(
         ));
     }
     let mut scope = outer.clone();
+    let mut folders = Folders::new(scope.workdir().clone());
     // The functions defined at each point: a call before the definition, or after
     // `unset -f`, runs the program of that name.
     let mut defined: Vec<&str> = Vec::new();
@@ -76,8 +78,12 @@ pub(crate) fn classify(
         while let Some(function) = definitions.next_if(|function| function.from <= index) {
             defined.push(&function.name);
         }
-        for target in &command.writes {
-            let verdict = paths::write(target, &scope, paths::Write::Replace);
+        let words = command.words.as_slice();
+        scope.set_workdir(folders.enter(command));
+        // The commands after this one read what its redirections write.
+        let mut written = Vec::new();
+        for target in &command.reads {
+            let verdict = paths::read(target, &scope);
             if !verdict.is_ordinary() {
                 results.add(not_a_tool(
                     verdict.severity,
@@ -87,72 +93,119 @@ pub(crate) fn classify(
                 ));
             }
         }
-        let words = command.words.as_slice();
-        let assignments = words
-            .iter()
-            .take_while(|word| scope::is_assignment(word))
-            .count();
-        if let Some(why) = words[..assignments].iter().find_map(special_write) {
-            results.add(unknown(why));
-        }
-        let Some(program) = words.get(assignments) else {
-            // Bare assignments set shell variables for the commands that follow.
-            assign_all(&mut scope, words);
-            continue;
-        };
-        if !program.dynamic {
-            let args = words.get(assignments + 1..).unwrap_or_default();
-            if defined.contains(&&*program.text) {
+        for output in &command.writes {
+            let how = if output.append {
+                paths::Write::Append
+            } else {
+                paths::Write::Replace
+            };
+            let verdict = paths::write(&output.target, &scope, how);
+            if !verdict.is_ordinary() {
                 results.add(not_a_tool(
-                    Severity::Read,
-                    &program.text,
-                    args,
-                    "calls a function defined in the script; its commands are judged where it is defined".to_owned(),
+                    verdict.severity,
+                    label,
+                    &[],
+                    format!("a redirection {}", verdict.reason),
                 ));
-                continue;
             }
-            let (base, args) = builtin_of(&program.text, args);
-            if let Some(why) = drops_credentials(&base, args) {
-                scope.lose_credentials(why);
+            if let paths::Located::At(at) = paths::locate(&output.target, &scope) {
+                let trusted = paths::classes_at(&at, &scope).iter().any(|class| {
+                    matches!(
+                        class,
+                        paths::PathClass::TrustedConfig(_) | paths::PathClass::GuardControl(_)
+                    )
+                });
+                if trusted && command.flow.conditional {
+                    results.add(unknown(format!(
+                        "writes {} in a loop, condition or function: guard cannot order it against the commands that read it",
+                        output.target.text
+                    )));
+                }
+                written.push((at, trusted));
             }
-            match builtin(&base, args, command) {
-                Builtin::Plain => {}
-                Builtin::Unmodelled(why) => {
-                    results.add(not_a_tool(Severity::Unknown, &base, args, why));
-                    continue;
+        }
+        'judged: {
+            let assignments = words
+                .iter()
+                .take_while(|word| scope::is_assignment(word))
+                .count();
+            if let Some(why) = words[..assignments].iter().find_map(special_write) {
+                results.add(unknown(why));
+            }
+            let Some(program) = words.get(assignments) else {
+                // Bare assignments set shell variables for the commands that follow.
+                assign_all(&mut scope, words);
+                break 'judged;
+            };
+            if !program.dynamic {
+                let args = words.get(assignments + 1..).unwrap_or_default();
+                if defined.contains(&&*program.text) {
+                    let result = match scope.trusted_written() {
+                        Some(written) => not_a_tool(
+                            Severity::Unknown,
+                            &program.text,
+                            args,
+                            format!(
+                                "calls a function after the line writes {written}: its commands, judged where it is defined, run after that write"
+                            ),
+                        ),
+                        None => not_a_tool(
+                            Severity::Read,
+                            &program.text,
+                            args,
+                            "calls a function defined in the script; its commands are judged where it is defined".to_owned(),
+                        ),
+                    };
+                    results.add(result);
+                    break 'judged;
                 }
-                Builtin::Judged(severity, why) => {
-                    results.add(not_a_tool(severity, &base, args, why));
-                    continue;
+                let (base, args) = builtin_of(&program.text, args);
+                if let Some(why) = drops_credentials(&base, args) {
+                    scope.lose_credentials(why);
                 }
-                Builtin::Assigns(names) => {
-                    for name in names {
-                        if let Some(why) = unknown_value(&base, name) {
-                            results.add(not_a_tool(Severity::Unknown, &base, args, why));
+                match builtin(&base, args, command) {
+                    Builtin::Plain => {}
+                    Builtin::Unmodelled(why) => {
+                        results.add(not_a_tool(Severity::Unknown, &base, args, why));
+                        break 'judged;
+                    }
+                    Builtin::Judged(severity, why) => {
+                        results.add(not_a_tool(severity, &base, args, why));
+                        break 'judged;
+                    }
+                    Builtin::Assigns(names) => {
+                        for name in names {
+                            if let Some(why) = unknown_value(&base, name) {
+                                results.add(not_a_tool(Severity::Unknown, &base, args, why));
+                            }
+                            scope.assign(name.to_owned(), EnvValue::Dynamic);
                         }
-                        scope.assign(name.to_owned(), EnvValue::Dynamic);
+                    }
+                    Builtin::Eval(code) => {
+                        let mut inner = scope.clone();
+                        inner.stdin_heredoc = command.stdin_heredoc;
+                        results.add(self::classify("eval", &code, &inner, classify));
+                        break 'judged;
                     }
                 }
-                Builtin::Eval(code) => {
-                    let mut inner = scope.clone();
-                    inner.stdin_heredoc = command.stdin_heredoc;
-                    results.add(self::classify("eval", &code, &inner, classify));
-                    continue;
+                if EXPORTERS.contains(&&*base) {
+                    if let Some(why) = args.iter().find_map(special_write) {
+                        results.add(unknown(why));
+                    }
+                    assign_all(&mut scope, args);
+                }
+                // `unset NAME` removes a function when no variable has the name; `-v` never.
+                if base == "unset" && !args.iter().any(|arg| arg.text.starts_with("-v")) {
+                    defined.retain(|name| !args.iter().any(|arg| arg.text == *name));
                 }
             }
-            if EXPORTERS.contains(&&*base) {
-                if let Some(why) = args.iter().find_map(special_write) {
-                    results.add(unknown(why));
-                }
-                assign_all(&mut scope, args);
-            }
-            // `unset NAME` removes a function when no variable has the name; `-v` never.
-            if base == "unset" && !args.iter().any(|arg| arg.text.starts_with("-v")) {
-                defined.retain(|name| !args.iter().any(|arg| arg.text == *name));
-            }
+            scope.stdin_heredoc = command.stdin_heredoc;
+            results.add(classify(words, &scope));
         }
-        scope.stdin_heredoc = command.stdin_heredoc;
-        results.add(classify(words, &scope));
+        folders.after(command, &scope);
+        for (at, trusted) in written {
+            scope.wrote(at, trusted);
+        }
     }
     if let Some(error) = script.error {
         results.add(unknown(format!("{error}; guard cannot analyse it")));
@@ -160,6 +213,209 @@ pub(crate) fn classify(
     results
         .finish()
         .unwrap_or_else(|| not_a_tool(Severity::Read, label, &[], "runs no command".to_owned()))
+}
+
+/// Where the script's commands run, as `cd` moves the shell. A `cd` is believed only where it
+/// certainly ran and succeeded: the rest of its `&&` list, the commands after it under
+/// `set -e` or `|| exit`; anywhere else the folder is unknown, and so is every relative path
+/// read there.
+struct Folders {
+    /// The folder of the script's own shell.
+    shell: WorkDir,
+    /// After `cd DIR &&`: the subshell it ran in, and the folder of the rest of its list.
+    list: Option<(u32, WorkDir)>,
+    /// A `cd` that started the current list in the script's shell, with its folder: whether
+    /// it holds afterwards depends on what follows it.
+    pending: Option<Pending>,
+    /// `set -e` is on in the script's shell: a failing `cd` on its own ends the script.
+    errexit: bool,
+}
+
+struct Pending {
+    folder: WorkDir,
+    /// More of its `&&` list followed (a failing `cd` there does not end the script).
+    listed: bool,
+}
+
+impl Folders {
+    fn new(shell: WorkDir) -> Folders {
+        Folders {
+            shell,
+            list: None,
+            pending: None,
+            errexit: false,
+        }
+    }
+
+    /// The folder `command` runs in.
+    fn enter(&mut self, command: &ShellCommand) -> WorkDir {
+        let flow = command.flow;
+        if let Some(mut pending) = self.pending.take() {
+            if flow.shell == 0 {
+                match flow.chain {
+                    Chain::First => {
+                        self.shell = if self.errexit && !pending.listed {
+                            pending.folder
+                        } else {
+                            WorkDir::Unknown(
+                                "a cd before it may have failed, and then it runs in the folder before"
+                                    .to_owned(),
+                            )
+                        };
+                    }
+                    Chain::AfterAnd => {
+                        pending.listed = true;
+                        self.pending = Some(pending);
+                    }
+                    Chain::AfterOr if is_exit(command) => self.shell = pending.folder,
+                    Chain::AfterOr => {
+                        self.shell =
+                            WorkDir::Unknown("it runs after a cd that may have failed".to_owned());
+                    }
+                }
+            } else {
+                self.pending = Some(pending);
+            }
+        }
+        if flow.chain != Chain::AfterAnd
+            && self
+                .list
+                .as_ref()
+                .is_some_and(|(shell, _)| *shell == flow.shell)
+        {
+            self.list = None;
+        }
+        match &self.list {
+            Some((shell, folder)) if *shell == flow.shell => return folder.clone(),
+            _ => {}
+        }
+        if self.pending.is_some() {
+            return WorkDir::Unknown("a cd before it may have failed".to_owned());
+        }
+        self.shell.clone()
+    }
+
+    /// What `command` changed: `cd`, `pushd`, `popd`, `set -e`.
+    fn after(&mut self, command: &ShellCommand, scope: &Scope) {
+        let flow = command.flow;
+        let words = command.words.as_slice();
+        let start = words
+            .iter()
+            .take_while(|word| scope::is_assignment(word))
+            .count();
+        let Some((program, args)) = words[start..].split_first() else {
+            return;
+        };
+        if program.dynamic || flow.pipelined {
+            return;
+        }
+        let in_shell = flow.shell == 0 && !flow.conditional;
+        let folder = match &*program.text {
+            "set" => {
+                if in_shell {
+                    self.errexit = errexit(args, self.errexit);
+                }
+                return;
+            }
+            "cd" | "pushd" => change_folder(&program.text, args, scope),
+            "popd" => WorkDir::Unknown("popd returns to a folder of the stack".to_owned()),
+            _ => return,
+        };
+        self.list = Some((flow.shell, folder.clone()));
+        if in_shell && flow.chain == Chain::First {
+            self.pending = Some(Pending {
+                folder,
+                listed: false,
+            });
+        } else {
+            self.shell = WorkDir::Unknown(format!(
+                "{} in a subshell, a list, a loop, a condition or a function moves it or not",
+                program.text
+            ));
+        }
+    }
+}
+
+/// `exit` or `return`: ends the script (or function) when the command before it failed.
+fn is_exit(command: &ShellCommand) -> bool {
+    command
+        .words
+        .first()
+        .is_some_and(|word| !word.dynamic && matches!(&*word.text, "exit" | "return"))
+}
+
+/// Whether `set ARGS` leaves errexit on.
+fn errexit(args: &[Word], mut on: bool) -> bool {
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        let text: &str = &word.text;
+        let Some(sign) = text.chars().next().filter(|c| matches!(c, '-' | '+')) else {
+            break;
+        };
+        if text == "--" || text == "-" {
+            break;
+        }
+        for letter in text.chars().skip(1) {
+            match letter {
+                'e' => on = sign == '-',
+                // `-o NAME` takes the next word, whatever it is.
+                'o' if words.next().is_some_and(|option| option.text == "errexit") => {
+                    on = sign == '-';
+                }
+                _ => {}
+            }
+        }
+    }
+    on
+}
+
+/// The folder `cd ARGS` (or `pushd`) moves to, resolved in the scope's folder.
+fn change_folder(builtin: &str, args: &[Word], scope: &Scope) -> WorkDir {
+    let mut operands = args
+        .iter()
+        .skip_while(|arg| matches!(&*arg.text, "-L" | "-e"));
+    let target = match operands.next() {
+        Some(arg) if arg.text == "--" => operands.next(),
+        other => other,
+    };
+    if operands.next().is_some() {
+        return WorkDir::Unknown(format!("{builtin} with several operands"));
+    }
+    let target = match target {
+        Some(target) => target.clone(),
+        None if builtin == "cd" => match scope.home() {
+            Some(EnvValue::Known(home)) => Word {
+                text: std::borrow::Cow::Owned(home),
+                dynamic: false,
+            },
+            _ => return WorkDir::Unknown("cd goes to HOME, which guard does not know".to_owned()),
+        },
+        None => return WorkDir::Unknown("pushd swaps the folder stack".to_owned()),
+    };
+    let text: &str = &target.text;
+    if !target.dynamic && (text == "-" || text.starts_with(['-', '+'])) {
+        return WorkDir::Unknown(format!(
+            "{builtin} {text} names a folder of the stack or an option"
+        ));
+    }
+    let explicit = text.starts_with('/')
+        || text == "."
+        || text == ".."
+        || text.starts_with("./")
+        || text.starts_with("../")
+        || text.starts_with('~');
+    let cdpath = match scope.var("CDPATH") {
+        Some(EnvValue::Known(value)) => !value.is_empty(),
+        Some(EnvValue::Dynamic) => true,
+        None => false,
+    };
+    if cdpath && !explicit {
+        return WorkDir::Unknown(format!("{builtin} {text} is looked up in CDPATH first"));
+    }
+    match paths::locate(&target, scope) {
+        paths::Located::At(at) => WorkDir::Known(at),
+        paths::Located::Unknown(why) => WorkDir::Unknown(why),
+    }
 }
 
 /// `builtin NAME ...` and `command NAME ...` (without options) run the builtin itself.

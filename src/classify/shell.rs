@@ -93,7 +93,7 @@ pub(crate) struct ShellCommand {
     /// Assignments, program and arguments (redirections removed).
     pub words: Vec<Word<'static>>,
     /// Files an output redirection (`>`, `>>`, `&>`, `<>`) writes.
-    pub writes: Vec<Word<'static>>,
+    pub writes: Vec<Output>,
     /// Files an input redirection (`<`, `<>`) reads.
     pub reads: Vec<Word<'static>>,
     /// It has a redirection of any kind (`2>&1` included).
@@ -101,6 +101,14 @@ pub(crate) struct ShellCommand {
     /// Standard input is a heredoc or here-string.
     pub stdin_heredoc: bool,
     pub flow: Flow,
+}
+
+/// The file of an output redirection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Output {
+    pub target: Word<'static>,
+    /// `>>` or `<>`: the file is added to, not truncated.
+    pub append: bool,
 }
 
 /// How a command runs relative to the script's own shell.
@@ -932,6 +940,7 @@ impl Parser {
         let mut heredoc = None;
         let mut writes = false;
         let mut reads = false;
+        let mut append = false;
         let mut duplicates = false;
         current.redirected = true;
         if self.eat('<') {
@@ -944,12 +953,14 @@ impl Parser {
                 duplicates = true;
             } else {
                 writes = self.eat('>');
+                append = writes;
                 reads = true;
             }
         } else {
             self.eat('>');
             writes = true;
-            duplicates = !self.eat('>') && self.eat('&');
+            append = self.eat('>');
+            duplicates = !append && self.eat('&');
             let _ = self.eat('|');
         }
         self.skip_blanks();
@@ -961,7 +972,10 @@ impl Parser {
                     && (target.word.text == "-"
                         || target.word.text.chars().all(|c| c.is_ascii_digit()));
                 if writes && !descriptor {
-                    current.writes.push(target.word.clone());
+                    current.writes.push(Output {
+                        target: target.word.clone(),
+                        append,
+                    });
                 }
                 if reads {
                     current.reads.push(target.word.clone());
