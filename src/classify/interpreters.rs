@@ -4,7 +4,7 @@
 use super::scope::{EnvValue, Scope, Word};
 use super::script;
 use super::verdict::{Classify, not_a_tool};
-use super::{Classification, Severity};
+use super::{Classification, Severity, local};
 
 /// What a shell's command line asks it to run.
 enum ShellRun<'w> {
@@ -294,6 +294,12 @@ pub(crate) fn python(
             words.extend_from_slice(rest);
             return classify(&words, scope);
         }
+        PythonRun::Module {
+            name,
+            dynamic: false,
+            rest,
+            inspect: false,
+        } if name == "json.tool" => local::judge("json.tool", rest, scope),
         PythonRun::Module { name, .. } => (
             Severity::Unknown,
             format!("-m {name} runs a Python module guard cannot see"),

@@ -1,11 +1,12 @@
-//! Programs and shell builtins that are plainly local and read-only.
+//! Local programs and shell builtins: read when guard knows every word of the line.
 //!
-//! A guard that asks before `ls` gets switched off, so these come out Read. Left out on
-//! purpose: anything that runs other commands or code (`awk` has `system()`, GNU `sed` has
-//! `e`, `find` has `-exec`, pagers have `!`), and anything that deletes or moves files.
+//! A guard that asks before `ls` gets switched off, so these come out Read, but only as a
+//! proof: each program has a table of its whole option grammar (`local_programs`), its
+//! operands' roles, and the paths it reads or writes go through the path classes (`cat
+//! /proc/self/environ` is an export, `sort -o ~/.config/guard/policy.toml` destructive).
 
 use super::Severity;
-use super::paths::{self, PathVerdict, Write};
+use super::local_programs::{PROGRAMS, parse};
 use super::scope::{CREDENTIAL_VARS, Scope, Word};
 
 pub(crate) fn is_local_read_only(name: &str) -> bool {
@@ -17,140 +18,44 @@ pub(crate) fn is_local_read_only(name: &str) -> bool {
             | "basename" | "dirname" | "realpath" | "readlink" | "date" | "whoami" | "id"
             | "hostname" | "uname" | "which" | "type" | "seq" | "sleep" | "true" | "false"
             | "md5sum" | "sha1sum" | "sha256sum" | "base64" | "jq" | "yq" | "grep" | "egrep"
-            | "fgrep" | "rg" | "test" | "[" | "[["
+            | "fgrep" | "test" | "[" | "[["
+            | "nl" | "tac" | "paste" | "tree" | "du" | "df" | "ps" | "xxd" | "tee" | "gunzip"
+            | "zcat" | "less" | "more" | "base32" | "basenc" | "sha224sum" | "sha384sum"
+            | "sha512sum" | "b2sum"
             // Shell builtins that only change the shell itself.
             | "cd" | "pushd" | "popd" | "export" | "declare" | "typeset" | "local" | "readonly"
             | "unset" | "set" | "shift" | "read" | "exit" | "return" | ":" | "wait"
     )
 }
 
-/// Programs that print or digest the files their operands name.
-const READS_OPERANDS: &[&str] = &[
-    "cat",
-    "head",
-    "tail",
-    "wc",
-    "sort",
-    "uniq",
-    "cut",
-    "column",
-    "diff",
-    "cmp",
-    "file",
-    "md5sum",
-    "sha1sum",
-    "sha256sum",
-    "base64",
-    "jq",
-    "yq",
-    "grep",
-    "egrep",
-    "fgrep",
-    "rg",
-];
-
-/// What a local read-only program does with these arguments: some options make one run a
-/// program (`rg --pre`, `sort --compress-program`) or write a file in place.
+/// What a local program does with these arguments. A program with a table (`PROGRAMS`) is
+/// read only when every option is one the table knows and every path it reads or writes is
+/// ordinary (`paths`); the others in `is_local_read_only` are shell builtins, judged by
+/// their names.
 pub(crate) fn judge(name: &str, args: &[Word], scope: &Scope) -> (Severity, String) {
     if let Some(what) = prints_credentials(name, args) {
         return (Severity::Export, what);
     }
-    if READS_OPERANDS.contains(&name) {
-        // Any word could be a file it reads; only a credential store changes the verdict
-        // (an option's value naming one is read as one: the surer side).
-        let export = args
-            .iter()
-            .map(|word| paths::read(word, scope))
-            .find(|verdict| verdict.severity == Severity::Export);
-        if let Some(verdict) = export {
-            return (verdict.severity, verdict.reason);
-        }
-    }
-    let texts: Vec<&str> = args
+    let Some(program) = PROGRAMS
         .iter()
-        .take_while(|word| word.text != "--")
-        .map(|word| &*word.text)
-        .collect();
-    let option = |long: &str, min: usize| {
-        // getopt_long accepts any unique prefix; `min` is the shortest one that is unique.
-        texts.iter().enumerate().find_map(|(i, arg)| {
-            let (name, value) = match arg.split_once('=') {
-                Some((name, value)) => (name, Some(value)),
-                None => (*arg, None),
-            };
-            (name.len() >= min && long.starts_with(name))
-                .then(|| value.or_else(|| texts.get(i + 1).copied()).unwrap_or(""))
-        })
+        .find(|program| program.names.contains(&name))
+    else {
+        return (Severity::Read, READ.to_owned());
     };
-    let runs = match name {
-        "rg" => option("--pre", "--pre".len()).map(|program| ("--pre", program)),
-        "sort" => option("--compress-program", "--co".len())
-            .map(|program| ("--compress-program", program)),
-        _ => None,
-    };
-    if let Some((flag, program)) = runs {
-        return (
-            Severity::Unknown,
-            format!("{flag} runs {program} on the input; guard cannot see what it does"),
-        );
-    }
-    let written: Vec<&str> = match name {
-        "sort" => {
-            // `-o FILE`, `-oFILE`, or the last of a group (`-uo FILE`); after a letter
-            // that takes a value the rest is that value.
-            let short = texts.iter().enumerate().find_map(|(i, arg)| {
-                let group = arg
-                    .strip_prefix('-')
-                    .filter(|group| !group.starts_with('-'))?;
-                for (at, letter) in group.char_indices() {
-                    match letter {
-                        'k' | 't' | 'S' | 'T' => return None,
-                        'o' => {
-                            let value = &group[at + 1..];
-                            return Some(if value.is_empty() {
-                                texts.get(i + 1).copied().unwrap_or("")
-                            } else {
-                                value
-                            });
-                        }
-                        _ => {}
-                    }
-                }
-                None
-            });
-            short
-                .or_else(|| option("--output", "--o".len()))
-                .into_iter()
-                .collect()
+    match parse(program, args) {
+        Ok(parsed) => {
+            let verdict = (program.judge)(&parsed, scope);
+            if verdict.is_ordinary() {
+                (Severity::Read, READ.to_owned())
+            } else {
+                (verdict.severity, verdict.reason)
+            }
         }
-        "yq" if texts
-            .iter()
-            .any(|arg| matches!(*arg, "-i" | "--inplace" | "-i=true")) =>
-        {
-            texts
-                .iter()
-                .copied()
-                .filter(|arg| !arg.starts_with('-'))
-                .collect()
-        }
-        _ => Vec::new(),
-    };
-    let (how, flag) = match name {
-        "sort" => (Write::Replace, "-o"),
-        _ => (Write::Edit, "-i"),
-    };
-    let verdict = written
-        .iter()
-        .map(|path| paths::write(&Word::literal(path), scope, how))
-        .fold(PathVerdict::ordinary(), PathVerdict::or_worse);
-    if !verdict.is_ordinary() {
-        return (verdict.severity, format!("{flag} {}", verdict.reason));
+        Err(unknown) => unknown,
     }
-    (
-        Severity::Read,
-        "local command, does not call AWS".to_owned(),
-    )
 }
+
+const READ: &str = "local command, does not call AWS";
 
 /// What prints the environment guard injects the credentials into: `printenv` (all of it, or
 /// a credential variable), the listing forms of `export`, `declare`, `typeset` and `set`, and

@@ -25,6 +25,7 @@ mod interpreters;
 mod kubectl;
 mod kubectl_flags;
 mod local;
+mod local_programs;
 mod pathname;
 mod paths;
 mod program;

@@ -121,6 +121,10 @@ pub(crate) enum Located {
 /// Where a word points: `~`/`$HOME` and relative paths resolved, `//`, `/./`, `..` folded.
 pub(crate) fn locate(word: &Word, scope: &Scope) -> Located {
     let text: &str = &word.text;
+    if is_process_substitution(word) {
+        // A pipe to a command the shell judge sees on its own.
+        return Located::At("/dev/fd/0".to_owned());
+    }
     let spelled = if word.dynamic {
         match home_prefixed(text) {
             Some(rest) => Spelled::Home(rest),
@@ -157,6 +161,13 @@ pub(crate) fn locate(word: &Word, scope: &Scope) -> Located {
             )),
         },
     }
+}
+
+/// `<(cmd)` or `>(cmd)`: the program gets `/dev/fd/N`, a pipe.
+fn is_process_substitution(word: &Word) -> bool {
+    word.dynamic
+        && (word.text.starts_with("<(") || word.text.starts_with(">("))
+        && word.text.ends_with(')')
 }
 
 enum Spelled<'a> {
@@ -200,6 +211,39 @@ pub(crate) fn read(word: &Word, scope: &Scope) -> PathVerdict {
         verdict = verdict.or_worse(next);
     }
     verdict
+}
+
+/// What searching a folder (`grep -r`, `diff -r`) means: reading it, and an export when a
+/// credential store lies in it (`grep -r AKIA ~`, `grep -r x /proc`).
+pub(crate) fn read_tree(word: &Word, scope: &Scope) -> PathVerdict {
+    let verdict = read(word, scope);
+    let Located::At(at) = locate(word, scope) else {
+        return verdict;
+    };
+    let mut stores: Vec<String> = vec!["/proc".to_owned()];
+    for home in values(scope, "HOME").iter().filter(|h| h.starts_with('/')) {
+        for rest in [".aws", ".cache/guard", ".local/state/guard"] {
+            stores.push(normalize(&format!("{home}/{rest}")));
+        }
+    }
+    stores.extend(guard_folders(scope));
+    for (var, _) in LOCATED_BY {
+        stores.extend(
+            values(scope, var)
+                .into_iter()
+                .filter(|v| v.starts_with('/')),
+        );
+    }
+    match stores.iter().find(|store| under(store, &at)) {
+        Some(store) => verdict.or_worse(PathVerdict::new(
+            Severity::Export,
+            format!(
+                "searches {}, which holds {store} (credentials or the environment): they leave guard unchecked, as after guard env",
+                word.text
+            ),
+        )),
+        None => verdict,
+    }
 }
 
 /// A path from an expansion: unknown, unless its literal parts already show that it is a
@@ -417,6 +461,10 @@ fn probe(disk: &dyn Disk, at: &str) -> Probe {
 
 /// Every class the normalized absolute path `at` has.
 pub(crate) fn classes_at(at: &str, scope: &Scope) -> Vec<PathClass> {
+    // Standard input, output and error: the line's own pipes and redirections, judged there.
+    if matches!(at, "/dev/fd/0" | "/dev/fd/1" | "/dev/fd/2") {
+        return Vec::new();
+    }
     let parts: Vec<&str> = at.split('/').filter(|part| !part.is_empty()).collect();
     let mut classes: Vec<PathClass> = STORES
         .iter()
