@@ -230,3 +230,25 @@ def test_no_selection_is_a_usage_error_that_lists_the_ways(home, emulator, run_g
     listed = run_guard("each", "--account", "1000000000*", "--list")
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.splitlines()[1].split()[:2] == ["a", account_id(0)]
+
+
+def test_at_the_terminal_the_person_types_how_many_protected_accounts(home, emulator, spawn, tmp_path):
+    workdir = destroy_world(home, emulator, tmp_path)
+    env = {"TF_CLI_CONFIG_FILE": "/dev/null"}
+    guard = spawn("each", "-p", "*", "--", *DESTROY, cwd=workdir, env=env)
+    guard.expect(rf"1\. prod \({account_id(1)}\)")
+    guard.expect(rf"2\. prod-eu \({account_id(2)}\)")
+    guard.expect("Type the number of protected accounts listed")
+    guard.sendline("2")
+    guard.expect("ACCOUNT +PROFILE +STATUS", timeout=120)
+    guard.expect(pexpect.EOF)
+    guard.close()
+    assert guard.exitstatus == 0
+
+    guard = spawn("each", "-p", "*", "--", *DESTROY, cwd=workdir, env=env)
+    guard.expect("Type the number of protected accounts listed")
+    guard.sendline("5")
+    guard.expect(pexpect.EOF)
+    guard.close()
+    assert guard.exitstatus == 77
+    assert "Destroy complete" not in guard.before
