@@ -45,43 +45,49 @@ fn compiler_file(name: &str) -> Option<PathBuf> {
 /// src/policy/file.rs): every run layers the shipped policy under the others, and parsing its TOML
 /// each time was a twelfth of a warm run's instructions. A unit test holds the constants to what
 /// the policy parser makes of the file.
+fn none5() -> [String; 5] {
+    std::array::from_fn(|_| "None".to_string())
+}
+
 fn compile_shipped_policy() {
     const FILE: &str = "policies/default.toml";
     println!("cargo:rerun-if-changed={FILE}");
     let text = std::fs::read_to_string(FILE).unwrap_or_else(|e| panic!("{FILE}: {e}"));
     let table: toml::Table = text.parse().unwrap_or_else(|e| panic!("{FILE}: {e}"));
-    let mut protected_line = "None".to_string();
-    let mut protected = [
-        "None".to_string(),
-        "None".into(),
-        "None".into(),
-        "None".into(),
-        "None".into(),
+    // [protected] and [agents]: a line and an action per severity each.
+    let mut matrices = [
+        ("protected", "None".to_string(), none5()),
+        ("agents", "None".to_string(), none5()),
     ];
     let mut audit_all = "None".to_string();
     for (key, value) in &table {
         match (key.as_str(), value) {
-            ("protected", toml::Value::Table(matrix)) => {
-                let line = text.lines().position(|l| l.trim() == "[protected]");
-                let line = line
-                    .unwrap_or_else(|| panic!("{FILE}: write [protected] on a line of its own"));
-                protected_line = format!("Some({})", line + 1);
+            ("protected" | "agents", toml::Value::Table(matrix)) => {
+                let (_, line_out, entries) = matrices
+                    .iter_mut()
+                    .find(|(name, _, _)| name == key)
+                    .expect("a matrix table");
+                let header = format!("[{key}]");
+                let line = text.lines().position(|l| l.trim() == header);
+                let line =
+                    line.unwrap_or_else(|| panic!("{FILE}: write {header} on a line of its own"));
+                *line_out = format!("Some({})", line + 1);
                 // The order of PolicyFile's matrix: Severity::ALL.
                 let severities = ["read", "write", "destructive", "unknown", "export"];
                 for (severity, value) in matrix {
                     let slot = severities
                         .iter()
                         .position(|s| s == severity)
-                        .unwrap_or_else(|| panic!("{FILE}: [protected] {severity} is no severity"));
+                        .unwrap_or_else(|| panic!("{FILE}: {header} {severity} is no severity"));
                     let action = match value.as_str() {
                         Some("allow") => "Allow",
                         Some("confirm") => "Confirm",
                         Some("deny") => "Deny",
                         _ => {
-                            panic!("{FILE}: [protected] {severity} must be allow, confirm or deny")
+                            panic!("{FILE}: {header} {severity} must be allow, confirm or deny")
                         }
                     };
-                    protected[slot] = format!("Some(Action::{action})");
+                    entries[slot] = format!("Some(Action::{action})");
                 }
             }
             ("audit", toml::Value::Table(audit)) => {
@@ -93,17 +99,21 @@ fn compile_shipped_policy() {
                 }
             }
             _ => panic!(
-                "{FILE}: build.rs compiles only [protected] and [audit] into guard; teach it {key} first"
+                "{FILE}: build.rs compiles only [protected], [agents] and [audit] into guard; teach it {key} first"
             ),
         }
     }
+    let [(_, protected_line, protected), (_, agents_line, agents)] = matrices;
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("shipped_policy.rs");
     let code = format!(
         "// {FILE}, compiled by build.rs.\n\
          const PROTECTED_LINE: Option<usize> = {protected_line};\n\
          const PROTECTED: [Option<Action>; 5] = [{}];\n\
+         const AGENTS_LINE: Option<usize> = {agents_line};\n\
+         const AGENTS: [Option<Action>; 5] = [{}];\n\
          const AUDIT_ALL: Option<bool> = {audit_all};\n",
-        protected.join(", ")
+        protected.join(", "),
+        agents.join(", ")
     );
     std::fs::write(&out, code).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
 }

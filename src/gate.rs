@@ -388,6 +388,10 @@ impl<'p> Gate<'p> {
                 .policy
                 .decide_at(&target, &self.view, &classification, at),
             None => self.policy.decide(&target, &self.view, &classification),
+        };
+        let decision = match self.caller {
+            Caller::Agent(_) => self.for_agent(decision, classification.severity),
+            Caller::Person => decision,
         }
         .with_reason(self.reason.as_deref());
         Ruling {
@@ -397,6 +401,22 @@ impl<'p> Gate<'p> {
             plan,
             argv,
             export: None,
+        }
+    }
+
+    /// An agent's command may be steered by text it read: in a protected account `[agents]`
+    /// says what it needs on top of what a person would (`policy explain` shows both).
+    pub fn for_agent(&self, decision: Decision, severity: Severity) -> Decision {
+        if !self.view.protected {
+            return decision;
+        }
+        let mut agents = self.policy.agents_decision(severity);
+        if agents.action > decision.action {
+            // The change reasons the person's decision needs still hold.
+            agents.reasons = decision.reasons;
+            agents
+        } else {
+            decision
         }
     }
 
@@ -637,6 +657,113 @@ impl classify::Disk for RealDisk {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn policy(extra: &str) -> Policy {
+        let mut layers = vec![policy::Layer {
+            origin: policy::Origin::Shipped,
+            name: "default.toml".to_string(),
+            file: policy::parse("default.toml", include_str!("../policies/default.toml")).unwrap(),
+        }];
+        layers.push(policy::Layer {
+            origin: policy::Origin::User,
+            name: "user.toml".to_string(),
+            file: policy::parse("user.toml", extra).unwrap(),
+        });
+        Policy { layers }
+    }
+
+    const PROD: &str = "[[accounts]]\nid = \"222222222222\"\nname = \"prod\"\nprotected = true\n";
+
+    fn answer(policy: &Policy, caller: Caller, severity: Severity) -> Answer {
+        let gate = Gate::new(
+            policy,
+            Target {
+                account: "222222222222".parse().unwrap(),
+                known_name: None,
+                profile: "prod".to_string(),
+                principal: None,
+            },
+            Consent::Deferred,
+            caller,
+        );
+        let mut c = Export::Env.classification();
+        c.severity = severity;
+        c.tool = Some("x".to_string());
+        gate.rule_classified(c, Vec::new()).answer()
+    }
+
+    #[test]
+    fn agents_follow_the_agents_table_in_protected_accounts_only() {
+        let agent = || Caller::Agent("claude-code".to_string());
+        let prod = policy(PROD);
+        let expected = [
+            (Severity::Read, Answer::Allow),
+            (Severity::Write, Answer::Ask),
+            (Severity::Destructive, Answer::Ask),
+            (Severity::Unknown, Answer::Ask),
+            (Severity::Export, Answer::Deny),
+        ];
+        for (severity, answer_) in expected {
+            assert_eq!(answer(&prod, agent(), severity), answer_, "{severity:?}");
+        }
+        // A person is asked for an export; outside protected accounts nothing is limited.
+        assert_eq!(answer(&prod, Caller::Person, Severity::Export), Answer::Ask);
+        let open = policy("");
+        for (severity, _) in expected {
+            assert_eq!(answer(&open, agent(), severity), Answer::Allow);
+        }
+        // An organisation can make any of them deny; a person's allow rule does not lift it.
+        let strict = format!(
+            "{PROD}\n[agents]\ndestructive = \"deny\"\n\n[[rules]]\ntool = \"x\"\naction = \"allow\"\n"
+        );
+        let strict = policy(&strict);
+        assert_eq!(
+            answer(&strict, agent(), Severity::Destructive),
+            Answer::Deny
+        );
+        assert_eq!(
+            answer(&strict, Caller::Person, Severity::Destructive),
+            Answer::Allow
+        );
+        assert_eq!(answer(&strict, agent(), Severity::Write), Answer::Ask);
+    }
+
+    #[test]
+    fn an_agent_is_never_allowed_an_unknown_command_in_a_protected_account() {
+        let err = policy::parse("p.toml", "[agents]\nunknown = \"allow\"\n").unwrap_err();
+        assert!(err.message.starts_with("p.toml:1:"), "{}", err.message);
+        let loose = format!(
+            "{PROD}\n[agents]\nwrite = \"allow\"\n[protected]\nunknown = \"allow\"\nwrite = \"allow\"\n"
+        );
+        let loose = policy(&loose);
+        let agent = Caller::Agent("x".to_string());
+        assert_eq!(
+            answer(&loose, agent.clone(), Severity::Unknown),
+            Answer::Ask
+        );
+        assert_eq!(answer(&loose, agent, Severity::Write), Answer::Allow);
+    }
+
+    #[test]
+    fn an_untrusted_file_only_tightens_agents() {
+        let mut p = policy(PROD);
+        p.layers.push(policy::Layer {
+            origin: policy::Origin::Untrusted,
+            name: ".guard.toml".to_string(),
+            file: policy::parse(
+                ".guard.toml",
+                "[agents]\nread = \"confirm\"\nexport = \"allow\"\n",
+            )
+            .unwrap(),
+        });
+        p.tighten_untrusted();
+        let agent = || Caller::Agent("x".to_string());
+        assert_eq!(answer(&p, agent(), Severity::Read), Answer::Ask);
+        assert_eq!(answer(&p, agent(), Severity::Export), Answer::Deny);
+        assert_eq!(p.layers[2].file.ignored.len(), 1);
+        p.layers.pop();
+        assert_eq!(answer(&p, agent(), Severity::Read), Answer::Allow);
+    }
 
     /// The policy matches exports by this severity (policy's own tests take it from here).
     #[test]

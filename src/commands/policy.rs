@@ -81,6 +81,13 @@ pub fn explain(
     let _ = writeln!(out, "account         {account_line}");
     let _ = writeln!(out, "decision        {}", ruling.decision.action);
     let _ = writeln!(out, "because         {}", ruling.decision.describe());
+    // What the same gate answers an AI agent's hook (`[agents]`).
+    let agent = gate.for_agent(ruling.decision.clone(), c.severity);
+    let agent_action = match &c.credential_override {
+        Some(_) => "deny".to_string(),
+        None => agent.action.to_string(),
+    };
+    let _ = writeln!(out, "for an agent    {agent_action} ({})", agent.describe());
     for (layer, ignored) in untrusted_parts(&policy) {
         let _ = writeln!(
             out,
@@ -177,9 +184,10 @@ pub fn trust(options: &Options, file: Option<&Path>, revoke: bool) -> anyhow::Re
         ..
     } = policy::read_project(&file)?;
     let (current, _) = policy::load_quietly(options.policy.as_deref())?;
-    layer
-        .file
-        .tighten_only(|severity| current.protected_action(severity).0);
+    layer.file.tighten_only(|table, severity| match table {
+        policy::Table::Protected => current.protected_action(severity).0,
+        policy::Table::Agents => current.agents_decision(severity).action,
+    });
     let digest = trust::trust(&canonical, text.as_bytes())?;
     let mut out = format!(
         "{name}: trusted as it is now (sha256 {}); any change to it lapses the trust\n",
@@ -204,6 +212,16 @@ fn render(policy: &Policy) -> String {
     out.push_str("\nprotected accounts need, by classification:\n");
     for severity in policy::SEVERITIES {
         let (action, source) = policy.protected_action(severity);
+        let _ = writeln!(
+            out,
+            "  {:<12} {:<8} {source}",
+            severity.as_str(),
+            action.to_string()
+        );
+    }
+    out.push_str("\nwhen an AI agent asks in a protected account ([agents], on top of that):\n");
+    for severity in policy::SEVERITIES {
+        let (action, source) = policy.agents_action(severity);
         let _ = writeln!(
             out,
             "  {:<12} {:<8} {source}",

@@ -30,6 +30,7 @@ struct RawPolicy {
     /// A project's choice of profile (only in `.guard.toml`, and only once it is trusted).
     profile: Option<Spanned<String>>,
     protected: Option<Spanned<RawMatrix>>,
+    agents: Option<Spanned<RawMatrix>>,
     audit: Option<RawAudit>,
     #[serde(default)]
     accounts: Vec<Spanned<RawAccount>>,
@@ -112,6 +113,30 @@ struct RawRule {
     reason_pattern: Option<Spanned<String>>,
 }
 
+/// Which table of actions by classification: `[protected]` or `[agents]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Protected,
+    Agents,
+}
+
+impl Table {
+    fn of(name: &str) -> Table {
+        if name == "agents" {
+            Table::Agents
+        } else {
+            Table::Protected
+        }
+    }
+
+    pub fn of_file(self, file: &PolicyFile) -> &Matrix {
+        match self {
+            Table::Protected => &file.matrix,
+            Table::Agents => &file.agents,
+        }
+    }
+}
+
 /// Per classification, what a protected account needs; `None` where this file says nothing.
 #[derive(Debug, Clone, Default)]
 pub struct Matrix {
@@ -171,6 +196,8 @@ pub struct PolicyFile {
     /// `profile = "NAME"`: the profile a project's runs use (see `select`).
     pub profile: Option<(String, Place)>,
     pub matrix: Matrix,
+    /// `[agents]`: what a protected account needs when an AI agent asks, on top of `matrix`.
+    pub agents: Matrix,
     pub audit_all: Option<bool>,
     pub accounts: Vec<AccountEntry>,
     pub rules: Vec<Rule>,
@@ -184,25 +211,29 @@ pub struct PolicyFile {
 
 impl PolicyFile {
     /// Keeps only what makes protection stricter, for a file the user has not trusted: rules
-    /// that confirm or deny, `[protected]` entries no lower than `floor` (what the trusted
+    /// that confirm or deny, `[protected]` and `[agents]` entries no lower than `floor` (what the trusted
     /// layers require), and account entries that protect. Their display name, environment and
     /// color go too: a name is what a person types to confirm, and an environment can bring
     /// the user's own environment-scoped rules into play.
-    pub fn tighten_only(&mut self, floor: impl Fn(Severity) -> Action) {
+    pub fn tighten_only(&mut self, floor: impl Fn(Table, Severity) -> Action) {
         // Choosing the account is the wrong-account risk itself: an untrusted file chooses none.
         self.profile = None;
-        if let Some(at) = &self.matrix.at {
+        for (table, matrix) in [
+            ("protected", &mut self.matrix),
+            ("agents", &mut self.agents),
+        ] {
+            let Some(at) = &matrix.at else { continue };
             for severity in SEVERITIES {
-                let slot = &mut self.matrix.entries[index(severity)];
+                let slot = &mut matrix.entries[index(severity)];
+                let below = floor(Table::of(table), severity);
                 if let Some(action) = *slot
-                    && action < floor(severity)
+                    && action < below
                 {
                     *slot = None;
                     self.ignored.push(Ignored {
                         at: at.clone(),
                         what: format!(
-                            "[protected] {severity} = \"{action}\" (lower than the {} in force)",
-                            floor(severity)
+                            "[{table}] {severity} = \"{action}\" (lower than the {below} in force)"
                         ),
                     });
                 }
@@ -304,7 +335,8 @@ impl Rule {
     }
 }
 
-// PROTECTED_LINE, PROTECTED and AUDIT_ALL: policies/default.toml, read at build time.
+// PROTECTED_LINE, PROTECTED, AGENTS_LINE, AGENTS and AUDIT_ALL: policies/default.toml, read at
+// build time.
 include!(concat!(env!("OUT_DIR"), "/shipped_policy.rs"));
 
 /// policies/default.toml, compiled in: what `parse` makes of it, without parsing it on every run.
@@ -313,7 +345,15 @@ pub fn shipped(name: &str) -> PolicyFile {
     PolicyFile {
         matrix: Matrix {
             entries: PROTECTED,
-            at: PROTECTED_LINE.map(|line| Place { file, line }),
+            at: PROTECTED_LINE.map(|line| Place {
+                file: file.clone(),
+                line,
+            }),
+            reason: None,
+        },
+        agents: Matrix {
+            entries: AGENTS,
+            at: AGENTS_LINE.map(|line| Place { file, line }),
             reason: None,
         },
         audit_all: AUDIT_ALL,
@@ -327,22 +367,46 @@ pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
         let span = e.span().unwrap_or(0..0);
         source.error(span, e.message())
     })?;
-    let matrix = match raw.protected {
-        Some(spanned) => {
-            let at = source.place(spanned.span());
-            let m = spanned.into_inner();
-            Matrix {
-                entries: [m.read, m.write, m.destructive, m.unknown, m.export],
-                reason: source.reason(
-                    m.require_reason.as_ref(),
-                    m.reason_pattern.as_ref(),
-                    at.clone(),
-                )?,
-                at: Some(at),
+    let matrix = |table: Option<Spanned<RawMatrix>>| -> Result<Matrix, Failure> {
+        Ok(match table {
+            Some(spanned) => {
+                let at = source.place(spanned.span());
+                let m = spanned.into_inner();
+                Matrix {
+                    entries: [m.read, m.write, m.destructive, m.unknown, m.export],
+                    reason: source.reason(
+                        m.require_reason.as_ref(),
+                        m.reason_pattern.as_ref(),
+                        at.clone(),
+                    )?,
+                    at: Some(at),
+                }
             }
-        }
-        None => Matrix::default(),
+            None => Matrix::default(),
+        })
     };
+    let agents_span = raw.agents.as_ref().map(|a| a.span());
+    let agents = matrix(raw.agents)?;
+    // A change reason is a person's word; [agents] only raises what [protected] asks.
+    if let Some(span) = agents_span.clone()
+        && agents.reason.is_some()
+    {
+        return Err(source.error(
+            span,
+            "[agents] takes no require_reason or reason_pattern: set them in [protected], which agents are held to as well",
+        ));
+    }
+    // An agent's command may be steered by text it read: what guard cannot read is never let
+    // through for it in a protected account.
+    if let Some(span) = agents_span
+        && agents.get(Severity::Unknown) == Some(Action::Allow)
+    {
+        return Err(source.error(
+            span,
+            "[agents] unknown = \"allow\": for an agent, a command guard cannot read is never allowed in a protected account; use \"confirm\" or \"deny\"",
+        ));
+    }
+    let matrix = matrix(raw.protected)?;
     let accounts = raw
         .accounts
         .into_iter()
@@ -385,6 +449,7 @@ pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
     Ok(PolicyFile {
         profile,
         matrix,
+        agents,
         audit_all: raw.audit.and_then(|a| a.all),
         accounts,
         rules,
@@ -540,6 +605,9 @@ mod tests {
         assert_eq!(compiled.matrix.entries, parsed.matrix.entries);
         assert_eq!(compiled.matrix.at, parsed.matrix.at);
         assert!(compiled.matrix.at.is_some());
+        assert_eq!(compiled.agents.entries, parsed.agents.entries);
+        assert_eq!(compiled.agents.at, parsed.agents.at);
+        assert!(compiled.agents.at.is_some());
         assert_eq!(compiled.audit_all, parsed.audit_all);
         assert!(parsed.profile.is_none() && parsed.accounts.is_empty() && parsed.rules.is_empty());
     }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::modes::strict_modes;
 use super::trust::{self, State};
-use super::{Action, Layer, Origin, Policy, SEVERITIES, parse, shipped};
+use super::{Action, Layer, Origin, Policy, SEVERITIES, Table, parse, shipped};
 use crate::error::{self, Failure};
 use crate::fsutil;
 use crate::fsutil::home_dir;
@@ -124,16 +124,25 @@ impl Policy {
     /// Drops from untrusted layers whatever would lower protection below what the trusted
     /// layers give, and records it as ignored. (The decision never lets an untrusted layer
     /// lower anything either; this is what `policy explain` and the warning report.)
-    pub(super) fn tighten_untrusted(&mut self) {
+    pub(crate) fn tighten_untrusted(&mut self) {
         let floor: Vec<_> = SEVERITIES
             .iter()
-            .map(|s| (*s, self.protected_action(*s).0))
+            .map(|s| {
+                (
+                    *s,
+                    self.protected_action(*s).0,
+                    self.agents_decision(*s).action,
+                )
+            })
             .collect();
-        let floor = |severity| {
-            floor
-                .iter()
-                .find(|(s, _)| *s == severity)
-                .map_or(Action::Deny, |(_, action)| *action)
+        let floor = |table, severity| {
+            floor.iter().find(|(s, _, _)| *s == severity).map_or(
+                Action::Deny,
+                |(_, protected, agents)| match table {
+                    Table::Protected => *protected,
+                    Table::Agents => *agents,
+                },
+            )
         };
         for layer in &mut self.layers {
             if layer.origin == Origin::Untrusted {

@@ -13,7 +13,7 @@ use crate::account::AccountId;
 use crate::classify::{Classification, Severity};
 
 pub use file::{
-    Action, Color, Ignored, Place, PolicyFile, ReasonRule, SEVERITIES, Scope, parse, shipped,
+    Action, Color, Ignored, Place, PolicyFile, ReasonRule, SEVERITIES, Scope, Table, parse, shipped,
 };
 pub use load::{Project, load, load_quietly, project_file, read_layer, read_project};
 
@@ -128,6 +128,8 @@ pub enum Basis {
         pattern: Option<String>,
         given: bool,
     },
+    /// The `[agents]` table of a layer: an AI agent asks in a protected account.
+    Agents { origin: Origin, at: Option<Place> },
     /// Nothing in the policy is about this account and command.
     Unprotected,
 }
@@ -209,6 +211,13 @@ impl Decision {
                 Some(at) => format!("protected account, [protected] at {at}"),
                 None => format!("protected account ({} policy)", origin.label()),
             },
+            Basis::Agents { origin, at } => match at {
+                Some(at) => format!("an agent asks in a protected account, [agents] at {at}"),
+                None => format!(
+                    "an agent asks in a protected account ({} policy)",
+                    origin.label()
+                ),
+            },
             Basis::Unprotected => "the account is not protected".to_string(),
         }
     }
@@ -255,12 +264,65 @@ impl Policy {
 
     /// What a protected account needs for a classification when no rule matches, and which
     /// layer says so.
-    pub fn protected_action(&self, severity: crate::classify::Severity) -> (Action, String) {
+    pub fn protected_action(&self, severity: Severity) -> (Action, String) {
+        match self.table_action(Table::Protected, severity) {
+            Some((action, layer)) => (action, layer.name.clone()),
+            None => (Action::Allow, "nothing says otherwise".to_string()),
+        }
+    }
+
+    /// What a protected account needs when an AI agent asks (`[agents]`), and which layer says
+    /// so; for an unknown command never less than confirm.
+    pub fn agents_action(&self, severity: Severity) -> (Action, String) {
+        let decision = self.agents_decision(severity);
+        let source = match self.table_action(Table::Agents, severity) {
+            Some((action, layer)) if action == decision.action => layer.name.clone(),
+            _ => "guard: unknown is never allowed for an agent".to_string(),
+        };
+        (decision.action, source)
+    }
+
+    /// The `[agents]` decision for a classification in a protected account. Layered as
+    /// `[protected]` is; an unknown command is confirmed at least, whatever a layer says.
+    pub fn agents_decision(&self, severity: Severity) -> Decision {
+        let chosen = self.table_action(Table::Agents, severity);
+        let decision = match chosen {
+            Some((action, layer)) => Decision::new(
+                action,
+                Basis::Agents {
+                    origin: layer.origin,
+                    at: layer.file.agents.at.clone(),
+                },
+            ),
+            None => Decision::new(
+                Action::Allow,
+                Basis::Agents {
+                    origin: Origin::Shipped,
+                    at: None,
+                },
+            ),
+        };
+        if severity == Severity::Unknown && decision.action < Action::Confirm {
+            return Decision::new(
+                Action::Confirm,
+                Basis::Agents {
+                    origin: Origin::Shipped,
+                    at: None,
+                },
+            );
+        }
+        decision
+    }
+
+    /// A table's action for a classification: the layers above the shipped one override it,
+    /// the strictest of them winning; an untrusted layer can only raise it; the system layer
+    /// is a floor.
+    fn table_action(&self, table: Table, severity: Severity) -> Option<(Action, &Layer)> {
         let entry = |origins: &[Origin]| {
             self.layers
                 .iter()
                 .filter(|l| origins.contains(&l.origin))
-                .filter_map(|l| l.file.matrix.get(severity).map(|a| (a, l)))
+                .filter_map(|l| table.of_file(&l.file).get(severity).map(|a| (a, l)))
                 .max_by_key(|(a, _)| *a)
         };
         let base = entry(&[Origin::User, Origin::Project, Origin::Env, Origin::Flag])
@@ -275,14 +337,10 @@ impl Policy {
                 (base, _) => base,
             }
         }
-        let chosen = raise(
+        raise(
             raise(base, entry(&[Origin::Untrusted])),
             entry(&[Origin::System]),
-        );
-        match chosen {
-            Some((action, layer)) => (action, layer.name.clone()),
-            None => (Action::Allow, "nothing says otherwise".to_string()),
-        }
+        )
     }
 
     /// The decision for a command in an account. Within a layer the strictest matching rule
