@@ -54,7 +54,7 @@ fn decide_bench(c: &mut Criterion) {
     let argv = long_command();
     let account: AccountId = "222222222222".parse().expect("account id");
     let target = Target {
-        account,
+        account: Some(account),
         known_name: Some("prod".to_string()),
         profile: "prod-admin".to_string(),
         principal: None,

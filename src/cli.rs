@@ -241,6 +241,16 @@ enum Sub {
     },
     /// Print the manual page: `guard man | man -l -`
     Man(With<Nothing>),
+    /// Decide a command without running it: exit 0 if the gate allows it, 77 if it denies it or
+    /// needs consent (no network when the account is known from the cache or the profile)
+    Check(With<GateCheckArgs>),
+    /// guard as an AI coding agent's pre-execution hook (reads the hook's JSON on stdin)
+    Hook {
+        #[command(flatten)]
+        global: Global,
+        #[command(subcommand)]
+        action: HookAction,
+    },
     /// Manage the credential cache
     Cache {
         #[command(flatten)]
@@ -269,6 +279,39 @@ struct EnvArgs {
     /// The syntax to print them in
     #[arg(long, value_enum, default_value_t = Format::Sh)]
     format: Format,
+}
+
+#[derive(Debug, Args)]
+struct GateCheckArgs {
+    /// Decide for this account ID instead of a profile's account (no network)
+    #[arg(long, value_name = "ID", conflicts_with = "offline")]
+    account: Option<String>,
+    /// Print JSON: decision, classification, reason, account, the rule with file:line
+    #[arg(long)]
+    json: bool,
+    /// Make no request: an account guard cannot know without one is decided as an unknown
+    /// account in a protected policy (consent needed)
+    #[arg(long)]
+    offline: bool,
+    /// Read the command line as text on stdin, parsed as bash would parse it
+    #[arg(long, conflicts_with = "command")]
+    stdin: bool,
+    /// Decide as for this AI agent (the policy's [agents] table), not for a person
+    #[arg(long, value_name = "NAME")]
+    agent: Option<String>,
+    /// The command to decide
+    #[arg(last = true, value_name = "COMMAND", required_unless_present = "stdin")]
+    command: Vec<OsString>,
+}
+
+#[derive(Debug, Subcommand)]
+enum HookAction {
+    /// Claude Code's PreToolUse hook: decides Bash commands, answers with hookSpecificOutput
+    ClaudeCode(With<Nothing>),
+    /// Gemini CLI's BeforeTool hook: decides run_shell_command, answers with a decision
+    GeminiCli(With<Nothing>),
+    /// Add guard's hook to the agent's settings file (byte for byte keeping the rest)
+    Install(With<commands::hook_install::Args>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -454,6 +497,33 @@ pub fn main() -> u8 {
             global,
             action: CacheAction::Clear(With { global: last, .. }),
         }) => commands::cache::clear(&top.then(global).then(last).options(server)),
+        Some(Sub::Check(With { own, global })) => {
+            let options = top.then(global).options(server);
+            return match check(&options, own) {
+                Ok(code) => code.code(),
+                Err(e) => error::report(&e).code(),
+            };
+        }
+        Some(Sub::Hook { global, action }) => {
+            let top = top.then(global);
+            match action {
+                HookAction::ClaudeCode(With { global, .. }) => {
+                    return commands::hook::run(
+                        &top.then(global).options(server),
+                        commands::hook::Agent::ClaudeCode,
+                    );
+                }
+                HookAction::GeminiCli(With { global, .. }) => {
+                    return commands::hook::run(
+                        &top.then(global).options(server),
+                        commands::hook::Agent::GeminiCli,
+                    );
+                }
+                HookAction::Install(With { own, global }) => {
+                    commands::hook_install::run(&top.then(global).options(server), &own)
+                }
+            }
+        }
         None => commands::run::run(&top.options(server), cli.command).map(|never| match never {}),
     };
     match result {
@@ -463,6 +533,32 @@ pub fn main() -> u8 {
             None => error::report(&e).code(),
         },
     }
+}
+
+/// `guard check`: the question from the command line, then the answer's exit status.
+fn check(options: &Options, args: GateCheckArgs) -> anyhow::Result<exit_codes::ExitCode> {
+    if args.account.is_some() && options.profile.is_some() {
+        return Err(Failure::usage("guard check takes --account or -p/--profile, not both").into());
+    }
+    let argv = if args.stdin {
+        commands::check::read_command_line(std::io::stdin().lock())?
+    } else {
+        args.command
+    };
+    let caller = match args.agent {
+        Some(name) if name.is_empty() => {
+            return Err(Failure::usage("--agent needs the agent's name").into());
+        }
+        Some(name) => crate::gate::Caller::Agent(name),
+        None => crate::gate::Caller::Person,
+    };
+    let question = commands::check::Question {
+        account: args.account,
+        offline: args.offline,
+        caller,
+        argv,
+    };
+    commands::check::run(options, question, args.json)
 }
 
 /// guard's command line as `--help` and the manual show it: with the exit codes.

@@ -71,7 +71,9 @@ impl Consent {
 /// The account the gate rules for, as far as guard knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
-    pub account: AccountId,
+    /// None when guard cannot know it without a request and may not make one (`guard check
+    /// --offline`): the gate then rules as for an unknown account in a protected policy.
+    pub account: Option<AccountId>,
     /// The name AWS knows (IAM alias or the portal's name).
     pub known_name: Option<String>,
     pub profile: String,
@@ -84,7 +86,7 @@ impl Target {
     /// The account of verified credentials.
     pub fn of(verified: &Verified) -> Target {
         Target {
-            account: verified.identity.account.clone(),
+            account: Some(verified.identity.account.clone()),
             known_name: verified.account_name.clone(),
             profile: verified.profile.clone(),
             principal: Some(verified.identity.arn.clone()),
@@ -93,12 +95,17 @@ impl Target {
 
     fn policy(&self) -> policy::Target<'_> {
         policy::Target {
-            account: &self.account,
+            account: self.account.as_ref().unwrap_or(&NO_ACCOUNT),
             known_name: self.known_name.as_deref(),
             profile: &self.profile,
         }
     }
 }
+
+/// What an unknown account is decided as: no account entry or rule naming an account matches it
+/// (a rule for `accounts = ["*"]` does), and the gate protects it and asks at least.
+static NO_ACCOUNT: std::sync::LazyLock<AccountId> =
+    std::sync::LazyLock::new(|| "000000000000".parse().expect("an account ID"));
 
 /// What a caller asks the gate to let through.
 pub enum Command<'a> {
@@ -260,7 +267,13 @@ pub struct Gate<'p> {
 
 impl<'p> Gate<'p> {
     pub fn new(policy: &'p Policy, target: Target, consent: Consent, caller: Caller) -> Self {
-        let view = policy.account(&target.policy());
+        let mut view = policy.account(&target.policy());
+        if target.account.is_none() {
+            view = AccountView {
+                protected: true,
+                ..AccountView::default()
+            };
+        }
         Gate {
             policy,
             target,
@@ -389,11 +402,16 @@ impl<'p> Gate<'p> {
                 .decide_at(&target, &self.view, &classification, at),
             None => self.policy.decide(&target, &self.view, &classification),
         };
-        let decision = match self.caller {
+        let mut decision = match self.caller {
             Caller::Agent(_) => self.for_agent(decision, classification.severity),
             Caller::Person => decision,
+        };
+        if self.target.account.is_none() && decision.action < Action::Confirm {
+            let reasons = std::mem::take(&mut decision.reasons);
+            decision = Decision::new(Action::Confirm, policy::Basis::UnknownAccount);
+            decision.reasons = reasons;
         }
-        .with_reason(self.reason.as_deref());
+        let decision = decision.with_reason(self.reason.as_deref());
         Ruling {
             classification,
             view: self.view.clone(),
@@ -430,7 +448,11 @@ impl<'p> Gate<'p> {
 
     fn pass(&self, ruling: &Ruling) -> Result<Passage, Failure> {
         let classification = &ruling.classification;
-        let account = &self.target.account;
+        let shown_account = self
+            .target
+            .account
+            .as_ref()
+            .map_or_else(|| "(not known)".to_string(), AccountId::to_string);
         if let Some(choice) = &classification.credential_override {
             return Err(Failure::refused(format!(
                 "the command chooses its own credentials ({choice}), not the ones guard verified for profile '{}'; nothing was run",
@@ -443,7 +465,7 @@ impl<'p> Gate<'p> {
         match ruling.decision.action {
             Action::Allow => Ok(Passage::Allowed),
             Action::Deny => Err(Failure::refused(format!(
-                "denied in account {account}: {} ({})",
+                "denied in account {shown_account}: {} ({})",
                 classification.reason,
                 ruling.decision.describe()
             ))),
@@ -454,6 +476,12 @@ impl<'p> Gate<'p> {
                     Consent::Withheld(why) => return Err(Failure::refused(why.clone())),
                     Consent::Given(word) => Some(word.as_str()),
                     Consent::Terminal => None,
+                };
+                let Some(account) = &self.target.account else {
+                    return Err(Failure::refused(format!(
+                        "{}: needs consent, and the account of profile '{}' is not known, so no one can consent to it",
+                        classification.reason, self.target.profile
+                    )));
                 };
                 // Only a prompt shows the command; hiding its secrets compiles the redaction's
                 // patterns, which would otherwise be most of a warm run's instructions.
@@ -497,7 +525,7 @@ impl<'p> Gate<'p> {
         }
         audit::append(&audit::Entry {
             profile: &self.target.profile,
-            account_id: self.target.account.as_str(),
+            account_id: self.target.account.as_ref().map_or("", AccountId::as_str),
             account_name: ruling.view.name.as_deref(),
             principal_arn: self.target.principal.as_deref().unwrap_or(""),
             caller: self.caller.label(),
@@ -678,7 +706,7 @@ mod tests {
         let gate = Gate::new(
             policy,
             Target {
-                account: "222222222222".parse().unwrap(),
+                account: Some("222222222222".parse().unwrap()),
                 known_name: None,
                 profile: "prod".to_string(),
                 principal: None,

@@ -118,6 +118,19 @@ pub fn verify(
     plan(profile_flag, region_flag)?.verify(cache_use)
 }
 
+/// What `Planned::located` knows of the account without a request.
+pub enum Located {
+    /// The identity verified when the cached credentials were fetched.
+    Verified {
+        identity: Identity,
+        account_name: Option<String>,
+    },
+    /// The account the profile's configuration promises (not verified).
+    Configured(AccountId),
+    /// Only a request can tell (static keys, a credential_process, ...).
+    Unknown,
+}
+
 /// A profile resolved as far as it goes without reading or fetching credentials: enough to name
 /// what is cached for it.
 pub struct Planned {
@@ -188,6 +201,27 @@ impl Planned {
     /// The account the profile promises, when it promises one.
     pub fn expected_account(&self) -> Option<&AccountId> {
         self.chain.expected_account()
+    }
+
+    /// The profile's name.
+    pub fn profile(&self) -> &str {
+        &self.chain.profile
+    }
+
+    /// Who the credentials are, as far as guard knows without a request (`guard check`): the
+    /// identity verified when they were cached, else the account the configuration promises
+    /// (SSO account ID, role ARN), else nothing.
+    pub fn located(&self, cache_use: CacheUse) -> Located {
+        if let Some(Ok(verified)) = self.verified_from_cache(cache_use) {
+            return Located::Verified {
+                identity: verified.identity,
+                account_name: verified.account_name,
+            };
+        }
+        match self.chain.expected_account() {
+            Some(account) => Located::Configured(account.clone()),
+            None => Located::Unknown,
+        }
     }
 
     pub fn verify(self, cache_use: CacheUse) -> anyhow::Result<Verified> {

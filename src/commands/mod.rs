@@ -1,12 +1,15 @@
 //! One module per command, as the CLI names them.
 
 pub mod cache;
+pub mod check;
 pub mod completions;
 pub mod console;
 pub mod credential_process;
 pub mod each;
 pub mod eks_token;
 pub mod env;
+pub mod hook;
+pub mod hook_install;
 pub mod login;
 pub mod logout;
 pub mod man;

@@ -26,7 +26,7 @@ pub fn explain(
         Some(id) => {
             let id: AccountId = id.parse().map_err(Failure::usage)?;
             let target = gate::Target {
-                account: id,
+                account: Some(id),
                 known_name: None,
                 profile: options.profile.clone().unwrap_or_default(),
                 principal: None,
@@ -49,7 +49,11 @@ pub fn explain(
         argv: command,
         env: env.as_ref(),
     });
-    let account_id = &gate.target().account;
+    let account_id = gate
+        .target()
+        .account
+        .as_ref()
+        .map_or_else(String::new, ToString::to_string);
     let c = &ruling.classification;
     let words: Vec<String> = command
         .iter()

@@ -361,7 +361,7 @@ fn target(policy: &Policy, case: &RawCase) -> Result<Target, CaseError> {
         }
     };
     Ok(Target {
-        account,
+        account: Some(account),
         known_name,
         profile,
         principal: None,

@@ -132,6 +132,8 @@ pub enum Basis {
     Agents { origin: Origin, at: Option<Place> },
     /// Nothing in the policy is about this account and command.
     Unprotected,
+    /// guard does not know the account without a request it may not make: consent is needed.
+    UnknownAccount,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,6 +221,10 @@ impl Decision {
                 ),
             },
             Basis::Unprotected => "the account is not protected".to_string(),
+            Basis::UnknownAccount => {
+                "the account is not known without a request (--offline): decided as a protected one"
+                    .to_string()
+            }
         }
     }
 }
