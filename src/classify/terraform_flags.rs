@@ -66,7 +66,7 @@ pub(super) const SUBCOMMANDS: &[(&str, &[Flag])] = &[
         ],
     ),
     ("providers", &[reads("-test-directory")]),
-    ("providers schema", &[]),
+    ("providers schema", &[switch("-json")]),
     (
         "providers lock",
         &[
@@ -172,7 +172,7 @@ pub(super) const SUBCOMMANDS: &[(&str, &[Flag])] = &[
         "workspace delete",
         &[switch("-force"), switch("-lock"), valued("-lock-timeout")],
     ),
-    ("metadata functions", &[]),
+    ("metadata functions", &[switch("-json")]),
     (
         "apply",
         &[
