@@ -109,5 +109,20 @@ fn decide_bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, decide_bench);
+/// Loading a policy near the 1 MiB cap: 15,000 rules. Every rule records its line; loading was
+/// quadratic in the file's size while each line was counted from the top (issue 21).
+fn parse_bench(c: &mut Criterion) {
+    let mut text = String::new();
+    for i in 0..15_000 {
+        let _ = write!(
+            text,
+            "[[rules]]\ntool = \"aws\"\ncommand = \"s3 op-{i}\"\naction = \"deny\"\n"
+        );
+    }
+    c.bench_function("parse: 15,000 rules (1 MB)", |b| {
+        b.iter(|| parse("big", &text).expect("generated policy"))
+    });
+}
+
+criterion_group!(benches, decide_bench, parse_bench);
 criterion_main!(benches);

@@ -108,52 +108,66 @@ pub fn write_file(path: &Path, bytes: &[u8], mode: Mode, links: Links) -> anyhow
 /// what is there is a folder of this user and not a symlink: credentials written into a folder
 /// someone else named would be theirs. Parents above `base` are the person's business.
 pub fn own_dir(base: &Path, dir: &Path) -> anyhow::Result<()> {
-    super::create_private_dir(dir)
-        .with_context(|| Failure::io(format!("cannot create {}", dir.display())))?;
+    if let Some(parent) = base.parent() {
+        super::create_private_dir(parent)
+            .with_context(|| Failure::io(format!("cannot create {}", parent.display())))?;
+    }
     let below = dir.strip_prefix(base).unwrap_or(Path::new(""));
     let mut current = base.to_path_buf();
-    let check = |folder: &Path| -> anyhow::Result<()> {
-        let m = std::fs::symlink_metadata(folder)
-            .with_context(|| Failure::io(format!("cannot read {}", folder.display())))?;
-        if m.file_type().is_symlink() || !m.is_dir() {
-            return Err(Failure::io(format!(
-                "{} is {}, not a folder of guard's",
-                folder.display(),
-                if m.file_type().is_symlink() {
-                    "a symlink"
-                } else {
-                    "not a folder"
-                }
-            ))
-            .with_hint(format!(
-                "remove it (guard makes it again): rm {}",
-                folder.display()
-            ))
-            .into());
-        }
-        if m.uid() != nix::unistd::geteuid().as_raw() {
-            return Err(Failure::io(format!(
-                "{} belongs to another user (uid {})",
-                folder.display(),
-                m.uid()
-            ))
-            .with_hint(format!(
-                "remove it (guard makes it again): {}",
-                folder.display()
-            ))
-            .into());
-        }
-        if m.mode() & 0o077 != 0 {
-            std::fs::set_permissions(folder, Permissions::from_mode(0o700)).with_context(|| {
-                Failure::io(format!("cannot make {} private", folder.display()))
-            })?;
-        }
-        Ok(())
-    };
-    check(&current)?;
+    // Each folder is checked before anything is made below it: a symlink is never followed,
+    // not even to create a folder where it points.
+    own_folder(&current)?;
     for part in below.components() {
         current.push(part);
-        check(&current)?;
+        own_folder(&current)?;
+    }
+    Ok(())
+}
+
+/// Makes `folder` (0700) if it is missing, then checks it is a real folder of this user,
+/// made private if it was not.
+fn own_folder(folder: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::DirBuilderExt as _;
+    match std::fs::DirBuilder::new().mode(0o700).create(folder) {
+        Err(e) if e.kind() != ErrorKind::AlreadyExists => {
+            return Err(e)
+                .with_context(|| Failure::io(format!("cannot create {}", folder.display())));
+        }
+        _ => {}
+    }
+    let m = std::fs::symlink_metadata(folder)
+        .with_context(|| Failure::io(format!("cannot read {}", folder.display())))?;
+    if m.file_type().is_symlink() || !m.is_dir() {
+        let what = if m.file_type().is_symlink() {
+            "a symlink"
+        } else {
+            "not a folder"
+        };
+        return Err(Failure::io(format!(
+            "{} is {what}, not a folder of guard's",
+            folder.display()
+        ))
+        .with_hint(format!(
+            "remove it (guard makes it again): rm {}",
+            folder.display()
+        ))
+        .into());
+    }
+    if m.uid() != nix::unistd::geteuid().as_raw() {
+        return Err(Failure::io(format!(
+            "{} belongs to another user (uid {})",
+            folder.display(),
+            m.uid()
+        ))
+        .with_hint(format!(
+            "remove it (guard makes it again): {}",
+            folder.display()
+        ))
+        .into());
+    }
+    if m.mode() & 0o077 != 0 {
+        std::fs::set_permissions(folder, Permissions::from_mode(0o700))
+            .with_context(|| Failure::io(format!("cannot make {} private", folder.display())))?;
     }
     Ok(())
 }
@@ -411,6 +425,7 @@ mod tests {
         std::fs::create_dir(&away).unwrap();
         std::os::unix::fs::symlink(&away, &base).unwrap();
         assert!(own_dir(&base, &base.join("credentials")).is_err());
+        assert!(!away.join("credentials").exists());
         std::fs::remove_file(&base).unwrap();
         own_dir(&base, &base.join("credentials")).unwrap();
         std::os::unix::fs::symlink(&away, base.join("derived")).unwrap();
