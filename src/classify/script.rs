@@ -7,6 +7,8 @@
 //! expansion, `exec` changing the script's descriptors, `source`) makes the script unknown,
 //! with the form named.
 
+use std::borrow::Cow;
+
 use super::pathname::WorkDir;
 use super::scope::{self, EnvValue, SECRET_VARS, SHELL_SPECIAL, Scope, Word};
 use super::shell::{self, Chain, Construct, ShellCommand};
@@ -79,7 +81,10 @@ pub(crate) fn classify(
             defined.push(&function.name);
         }
         let words = command.words.as_slice();
-        scope.set_workdir(folders.enter(command));
+        let folder = folders.enter(command);
+        if scope.workdir() != &*folder {
+            scope.set_workdir(folder.into_owned());
+        }
         // The commands after this one read what its redirections write.
         let mut written = Vec::new();
         for target in &command.reads {
@@ -108,7 +113,12 @@ pub(crate) fn classify(
                     format!("a redirection {}", verdict.reason),
                 ));
             }
-            if let paths::Located::At(at) = paths::locate(&output.target, &scope) {
+            // An ordinary file is no configuration a tool trusts.
+            if verdict.is_ordinary()
+                && let paths::Located::At(at) = paths::locate(&output.target, &scope)
+            {
+                written.push((at, false));
+            } else if let paths::Located::At(at) = paths::locate(&output.target, &scope) {
                 let trusted = paths::classes_at(&at, &scope).iter().any(|class| {
                     matches!(
                         class,
@@ -248,7 +258,7 @@ impl Folders {
     }
 
     /// The folder `command` runs in.
-    fn enter(&mut self, command: &ShellCommand) -> WorkDir {
+    fn enter(&mut self, command: &ShellCommand) -> Cow<'_, WorkDir> {
         let flow = command.flow;
         if let Some(mut pending) = self.pending.take() {
             if flow.shell == 0 {
@@ -286,13 +296,15 @@ impl Folders {
             self.list = None;
         }
         match &self.list {
-            Some((shell, folder)) if *shell == flow.shell => return folder.clone(),
+            Some((shell, folder)) if *shell == flow.shell => return Cow::Borrowed(folder),
             _ => {}
         }
         if self.pending.is_some() {
-            return WorkDir::Unknown("a cd before it may have failed".to_owned());
+            return Cow::Owned(WorkDir::Unknown(
+                "a cd before it may have failed".to_owned(),
+            ));
         }
-        self.shell.clone()
+        Cow::Borrowed(&self.shell)
     }
 
     /// What `command` changed: `cd`, `pushd`, `popd`, `set -e`.
