@@ -52,7 +52,7 @@ def test_bash_completes_profile_names_for_p(home, guard_bin, clean_env, run_guar
     assert bash_complete(["guard", "-p", "s"], home, guard_bin, clean_env, run_guard) == ["sandbox", "sandbox-readonly"]
     assert bash_complete(["guard", "whoami", "--profile", "p"], home, guard_bin, clean_env, run_guard) == ["prod"]
     assert bash_complete(["guard", "login", "--sso-session", ""], home, guard_bin, clean_env, run_guard) == ["myorg"]
-    assert bash_complete(["guard", "pro"], home, guard_bin, clean_env, run_guard) == ["profiles", "prompt"]
+    assert bash_complete(["guard", "pro"], home, guard_bin, clean_env, run_guard) == ["profiles", "protect", "prompt"]
     assert sum(emulator.counters().values()) == 0  # the config only, no network
 
 
