@@ -10,14 +10,15 @@
 # Targets (issue 23): cold <= 3 s, warm <= 0.5 s, guard's own cost per account warm <= 3 ms;
 # GetRoleCredentials one per account cold and none warm; at most one CreateToken.
 #
-# Usage: benches/each.sh [hyperfine options]     GUARD_BIN=path skips the release build.
+# Usage: benches/each.sh [hyperfine options]   GUARD_BIN=path skips the release build;
+#   EACH_ACCOUNTS=N for another number of accounts (a quick check of the script).
 #   (needs hyperfine, valgrind, moto_server, aws, python3, curl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in hyperfine valgrind moto_server aws python3 curl; do
   command -v "$tool" >/dev/null || { echo "benches/each.sh needs $tool (see docs/performance.md)" >&2; exit 69; }
 done
-ACCOUNTS=100
+ACCOUNTS=${EACH_ACCOUNTS:-100}
 
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT

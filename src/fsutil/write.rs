@@ -7,6 +7,7 @@ use std::fs::{File, OpenOptions, Permissions};
 use std::io::{self, ErrorKind, Write as _};
 use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context as _;
@@ -38,9 +39,30 @@ pub enum Mode {
 /// The part of a temporary file's name that says guard made it: `.NAME.guard-tmp-PID-XXXXXX`.
 const TEMPORARY: &str = ".guard-tmp-";
 
+/// Writes of this process under way: their temporary files carry this process's ID, and `sweep`
+/// must not take them for a dead process's (`guard each` writes from several threads).
+static WRITING: AtomicUsize = AtomicUsize::new(0);
+
+struct Writing;
+
+impl Writing {
+    fn start() -> Writing {
+        WRITING.fetch_add(1, Ordering::SeqCst);
+        Writing
+    }
+}
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        WRITING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Writes `bytes` to `path` atomically. The folder must exist (see [`own_dir`] and
 /// [`super::create_private_dir`]).
 pub fn write_file(path: &Path, bytes: &[u8], mode: Mode, links: Links) -> anyhow::Result<()> {
+    // Before the temporary file exists, until it is renamed or removed.
+    let _writing = Writing::start();
     let target = match (links, std::fs::symlink_metadata(path)) {
         (Links::Follow, Ok(m)) if m.file_type().is_symlink() => std::fs::canonicalize(path)
             .with_context(|| {
@@ -191,7 +213,10 @@ pub fn sweep(dir: &Path) -> usize {
             .and_then(|m| m.modified().ok())
             .and_then(|t| SystemTime::now().duration_since(t).ok())
             .is_some_and(|age| age > Duration::from_secs(3600));
-        let abandoned = pid.is_none_or(|p| !lock::is_alive(p) || p == std::process::id());
+        // This process's own: left by an earlier process that had its ID, unless a write of
+        // this one is under way (read after the listing, so a write listed there is counted).
+        let ours_left = |p: u32| p == std::process::id() && WRITING.load(Ordering::SeqCst) == 0;
+        let abandoned = pid.is_none_or(|p| !lock::is_alive(p) || ours_left(p));
         if (abandoned || old) && std::fs::remove_file(item.path()).is_ok() {
             removed += 1;
         }
