@@ -1,7 +1,7 @@
 //! `helm` (cobra): `uninstall` and its aliases, `--dry-run`, post-renderers, plugins.
 
 use super::Severity::{Destructive, Read, Unknown, Write};
-use super::flags::{Flag, reads, switch, valued};
+use super::flags::{Flag, reads, switch, valued, writes};
 use super::helm_flags as f;
 use super::kubectl;
 use super::scope::Scope;
@@ -24,9 +24,9 @@ const GLOBALS: &[Flag] = &[
     reads("--kube-ca-file"),
     valued("--kube-token"),
     valued("--kube-tls-server-name"),
-    valued("--registry-config"),
-    valued("--repository-cache"),
-    valued("--repository-config"),
+    reads("--registry-config"),
+    writes("--repository-cache"),
+    reads("--repository-config"),
     valued("--burst-limit"),
     valued("--qps"),
     valued("--content-cache"),
