@@ -143,7 +143,9 @@ pub struct File {
 /// The key being read: continuation lines may still add to it.
 struct Open {
     key: String,
-    lines: Vec<String>,
+    /// The value's first line, then continuation lines (most keys have none: no allocation).
+    first: String,
+    more: Vec<String>,
     at: Location,
     sdk: SdkReading,
 }
@@ -188,7 +190,7 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
         }
         if trimmed.is_empty() {
             if let Some(key) = open.as_mut() {
-                key.lines.push(String::new());
+                key.more.push(String::new());
             }
             continue;
         }
@@ -196,7 +198,7 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
         if let Some(key) = open.as_mut()
             && indent > indent_level
         {
-            key.lines.push(trimmed.to_string());
+            key.more.push(trimmed.to_string());
             if !sdk_indented {
                 // Indented only with characters the SDKs do not take for indentation.
                 note_sdk_error(&mut out, at());
@@ -260,7 +262,13 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
         let Some(split) = trimmed.find(['=', ':']) else {
             return Err(bad(&at(), "expected 'key = value'"));
         };
-        let key = trimmed[..split].trim_end().to_lowercase();
+        let key = trimmed[..split].trim_end();
+        // Python's lower() is ASCII's on ASCII text, and much cheaper.
+        let key = if key.is_ascii() {
+            key.to_ascii_lowercase()
+        } else {
+            key.to_lowercase()
+        };
         let value = trimmed[split + 1..].trim().to_string();
         if key.is_empty() {
             return Err(bad(&at(), "a setting with no name before '='"));
@@ -284,6 +292,12 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
         }
         let sdk = if sdk_indented || !sdk_in_section {
             Ok(SdkReading::Missing)
+        } else if trimmed.as_bytes()[split] == b'='
+            && !trimmed.contains(['#', ';'])
+            && is_sdk_name(&key)
+        {
+            // The usual line: no comment, `=`, a plain name. Read the same by both.
+            Ok(SdkReading::Same)
         } else {
             sdk_reading(raw, &key, &value)
         };
@@ -296,7 +310,8 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
         });
         open = Some(Open {
             key,
-            lines: vec![value],
+            first: value,
+            more: Vec::new(),
             at: at(),
             sdk,
         });
@@ -327,11 +342,20 @@ impl Open {
     /// The SDKs add this line to the value where configparser does not.
     fn sdk_append(&mut self, line: &str) {
         let base = match &self.sdk {
-            SdkReading::Same => self.lines.join("\n"),
+            SdkReading::Same => self.joined(),
             SdkReading::Other(value) => value.clone(),
             SdkReading::Missing => return,
         };
         self.sdk = SdkReading::Other(format!("{base}\n{line}"));
+    }
+
+    fn joined(&self) -> String {
+        let mut value = self.first.clone();
+        for line in &self.more {
+            value.push('\n');
+            value.push_str(line);
+        }
+        value
     }
 }
 
@@ -355,10 +379,10 @@ fn close(
         },
         None => return Ok(()),
     };
-    let value = if key.lines.len() == 1 {
-        key.lines.into_iter().next().unwrap_or_default()
+    let value = if key.more.is_empty() {
+        key.first
     } else {
-        key.lines.join("\n").trim_end().to_string()
+        key.joined().trim_end().to_string()
     };
     if value.starts_with('\n')
         && let Some(line) = value.lines().find(|l| !l.is_empty() && !l.contains('='))
@@ -374,7 +398,7 @@ fn close(
     // The SDKs skip empty lines inside a value; configparser keeps them.
     let sdk = match key.sdk {
         SdkReading::Other(sdk) if sdk == value => SdkReading::Same,
-        SdkReading::Same if value.contains("\n\n") => {
+        SdkReading::Same if value.contains('\n') && value.contains("\n\n") => {
             let kept: Vec<&str> = value.lines().filter(|l| !l.is_empty()).collect();
             let start = if value.starts_with('\n') { "\n" } else { "" };
             SdkReading::Other(format!("{start}{}", kept.join("\n")))
@@ -390,6 +414,15 @@ fn close(
         },
     );
     Ok(())
+}
+
+/// A name the SDKs accept for a profile, a section or a key: letters, digits and `_-/.%@:+`.
+pub(crate) fn is_sdk_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(b, b'_' | b'-' | b'/' | b'.' | b'%' | b'@' | b':' | b'+')
+        })
 }
 
 fn note_sdk_error(file: &mut File, at: Location) {
@@ -439,10 +472,7 @@ fn sdk_reading(raw: &str, key: &str, value: &str) -> Result<SdkReading, ()> {
     if k.is_empty() {
         return Err(());
     }
-    let valid = k
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "_-/.%@:+".contains(c));
-    if !valid || !k.eq_ignore_ascii_case(key) {
+    if !is_sdk_name(k) || !k.eq_ignore_ascii_case(key) {
         return Ok(SdkReading::Missing);
     }
     let v = v.trim_matches([' ', '\t']);

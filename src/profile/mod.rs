@@ -61,9 +61,11 @@ pub struct Profile {
     from_credentials: BTreeSet<String>,
     /// The SDKs' own reading of the profile, when other sections make it up than the AWS CLI's
     /// (`[default]` and `[profile default]`, `[profile "a"]`, a `[DEFAULT]` section...).
-    sdk: Option<SdkView>,
+    sdk: Option<Box<SdkView>>,
     /// Whether the config file's section was `[default]` rather than `[profile default]`.
     unprefixed_default: bool,
+    /// Whether the SDKs give that section to this same profile.
+    sdk_same: bool,
 }
 
 /// A profile as the SDKs merge it.
@@ -85,6 +87,7 @@ impl Profile {
             from_credentials: BTreeSet::new(),
             sdk: None,
             unprefixed_default: false,
+            sdk_same: true,
         }
     }
 
@@ -109,7 +112,9 @@ impl Profile {
     }
 
     fn refuse_disagreement_on(&self, keys: &[&str]) -> Result<(), Failure> {
-        if self.sdk.as_ref().is_some_and(|view| !view.exists) {
+        let all_same = || self.keys.values().all(|v| v.sdk == ini::SdkReading::Same);
+        if self.sdk.as_ref().is_some_and(|view| !view.exists) || (self.sdk.is_none() && all_same())
+        {
             return Ok(());
         }
         for key in keys {
@@ -264,11 +269,16 @@ enum Named {
 /// `services`) is split as Python's shlex splits, and names one when it is two words; `default`
 /// is the default profile; anything else is not a profile.
 fn cli_name(header: &str) -> Option<Named> {
-    // The usual header, without the work of a split.
+    // The usual headers, without the work of a split.
     if let Some(name) = header.strip_prefix("profile ")
         && is_identifier(name)
     {
         return Some(Named::Profile(name.to_string()));
+    }
+    if let Some(name) = header.strip_prefix("sso-session ")
+        && is_identifier(name)
+    {
+        return Some(Named::SsoSession(name.to_string()));
     }
     let two_words = || {
         let mut words = ini::python_split(header)?;
@@ -315,10 +325,7 @@ fn sdk_credentials_name(header: &str) -> Option<String> {
 }
 
 fn is_identifier(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-/.%@:+".contains(c))
+    ini::is_sdk_name(name)
 }
 
 /// Keys that make up a profile to the SDKs, in file order.
@@ -359,20 +366,18 @@ impl ProfileSet {
         // Names whose SDK reading is made of other sections than the CLI's, and those sections.
         let mut recheck: BTreeSet<String> = BTreeSet::new();
         let mut parts: BTreeMap<String, Vec<Part>> = BTreeMap::new();
-        let mut same_as_cli: BTreeMap<String, bool> = BTreeMap::new();
         for section in config.sections {
             let header = section.header.as_str();
             let cli = cli_name(header);
-            let sdk = match (&cli, &section.sdk_header) {
-                // The usual case: the same text, read the same way.
-                (Some(Named::Profile(name)), None)
-                    if header.strip_prefix("profile ") == Some(name) =>
-                {
-                    cli.clone()
-                }
-                _ => sdk_config_name(section.sdk_header()),
+            // The usual case, `[profile name]`: the same text, read the same way.
+            let usual = matches!((&cli, &section.sdk_header),
+                (Some(Named::Profile(name)), None) if header.strip_prefix("profile ") == Some(name));
+            let sdk = if usual {
+                None
+            } else {
+                sdk_config_name(section.sdk_header())
             };
-            let same = cli == sdk;
+            let same = usual || cli == sdk;
             if !same && let Some(Named::Profile(name)) = &sdk {
                 recheck.insert(name.clone());
                 parts.entry(name.clone()).or_default().push(Part {
@@ -390,10 +395,11 @@ impl ProfileSet {
                     }
                     let mut profile = Profile::new(name.clone(), section.at.clone(), section.keys);
                     profile.unprefixed_default = header == "default";
+                    profile.sdk_same = same;
                     // botocore keeps the later of two sections that name one profile.
                     if let Some(earlier) = set.profiles.insert(name.clone(), profile) {
                         recheck.insert(name.clone());
-                        if same_as_cli.get(&name) == Some(&true) {
+                        if earlier.sdk_same {
                             let unprefixed = earlier_unprefixed(&earlier);
                             parts.entry(name.clone()).or_default().push(Part {
                                 order: (0, earlier.at.line),
@@ -404,7 +410,6 @@ impl ProfileSet {
                             });
                         }
                     }
-                    same_as_cli.insert(name, same);
                 }
                 Some(Named::SsoSession(name)) => {
                     set.sessions.insert(
@@ -425,7 +430,7 @@ impl ProfileSet {
         for name in &recheck {
             let mut parts = parts.remove(name).unwrap_or_default();
             if let Some(profile) = set.profiles.get(name)
-                && same_as_cli.get(name) == Some(&true)
+                && profile.sdk_same
             {
                 let unprefixed = earlier_unprefixed(profile);
                 parts.push(Part {
@@ -438,7 +443,7 @@ impl ProfileSet {
             }
             let view = sdk_merge(parts);
             match set.profiles.get_mut(name) {
-                Some(profile) => profile.sdk = Some(view),
+                Some(profile) => profile.sdk = Some(Box::new(view)),
                 None => {
                     // A profile only the SDKs see: the CLI has none of that name (yet; the
                     // credentials file may add one).
@@ -447,7 +452,7 @@ impl ProfileSet {
                         view.at.clone().unwrap_or_else(missing_location),
                         BTreeMap::new(),
                     );
-                    profile.sdk = Some(view);
+                    profile.sdk = Some(Box::new(view));
                     set.sdk_only.insert(name.clone(), profile);
                 }
             }
@@ -460,10 +465,12 @@ impl ProfileSet {
             if !same && let Some(sdk_name) = &sdk {
                 // The SDKs give these keys to another name (`[ a ]` is `a` to them).
                 let profile = set.profile_for_sdk(sdk_name);
-                let view = profile.sdk.get_or_insert_with(|| SdkView {
-                    at: Some(profile.at.clone()),
-                    keys: profile.keys.clone(),
-                    exists: true,
+                let view = profile.sdk.get_or_insert_with(|| {
+                    Box::new(SdkView {
+                        at: Some(profile.at.clone()),
+                        keys: profile.keys.clone(),
+                        exists: true,
+                    })
                 });
                 view.exists = true;
                 view.keys.extend(section.keys.clone());
@@ -488,11 +495,11 @@ impl ProfileSet {
                 }
             } else if profile.sdk.is_none() {
                 // The SDKs do not give these keys to this profile.
-                profile.sdk = Some(SdkView {
+                profile.sdk = Some(Box::new(SdkView {
                     at: Some(profile.at.clone()),
                     exists: !profile.keys.is_empty(),
                     keys: profile.keys.clone(),
-                });
+                }));
             }
             profile
                 .from_credentials
@@ -507,11 +514,11 @@ impl ProfileSet {
     fn profile_for_sdk(&mut self, name: &str) -> &mut Profile {
         if !self.profiles.contains_key(name) && !self.sdk_only.contains_key(name) {
             let mut profile = Profile::new(name.to_string(), missing_location(), BTreeMap::new());
-            profile.sdk = Some(SdkView {
+            profile.sdk = Some(Box::new(SdkView {
                 at: None,
                 keys: BTreeMap::new(),
                 exists: false,
-            });
+            }));
             self.sdk_only.insert(name.to_string(), profile);
         }
         match self.profiles.get_mut(name) {
