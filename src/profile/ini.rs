@@ -178,7 +178,7 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
         };
         let trimmed = raw.trim();
         let sdk_indented = raw.starts_with([' ', '\t']);
-        if trimmed.starts_with(['#', ';']) {
+        if matches!(trimmed.as_bytes().first(), Some(b'#' | b';')) {
             // A comment to configparser wherever it is; to the SDKs only at the line's start.
             if sdk_indented && !is_blank_to_sdk(raw) {
                 match open.as_mut() {
@@ -259,7 +259,18 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
         let Some(target) = current else {
             return Err(bad(&at(), "a setting before any [section] header"));
         };
-        let Some(split) = trimmed.find(['=', ':']) else {
+        // One pass over the bytes (this runs for every key of every profile): where the first
+        // '=' or ':' is, and whether a '#' or ';' is anywhere (a comment to the SDKs, maybe).
+        let mut split = None;
+        let mut comment_char = false;
+        for (i, b) in trimmed.bytes().enumerate() {
+            match b {
+                b'=' | b':' if split.is_none() => split = Some(i),
+                b'#' | b';' => comment_char = true,
+                _ => {}
+            }
+        }
+        let Some(split) = split else {
             return Err(bad(&at(), "expected 'key = value'"));
         };
         let key = trimmed[..split].trim_end();
@@ -292,10 +303,7 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
         }
         let sdk = if sdk_indented || !sdk_in_section {
             Ok(SdkReading::Missing)
-        } else if trimmed.as_bytes()[split] == b'='
-            && !trimmed.contains(['#', ';'])
-            && is_sdk_name(&key)
-        {
+        } else if trimmed.as_bytes()[split] == b'=' && !comment_char && is_sdk_name(&key) {
             // The usual line: no comment, `=`, a plain name. Read the same by both.
             Ok(SdkReading::Same)
         } else {
@@ -445,7 +453,10 @@ fn header_of(trimmed: &str) -> Option<&str> {
 /// The SDKs' header: the line cut at its first `#` or `;`, trimmed, between `[` and `]`.
 fn sdk_header_of(raw: &str) -> Option<&str> {
     let line = raw.trim_matches([' ', '\t']);
-    let line = line.find(['#', ';']).map_or(line, |i| &line[..i]);
+    let line = line
+        .bytes()
+        .position(|b| b == b'#' || b == b';')
+        .map_or(line, |i| &line[..i]);
     line.trim_matches([' ', '\t'])
         .strip_prefix('[')?
         .strip_suffix(']')
