@@ -177,7 +177,7 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
             line: index + 1,
         };
         let trimmed = raw.trim();
-        let sdk_indented = raw.starts_with([' ', '\t']);
+        let sdk_indented = matches!(raw.as_bytes().first(), Some(b' ' | b'\t'));
         if matches!(trimmed.as_bytes().first(), Some(b'#' | b';')) {
             // A comment to configparser wherever it is; to the SDKs only at the line's start.
             if sdk_indented && !is_blank_to_sdk(raw) {
@@ -194,7 +194,13 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
             }
             continue;
         }
-        let indent = raw.len() - raw.trim_start().len();
+        // configparser's indentation is any whitespace; most lines have none.
+        let indent = match raw.as_bytes().first() {
+            Some(b) if b.is_ascii_whitespace() || !b.is_ascii() => {
+                raw.len() - raw.trim_start().len()
+            }
+            _ => 0,
+        };
         if let Some(key) = open.as_mut()
             && indent > indent_level
         {
@@ -387,7 +393,8 @@ fn close(
         },
         None => return Ok(()),
     };
-    let value = if key.more.is_empty() {
+    let multi_line = !key.more.is_empty();
+    let value = if !multi_line {
         key.first
     } else {
         key.joined().trim_end().to_string()
@@ -406,7 +413,7 @@ fn close(
     // The SDKs skip empty lines inside a value; configparser keeps them.
     let sdk = match key.sdk {
         SdkReading::Other(sdk) if sdk == value => SdkReading::Same,
-        SdkReading::Same if value.contains('\n') && value.contains("\n\n") => {
+        SdkReading::Same if multi_line && value.contains("\n\n") => {
             let kept: Vec<&str> = value.lines().filter(|l| !l.is_empty()).collect();
             let start = if value.starts_with('\n') { "\n" } else { "" };
             SdkReading::Other(format!("{start}{}", kept.join("\n")))
@@ -452,14 +459,23 @@ fn header_of(trimmed: &str) -> Option<&str> {
 
 /// The SDKs' header: the line cut at its first `#` or `;`, trimmed, between `[` and `]`.
 fn sdk_header_of(raw: &str) -> Option<&str> {
-    let line = raw.trim_matches([' ', '\t']);
-    let line = line
+    let line = raw
         .bytes()
         .position(|b| b == b'#' || b == b';')
-        .map_or(line, |i| &line[..i]);
-    line.trim_matches([' ', '\t'])
-        .strip_prefix('[')?
-        .strip_suffix(']')
+        .map_or(raw, |i| &raw[..i]);
+    trim_blanks(line).strip_prefix('[')?.strip_suffix(']')
+}
+
+/// Without the spaces and tabs at either end (the SDKs' trim), byte by byte.
+fn trim_blanks(text: &str) -> &str {
+    let blank = |b: &u8| *b == b' ' || *b == b'\t';
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|b| !blank(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !blank(b))
+        .map_or(start, |i| i + 1);
+    &text[start..end]
 }
 
 /// How the SDKs read a `key = value` line configparser read as (`key`, `value`); Err where their
