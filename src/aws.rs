@@ -231,38 +231,13 @@ fn is_true(text: &str) -> bool {
 /// in its FIPS or dual-stack variant when `AWS_USE_FIPS_ENDPOINT` / `AWS_USE_DUALSTACK_ENDPOINT`
 /// (else the profile's settings) say so. The child's environment is left as it is.
 pub fn endpoint(service: Service, region: &str) -> Endpoint {
-    // A run asks for endpoints many times (errors, cache keys, each client), and guard never
-    // changes its own environment: the variables are read once.
-    static VARIABLES: OnceLock<Vec<(String, String)>> = OnceLock::new();
-    let variables = VARIABLES.get_or_init(|| {
-        std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-            .filter(|(k, v)| k.starts_with("AWS_") && !v.is_empty() && is_endpoint_variable(k))
-            .collect()
-    });
-    let env = |name: &str| {
-        variables
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     resolve_endpoint(
         service,
         region,
         &env,
         PROFILE_ENDPOINTS.get().unwrap_or(&NO_PROFILE),
     )
-}
-
-/// The variables [`resolve_endpoint`] reads.
-fn is_endpoint_variable(name: &str) -> bool {
-    name.starts_with("AWS_ENDPOINT_URL")
-        || matches!(
-            name,
-            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
-                | "AWS_USE_FIPS_ENDPOINT"
-                | "AWS_USE_DUALSTACK_ENDPOINT"
-        )
 }
 
 static NO_PROFILE: ProfileEndpoints = ProfileEndpoints {

@@ -65,12 +65,6 @@ impl Value {
 #[derive(Debug, Clone)]
 pub struct Header(String);
 
-impl std::hash::Hash for Header {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.hash(state);
-    }
-}
-
 impl Header {
     pub fn as_str(&self) -> &str {
         count_comparison();
@@ -146,6 +140,9 @@ struct Open {
     /// The value's first line, then continuation lines (most keys have none: no allocation).
     first: String,
     more: Vec<String>,
+    /// Empty lines since the last line of the value: part of it only if more of it follows
+    /// (configparser trims the end of a value).
+    blanks: usize,
     at: Location,
     sdk: SdkReading,
 }
@@ -164,7 +161,7 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
     let mut current: Option<Target> = None;
     // Where each header was first seen: a duplicate is found by lookup, not by a scan of every
     // section before it (which made a 40,000-profile file take seconds).
-    let mut seen: HashMap<Header, usize> = HashMap::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut open: Option<Open> = None;
     let mut indent_level = 0;
     // Whether the SDKs' parser has a key open that an indented line would continue, and whether
@@ -190,7 +187,7 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
         }
         if trimmed.is_empty() {
             if let Some(key) = open.as_mut() {
-                key.more.push(String::new());
+                key.blanks += 1;
             }
             continue;
         }
@@ -204,6 +201,9 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
         if let Some(key) = open.as_mut()
             && indent > indent_level
         {
+            for _ in 0..std::mem::take(&mut key.blanks) {
+                key.more.push(String::new());
+            }
             key.more.push(trimmed.to_string());
             if !sdk_indented {
                 // Indented only with characters the SDKs do not take for indentation.
@@ -243,8 +243,8 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
                 current = Some(Target::Defaults);
                 continue;
             }
-            let header = Header(header.to_string());
-            if let Some(first) = seen.get(&header) {
+            // One lookup, borrowing the file's text (no copy of the header to look it up by).
+            if let Some(first) = seen.insert(header, index + 1) {
                 return Err(bad(
                     &at(),
                     &format!(
@@ -252,9 +252,8 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
                     ),
                 ));
             }
-            seen.insert(header.clone(), index + 1);
             out.sections.push(Section {
-                header,
+                header: Header(header.to_string()),
                 sdk_header,
                 at: at(),
                 keys: BTreeMap::new(),
@@ -326,6 +325,7 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
             key,
             first: value,
             more: Vec::new(),
+            blanks: 0,
             at: at(),
             sdk,
         });
