@@ -52,6 +52,28 @@ pub(crate) fn classify(
             ),
         ));
     }
+    // Arithmetic evaluates a name in the expression, or in a variable's value, as a variable
+    // and prints the value in its error (bash: "wJalr...: division by 0"), so a script that
+    // evaluates arithmetic and names a secret anywhere may print it.
+    let arithmetic = script.unmodelled.iter().any(|unmodelled| {
+        matches!(
+            unmodelled.construct,
+            Construct::Arithmetic | Construct::Subscript
+        )
+    }) || source.contains("let ")
+        || source.contains("declare -i")
+        || source.contains("typeset -i")
+        || source.contains("local -i");
+    if arithmetic && let Some(secret) = SECRET_VARS.iter().find(|name| source.contains(*name)) {
+        results.add(not_a_tool(
+            Severity::Export,
+            label,
+            &[],
+            format!(
+                "evaluates arithmetic and names {secret}: bash prints a value it cannot evaluate in its error, and what reads that is not checked"
+            ),
+        ));
+    }
     for unmodelled in &script.unmodelled {
         let severity = if unmodelled.construct == Construct::Indirect {
             // `${!v}` or `${!AWS*}` can name guard's credentials.
