@@ -159,7 +159,7 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
             if let Some(why) = interpreters::preloaded(&scope) {
                 return not_a_tool(Severity::Unknown, &name, rest, why);
             }
-            let (severity, what) = local::judge(&name, rest, &scope);
+            let (severity, what) = local::judge(&name, rest, &scope, classify_words);
             not_a_tool(severity, &name, rest, what)
         }
         Program::Other => not_a_tool(

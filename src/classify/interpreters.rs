@@ -299,7 +299,7 @@ pub(crate) fn python(
             dynamic: false,
             rest,
             inspect: false,
-        } if name == "json.tool" => local::judge("json.tool", rest, scope),
+        } if name == "json.tool" => local::judge("json.tool", rest, scope, classify),
         PythonRun::Module { name, .. } => (
             Severity::Unknown,
             format!("-m {name} runs a Python module guard cannot see"),

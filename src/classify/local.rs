@@ -7,7 +7,9 @@
 
 use super::Severity;
 use super::local_programs::{PROGRAMS, parse};
+use super::local_scripts;
 use super::scope::{CREDENTIAL_VARS, Scope, Word};
+use super::verdict::Classify;
 
 pub(crate) fn is_local_read_only(name: &str) -> bool {
     matches!(
@@ -21,7 +23,7 @@ pub(crate) fn is_local_read_only(name: &str) -> bool {
             | "fgrep" | "test" | "[" | "[["
             | "nl" | "tac" | "paste" | "tree" | "du" | "df" | "ps" | "xxd" | "tee" | "gunzip"
             | "zcat" | "less" | "more" | "base32" | "basenc" | "sha224sum" | "sha384sum"
-            | "sha512sum" | "b2sum"
+            | "sha512sum" | "b2sum" | "sed" | "awk" | "mawk" | "gawk" | "nawk" | "find"
             // Shell builtins that only change the shell itself.
             | "cd" | "pushd" | "popd" | "export" | "declare" | "typeset" | "local" | "readonly"
             | "unset" | "set" | "shift" | "read" | "exit" | "return" | ":" | "wait"
@@ -32,12 +34,25 @@ pub(crate) fn is_local_read_only(name: &str) -> bool {
 /// read only when every option is one the table knows and every path it reads or writes is
 /// ordinary (`paths`); the others in `is_local_read_only` are shell builtins, judged by
 /// their names.
-pub(crate) fn judge(name: &str, args: &[Word], scope: &Scope) -> (Severity, String) {
+pub(crate) fn judge(
+    name: &str,
+    args: &[Word],
+    scope: &Scope,
+    classify: Classify,
+) -> (Severity, String) {
     if let Some(what) = prints_credentials(name, args) {
         return (Severity::Export, what);
     }
+    if name == "find" {
+        let (severity, what) = local_scripts::find(args, scope, classify);
+        return match severity {
+            Severity::Read => (Severity::Read, READ.to_owned()),
+            _ => (severity, what),
+        };
+    }
     let Some(program) = PROGRAMS
         .iter()
+        .chain(local_scripts::SCRIPTED_PROGRAMS)
         .find(|program| program.names.contains(&name))
     else {
         return (Severity::Read, READ.to_owned());

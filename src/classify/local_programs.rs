@@ -33,7 +33,11 @@ pub(crate) struct Program {
     pub judge: Judge,
 }
 
-const fn program(names: &'static [&'static str], options: &'static str, judge: Judge) -> Program {
+pub(crate) const fn program(
+    names: &'static [&'static str],
+    options: &'static str,
+    judge: Judge,
+) -> Program {
     Program {
         names,
         options,
@@ -66,8 +70,17 @@ pub(crate) struct Parsed<'w> {
 }
 
 impl Parsed<'_> {
-    fn has(&self, name: &str) -> bool {
+    pub fn has(&self, name: &str) -> bool {
         self.options.iter().any(|found| found.name == name)
+    }
+
+    /// The values of every occurrence of an option, in order.
+    pub fn values(&self, name: &str) -> Vec<&Word<'_>> {
+        self.options
+            .iter()
+            .filter(|found| found.name == name)
+            .filter_map(|found| found.values.last())
+            .collect()
     }
 }
 
@@ -316,7 +329,7 @@ fn option_paths(parsed: &Parsed, scope: &Scope) -> PathVerdict {
     verdict
 }
 
-fn labelled(label: &str, verdict: PathVerdict) -> PathVerdict {
+pub(crate) fn labelled(label: &str, verdict: PathVerdict) -> PathVerdict {
     if verdict.is_ordinary() {
         return verdict;
     }
@@ -326,7 +339,10 @@ fn labelled(label: &str, verdict: PathVerdict) -> PathVerdict {
     }
 }
 
-fn read_all<'a>(words: impl IntoIterator<Item = &'a Word<'a>>, scope: &Scope) -> PathVerdict {
+pub(crate) fn read_all<'a>(
+    words: impl IntoIterator<Item = &'a Word<'a>>,
+    scope: &Scope,
+) -> PathVerdict {
     words
         .into_iter()
         .filter(|word| word.text != "-")

@@ -26,6 +26,7 @@ mod kubectl;
 mod kubectl_flags;
 mod local;
 mod local_programs;
+mod local_scripts;
 mod pathname;
 mod paths;
 mod program;

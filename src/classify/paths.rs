@@ -90,7 +90,7 @@ impl PathVerdict {
         }
     }
 
-    fn new(severity: Severity, reason: String) -> PathVerdict {
+    pub fn new(severity: Severity, reason: String) -> PathVerdict {
         PathVerdict { severity, reason }
     }
 
