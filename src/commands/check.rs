@@ -133,7 +133,22 @@ pub fn judge(options: &Options, policy: &Policy, question: &Question) -> anyhow:
             return Ok(judged);
         }
     };
-    let mut strictest = match judge_at(options, policy, question, None) {
+    // Keys in the environment win over AWS_PROFILE for the AWS CLI and the SDKs: unless they are
+    // the ones a guard shell verified (GUARD_ACCOUNT_ID), their account is not known.
+    let keys = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let foreign_keys =
+        options.profile.is_none() && keys("AWS_ACCESS_KEY_ID") && !keys("GUARD_ACCOUNT_ID");
+    let environment = if foreign_keys {
+        judge_unknown(options, policy, question, None).map(|mut judged| {
+            judged.ruling.classification.reason.push_str(
+                "; the environment holds credentials (AWS_ACCESS_KEY_ID) that guard did not verify, whose account it does not know",
+            );
+            judged
+        })
+    } else {
+        judge_at(options, policy, question, None)
+    };
+    let mut strictest = match environment {
         Ok(judged) => Some(judged),
         // Without a profile of its own the command uses those it names.
         Err(_) if !named.is_empty() => None,

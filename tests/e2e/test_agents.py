@@ -276,3 +276,14 @@ def test_install_refuses_a_file_it_cannot_read(home, run_guard):
     result = run_guard("hook", "install", CLAUDE)
     assert result.returncode == 78 and "not changed" in result.stderr
     assert path.read_text() == "{ not json"
+
+
+def test_hook_with_keys_in_the_environment_does_not_trust_aws_profile(world, run_guard):
+    # The AWS CLI uses these keys whatever AWS_PROFILE says: their account is not known.
+    keys = {"AWS_PROFILE": "sandbox", "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "x"}
+    output = hook(run_guard, "aws s3 rb s3://b", env=keys)
+    assert output["permissionDecision"] == "ask"
+    assert "AWS_ACCESS_KEY_ID" in output["permissionDecisionReason"]
+    # Inside a guard shell the keys are the ones guard verified for that account.
+    shell = {**keys, "AWS_PROFILE": None, "GUARD_PROFILE": "sandbox", "GUARD_ACCOUNT_ID": SANDBOX}
+    assert hook(run_guard, "aws s3 rb s3://b", env=shell) is None

@@ -105,3 +105,29 @@ def test_policy_explain_prints_what_the_gate_would_do(denied, run_guard):
     assert result.returncode == 0, result.stderr
     assert "decision        deny" in result.stdout
     assert MESSAGE in result.stdout
+
+
+def test_a_deny_rule_refuses_guard_check(denied, run_guard):
+    denied("destructive")
+    result = run_guard("check", "-p", "sandbox", "--json", "--", "terraform", "destroy")
+    assert result.returncode == 77, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["decision"] == "deny" and answer["rule"]["message"] == MESSAGE
+
+
+def test_a_deny_rule_refuses_the_agents_hook(denied, run_guard, home):
+    denied("read")
+    hook_input = json.dumps(
+        {
+            "hook_event_name": "PreToolUse",
+            "tool_name": "Bash",
+            "tool_input": {"command": "aws s3 ls"},
+            "cwd": str(home.path),
+        }
+    )
+    result = run_guard("hook", "claude-code", env={"AWS_PROFILE": "sandbox"}, input=hook_input)
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)["hookSpecificOutput"]
+    assert output["permissionDecision"] == "deny" and MESSAGE in output["permissionDecisionReason"]
+    (line,) = audit_lines(home)
+    assert (line["decision"], line["caller"]) == ("deny", "agent:claude-code")
