@@ -52,6 +52,10 @@ struct Parsed<'a> {
     no_cli_pager: bool,
     /// CLI v2 would prompt for the command before running it.
     auto_prompt: bool,
+    /// `--debug`: every request is logged, parameters included.
+    debug: bool,
+    /// `--endpoint-url`: requests go where the line says.
+    endpoint_url: bool,
 }
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
@@ -71,7 +75,24 @@ pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
 }
 
 fn judge(parsed: &Parsed, scope: &Scope) -> Verdict {
+    // A word guard cannot place, before or after a command that takes none.
+    let extra = |path: &[&str]| {
+        parsed.rest.first().map(|word| {
+            Verdict::of(
+                Severity::Unknown,
+                "aws",
+                path,
+                &format!(
+                    "{} is not a word this command takes; guard does not know what it does",
+                    scope::shown(word)
+                ),
+            )
+        })
+    };
     let Some(service) = parsed.service else {
+        if let Some(verdict) = extra(&[]) {
+            return verdict;
+        }
         return if parsed.version {
             Verdict::of(Severity::Read, "aws --version", &[], "prints the version")
         } else {
@@ -102,13 +123,20 @@ fn judge(parsed: &Parsed, scope: &Scope) -> Verdict {
         }
     }
     if service == "help" {
+        // `aws help TOPIC` (`config-vars`, `topics`) shows a topic's page.
+        let topic = parsed.operation.filter(|topic| !is_name(topic));
+        if let Some(verdict) =
+            topic.map_or_else(|| extra(&[service]), |word| extra_word(service, word))
+        {
+            return verdict;
+        }
         return help(&[service], scope);
     }
     if !is_name(service) {
         return Verdict::of(Severity::Unknown, "aws", &[service], "not a command name");
     }
     if service == "configure" {
-        return aws_ops::configure(parsed.operation);
+        return aws_ops::configure(parsed.operation, &parsed.rest);
     }
     let Some(operation) = parsed.operation else {
         return Verdict::of(Severity::Unknown, "aws", &[service], "no operation given");
@@ -121,29 +149,83 @@ fn judge(parsed: &Parsed, scope: &Scope) -> Verdict {
             "the operation comes from an expansion or from input; guard cannot see it",
         );
     }
+    match aws_alias::lookup_operation(scope, service, operation) {
+        aws_alias::Lookup::NotAnAlias => {}
+        aws_alias::Lookup::Alias => {
+            return Verdict::of(
+                Severity::Unknown,
+                "aws",
+                &[service, operation],
+                &format!(
+                    "an alias from the [command {service}] section of ~/.aws/cli/alias (CLI v2); guard cannot see what it runs"
+                ),
+            );
+        }
+        aws_alias::Lookup::Unknowable(why) => {
+            return Verdict::of(Severity::Unknown, "aws", &[service, operation], &why);
+        }
+    }
     let path = [service, operation];
-    if operation == "help" || parsed.rest == ["help"] {
+    if operation == "help" {
+        if let Some(verdict) = extra(&path) {
+            return verdict;
+        }
+        return help(&path, scope);
+    }
+    if parsed.rest == ["help"] {
         return help(&path, scope);
     }
     if !is_name(operation) {
         return Verdict::of(Severity::Unknown, "aws", &path, "not an operation name");
     }
-    let skeleton = parsed.rest.iter().any(|arg| {
-        *arg == "--generate-cli-skeleton" || arg.starts_with("--generate-cli-skeleton=")
-    });
-    if skeleton && service != "s3" {
+    if service == "s3" {
+        return s3(operation, &parsed.rest, scope);
+    }
+    aws_ops::classify(&aws_ops::Call {
+        service,
+        operation,
+        rest: &parsed.rest,
+        debug: parsed.debug,
+        endpoint_url: parsed.endpoint_url,
+        scope,
+    })
+}
+
+fn extra_word(service: &str, word: &str) -> Option<Verdict> {
+    Some(Verdict::of(
+        Severity::Unknown,
+        "aws",
+        &[service],
+        &format!(
+            "{} is not a word this command takes; guard does not know what it does",
+            scope::shown(word)
+        ),
+    ))
+}
+
+/// `aws s3 ...`: the first `--` goes to the CLI's top-level parser in CLI v1 (so the words
+/// after it are options again), while newer argparse keeps them positional (`aws s3 mv
+/// --recursive -- s3://prod/ --dryrun` moves the bucket into a folder named `--dryrun`):
+/// judged without it, and never lowered to read past it.
+fn s3(command: &str, rest: &[&str], scope: &Scope) -> Verdict {
+    let Some(end) = rest.iter().position(|arg| *arg == "--") else {
+        return aws_s3::classify(command, rest, scope);
+    };
+    let joined: Vec<&str> = rest[..end]
+        .iter()
+        .chain(&rest[end + 1..])
+        .copied()
+        .collect();
+    let verdict = aws_s3::classify(command, &joined, scope);
+    if verdict.severity == Severity::Read || !verdict.flags.is_empty() {
         return Verdict::of(
-            Severity::Read,
+            Severity::Unknown,
             "aws",
-            &path,
-            "only prints a parameter skeleton (--generate-cli-skeleton)",
+            &["s3", command],
+            "-- ends the options, and the CLI's parsers (argparse, which differs between Python versions) read the words after it differently: guard does not judge them",
         );
     }
-    if service == "s3" {
-        aws_s3::classify(operation, &parsed.rest)
-    } else {
-        aws_ops::classify(service, operation, &parsed.rest)
-    }
+    verdict
 }
 
 /// `aws help` pipes the page through `$MANPAGER` or `$PAGER` (awscli/help.py), a program
@@ -268,9 +350,11 @@ fn config_file_code(scope: &Scope, pager_decided: bool) -> Option<String> {
     };
     for line in text.lines() {
         let line = line.trim();
+        // configparser's section pattern: `[` up to the last `]`, anything after it ignored
+        // (`[plugins] ; comment` is the plugins section).
         if let Some(section) = line
             .strip_prefix('[')
-            .and_then(|rest| rest.strip_suffix(']'))
+            .and_then(|rest| rest.rfind(']').map(|end| &rest[..end]))
         {
             if section.trim() == "plugins" {
                 return Some(format!(
@@ -282,14 +366,22 @@ fn config_file_code(scope: &Scope, pager_decided: bool) -> Option<String> {
         let Some((key, value)) = line.split_once(['=', ':']) else {
             continue;
         };
-        let value = value.trim();
+        let (key, value) = (key.trim(), value.trim());
         if !pager_decided
-            && key.trim().eq_ignore_ascii_case("cli_pager")
+            && key.eq_ignore_ascii_case("cli_pager")
             && !value.is_empty()
             && !is_plain_pager(value)
         {
             return Some(format!(
                 "AWS_CONFIG_FILE names {path}, whose cli_pager {value} CLI v2 pipes its output through, a program guard cannot see"
+            ));
+        }
+        // Any profile's setting counts: which profile the CLI reads is decided elsewhere.
+        if key.eq_ignore_ascii_case("cli_auto_prompt")
+            && value.to_ascii_lowercase().starts_with("on")
+        {
+            return Some(format!(
+                "AWS_CONFIG_FILE names {path}, whose cli_auto_prompt makes CLI v2 prompt for the command first; what runs is what is typed there"
             ));
         }
     }
@@ -311,12 +403,21 @@ fn parse(args: &[String]) -> Result<Parsed<'_>, Verdict> {
         ..Parsed::default()
     };
     let mut only_positionals = false;
+    // Options before the operation that are not global: the top-level parser passes them on,
+    // and the operation's parser reads them (`aws --dry-run ec2 stop-instances ...`).
+    let mut early = Vec::new();
     let mut i = 0;
     while let Some(arg) = args.get(i) {
         i += 1;
         let arg = arg.as_str();
         if !only_positionals && arg == "--" {
             only_positionals = true;
+            // Kept for the operation's judge: after it, nothing may lower the verdict.
+            if parsed.operation.is_some() {
+                parsed.rest.push(arg);
+            } else {
+                early.push(arg);
+            }
             continue;
         }
         if let (false, Some(body)) = (only_positionals, arg.strip_prefix("--")) {
@@ -343,6 +444,8 @@ fn parse(args: &[String]) -> Result<Parsed<'_>, Verdict> {
                         "profile" => parsed.profile = value,
                         "version" => parsed.version = true,
                         "no-cli-pager" => parsed.no_cli_pager = true,
+                        "debug" => parsed.debug = true,
+                        "endpoint-url" => parsed.endpoint_url = true,
                         _ => {}
                     }
                     continue;
@@ -361,12 +464,16 @@ fn parse(args: &[String]) -> Result<Parsed<'_>, Verdict> {
         if parsed.operation.is_some() {
             parsed.rest.push(arg);
         } else if is_option {
-            continue;
+            early.push(arg);
         } else if parsed.service.is_none() {
             parsed.service = Some(arg);
         } else {
             parsed.operation = Some(arg);
         }
+    }
+    if !early.is_empty() {
+        early.append(&mut parsed.rest);
+        parsed.rest = early;
     }
     Ok(parsed)
 }

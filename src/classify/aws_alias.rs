@@ -18,6 +18,16 @@ pub(crate) enum Lookup {
 }
 
 pub(crate) fn lookup(scope: &Scope, command: &str) -> Lookup {
+    lookup_in(scope, "toplevel", command)
+}
+
+/// CLI v2's aliases of a service's subcommands, from the `[command SERVICE]` section; an
+/// alias there replaces a built-in operation of the same name.
+pub(crate) fn lookup_operation(scope: &Scope, service: &str, operation: &str) -> Lookup {
+    lookup_in(scope, &format!("command {service}"), operation)
+}
+
+fn lookup_in(scope: &Scope, wanted: &str, command: &str) -> Lookup {
     let home = match scope.home() {
         Some(EnvValue::Known(home)) => home,
         Some(EnvValue::Dynamic) => {
@@ -38,7 +48,7 @@ pub(crate) fn lookup(scope: &Scope, command: &str) -> Lookup {
             ));
         }
     };
-    match names(&text) {
+    match section_names(&text, wanted) {
         Ok(names) if names.iter().any(|name| name == command) => Lookup::Alias,
         Ok(_) => Lookup::NotAnAlias,
         Err(line) => Lookup::Unknowable(format!(
@@ -50,7 +60,14 @@ pub(crate) fn lookup(scope: &Scope, command: &str) -> Lookup {
 
 /// The alias names of the `[toplevel]` and `[DEFAULT]` sections, lowercased; a line
 /// configparser would reject is an error (its number).
+#[cfg(test)]
 pub(crate) fn names(text: &str) -> Result<Vec<String>, usize> {
+    section_names(text, "toplevel")
+}
+
+/// The alias names of section `wanted` (and `[DEFAULT]`), as configparser reads them: a header
+/// is `[` up to the last `]` with anything after it ignored (`[command sts] ; note`).
+fn section_names(text: &str, wanted: &str) -> Result<Vec<String>, usize> {
     let mut names = Vec::new();
     let mut section: Option<&str> = None;
     let mut in_value = false;
@@ -83,7 +100,14 @@ pub(crate) fn names(text: &str) -> Result<Vec<String>, usize> {
             return Err(number + 1);
         };
         in_value = true;
-        if section == "toplevel" || section == "DEFAULT" {
+        // CLI v2 splits `command` headers on whitespace (`[command  s3]` is `[command s3]`).
+        let words: Vec<&str> = section.split_whitespace().collect();
+        let matches = if words.first() == Some(&"command") {
+            words.join(" ") == wanted
+        } else {
+            section == wanted
+        };
+        if matches || section == "DEFAULT" {
             names.push(trimmed[..at].trim().to_lowercase());
         }
     }
@@ -109,5 +133,12 @@ mod tests {
         assert_eq!(names("x = 1\n"), Err(1));
         assert_eq!(names("[toplevel]\nnovalue\n"), Err(2));
         assert_eq!(names("# c\n; c\n\n[toplevel]\n"), Ok(vec![]));
+        assert_eq!(
+            section_names(
+                "[command sts] ; v2\nget-caller-identity = !x\n",
+                "command sts"
+            ),
+            Ok(vec!["get-caller-identity".to_owned()])
+        );
     }
 }

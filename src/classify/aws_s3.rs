@@ -1,69 +1,74 @@
 //! `aws s3` high-level commands (`ls`, `cp`, `sync`, `mv`, `rm`, `rb`, `mb`, `presign`,
-//! `website`).
+//! `website`), their options from the generated table (`aws_table`), and the local files a
+//! transfer reads or writes.
 
-use super::Severity;
-use super::scope;
+use super::aws_ops::{self, Bound};
+use super::aws_table;
+use super::scope::{self, Scope};
 use super::verdict::Verdict;
+use super::{Probe, Severity, paths};
 
-/// Options of `cp`/`sync`/`mv` that take no value.
-const SWITCHES: &[&str] = &[
-    "--recursive",
-    "--dryrun",
-    "--quiet",
-    "--only-show-errors",
-    "--no-progress",
-    "--follow-symlinks",
-    "--no-follow-symlinks",
-    "--no-guess-mime-type",
-    "--force-glacier-transfer",
-    "--ignore-glacier-warnings",
-    "--delete",
-    "--exact-timestamps",
-    "--size-only",
-    "--no-overwrite",
-];
+pub(crate) fn classify(command: &str, rest: &[&str], scope: &Scope) -> Verdict {
+    let path = ["s3", command];
+    let Some(found) = aws_table::operation("s3", command) else {
+        return Verdict::of(
+            Severity::Unknown,
+            "aws",
+            &path,
+            "not an s3 command guard knows",
+        );
+    };
+    let bound = match aws_ops::bind(&found.options(), rest) {
+        Ok(bound) => bound,
+        Err(word) => {
+            // A change stays what it is (the CLI refuses a word it cannot place); a read is
+            // only a read when every word is known.
+            let verdict = judge(command, &Bound::default(), scope);
+            return if verdict.severity != Severity::Read {
+                verdict
+            } else {
+                Verdict::of(
+                    Severity::Unknown,
+                    "aws",
+                    &path,
+                    &format!(
+                        "{word} is not an option of this command in guard's table of the CLI ({}); guard does not know what it does",
+                        aws_table::version()
+                    ),
+                )
+            };
+        }
+    };
+    judge(command, &bound, scope)
+}
 
-/// Options of `cp`/`sync`/`mv` that take one value word.
-const VALUED: &[&str] = &[
-    "--acl",
-    "--sse",
-    "--sse-c",
-    "--sse-c-key",
-    "--sse-kms-key-id",
-    "--sse-c-copy-source",
-    "--sse-c-copy-source-key",
-    "--storage-class",
-    "--website-redirect",
-    "--content-type",
-    "--cache-control",
-    "--content-disposition",
-    "--content-encoding",
-    "--content-language",
-    "--expires",
-    "--source-region",
-    "--metadata",
-    "--metadata-directive",
-    "--expected-size",
-    "--include",
-    "--exclude",
-    "--page-size",
-    "--checksum-mode",
-    "--checksum-algorithm",
-    "--copy-props",
-];
-
-pub(crate) fn classify(command: &str, rest: &[&str]) -> Verdict {
-    let dry_run = dry_run(rest);
+fn judge(command: &str, bound: &Bound, scope: &Scope) -> Verdict {
+    let path = ["s3", command];
+    let dry_run = bound.has("dryrun");
+    let transfer = Transfer::of(bound);
+    // A local file sent to S3 that holds credentials leaves guard, dry run or not (the
+    // listing names it, a real run uploads it).
+    let recursive = command == "sync" || bound.has("recursive");
+    if let Some(source) = transfer.local_source()
+        && let Some(verdict) = aws_ops::sent(source, recursive, scope, &path)
+        && verdict.severity == Severity::Export
+    {
+        return verdict;
+    }
     let (severity, flag, what) = match command {
         "ls" => (Severity::Read, "", "lists buckets or objects"),
-        "presign" => (Severity::Read, "", "makes a presigned URL, calls no API"),
+        "presign" => (
+            Severity::Export,
+            "",
+            "prints a presigned URL made from the credentials: whoever holds it reads the object, unchecked",
+        ),
         "mb" => (Severity::Write, "", "creates a bucket"),
         "website" => (
             Severity::Write,
             "",
             "changes a bucket's website configuration",
         ),
-        "rb" if rest.contains(&"--force") => (
+        "rb" if bound.has("force") => (
             Severity::Destructive,
             "--force",
             "deletes a bucket and every object in it",
@@ -78,12 +83,10 @@ pub(crate) fn classify(command: &str, rest: &[&str]) -> Verdict {
             "",
             "moves objects (deletes the source)",
         ),
-        "cp" | "sync" if downloads(rest) => (
-            Severity::Read,
-            "",
-            "downloads objects to local files, changes nothing in S3",
-        ),
-        "sync" if deletes(rest) => (
+        "cp" | "sync" if transfer.downloads() => {
+            return download(command, bound, &transfer, scope);
+        }
+        "sync" if bound.has("delete") => (
             Severity::Destructive,
             "--delete",
             "deletes objects missing from the source",
@@ -95,45 +98,87 @@ pub(crate) fn classify(command: &str, rest: &[&str]) -> Verdict {
         ),
         _ => (Severity::Unknown, "", "not an s3 command guard knows"),
     };
-    Verdict::of_flag(severity, "aws", &["s3", command], flag, what)
+    Verdict::of_flag(severity, "aws", &path, flag, what)
 }
 
-/// `--dryrun` or an abbreviation argparse expands to it (`--dr`, `--dry`: no other option of
-/// these commands, nor a global one, starts with `--dr`; checked with the real CLI).
-fn dry_run(rest: &[&str]) -> bool {
-    rest.iter()
-        .any(|arg| arg.len() >= "--dr".len() && "--dryrun".starts_with(arg))
+/// A download: read, unless the local files it writes or deletes matter.
+fn download(command: &str, bound: &Bound, transfer: &Transfer, scope: &Scope) -> Verdict {
+    let path = ["s3", command];
+    let Some(destination) = transfer.destination else {
+        return Verdict::of(Severity::Unknown, "aws", &path, "no destination given");
+    };
+    let deletes = bound.has("delete");
+    let many = command == "sync" || bound.has("recursive");
+    let written = if many {
+        // Names from the bucket: what the folder holds decides.
+        aws_ops::written_into(destination, scope, &path, deletes)
+    } else if destination == "." || destination.ends_with('/') || is_folder(destination, scope) {
+        let folder = destination.trim_end_matches('/');
+        let name = transfer
+            .source
+            .map(scope::shown)
+            .and_then(|source| source.rsplit('/').next())
+            .filter(|name| !name.is_empty() && !name.contains(['$', '`']));
+        match name {
+            Some(name) => aws_ops::written(&format!("{folder}/{name}"), scope, &path),
+            // The key's name comes from an expansion: any file in the folder.
+            None => aws_ops::written_into(destination, scope, &path, false),
+        }
+    } else {
+        aws_ops::written(destination, scope, &path)
+    };
+    written.unwrap_or_else(|| {
+        Verdict::of(
+            Severity::Read,
+            "aws",
+            &path,
+            "downloads objects to local files, changes nothing in S3",
+        )
+    })
 }
 
-/// `--delete` or an abbreviation argparse would expand to it (`--de` is taken by the
-/// global `--debug`).
-fn deletes(rest: &[&str]) -> bool {
-    rest.iter()
-        .any(|arg| arg.len() >= "--del".len() && "--delete".starts_with(arg))
+/// Whether the local path is a folder now (a download into it keeps the key's name).
+fn is_folder(local: &str, scope: &Scope) -> bool {
+    match paths::locate(&aws_ops::word(local, scope::is_dynamic(local)), scope) {
+        paths::Located::At(at) => matches!(
+            scope.disk().probe(std::path::Path::new(&at)),
+            Probe::Folder { .. }
+        ),
+        paths::Located::Unknown(_) => false,
+    }
 }
 
-/// Whether the transfer goes from S3 to the local disk: exactly two positional words, the
-/// source in S3 and the destination not. Any option guard does not know could take a value
-/// and hide the real destination, so it makes the answer "no".
-fn downloads(rest: &[&str]) -> bool {
-    let mut positionals = Vec::new();
-    let mut i = 0;
-    while let Some(arg) = rest.get(i) {
-        i += 1;
-        if !arg.starts_with("--") {
-            positionals.push(*arg);
-        } else if VALUED.contains(arg) {
-            i += 1;
-        } else if !SWITCHES.contains(arg) && !arg.contains('=') {
-            return false;
+/// The two paths of a `cp`/`mv`/`sync`.
+struct Transfer<'a> {
+    source: Option<&'a str>,
+    destination: Option<&'a str>,
+}
+
+impl<'a> Transfer<'a> {
+    fn of(bound: &Bound<'a>) -> Transfer<'a> {
+        Transfer {
+            source: bound.positionals.first().copied(),
+            destination: bound.positionals.get(1).copied(),
         }
     }
-    // A destination from an expansion (`"$TARGET"`, xargs' `{}`) may be in S3.
-    match positionals.as_slice() {
-        [source, destination] => {
-            is_s3(source) && !is_s3(destination) && !scope::is_dynamic(destination)
+
+    /// From S3 to the local disk. An S3 source whose bucket or key comes from an expansion
+    /// (`s3://$BUCKET/x`) is still in S3; a destination from an expansion may be anywhere.
+    fn downloads(&self) -> bool {
+        match (self.source, self.destination) {
+            (Some(source), Some(destination)) => {
+                is_s3(scope::shown(source))
+                    && !is_s3(destination)
+                    && !scope::is_dynamic(destination)
+            }
+            _ => false,
         }
-        _ => false,
+    }
+
+    /// The local path an upload reads.
+    fn local_source(&self) -> Option<&'a str> {
+        let source = self.source?;
+        (self.destination.is_some() && !is_s3(scope::shown(source))).then_some(source)
     }
 }
 
@@ -145,19 +190,26 @@ fn is_s3(location: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn transfer(words: &[&'static str]) -> bool {
+        let found = aws_table::operation("s3", "cp").expect("s3 cp");
+        let bound = aws_ops::bind(&found.options(), words).expect("binds");
+        Transfer::of(&bound).downloads()
+    }
+
     #[test]
     fn direction_of_transfers() {
-        assert!(downloads(&["s3://b/k", "."]));
-        assert!(downloads(&[
+        assert!(transfer(&["s3://b/k", "."]));
+        assert!(transfer(&[
             "--recursive",
             "s3://b/",
             "dir",
             "--exclude",
             "*.tmp"
         ]));
-        assert!(!downloads(&["./x", "s3://b/k"]));
-        assert!(!downloads(&["s3://a/k", "s3://b/k"]));
-        assert!(!downloads(&["s3://b/k", ".", "--unknown", "s3://c/"]));
-        assert!(!downloads(&["./x", "s3://b/k", "--acl", "private"]));
+        assert!(!transfer(&["./x", "s3://b/k"]));
+        assert!(!transfer(&["s3://a/k", "s3://b/k"]));
+        assert!(!transfer(&["./x", "s3://b/k", "--acl", "private"]));
+        assert!(transfer(&["\u{0}s3://$BUCKET/x", "."]));
+        assert!(!transfer(&["s3://b/x", "\u{0}$DEST"]));
     }
 }

@@ -12,6 +12,7 @@ mod aws;
 mod aws_alias;
 mod aws_ops;
 mod aws_s3;
+mod aws_table;
 mod cdk;
 mod dispatch;
 mod eksctl;

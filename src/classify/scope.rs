@@ -199,6 +199,7 @@ const CONSULTED: &[&str] = &[
     "ZDOTDIR",
     "AWS_CONFIG_FILE",
     "AWS_CLI_AUTO_PROMPT",
+    "BROWSER",
     "PATH",
     "PAGER",
     "MANPAGER",
