@@ -35,7 +35,10 @@ fn the_table_is_what_its_generator_makes() {
         return;
     }
     let status = Command::new("python3")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/gen-aws-operations"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scripts/gen-aws-operations"
+        ))
         .arg("--check")
         .status()
         .expect("runs scripts/gen-aws-operations");

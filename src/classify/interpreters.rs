@@ -221,6 +221,14 @@ const PYTHON_CODE_PATHS: &[(&str, &str)] = &[
         "PYTHONHOME",
         "Python loads its standard library from there, code guard cannot see",
     ),
+    (
+        "PYTHONINSPECT",
+        "Python turns interactive after the program and runs what it reads from standard input",
+    ),
+    (
+        "PYTHONSTARTUP",
+        "an interactive Python (PYTHONINSPECT) runs that file first, code guard cannot see",
+    ),
 ];
 
 /// Variables that make the dynamic loader load a library into any program it starts.
