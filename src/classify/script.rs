@@ -10,9 +10,11 @@
 use std::borrow::Cow;
 
 use super::pathname::WorkDir;
+use super::program::Program;
 use super::scope::{self, EnvValue, SECRET_VARS, SHELL_SPECIAL, Scope, Word};
 use super::shell::{self, Chain, Construct, ShellCommand};
 use super::verdict::{Classify, MostSevere, not_a_tool};
+use super::wrappers::{self, Unwrap, Wrapper};
 use super::{Classification, Severity};
 use super::{paths, program};
 
@@ -141,12 +143,7 @@ pub(crate) fn classify(
             {
                 written.push((at, false));
             } else if let paths::Located::At(at) = paths::locate(&output.target, &scope) {
-                let trusted = paths::classes_at(&at, &scope).iter().any(|class| {
-                    matches!(
-                        class,
-                        paths::PathClass::TrustedConfig(_) | paths::PathClass::GuardControl(_)
-                    )
-                });
+                let trusted = trusts(&at, &scope);
                 if trusted && command.flow.conditional {
                     results.add(unknown(format!(
                         "writes {} in a loop, condition or function: guard cannot order it against the commands that read it",
@@ -235,6 +232,7 @@ pub(crate) fn classify(
             results.add(classify(words, &scope));
         }
         folders.after(command, &scope);
+        written.extend(reported(words, &scope));
         for (at, trusted) in written {
             scope.wrote(at, trusted);
         }
@@ -245,6 +243,45 @@ pub(crate) fn classify(
     results
         .finish()
         .unwrap_or_else(|| not_a_tool(Severity::Read, label, &[], "runs no command".to_owned()))
+}
+
+/// The file `time -o FILE` (GNU time) writes its report to when the command ends, for the
+/// commands after it, and whether a later program trusts it (an alias file, a kubeconfig).
+fn reported(words: &[Word], scope: &Scope) -> Vec<(String, bool)> {
+    let start = words
+        .iter()
+        .take_while(|word| scope::is_assignment(word))
+        .count();
+    let Some((program, rest)) = words[start..].split_first() else {
+        return Vec::new();
+    };
+    if program.dynamic || program::identify(&program.text) != Program::Wrapper(Wrapper::Time) {
+        return Vec::new();
+    }
+    let Unwrap::Run(inner) = wrappers::unwrap(Wrapper::Time, rest) else {
+        return Vec::new();
+    };
+    inner
+        .writes
+        .iter()
+        .filter_map(|(target, _)| match paths::locate(target, scope) {
+            paths::Located::At(at) => {
+                let trusted = trusts(&at, scope);
+                Some((at, trusted))
+            }
+            paths::Located::Unknown(_) => None,
+        })
+        .collect()
+}
+
+/// Whether programs read the file at `at` without being told, or guard itself does.
+fn trusts(at: &str, scope: &Scope) -> bool {
+    paths::classes_at(at, scope).iter().any(|class| {
+        matches!(
+            class,
+            paths::PathClass::TrustedConfig(_) | paths::PathClass::GuardControl(_)
+        )
+    })
 }
 
 /// Where the script's commands run, as `cd` moves the shell. A `cd` is believed only where it
