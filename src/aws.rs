@@ -231,7 +231,15 @@ fn is_true(text: &str) -> bool {
 /// in its FIPS or dual-stack variant when `AWS_USE_FIPS_ENDPOINT` / `AWS_USE_DUALSTACK_ENDPOINT`
 /// (else the profile's settings) say so. The child's environment is left as it is.
 pub fn endpoint(service: Service, region: &str) -> Endpoint {
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let read = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    // A run asks for endpoints several times (cache keys, errors, each client) and guard never
+    // changes its own environment: the variables every service shares are read once.
+    static SHARED: OnceLock<[Option<String>; 4]> = OnceLock::new();
+    let shared = SHARED.get_or_init(|| SHARED_VARIABLES.map(read));
+    let env = |name: &str| match SHARED_VARIABLES.iter().position(|v| *v == name) {
+        Some(i) => shared[i].clone(),
+        None => read(name),
+    };
     resolve_endpoint(
         service,
         region,
@@ -239,6 +247,14 @@ pub fn endpoint(service: Service, region: &str) -> Endpoint {
         PROFILE_ENDPOINTS.get().unwrap_or(&NO_PROFILE),
     )
 }
+
+/// The endpoint variables of every service.
+const SHARED_VARIABLES: [&str; 4] = [
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_ENDPOINT_URL",
+    "AWS_USE_FIPS_ENDPOINT",
+    "AWS_USE_DUALSTACK_ENDPOINT",
+];
 
 static NO_PROFILE: ProfileEndpoints = ProfileEndpoints {
     endpoint_url: None,
