@@ -240,7 +240,7 @@ def test_the_shipped_example_passes(run_guard):
         "policy", "test", "--policy", EXAMPLES / "team.toml", EXAMPLES / "team.test.toml", env={"XDG_CONFIG_HOME": "/nonexistent"}
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "11 passed, 0 failed" in result.stdout
+    assert "14 passed, 0 failed" in result.stdout
 
 
 def test_a_failing_case_is_reported_with_the_deciding_rule(run_guard, tmp_path):
