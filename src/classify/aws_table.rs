@@ -173,6 +173,16 @@ pub(crate) fn operation(service: &str, operation: &str) -> Option<Operation> {
     })
 }
 
+/// Every operation key of the table, `(service, OP or OP/SUB)`.
+#[cfg(test)]
+pub(crate) fn keys() -> impl Iterator<Item = (&'static str, &'static str)> {
+    body().lines().filter_map(|line| {
+        let mut words = line.split(' ');
+        let (service, key) = (words.next()?, words.next()?);
+        (key != "~").then_some((service, key))
+    })
+}
+
 /// The body: the lines after the header (`#`) and version (`=`) lines.
 fn body() -> &'static str {
     let mut rest = TEXT;
