@@ -304,9 +304,7 @@ pub fn append_line(path: &Path, line: &str) -> io::Result<()> {
     // A file size limit (ulimit -f) would kill guard mid-line with SIGXFSZ; ignored for the
     // write, it makes the write fail instead, and the line is undone.
     let previous = ignore_file_size_signal();
-    let written = (&file)
-        .write_all(line.as_bytes())
-        .and_then(|()| file.sync_data());
+    let written = (&file).write_all(line.as_bytes());
     restore_file_size_signal(previous);
     if let Err(e) = written {
         let _ = file.set_len(length);

@@ -26,6 +26,10 @@ struct Output {
 /// same one again is in a loop.
 const RUNNING: &str = "GUARD_CREDENTIAL_PROCESS_OF";
 
+/// How long a credential_process may take (botocore waits for ever; a person typing a password
+/// or touching a key needs far less).
+const PROCESS_PATIENCE: std::time::Duration = std::time::Duration::from_secs(300);
+
 fn running_with(profile: &str) -> Vec<String> {
     let mut running: Vec<String> = std::env::var(RUNNING)
         .map(|v| v.lines().map(str::to_string).collect())
@@ -87,15 +91,20 @@ pub fn run(profile: &str, command: &str, at: &Location) -> anyhow::Result<Creden
         ))
     };
     let argv = words(profile, command, at)?;
-    let output = Process::new(&argv[0])
+    let mut cmd = Process::new(&argv[0])
         .args(&argv[1..])
         .env(RUNNING, running_with(profile).join("\n"))
-        .command()
-        .stdin(Stdio::inherit())
-        .stderr(Stdio::piped())
-        .stdout(Stdio::piped())
-        .output()
-        .map_err(|e| fail(format!("could not start '{}': {e}", argv[0])))?;
+        .command();
+    cmd.stdin(Stdio::inherit());
+    // Bounded as every child output guard reads: a credentials document is a few hundred bytes,
+    // and a process that may ask for a password still answers within minutes.
+    let output = crate::process::capture(cmd, crate::fsutil::SMALL_LIMIT, PROCESS_PATIENCE)
+        .map_err(|e| match e {
+            crate::process::Uncaptured::Start(e) => {
+                fail(format!("could not start '{}': {e}", argv[0]))
+            }
+            other => fail(other.to_string()),
+        })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let status = match output.status.code() {

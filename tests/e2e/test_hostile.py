@@ -553,3 +553,16 @@ def test_audit_redaction_keeps_names_and_hides_secrets(home, emulator, run_guard
     assert "SECRETXYZ" not in json.dumps(lines[-1])
     assert "aws_secret_access_key" in lines[-1]["argv"][2]
     assert PROD in json.dumps(lines[-1])
+
+
+# --- the general rule: a child's output guard parses is capped (credential_process) --------------
+
+
+def test_a_credential_process_that_never_stops_printing_is_an_error(home, run_guard, tmp_path):
+    script = tmp_path / "endless"
+    script.write_text("#!/bin/sh\nexec yes\n")
+    script.chmod(0o755)
+    home.write_config(f"[profile proc]\ncredential_process = {script}\n")
+    result = run_guard("-p", "proc", "--", "true", timeout=20)
+    assert result.returncode == 78, result.stderr
+    assert "printed more than 1 MiB" in result.stderr
