@@ -229,6 +229,10 @@ const PYTHON_CODE_PATHS: &[(&str, &str)] = &[
         "PYTHONSTARTUP",
         "an interactive Python (PYTHONINSPECT) runs that file first, code guard cannot see",
     ),
+    (
+        "PYTHONPYCACHEPREFIX",
+        "Python loads cached bytecode from there, code guard cannot see",
+    ),
 ];
 
 /// Variables that make the dynamic loader load a library into any program it starts.

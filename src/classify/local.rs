@@ -43,6 +43,16 @@ pub(crate) fn judge(
     if let Some(what) = prints_credentials(name, args) {
         return (Severity::Export, what);
     }
+    if matches!(name, "less" | "more")
+        && let Some(var) = ["LESSOPEN", "LESSCLOSE"]
+            .into_iter()
+            .find(|var| scope.assigned(var).is_some())
+    {
+        return (
+            Severity::Unknown,
+            format!("{var} is set: less runs that command on the file, which guard cannot see"),
+        );
+    }
     if name == "find" {
         let (severity, what) = local_scripts::find(args, scope, classify);
         return match severity {
