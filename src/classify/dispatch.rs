@@ -159,6 +159,21 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
             if let Some(why) = interpreters::preloaded(&scope) {
                 return not_a_tool(Severity::Unknown, &name, rest, why);
             }
+            // What xargs appends is an operand too: a file name from input is any file.
+            let appended;
+            let rest = if scope.open_ended {
+                appended = rest
+                    .iter()
+                    .cloned()
+                    .chain(std::iter::once(Word {
+                        text: std::borrow::Cow::Borrowed("(input of xargs)"),
+                        dynamic: true,
+                    }))
+                    .collect::<Vec<_>>();
+                &appended[..]
+            } else {
+                rest
+            };
             let (severity, what) = local::judge(&name, rest, &scope, classify_words);
             not_a_tool(severity, &name, rest, what)
         }

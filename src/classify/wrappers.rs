@@ -463,6 +463,21 @@ fn sudo<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
 /// xargs appends its input to the command; with `-I`/`-i`/`--replace` it substitutes it
 /// for the replace string wherever that appears, so those words are unknown too.
 fn xargs<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
+    // GNU xargs puts the slot number in a variable of the line's choosing (BASH_ENV,
+    // AWS_CONFIG_FILE, KUBECONFIG): a value guard cannot know, read by the program.
+    if let Some(name) = parsed
+        .opts
+        .iter()
+        .find(|opt| opt.is('\0', "process-slot-var"))
+        .and_then(|opt| opt.value)
+    {
+        return done(
+            Severity::Unknown,
+            &format!(
+                "--process-slot-var sets {name} in the command's environment to a value guard cannot know"
+            ),
+        );
+    }
     let replace = parsed.opts.iter().find_map(|opt| {
         if opt.is('I', "replace") || opt.is('i', "replace") {
             Some(opt.value.filter(|value| !value.is_empty()).unwrap_or("{}"))
