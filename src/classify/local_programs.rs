@@ -551,7 +551,8 @@ fn filter_reaches(filter: &str) -> Option<PathVerdict> {
     let words = identifiers(filter);
     let env = words.iter().any(|(word, before)| {
         (*word == "env" && *before != '.')
-            || (*word == "ENV" && *before == '$')
+            // `$ENV`, and jq also takes `$ ENV` with blanks between.
+            || (*word == "ENV" && *before != '.')
             || *word == "strenv"
     });
     if env {

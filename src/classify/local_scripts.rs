@@ -255,6 +255,11 @@ fn awk_program(program: &str) -> Result<(), PathVerdict> {
                             "the awk program reads ENVIRON, the environment that holds guard's credentials: they leave guard unchecked, as after guard env".to_owned(),
                         ));
                     }
+                    "ARGV" | "ARGC" => {
+                        return Err(unknown(format!(
+                            "the awk program uses {word}: it can change the files it reads to ones guard does not see"
+                        )));
+                    }
                     "system" | "getline" => {
                         return Err(unknown(format!(
                             "the awk program uses {word}, which runs commands or reads files guard does not see"

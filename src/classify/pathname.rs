@@ -11,11 +11,14 @@ pub(crate) enum WorkDir {
 }
 
 /// Folds `//`, `/./` and `..` of an absolute path (`..` of `/` is `/`, as the kernel does).
+/// Under `/proc` a `..` stays: `/proc/PID/cwd`, `root` and `fd/N` are links the kernel follows
+/// first, so `/proc/self/cwd/../x` is not `/proc/self/x` (the path classes make it unknown).
 pub(crate) fn normalize(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
             "" | "." => {}
+            ".." if parts.first() == Some(&"proc") && parts.len() > 2 => parts.push(part),
             ".." => {
                 parts.pop();
             }

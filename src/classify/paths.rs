@@ -234,7 +234,12 @@ pub(crate) fn read_tree(word: &Word, scope: &Scope) -> PathVerdict {
                 .filter(|v| v.starts_with('/')),
         );
     }
-    match stores.iter().find(|store| under(store, &at)) {
+    // A search inside /proc reaches a process's environ (`grep -r x /proc/self`).
+    let inside_proc = under(&at, "/proc");
+    match stores
+        .iter()
+        .find(|store| under(store, &at) || (inside_proc && store.as_str() == "/proc"))
+    {
         Some(store) => verdict.or_worse(PathVerdict::new(
             Severity::Export,
             format!(
