@@ -550,10 +550,8 @@ fn jq(parsed: &Parsed, scope: &Scope) -> PathVerdict {
 fn filter_reaches(filter: &str) -> Option<PathVerdict> {
     let words = identifiers(filter);
     let env = words.iter().any(|(word, before)| {
-        (*word == "env" && *before != '.')
-            // `$ENV`, and jq also takes `$ ENV` with blanks between.
-            || (*word == "ENV" && *before != '.')
-            || *word == "strenv"
+        // `env`, `$ENV`, and jq also takes `$ ENV` with blanks between; `.env` is a field.
+        (matches!(*word, "env" | "ENV") && *before != '.') || *word == "strenv"
     });
     if env {
         return Some(PathVerdict {
