@@ -50,6 +50,10 @@ enum Asked {
 
 /// What guard answers, before it is put in the agent's words.
 enum Reply {
+    /// guard proved the command a read (every word, variable and path known) and the policy
+    /// allows it: the agent need not ask. Only a proof earns this, never a policy that merely
+    /// does not protect the account, so a local `rm -rf` is never waved through.
+    Allow(String),
     /// No objection: the agent's own rules decide.
     NoObjection,
     Ask(String),
@@ -171,6 +175,12 @@ fn decide(options: &Options, agent: Agent, input: &[u8]) -> Result<Reply, String
 
 fn reply(judged: &Judged) -> Reply {
     match judged.answer() {
+        Answer::Allow
+            if judged.ruling.classification.severity == crate::classify::Severity::Read
+                && judged.ruling.classification.credential_override.is_none() =>
+        {
+            Reply::Allow(judged.sentence())
+        }
         Answer::Allow => Reply::NoObjection,
         Answer::Ask => Reply::Ask(judged.sentence()),
         Answer::Deny => Reply::Deny(judged.sentence()),
@@ -213,6 +223,9 @@ struct GeminiOutput<'a> {
 fn render(agent: Agent, reply: &Reply) -> Option<String> {
     let (word, reason) = match reply {
         Reply::NoObjection => return None,
+        // Gemini CLI's allow is not documented as skipping less than its own checks: say nothing.
+        Reply::Allow(_) if agent == Agent::GeminiCli => return None,
+        Reply::Allow(reason) => ("allow", reason.as_str()),
         Reply::Ask(reason) => ("ask", reason.as_str()),
         Reply::Deny(reason) => ("deny", reason.as_str()),
     };
@@ -261,7 +274,7 @@ pub fn run(options: &Options, agent: Agent) -> u8 {
         Ok(()) => 0,
         Err(_) => {
             let reason = match &reply {
-                Reply::Ask(r) | Reply::Deny(r) => r.as_str(),
+                Reply::Allow(r) | Reply::Ask(r) | Reply::Deny(r) => r.as_str(),
                 Reply::NoObjection => "",
             };
             crate::output::stderr_line(format!("guard: {reason}"));

@@ -156,8 +156,10 @@ def hook(run_guard, command, env=None, tool="Bash", raw=None, cwd=None):
     return output
 
 
-def test_hook_read_in_prod_is_not_objected_to(world, run_guard, home):
-    assert hook(run_guard, "aws s3 ls", env={"AWS_PROFILE": "prod"}) is None
+def test_hook_read_in_prod_is_allowed_and_names_the_account(world, run_guard, home):
+    output = hook(run_guard, "aws s3 ls", env={"AWS_PROFILE": "prod"})
+    assert output["permissionDecision"] == "allow"
+    assert "222222222222 (prod)" in output["permissionDecisionReason"]
     (line,) = audit_lines(home)
     assert (line["caller"], line["decision"], line["account_id"]) == ("agent:claude-code", "allow", PROD)
 
