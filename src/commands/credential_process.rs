@@ -111,9 +111,11 @@ fn ruling_for_caller(gate: &Gate) -> Ruling {
     ruling
 }
 
-/// A caller's command line for a message: its first words, with control characters escaped.
+/// A caller's command line for a message: its first words, secrets hidden as in the audit log
+/// (`--token VALUE`, `sh -c` scripts), control characters escaped.
 fn shown(argv: &[String]) -> String {
     const WORDS: usize = 8;
+    let argv = crate::audit::redact(argv);
     let mut text: String = argv
         .iter()
         .take(WORDS)

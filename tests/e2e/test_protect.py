@@ -109,3 +109,15 @@ def test_all_protected_picks_the_profiles_of_protected_accounts(home, emulator, 
     result = run_guard("protect", "--all-protected")
     assert result.returncode == 0, result.stderr
     assert "protected 'prod'" in result.stderr and "sandbox" not in result.stderr
+
+
+def test_a_caller_s_secret_is_not_shown(home, emulator, run_guard, clean_env, moto_url):
+    setup(home, emulator, run_guard)
+    script = "import boto3,sys\nboto3.Session().client('sts', region_name='us-east-1').get_caller_identity()\n"
+    result = subprocess.run(
+        [sys.executable, "-c", script, "--token", "SEKRET-XYZ"], env=aws_env(clean_env, moto_url), capture_output=True,
+        text=True, timeout=60, stdin=subprocess.DEVNULL, start_new_session=True,
+    )
+    assert result.returncode != 0
+    assert "guard does not judge that program" in result.stderr, result.stderr
+    assert "SEKRET-XYZ" not in result.stderr
