@@ -3,6 +3,8 @@ and files the tools read (the AWS CLI's alias file) are read as the tools read t
 
 import subprocess
 
+import pexpect
+
 from conftest import merged_env
 from guardtest import PROD, sso_world
 from test_policy import PROD_BLOCK, tools, user_policy  # noqa: F401 (fixtures)
@@ -29,6 +31,8 @@ def test_prompt_shows_the_command_as_guard_read_it(home, emulator, spawn, user_p
     assert "read as  kubectl delete" in child.before
     child.send("\x03")
     child.expect("cancelled")
+    # Wait for guard to exit: close() on a child still running would hang it up and lose its status.
+    child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 77 and not ran.exists()
 
