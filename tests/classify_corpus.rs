@@ -456,8 +456,22 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
     ),
     ("kubectl", &["HOME=/tmp/h"]),
     ("flux", &["HOME=/tmp/h"]),
-    ("argocd", &["HOME=/tmp/h", "ARGOCD_OPTS=--core"]),
-    ("helm", &["HELM_PLUGINS=/tmp/p", "HOME=/tmp/h"]),
+    (
+        "argocd",
+        &[
+            "HOME=/tmp/h",
+            "ARGOCD_OPTS=--core",
+            "ARGOCD_SERVER=203.0.113.7",
+        ],
+    ),
+    (
+        "helm",
+        &[
+            "HELM_PLUGINS=/tmp/p",
+            "HOME=/tmp/h",
+            "HELM_KUBEAPISERVER=https://203.0.113.7",
+        ],
+    ),
     ("pulumi", &["PULUMI_HOME=/tmp/p"]),
     (
         "cdk",

@@ -4,12 +4,42 @@
 //! patch, actions run and the add/remove commands write; delete and rm destroy; `admin` (which
 //! works on Argo CD's data in the cluster directly) and anything else (a plugin) is unknown.
 
-use super::Severity::{Destructive, Read, Unknown, Write};
+use super::Severity::{Destructive, Export, Read, Unknown, Write};
 use super::argocd_flags as f;
 use super::kubectl;
 use super::scope::Scope;
-use super::table::{Command, Modifier, Parser, Table, Test, cmd, env_assigned};
+use super::table::{
+    Command, Credential, Modifier, Parser, Table, Test, Trust, cmd, env_assigned, trust_flag,
+    trust_var,
+};
 use super::verdict::Verdict;
+
+/// Where argocd sends the current context's session token (`pkg/apiclient`'s NewClient: the
+/// context's token is kept when `--server` or `ARGOCD_SERVER` replaces its server), and the
+/// options that stop checking who gets it. `--port-forward` reaches the argocd-server pod
+/// through the kubeconfig and is not one of them.
+const TRUSTS: &[Trust] = &[
+    trust_flag("--server", Export, TO_SERVER),
+    trust_var("ARGOCD_SERVER", Export, TO_SERVER),
+    trust_flag("--insecure", Export, UNCHECKED),
+    trust_flag(
+        "--plaintext",
+        Export,
+        "argocd sends its session token unencrypted",
+    ),
+    trust_flag("--server-crt", Export, OTHER_CA),
+    trust_var(
+        "ARGOCD_AUTH_TOKEN",
+        Unknown,
+        "argocd sends that token instead of its own session's; guard did not verify it",
+    ),
+];
+
+const TO_SERVER: &str =
+    "argocd sends the session token of its current context to the server the line names";
+const UNCHECKED: &str =
+    "the server's certificate is not checked, so argocd sends its session token to whoever answers";
+const OTHER_CA: &str = "argocd trusts the certificate the line names and sends its session token to the server that holds it";
 
 const READ_ONLY: &str = "read-only";
 const LOCAL: &str = "local setup, no change in Argo CD";
@@ -219,7 +249,12 @@ const TABLE: Table = Table {
             "argocd reads its server, token and ~/.kube/config there; a kubeconfig can run programs",
         ),
     ],
-    credentials: &[],
+    // A token of its own instead of the session's.
+    credentials: &[Credential {
+        flag: "--auth-token",
+        show_value: false,
+    }],
+    trusts: TRUSTS,
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {

@@ -255,6 +255,7 @@ const TABLE: Table = Table {
             show_value: true,
         },
     ],
+    trusts: &[],
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {

@@ -145,6 +145,7 @@ const TABLE: Table = Table {
         flag: "--token",
         show_value: false,
     }],
+    trusts: kubectl::FLUX_TRUSTS,
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {

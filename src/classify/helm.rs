@@ -1,11 +1,14 @@
 //! `helm` (cobra): `uninstall` and its aliases, `--dry-run`, post-renderers, plugins.
 
-use super::Severity::{Destructive, Read, Unknown, Write};
+use super::Severity::{Destructive, Export, Read, Unknown, Write};
 use super::flags::{Flag, reads, switch, valued, writes};
 use super::helm_flags as f;
 use super::kubectl;
 use super::scope::Scope;
-use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd, env_assigned};
+use super::table::{
+    Command, Credential, Modifier, Parser, Table, Test, Trust, cmd, env_assigned, trust_flag,
+    trust_var,
+};
 use super::verdict::Verdict;
 
 /// The root command's persistent flags (helm's `pkg/cli` EnvSettings.AddFlags). `--wait`,
@@ -33,6 +36,30 @@ const GLOBALS: &[Flag] = &[
     valued("--color"),
     valued("--colour"),
 ];
+
+/// helm's client-go options and their variables (helm's `pkg/cli` EnvSettings): each chooses
+/// where the kubeconfig's credentials go or stops checking who gets them, as kubectl's own
+/// do (see `kubectl::CLIENT_GO`). `HELM_KUBETOKEN` replaces them, like `--kube-token`.
+const TRUSTS: &[Trust] = &[
+    trust_flag("--kube-apiserver", Export, TO_SERVER),
+    trust_var("HELM_KUBEAPISERVER", Export, TO_SERVER),
+    trust_flag("--kube-insecure-skip-tls-verify", Export, UNCHECKED),
+    trust_var("HELM_KUBEINSECURE_SKIP_TLS_VERIFY", Export, UNCHECKED),
+    trust_flag("--kube-ca-file", Export, OTHER_CA),
+    trust_var("HELM_KUBECAFILE", Export, OTHER_CA),
+    trust_flag("--kube-tls-server-name", Unknown, OTHER_NAME),
+    trust_var("HELM_KUBETLS_SERVER_NAME", Unknown, OTHER_NAME),
+    trust_var(
+        "HELM_KUBETOKEN",
+        Unknown,
+        "helm sends that token instead of the kubeconfig's credentials; guard did not verify it",
+    ),
+];
+
+const TO_SERVER: &str = "helm sends the kubeconfig's credentials (on EKS a token minted from the AWS credentials guard injects) to the server the line names";
+const UNCHECKED: &str = "the server's certificate is not checked, so helm sends the kubeconfig's credentials (on EKS a token minted from the AWS credentials guard injects) to whoever answers";
+const OTHER_CA: &str = "helm trusts the authority the line names and sends the kubeconfig's credentials (on EKS a token minted from the AWS credentials guard injects) to any server it signed";
+const OTHER_NAME: &str = "the server's certificate is checked against the name the line gives; guard cannot tell who receives the kubeconfig's credentials";
 
 const READ_ONLY: &str = "read-only";
 const LOCAL: &str = "works on local files and caches";
@@ -265,6 +292,7 @@ const TABLE: Table = Table {
         flag: "--kube-token",
         show_value: false,
     }],
+    trusts: TRUSTS,
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {

@@ -1,12 +1,13 @@
 //! `kubectl` (cobra): its subcommands, global flags, `--dry-run` values and plugins.
 
 use super::FileText;
-use super::Severity::{Destructive, Read, Unknown, Write};
+use super::Severity::{Destructive, Export, Read, Unknown, Write};
 use super::flags::{Flag, last_value, reads, switch, valued, writes};
 use super::kubectl_flags as f;
 use super::scope::{self, EnvValue, Scope};
 use super::table::{
-    Command, Credential, Modifier, Parser, Table, Test, cmd, env_assigned, env_program,
+    Command, Credential, Modifier, Parser, Table, Test, Trust, cmd, env_assigned, env_program,
+    trust_flag,
 };
 use super::tool_paths;
 use super::verdict::Verdict;
@@ -49,6 +50,46 @@ const GLOBALS: &[Flag] = &[
     valued("--vmodule"),
     valued("--log-flush-frequency"),
 ];
+
+/// client-go's options that choose where the kubeconfig's credentials go, or stop checking
+/// who gets them. Checked with kubectl 1.32 against a local TLS server that logs the
+/// `Authorization` header: `--server` there with `--insecure-skip-tls-verify` or with
+/// `--certificate-authority` naming the server's own CA receives the exec plugin's token,
+/// and with neither the kubeconfig's authority (or the system's, when it names none) decides
+/// who may answer. Over plain `http://` client-go sends no credentials at all.
+const CLIENT_GO: &[Trust] = &[
+    trust_flag(
+        "--server",
+        Export,
+        "sends the kubeconfig's credentials (on EKS a token minted from the AWS credentials guard injects) to the server the line names",
+    ),
+    trust_flag(
+        "-s",
+        Export,
+        "sends the kubeconfig's credentials (on EKS a token minted from the AWS credentials guard injects) to the server the line names",
+    ),
+    trust_flag(
+        "--insecure-skip-tls-verify",
+        Export,
+        "the server's certificate is not checked: the kubeconfig's credentials (on EKS a token minted from the AWS credentials guard injects) go to whoever answers",
+    ),
+    trust_flag(
+        "--certificate-authority",
+        Export,
+        "trusts the authority the line names and sends the kubeconfig's credentials (on EKS a token minted from the AWS credentials guard injects) to any server it signed",
+    ),
+    trust_flag(
+        "--tls-server-name",
+        Unknown,
+        "the server's certificate is checked against the name the line gives; guard cannot tell who receives the kubeconfig's credentials",
+    ),
+];
+
+/// kubectl's: client-go's, `-s` included.
+const CLIENT_GO_TRUSTS: &[Trust] = CLIENT_GO;
+
+/// flux's root command has client-go's flags without `-s`.
+pub(crate) const FLUX_TRUSTS: &[Trust] = &[CLIENT_GO[0], CLIENT_GO[2], CLIENT_GO[3], CLIENT_GO[4]];
 
 const READ_ONLY: &str = "read-only";
 const CHANGES: &str = "creates or changes resources";
@@ -225,6 +266,15 @@ const COMMANDS: &[Command] = &[
 ];
 
 const MODIFIERS: &[Modifier] = &[
+    // Checked with kubectl 1.32: plain `config view` prints tokens as REDACTED and key data
+    // as DATA+OMITTED (in every output format); `--raw` and `--flatten` print them.
+    Modifier {
+        commands: &["config view"],
+        flags: &["--raw", "--flatten"],
+        test: Test::On,
+        severity: Export,
+        what: "prints the kubeconfig's tokens and client keys unredacted: they leave guard unchecked, as after guard env",
+    },
     Modifier {
         commands: &[""],
         flags: &["--kuberc"],
@@ -401,6 +451,7 @@ const TABLE: Table = Table {
             show_value: false,
         },
     ],
+    trusts: CLIENT_GO_TRUSTS,
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {

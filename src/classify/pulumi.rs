@@ -281,6 +281,7 @@ const TABLE: Table = Table {
         "pulumi runs plugins and reads credentials from that folder",
     )],
     credentials: &[],
+    trusts: &[],
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {

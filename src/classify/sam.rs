@@ -195,6 +195,7 @@ const TABLE: Table = Table {
         flag: "--profile",
         show_value: true,
     }],
+    trusts: &[],
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {

@@ -229,6 +229,14 @@ const CONSULTED: &[&str] = &[
     "ARGOCD_OPTS",
     "TG_CONFIG",
     "TERRAGRUNT_CONFIG",
+    // Where helm and argocd send their credentials (paths17).
+    "HELM_KUBEAPISERVER",
+    "HELM_KUBEINSECURE_SKIP_TLS_VERIFY",
+    "HELM_KUBECAFILE",
+    "HELM_KUBETLS_SERVER_NAME",
+    "HELM_KUBETOKEN",
+    "ARGOCD_SERVER",
+    "ARGOCD_AUTH_TOKEN",
     // Where the stores of `paths` lie.
     "XDG_CONFIG_HOME",
     "XDG_CACHE_HOME",

@@ -144,6 +144,46 @@ pub(crate) struct Credential {
     pub show_value: bool,
 }
 
+/// Where the tool learns which server to send its credentials to, or how to check it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Via {
+    /// An option, given with a value or turned on (`--server URL`, `--insecure-skip-tls-verify`).
+    Flag(&'static str),
+    /// A variable the command line sets (`HELM_KUBEAPISERVER=URL`); the inherited value is
+    /// the user's own setup.
+    Assigned(&'static str),
+}
+
+/// An option or variable that sends the credentials the tool finds (a kubeconfig's token: on
+/// EKS one minted from the AWS credentials guard injects) to a server the line names, or
+/// stops checking who receives them. No dry run lowers it: the request is made either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Trust {
+    pub via: Via,
+    pub severity: Severity,
+    pub what: &'static str,
+}
+
+pub(crate) const fn trust_flag(
+    name: &'static str,
+    severity: Severity,
+    what: &'static str,
+) -> Trust {
+    Trust {
+        via: Via::Flag(name),
+        severity,
+        what,
+    }
+}
+
+pub(crate) const fn trust_var(name: &'static str, severity: Severity, what: &'static str) -> Trust {
+    Trust {
+        via: Via::Assigned(name),
+        severity,
+        what,
+    }
+}
+
 pub(crate) struct Table {
     pub tool: &'static str,
     pub parser: Parser,
@@ -160,6 +200,7 @@ pub(crate) struct Table {
     pub modifiers: &'static [Modifier],
     pub env_programs: &'static [EnvProgram],
     pub credentials: &'static [Credential],
+    pub trusts: &'static [Trust],
 }
 
 /// The subcommand path as guard read it.
@@ -215,7 +256,62 @@ impl Table {
                 verdict = verdict.or_worse(Verdict::of(severity, self.tool, &walk.typed, &why));
             }
         }
+        for (trust, shown) in self.trusted(&parsed.args, scope) {
+            let judged = match trust.via {
+                Via::Flag(_) => {
+                    Verdict::of_flag(trust.severity, self.tool, &walk.typed, &shown, trust.what)
+                }
+                Via::Assigned(var) => {
+                    let what = format!("{var} is set: {}", trust.what);
+                    Verdict::of(trust.severity, self.tool, &walk.typed, &what)
+                }
+            };
+            verdict = verdict.or_worse(judged);
+        }
         (verdict.with_credential(credential), walk.saw_unknown)
+    }
+
+    /// The options and variables of the line that choose where the credentials go, each with
+    /// how it was written.
+    fn trusted(&'static self, args: &[String], scope: &Scope) -> Vec<(&'static Trust, String)> {
+        let mut found = Vec::new();
+        for trust in self.trusts {
+            match trust.via {
+                Via::Flag(name) => {
+                    let given = flags::before_dashdash(args).iter().find(|arg| {
+                        match arg.strip_prefix(name) {
+                            Some("") => true,
+                            Some(rest) => rest
+                                .strip_prefix('=')
+                                .is_some_and(|value| !value.is_empty() && !flags::is_false(value)),
+                            None => false,
+                        }
+                    });
+                    if let Some(arg) = given {
+                        // A secret's value is never shown.
+                        let shown = if self.credentials.iter().any(|c| c.flag == name) {
+                            name.to_owned()
+                        } else {
+                            scope::shown(arg).to_owned()
+                        };
+                        found.push((trust, shown));
+                    }
+                }
+                Via::Assigned(var) => {
+                    let given = match scope.assigned(var) {
+                        Some(EnvValue::Known(value)) => {
+                            !value.is_empty() && !flags::is_false(&value)
+                        }
+                        Some(EnvValue::Dynamic) => true,
+                        None => false,
+                    };
+                    if given {
+                        found.push((trust, var.to_owned()));
+                    }
+                }
+            }
+        }
+        found
     }
 
     /// The options as the tool's parser reads them once the command is found: each flag
