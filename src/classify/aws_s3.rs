@@ -91,6 +91,17 @@ fn judge(command: &str, bound: &Bound, scope: &Scope) -> Verdict {
             "--delete",
             "deletes objects missing from the source",
         ),
+        // From S3 to a destination from an expansion: into S3, or a local path guard
+        // cannot name (terraform state, a kubeconfig a later command reads).
+        "cp" | "sync" if transfer.may_download() => {
+            let upload = Verdict::of(
+                Severity::Write,
+                "aws",
+                &path,
+                "copies files into S3 (can overwrite objects)",
+            );
+            return upload.or_worse(download(command, bound, &transfer, scope));
+        }
         "cp" | "sync" => (
             Severity::Write,
             "",
@@ -170,6 +181,16 @@ impl<'a> Transfer<'a> {
                 is_s3(scope::shown(source))
                     && !is_s3(destination)
                     && !scope::is_dynamic(destination)
+            }
+            _ => false,
+        }
+    }
+
+    /// From S3 to a destination from an expansion, which may be a local path.
+    fn may_download(&self) -> bool {
+        match (self.source, self.destination) {
+            (Some(source), Some(destination)) => {
+                is_s3(scope::shown(source)) && scope::is_dynamic(destination)
             }
             _ => false,
         }

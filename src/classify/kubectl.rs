@@ -517,26 +517,36 @@ fn kubeconfig_written(verdict: &Verdict, args: &[String], scope: &Scope) -> Opti
 pub(crate) fn unseen_kubeconfig(tool: &str, args: &[String], scope: &Scope) -> Option<Verdict> {
     let unknown = |what: String| Some(Verdict::of(Unknown, tool, &[], &what));
     if let Some(path) = last_value(args, &["--kubeconfig"]) {
-        let readable =
-            !scope::is_dynamic(path) && matches!(scope.read_file(path), FileText::Text(_));
-        return if readable {
-            None
-        } else {
-            unknown(format!(
-                "--kubeconfig {}: guard cannot read it, and a kubeconfig can run programs",
-                scope::shown(path)
-            ))
+        let why = match scope::is_dynamic(path).then_some(()).map_or_else(
+            || scope.read_file(path),
+            |()| FileText::Unreadable(String::new()),
+        ) {
+            FileText::Text(_) => return None,
+            FileText::Unreadable(why) if !why.is_empty() => format!("guard cannot read it ({why})"),
+            _ => "guard cannot read it".to_owned(),
         };
+        return unknown(format!(
+            "--kubeconfig {}: {why}, and a kubeconfig can run programs",
+            scope::shown(path)
+        ));
     }
-    let unseen = match scope.assigned("KUBECONFIG")? {
-        EnvValue::Dynamic => "an expansion".to_owned(),
-        EnvValue::Known(list) => list
-            .split(':')
-            .filter(|path| !path.is_empty())
-            .find(|path| matches!(scope.read_file(path), FileText::Unreadable(_)))?
-            .to_owned(),
+    let (unseen, why) = match scope.assigned("KUBECONFIG")? {
+        EnvValue::Dynamic => ("an expansion".to_owned(), "guard cannot read it".to_owned()),
+        EnvValue::Known(list) => {
+            list.split(':')
+                .filter(|path| !path.is_empty())
+                .find_map(|path| match scope.read_file(path) {
+                    FileText::Unreadable(why) if !why.is_empty() => {
+                        Some((path.to_owned(), format!("guard cannot read it ({why})")))
+                    }
+                    FileText::Unreadable(_) => {
+                        Some((path.to_owned(), "guard cannot read it".to_owned()))
+                    }
+                    _ => None,
+                })?
+        }
     };
     unknown(format!(
-        "KUBECONFIG names {unseen}: guard cannot read it, and a kubeconfig can run programs"
+        "KUBECONFIG names {unseen}: {why}, and a kubeconfig can run programs"
     ))
 }

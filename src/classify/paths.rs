@@ -39,7 +39,7 @@ use std::path::Path;
 
 use super::Severity;
 pub(crate) use super::pathname::{WorkDir, normalize};
-use super::scope::{EnvValue, Scope, Word};
+use super::scope::{EnvValue, Scope, Word, Wrote};
 use super::{Disk, Probe};
 
 /// The class of a path, the worst of every store it lies in.
@@ -292,8 +292,12 @@ fn unknown_read(word: &Word, scope: &Scope, why: String) -> PathVerdict {
 /// What writing a path means (see the module's introduction).
 pub(crate) fn write(word: &Word, scope: &Scope, how: Write) -> PathVerdict {
     let at = match locate(word, scope) {
-        Located::At(at) => at,
+        Located::At(at) => {
+            scope.note_write(Wrote::File(at.clone()));
+            at
+        }
         Located::Unknown(why) => {
+            scope.note_write(Wrote::Somewhere(word.text.to_string()));
             return PathVerdict::new(
                 Severity::Unknown,
                 format!("{why}; guard cannot tell which file it writes"),
@@ -343,16 +347,18 @@ fn write_class(shown: &str, class: PathClass, how: Write, probe: &Probe) -> Path
     }
 }
 
-// For the s3 and kubectl judges' downloads into a folder (issue 17, landing with them next).
-#[allow(dead_code)]
 /// What copying or syncing files guard cannot name into a folder means: destructive when
 /// the folder holds terraform state (a file of the same name is overwritten; with
 /// `deletes`, everything else goes) or lies in or holds guard's own files, a write when it
 /// lies in or holds configuration a later command trusts (`~`, `~/.aws`, a git checkout).
 pub(crate) fn write_into(word: &Word, scope: &Scope, deletes: bool) -> PathVerdict {
     let at = match locate(word, scope) {
-        Located::At(at) => at,
+        Located::At(at) => {
+            scope.note_write(Wrote::Folder(at.clone()));
+            at
+        }
         Located::Unknown(why) => {
+            scope.note_write(Wrote::Somewhere(word.text.to_string()));
             return PathVerdict::new(
                 Severity::Unknown,
                 format!("{why}; guard cannot tell which folder it writes into"),
@@ -414,6 +420,14 @@ fn into_folder(shown: &str, folder: &Path, scope: &Scope, deletes: bool) -> Path
             Severity::Destructive,
             format!(
                 "{verb} {shown}, which holds guard's own files ({location}): that can switch guard's protection off"
+            ),
+        );
+    }
+    if let Some(dir) = program_folders(scope).into_iter().find(|dir| below(dir)) {
+        return PathVerdict::new(
+            Severity::Write,
+            format!(
+                "{verb} {shown}, which holds {dir}, a folder of programs later commands run by name"
             ),
         );
     }
@@ -502,8 +516,57 @@ pub(crate) fn classes_at(at: &str, scope: &Scope) -> Vec<PathClass> {
             }
         }
     }
+    if let Some((folder, _)) = at.rsplit_once('/')
+        && program_folders(scope).iter().any(|dir| dir == folder)
+    {
+        classes.push(PROGRAM);
+    }
     classes
 }
+
+/// The folders the shell looks programs up in: the `PATH` the command runs with (an empty
+/// or relative entry is the working folder) and guard's own, and the usual ones whatever
+/// they say (a later shell may have them). A file written there is a program a later
+/// command runs by name.
+pub(crate) fn program_folders(scope: &Scope) -> Vec<String> {
+    let mut out: Vec<String> = DEFAULT_PROGRAM_FOLDERS
+        .iter()
+        .map(|dir| (*dir).to_owned())
+        .collect();
+    for home in values(scope, "HOME").iter().filter(|h| h.starts_with('/')) {
+        for rest in [".local/bin", "bin"] {
+            out.push(normalize(&format!("{home}/{rest}")));
+        }
+    }
+    for path in values(scope, "PATH") {
+        for entry in path.split(':') {
+            let dir = if entry.starts_with('/') {
+                normalize(entry)
+            } else {
+                match scope.workdir() {
+                    WorkDir::Known(dir) => normalize(&format!("{dir}/{entry}")),
+                    WorkDir::Unknown(_) => continue,
+                }
+            };
+            if !out.contains(&dir) {
+                out.push(dir);
+            }
+        }
+    }
+    out
+}
+
+/// Where programs are looked up on most systems, whatever `PATH` says here.
+const DEFAULT_PROGRAM_FOLDERS: &[&str] = &[
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+    "/opt/homebrew/bin",
+    "/snap/bin",
+];
 
 /// Whether `at` is `location` or lies under it.
 fn under(at: &str, location: &str) -> bool {
@@ -628,6 +691,15 @@ const SHELL_STARTUP: PathClass = TrustedConfig("a shell start-up file, run by la
 const GIT_CONFIG: PathClass =
     TrustedConfig("git configuration or hooks, run by later git commands");
 const PACKAGE_CONFIG: PathClass = TrustedConfig("a package manager's configuration");
+const PYTHON_CODE: PathClass = TrustedConfig(
+    "Python code or a start-up hook, which later Python programs (the AWS CLI among them) import",
+);
+const NODE_CODE: PathClass =
+    TrustedConfig("an installed node package, which npx and later node programs run");
+const PROJECT_FILE: PathClass =
+    TrustedConfig("a project file that a later tool run in its folder reads and executes");
+const PROGRAM: PathClass =
+    TrustedConfig("a program in a folder on PATH, which later commands run by name");
 const TOOL_CONFIG: PathClass = TrustedConfig("a tool's configuration, trusted by its later runs");
 const GUARD_POLICY: PathClass = GuardControl("guard's policy");
 const GUARD_CACHE: PathClass =
@@ -693,6 +765,7 @@ const STORES: &[Store] = &[
     anywhere(&[".bash_profile"], SHELL_STARTUP),
     anywhere(&[".bash_login"], SHELL_STARTUP),
     anywhere(&[".bash_logout"], SHELL_STARTUP),
+    anywhere(&[".bash_aliases"], SHELL_STARTUP),
     anywhere(&[".profile"], SHELL_STARTUP),
     anywhere(&[".zshenv"], SHELL_STARTUP),
     anywhere(&[".zshrc"], SHELL_STARTUP),
@@ -727,8 +800,59 @@ const STORES: &[Store] = &[
     anywhere(&[".curlrc"], TOOL_CONFIG),
     anywhere(&[".netrc"], TOOL_CONFIG),
     anywhere(&[".pulumi"], TOOL_CONFIG),
-    anywhere(&[".config", "helm"], TOOL_CONFIG),
-    anywhere(&[".local", "share", "helm"], TOOL_CONFIG),
+    // Every tool's XDG configuration and data (helm's repositories and plugins, argocd's
+    // contexts, gcloud's, git's, fish's, pip's ...), at their default places and where
+    // XDG_CONFIG_HOME and XDG_DATA_HOME put them (`LOCATED_BY`).
+    anywhere(&[".config"], TOOL_CONFIG),
+    anywhere(&[".local", "share"], TOOL_CONFIG),
+    anywhere(&[".cdk"], TOOL_CONFIG),
+    anywhere(&[".cdk.json"], TOOL_CONFIG),
+    anywhere(&[".helm"], TOOL_CONFIG),
+    anywhere(&[".aws-sam"], TOOL_CONFIG),
+    anywhere(&[".argocd"], TOOL_CONFIG),
+    anywhere(&[".eksctl"], TOOL_CONFIG),
+    anywhere(&[".terragrunt-cache"], TOOL_CONFIG),
+    anywhere(&[".tool-versions"], TOOL_CONFIG),
+    anywhere(&[".terraform-version"], TOOL_CONFIG),
+    // Python imports these first: a site folder's modules and `.pth` files (a line starting
+    // with `import` runs), `sitecustomize`/`usercustomize`, and any module a later `python
+    // -m` finds in the working folder (`json.py` shadows `python3 -m json.tool`'s).
+    anywhere(&["site-packages"], PYTHON_CODE),
+    anywhere(&["dist-packages"], PYTHON_CODE),
+    anywhere(&[".local", "lib", "python*"], PYTHON_CODE),
+    anywhere(&["*.pth"], PYTHON_CODE),
+    anywhere(&["*.py"], PYTHON_CODE),
+    anywhere(&["__pycache__"], PYTHON_CODE),
+    anywhere(&["*.pyc"], PYTHON_CODE),
+    anywhere(&[".pyenv"], PYTHON_CODE),
+    anywhere(&["node_modules"], NODE_CODE),
+    // Project files a later tool run reads without being told and acts on: terraform's
+    // configuration (an `external` data source runs a program at plan time), its lock file
+    // and variables, terragrunt's (run_cmd, hooks), make's, sam's, cdk's (`app` is the program
+    // it runs), pulumi's, npm's scripts, kustomize's (generators).
+    anywhere(&["*.tf"], PROJECT_FILE),
+    anywhere(&["*.tf.json"], PROJECT_FILE),
+    anywhere(&["*.tfvars"], PROJECT_FILE),
+    anywhere(&["*.tfvars.json"], PROJECT_FILE),
+    anywhere(&["*.hcl"], PROJECT_FILE),
+    anywhere(&["*.tofu"], PROJECT_FILE),
+    anywhere(&["Makefile"], PROJECT_FILE),
+    anywhere(&["makefile"], PROJECT_FILE),
+    anywhere(&["GNUmakefile"], PROJECT_FILE),
+    anywhere(&["*.mk"], PROJECT_FILE),
+    anywhere(&["samconfig.toml"], PROJECT_FILE),
+    anywhere(&["samconfig.yaml"], PROJECT_FILE),
+    anywhere(&["samconfig.yml"], PROJECT_FILE),
+    anywhere(&["template.yaml"], PROJECT_FILE),
+    anywhere(&["template.yml"], PROJECT_FILE),
+    anywhere(&["cdk.json"], PROJECT_FILE),
+    anywhere(&["cdk.context.json"], PROJECT_FILE),
+    anywhere(&["Pulumi*.yaml"], PROJECT_FILE),
+    anywhere(&["Pulumi*.yml"], PROJECT_FILE),
+    anywhere(&["package.json"], PROJECT_FILE),
+    anywhere(&["kustomization.yaml"], PROJECT_FILE),
+    anywhere(&["kustomization.yml"], PROJECT_FILE),
+    anywhere(&["Kustomization"], PROJECT_FILE),
     // Terraform state: overwriting or deleting it is destructive, creating it a write.
     anywhere(&["*.tfstate"], TerraformState),
     anywhere(&["*.tfstate.*"], TerraformState),
@@ -749,6 +873,8 @@ const LOCATED_BY: &[(&str, PathClass)] = &[
         CredentialStore("the AWS login cache"),
     ),
     ("KUBECONFIG", KUBECONFIG),
+    ("XDG_CONFIG_HOME", TOOL_CONFIG),
+    ("XDG_DATA_HOME", TOOL_CONFIG),
     ("GUARD_POLICY", GUARD_POLICY),
 ];
 

@@ -2,6 +2,7 @@
 //! what wrappers did to its environment.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::pathname::{self, WorkDir};
@@ -363,7 +364,28 @@ pub(crate) struct Scope<'a> {
     /// The first configuration a later command trusts that an earlier command writes
     /// (`~/.kube/config`, `~/.bashrc`): tools read such files without being told.
     trusted_written: Option<Rc<str>>,
+    /// Folders an earlier command copies files guard cannot name into (absolute), newest
+    /// first: a tool that reads a file there, or runs there, reads what the line put there.
+    written_folders: Option<Rc<Written>>,
+    /// An earlier command writes a path guard cannot resolve (a glob, a variable): any file
+    /// may be new.
+    written_somewhere: Option<Rc<str>>,
+    /// Every path a judge saw the line write, in order, shared by all the scopes of one
+    /// classification (nested scripts included): the script walker turns each command's new
+    /// entries into what the commands after it read.
+    journal: Rc<RefCell<Vec<Wrote>>>,
     depth: usize,
+}
+
+/// A write a judge saw (`paths::write`, `paths::write_into`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Wrote {
+    /// A file at an absolute path.
+    File(String),
+    /// Files guard cannot name, into the folder at an absolute path.
+    Folder(String),
+    /// A path guard cannot resolve, as written.
+    Somewhere(String),
 }
 
 /// One file the line writes, in a persistent list shared by nested scopes.
@@ -397,6 +419,9 @@ impl<'a> Scope<'a> {
             moved: false,
             written: None,
             trusted_written: None,
+            written_folders: None,
+            written_somewhere: None,
+            journal: Rc::default(),
             depth: 0,
         }
     }
@@ -433,6 +458,66 @@ impl<'a> Scope<'a> {
         }
         let next = self.written.take();
         self.written = Some(Rc::new(Written { path: at, next }));
+    }
+
+    /// Records that the line copies files guard cannot name into the folder at `at`
+    /// (absolute): configuration or a project file a later command reads without being told
+    /// may be among them.
+    pub fn wrote_into(&mut self, at: String) {
+        if self.trusted_written.is_none() {
+            self.trusted_written = Some(Rc::from(format!("files into {at}").as_str()));
+        }
+        let next = self.written_folders.take();
+        self.written_folders = Some(Rc::new(Written { path: at, next }));
+    }
+
+    /// Records that the line writes a path guard cannot resolve: it may be any file,
+    /// configuration a later command trusts included.
+    pub fn wrote_somewhere(&mut self, word: &str) {
+        if self.written_somewhere.is_none() {
+            self.written_somewhere = Some(Rc::from(word));
+        }
+        if self.trusted_written.is_none() {
+            let what = format!("{word}, a path guard cannot resolve");
+            self.trusted_written = Some(Rc::from(what.as_str()));
+        }
+    }
+
+    /// A folder an earlier command of the line copies files into that holds `at` (or is it).
+    pub fn written_folder_holding(&self, at: &str) -> Option<&str> {
+        let mut written = self.written_folders.as_deref();
+        while let Some(current) = written {
+            let folder = current.path.as_str();
+            let holds = at == folder
+                || folder == "/"
+                || at
+                    .strip_prefix(folder)
+                    .is_some_and(|rest| rest.starts_with('/'));
+            if holds {
+                return Some(folder);
+            }
+            written = current.next.as_deref();
+        }
+        None
+    }
+
+    /// Notes a write a judge saw, for the commands after this one.
+    pub fn note_write(&self, wrote: Wrote) {
+        self.journal.borrow_mut().push(wrote);
+    }
+
+    /// How many writes were noted so far: a mark for `writes_since`.
+    pub fn journal_mark(&self) -> usize {
+        self.journal.borrow().len()
+    }
+
+    /// The writes noted since `mark`.
+    pub fn writes_since(&self, mark: usize) -> Vec<Wrote> {
+        self.journal
+            .borrow()
+            .get(mark..)
+            .unwrap_or_default()
+            .to_vec()
     }
 
     /// The configuration a later command trusts that the line writes first, if any.
@@ -525,7 +610,20 @@ impl<'a> Scope<'a> {
                 WorkDir::Unknown(_) => None,
             }
         };
-        if self.written.is_some() {
+        if let Some(word) = &self.written_somewhere {
+            return FileText::Unreadable(format!(
+                "{path} may be the file an earlier command of the line writes to {word}"
+            ));
+        }
+        if let Some(folder) = absolute
+            .as_deref()
+            .and_then(|at| self.written_folder_holding(at))
+        {
+            return FileText::Unreadable(format!(
+                "{path} may be among the files an earlier command of the line copies into {folder}"
+            ));
+        }
+        if self.written.is_some() || self.written_folders.is_some() {
             match &absolute {
                 Some(at) if self.was_written(at) => {
                     return FileText::Unreadable(format!(

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use super::pathname::WorkDir;
 use super::program::Program;
-use super::scope::{self, EnvValue, SECRET_VARS, SHELL_SPECIAL, Scope, Word};
+use super::scope::{self, EnvValue, SECRET_VARS, SHELL_SPECIAL, Scope, Word, Wrote};
 use super::shell::{self, Chain, Construct, ShellCommand};
 use super::verdict::{Classify, MostSevere, not_a_tool};
 use super::wrappers::{self, Unwrap, Wrapper};
@@ -109,7 +109,9 @@ pub(crate) fn classify(
         if scope.workdir() != &*folder {
             scope.set_workdir(folder.into_owned());
         }
-        // The commands after this one read what its redirections write.
+        // The commands after this one read what its redirections and its programs write
+        // (every judge notes the paths it sees written: `tee`, `sort -o`, `aws s3 cp`, ...).
+        let mark = scope.journal_mark();
         let mut written = Vec::new();
         for target in &command.reads {
             let verdict = paths::read(target, &scope);
@@ -233,6 +235,34 @@ pub(crate) fn classify(
         }
         folders.after(command, &scope);
         written.extend(reported(words, &scope));
+        for wrote in scope.writes_since(mark) {
+            match wrote {
+                Wrote::File(at) => {
+                    if written.iter().any(|(seen, _)| *seen == at) {
+                        continue;
+                    }
+                    let trusted = trusts(&at, &scope);
+                    if trusted && command.flow.conditional {
+                        results.add(unknown(format!(
+                            "writes {at} in a loop, condition or function: guard cannot order it against the commands that read it"
+                        )));
+                    }
+                    written.push((at, trusted));
+                }
+                // Files guard cannot name: any of them may be configuration or a project
+                // file (`main.tf`, `Makefile`) a later program reads without being told, in
+                // that folder or through an option naming it (`terraform -chdir`).
+                Wrote::Folder(at) => {
+                    if command.flow.conditional {
+                        results.add(unknown(format!(
+                            "copies files into {at} in a loop, condition or function: guard cannot order it against the commands that read them"
+                        )));
+                    }
+                    scope.wrote_into(at);
+                }
+                Wrote::Somewhere(word) => scope.wrote_somewhere(&word),
+            }
+        }
         for (at, trusted) in written {
             scope.wrote(at, trusted);
         }
