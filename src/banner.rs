@@ -12,6 +12,16 @@ use crate::policy::AccountView;
 use crate::select::Source;
 use crate::verify::Verified;
 
+/// What guard starts once the banner is out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Starting<'a> {
+    /// The command given (or nothing at all: `env`, `console`...).
+    Command,
+    /// No command was given: this shell. Guarded: every tool guard judges is decided in it (see
+    /// `session`), rather than the shell getting the credentials.
+    Shell { program: &'a str, guarded: bool },
+}
+
 pub struct Banner<'a> {
     pub profile: &'a str,
     /// Where the profile came from, marked after its name when the person did not just type it.
@@ -22,8 +32,7 @@ pub struct Banner<'a> {
     pub account: &'a AccountView,
     pub region: Option<&'a str>,
     pub expiration: Option<OffsetDateTime>,
-    /// Set when no command was given and guard starts this shell.
-    pub shell: Option<&'a str>,
+    pub starting: Starting<'a>,
     /// guard stays the command's parent and serves it credentials (`--server`).
     pub server: bool,
 }
@@ -57,11 +66,11 @@ pub fn time_left(expiration: Option<OffsetDateTime>, now: OffsetDateTime) -> Str
     }
 }
 
-/// Prints the banner of a verified run on stderr; `shell` names the shell guard is starting.
+/// Prints the banner of a verified run on stderr.
 pub fn show(
     verified: &Verified,
     account: &AccountView,
-    shell: Option<&str>,
+    starting: Starting,
     server: bool,
     color: bool,
 ) {
@@ -86,7 +95,17 @@ pub fn show(
             Some(var) => safe(&format!("{r} (${var})")),
             None => safe(r),
         });
-    let shell = shell.map(safe);
+    let program;
+    let starting = match starting {
+        Starting::Shell { program: p, guarded } => {
+            program = safe(p);
+            Starting::Shell {
+                program: &program,
+                guarded,
+            }
+        }
+        Starting::Command => Starting::Command,
+    };
     let banner = Banner {
         profile: &profile,
         source: verified.source,
@@ -95,7 +114,7 @@ pub fn show(
         account: &account,
         region: region.as_deref(),
         expiration: verified.creds.expiration,
-        shell: shell.as_deref(),
+        starting,
         server,
     };
     crate::output::stderr_line(format_args!(
@@ -210,8 +229,11 @@ impl Banner<'_> {
             self.region.unwrap_or("no region").to_string(),
             time_left(self.expiration, now),
         ];
-        if let Some(shell) = self.shell {
-            parts.push(format!("starting {shell}"));
+        if let Starting::Shell { program, guarded } = self.starting {
+            parts.push(format!("starting {program}"));
+            if guarded {
+                parts.push("guarded".to_string());
+            }
         }
         if self.server {
             parts.push("server mode".to_string());
@@ -251,7 +273,7 @@ mod tests {
             account: &account,
             region: Some("eu-west-1"),
             expiration: Some(now + Duration::minutes(90) + Duration::seconds(5)),
-            shell: None,
+            starting: Starting::Command,
             server: false,
         };
         assert_eq!(
@@ -325,7 +347,7 @@ mod tests {
                 account: &account,
                 region: Some("eu-west-1"),
                 expiration: Some(now + Duration::minutes(59) + Duration::seconds(5)),
-                shell: None,
+                starting: Starting::Command,
                 server: false,
             }
             .render(false, now)
@@ -361,7 +383,7 @@ mod tests {
                 account: &account,
                 region: Some("us-east-1"),
                 expiration: None,
-                shell: None,
+                starting: Starting::Command,
                 server: false,
             }
             .render(false, now)

@@ -78,6 +78,42 @@ fn asker_in(proc: &Path, mut pid: u32) -> Asker {
     ))
 }
 
+/// A process as the guarded shell's endpoint keys its decision: its command line as it is, and
+/// when it started (a PID is reused; a PID and its start are one process).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    pub argv: Vec<String>,
+    /// Clock ticks after boot (field 22 of `/proc/PID/stat`).
+    pub started: u64,
+}
+
+/// The process `pid`, or why guard cannot read it.
+pub fn seen(pid: u32) -> Result<Seen, String> {
+    seen_in(Path::new("/proc"), pid)
+}
+
+fn seen_in(proc: &Path, pid: u32) -> Result<Seen, String> {
+    // The start first: a process that ends and whose PID is taken between the two reads is
+    // then seen with the newcomer's command line and start, never a mix that outlives it.
+    let started = started_of(proc, pid)?;
+    let argv = argv_of(proc, pid)?;
+    if started_of(proc, pid)? != started {
+        return Err(format!("process {pid} ended while guard read it"));
+    }
+    Ok(Seen { argv, started })
+}
+
+fn started_of(proc: &Path, pid: u32) -> Result<u64, String> {
+    let stat = read_capped(&proc.join(pid.to_string()).join("stat"))?;
+    let stat = String::from_utf8_lossy(&stat);
+    // Fields after the command's name (which may hold spaces and parentheses) start at the
+    // third: the start is the twentieth of them.
+    stat.rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().nth(19))
+        .and_then(|started| started.parse().ok())
+        .ok_or_else(|| format!("cannot read when process {pid} started"))
+}
+
 /// `python3 /usr/local/bin/aws s3 ls` as the person typed it: `aws s3 ls`.
 fn as_run(argv: Vec<String>) -> Vec<String> {
     match argv.as_slice() {
@@ -170,7 +206,11 @@ mod tests {
                 .flat_map(|w| [w.as_bytes(), b"\0"].concat())
                 .collect();
             std::fs::write(d.join("cmdline"), cmdline).unwrap();
-            std::fs::write(d.join("stat"), format!("{pid} (a b) S {ppid} 1 1")).unwrap();
+            std::fs::write(
+                d.join("stat"),
+                format!("{pid} (a b) S {ppid} 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 {pid}00 1"),
+            )
+            .unwrap();
             std::fs::write(d.join("environ"), b"HOME=/home/u\0AWS_PROFILE=prod\0").unwrap();
         }
         dir
@@ -217,6 +257,23 @@ mod tests {
             asker_in(proc.path(), 21),
             Asker::Command { pid: 20, argv, .. } if argv == ["terraform", "apply"]
         ));
+    }
+
+    #[test]
+    fn a_process_is_its_pid_and_its_start() {
+        let proc = fake(&[(50, 1, &["/usr/bin/python3", "/home/u/sync.py", "--all"])]);
+        assert_eq!(
+            seen_in(proc.path(), 50),
+            Ok(Seen {
+                argv: vec![
+                    "/usr/bin/python3".into(),
+                    "/home/u/sync.py".into(),
+                    "--all".into()
+                ],
+                started: 5000,
+            })
+        );
+        assert!(seen_in(proc.path(), 51).is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use time::format_description::well_known::Rfc3339;
 
 use crate::credentials::Credentials;
+use crate::error::Failure;
 use crate::identity::Identity;
 use crate::policy::AccountView;
 use crate::verify::Verified;
@@ -24,6 +25,8 @@ const CLEARED: &[&str] = &[
     "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
     // Consent is for this run only: a guard inside the command must ask again.
     "GUARD_CONFIRM",
+    // A command guard runs has its credentials: the guarded shell it may run in is not its.
+    crate::session::VARIABLE,
 ];
 
 /// Set only when guard has a value for them; an inherited one would describe other credentials.
@@ -91,6 +94,11 @@ pub fn build(facts: &Facts) -> ChildEnv {
     if facts.account.protected {
         set.push(("GUARD_PROTECTED", "1".to_string()));
     }
+    // Inside a guarded shell, the command reaches its tools directly, not through the shell's
+    // shims (which decide for the shell's profile, not this run's).
+    if let Some(path) = crate::session::path_without_shims() {
+        set.push(("PATH", path));
+    }
     let remove = CLEARED
         .iter()
         .chain(OPTIONAL)
@@ -98,6 +106,39 @@ pub fn build(facts: &Facts) -> ChildEnv {
         .filter(|name| !set.iter().any(|(k, _)| k == name))
         .collect();
     ChildEnv { set, remove }
+}
+
+/// A guarded shell's environment: no keys (the endpoint serves programs, the shims inject them
+/// per command), its session named, and its shims first on `PATH`.
+pub fn guarded(
+    env: ChildEnv,
+    endpoint: (&str, &str),
+    session_file: &std::path::Path,
+    shims: &std::path::Path,
+) -> Result<ChildEnv, Failure> {
+    let mut env = served(env, endpoint.0, endpoint.1);
+    let inherited = match env.set.iter().position(|(name, _)| *name == "PATH") {
+        Some(at) => env.set.remove(at).1,
+        None => match std::env::var("PATH") {
+            Ok(path) => path,
+            // What execvp searches when PATH is not set.
+            Err(std::env::VarError::NotPresent) => "/bin:/usr/bin".to_string(),
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(Failure::config(
+                    "PATH is not text, so guard cannot put the guarded shell's shims in front of it",
+                )
+                .with_hint("fix PATH, or run the tool with guard -p PROFILE -- COMMAND"));
+            }
+        },
+    };
+    env.set
+        .push(("PATH", format!("{}:{inherited}", shims.display())));
+    env.remove.retain(|name| *name != crate::session::VARIABLE);
+    env.set.push((
+        crate::session::VARIABLE,
+        session_file.display().to_string(),
+    ));
+    Ok(env)
 }
 
 /// The static keys give way to the credential server's address and token (`--server`): every

@@ -13,7 +13,7 @@ use crate::error::{self, Failure};
 use crate::exit_codes;
 use crate::options::Options;
 use crate::output;
-use crate::verify::CacheUse;
+use crate::verify::{CacheUse, DEFAULT_MIN_TTL};
 
 /// Run a command under an AWS profile, with verified, short-lived credentials.
 #[derive(Debug, Parser)]
@@ -149,8 +149,6 @@ impl Shared {
     }
 }
 
-const DEFAULT_MIN_TTL: time::Duration = time::Duration::minutes(10);
-
 fn parse_region(text: &str) -> Result<String, String> {
     if crate::aws::is_region(text) {
         Ok(text.to_string())
@@ -214,6 +212,9 @@ enum Sub {
     CredentialProcess(With<CredentialProcessArgs>),
     /// Print a short prompt segment from the GUARD_* variables (no file or network access)
     Prompt(With<Nothing>),
+    /// Start $SHELL under a profile (as `guard -p PROFILE` with no command): in a protected
+    /// account a guarded shell, where every aws, terraform, kubectl... is decided
+    Shell(With<Nothing>),
     /// Print a token for an EKS cluster, as `aws eks get-token` does, for kubectl's exec (cached)
     EksToken(With<commands::eks_token::Args>),
     /// Open the AWS console signed in with a profile's verified credentials (or --print the link)
@@ -393,6 +394,15 @@ struct TrustArgs {
 
 /// Runs guard; the exit status.
 pub fn main() -> u8 {
+    // A guarded shell's shim is guard under a tool's name: told apart by argv[0] before
+    // anything else is set up.
+    if let Some(tool) = std::env::args_os()
+        .next()
+        .as_deref()
+        .and_then(commands::shim::tool)
+    {
+        return commands::shim::main(tool);
+    }
     completions::answer_if_asked(Cli::command);
     let cli = match parse() {
         Ok(cli) => cli,
@@ -466,6 +476,10 @@ pub fn main() -> u8 {
         }
         Some(Sub::Prompt(With { global, .. })) => {
             commands::prompt::run(&top.then(global).options(server))
+        }
+        Some(Sub::Shell(With { global, .. })) => {
+            commands::run::run(&top.then(global).options(server), Vec::new())
+                .map(|never| match never {})
         }
         Some(Sub::EksToken(With { own, global })) => {
             commands::eks_token::run(&top.then(global).options(server), &own)

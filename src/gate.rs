@@ -126,8 +126,12 @@ pub enum Export {
     Env,
     /// `guard credential-process`: the document an SDK reads.
     CredentialProcess,
-    /// `guard` with no command: this shell, with the credentials.
+    /// `guard` with no command in an account that is not protected: this shell, with the
+    /// credentials.
     Shell(String),
+    /// A process in a guarded shell asks the shell's credential endpoint (an SDK script, a tool
+    /// guard does not judge); decided on its first request.
+    Endpoint(Requester),
     /// `guard console`: a signed-in console session in a browser.
     Console,
     /// `guard eks-token --cluster NAME` outside a guard run: a Kubernetes bearer token for
@@ -135,13 +139,23 @@ pub enum Export {
     EksToken { cluster: String },
 }
 
+/// Who asks a guarded shell's endpoint for the credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Requester {
+    /// The process on the other end of the connection, and its command line.
+    Process { pid: u32, argv: Vec<String> },
+    /// guard could not find or read it; the text says why.
+    Unknown(String),
+}
+
 impl Export {
-    /// guard's subcommand that makes the export, as rules name it (`shell` for a shell).
+    /// guard's subcommand that makes the export, as rules name it (`shell` for a shell and
+    /// what a guarded shell serves).
     pub fn subcommand(&self) -> &'static str {
         match self {
             Export::Env => "env",
             Export::CredentialProcess => "credential-process",
-            Export::Shell(_) => "shell",
+            Export::Shell(_) | Export::Endpoint(_) => "shell",
             Export::Console => "console",
             Export::EksToken { .. } => "eks-token",
         }
@@ -156,6 +170,8 @@ impl Export {
             Export::EksToken { .. } => "guard eks-token: hands kubectl a token for the cluster made from the credentials; what kubectl does with it is not checked".to_string(),
             Export::Console => "guard console: signs a browser in to the console with the credentials; what is done there is not checked".to_string(),
             Export::Shell(shell) => format!("starts the shell {shell} with the credentials; what runs in it is not checked"),
+            Export::Endpoint(Requester::Process { pid, .. }) => format!("process {pid} in the guarded shell asks for the credentials (a program guard does not judge, such as an SDK script); what it does with them is not checked"),
+            Export::Endpoint(Requester::Unknown(why)) => format!("a process guard cannot identify asks the guarded shell for the credentials ({why}); what it does with them is not checked"),
         };
         let command = vec![self.subcommand().to_string()];
         Classification {
@@ -178,6 +194,8 @@ impl Export {
     fn argv(&self, profile: &str) -> Vec<String> {
         match self {
             Export::Shell(shell) => vec![shell.clone()],
+            Export::Endpoint(Requester::Process { argv, .. }) => argv.clone(),
+            Export::Endpoint(Requester::Unknown(_)) => vec!["(unknown process)".to_string()],
             _ => {
                 let mut argv = ["guard", "-p", profile, self.subcommand()]
                     .map(str::to_string)
@@ -201,7 +219,7 @@ impl Export {
             Export::EksToken { .. } => Some(format!(
                 "the kubeconfig user's exec arguments (`--confirm {word}`)"
             )),
-            Export::Env | Export::Shell(_) | Export::Console => None,
+            Export::Env | Export::Shell(_) | Export::Endpoint(_) | Export::Console => None,
         }
     }
 }
@@ -565,7 +583,13 @@ pub fn shown_export<T>(
 ) -> anyhow::Result<T> {
     let ruling = gate.rule(&Command::Export(export));
     if !quiet {
-        banner::show(verified, &ruling.view, None, false, banner::use_color());
+        banner::show(
+            verified,
+            &ruling.view,
+            banner::Starting::Command,
+            false,
+            banner::use_color(),
+        );
     }
     let prepared = before_asking(&ruling)?;
     gate.enforce(&ruling)?;

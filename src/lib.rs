@@ -44,6 +44,7 @@ pub(crate) mod profile;
 pub(crate) mod protect;
 pub(crate) mod select;
 pub(crate) mod server;
+pub(crate) mod session;
 pub(crate) mod sign_ins;
 pub(crate) mod signals;
 pub(crate) mod source;

@@ -4,7 +4,7 @@
 //! so each connection is also checked to come from a process of this user.
 //!
 //! Linux's sock_diag netlink interface answers for one socket by its four addresses, with its
-//! owner's uid (what `ss -e` shows). It is hand-written here (a request of 72 bytes and one field
+//! owner's uid and inode (what `ss -e` shows). It is hand-written here (a request of 72 bytes and one field
 //! of the answer) because no maintained crate offers a single-socket lookup; `/proc/net/tcp`,
 //! which lists every socket of the machine, is the fallback when netlink is not there.
 
@@ -19,10 +19,23 @@ pub fn is_same_user(stream: &TcpStream) -> bool {
     owner(local, peer) == Some(nix::unistd::geteuid().as_raw())
 }
 
+/// The peer's socket as the kernel lists it.
+#[cfg(target_os = "linux")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Socket {
+    uid: u32,
+    inode: u64,
+}
+
 /// The uid owning the socket at `peer` connected to `local`.
 #[cfg(target_os = "linux")]
 pub fn owner(local: SocketAddr, peer: SocketAddr) -> Option<u32> {
-    netlink_owner(local, peer).or_else(|| proc_owner(local, peer))
+    socket(local, peer).map(|s| s.uid)
+}
+
+#[cfg(target_os = "linux")]
+fn socket(local: SocketAddr, peer: SocketAddr) -> Option<Socket> {
+    netlink_socket(local, peer).or_else(|| proc_socket(local, peer))
 }
 
 /// Elsewhere the kernel offers no such lookup; the bearer alone guards the door.
@@ -31,8 +44,49 @@ pub fn owner(_local: SocketAddr, _peer: SocketAddr) -> Option<u32> {
     Some(nix::unistd::geteuid().as_raw())
 }
 
+/// The process on the other end of a loopback connection (the guarded shell's endpoint decides
+/// per process): the process of this user holding the peer's socket, found by the socket's
+/// inode among every process's open files. None when it cannot be found (it exited, closed the
+/// socket, or handed it to a process of another user).
 #[cfg(target_os = "linux")]
-fn netlink_owner(local: SocketAddr, peer: SocketAddr) -> Option<u32> {
+pub fn process(local: SocketAddr, peer: SocketAddr) -> Option<u32> {
+    let socket = socket(local, peer)?;
+    if socket.inode == 0 {
+        return None;
+    }
+    holder(std::path::Path::new("/proc"), socket.inode)
+}
+
+/// Elsewhere there is no way to find the peer's process: it is unknown.
+#[cfg(not(target_os = "linux"))]
+pub fn process(_local: SocketAddr, _peer: SocketAddr) -> Option<u32> {
+    None
+}
+
+/// The first process under `proc` with `socket:[inode]` among its open files. A process
+/// holding it shares it with any child it forked: the lowest PID is the one that opened it in
+/// all but contrived cases, and is what the scan meets first.
+#[cfg(target_os = "linux")]
+fn holder(proc: &std::path::Path, inode: u64) -> Option<u32> {
+    let wanted = std::ffi::OsString::from(format!("socket:[{inode}]"));
+    let mut pids: Vec<u32> = std::fs::read_dir(proc)
+        .ok()?
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    pids.sort_unstable();
+    let me = std::process::id();
+    pids.into_iter().filter(|pid| *pid != me).find(|pid| {
+        // Another user's files cannot be listed: skipped, they cannot hold this user's socket.
+        let Ok(fds) = std::fs::read_dir(proc.join(pid.to_string()).join("fd")) else {
+            return false;
+        };
+        fds.filter_map(Result::ok)
+            .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|to| to.as_os_str() == wanted))
+    })
+}
+
+#[cfg(target_os = "linux")]
+fn netlink_socket(local: SocketAddr, peer: SocketAddr) -> Option<Socket> {
     use nix::sys::socket::{
         AddressFamily, MsgFlags, NetlinkAddr, SockFlag, SockProtocol, SockType, recv, sendto,
         socket,
@@ -90,14 +144,17 @@ fn netlink_owner(local: SocketAddr, peer: SocketAddr) -> Option<u32> {
         return None;
     }
     // struct inet_diag_msg after the 16-byte header: 4 bytes, the 48-byte socket id, expires,
-    // rqueue, wqueue, then the uid.
-    Some(u32::from_ne_bytes(answer.get(80..84)?.try_into().ok()?))
+    // rqueue, wqueue, then the uid and the inode.
+    Some(Socket {
+        uid: u32::from_ne_bytes(answer.get(80..84)?.try_into().ok()?),
+        inode: u64::from(u32::from_ne_bytes(answer.get(84..88)?.try_into().ok()?)),
+    })
 }
 
-/// The owner from `/proc/net/tcp`: the line whose local address is the peer and whose remote
+/// The socket from `/proc/net/tcp`: the line whose local address is the peer and whose remote
 /// address is guard's listener.
 #[cfg(target_os = "linux")]
-fn proc_owner(local: SocketAddr, peer: SocketAddr) -> Option<u32> {
+fn proc_socket(local: SocketAddr, peer: SocketAddr) -> Option<Socket> {
     let (SocketAddr::V4(local), SocketAddr::V4(peer)) = (local, peer) else {
         return None;
     };
@@ -114,7 +171,12 @@ fn proc_owner(local: SocketAddr, peer: SocketAddr) -> Option<u32> {
     table.lines().skip(1).find_map(|line| {
         let fields: Vec<&str> = line.split_whitespace().collect();
         (fields.get(1) == Some(&from.as_str()) && fields.get(2) == Some(&to.as_str()))
-            .then(|| fields.get(7)?.parse().ok())
+            .then(|| {
+                Some(Socket {
+                    uid: fields.get(7)?.parse().ok()?,
+                    inode: fields.get(9)?.parse().ok()?,
+                })
+            })
             .flatten()
     })
 }
@@ -134,10 +196,27 @@ mod tests {
         let (local, peer) = (server.local_addr().unwrap(), server.peer_addr().unwrap());
         #[cfg(target_os = "linux")]
         {
-            assert_eq!(netlink_owner(local, peer), Some(me));
-            assert_eq!(proc_owner(local, peer), Some(me));
+            let socket = netlink_socket(local, peer).unwrap();
+            assert_eq!(socket.uid, me);
+            assert_eq!(proc_socket(local, peer), Some(socket));
         }
         drop(client);
         let _ = (local, peer, me);
+    }
+
+    /// The process holding a socket is found by its inode; this process is left out (its own
+    /// connections are never a caller of its own server).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_holder_of_a_socket_is_found_by_its_inode() {
+        let proc = tempfile::tempdir().unwrap();
+        for (pid, target) in [(7, "pipe:[5]"), (9, "socket:[42]"), (12, "socket:[42]")] {
+            let fd = proc.path().join(pid.to_string()).join("fd");
+            std::fs::create_dir_all(&fd).unwrap();
+            std::os::unix::fs::symlink(target, fd.join("3")).unwrap();
+        }
+        std::fs::create_dir_all(proc.path().join("self")).unwrap();
+        assert_eq!(holder(proc.path(), 42), Some(9));
+        assert_eq!(holder(proc.path(), 43), None);
     }
 }

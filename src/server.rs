@@ -8,7 +8,7 @@
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -16,12 +16,12 @@ use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
 use crate::account::AccountId;
-use crate::childenv::{self, ChildEnv};
+use crate::childenv::ChildEnv;
 use crate::credentials::{Credentials, Secret};
 use crate::error::{self, Failure};
 use crate::exec;
 use crate::exit_codes;
-use crate::verify::{self, CacheUse, Verified};
+use crate::verify::{self, CacheUse};
 use crate::{output, signals, sso};
 
 /// A client that connects and says nothing must not hold a thread for long.
@@ -40,28 +40,60 @@ pub struct Source {
     pub cache_use: CacheUse,
     /// The account verified at the start: a refresh that lands elsewhere is refused.
     pub account: AccountId,
+    pub long_term: LongTerm,
+}
+
+/// What the server does with long-term keys, which the container protocol cannot carry as they
+/// are: SDKs need an expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LongTerm {
+    /// `--server`: refused before the command starts (see [`check`]).
+    Refused,
+    /// A guarded shell: served with an expiry [`ASK_AGAIN`] ahead; the SDK asks again then, and
+    /// gets them again.
+    Served,
+}
+
+/// How far ahead the expiry of served long-term keys lies.
+const ASK_AGAIN: time::Duration = time::Duration::hours(1);
+
+/// Who may have the credentials a request asks for, beyond holding the token.
+pub trait Door: Send + Sync {
+    /// Err is the short reason the client is told.
+    fn admit(&self, local: SocketAddr, peer: SocketAddr) -> Result<(), String>;
+}
+
+/// `--server`: the command guard started was decided before it ran, and every request is its.
+pub struct Decided;
+
+impl Door for Decided {
+    fn admit(&self, _local: SocketAddr, _peer: SocketAddr) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// The container protocol needs an expiry and a token; long-term keys have neither, and there
 /// is nothing to refresh.
-pub fn check(verified: &Verified) -> Result<(), Failure> {
-    if verified.creds.expiration.is_none() {
+pub fn check(profile: &str, creds: &Credentials) -> Result<(), Failure> {
+    if creds.expiration.is_none() {
         return Err(Failure::usage(format!(
-            "--server serves temporary credentials, and profile '{}' has long-term keys",
-            verified.profile
+            "--server serves temporary credentials, and profile '{profile}' has long-term keys"
         ))
         .with_hint("run the command without --server: long-term keys do not expire"));
     }
     Ok(())
 }
 
-/// Serves credentials to the command until it exits, then exits with its status (128+N when a
-/// signal ended it). Returns only if something failed before the command started.
+/// Serves credentials to the command until it exits (through `door`); its exit status (128+N
+/// when a signal ended it). `env` is the command's environment without the endpoint's address
+/// and token, which `with_endpoint` adds.
 pub fn run(
     source: Source,
     argv: &[OsString],
     env: ChildEnv,
-) -> anyhow::Result<std::convert::Infallible> {
+    with_endpoint: impl FnOnce(ChildEnv, &str, &str) -> Result<ChildEnv, Failure>,
+    door: Box<dyn Door>,
+) -> anyhow::Result<i32> {
     // Before any thread starts, so that every thread inherits the mask and only the forwarder
     // sees these signals.
     let forwarder = signals::Forwarder::block()?;
@@ -76,7 +108,7 @@ pub fn run(
         .port();
     let token = random_token()?;
     let url = format!("http://127.0.0.1:{port}{PATH}");
-    let env = childenv::served(env, &url, token.expose());
+    let env = with_endpoint(env, &url, token.expose())?;
 
     // A person may be typing into the command; only `guard login` opens a browser.
     sso::login::forbid_inline_sign_in();
@@ -84,6 +116,7 @@ pub fn run(
         token,
         source,
         refresh: Mutex::new(Health::Good),
+        door,
     });
     std::thread::spawn(move || serve(&listener, &state));
 
@@ -92,7 +125,7 @@ pub fn run(
     let status = child
         .wait()
         .map_err(|e| Failure::unavailable(format!("cannot wait for the command: {e}")))?;
-    std::process::exit(exit_codes::of_child(status))
+    Ok(exit_codes::of_child(status))
 }
 
 /// 128 random bits in hex: the server's token, the console's one-time path.
@@ -111,6 +144,7 @@ struct State {
     source: Source,
     /// Held during a refresh, so that many concurrent asks make one fetch.
     refresh: Mutex<Health>,
+    door: Box<dyn Door>,
 }
 
 /// Whether the last refresh failed, so that an outage is said on stderr once, not per request.
@@ -247,8 +281,9 @@ fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
     }
     stream.set_read_timeout(Some(IO_TIMEOUT))?;
     stream.set_write_timeout(Some(IO_TIMEOUT))?;
+    let addresses = (stream.local_addr()?, stream.peer_addr()?);
     let reply = match read_head(&mut stream)? {
-        Some(head) => answer(&head, state),
+        Some(head) => answer(&head, addresses, state),
         None => Reply::empty("400 Bad Request"),
     };
     let head = format!(
@@ -314,7 +349,7 @@ fn parse(head: &str) -> Option<Request<'_>> {
     })
 }
 
-fn answer(head: &str, state: &State) -> Reply {
+fn answer(head: &str, (local, peer): (SocketAddr, SocketAddr), state: &State) -> Reply {
     let Some(request) = parse(head) else {
         return Reply::empty("400 Bad Request");
     };
@@ -326,6 +361,13 @@ fn answer(head: &str, state: &State) -> Reply {
     }
     if request.method != "GET" || request.target != PATH {
         return Reply::empty("404 Not Found");
+    }
+    if let Err(reason) = state.door.admit(local, peer) {
+        return Reply {
+            status: "403 Forbidden",
+            content_type: "text/plain",
+            body: reason,
+        };
     }
     match state.credentials() {
         Ok(creds) => Reply {
@@ -394,8 +436,12 @@ impl State {
                 ))
                 .into());
             }
-            check(&verified)?;
-            Ok(verified.creds)
+            let mut creds = verified.creds;
+            if creds.expiration.is_none() && source.long_term == LongTerm::Served {
+                creds.expiration = Some(time::OffsetDateTime::now_utc() + ASK_AGAIN);
+            }
+            check(&verified.profile, &creds)?;
+            Ok(creds)
         });
         match outcome {
             Ok(creds) => {
@@ -417,7 +463,7 @@ impl State {
 }
 
 /// The error and its hint on one line (the hint names the command that signs in again).
-fn one_line(err: &anyhow::Error) -> String {
+pub(crate) fn one_line(err: &anyhow::Error) -> String {
     let hint = error::hint(err);
     let message = err.to_string().replace('\n', " ");
     match hint {

@@ -162,3 +162,52 @@ fn read_line(tty: &File) -> Answer {
         }
     }
 }
+
+/// guard's process group put in the terminal's foreground while it asks, and given back after.
+/// The guarded shell's credential endpoint asks while a job of the shell holds the terminal
+/// (the SDK script that asked for credentials): reading the terminal from the background would
+/// stop guard (SIGTTIN), so guard takes the foreground for the question, as a shell does for
+/// the job it resumes.
+pub struct Foreground {
+    tty: File,
+    previous: nix::unistd::Pid,
+}
+
+impl Foreground {
+    /// None when there is no terminal or guard holds its foreground already (nothing to give
+    /// back); the question then goes as it would anyway.
+    pub fn take() -> Option<Foreground> {
+        let tty = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .ok()?;
+        let previous = nix::unistd::tcgetpgrp(tty.as_fd()).ok()?;
+        let ours = nix::unistd::getpgrp();
+        if previous == ours {
+            return None;
+        }
+        // A process in the background that changes the foreground is sent SIGTTOU, which
+        // stops it, unless it blocks the signal: blocked in this thread for as long as it holds
+        // the terminal, and while it gives it back.
+        let mut ttou = SigSet::empty();
+        ttou.add(Signal::SIGTTOU);
+        ttou.thread_block().ok()?;
+        if nix::unistd::tcsetpgrp(tty.as_fd(), ours).is_err() {
+            let _ = ttou.thread_unblock();
+            return None;
+        }
+        Some(Foreground { tty, previous })
+    }
+}
+
+impl Drop for Foreground {
+    fn drop(&mut self) {
+        // The job that had the terminal may have ended meanwhile: then the give-back fails and
+        // the shell, which waits for its jobs, takes the terminal back itself.
+        let _ = nix::unistd::tcsetpgrp(self.tty.as_fd(), self.previous);
+        let mut ttou = SigSet::empty();
+        ttou.add(Signal::SIGTTOU);
+        let _ = ttou.thread_unblock();
+    }
+}

@@ -42,6 +42,9 @@ impl Verified {
     }
 }
 
+/// Cached credentials with less than this left are replaced, unless `--min-ttl` says otherwise.
+pub const DEFAULT_MIN_TTL: Duration = Duration::minutes(10);
+
 /// How a run uses the credential cache.
 #[derive(Debug, Clone, Copy)]
 pub struct CacheUse {

@@ -49,6 +49,12 @@ use std::fmt;
 
 pub use terraform::SavedPlan;
 
+/// The programs guard judges by name (`aws`, `terraform`, ...): a guarded shell puts each behind
+/// a shim.
+pub fn tool_names() -> impl Iterator<Item = &'static str> {
+    program::Tool::ALL.into_iter().map(program::Tool::name)
+}
+
 /// How much a command could change, in one order: a later one is more severe.
 ///
 /// Unknown comes after Destructive: what guard cannot see could do anything, destroying

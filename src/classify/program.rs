@@ -23,6 +23,21 @@ pub(crate) enum Tool {
 }
 
 impl Tool {
+    pub const ALL: [Tool; 12] = [
+        Tool::Aws,
+        Tool::Terraform,
+        Tool::Tofu,
+        Tool::Terragrunt,
+        Tool::Kubectl,
+        Tool::Helm,
+        Tool::Pulumi,
+        Tool::Cdk,
+        Tool::Sam,
+        Tool::Eksctl,
+        Tool::Flux,
+        Tool::Argocd,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Tool::Aws => "aws",
@@ -149,6 +164,13 @@ fn is_python(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_tool_is_known_by_its_name() {
+        for tool in Tool::ALL {
+            assert_eq!(identify(tool.name()), Program::Tool(tool));
+        }
+    }
 
     #[test]
     fn paths_and_windows_extensions_name_the_tool() {

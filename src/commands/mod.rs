@@ -21,5 +21,7 @@ pub mod prompt;
 pub mod protect;
 pub mod run;
 pub mod setup;
+pub mod shell;
+pub mod shim;
 pub mod use_;
 pub mod whoami;

@@ -18,22 +18,31 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         return Ok(());
     };
     let protected = var("GUARD_PROTECTED").is_some_and(|v| v != "0");
+    // A guarded shell holds no credentials, so it has no time left to show.
+    let guarded = var(crate::session::VARIABLE).is_some();
     let expiration = var("AWS_CREDENTIAL_EXPIRATION")
         .and_then(|text| OffsetDateTime::parse(&text, &Rfc3339).ok());
     output::stdout(
-        &(segment(&label, protected, expiration, OffsetDateTime::now_utc()) + "\n"),
+        &(segment(&label, protected, guarded, expiration, OffsetDateTime::now_utc()) + "\n"),
         Delivery::Listing,
     )
 }
 
-/// The account, `!` when it is protected, and the time left (none for long-term keys).
+/// The account, `!` when it is protected, ` guarded` in a guarded shell, and the time left
+/// (none for long-term keys).
 fn segment(
     label: &str,
     protected: bool,
+    guarded: bool,
     expiration: Option<OffsetDateTime>,
     now: OffsetDateTime,
 ) -> String {
     let mark = if protected { "!" } else { "" };
+    let mark = if guarded {
+        format!("{mark} guarded")
+    } else {
+        mark.to_string()
+    };
     let left = expiration.map(|e| match (e - now).whole_minutes() {
         m if m <= 0 => " expired".to_string(),
         m if m < 60 => format!(" {m}m"),
@@ -52,11 +61,18 @@ mod tests {
         let now = OffsetDateTime::now_utc();
         let in_minutes = |m: i64| Some(now + Duration::minutes(m) + Duration::seconds(5));
         assert_eq!(
-            segment("sandbox", false, in_minutes(42), now),
+            segment("sandbox", false, false, in_minutes(42), now),
             "sandbox 42m"
         );
-        assert_eq!(segment("prod", true, in_minutes(65), now), "prod! 1h05m");
-        assert_eq!(segment("prod", true, in_minutes(-2), now), "prod! expired");
-        assert_eq!(segment("keys", false, None, now), "keys");
+        assert_eq!(
+            segment("prod", true, false, in_minutes(65), now),
+            "prod! 1h05m"
+        );
+        assert_eq!(
+            segment("prod", true, false, in_minutes(-2), now),
+            "prod! expired"
+        );
+        assert_eq!(segment("keys", false, false, None, now), "keys");
+        assert_eq!(segment("prod", true, true, None, now), "prod! guarded");
     }
 }

@@ -2,8 +2,9 @@
 
 use std::ffi::OsString;
 
-use crate::banner;
-use crate::childenv::{self, Facts};
+use crate::banner::{self, Starting};
+use crate::childenv::{self, ChildEnv, Facts};
+use crate::commands::shell;
 use crate::exec;
 use crate::gate::{Caller, Command, Consent, Export, Gate, Target};
 use crate::options::Options;
@@ -15,20 +16,6 @@ pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::con
     // The policy is read first: a broken policy must stop guard before any network call.
     let policy = options.policy()?;
     let verified = options.verified()?;
-    if options.server {
-        server::check(&verified)?;
-    }
-
-    let (argv, shell) = if command.is_empty() {
-        let shell = std::env::var_os("SHELL")
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "/bin/sh".into());
-        let shown = shell.to_string_lossy().into_owned();
-        (vec![shell], Some(shown))
-    } else {
-        (command, None)
-    };
-
     let gate = Gate::new(
         &policy,
         Target::of(&verified),
@@ -38,25 +25,44 @@ pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::con
     .with_reason(options.reason.clone());
     let view = gate.view();
     let color = banner::use_color();
+    // In a protected account a shell keeps protection on: nothing leaves guard undecided, so
+    // starting it is not an export.
+    if command.is_empty() && view.protected {
+        return shell::guarded(options, &gate, &verified);
+    }
+    if options.server {
+        server::check(&verified.profile, &verified.creds)?;
+    }
+
+    let (argv, program) = if command.is_empty() {
+        let program = shell::program();
+        let shown = program.to_string_lossy().into_owned();
+        (vec![program], Some(shown))
+    } else {
+        (command, None)
+    };
     if !options.quiet {
-        banner::show(&verified, view, shell.as_deref(), options.server, color);
+        let starting = match &program {
+            Some(program) => Starting::Shell {
+                program,
+                guarded: false,
+            },
+            None => Starting::Command,
+        };
+        banner::show(&verified, view, starting, options.server, color);
     }
     // After the banner: reading a saved plan may print terraform's own errors.
     let env = childenv::build(&Facts::of(&verified, view));
-    // A shell hands the credentials to whatever is typed next: an export, not a command.
-    let ruling = gate.rule(&match shell {
-        Some(shell) => Command::Export(Export::Shell(shell)),
-        None => Command::Run {
-            argv: &argv,
-            env: Some(&env),
-        },
-    });
-    if !options.server && plan_first::wanted(&gate, &ruling) {
-        return plan_first::run(&gate, &argv, &env);
-    }
-    gate.enforce(&ruling)?;
-
     if options.server {
+        // A shell hands the credentials to whatever is typed next: an export, not a command.
+        let ruling = gate.rule(&match program {
+            Some(program) => Command::Export(Export::Shell(program)),
+            None => Command::Run {
+                argv: &argv,
+                env: Some(&env),
+            },
+        });
+        gate.enforce(&ruling)?;
         let source = server::Source {
             profile: verified.profile.clone(),
             region: options.region.clone(),
@@ -67,8 +73,40 @@ pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::con
                 min_ttl: options.cache_use.min_ttl,
             },
             account: verified.identity.account.clone(),
+            long_term: server::LongTerm::Refused,
         };
-        return server::run(source, &argv, env);
+        let status = server::run(
+            source,
+            &argv,
+            env,
+            |env, url, token| Ok(childenv::served(env, url, token)),
+            Box::new(server::Decided),
+        )?;
+        std::process::exit(status);
     }
-    Err(exec::run(&argv, &env).into())
+    match program {
+        Some(program) => {
+            gate.enforce(&gate.rule(&Command::Export(Export::Shell(program))))?;
+            Err(exec::run(&argv, &env).into())
+        }
+        None => become_decided(&gate, &argv, &env),
+    }
+}
+
+/// Decides the command `argv` as the gate says and becomes it: a run, and a guarded shell's
+/// shim (with `argv[0]` the real tool).
+pub(crate) fn become_decided(
+    gate: &Gate,
+    argv: &[OsString],
+    env: &ChildEnv,
+) -> anyhow::Result<std::convert::Infallible> {
+    let ruling = gate.rule(&Command::Run {
+        argv,
+        env: Some(env),
+    });
+    if plan_first::wanted(gate, &ruling) {
+        return plan_first::run(gate, argv, env);
+    }
+    gate.enforce(&ruling)?;
+    Err(exec::run(argv, env).into())
 }

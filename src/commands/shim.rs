@@ -1,0 +1,131 @@
+//! guard started by the name of a tool it judges (`aws`, `terraform`, ...): a guarded shell's
+//! shim. The call is decided as `guard -p PROFILE -- TOOL ...` would decide it, with the shell's
+//! profile, and guard then becomes the real tool, found further down `PATH`, with the
+//! credentials in its environment for this one command.
+
+use std::convert::Infallible;
+use std::ffi::{OsStr, OsString};
+use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+use std::path::{Path, PathBuf};
+
+use crate::childenv::{self, Facts};
+use crate::classify;
+use crate::commands::run;
+use crate::error::{self, Failure, Kind};
+use crate::gate::{Caller, Consent, Gate, Target};
+use crate::options::Options;
+use crate::session;
+use crate::verify::{CacheUse, DEFAULT_MIN_TTL};
+
+/// The tool guard was started as, when `argv[0]` names one: a shim. Only the name is compared,
+/// before anything else is set up, so that guard's own start-up stays as cheap.
+pub fn tool(argv0: &OsStr) -> Option<&'static str> {
+    let name = Path::new(argv0).file_name()?;
+    classify::tool_names().find(|tool| name == OsStr::new(tool))
+}
+
+/// Runs the shim; the exit status when it could not become the tool.
+pub fn main(tool: &'static str) -> u8 {
+    match run(tool) {
+        Ok(never) => match never {},
+        Err(e) => error::report(&e).code(),
+    }
+}
+
+fn run(tool: &'static str) -> anyhow::Result<Infallible> {
+    let Some((session, shims)) = session::current()? else {
+        return Err(Failure::refused(format!(
+            "guard was started as `{tool}`, a guarded shell's shim, outside a guarded shell ({} is not set); nothing was run",
+            session::VARIABLE
+        ))
+        .with_hint(format!(
+            "start a guarded shell with `guard -p PROFILE`, or run `guard -p PROFILE -- {tool} ...`"
+        ))
+        .into());
+    };
+    let real = real_tool(tool, &shims)?;
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    // As the shell's own `guard -p PROFILE -- TOOL` would be: consent and a change reason from
+    // the environment, no banner (the shell's banner and prompt say where it is).
+    let options = Options {
+        profile: Some(session.profile.clone()),
+        region: session.region.clone(),
+        confirm: var("GUARD_CONFIRM"),
+        policy: session.policy.clone(),
+        reason: var("GUARD_REASON"),
+        quiet: true,
+        server: false,
+        cache_use: CacheUse {
+            fresh: false,
+            verify: false,
+            min_ttl: DEFAULT_MIN_TTL,
+        },
+    };
+    let policy = options.policy()?;
+    let verified = options.verified()?;
+    if verified.identity.account.as_str() != session.account {
+        return Err(Failure::refused(format!(
+            "profile '{}' now gives credentials for account {}, and this guarded shell was started for account {}; nothing was run",
+            session.profile, verified.identity.account, session.account
+        ))
+        .with_hint("exit the shell and start it again for the account you mean")
+        .into());
+    }
+    let gate = Gate::new(
+        &policy,
+        Target::of(&verified),
+        Consent::of(options.confirm.as_deref()),
+        Caller::Person,
+    )
+    .with_reason(options.reason.clone());
+    let env = childenv::build(&Facts::of(&verified, gate.view()));
+    let argv: Vec<OsString> = std::iter::once(real.into_os_string())
+        .chain(std::env::args_os().skip(1))
+        .collect();
+    run::become_decided(&gate, &argv, &env)
+}
+
+/// The tool the shim stands for: the first executable of that name on `PATH` that is not guard
+/// itself (this shell's shims, an enclosing shell's, or guard under the tool's name), so that a
+/// shim never runs itself. Relative entries (an empty one is the current folder) are skipped:
+/// which tool ran would then depend on the folder the command is typed in.
+fn real_tool(tool: &str, shims: &Path) -> Result<PathBuf, Failure> {
+    let itself = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| (m.dev(), m.ino()))
+        .map_err(|e| Failure::io(format!("cannot find guard's own executable: {e}")))?;
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .filter(|dir| dir.is_absolute() && dir != shims)
+        .map(|dir| dir.join(tool))
+        .find(|candidate| {
+            std::fs::metadata(candidate).is_ok_and(|m| {
+                m.is_file() && m.permissions().mode() & 0o111 != 0 && (m.dev(), m.ino()) != itself
+            })
+        })
+        .ok_or_else(|| {
+            Failure::new(
+                Kind::CommandNotFound,
+                format!(
+                    "{tool}: not found on PATH after the guarded shell's shims; nothing was run"
+                ),
+            )
+            .with_hint(format!(
+                "install {tool}, or put the folder that holds it on PATH (an absolute one)"
+            ))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shim_is_known_by_its_name_alone() {
+        assert_eq!(tool(OsStr::new("aws")), Some("aws"));
+        assert_eq!(tool(OsStr::new("/x/shells/1/bin/terraform")), Some("terraform"));
+        for other in ["guard", "/usr/local/bin/guard", "aws2", "", "/"] {
+            assert_eq!(tool(OsStr::new(other)), None, "{other}");
+        }
+    }
+}
