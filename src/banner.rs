@@ -97,7 +97,10 @@ pub fn show(
         });
     let program;
     let starting = match starting {
-        Starting::Shell { program: p, guarded } => {
+        Starting::Shell {
+            program: p,
+            guarded,
+        } => {
             program = safe(p);
             Starting::Shell {
                 program: &program,
@@ -393,6 +396,36 @@ mod tests {
             render(Source::Variable("AWS_PROFILE")).starts_with("guard: sandbox (AWS_PROFILE) · ")
         );
         assert!(render(Source::Flag).starts_with("guard: sandbox · "));
+    }
+
+    #[test]
+    fn a_guarded_shell_says_so() {
+        let identity = identity("arn:aws:sts::111111111111:assumed-role/Admin/alice");
+        let account = AccountView {
+            protected: true,
+            name: Some("prod".to_string()),
+            environment: None,
+            color: None,
+        };
+        let banner = Banner {
+            profile: "prod",
+            source: Source::Flag,
+            switched_from: None,
+            identity: &identity,
+            account: &account,
+            region: Some("eu-west-1"),
+            expiration: None,
+            starting: Starting::Shell {
+                program: "/bin/zsh",
+                guarded: true,
+            },
+            server: false,
+        };
+        assert!(
+            banner
+                .render(false, OffsetDateTime::now_utc())
+                .ends_with("long-term keys · starting /bin/zsh · guarded")
+        );
     }
 
     #[test]

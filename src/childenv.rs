@@ -116,6 +116,13 @@ pub fn guarded(
     session_file: &std::path::Path,
     shims: &std::path::Path,
 ) -> Result<ChildEnv, Failure> {
+    let shims = shims.to_str().filter(|s| !s.contains(':')).ok_or_else(|| {
+        Failure::config(format!(
+            "the guarded shell's shims would be in {}, which cannot be put on PATH (not text, or it holds a ':')",
+            shims.display()
+        ))
+        .with_hint("set XDG_STATE_HOME to a folder whose path has no ':'")
+    })?;
     let mut env = served(env, endpoint.0, endpoint.1);
     let inherited = match env.set.iter().position(|(name, _)| *name == "PATH") {
         Some(at) => env.set.remove(at).1,
@@ -131,13 +138,10 @@ pub fn guarded(
             }
         },
     };
-    env.set
-        .push(("PATH", format!("{}:{inherited}", shims.display())));
+    env.set.push(("PATH", format!("{shims}:{inherited}")));
     env.remove.retain(|name| *name != crate::session::VARIABLE);
-    env.set.push((
-        crate::session::VARIABLE,
-        session_file.display().to_string(),
-    ));
+    env.set
+        .push((crate::session::VARIABLE, session_file.display().to_string()));
     Ok(env)
 }
 

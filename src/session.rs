@@ -64,8 +64,8 @@ impl Folder {
         }
         fsutil::own_dir(&state, &path.join(SHIMS))?;
         let folder = Folder { path };
-        let guard = std::env::current_exe()
-            .context(Failure::io("cannot find guard's own executable"))?;
+        let guard =
+            std::env::current_exe().context(Failure::io("cannot find guard's own executable"))?;
         for tool in tools {
             let shim = folder.shims().join(tool);
             std::os::unix::fs::symlink(&guard, &shim)
@@ -131,7 +131,9 @@ fn read(file: &Path) -> Result<(Session, PathBuf), Failure> {
             "{VARIABLE}={} is not a guarded shell's session: {why}; nothing was run",
             file.display()
         ))
-        .with_hint("start a guarded shell with `guard -p PROFILE`, or run `guard -p PROFILE -- COMMAND`")
+        .with_hint(
+            "start a guarded shell with `guard -p PROFILE`, or run `guard -p PROFILE -- COMMAND`",
+        )
     };
     if !file.is_absolute() || file.file_name() != Some(SESSION_FILE.as_ref()) {
         return Err(refuse(format!(
@@ -239,11 +241,17 @@ mod tests {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
         assert!(refused(&file).contains("read or changed by others"));
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
-        std::fs::set_permissions(file.parent().unwrap(), std::fs::Permissions::from_mode(0o755))
-            .unwrap();
+        std::fs::set_permissions(
+            file.parent().unwrap(),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
         assert!(refused(&file).contains("read or changed by others"));
-        std::fs::set_permissions(file.parent().unwrap(), std::fs::Permissions::from_mode(0o700))
-            .unwrap();
+        std::fs::set_permissions(
+            file.parent().unwrap(),
+            std::fs::Permissions::from_mode(0o700),
+        )
+        .unwrap();
         std::fs::write(&file, "{not json").unwrap();
         assert!(refused(&file).contains("is not one"));
         // A link to a session file is not one.

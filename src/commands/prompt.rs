@@ -23,7 +23,13 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     let expiration = var("AWS_CREDENTIAL_EXPIRATION")
         .and_then(|text| OffsetDateTime::parse(&text, &Rfc3339).ok());
     output::stdout(
-        &(segment(&label, protected, guarded, expiration, OffsetDateTime::now_utc()) + "\n"),
+        &(segment(
+            &label,
+            protected,
+            guarded,
+            expiration,
+            OffsetDateTime::now_utc(),
+        ) + "\n"),
         Delivery::Listing,
     )
 }

@@ -123,7 +123,10 @@ mod tests {
     #[test]
     fn a_shim_is_known_by_its_name_alone() {
         assert_eq!(tool(OsStr::new("aws")), Some("aws"));
-        assert_eq!(tool(OsStr::new("/x/shells/1/bin/terraform")), Some("terraform"));
+        assert_eq!(
+            tool(OsStr::new("/x/shells/1/bin/terraform")),
+            Some("terraform")
+        );
         for other in ["guard", "/usr/local/bin/guard", "aws2", "", "/"] {
             assert_eq!(tool(OsStr::new(other)), None, "{other}");
         }

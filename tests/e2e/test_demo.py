@@ -67,10 +67,15 @@ def test_on_a_terminal_it_leaves_a_shell_in_the_demo_world(guard_bin, tmp_path):
         child.expect("Type the account's name \\(prod\\) to run it: ")
         child.sendline("no")
         child.expect("STATUS=77")
-        child.sendline("guard -p prod-admin; echo STATUS=$?")  # a shell in prod is an export: asked too
-        child.expect("Type the account's name \\(prod\\) to hand out its credentials: ")
+        child.sendline("guard -p prod-admin")  # a guarded shell in prod: its tools ask
+        child.expect("guarded")
+        child.sendline("aws s3 rb s3://demo; echo STATUS=$?")
+        child.expect("Type the account's name \\(prod\\) to run it: ")
         child.sendline("")
         child.expect("STATUS=77")
+        child.sendline("exit")  # the guarded shell
+        child.sendline("echo BACK-$((40+2))")
+        child.expect("BACK-42")
         child.sendline("exit")
         child.expect(pexpect.EOF)
     finally:

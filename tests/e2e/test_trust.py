@@ -260,17 +260,22 @@ def test_aws_cli_through_credential_process_with_consent_in_the_line(home, prod_
     assert [e["outcome"] for e in audit_lines(home)] == ["allowed", "refused"]
 
 
-def test_a_shell_in_a_protected_account_is_an_export(home, prod_world, run_guard, tmp_path):
+def test_a_shell_in_a_protected_account_is_guarded_not_an_export(home, prod_world, run_guard, tmp_path):
     shell = tmp_path / "fake-shell"
-    shell.write_text(f'#!/bin/sh\necho "$GUARD_ACCOUNT_ID" > {tmp_path}/shell-ran\n')
+    shell.write_text(f"#!/bin/sh\nenv > {tmp_path}/shell-env\n")
     shell.chmod(0o755)
-    refused = run_guard("-p", "prod", env={"SHELL": str(shell)})
-    assert refused.returncode == 77 and not (tmp_path / "shell-ran").exists()
-    assert "starts the shell" in refused.stderr
-    given = run_guard("-p", "prod", "--confirm", "prod", env={"SHELL": str(shell)})
-    assert given.returncode == 0, given.stderr
-    assert (tmp_path / "shell-ran").read_text().strip() == PROD
-    assert [(e["classification"], e["outcome"]) for e in audit_lines(home)] == [("export", "refused"), ("export", "allowed")]
+    started = run_guard("-p", "prod", env={"SHELL": str(shell)})
+    assert started.returncode == 0, started.stderr
+    assert "guarded" in started.stderr
+    env = dict(line.split("=", 1) for line in (tmp_path / "shell-env").read_text().splitlines() if "=" in line)
+    # No keys: the shims and the endpoint hand them out, each time decided.
+    assert "AWS_SECRET_ACCESS_KEY" not in env and "AWS_ACCESS_KEY_ID" not in env
+    assert env["AWS_CONTAINER_CREDENTIALS_FULL_URI"].startswith("http://127.0.0.1:")
+    assert env["GUARD_SHELL"].endswith("/session")
+    assert env["PATH"].split(":")[0] == env["GUARD_SHELL"].rsplit("/", 1)[0] + "/bin"
+    assert env["GUARD_PROFILE"] == "prod" and env["GUARD_ACCOUNT_ID"] == PROD
+    # Nothing left guard, so nothing was asked or audited.
+    assert audit_lines(home) == []
 
 
 def test_env_asks_on_the_terminal(prod_world, spawn):
