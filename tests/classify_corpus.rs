@@ -482,11 +482,27 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
         ],
     ),
     ("sam", &["PYTHONPATH=/tmp/py"]),
+    (
+        "git",
+        &[
+            "GIT_CONFIG_GLOBAL=/tmp/x",
+            "GIT_SSH_COMMAND=/tmp/x",
+            "GIT_EXTERNAL_DIFF=/tmp/x",
+            "GIT_DIR=/tmp/x",
+            "HOME=/tmp/h",
+            "GIT_PAGER=/tmp/x",
+            "LESSOPEN=|/tmp/x %s",
+        ],
+    ),
 ];
 
 /// A variable the line's own option switches off: (variable, the option's shortest prefix
 /// argparse accepts). `--no-cli-pager` wins over `AWS_PAGER` (awscli's pager chain).
-const TURNED_OFF: &[(&str, &str)] = &[("AWS_PAGER=sh", "--no-cli-p")];
+const TURNED_OFF: &[(&str, &str)] = &[
+    ("AWS_PAGER=sh", "--no-cli-p"),
+    ("GIT_PAGER=/tmp/x", "--no-pager"),
+    ("LESSOPEN=|/tmp/x %s", "--no-pager"),
+];
 
 /// Read is a proof, for the environment too: a read case stays read only while guard knows what
 /// every variable set on its line does, so one that makes the program run something must make

@@ -252,7 +252,7 @@ fn help(path: &[&str], scope: &Scope) -> Verdict {
 }
 
 /// The usual pagers with options only: they run nothing else.
-fn is_plain_pager(pager: &str) -> bool {
+pub(crate) fn is_plain_pager(pager: &str) -> bool {
     let mut words = pager.split_whitespace();
     words.next().is_some_and(|program| {
         matches!(

@@ -7,7 +7,7 @@ use super::scope::{self, Scope, Word};
 use super::verdict::{MostSevere, Verdict, not_a_tool};
 use super::wrappers::{self, Unwrap};
 use super::{
-    Classification, Severity, Understood, argocd, aws, cdk, eksctl, flags, flux, helm,
+    Classification, Severity, Understood, argocd, aws, cdk, eksctl, flags, flux, git, helm,
     interpreters, kubectl, local, pulumi, sam, terraform, terragrunt,
 };
 
@@ -345,6 +345,7 @@ fn judge(tool: Tool, args: &[String], scope: &Scope) -> Verdict {
         Tool::Eksctl => eksctl::classify(args, scope),
         Tool::Flux => flux::classify(args, scope),
         Tool::Argocd => argocd::classify(args, scope),
+        Tool::Git => git::classify(args, scope),
     }
 }
 

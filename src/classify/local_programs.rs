@@ -15,6 +15,10 @@
 //! one-letter name is a short option), then `=` (takes a value: attached or the next word),
 //! `?` (an optional value, attached only) or `2` (takes the next two words); a leading `<`
 //! means the value names a file the program reads (and may print), `>` a file it writes.
+//! `#` is an option made of digits (`tail -20`, `git log -5`); the words `@exact` (no
+//! abbreviated long options) and `@single` (no groups of short options: each word is one
+//! letter and its attached value) describe parsers other than getopt_long (git's revision
+//! options, read with strcmp).
 
 use std::borrow::Cow;
 
@@ -102,6 +106,7 @@ enum Arity {
 fn entries(options: &'static str) -> Vec<Entry> {
     options
         .split_whitespace()
+        .filter(|entry| !entry.starts_with('@'))
         .map(|entry| {
             let (effect, entry) = match entry.as_bytes().first() {
                 Some(b'<') => (Effect::Reads, &entry[1..]),
@@ -138,6 +143,15 @@ pub(crate) fn parse<'w>(
 ) -> Result<Parsed<'w>, (Severity, String)> {
     let name = program.names[0];
     let table = entries(program.options);
+    let exact_only = program
+        .options
+        .split_whitespace()
+        .any(|word| word == "@exact");
+    let single = program
+        .options
+        .split_whitespace()
+        .any(|word| word == "@single");
+    let numbers = table.iter().any(|entry| entry.names == ["#"]);
     let fail = |what: String| Err((Severity::Unknown, what));
     let mut parsed = Parsed {
         name,
@@ -183,6 +197,9 @@ pub(crate) fn parse<'w>(
                 .find(|entry| entry.names.iter().any(|n| n.len() > 1 && *n == key));
             let entry = match exact {
                 Some(entry) => entry,
+                None if exact_only => {
+                    return fail(format!("option --{key} is not one guard knows for {name}"));
+                }
                 None => {
                     let mut matching = table.iter().filter(|entry| {
                         entry
@@ -238,7 +255,21 @@ pub(crate) fn parse<'w>(
         }
         // A group of short options; the first that takes a value takes the rest of the word.
         let group = &text[1..];
+        if numbers && group.bytes().all(|b| b.is_ascii_digit()) {
+            parsed.options.push(Found {
+                name: "#",
+                written: text.to_owned(),
+                values: vec![part(word, group)],
+                effect: Effect::Inert,
+            });
+            continue;
+        }
         for (at, letter) in group.char_indices() {
+            if single && at > 0 {
+                return fail(format!(
+                    "{text} is not one option of {name}, and {name} reads no groups of them"
+                ));
+            }
             let short = &group[at..at + letter.len_utf8()];
             let Some(entry) = table.iter().find(|entry| entry.names.contains(&short)) else {
                 return fail(format!("option -{short} is not one guard knows for {name}"));

@@ -20,6 +20,8 @@ mod flags;
 mod flux;
 mod flux_flags;
 mod getopt;
+mod git;
+mod git_flags;
 mod helm;
 mod helm_flags;
 mod interpreters;

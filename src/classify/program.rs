@@ -20,6 +20,7 @@ pub(crate) enum Tool {
     Eksctl,
     Flux,
     Argocd,
+    Git,
 }
 
 impl Tool {
@@ -52,6 +53,7 @@ impl Tool {
             Tool::Eksctl => "eksctl",
             Tool::Flux => "flux",
             Tool::Argocd => "argocd",
+            Tool::Git => "git",
         }
     }
 }
@@ -126,6 +128,7 @@ fn by_name(name: &str) -> Option<Program> {
         "eksctl" => Program::Tool(Tool::Eksctl),
         "flux" => Program::Tool(Tool::Flux),
         "argocd" => Program::Tool(Tool::Argocd),
+        "git" => Program::Tool(Tool::Git),
         "env" => Program::Wrapper(Wrapper::Env),
         "sudo" => Program::Wrapper(Wrapper::Sudo),
         "command" => Program::Wrapper(Wrapper::Command),
@@ -180,6 +183,6 @@ mod tests {
         assert_eq!(identify("python3.12"), Program::Python);
         assert_eq!(identify("./deploy.sh"), Program::Script);
         assert_eq!(identify("ls"), Program::Local);
-        assert_eq!(identify("curl"), Program::Other);
+        assert_eq!(identify("scp"), Program::Other);
     }
 }

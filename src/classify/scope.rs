@@ -247,8 +247,14 @@ const CONSULTED: &[&str] = &[
     "GUARD_POLICY",
 ];
 
+/// Variables git and curl read (git.rs, curl.rs): their configuration's locations and the
+/// programs they start.
+const TOOLS17_CONSULTED: &[&str] = &["LESS", "SSH_ASKPASS", "CURL_HOME", "SSLKEYLOGFILE"];
+
 fn is_consulted(name: &str) -> bool {
     name.starts_with("TF_CLI_ARGS")
+        || name.starts_with("GIT_")
+        || TOOLS17_CONSULTED.contains(&name)
         || CONSULTED.contains(&name)
         || WRAPPERS_OBEY.iter().any(|obeyed| name.starts_with(obeyed))
 }
@@ -584,6 +590,19 @@ impl<'a> Scope<'a> {
         let mut binding = self.bindings.as_deref();
         while let Some(current) = binding {
             if current.name.starts_with(prefix) {
+                return Some(&current.name);
+            }
+            binding = current.next.as_deref();
+        }
+        None
+    }
+
+    /// The first variable the command line itself sets whose name `wanted` accepts (only
+    /// variables `is_consulted` keeps are seen).
+    pub fn assigned_where(&self, wanted: impl Fn(&str) -> bool) -> Option<&str> {
+        let mut binding = self.bindings.as_deref();
+        while let Some(current) = binding {
+            if wanted(&current.name) {
                 return Some(&current.name);
             }
             binding = current.next.as_deref();
