@@ -9,6 +9,7 @@
 //! every run; here one pass gives the CLI's reading, the SDKs' differences and the lines. The
 //! tests check the SDK side of this parser against aws-config's on every case.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -160,20 +161,47 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
     // Which section keys go to: one of `sections`, or `[DEFAULT]`.
     let mut current: Option<Target> = None;
     // Where each header was first seen: a duplicate is found by lookup, not by a scan of every
-    // section before it (which made a 40,000-profile file take seconds).
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    // section before it (which made a 40,000-profile file take seconds). Sized from the text (a
+    // section takes a few lines) so that the table seldom grows: growing it cost as much as the
+    // lookups in a usual config.
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(text.len() / 64);
     let mut open: Option<Open> = None;
     let mut indent_level = 0;
     // Whether the SDKs' parser has a key open that an indented line would continue, and whether
     // it has seen a header at all.
     let mut sdk_key_open = false;
     let mut sdk_in_section = false;
-    for (index, raw) in text.lines().enumerate() {
+    if let Some(line) = lone_carriage_return(text) {
+        return Err(bad(
+            &Location { file, line },
+            "a carriage return that does not end the line: the AWS CLI reads it as a line break, \
+             the SDKs do not, so they would read different profiles; save the file with \\n or \
+             \\r\\n line endings",
+        ));
+    }
+    // `str::lines`, with a plain byte search: most lines are short, and the library's word-wise
+    // search cost more than the rest of the line's parsing.
+    let bytes = text.as_bytes();
+    let mut next = 0;
+    let mut index = usize::MAX;
+    while next < bytes.len() {
+        let end = bytes[next..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| next + i);
+        let raw = &text[next..end];
+        let raw = if end < bytes.len() {
+            raw.strip_suffix('\r').unwrap_or(raw)
+        } else {
+            raw
+        };
+        next = end + 1;
+        index = index.wrapping_add(1);
         let at = || Location {
             file: file.clone(),
             line: index + 1,
         };
-        let trimmed = raw.trim();
+        let trimmed = python_trim(raw);
         let sdk_indented = matches!(raw.as_bytes().first(), Some(b' ' | b'\t'));
         if matches!(trimmed.as_bytes().first(), Some(b'#' | b';')) {
             // A comment to configparser wherever it is; to the SDKs only at the line's start.
@@ -191,10 +219,11 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
             }
             continue;
         }
-        // configparser's indentation is any whitespace; most lines have none.
+        // configparser's indentation is any whitespace, counted in characters; most lines have
+        // none.
         let indent = match raw.as_bytes().first() {
-            Some(b) if b.is_ascii_whitespace() || !b.is_ascii() => {
-                raw.len() - raw.trim_start().len()
+            Some(&b) if !is_printable_ascii(b) => {
+                raw.chars().take_while(|&c| is_python_space(c)).count()
             }
             _ => 0,
         };
@@ -261,50 +290,28 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
             current = Some(Target::Section(out.sections.len() - 1));
             continue;
         }
-        let Some(target) = current else {
+        if current.is_none() {
             return Err(bad(&at(), "a setting before any [section] header"));
-        };
-        // One pass over the bytes (this runs for every key of every profile): where the first
-        // '=' or ':' is, and whether a '#' or ';' is anywhere (a comment to the SDKs, maybe).
-        let mut split = None;
-        let mut comment_char = false;
-        for (i, b) in trimmed.bytes().enumerate() {
-            match b {
-                b'=' | b':' if split.is_none() => split = Some(i),
-                b'#' | b';' => comment_char = true,
-                _ => {}
-            }
         }
-        let Some(split) = split else {
+        // This runs for every key of every profile: the search for the first '=' or ':' stops
+        // there, and the test for a '#' or ';' anywhere (a comment to the SDKs, maybe) has no
+        // early exit, so the compiler can do it many bytes at a time.
+        let Some(split) = trimmed.bytes().position(|b| b == b'=' || b == b':') else {
             return Err(bad(&at(), "expected 'key = value'"));
         };
-        let key = trimmed[..split].trim_end();
+        let comment_char = trimmed
+            .bytes()
+            .fold(false, |seen, b| seen | (b == b'#') | (b == b';'));
+        let key = python_trim(&trimmed[..split]);
         // Python's lower() is ASCII's on ASCII text, and much cheaper.
         let key = if key.is_ascii() {
             key.to_ascii_lowercase()
         } else {
             key.to_lowercase()
         };
-        let value = trimmed[split + 1..].trim().to_string();
+        let value = python_trim(&trimmed[split + 1..]).to_string();
         if key.is_empty() {
             return Err(bad(&at(), "a setting with no name before '='"));
-        }
-        let keys = match target {
-            Target::Section(i) => &out.sections[i].keys,
-            Target::Defaults => &defaults.as_ref().expect("opened above").keys,
-        };
-        if let Some(previous) = keys.get(&key) {
-            let header = match target {
-                Target::Section(i) => out.sections[i].header.to_string(),
-                Target::Defaults => "DEFAULT".to_string(),
-            };
-            return Err(bad(
-                &at(),
-                &format!(
-                    "'{key}' is set twice in [{header}] (first at line {}); the AWS CLI refuses such a file",
-                    previous.at.line
-                ),
-            ));
         }
         let sdk = if sdk_indented || !sdk_in_section {
             Ok(SdkReading::Missing)
@@ -385,10 +392,13 @@ fn close(
     let Some(key) = open.take() else {
         return Ok(());
     };
-    let keys = match target {
-        Some(Target::Section(i)) => &mut sections[i].keys,
+    let (keys, header) = match target {
+        Some(Target::Section(i)) => {
+            let section = &mut sections[i];
+            (&mut section.keys, &section.header.0)
+        }
         Some(Target::Defaults) => match defaults.as_mut() {
-            Some(defaults) => &mut defaults.keys,
+            Some(defaults) => (&mut defaults.keys, &defaults.header.0),
             None => return Ok(()),
         },
         None => return Ok(()),
@@ -397,7 +407,21 @@ fn close(
     let value = if !multi_line {
         key.first
     } else {
-        key.joined().trim_end().to_string()
+        key.joined().trim_end_matches(is_python_space).to_string()
+    };
+    // One lookup finds a repeated key and the place of a new one.
+    let slot = match keys.entry(key.key) {
+        Entry::Occupied(previous) => {
+            return Err(bad(
+                &key.at,
+                &format!(
+                    "'{}' is set twice in [{header}] (first at line {}); the AWS CLI refuses such a file",
+                    previous.key(),
+                    previous.get().at.line
+                ),
+            ));
+        }
+        Entry::Vacant(slot) => slot,
     };
     if value.starts_with('\n')
         && let Some(line) = value.lines().find(|l| !l.is_empty() && !l.contains('='))
@@ -406,7 +430,7 @@ fn close(
             &key.at,
             &format!(
                 "'{}' has a sub-property line without '=': '{line}'",
-                key.key
+                slot.key()
             ),
         ));
     }
@@ -420,23 +444,69 @@ fn close(
         }
         other => other,
     };
-    keys.insert(
-        key.key,
-        Value {
-            value,
-            at: key.at,
-            sdk,
-        },
-    );
+    slot.insert(Value {
+        value,
+        at: key.at,
+        sdk,
+    });
     Ok(())
+}
+
+/// Whitespace to Python's `str.strip()` and to configparser's `\S`: Unicode's, and the four
+/// ASCII separators `\x1c`..`\x1f`, which Rust's `char::is_whitespace` leaves out.
+fn is_python_space(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\x1c'..='\x1f')
+}
+
+/// A byte that is a whole character and neither whitespace nor a control character.
+fn is_printable_ascii(b: u8) -> bool {
+    (b'!'..=b'~').contains(&b)
+}
+
+/// Python's `str.strip()`. Spaces and tabs go byte by byte; the ends left are almost always
+/// printable ASCII, and only otherwise are characters decoded.
+fn python_trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    if let [first, .., last] = bytes
+        && is_printable_ascii(*first)
+        && is_printable_ascii(*last)
+    {
+        return text;
+    }
+    let blank = |b: &u8| *b == b' ' || *b == b'\t';
+    let start = bytes.iter().position(|b| !blank(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !blank(b))
+        .map_or(start, |i| i + 1);
+    let inner = &text[start..end];
+    match inner.as_bytes() {
+        [] => inner,
+        [only] if is_printable_ascii(*only) => inner,
+        [first, .., last] if is_printable_ascii(*first) && is_printable_ascii(*last) => inner,
+        _ => inner.trim_matches(is_python_space),
+    }
+}
+
+/// The line of the first carriage return that neither ends the text nor comes before a line
+/// feed. Python reads the file with universal newlines, so to the AWS CLI it ends a line; the
+/// SDKs split lines at `\n` only.
+fn lone_carriage_return(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    // Most files have no carriage return at all: one fast search says so.
+    let first = text.find('\r')?;
+    (first..bytes.len())
+        .find(|&i| bytes[i] == b'\r' && !matches!(bytes.get(i + 1), None | Some(b'\n')))
+        .map(|i| 1 + bytes[..i].iter().filter(|&&b| b == b'\n').count())
 }
 
 /// A name the SDKs accept for a profile, a section or a key: letters, digits and `_-/.%@:+`.
 pub(crate) fn is_sdk_name(name: &str) -> bool {
+    // A fold rather than `all`: without an early exit it runs many bytes at a time.
     !name.is_empty()
-        && name.bytes().all(|b| {
-            b.is_ascii_alphanumeric()
-                || matches!(b, b'_' | b'-' | b'/' | b'.' | b'%' | b'@' | b':' | b'+')
+        && name.bytes().fold(true, |ok, b| {
+            ok & (b.is_ascii_alphanumeric()
+                | matches!(b, b'_' | b'-' | b'/' | b'.' | b'%' | b'@' | b':' | b'+'))
         })
 }
 
@@ -617,6 +687,29 @@ mod tests {
         assert!(err.message.contains("appears twice"), "{}", err.message);
         let err = parse_str("[a\n").unwrap_err();
         assert!(err.message.contains("config:1"), "{}", err.message);
+    }
+
+    /// Each checked against botocore's `raw_config_parse`: Python strips `\x1c`..`\x1f` too,
+    /// and counts indentation in characters.
+    #[test]
+    fn whitespace_is_pythons() {
+        let sections =
+            parse_str("[a]\n\u{3000}k = v\n  more\n[b]\n\x1cregion = us-east-1\x1f\n").unwrap();
+        assert_eq!(sections[0].keys["k"].value, "v\nmore");
+        assert_eq!(sections[1].keys["region"].value, "us-east-1");
+    }
+
+    /// Python reads the file with universal newlines (`k = v\r  x` is a key and a continuation
+    /// line to the AWS CLI), the SDKs split at `\n` only: such a file is refused, naming the line.
+    #[test]
+    fn a_carriage_return_inside_a_line_is_refused() {
+        let err = parse_str("[a]\nk = v\r  x\n").unwrap_err();
+        assert!(err.message.starts_with("config:2: "), "{}", err.message);
+        assert!(err.message.contains("carriage return"), "{}", err.message);
+        // Windows line endings, and a last line ending in \r, read alike by all.
+        let sections = parse_str("[a]\r\nk = v\r\nj = w\r").unwrap();
+        assert_eq!(sections[0].keys["k"].value, "v");
+        assert_eq!(sections[0].keys["j"].value, "w");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 settings that change the account, the region or the endpoint, against moto; and what guard refuses
 where the tools would disagree. The case table is src/verify/config_cases.toml."""
 
+import subprocess
+
 from guardtest import PRINT_ENV, PROD, child_env
 
 KEYS = """\
@@ -143,3 +145,25 @@ source_profile = base
     assert result.returncode == 0, result.stderr
     assert child_env(result)["GUARD_ACCOUNT_ID"] == PROD
     assert "CiRole/ci-run" in result.stderr
+
+
+def test_whitespace_and_line_breaks_are_read_as_the_cli_reads_them(home, run_guard, clean_env):
+    def cli_region():
+        return subprocess.run(
+            ["aws", "configure", "get", "region", "--profile", "p"],
+            env=clean_env, capture_output=True, text=True, timeout=60,
+        ).stdout.strip()
+
+    # Python's strip() takes the separators \x1c..\x1f for whitespace; Rust's trim() does not.
+    # (Right under the header: under a key, the line would be indented, so more of its value.)
+    home.write_config(f"[profile p]\n\x1cregion = eu-central-1\x1f\n{KEYS}")
+    assert cli_region() == "eu-central-1"
+    result = run_guard("profiles")
+    assert result.returncode == 0, result.stderr
+    assert "eu-central-1" in result.stdout
+    # A carriage return inside a line ends it for the CLI (universal newlines), not for the SDKs.
+    home.write_config(f"[profile p]\n{KEYS}region = eu-west-1\r  x\n")
+    assert cli_region() == "eu-west-1\nx"
+    result = run_guard("-p", "p", "--", "true")
+    assert result.returncode == 78
+    assert "config:4" in result.stderr and "carriage return" in result.stderr, result.stderr
