@@ -1,10 +1,11 @@
 //! Programs that run code: POSIX shells (a `-c` string is analysed command by command) and
 //! Python (`python -m awscli` is the AWS CLI; other Python is opaque).
 
+use super::pathname;
 use super::scope::{EnvValue, Scope, Word};
 use super::script;
 use super::verdict::{Classify, not_a_tool};
-use super::{Classification, Severity, local};
+use super::{Classification, FileText, Severity, local};
 
 /// What a shell's command line asks it to run.
 enum ShellRun<'w> {
@@ -25,14 +26,13 @@ pub(crate) fn shell(
     scope: &Scope,
     classify: Classify,
 ) -> Classification {
-    let (
-        run,
-        Startup {
-            interactive,
-            login,
-            rcfile,
-        },
-    ) = shell_run(args);
+    let (run, startup_options) = shell_run(args);
+    let Startup {
+        interactive,
+        login,
+        rcfile,
+        ..
+    } = startup_options;
     // bash runs $BASH_ENV before a non-interactive script (not as sh, but `sh` may be bash);
     // an interactive shell runs $ENV, interactive bash its --rcfile; zsh always runs
     // $ZDOTDIR/.zshenv (ZDOTDIR defaults to HOME). Inherited ZDOTDIR and HOME are the user's.
@@ -71,7 +71,47 @@ pub(crate) fn shell(
             "the -c string comes from an expansion; guard cannot see it".to_owned(),
         ),
         ShellRun::String(string) => {
-            return script::classify(&format!("{name} -c"), &string.text, scope, classify);
+            let label = format!("{name} -c");
+            let files = match startup_texts(name, &startup_options, scope) {
+                Ok(files) => files,
+                Err(why) => return not_a_tool(Severity::Unknown, name, args, why),
+            };
+            if files.is_empty() {
+                return script::classify(&label, &string.text, scope, classify);
+            }
+            // Each file on its own, so that the reason names it; then all of them before the
+            // string, as the shell runs them: what they set (PATH, functions, variables)
+            // holds for the string.
+            let mut whole = String::new();
+            for (shown, text) in &files {
+                let own = script::classify(
+                    &format!("{name} start-up file {shown}"),
+                    text,
+                    scope,
+                    classify,
+                );
+                if own.severity != Severity::Read {
+                    return not_a_tool(
+                        own.severity,
+                        name,
+                        args,
+                        format!("runs the start-up file {shown} first: {}", own.reason),
+                    );
+                }
+                whole.push_str(text);
+                whole.push('\n');
+            }
+            whole.push_str(&string.text);
+            let mut result = script::classify(&label, &whole, scope, classify);
+            if result.severity != Severity::Read {
+                let shown: Vec<&str> = files.iter().map(|(shown, _)| shown.as_str()).collect();
+                result.reason = format!(
+                    "{} (after the start-up files {} the shell runs first)",
+                    result.reason,
+                    shown.join(", ")
+                );
+            }
+            return result;
         }
         ShellRun::Script(script) => (
             Severity::Unknown,
@@ -113,6 +153,123 @@ struct Startup {
     login: bool,
     /// `--rcfile` or `--init-file` names the startup file.
     rcfile: bool,
+    /// bash's `--noprofile`
+    no_profile: bool,
+    /// bash's `--norc`
+    no_rc: bool,
+    /// `-f`: zsh's NO_RCS (bash's noglob)
+    letter_f: bool,
+}
+
+/// The start-up files the shell runs before a `-c` string, each with its text, in the order
+/// the shell runs them (bash(1) INVOCATION, zsh(1) STARTUP/SHUTDOWN FILES, dash(1)); a file
+/// that does not exist is skipped, as the shell skips it. Err names a file guard cannot read
+/// or place. `BASH_ENV`, `ENV`, `--rcfile` and a moved `HOME` or `ZDOTDIR` are unknown before
+/// this.
+fn startup_texts(
+    name: &str,
+    startup: &Startup,
+    scope: &Scope,
+) -> Result<Vec<(String, String)>, String> {
+    // (the file as shown, its folder: None for a path of its own, Some(var) under HOME or
+    // ZDOTDIR); a group is a list of which the first that exists is read.
+    let mut groups: Vec<Vec<(&str, Option<&str>)>> = Vec::new();
+    let home = Some("HOME");
+    match name {
+        "bash" => {
+            if startup.login && !startup.no_profile {
+                groups.push(vec![("/etc/profile", None)]);
+                groups.push(vec![
+                    (".bash_profile", home),
+                    (".bash_login", home),
+                    (".profile", home),
+                ]);
+            } else if startup.interactive && !startup.no_rc {
+                groups.push(vec![("/etc/bash.bashrc", None)]);
+                groups.push(vec![(".bashrc", home)]);
+            }
+            if startup.login {
+                // Run when the login shell exits.
+                groups.push(vec![(".bash_logout", home)]);
+            }
+        }
+        "sh" | "dash" => {
+            if startup.login {
+                groups.push(vec![("/etc/profile", None)]);
+                groups.push(vec![(".profile", home)]);
+            }
+        }
+        "zsh" => {
+            let dot = Some("ZDOTDIR");
+            groups.push(vec![("/etc/zsh/zshenv", None)]);
+            groups.push(vec![("/etc/zshenv", None)]);
+            if !startup.letter_f {
+                groups.push(vec![(".zshenv", dot)]);
+                let phases = [
+                    (
+                        startup.login,
+                        ["/etc/zsh/zprofile", "/etc/zprofile"],
+                        ".zprofile",
+                    ),
+                    (
+                        startup.interactive,
+                        ["/etc/zsh/zshrc", "/etc/zshrc"],
+                        ".zshrc",
+                    ),
+                    (startup.login, ["/etc/zsh/zlogin", "/etc/zlogin"], ".zlogin"),
+                    // Run when the login shell exits.
+                    (
+                        startup.login,
+                        ["/etc/zsh/zlogout", "/etc/zlogout"],
+                        ".zlogout",
+                    ),
+                ];
+                for (on, globals, own) in phases {
+                    if on {
+                        groups.extend(globals.map(|global| vec![(global, None)]));
+                        groups.push(vec![(own, dot)]);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    let mut texts = Vec::new();
+    for group in groups {
+        for (file, under) in group {
+            let (shown, at) = match under {
+                None => (file.to_owned(), file.to_owned()),
+                Some(var) => {
+                    let folder = match var {
+                        "ZDOTDIR" => scope.var("ZDOTDIR").or_else(|| scope.home()),
+                        _ => scope.home(),
+                    };
+                    let shown = format!("~/{file}");
+                    match folder {
+                        Some(EnvValue::Known(dir)) if dir.starts_with('/') => {
+                            (shown, pathname::normalize(&format!("{dir}/{file}")))
+                        }
+                        _ => {
+                            return Err(format!(
+                                "the shell runs {shown} first, and guard cannot tell where {var} is"
+                            ));
+                        }
+                    }
+                }
+            };
+            match scope.read_file(&at) {
+                FileText::Missing => continue,
+                FileText::Text(text) => texts.push((shown, text)),
+                FileText::Unreadable(why) => {
+                    return Err(format!(
+                        "the shell runs the start-up file {shown} first, and guard cannot read it ({why})"
+                    ));
+                }
+            }
+            break;
+        }
+    }
+    Ok(texts)
 }
 
 /// What the shell runs, and which startup files it reads first. Options apply in order, so
@@ -146,8 +303,10 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, Startup) {
                     i += 1;
                 }
                 "login" => startup.login = true,
-                "noprofile" | "norc" | "posix" | "restricted" | "verbose" | "noediting"
-                | "debugger" | "dump-strings" | "dump-po-strings" | "pretty-print" => {}
+                "noprofile" => startup.no_profile = true,
+                "norc" => startup.no_rc = true,
+                "posix" | "restricted" | "verbose" | "noediting" | "debugger" | "dump-strings"
+                | "dump-po-strings" | "pretty-print" => {}
                 _ => return (ShellRun::BadOption(text.to_owned()), startup),
             }
             continue;
@@ -158,6 +317,7 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, Startup) {
                 'c' if enable => command_mode = true,
                 'i' if enable => startup.interactive = true,
                 'l' if enable => startup.login = true,
+                'f' => startup.letter_f = enable,
                 'n' => no_exec = enable,
                 // `-o pipefail`, `+O extglob`: each takes the next word.
                 'o' | 'O' => {
