@@ -193,11 +193,9 @@ fn startup_texts(
                 groups.push(vec![(".bash_logout", home)]);
             }
         }
-        "sh" | "dash" => {
-            if startup.login {
-                groups.push(vec![("/etc/profile", None)]);
-                groups.push(vec![(".profile", home)]);
-            }
+        "sh" | "dash" if startup.login => {
+            groups.push(vec![("/etc/profile", None)]);
+            groups.push(vec![(".profile", home)]);
         }
         "zsh" => {
             let dot = Some("ZDOTDIR");
