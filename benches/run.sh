@@ -6,8 +6,9 @@
 # and measures peak RSS and the binary's size. Next to the warm run: the floor of any exec wrapper
 # (a few lines of Rust that set one variable and exec, built here so that the ratio is
 # reproducible), guard's error paths, the instructions of a warm `guard env` (callgrind: the same
-# whatever the machine's load), and `guard eks-token` against `aws eks get-token`. Prints the
-# README's table in Markdown.
+# whatever the machine's load), `guard eks-token` against `aws eks get-token`, and the guarded
+# shell: its start-up, tools through its shims against the tools alone, and `credential-process
+# --caller` asked by an `aws` command line. Prints the README's table in Markdown.
 #
 # Usage: benches/run.sh [hyperfine options]
 #   (needs hyperfine, valgrind, moto_server, aws, python3, curl, rustc)
@@ -53,7 +54,7 @@ python3 emulator/counting_proxy.py --port 0 --upstream "$moto" >"$work/proxy.out
 proxy=$(ready_url "$work/proxy.out")
 
 admin() { curl -sf -X POST -H 'Content-Type: application/json' -d "$2" "$emulator/_admin/$1" >/dev/null; }
-admin accounts '{"accounts":[{"accountId":"111111111111","accountName":"sandbox","roles":["Admin"]}]}'
+admin accounts '{"accounts":[{"accountId":"111111111111","accountName":"sandbox","roles":["Admin"]},{"accountId":"222222222222","accountName":"prod","roles":["Admin"]}]}'
 admin tokens '{"accessToken":"bench-token","expiresIn":28800}'
 reset_counts() { admin counters/reset '{}'; curl -sf -X POST "$proxy/_counter/reset" >/dev/null; }
 # Every request since the last reset, as "Operation n, ..." (zero counts left out).
@@ -77,6 +78,12 @@ sso_region = us-east-1
 [profile sandbox]
 sso_session = myorg
 sso_account_id = 111111111111
+sso_role_name = Admin
+region = eu-west-1
+
+[profile prod]
+sso_session = myorg
+sso_account_id = 222222222222
 sso_role_name = Admin
 region = eu-west-1
 
@@ -146,6 +153,41 @@ hyperfine --warmup 2 --runs 20 -N --export-json "$work/aws.json" "$@" \
   --command-name 'aws (CLI v1) via guard credential-process' "aws --profile via-guard sts get-caller-identity" \
   --command-name 'aws (CLI v1) own SSO provider' "aws --profile sandbox sts get-caller-identity" \
   --command-name 'aws eks get-token' "aws eks get-token --cluster-name demo --profile sandbox"
+# The guarded shell, in prod, protected by a policy given with --policy (the other figures run
+# without one). Inside it, hyperfine runs the tools through their shims; the tools alone run
+# with sandbox's keys in the environment, as `guard env` gives them.
+policy="$work/policy.toml"
+printf '[[accounts]]\nid = "222222222222"\nname = "prod"\nprotected = true\n' >"$policy"
+chmod 600 "$policy"
+export CHECKPOINT_DISABLE=1 # terraform's version check would go to the network
+"$guard" -q -p prod --policy "$policy" -- true
+cat >"$work/inside" <<INSIDE
+#!/usr/bin/env bash
+exec hyperfine --warmup 3 --runs 20 -N --export-json "$work/shim.json" \\
+  --command-name 'aws through its shim' 'aws sts get-caller-identity' \\
+  --command-name 'terraform version through its shim' 'terraform version'
+INSIDE
+chmod 755 "$work/inside"
+SHELL="$work/inside" "$guard" -q -p prod --policy "$policy"
+(
+  eval "$("$guard" env -q -p sandbox)"
+  hyperfine --warmup 3 --runs 20 -N --export-json "$work/direct.json" "$@" \
+    --command-name 'aws alone' 'aws sts get-caller-identity' \
+    --command-name 'terraform version alone' 'terraform version'
+)
+# An `aws` command line asking credential-process --caller: a Perl script named aws (guard reads
+# it as `aws sts get-caller-identity`, as it reads the AWS CLI's Python), next to the same script
+# starting /bin/true; the difference is guard's.
+mkdir "$work/caller"
+printf '#!/usr/bin/perl\nexit(system(split(/ /, $ENV{BENCH_CALLED})) >> 8);\n' >"$work/caller/aws"
+chmod 755 "$work/caller/aws"
+caller_cmd="$guard credential-process --caller -p prod --policy $policy"
+BENCH_CALLED="$caller_cmd" "$work/caller/aws" sts get-caller-identity >/dev/null
+hyperfine --warmup 20 --runs 200 -N --export-json "$work/shell.json" "$@" \
+  --command-name 'aws asking credential-process --caller' "env BENCH_CALLED='$caller_cmd' $work/caller/aws sts get-caller-identity" \
+  --command-name 'aws asking /bin/true' "env BENCH_CALLED=/bin/true $work/caller/aws sts get-caller-identity" \
+  --command-name 'guarded shell start-up' "env SHELL=/bin/true $guard -q -p prod --policy $policy" \
+  --command-name 'shell start-up, not protected' "env SHELL=/bin/true $guard -q -p sandbox"
 # The error path fails on purpose; only the count matters.
 instructions() { { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null || true; } | sed -n 's/.*Collected : //p'; }
 ir_env=$(instructions "$guard" env -q -p sandbox)
@@ -162,7 +204,7 @@ rss_warm=$(rss_kib "$guard" -q -p sandbox -- true)
 rss_cold=$(rss_kib "$guard" -q -p sandbox -- true)
 rss_aws=$(rss_kib aws --profile sandbox sts get-caller-identity)
 
-python3 - "$work/times.json" "$work/aws.json" "$work/cold.json" <<PY
+python3 - "$work/times.json" "$work/aws.json" "$work/cold.json" "$work/shim.json" "$work/direct.json" "$work/shell.json" <<PY
 import json, sys
 times = {r["command"]: r for path in sys.argv[1:] for r in json.load(open(path))["results"]}
 ms = lambda name: times[name]["median"] * 1000
@@ -191,6 +233,10 @@ row("\`aws sts get-caller-identity\` (AWS CLI v1) with its own SSO provider", f"
 row("\`guard eks-token --cluster demo -p sandbox\`, warm", f"{ms('guard eks-token'):.2f} ms median ({int('$ir_eks'):,} instructions)")
 row("\`aws eks get-token --cluster-name demo --profile sandbox\`", f"{ms('aws eks get-token'):.0f} ms median")
 row("**eks-token: guard / aws**", f"**{ms('aws eks get-token') / ms('guard eks-token'):.0f}× faster**")
+row("guarded shell: \`aws sts get-caller-identity\` through its shim / alone (AWS CLI v1)", f"{ms('aws through its shim'):.0f} ms / {ms('aws alone'):.0f} ms median (+{ms('aws through its shim') - ms('aws alone'):.1f} ms)")
+row("guarded shell: \`terraform version\` through its shim / alone", f"{ms('terraform version through its shim'):.1f} ms / {ms('terraform version alone'):.1f} ms median (+{ms('terraform version through its shim') - ms('terraform version alone'):.1f} ms)")
+row("\`credential-process --caller\` asked by \`aws sts get-caller-identity\`, warm (a read: no question)", f"+{ms('aws asking credential-process --caller') - ms('aws asking /bin/true'):.2f} ms over the caller starting /bin/true ({ms('aws asking credential-process --caller'):.2f} ms median in all)")
+row("guarded shell start-up and exit (\`SHELL=/bin/true\`) / a shell in an account not protected", f"{ms('guarded shell start-up'):.2f} ms / {ms('shell start-up, not protected'):.2f} ms median")
 row("peak RSS, guard warm / cold / AWS CLI v1", f"{int('$rss_warm')/1024:.1f} MiB / {int('$rss_cold')/1024:.1f} MiB / {int('$rss_aws')/1024:.1f} MiB")
 row("release binary", f"{$(stat -c %s "$guard")/1e6:.1f} MB")
 PY
