@@ -10,7 +10,7 @@ pub fn source_name(profile: &str) -> String {
     format!("{profile}{SUFFIX}")
 }
 
-const SUFFIX: &str = ".guard-source";
+pub const SUFFIX: &str = ".guard-source";
 
 /// The first line of every section `guard protect` writes: what it is, how to undo it, and the
 /// original header (after `was: `) that `--undo` puts back.
@@ -119,7 +119,10 @@ pub fn protect(text: &str, profile: &str, guard: &str) -> Result<(String, Done),
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
-        copying = !CREDENTIAL_KEYS.contains(&key.as_str());
+        // `guard populate` marks the profiles it wrote, and keeps them up to date, by this key:
+        // it stays with the source profile, or `populate --prune` would take the protected
+        // section (no account, no role) for a profile of an account no longer assigned.
+        copying = !CREDENTIAL_KEYS.contains(&key.as_str()) && key != crate::populate::MARKER_KEY;
         if copying {
             copied.push(*line);
         }

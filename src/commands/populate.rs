@@ -16,6 +16,7 @@ use crate::options::Options;
 use crate::output::{self, Delivery};
 use crate::populate::{self, DEFAULT_TEMPLATE, Document, Template};
 use crate::profile::{Paths, ProfileSet};
+use crate::protect;
 use crate::sign_ins;
 use crate::sso::login::or_sign_in;
 use crate::sso::{self, token};
@@ -27,6 +28,8 @@ struct Changes {
     removed: Vec<String>,
     /// Stale profiles left in place because --prune was not given.
     stale: Vec<String>,
+    /// Profiles written in `guard protect`'s form (`--protect`).
+    protected: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -43,6 +46,10 @@ pub struct Args {
     /// Profile names, from {account_name}, {account_id}, {role_name} and {sso_session}
     #[arg(long, value_name = "T", default_value = DEFAULT_TEMPLATE)]
     pub template: String,
+    /// Write the profiles of accounts the policy protects as `guard protect` does, so that plain
+    /// `aws --profile P` asks guard first
+    #[arg(long)]
+    pub protect: bool,
 }
 
 pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
@@ -68,6 +75,8 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let mut changes = Changes::default();
     let mut foreign = Vec::new();
     let written = populate::Written::of(&set, name);
+    // Each wanted profile with the name it has in the file.
+    let mut named = Vec::new();
     for profile in &wanted {
         if let Some(existing) = written.existing(profile)
             && document.has_profile(&existing.name)
@@ -75,11 +84,13 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
             if document.set_keys(&existing.name, &profile.owned())? {
                 changes.updated.push(existing.name.clone());
             }
+            named.push((profile, existing.name.as_str()));
         } else if set.find(&profile.name).is_some() {
             foreign.push(profile.name.clone());
         } else {
             document.append_profile(&profile.name, &profile.new_profile())?;
             changes.added.push(profile.name.clone());
+            named.push((profile, profile.name.as_str()));
         }
     }
     if !foreign.is_empty() {
@@ -101,8 +112,12 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
         }
     }
 
-    let after = document.render();
+    let mut after = document.render();
     let shown = paths.config.display().to_string();
+    if args.protect {
+        after = protect_protected(options, &named, after, &mut changes)
+            .map_err(|why| Failure::config(format!("{shown}: {why}")))?;
+    }
     if args.dry_run {
         let diff = TextDiff::from_lines(&before, &after)
             .unified_diff()
@@ -115,6 +130,40 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     write_config(&paths.config, &before, &after)?;
     report(&changes, assignments.len(), "");
     Ok(())
+}
+
+/// `--protect`: the profiles whose accounts the policy protects, in `guard protect`'s form. A
+/// profile protected earlier is in the file under its source name (`P.guard-source`), which
+/// populate keeps up to date; it stays protected.
+fn protect_protected(
+    options: &Options,
+    named: &[(&populate::Wanted, &str)],
+    mut text: String,
+    changes: &mut Changes,
+) -> anyhow::Result<String> {
+    let policy = options.policy()?;
+    let guard = crate::commands::protect::guard_path()?;
+    for (profile, in_file) in named {
+        let assignment = profile.assignment();
+        let name = in_file
+            .strip_suffix(protect::SUFFIX)
+            .unwrap_or(in_file)
+            .to_string();
+        let target = crate::policy::Target {
+            account: &assignment.account_id,
+            known_name: Some(&assignment.account_name),
+            profile: &name,
+        };
+        if !policy.account(&target).protected {
+            continue;
+        }
+        let (next, done) = protect::protect(&text, &name, &guard).map_err(Failure::config)?;
+        if done == protect::Done::Protected {
+            changes.protected.push(name);
+        }
+        text = next;
+    }
+    Ok(text)
 }
 
 /// Replaces the config file with `after` when it differs from `before`, keeping `before` as a
@@ -155,7 +204,11 @@ fn report(changes: &Changes, assignments: usize, mood: &str) {
             format!("{mood} {done}")
         }
     };
-    if changes.added.is_empty() && changes.updated.is_empty() && changes.removed.is_empty() {
+    if changes.added.is_empty()
+        && changes.updated.is_empty()
+        && changes.removed.is_empty()
+        && changes.protected.is_empty()
+    {
         crate::output::stderr_line(format_args!(
             "guard: {assignments} account roles, each with its profile: the profiles are up to date"
         ));
@@ -164,6 +217,10 @@ fn report(changes: &Changes, assignments: usize, mood: &str) {
         (&changes.added, verb("added")),
         (&changes.updated, verb("updated")),
         (&changes.removed, verb("removed")),
+        (
+            &changes.protected,
+            verb("protected (aws --profile asks guard first)"),
+        ),
     ] {
         if !names.is_empty() {
             crate::output::stderr_line(format_args!("guard: {what}: {}", names.join(", ")));

@@ -41,17 +41,7 @@ pub fn run(
         };
         return Err(Failure::usage(what).into());
     }
-    // guard runs itself from the config: by its full path, so that no other `guard` on PATH
-    // (a project's bin/, say) is the one the AWS CLI runs.
-    let guard = std::env::current_exe()
-        .map_err(|e| Failure::unavailable(format!("cannot find guard's own path: {e}")))?;
-    let guard = guard.to_string_lossy();
-    if guard.contains(char::is_whitespace) {
-        return Err(Failure::config(format!(
-            "guard's path '{guard}' has white space, which credential_process would split"
-        ))
-        .into());
-    }
+    let guard = guard_path()?;
     let mut changed = text.clone();
     let mut said = Vec::new();
     for name in &names {
@@ -80,6 +70,20 @@ pub fn run(
         output::stderr_line(line);
     }
     Ok(())
+}
+
+/// guard as the config names it for the AWS CLI: by its full path, so that no other `guard` on
+/// PATH (a project's bin/, say) is the one the AWS CLI runs.
+pub fn guard_path() -> Result<String, Failure> {
+    let guard = std::env::current_exe()
+        .map_err(|e| Failure::unavailable(format!("cannot find guard's own path: {e}")))?;
+    let guard = guard.to_string_lossy().into_owned();
+    if guard.contains(char::is_whitespace) {
+        return Err(Failure::config(format!(
+            "guard's path '{guard}' has white space, which credential_process would split"
+        )));
+    }
+    Ok(guard)
 }
 
 /// A copy of the file as it was, beside it: `config.guard-backup`, replaced each time.

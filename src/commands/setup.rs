@@ -39,6 +39,10 @@ pub struct Args {
     /// Do not open a browser; implies the device code
     #[arg(long)]
     pub no_browser: bool,
+    /// Write the profiles of accounts the policy protects as `guard protect` does (see
+    /// `guard populate --protect`)
+    #[arg(long)]
+    pub protect: bool,
 }
 
 /// Identity Center's region when the person has no other answer: where most organizations
@@ -266,6 +270,7 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
             dry_run: false,
             prune: false,
             template: args.template.clone(),
+            protect: args.protect,
         },
     )?;
     profiles::run(options, false)?;

@@ -42,6 +42,10 @@ impl Wanted {
         ]
     }
 
+    pub fn assignment(&self) -> &Assignment {
+        &self.assignment
+    }
+
     /// Every key of a new profile. The region is written only then: afterwards it is the
     /// person's to change.
     pub fn new_profile(&self) -> Vec<(&'static str, String)> {

@@ -3,6 +3,7 @@ into a config file whose every other byte is kept."""
 
 import json
 import stat
+import subprocess
 import sys
 import time
 
@@ -390,3 +391,32 @@ def test_profiles_mark_accounts_the_policy_protects(home, emulator, run_guard, t
     policy.write_text("[[accounts]]\nnope = 1\n")
     broken = run_guard("profiles", "--policy", policy)
     assert broken.returncode == 78 and "policy.toml" in broken.stderr
+
+
+def test_protect_writes_protected_accounts_as_guard_protect_does(home, emulator, run_guard, clean_env):
+    emulator.set_accounts(MANY_ACCOUNTS[:2])
+    home.write_config(SESSION_ONLY)
+    sign_in(home, emulator)
+    policy = home.path / ".config" / "guard" / "policy.toml"
+    policy.parent.mkdir(parents=True)
+    policy.write_text(f'[[accounts]]\nid = "{PROD}"\nname = "prod"\nprotected = true\n')
+    policy.chmod(0o600)
+    result = run_guard("populate", "--sso-session", "myorg", "--protect")
+    assert result.returncode == 0, result.stderr
+    assert "protected (aws --profile asks guard first): prod-admin" in result.stderr
+    text = config_text(home).decode()
+    assert "[profile prod-admin.guard-source]" in text
+    assert "credential-process --caller -p prod-admin.guard-source" in text
+    assert "[profile sandbox-admin]\nsso_session" in text  # not protected: as populate writes it
+    # Again, with --prune: the protected profile is populate's still, and nothing changes.
+    again = run_guard("populate", "--sso-session", "myorg", "--protect", "--prune")
+    assert again.returncode == 0, again.stderr
+    assert config_text(home).decode() == text
+    # The real AWS CLI with the protected profile: a read runs without a question.
+    aws = subprocess.run(
+        ["aws", "sts", "get-caller-identity", "--output", "json"],
+        env={**clean_env, "AWS_PROFILE": "prod-admin"},
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, start_new_session=True,
+    )
+    assert aws.returncode == 0, aws.stderr
+    assert json.loads(aws.stdout)["Account"] == PROD

@@ -138,3 +138,18 @@ def test_interactive_setup_asks_and_rejects_a_wrong_region(home, org, spawn):
     text = config_path(home).read_text()
     assert f"[sso-session d-1234567890]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n" in text
     assert (home.path / ".local" / "state" / "guard" / "current").read_text() == "sandbox-readonly\n"
+
+
+def test_setup_protect_writes_protected_accounts_as_guard_protect_does(home, org, run_guard):
+    policy = home.path / ".config" / "guard" / "policy.toml"
+    policy.parent.mkdir(parents=True)
+    policy.write_text(f'[[accounts]]\nid = "{PROD}"\nname = "prod"\nprotected = true\n')
+    policy.chmod(0o600)
+    result = run_guard("setup", *SCRIPTED, "--protect")
+    assert result.returncode == 0, result.stderr
+    text = config_path(home).read_text()
+    assert "[profile prod-admin.guard-source]\n" in text
+    assert "credential-process --caller -p prod-admin.guard-source" in text
+    assert "[profile sandbox-admin]\nsso_session" in text
+    run = run_guard("-p", "prod-admin", "--", "true")  # guard itself resolves the kept settings
+    assert run.returncode == 0 and f"· {PROD} (" in run.stderr, run.stderr
