@@ -494,6 +494,15 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
             "LESSOPEN=|/tmp/x %s",
         ],
     ),
+    (
+        "curl",
+        &[
+            "CURL_HOME=/tmp/h",
+            "HOME=/tmp/h",
+            "XDG_CONFIG_HOME=/tmp/h",
+            "SSLKEYLOGFILE=/tmp/k",
+        ],
+    ),
 ];
 
 /// A variable the line's own option switches off: (variable, the option's shortest prefix

@@ -7,7 +7,7 @@ use super::scope::{self, Scope, Word};
 use super::verdict::{MostSevere, Verdict, not_a_tool};
 use super::wrappers::{self, Unwrap};
 use super::{
-    Classification, Severity, Understood, argocd, aws, cdk, eksctl, flags, flux, git, helm,
+    Classification, Severity, Understood, argocd, aws, cdk, curl, eksctl, flags, flux, git, helm,
     interpreters, kubectl, local, pulumi, sam, terraform, terragrunt,
 };
 
@@ -346,6 +346,7 @@ fn judge(tool: Tool, args: &[String], scope: &Scope) -> Verdict {
         Tool::Flux => flux::classify(args, scope),
         Tool::Argocd => argocd::classify(args, scope),
         Tool::Git => git::classify(args, scope),
+        Tool::Curl => curl::classify(args, scope),
     }
 }
 

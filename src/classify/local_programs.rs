@@ -664,12 +664,12 @@ pub(crate) const PROGRAMS: &[Program] = &[
     ),
     program(
         &["head"],
-        "c,bytes= n,lines= q,quiet,silent v,verbose z,zero-terminated help version",
+        "# c,bytes= n,lines= q,quiet,silent v,verbose z,zero-terminated help version",
         files,
     ),
     program(
         &["tail"],
-        "c,bytes= f follow? F n,lines= max-unchanged-stats= pid= q,quiet,silent retry s,sleep-interval= v,verbose z,zero-terminated debug help version",
+        "# c,bytes= f follow? F n,lines= max-unchanged-stats= pid= q,quiet,silent retry s,sleep-interval= v,verbose z,zero-terminated debug help version",
         files,
     ),
     program(

@@ -14,6 +14,8 @@ mod aws_ops;
 mod aws_s3;
 mod aws_table;
 mod cdk;
+mod curl;
+mod curl_flags;
 mod dispatch;
 mod eksctl;
 mod flags;

@@ -21,6 +21,7 @@ pub(crate) enum Tool {
     Flux,
     Argocd,
     Git,
+    Curl,
 }
 
 impl Tool {
@@ -54,6 +55,7 @@ impl Tool {
             Tool::Flux => "flux",
             Tool::Argocd => "argocd",
             Tool::Git => "git",
+            Tool::Curl => "curl",
         }
     }
 }
@@ -129,6 +131,7 @@ fn by_name(name: &str) -> Option<Program> {
         "flux" => Program::Tool(Tool::Flux),
         "argocd" => Program::Tool(Tool::Argocd),
         "git" => Program::Tool(Tool::Git),
+        "curl" => Program::Tool(Tool::Curl),
         "env" => Program::Wrapper(Wrapper::Env),
         "sudo" => Program::Wrapper(Wrapper::Sudo),
         "command" => Program::Wrapper(Wrapper::Command),

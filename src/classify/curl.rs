@@ -1,0 +1,427 @@
+//! curl: a GET of an http(s) URL is read; what sends data, names another method, reads a
+//! credential store or writes a file is judged by what it does.
+//!
+//! The options are curl's own (`curl_flags.rs`, generated from `curl --help all` by
+//! `scripts/curl-flags`), read as curl 7.88 reads them: unique prefixes of long options, `--no-X`,
+//! short groups (`-sSL`, `-XPOST`), options after URLs, `--` (checked against the curl here).
+//! The user's `~/.curlrc` is their own setup, like `~/.aws/config`; a configuration the line
+//! names (`-K`, or `CURL_HOME`/`HOME`/`XDG_CONFIG_HOME` set on it) can add any option: unknown.
+//!
+//! - Method: GET (HEAD with `-I`); `-d`/`--data*`/`--json`/`-F` POST and `-T` PUT: write;
+//!   `-G` sends the data in the query of a GET: read; `-X` decides when given (GET, HEAD,
+//!   OPTIONS read; POST, PUT, PATCH write; DELETE destructive; anything else unknown).
+//! - `--aws-sigv4` signs the request with AWS keys: an AWS API call guard cannot read (a GET
+//!   of the query API can terminate instances): unknown. So are `--engine` (loads code),
+//!   `--next` (a second set of options) and `-K`.
+//! - URLs: http and https (and a URL without a scheme, which curl makes http) are the request;
+//!   `file://` reads (and with `-T` writes) a local path, judged by its class (`curl
+//!   file:///proc/self/environ` is an export); the instance metadata and container credential
+//!   endpoints hand out credentials (export); other schemes (dict, gopher, telnet, smtp, ...)
+//!   can send anything anywhere: unknown. A URL whose scheme comes from an expansion is
+//!   unknown.
+//! - Files: `-d @FILE`, `--data-binary @FILE`, `-F name=@FILE`, `-F name=<FILE`, `-T FILE`,
+//!   `-H @FILE`, `-w @FILE`, `-b FILE` read FILE (and send or print it); `-o`, `-O` (the URL's
+//!   last part in `--output-dir`), `-D`, `-c`, `--trace`, `--stderr`, ... write it; both go
+//!   through the path classes. `SSLKEYLOGFILE` set on the line writes that file.
+
+use std::borrow::Cow;
+
+use super::Severity;
+use super::curl_flags::OPTIONS;
+use super::local_programs::{Effect, Parsed, Program, labelled, parse};
+use super::paths::{self, PathVerdict, Write};
+use super::scope::{self, Scope, Word};
+use super::verdict::Verdict;
+
+const TOOL: &str = "curl";
+
+static CURL: Program = Program {
+    names: &["curl"],
+    options: OPTIONS,
+    permute: true,
+    judge: |_, _| PathVerdict::ordinary(),
+};
+
+/// Options whose value is data curl sends: `@FILE` reads FILE (data-raw never does).
+const DATA: &[&str] = &["d", "data-ascii", "data-binary", "data-urlencode", "json"];
+
+pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
+    for var in ["CURL_HOME", "HOME", "XDG_CONFIG_HOME"] {
+        if scope.assigned(var).is_some() {
+            return unknown(&format!(
+                "{var} is set on the command line: curl reads its .curlrc from there, which can add any option"
+            ));
+        }
+    }
+    let words: Vec<Word> = args
+        .iter()
+        .map(|arg| Word {
+            text: Cow::Borrowed(scope::shown(arg)),
+            dynamic: scope::is_dynamic(arg) || arg.contains(['$', '`']),
+        })
+        .collect();
+    let parsed = match parse(&CURL, &words) {
+        Ok(parsed) => parsed,
+        Err((severity, why)) => return Verdict::of(severity, TOOL, &[], &why),
+    };
+    for (option, why) in [
+        ("K", "-K reads options from a file guard does not read"),
+        (
+            "aws-sigv4",
+            "--aws-sigv4 signs the request with AWS keys: an AWS API call guard cannot read",
+        ),
+        ("engine", "--engine loads a crypto engine's code"),
+        (":", "--next starts another set of options"),
+        (
+            "proto-default",
+            "--proto-default makes URLs without a scheme use another protocol",
+        ),
+    ] {
+        if parsed.has(option) {
+            return unknown(why);
+        }
+    }
+    if scope.assigned("SSLKEYLOGFILE").is_some() {
+        return Verdict::of(
+            Severity::Write,
+            TOOL,
+            &[],
+            "SSLKEYLOGFILE is set on the command line: curl writes its TLS keys there",
+        );
+    }
+    if ["h", "V", "M"].iter().any(|o| parsed.has(o)) {
+        return Verdict::of(Severity::Read, TOOL, &[], "prints help or its version");
+    }
+    let mut verdict = method(&parsed);
+    let mut paths = PathVerdict::ordinary();
+    paths = paths.or_worse(files(&parsed, scope));
+    let urls: Vec<&Word> = parsed.operands.iter().chain(parsed.values("url")).collect();
+    let output_dir = parsed.values("output-dir").last().copied().cloned();
+    let uploads = parsed.has("T");
+    let remote_name = parsed.has("O") || parsed.has("remote-name-all");
+    let globs = !parsed.has("g");
+    for url in &urls {
+        paths = paths.or_worse(judge_url(url, uploads, globs, scope));
+        if remote_name {
+            paths = paths.or_worse(remote_file(
+                url,
+                output_dir.as_ref(),
+                parsed.has("J"),
+                scope,
+            ));
+        }
+    }
+    if !paths.is_ordinary() {
+        // On a tie the file says more than the method (`-T x file:///home/u/.bashrc`).
+        if paths.severity >= verdict.severity {
+            verdict = Verdict::of(paths.severity, TOOL, &[], &paths.reason);
+        }
+    }
+    verdict
+}
+
+fn unknown(what: &str) -> Verdict {
+    Verdict::of(Severity::Unknown, TOOL, &[], what)
+}
+
+/// The request's method and what it does.
+fn method(parsed: &Parsed) -> Verdict {
+    if let Some(method) = parsed.values("X").last() {
+        if method.dynamic {
+            return unknown("the method comes from an expansion");
+        }
+        let named = method.text.to_ascii_uppercase();
+        let (severity, what) = match named.as_str() {
+            "GET" | "HEAD" | "OPTIONS" => (Severity::Read, "a GET request: read-only"),
+            "POST" | "PUT" | "PATCH" => (Severity::Write, "sends a request that changes something"),
+            "DELETE" => (Severity::Destructive, "sends a DELETE request"),
+            _ => (Severity::Unknown, "a method guard does not know"),
+        };
+        return Verdict::of_flag(severity, TOOL, &[], &format!("-X {}", method.text), what);
+    }
+    let sends = |names: &[&'static str]| names.iter().find(|name| parsed.has(name)).copied();
+    if let Some(upload) = sends(&["T"]) {
+        return Verdict::of_flag(
+            Severity::Write,
+            TOOL,
+            &[],
+            &format!("-{upload}"),
+            "uploads a file (PUT)",
+        );
+    }
+    if let Some(form) = sends(&["F", "form-string", "json"]) {
+        return Verdict::of_flag(
+            Severity::Write,
+            TOOL,
+            &[],
+            &flag(form),
+            "sends a POST request",
+        );
+    }
+    if let Some(data) = sends(&[
+        "d",
+        "data-ascii",
+        "data-binary",
+        "data-raw",
+        "data-urlencode",
+    ]) {
+        if parsed.has("G") && !parsed.has("no-get") {
+            return Verdict::of_flag(
+                Severity::Read,
+                TOOL,
+                &[],
+                "-G",
+                "a GET request with the data in its query: read-only",
+            );
+        }
+        return Verdict::of_flag(
+            Severity::Write,
+            TOOL,
+            &[],
+            &flag(data),
+            "sends a POST request",
+        );
+    }
+    Verdict::of(Severity::Read, TOOL, &[], "a GET request: read-only")
+}
+
+fn flag(name: &str) -> String {
+    if name.len() == 1 {
+        format!("-{name}")
+    } else {
+        format!("--{name}")
+    }
+}
+
+/// The files options read or write.
+fn files(parsed: &Parsed, scope: &Scope) -> PathVerdict {
+    let mut verdict = PathVerdict::ordinary();
+    let output_dir = parsed.values("output-dir").last().copied().cloned();
+    for found in &parsed.options {
+        let Some(value) = found.values.last() else {
+            continue;
+        };
+        let text: &str = &value.text;
+        let read = |file: &str| {
+            let word = Word {
+                text: Cow::Owned(file.to_owned()),
+                dynamic: value.dynamic,
+            };
+            labelled(&found.written, paths::read(&word, scope))
+        };
+        let next = match found.name {
+            name if DATA.contains(&name) => match text.split_once('@') {
+                // data-urlencode: `name@file` or `@file`; the others only `@file`.
+                Some((before, file)) if before.is_empty() || name == "data-urlencode" => {
+                    if file == "-" {
+                        PathVerdict::ordinary()
+                    } else {
+                        read(file)
+                    }
+                }
+                _ => PathVerdict::ordinary(),
+            },
+            "F" => match text.split_once('=') {
+                Some((_, content)) if content.starts_with(['@', '<']) => {
+                    let file = content[1..].split(';').next().unwrap_or("");
+                    if file == "-" {
+                        PathVerdict::ordinary()
+                    } else {
+                        read(file)
+                    }
+                }
+                _ => PathVerdict::ordinary(),
+            },
+            "H" | "proxy-header" | "w" => match text.strip_prefix('@') {
+                Some("-") | None => PathVerdict::ordinary(),
+                Some(file) => read(file),
+            },
+            // A cookie string has `=`; anything else names a cookie file.
+            "b" if !text.contains('=') => read(text),
+            "T" if text == "-" || text == "." => PathVerdict::ordinary(),
+            _ if text == "-" => PathVerdict::ordinary(),
+            _ => match found.effect {
+                Effect::Inert => continue,
+                Effect::Reads => read(text),
+                Effect::Writes => {
+                    let target = in_dir(value, output_dir.as_ref(), found.name == "o");
+                    labelled(&found.written, paths::write(&target, scope, Write::Replace))
+                }
+            },
+        };
+        verdict = verdict.or_worse(next);
+    }
+    verdict
+}
+
+/// `-o FILE` is relative to `--output-dir`; a `#1` in it is replaced from the URL's glob.
+fn in_dir<'w>(file: &Word<'w>, dir: Option<&Word<'w>>, output: bool) -> Word<'w> {
+    let dynamic = file.dynamic || (output && file.text.contains('#'));
+    match dir {
+        Some(dir) if output && !file.text.starts_with('/') => Word {
+            text: Cow::Owned(format!("{}/{}", dir.text, file.text)),
+            dynamic: dynamic || dir.dynamic,
+        },
+        _ => Word {
+            text: file.text.clone(),
+            dynamic,
+        },
+    }
+}
+
+/// `-O`: the file is named by the URL's last part (or, with `-J`, by the server), in
+/// `--output-dir` or the working folder.
+fn remote_file(url: &Word, dir: Option<&Word>, server_names: bool, scope: &Scope) -> PathVerdict {
+    let folder = dir.cloned().unwrap_or(Word::literal("."));
+    if server_names || url.dynamic {
+        return labelled("-O", paths::write_into(&folder, scope, false));
+    }
+    let path = url.text.split(['?', '#']).next().unwrap_or("");
+    let name = path.rsplit('/').next().unwrap_or("");
+    let target = Word {
+        text: Cow::Owned(format!("{}/{}", folder.text, percent_decoded(name))),
+        dynamic: folder.dynamic || name.contains(['{', '[']),
+    };
+    labelled("-O", paths::write(&target, scope, Write::Replace))
+}
+
+/// What a URL reaches.
+fn judge_url(url: &Word, uploads: bool, globs: bool, scope: &Scope) -> PathVerdict {
+    let text: &str = &url.text;
+    let (scheme, rest) = match text.split_once("://") {
+        Some((scheme, rest))
+            if scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+') =>
+        {
+            (scheme.to_ascii_lowercase(), rest)
+        }
+        _ => {
+            if url.dynamic && !text.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                return unknown_path(format!(
+                    "the URL {text} comes from an expansion: it may be a file:// URL or another protocol"
+                ));
+            }
+            // curl guesses the protocol from the host's first label.
+            let host = text
+                .split(['/', ':'])
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            let guessed = ["ftp.", "dict.", "ldap.", "imap.", "smtp.", "pop3."]
+                .iter()
+                .any(|prefix| host.starts_with(prefix));
+            if guessed {
+                return unknown_path(format!(
+                    "curl guesses another protocol than http for {text} from its host name"
+                ));
+            }
+            ("http".to_owned(), text)
+        }
+    };
+    match scheme.as_str() {
+        "http" | "https" => network(rest, url.dynamic),
+        "file" => {
+            let path = rest.strip_prefix("localhost").unwrap_or(rest);
+            let path = percent_decoded(path.split(['?', '#']).next().unwrap_or(""));
+            let word = Word {
+                text: Cow::Owned(path),
+                dynamic: url.dynamic || (globs && text.contains(['{', '['])),
+            };
+            if uploads {
+                paths::write(&word, scope, Write::Replace)
+            } else {
+                paths::read(&word, scope)
+            }
+        }
+        _ => unknown_path(format!(
+            "curl speaks {scheme} to {text}; guard reads only http, https and file URLs"
+        )),
+    }
+}
+
+fn unknown_path(why: String) -> PathVerdict {
+    PathVerdict::new(Severity::Unknown, why)
+}
+
+/// Endpoints that hand out credentials: the EC2 instance metadata service and the ECS and
+/// EKS container credential endpoints, and their credential paths on any host.
+fn network(rest: &str, dynamic: bool) -> PathVerdict {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    }
+    .to_ascii_lowercase();
+    let path = &rest[authority.len()..];
+    let metadata = host.starts_with("169.254.")
+        || host.starts_with("fd00:ec2:")
+        || host == "instance-data"
+        || host.starts_with("instance-data.");
+    let credential_path = [
+        "security-credentials",
+        "/v2/credentials",
+        "/v1/credentials",
+        "/latest/api/token",
+    ]
+    .iter()
+    .any(|part| path.contains(part));
+    // Both the host and the path from expansions: the URL may be a credentials endpoint.
+    if dynamic && authority.contains(['$', '`']) && path.contains(['$', '`']) {
+        return unknown_path(format!(
+            "the host and path of {rest} come from expansions: it may be a credentials endpoint"
+        ));
+    }
+    if metadata || credential_path {
+        return PathVerdict::new(
+            Severity::Export,
+            format!(
+                "{host} is an instance metadata or container credentials endpoint: it hands out credentials"
+            ),
+        );
+    }
+    // A number or hex form of an address (`2852039166`, `0xa9fea9fe`, `0251.0376.0251.0376`)
+    // can be the metadata address in disguise.
+    let numeric = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || c == '.' || c == 'x')
+        && host.chars().any(|c| c.is_ascii_digit())
+        && !is_dotted_quad(&host);
+    if numeric {
+        return unknown_path(format!("{host} is an address guard cannot place"));
+    }
+    PathVerdict::ordinary()
+}
+
+fn is_dotted_quad(host: &str) -> bool {
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts.iter().all(|part| {
+            !part.is_empty()
+                && part.len() <= 3
+                && part.bytes().all(|b| b.is_ascii_digit())
+                && (part.len() == 1 || !part.starts_with('0'))
+                && part.parse::<u16>().is_ok_and(|n| n <= 255)
+        })
+}
+
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = text.get(i + 1..i + 3)
+            && let Ok(byte) = u8::from_str_radix(hex, 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
