@@ -623,12 +623,21 @@ def test_bad_role_arn_is_a_config_error_with_its_line(home, run_guard, tmp_path)
     assert not marker.exists()
 
 
-def test_no_secret_in_any_output(home, emulator, run_guard):
+def test_no_secret_in_any_output(home, emulator, run_guard, tmp_path):
     sso_world(home, emulator)
-    result = run_guard("-p", "sandbox", "--", *PRINT_ENV)
-    env = child_env(result)
+    # The child keeps its environment in a file, so that stdout is guard's as much as stderr is.
+    dump = tmp_path / "child-env.json"
+    child = [sys.executable, "-c", f"import json, os; open({str(dump)!r}, 'w').write(json.dumps(dict(os.environ)))"]
+    result = run_guard("-p", "sandbox", "--", *child)
+    assert result.returncode == 0, result.stderr
+    env = json.loads(dump.read_text())
+    outputs = {"stdout": result.stdout, "stderr": result.stderr}
+    log = home.path / ".local" / "state" / "guard" / "audit.jsonl"
+    if log.exists():
+        outputs["audit log"] = log.read_text()
     for secret in (env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"], "token-myorg"):
-        assert secret not in result.stderr
+        for name, text in outputs.items():
+            assert secret not in text, name
 
 
 # --- guard's own subcommands -----------------------------------------------------------------------
