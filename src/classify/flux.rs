@@ -3,12 +3,13 @@
 //! create, bootstrap, install, push and tag write; delete and uninstall destroy; anything
 //! else (a plugin, a newer command) is unknown.
 
+use super::Severity;
 use super::Severity::{Destructive, Read, Write};
 use super::flags::{Flag, reads, switch, valued, writes};
 use super::flux_flags as f;
 use super::kubectl;
 use super::scope::Scope;
-use super::table::{Command, Credential, Parser, Table, cmd, env_assigned};
+use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd, env_assigned};
 use super::verdict::Verdict;
 
 /// The root command's persistent flags (`cmd/flux/main.go`): client-go's kubeconfig flags
@@ -57,6 +58,11 @@ const COMMANDS: &[Command] = &[
     cmd(&["logs"], Read, READ_ONLY).with_flags(f::LOGS),
     cmd(&["events"], Read, READ_ONLY).with_flags(f::EVENTS),
     cmd(&["stats"], Read, READ_ONLY).with_flags(f::STATS),
+    // `flux export` prints the objects as YAML (tools17); `--with-credentials` is a modifier.
+    cmd(&["export"], Read, READ_ONLY).with_flags(f::EXPORT),
+    cmd(&["export", "*"], Read, READ_ONLY),
+    cmd(&["export", "source|sources"], Read, READ_ONLY).with_flags(f::EXPORT_SOURCE),
+    cmd(&["export", "source|sources", "*"], Read, READ_ONLY),
     cmd(&["trace"], Read, READ_ONLY).with_flags(f::TRACE),
     cmd(&["tree"], Read, READ_ONLY),
     cmd(&["tree", "kustomization|ks"], Read, READ_ONLY).with_flags(f::TREE_KUSTOMIZATION),
@@ -135,7 +141,13 @@ const TABLE: Table = Table {
     commands: COMMANDS,
     bare: (Read, "prints help"),
     unlisted: "not a flux command guard knows (a plugin or a newer command)",
-    modifiers: &[],
+    modifiers: &[Modifier {
+        commands: &["export source"],
+        flags: &["--with-credentials"],
+        test: Test::On,
+        severity: Severity::Export,
+        what: "prints the source's secret credentials",
+    }],
     env_programs: &[env_assigned(
         &[""],
         "HOME",
