@@ -161,14 +161,27 @@ printf '[[accounts]]\nid = "222222222222"\nname = "prod"\nprotected = true\n' >"
 chmod 600 "$policy"
 export CHECKPOINT_DISABLE=1 # terraform's version check would go to the network
 "$guard" -q -p prod --policy "$policy" -- true
+# A terraform that is /bin/true, behind the shims: what a shim itself costs (a warm decision and
+# an exec), against /bin/true alone.
+mkdir "$work/fake"
+cp /bin/true "$work/fake/terraform"
 cat >"$work/inside" <<INSIDE
 #!/usr/bin/env bash
 exec hyperfine --warmup 3 --runs 20 -N --export-json "$work/shim.json" \\
   --command-name 'aws through its shim' 'aws sts get-caller-identity' \\
   --command-name 'terraform version through its shim' 'terraform version'
 INSIDE
+cat >"$work/inside-true" <<INSIDE
+#!/usr/bin/env bash
+PATH="\${PATH%%:*}:$work/fake:\${PATH#*:}"
+exec hyperfine --warmup 20 --runs 300 -N --export-json "$work/shim-true.json" \\
+  --command-name 'a shim in front of /bin/true' 'terraform version' \\
+  --command-name 'true in the shell' '/bin/true'
+INSIDE
+chmod 755 "$work/inside-true"
 chmod 755 "$work/inside"
 SHELL="$work/inside" "$guard" -q -p prod --policy "$policy"
+SHELL="$work/inside-true" "$guard" -q -p prod --policy "$policy"
 (
   eval "$("$guard" env -q -p sandbox)"
   hyperfine --warmup 3 --runs 20 -N --export-json "$work/direct.json" "$@" \
@@ -183,6 +196,11 @@ printf '#!/usr/bin/perl\nexit(system(split(/ /, $ENV{BENCH_CALLED})) >> 8);\n' >
 chmod 755 "$work/caller/aws"
 caller_cmd="$guard credential-process --caller -p prod --policy $policy"
 BENCH_CALLED="$caller_cmd" "$work/caller/aws" sts get-caller-identity >/dev/null
+# guard's own instructions as the caller's child: valgrind runs guard alone, so that the caller
+# guard reads is the Perl script itself.
+BENCH_CALLED="valgrind --tool=callgrind --callgrind-out-file=$work/caller.out $caller_cmd" \
+  "$work/caller/aws" sts get-caller-identity >/dev/null 2>&1
+ir_caller=$(sed -n 's/^summary: //p' "$work/caller.out")
 hyperfine --warmup 20 --runs 200 -N --export-json "$work/shell.json" "$@" \
   --command-name 'aws asking credential-process --caller' "env BENCH_CALLED='$caller_cmd' $work/caller/aws sts get-caller-identity" \
   --command-name 'aws asking /bin/true' "env BENCH_CALLED=/bin/true $work/caller/aws sts get-caller-identity" \
@@ -204,7 +222,7 @@ rss_warm=$(rss_kib "$guard" -q -p sandbox -- true)
 rss_cold=$(rss_kib "$guard" -q -p sandbox -- true)
 rss_aws=$(rss_kib aws --profile sandbox sts get-caller-identity)
 
-python3 - "$work/times.json" "$work/aws.json" "$work/cold.json" "$work/shim.json" "$work/direct.json" "$work/shell.json" <<PY
+python3 - "$work/times.json" "$work/aws.json" "$work/cold.json" "$work/shim.json" "$work/direct.json" "$work/shell.json" "$work/shim-true.json" <<PY
 import json, sys
 times = {r["command"]: r for path in sys.argv[1:] for r in json.load(open(path))["results"]}
 ms = lambda name: times[name]["median"] * 1000
@@ -235,7 +253,8 @@ row("\`aws eks get-token --cluster-name demo --profile sandbox\`", f"{ms('aws ek
 row("**eks-token: guard / aws**", f"**{ms('aws eks get-token') / ms('guard eks-token'):.0f}× faster**")
 row("guarded shell: \`aws sts get-caller-identity\` through its shim / alone (AWS CLI v1)", f"{ms('aws through its shim'):.0f} ms / {ms('aws alone'):.0f} ms median (+{ms('aws through its shim') - ms('aws alone'):.1f} ms)")
 row("guarded shell: \`terraform version\` through its shim / alone", f"{ms('terraform version through its shim'):.1f} ms / {ms('terraform version alone'):.1f} ms median (+{ms('terraform version through its shim') - ms('terraform version alone'):.1f} ms)")
-row("\`credential-process --caller\` asked by \`aws sts get-caller-identity\`, warm (a read: no question)", f"+{ms('aws asking credential-process --caller') - ms('aws asking /bin/true'):.2f} ms over the caller starting /bin/true ({ms('aws asking credential-process --caller'):.2f} ms median in all)")
+row("guarded shell: a shim in front of /bin/true (a warm read decided, then exec) / /bin/true", f"{ms('a shim in front of /bin/true'):.2f} ms / {ms('true in the shell'):.2f} ms median")
+row("\`credential-process --caller\` asked by \`aws sts get-caller-identity\`, warm (a read: no question)", f"+{ms('aws asking credential-process --caller') - ms('aws asking /bin/true'):.2f} ms over the caller starting /bin/true ({int('$ir_caller'):,} instructions)")
 row("guarded shell start-up and exit (\`SHELL=/bin/true\`) / a shell in an account not protected", f"{ms('guarded shell start-up'):.2f} ms / {ms('shell start-up, not protected'):.2f} ms median")
 row("peak RSS, guard warm / cold / AWS CLI v1", f"{int('$rss_warm')/1024:.1f} MiB / {int('$rss_cold')/1024:.1f} MiB / {int('$rss_aws')/1024:.1f} MiB")
 row("release binary", f"{$(stat -c %s "$guard")/1e6:.1f} MB")

@@ -392,17 +392,13 @@ struct TrustArgs {
     revoke: bool,
 }
 
+/// Runs guard as a guarded shell's shim when `argv0` names a tool it judges; the exit status.
+pub fn shim(argv0: &std::ffi::OsStr) -> Option<u8> {
+    commands::shim::tool(argv0).map(commands::shim::main)
+}
+
 /// Runs guard; the exit status.
 pub fn main() -> u8 {
-    // A guarded shell's shim is guard under a tool's name: told apart by argv[0] before
-    // anything else is set up.
-    if let Some(tool) = std::env::args_os()
-        .next()
-        .as_deref()
-        .and_then(commands::shim::tool)
-    {
-        return commands::shim::main(tool);
-    }
     completions::answer_if_asked(Cli::command);
     let cli = match parse() {
         Ok(cli) => cli,

@@ -43,8 +43,19 @@ fn run(tool: &'static str) -> anyhow::Result<Infallible> {
         ))
         .into());
     };
-    let real = real_tool(tool, &shims)?;
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if let Some(chosen) = other_credentials(&session.profile, &var) {
+        return Err(Failure::refused(format!(
+            "{chosen} in this guarded shell of profile '{}', and `{tool}` here runs with that profile's credentials, not those; nothing was run",
+            session.profile
+        ))
+        .with_hint(format!(
+            "unset it to run in '{}', or run `guard -p OTHER -- {tool} ...` (or start a guarded shell for the other profile)",
+            session.profile
+        ))
+        .into());
+    }
+    let real = real_tool(tool, &shims)?;
     // As the shell's own `guard -p PROFILE -- TOOL` would be: consent and a change reason from
     // the environment, no banner (the shell's banner and prompt say where it is).
     let options = Options {
@@ -85,6 +96,18 @@ fn run(tool: &'static str) -> anyhow::Result<Infallible> {
     run::become_decided(&gate, &argv, &env)
 }
 
+/// What in the environment chooses other credentials than the shell's profile (`export
+/// AWS_PROFILE=sandbox`, keys pasted into the shell): the person expects the tool to use them,
+/// and the shim would run it in the shell's account instead, so it says so rather than run.
+fn other_credentials(profile: &str, var: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    for name in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"] {
+        if let Some(value) = var(name).filter(|value| value != profile) {
+            return Some(format!("{name}={value} is set"));
+        }
+    }
+    var("AWS_ACCESS_KEY_ID").map(|_| "AWS_ACCESS_KEY_ID is set".to_string())
+}
+
 /// The tool the shim stands for: the first executable of that name on `PATH` that is not guard
 /// itself (this shell's shims, an enclosing shell's, or guard under the tool's name), so that a
 /// shim never runs itself. Relative entries (an empty one is the current folder) are skipped:
@@ -119,6 +142,31 @@ fn real_tool(tool: &str, shims: &Path) -> Result<PathBuf, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_chosen_in_the_shell_are_said() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(other_credentials("prod", &env(&[])), None);
+        assert_eq!(
+            other_credentials("prod", &env(&[("AWS_PROFILE", "prod")])),
+            None
+        );
+        assert_eq!(
+            other_credentials("prod", &env(&[("AWS_PROFILE", "sandbox")])).as_deref(),
+            Some("AWS_PROFILE=sandbox is set")
+        );
+        assert_eq!(
+            other_credentials("prod", &env(&[("AWS_ACCESS_KEY_ID", "AKIA")])).as_deref(),
+            Some("AWS_ACCESS_KEY_ID is set")
+        );
+    }
 
     #[test]
     fn a_shim_is_known_by_its_name_alone() {

@@ -112,7 +112,7 @@ def test_a_shell_in_an_account_that_is_not_protected_asks_nothing(home, emulator
     assert "guarded" not in child.before
 
 
-def test_a_tool_that_is_not_installed_fails_closed_and_guard_runs_tools_directly(
+def test_what_the_shims_refuse_and_guard_inside_the_shell(
     home, emulator, spawn, user_policy, tools
 ):
     sso_world(home, emulator)
@@ -124,6 +124,11 @@ def test_a_tool_that_is_not_installed_fails_closed_and_guard_runs_tools_directly
     child.sendline("eksctl delete cluster x; echo STATUS=$?")
     child.expect("eksctl: not found on PATH after the guarded shell's shims")
     child.expect("STATUS=127")
+    # A profile chosen in the shell is not silently replaced by the shell's.
+    child.sendline("AWS_PROFILE=sandbox terraform destroy; echo STATUS=$?")
+    child.expect("AWS_PROFILE=sandbox is set in this guarded shell of profile 'prod'")
+    child.expect("STATUS=77")
+    assert not ran.exists()
     # guard inside the shell runs the real tool for the profile it names, not through the shims.
     child.sendline("guard -p sandbox -- terraform destroy; echo STATUS=$?")
     child.expect(r"prod → sandbox \(switched from prod\)")
