@@ -42,6 +42,7 @@ pub(crate) mod populate;
 pub(crate) mod process;
 pub(crate) mod profile;
 pub(crate) mod protect;
+pub(crate) mod redact;
 pub(crate) mod select;
 pub(crate) mod server;
 pub(crate) mod session;

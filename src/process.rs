@@ -7,7 +7,7 @@ use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::process::Command;
 
-use crate::audit;
+use crate::redact;
 
 #[derive(Debug, Clone)]
 pub struct Process {
@@ -67,7 +67,7 @@ impl Process {
             .chain(&self.args)
             .map(|w| w.to_string_lossy().into_owned())
             .collect();
-        audit::redact(&words)
+        redact::redact(&words)
     }
 }
 

@@ -115,7 +115,7 @@ fn ruling_for_caller(gate: &Gate) -> Ruling {
 /// (`--token VALUE`, `sh -c` scripts), control characters escaped.
 fn shown(argv: &[String]) -> String {
     const WORDS: usize = 8;
-    let argv = crate::audit::redact(argv);
+    let argv = crate::redact::redact(argv);
     let mut text: String = argv
         .iter()
         .take(WORDS)
