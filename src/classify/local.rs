@@ -6,6 +6,7 @@
 //! /proc/self/environ` is an export, `sort -o ~/.config/guard/policy.toml` destructive).
 
 use super::Severity;
+use super::local_archives;
 use super::local_programs::{PROGRAMS, parse};
 use super::local_scripts;
 use super::scope::{CREDENTIAL_VARS, Scope, Word};
@@ -24,6 +25,8 @@ pub(crate) fn is_local_read_only(name: &str) -> bool {
             | "nl" | "tac" | "paste" | "tree" | "du" | "df" | "ps" | "xxd" | "tee" | "gunzip"
             | "zcat" | "less" | "more" | "base32" | "basenc" | "sha224sum" | "sha384sum"
             | "sha512sum" | "b2sum" | "sed" | "awk" | "mawk" | "gawk" | "nawk" | "find"
+            // Archives, certificates, DNS and graphs (tools17: local_archives.rs).
+            | "tar" | "unzip" | "openssl" | "dig" | "dot"
             // Shell builtins that only change the shell itself.
             | "cd" | "pushd" | "popd" | "export" | "declare" | "typeset" | "local" | "readonly"
             | "unset" | "set" | "shift" | "read" | "exit" | "return" | ":" | "wait"
@@ -52,6 +55,9 @@ pub(crate) fn judge(
             Severity::Unknown,
             format!("{var} is set: less runs that command on the file, which guard cannot see"),
         );
+    }
+    if local_archives::NAMES.contains(&name) {
+        return local_archives::judge(name, args, scope);
     }
     if name == "find" {
         let (severity, what) = local_scripts::find(args, scope, classify);

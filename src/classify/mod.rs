@@ -30,6 +30,7 @@ mod interpreters;
 mod kubectl;
 mod kubectl_flags;
 mod local;
+mod local_archives;
 mod local_programs;
 mod local_scripts;
 mod pathname;

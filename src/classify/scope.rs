@@ -249,7 +249,18 @@ const CONSULTED: &[&str] = &[
 
 /// Variables git and curl read (git.rs, curl.rs): their configuration's locations and the
 /// programs they start.
-const TOOLS17_CONSULTED: &[&str] = &["LESS", "SSH_ASKPASS", "CURL_HOME", "SSLKEYLOGFILE"];
+const TOOLS17_CONSULTED: &[&str] = &[
+    "LESS",
+    "SSH_ASKPASS",
+    "CURL_HOME",
+    "SSLKEYLOGFILE",
+    "TAR_OPTIONS",
+    "UNZIP",
+    "UNZIPOPT",
+    "OPENSSL_CONF",
+    "OPENSSL_MODULES",
+    "OPENSSL_ENGINES",
+];
 
 fn is_consulted(name: &str) -> bool {
     name.starts_with("TF_CLI_ARGS")

@@ -1,0 +1,317 @@
+//! More local programs with tables (tools17): tar and unzip (listing reads, extracting writes
+//! files the archive names), `openssl x509|rand|version`, dig and graphviz's dot. Their
+//! options were taken from GNU tar 1.34's, UnZip 6.00's and OpenSSL 3.0's `--help` here; dig's
+//! from BIND 9's manual and dot's from graphviz's (neither is installed here).
+//!
+//! Left out on purpose, so unknown: tar's `--to-command`, `-I`/`--use-compress-program`,
+//! `--rsh-command`, `--checkpoint-action`, `-F`/`--info-script`, `-C` and a remote `-f
+//! host:file` (run programs or move where paths lie); unzip's zipinfo mode `-Z`; openssl's
+//! `-engine` and `-provider` (load code); dot's `-c` (writes the plugin configuration).
+
+use std::borrow::Cow;
+
+use super::Severity;
+use super::local_programs::{Parsed, Program, labelled, parse, program, read_all};
+use super::paths::{self, PathVerdict, Write};
+use super::scope::{Scope, Word};
+
+pub(crate) const NAMES: &[&str] = &["tar", "unzip", "openssl", "dig", "dot"];
+
+/// Variables these programs read their options or configuration from.
+const OPTION_VARS: &[(&str, &str)] = &[
+    ("tar", "TAR_OPTIONS"),
+    ("unzip", "UNZIP"),
+    ("unzip", "UNZIPOPT"),
+    ("openssl", "OPENSSL_CONF"),
+    ("openssl", "OPENSSL_MODULES"),
+    ("openssl", "OPENSSL_ENGINES"),
+];
+
+static TAR: Program = program(
+    &["tar"],
+    "t,list x,extract,get c,create r,append u,update A,catenate,concatenate d,diff,compare \
+     delete v,verbose z,gzip,gunzip,ungzip j,bzip2 J,xz lzma zstd a,auto-compress f,file= \
+     O,to-stdout wildcards no-wildcards anchored no-anchored ignore-case no-ignore-case \
+     full-time numeric-owner utc exclude= force-local k,keep-old-files skip-old-files \
+     no-same-owner no-same-permissions strip-components= h,dereference help version",
+    |_, _| PathVerdict::ordinary(),
+);
+
+static UNZIP: Program = program(
+    &["unzip"],
+    "l v t p c q o n j a L C X u f d= x P= M h",
+    |_, _| PathVerdict::ordinary(),
+);
+
+static X509: Program = Program {
+    names: &["openssl x509"],
+    options: "<in= >out= noout text subject issuer dates enddate startdate serial fingerprint \
+              sha1 sha256 sha384 sha512 md5 inform= outform= pubkey modulus ext= checkend= \
+              purpose email hash subject_hash issuer_hash subject_hash_old issuer_hash_old \
+              nameopt= certopt= ocsp_uri ocspid alias help",
+    permute: false,
+    judge: |_, _| PathVerdict::ordinary(),
+};
+
+static RAND: Program = Program {
+    names: &["openssl rand"],
+    options: "hex base64 >out= <rand= >writerand= help",
+    permute: false,
+    judge: |_, _| PathVerdict::ordinary(),
+};
+
+static VERSION: Program = Program {
+    names: &["openssl version"],
+    options: "a b o f p d e c v r m help",
+    permute: false,
+    judge: |_, _| PathVerdict::ordinary(),
+};
+
+static DIG: Program = program(
+    &["dig"],
+    "4 6 b= c= <f= h <k= m p= q= r t= u v x= y= i",
+    |_, _| PathVerdict::ordinary(),
+);
+
+static DOT: Program = program(
+    &["dot"],
+    "T= K= >o= O G= N= E= <l= n? v V q? s? y x P",
+    |_, _| PathVerdict::ordinary(),
+);
+
+pub(crate) fn judge(name: &str, args: &[Word], scope: &Scope) -> (Severity, String) {
+    if let Some((_, var)) = OPTION_VARS
+        .iter()
+        .find(|(program, var)| *program == name && scope.assigned(var).is_some())
+    {
+        return (
+            Severity::Unknown,
+            format!("{var} is set on the command line: {name} reads options or code from it"),
+        );
+    }
+    let verdict = match name {
+        "tar" => tar(&old_style(args), scope),
+        "unzip" => with(&UNZIP, args, |parsed| unzip(parsed, scope)),
+        "openssl" => openssl(args, scope),
+        "dig" => with(&DIG, args, |parsed| option_files(parsed, scope)),
+        "dot" => with(&DOT, args, |parsed| dot(parsed, scope)),
+        _ => Err((Severity::Unknown, format!("{name} has no table"))),
+    };
+    match verdict {
+        Ok(verdict) if verdict.is_ordinary() => (
+            Severity::Read,
+            "local command, does not call AWS".to_owned(),
+        ),
+        Ok(verdict) => (verdict.severity, verdict.reason),
+        Err(unknown) => unknown,
+    }
+}
+
+type Judged = Result<PathVerdict, (Severity, String)>;
+
+fn with<'w>(
+    table: &'static Program,
+    args: &'w [Word<'w>],
+    judge: impl FnOnce(&Parsed) -> PathVerdict,
+) -> Judged {
+    parse(table, args).map(|parsed| judge(&parsed))
+}
+
+/// The files option values read or write (`<`/`>` in the table).
+fn option_files(parsed: &Parsed, scope: &Scope) -> PathVerdict {
+    let mut verdict = PathVerdict::ordinary();
+    for found in &parsed.options {
+        let Some(value) = found.values.last() else {
+            continue;
+        };
+        let next = match found.effect {
+            super::local_programs::Effect::Inert => continue,
+            super::local_programs::Effect::Reads => paths::read(value, scope),
+            super::local_programs::Effect::Writes => paths::write(value, scope, Write::Replace),
+        };
+        verdict = verdict.or_worse(labelled(&found.written, next));
+    }
+    verdict
+}
+
+/// tar's old style: a first word without `-` is a bundle of letters, and the letters that take
+/// a value take the next words in order (`tar tzf x.tgz` is `tar -t -z -f x.tgz`).
+fn old_style<'w>(args: &[Word<'w>]) -> Vec<Word<'w>> {
+    let Some(first) = args.first() else {
+        return Vec::new();
+    };
+    if first.dynamic
+        || first.text.starts_with('-')
+        || !first.text.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        return args.to_vec();
+    }
+    let mut out = Vec::new();
+    let mut rest = args[1..].iter();
+    let mut values = Vec::new();
+    for letter in first.text.chars() {
+        out.push(Word {
+            text: Cow::Owned(format!("-{letter}")),
+            dynamic: false,
+        });
+        // Every letter that takes a value in GNU tar's old style; only `f` is in the table,
+        // the others make the line unknown, but must still take their word.
+        if "fbCgHKLNTVX".contains(letter)
+            && let Some(value) = rest.next()
+        {
+            values.push((out.len(), value.clone()));
+        }
+    }
+    for (at, value) in values.into_iter().rev() {
+        out.insert(at, value);
+    }
+    out.extend(rest.cloned());
+    out
+}
+
+/// `tar -t` lists (read); `-x` writes the files the archive names; `-c`, `-r`, `-u`, `-A`
+/// write the archive from the files named.
+fn tar(args: &[Word], scope: &Scope) -> Judged {
+    let parsed = parse(&TAR, args)?;
+    let mut verdict = PathVerdict::ordinary();
+    for file in parsed.values("f") {
+        if file.text.contains(':') && !parsed.has("force-local") {
+            return Err((
+                Severity::Unknown,
+                format!("tar reaches {} on another host through rsh", file.text),
+            ));
+        }
+    }
+    let archive: Vec<&Word> = parsed
+        .values("f")
+        .into_iter()
+        .filter(|file| file.text != "-")
+        .collect();
+    let modes: Vec<&str> = ["t", "x", "c", "r", "u", "A", "d", "delete"]
+        .into_iter()
+        .filter(|mode| parsed.has(mode))
+        .collect();
+    match modes.as_slice() {
+        ["t"] | ["d"] => {
+            verdict = verdict.or_worse(read_all(archive, scope));
+        }
+        ["x"] if parsed.has("O") => {
+            verdict = verdict.or_worse(read_all(archive, scope));
+        }
+        ["x"] => {
+            verdict = verdict.or_worse(read_all(archive, scope));
+            let into = paths::write_into(&Word::literal("."), scope, false);
+            verdict = verdict.or_worse(PathVerdict::new(
+                Severity::Write,
+                "tar -x writes the files the archive names".to_owned(),
+            ));
+            verdict = verdict.or_worse(into);
+        }
+        ["c"] => {
+            for file in archive {
+                verdict =
+                    verdict.or_worse(labelled("-f", paths::write(file, scope, Write::Replace)));
+            }
+            for operand in &parsed.operands {
+                verdict = verdict.or_worse(paths::read_tree(operand, scope));
+            }
+        }
+        [_] => {
+            verdict = verdict.or_worse(PathVerdict::new(
+                Severity::Write,
+                "tar changes the archive".to_owned(),
+            ));
+        }
+        _ => {
+            return Err((
+                Severity::Unknown,
+                "tar needs exactly one of -t, -x, -c, -r, -u, -A, -d, --delete".to_owned(),
+            ));
+        }
+    }
+    Ok(verdict)
+}
+
+/// `unzip -l|-v|-t|-p|-c ZIP` only read it; otherwise it extracts into `-d DIR` or here.
+fn unzip(parsed: &Parsed, scope: &Scope) -> PathVerdict {
+    let archive = parsed.operands.first().into_iter();
+    let mut verdict = read_all(archive, scope);
+    let reads_only = ["l", "v", "t", "p", "c"].iter().any(|o| parsed.has(o));
+    if !reads_only {
+        let folder = parsed
+            .values("d")
+            .last()
+            .copied()
+            .cloned()
+            .unwrap_or(Word::literal("."));
+        verdict = verdict
+            .or_worse(PathVerdict::new(
+                Severity::Write,
+                "unzip writes the files the archive names".to_owned(),
+            ))
+            .or_worse(paths::write_into(&folder, scope, false));
+    }
+    verdict
+}
+
+/// `openssl x509|rand|version`; any other command is unknown.
+fn openssl(args: &[Word], scope: &Scope) -> Judged {
+    let Some((command, rest)) = args.split_first() else {
+        return Err((
+            Severity::Unknown,
+            "openssl without a command reads commands from input".to_owned(),
+        ));
+    };
+    let table = match &*command.text {
+        "x509" => &X509,
+        "rand" => &RAND,
+        "version" => &VERSION,
+        other => {
+            return Err((
+                Severity::Unknown,
+                format!("openssl {other} is not an openssl command guard knows"),
+            ));
+        }
+    };
+    let parsed = parse(table, rest)?;
+    let extra = match &*command.text {
+        // rand's one operand is a number of bytes.
+        "rand" => parsed.operands.len() > 1,
+        _ => !parsed.operands.is_empty(),
+    };
+    if extra {
+        return Err((
+            Severity::Unknown,
+            format!("openssl {} takes no such operand", command.text),
+        ));
+    }
+    Ok(option_files(&parsed, scope))
+}
+
+/// `dot [-Tfmt] [-o OUT | -O] FILE...`: reads its inputs; `-O` writes each input's name with
+/// the format added.
+fn dot(parsed: &Parsed, scope: &Scope) -> PathVerdict {
+    let mut verdict = option_files(parsed, scope).or_worse(read_all(&parsed.operands, scope));
+    if parsed.has("O") {
+        let format = parsed.values("T").last().map(|word| (*word).clone());
+        for input in &parsed.operands {
+            let target = match &format {
+                Some(format) => Word {
+                    text: Cow::Owned(format!(
+                        "{}.{}",
+                        input.text,
+                        format.text.split(':').next().unwrap_or("")
+                    )),
+                    dynamic: input.dynamic || format.dynamic,
+                },
+                None => Word {
+                    text: Cow::Owned(format!("{}.dot-output", input.text)),
+                    dynamic: true,
+                },
+            };
+            verdict =
+                verdict.or_worse(labelled("-O", paths::write(&target, scope, Write::Replace)));
+        }
+    }
+    verdict
+}
