@@ -12,7 +12,8 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 use crate::credentials::Credentials;
-use crate::error::{Failure, Kind};
+use crate::error::Failure;
+use crate::exit_codes::ExitCode;
 use crate::http;
 use crate::profile::{Profile, ProfileSet};
 
@@ -356,7 +357,7 @@ pub fn failure<E, R>(
     operation: &str,
     endpoint: &Endpoint,
     err: SdkError<E, R>,
-    kind_of: impl Fn(&str) -> Option<Kind>,
+    kind_of: impl Fn(&str) -> Option<ExitCode>,
 ) -> Failure
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
@@ -394,7 +395,7 @@ where
             let inner = service.err();
             let code = inner.code().unwrap_or("unknown error");
             let message = inner.message().unwrap_or("no message");
-            let kind = kind_of(code).unwrap_or(Kind::Unavailable);
+            let kind = kind_of(code).unwrap_or(ExitCode::Unavailable);
             Failure::new(
                 kind,
                 format!(
@@ -425,9 +426,9 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 /// STS error codes that mean "these credentials are not valid", i.e. the user's setup is wrong.
-pub fn sts_kind(code: &str) -> Option<Kind> {
+pub fn sts_kind(code: &str) -> Option<ExitCode> {
     match code {
-        "AccessDenied" | "AccessDeniedException" => Some(Kind::Refused),
+        "AccessDenied" | "AccessDeniedException" => Some(ExitCode::Refused),
         "InvalidClientTokenId"
         | "SignatureDoesNotMatch"
         | "ExpiredToken"
@@ -437,7 +438,7 @@ pub fn sts_kind(code: &str) -> Option<Kind> {
         | "MalformedPolicyDocument"
         | "InvalidIdentityToken"
         | "IDPRejectedClaim"
-        | "RegionDisabledException" => Some(Kind::Config),
+        | "RegionDisabledException" => Some(ExitCode::Config),
         _ => None,
     }
 }

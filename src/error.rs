@@ -1,58 +1,27 @@
 //! guard's own failures and the exit codes they map to.
 //!
-//! Every failure that is guard's (not the child's) carries a [`Kind`], named where it happens, so
-//! `main` picks the exit code without guessing from the message.
+//! Every failure that is guard's (not the child's) carries the [`ExitCode`] it ends guard with,
+//! named where it happens, so `main` picks the exit code without guessing from the message.
 
 use std::fmt;
 
 use crate::exit_codes::ExitCode;
 
-/// What kind of failure it is; [`ExitCode`] has the status each ends guard with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A check found what it looks for (`guard policy test` cases that failed).
-    Failed,
-    /// EX_USAGE: the command line is wrong.
-    Usage,
-    /// EX_UNAVAILABLE: AWS or the network could not be reached, or answered with a failure.
-    Unavailable,
-    /// EX_IOERR: guard could not read or write a file of its own, or write its output.
-    Io,
-    /// EX_NOPERM: guard refused on purpose (wrong account, denied, not confirmed).
-    Refused,
-    /// EX_CONFIG: the user's configuration is missing or wrong.
-    Config,
-    /// The shell's code for a command that does not exist.
-    CommandNotFound,
-    /// The shell's code for a command that exists but cannot be run.
-    CommandNotExecutable,
-}
-
-impl From<Kind> for ExitCode {
-    fn from(kind: Kind) -> Self {
-        match kind {
-            Kind::Failed => ExitCode::Failed,
-            Kind::Usage => ExitCode::Usage,
-            Kind::Unavailable => ExitCode::Unavailable,
-            Kind::Io => ExitCode::Io,
-            Kind::Refused => ExitCode::Refused,
-            Kind::Config => ExitCode::Config,
-            Kind::CommandNotFound => ExitCode::CommandNotFound,
-            Kind::CommandNotExecutable => ExitCode::CommandNotExecutable,
-        }
-    }
-}
+/// The name `ExitCode` had here before the two were one enum; the shell and `guard check` still
+/// use it while their work is in flight (issue 22 removes it with the folder moves).
+pub type Kind = ExitCode;
 
 /// A failure of guard itself: what happened, and what the user can do next.
 #[derive(Debug, Clone)]
 pub struct Failure {
-    pub kind: Kind,
+    /// What kind of failure it is, as the status guard ends with.
+    pub kind: ExitCode,
     pub message: String,
     pub hint: Option<String>,
 }
 
 impl Failure {
-    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+    pub fn new(kind: ExitCode, message: impl Into<String>) -> Self {
         Failure {
             kind,
             message: message.into(),
@@ -74,23 +43,23 @@ impl Failure {
     }
 
     pub fn usage(message: impl Into<String>) -> Self {
-        Self::new(Kind::Usage, message)
+        Self::new(ExitCode::Usage, message)
     }
 
     pub fn config(message: impl Into<String>) -> Self {
-        Self::new(Kind::Config, message)
+        Self::new(ExitCode::Config, message)
     }
 
     pub fn refused(message: impl Into<String>) -> Self {
-        Self::new(Kind::Refused, message)
+        Self::new(ExitCode::Refused, message)
     }
 
     pub fn unavailable(message: impl Into<String>) -> Self {
-        Self::new(Kind::Unavailable, message)
+        Self::new(ExitCode::Unavailable, message)
     }
 
     pub fn io(message: impl Into<String>) -> Self {
-        Self::new(Kind::Io, message)
+        Self::new(ExitCode::Io, message)
     }
 }
 
@@ -108,7 +77,7 @@ impl std::error::Error for Failure {}
 /// went wrong matches a typed error instead (`identity::Unverified`, `sso::SsoError`).
 pub fn exit_code(err: &anyhow::Error) -> ExitCode {
     match failures(err).next().map(|f| f.kind) {
-        Some(kind) => kind.into(),
+        Some(kind) => kind,
         None if err.chain().any(|e| e.is::<std::io::Error>()) => ExitCode::Io,
         None => ExitCode::Unavailable,
     }

@@ -5,7 +5,8 @@ use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 use crate::childenv::ChildEnv;
-use crate::error::{Failure, Kind};
+use crate::error::Failure;
+use crate::exit_codes::ExitCode;
 use crate::process::Process;
 
 /// The command with the environment guard decided for it.
@@ -29,16 +30,16 @@ fn start_failure(program: &OsString, err: &std::io::Error) -> Failure {
     let program = program.to_string_lossy();
     match err.kind() {
         std::io::ErrorKind::NotFound => Failure::new(
-            Kind::CommandNotFound,
+            ExitCode::CommandNotFound,
             format!("command not found: {program}"),
         )
         .with_hint("check the spelling, or that it is on your PATH"),
         std::io::ErrorKind::PermissionDenied => Failure::new(
-            Kind::CommandNotExecutable,
+            ExitCode::CommandNotExecutable,
             format!("cannot run {program}: permission denied (is it executable?)"),
         ),
         _ => Failure::new(
-            Kind::CommandNotExecutable,
+            ExitCode::CommandNotExecutable,
             format!("cannot run {program}: {err}"),
         ),
     }

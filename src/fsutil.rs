@@ -243,7 +243,7 @@ mod tests {
             );
             let failure = err.into_failure();
             assert!(failure.message.contains(&*path.to_string_lossy()));
-            assert_eq!(ExitCode::from(failure.kind).code(), 78);
+            assert_eq!(failure.kind, ExitCode::Config);
         }
     }
 

@@ -3,7 +3,8 @@
 use crate::account::AccountId;
 use crate::aws::{self, Patience, Service};
 use crate::credentials::Credentials;
-use crate::error::{Failure, Kind};
+use crate::error::Failure;
+use crate::exit_codes::ExitCode;
 
 #[derive(Debug, Clone)]
 pub struct Identity {
@@ -54,7 +55,7 @@ pub async fn caller_identity(creds: &Credentials, region: &str) -> Result<Identi
             .within("cannot verify who the credentials are");
         // The codes `sts_kind` counts as the user's setup are the ones that reject credentials.
         match failure.kind {
-            Kind::Config => Unverified::Rejected(failure),
+            ExitCode::Config => Unverified::Rejected(failure),
             _ => Unverified::Failed(failure),
         }
     })?;

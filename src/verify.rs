@@ -578,7 +578,7 @@ mod sdk_vectors;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Kind;
+    use crate::exit_codes::ExitCode;
     use crate::profile::Location;
 
     fn cache_use(fresh: bool, verify: bool) -> CacheUse {
@@ -673,7 +673,7 @@ mod tests {
     #[test]
     fn a_region_that_cannot_be_one_says_where_it_came_from() {
         let err = region(None, Some(&value("eu west 1")), env(&[])).unwrap_err();
-        assert_eq!(err.kind, Kind::Config);
+        assert_eq!(err.kind, ExitCode::Config);
         assert!(err.message.contains("config:7"), "{}", err.message);
         let err = region(None, None, env(&[("AWS_REGION", "EU_WEST")])).unwrap_err();
         assert!(err.message.contains("$AWS_REGION"), "{}", err.message);

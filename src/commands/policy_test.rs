@@ -12,7 +12,8 @@ use toml::Spanned;
 
 use crate::account::AccountId;
 use crate::classify::{self, Classification, Severity};
-use crate::error::{Failure, Kind};
+use crate::error::Failure;
+use crate::exit_codes::ExitCode;
 use crate::fsutil;
 use crate::gate::{Caller, Consent, Gate, Target};
 use crate::options::Options;
@@ -113,7 +114,7 @@ pub fn run(options: &Options, files: &[PathBuf], json: bool) -> anyhow::Result<(
     output::stdout(&text, Delivery::Listing)?;
     if failed > 0 {
         return Err(Failure::new(
-            Kind::Failed,
+            ExitCode::Failed,
             format!(
                 "{failed} of {} policy test case{} failed",
                 outcomes.len(),

@@ -31,9 +31,7 @@ impl Fate {
             Fate::Failed { status, .. } => Some(i32::from(*status)),
             Fate::Refused { .. } => Some(i32::from(ExitCode::Refused.code())),
             Fate::Ran(run::Outcome::NotRun) => None,
-            Fate::Ran(run::Outcome::NotStarted(failure)) => {
-                Some(i32::from(ExitCode::from(failure.kind).code()))
-            }
+            Fate::Ran(run::Outcome::NotStarted(failure)) => Some(i32::from(failure.kind.code())),
             Fate::Ran(run::Outcome::Exited { status, .. }) => Some(*status),
         }
     }

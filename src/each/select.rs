@@ -189,7 +189,7 @@ sso_role_name = Admin
     #[test]
     fn nothing_selected_lists_the_ways() {
         let err = names(&Selection::default(), &[]).unwrap_err();
-        assert_eq!(err.kind, crate::error::Kind::Usage);
+        assert_eq!(err.kind, crate::exit_codes::ExitCode::Usage);
         for way in [
             "--profile",
             "--account",
@@ -240,11 +240,11 @@ sso_role_name = Admin
             by(|s| s.environment = Some("production".into()))
                 .unwrap_err()
                 .kind,
-            crate::error::Kind::Usage
+            crate::exit_codes::ExitCode::Usage
         );
         assert_eq!(
             by(|s| s.profiles = vec!["[".into()]).unwrap_err().kind,
-            crate::error::Kind::Usage
+            crate::exit_codes::ExitCode::Usage
         );
     }
 }

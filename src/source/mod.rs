@@ -18,7 +18,8 @@ pub use steps::Step;
 use crate::account::{AccountId, RoleArn};
 use crate::aws::{self, Service};
 use crate::credentials::{Credentials, Secret};
-use crate::error::{Failure, Kind};
+use crate::error::Failure;
+use crate::exit_codes::ExitCode;
 use crate::profile::{Location, Profile, ProfileSet};
 use crate::sso::{SsoLogin, SsoTarget};
 
@@ -59,7 +60,7 @@ pub struct Source {
     pub what: String,
     /// Bad credentials from a server are its failure (69); from a local source, the
     /// configuration's (78).
-    pub kind: Kind,
+    pub kind: ExitCode,
 }
 
 impl Source {
@@ -124,7 +125,7 @@ impl Chain {
         let sts = || aws::endpoint(Service::Sts, &self.region).display;
         let server = |what: String| Source {
             what,
-            kind: Kind::Unavailable,
+            kind: ExitCode::Unavailable,
         };
         if let Some(hop) = level.checked_sub(1).and_then(|i| self.hops.get(i)) {
             return server(format!(
@@ -137,7 +138,7 @@ impl Chain {
         match &self.base {
             Base::Static { profile, .. } => Source {
                 what: format!("the keys of profile '{profile}'"),
-                kind: Kind::Config,
+                kind: ExitCode::Config,
             },
             Base::Sso(target) => server(format!(
                 "IAM Identity Center's GetRoleCredentials at {}",
@@ -145,11 +146,11 @@ impl Chain {
             )),
             Base::Process { profile, at, .. } => Source {
                 what: format!("the credential_process of profile '{profile}' ({at})"),
-                kind: Kind::Config,
+                kind: ExitCode::Config,
             },
             Base::Login { profile, .. } => Source {
                 what: format!("the `aws login` session of profile '{profile}'"),
-                kind: Kind::Config,
+                kind: ExitCode::Config,
             },
             Base::WebIdentity { profile, role, .. } => server(format!(
                 "AssumeRoleWithWebIdentity of {role} for profile '{profile}' at {}",
@@ -157,7 +158,7 @@ impl Chain {
             )),
             Base::Environment => Source {
                 what: "the AWS_* variables of guard's environment".to_string(),
-                kind: Kind::Config,
+                kind: ExitCode::Config,
             },
             Base::Ec2InstanceMetadata => server("EC2 instance metadata".to_string()),
             Base::EcsContainer => server("the ECS container endpoint".to_string()),

@@ -8,7 +8,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
 use crate::credentials::Secret;
-use crate::error::{Failure, Kind};
+use crate::error::Failure;
+use crate::exit_codes::ExitCode;
 
 const CALLBACK_PATH: &str = "/oauth/callback";
 /// A browser sends its request at once; one that does not is not the browser.
@@ -132,7 +133,7 @@ async fn handle(mut stream: TcpStream, state: &str) -> Option<Callback> {
         let error: String = error.chars().filter(|c| !c.is_control()).collect();
         Callback::Refused(
             Failure::new(
-                Kind::Refused,
+                ExitCode::Refused,
                 format!("IAM Identity Center refused the sign-in: {error}"),
             )
             .with_hint("sign in again and allow the access request in the browser"),

@@ -14,7 +14,8 @@ pub mod token;
 pub use portal::{Assignment, account_name, assignments, remember_account_names};
 
 use crate::account::AccountId;
-use crate::error::{Failure, Kind};
+use crate::error::Failure;
+use crate::exit_codes::ExitCode;
 use crate::profile::{Location, Profile, ProfileSet, SsoSession, Value};
 
 /// A failure of a call that needs the sign-in, by whether signing in (again) fixes it.
@@ -174,7 +175,7 @@ impl SsoLogin {
     }
 
     fn not_signed_in(&self, what: String) -> Failure {
-        Failure::new(Kind::Config, what)
+        Failure::new(ExitCode::Config, what)
             .with_hint(format!("sign in with: {}", self.login_command()))
     }
 

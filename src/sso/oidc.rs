@@ -8,7 +8,8 @@ use super::cache_file::{AUTHORIZATION_CODE_GRANT, DEVICE_GRANT, Flow};
 use super::registration::Registration;
 use crate::aws::{self, Patience, Service};
 use crate::credentials::Secret;
-use crate::error::{Failure, Kind};
+use crate::error::Failure;
+use crate::exit_codes::ExitCode;
 
 const REFRESH_GRANT: &str = "refresh_token";
 /// The redirect URI registered for the PKCE flow; the port is chosen per sign-in (RFC 8252).
@@ -106,7 +107,7 @@ impl<'a> Oidc<'a> {
                 | "InvalidClientMetadataException"
                 | "InvalidRedirectUriException"
                 | "UnsupportedGrantTypeException"
-                | "InvalidRequestException" => Some(Kind::Config),
+                | "InvalidRequestException" => Some(ExitCode::Config),
                 _ => None,
             })
         })?;
@@ -154,7 +155,7 @@ impl<'a> Oidc<'a> {
                     |code| match code {
                         "InvalidClientException"
                         | "UnauthorizedClientException"
-                        | "InvalidRequestException" => Some(Kind::Config),
+                        | "InvalidRequestException" => Some(ExitCode::Config),
                         _ => None,
                     },
                 )
@@ -257,8 +258,10 @@ impl<'a> Oidc<'a> {
             .await
             .map_err(|e| {
                 aws::failure("CreateToken", &self.endpoint, e, |code| match code {
-                    "InvalidGrantException" | "AccessDeniedException" => Some(Kind::Refused),
-                    "InvalidClientException" | "UnauthorizedClientException" => Some(Kind::Config),
+                    "InvalidGrantException" | "AccessDeniedException" => Some(ExitCode::Refused),
+                    "InvalidClientException" | "UnauthorizedClientException" => {
+                        Some(ExitCode::Config)
+                    }
                     _ => None,
                 })
             })?;

@@ -15,7 +15,8 @@ use super::{SsoError, SsoLogin, SsoTarget};
 use crate::account::AccountId;
 use crate::aws::{self, Patience, Service};
 use crate::credentials::{Credentials, Secret};
-use crate::error::{Failure, Kind};
+use crate::error::Failure;
+use crate::exit_codes::ExitCode;
 use crate::identity::AccountName;
 
 fn client(
@@ -94,15 +95,15 @@ pub async fn role_credentials(target: &SsoTarget, token: &Secret) -> Result<Cred
     let output = answer.map_err(|e| {
         let signed_out = unauthorized(&e);
         let failure = aws::failure("GetRoleCredentials", &endpoint, e, |code| match code {
-            "ForbiddenException" => Some(Kind::Refused),
+            "ForbiddenException" => Some(ExitCode::Refused),
             "UnauthorizedException" | "InvalidRequestException" | "ResourceNotFoundException" => {
-                Some(Kind::Config)
+                Some(ExitCode::Config)
             }
             _ => None,
         });
         match failure.kind {
             _ if signed_out => SsoError::NotSignedIn(not_accepted(&target.login, &failure).into()),
-            Kind::Refused => SsoError::from(Failure::refused(format!(
+            ExitCode::Refused => SsoError::from(Failure::refused(format!(
                 "IAM Identity Center gives you no access to account {} with role '{}' ({})",
                 target.account_id,
                 target.role_name,
@@ -268,7 +269,7 @@ where
     let signed_out = unauthorized(&err);
     let failure = aws::failure(operation, endpoint, err, |code| match code {
         "UnauthorizedException" | "InvalidRequestException" | "ResourceNotFoundException" => {
-            Some(Kind::Config)
+            Some(ExitCode::Config)
         }
         _ => None,
     });

@@ -12,7 +12,8 @@ use super::registration::Registration;
 use super::{SsoError, SsoLogin};
 use crate::aws::{self, Patience, Service};
 use crate::credentials::Secret;
-use crate::error::{Failure, Kind};
+use crate::error::Failure;
+use crate::exit_codes::ExitCode;
 use crate::fsutil;
 
 /// botocore refreshes when less than this is left; so does guard, so they agree on when.
@@ -326,7 +327,7 @@ enum NotRefreshed {
 impl From<Failure> for NotRefreshed {
     fn from(failure: Failure) -> Self {
         match failure.kind {
-            Kind::Unavailable => NotRefreshed::Unavailable(failure.into()),
+            ExitCode::Unavailable => NotRefreshed::Unavailable(failure.into()),
             _ => NotRefreshed::Refused(failure.into()),
         }
     }
@@ -382,7 +383,7 @@ async fn refresh(login: &SsoLogin, mut cached: CachedToken) -> Result<Secret, Re
                     | "InvalidClientException"
                     | "UnauthorizedClientException"
                     | "AccessDeniedException"
-                    | "InvalidRequestException" => Some(Kind::Config),
+                    | "InvalidRequestException" => Some(ExitCode::Config),
                     _ => None,
                 },
             );

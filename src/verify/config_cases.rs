@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use super::{RegionFrom, region};
 use crate::aws::{ProfileEndpoints, Service, resolve_endpoint};
-use crate::error::{Failure, Kind};
+use crate::error::Failure;
+use crate::exit_codes::ExitCode;
 use crate::profile::{CHOOSING_KEYS, ProfileSet, ini};
 use crate::source::{self, Base};
 
@@ -131,7 +132,7 @@ impl Case {
             (Ok(()), None) => {}
             (Ok(()), Some(error)) => wrong.push(format!("expected an error with '{error}'")),
             (Err(failure), Some(error)) => {
-                if failure.kind != Kind::Config || !failure.message.contains(error.as_str()) {
+                if failure.kind != ExitCode::Config || !failure.message.contains(error.as_str()) {
                     wrong.push(format!(
                         "expected a configuration error with '{error}', got {:?}: {}",
                         failure.kind, failure.message
@@ -209,7 +210,7 @@ impl Case {
         }
         let chain = crate::source::plan_agreed(&set, &self.profile, &sts_region).map_err(|e| {
             e.downcast::<Failure>()
-                .unwrap_or_else(|e| Failure::new(Kind::Unavailable, e.to_string()))
+                .unwrap_or_else(|e| Failure::new(ExitCode::Unavailable, e.to_string()))
         })?;
         let (base, key_id, argv) = match &chain.base {
             Base::Static { creds, .. } => ("static", Some(creds.access_key_id.clone()), None),
