@@ -3,9 +3,9 @@
 //! Global options may stand anywhere, as `--opt value` or `--opt=value`, and argparse
 //! accepts any unique prefix of them (`--reg` is `--region`, `--p` is `--profile`).
 
-use super::scope::{self, EnvValue, Scope};
+use super::scope::{self, EnvValue, Scope, Word};
 use super::verdict::Verdict;
-use super::{FileText, Severity, aws_alias, aws_ops, aws_s3, program};
+use super::{FileText, Probe, Severity, aws_alias, aws_ops, aws_s3, paths, program};
 
 struct Global {
     name: &'static str,
@@ -324,15 +324,40 @@ fn unseen_programs(verdict: Verdict, parsed: &Parsed, scope: &Scope) -> Verdict 
 /// `cli_pager` (unless `pager_decided`: `AWS_PAGER` or `--no-cli-pager` wins over it). The
 /// inherited config is the user's own, the one guard itself reads; a missing file is skipped
 /// by the CLI too.
+///
+/// A `HOME` set on the command line moves the config too (`~/.aws/config`, unless an
+/// inherited `AWS_CONFIG_FILE` names one elsewhere) and the CLI's own models folder
+/// (`~/.aws/models`, searched like `AWS_DATA_PATH`): guard reads the config there as it
+/// reads one named by `AWS_CONFIG_FILE`, and a models folder there is unknown.
 fn config_file_code(scope: &Scope, pager_decided: bool) -> Option<String> {
-    let path = match scope.assigned("AWS_CONFIG_FILE")? {
-        EnvValue::Known(path) => path,
-        EnvValue::Dynamic => {
+    let (path, via) = match scope.assigned("AWS_CONFIG_FILE") {
+        Some(EnvValue::Known(path)) => (path, "AWS_CONFIG_FILE names"),
+        Some(EnvValue::Dynamic) => {
             return Some(
                 "AWS_CONFIG_FILE comes from an expansion: guard cannot read the config, which can load plugins"
                     .to_owned(),
             );
         }
+        None => match scope.assigned("HOME")? {
+            EnvValue::Dynamic => {
+                return Some(
+                    "HOME comes from an expansion: guard cannot read the config the CLI reads there, which can load plugins"
+                        .to_owned(),
+                );
+            }
+            EnvValue::Known(home) => {
+                if let Some(why) = moved_models(&home, scope) {
+                    return Some(why);
+                }
+                let elsewhere = scope
+                    .inherited("AWS_CONFIG_FILE")
+                    .is_some_and(|file| !file.is_empty() && !file.starts_with('~'));
+                if elsewhere {
+                    return None;
+                }
+                (format!("{home}/.aws/config"), "HOME moves the config to")
+            }
+        },
     };
     let expanded = match (path.strip_prefix("~/"), scope.home()) {
         (None, _) => path.clone(),
@@ -344,7 +369,7 @@ fn config_file_code(scope: &Scope, pager_decided: bool) -> Option<String> {
         FileText::Text(text) => text,
         _ => {
             return Some(format!(
-                "AWS_CONFIG_FILE names {path}: guard cannot read it, and a config can load plugins"
+                "{via} {path}: guard cannot read it, and a config can load plugins"
             ));
         }
     };
@@ -358,7 +383,7 @@ fn config_file_code(scope: &Scope, pager_decided: bool) -> Option<String> {
         {
             if section.trim() == "plugins" {
                 return Some(format!(
-                    "AWS_CONFIG_FILE names {path}, whose [plugins] the CLI imports, code guard cannot see"
+                    "{via} {path}, whose [plugins] the CLI imports, code guard cannot see"
                 ));
             }
             continue;
@@ -373,7 +398,7 @@ fn config_file_code(scope: &Scope, pager_decided: bool) -> Option<String> {
             && !is_plain_pager(value)
         {
             return Some(format!(
-                "AWS_CONFIG_FILE names {path}, whose cli_pager {value} CLI v2 pipes its output through, a program guard cannot see"
+                "{via} {path}, whose cli_pager {value} CLI v2 pipes its output through, a program guard cannot see"
             ));
         }
         // Any profile's setting counts: which profile the CLI reads is decided elsewhere.
@@ -381,11 +406,30 @@ fn config_file_code(scope: &Scope, pager_decided: bool) -> Option<String> {
             && value.to_ascii_lowercase().starts_with("on")
         {
             return Some(format!(
-                "AWS_CONFIG_FILE names {path}, whose cli_auto_prompt makes CLI v2 prompt for the command first; what runs is what is typed there"
+                "{via} {path}, whose cli_auto_prompt makes CLI v2 prompt for the command first; what runs is what is typed there"
             ));
         }
     }
     None
+}
+
+/// The CLI's models folder under a `HOME` the command line sets (botocore's loader searches
+/// `~/.aws/models` first): a service model there decides what an operation calls.
+fn moved_models(home: &str, scope: &Scope) -> Option<String> {
+    let folder = format!("{home}/.aws/models");
+    let at = match paths::locate(&Word::literal(&folder), scope) {
+        paths::Located::At(at) => at,
+        paths::Located::Unknown(why) => {
+            return Some(format!(
+                "HOME moves the CLI's models folder to {folder}, which guard cannot place ({why}): a model there decides what an operation calls"
+            ));
+        }
+    };
+    (scope.disk().probe(std::path::Path::new(&at)) != Probe::Missing).then(|| {
+        format!(
+            "HOME moves the CLI's models folder to {folder}, which exists: the CLI loads service models from there, and a model decides what an operation calls"
+        )
+    })
 }
 
 /// Service and operation names are lowercase words with dashes; anything else would be
