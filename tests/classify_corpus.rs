@@ -441,11 +441,19 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
             "PYTHONSTARTUP=/tmp/x.py",
             "PYTHONINSPECT=1",
             "AWS_PAGER=sh",
+            "AWS_CLI_HISTORY_FILE=/home/user/.bashrc",
         ],
     ),
     (
         "terraform",
-        &["TF_CLI_CONFIG_FILE=/tmp/x.tfrc", "HOME=/tmp/h"],
+        &[
+            "TF_CLI_CONFIG_FILE=/tmp/x.tfrc",
+            "HOME=/tmp/h",
+            "TF_DATA_DIR=/tmp/d",
+            "TF_PLUGIN_CACHE_DIR=/tmp/c",
+            "TF_REATTACH_PROVIDERS={}",
+            "TF_LOG_PATH=/home/user/.bashrc",
+        ],
     ),
     (
         "terragrunt",
@@ -454,7 +462,7 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
             "TERRAGRUNT_AUTH_PROVIDER_CMD=/tmp/x",
         ],
     ),
-    ("kubectl", &["HOME=/tmp/h"]),
+    ("kubectl", &["HOME=/tmp/h", "KUBECACHEDIR=/home/user/.kube"]),
     ("flux", &["HOME=/tmp/h"]),
     (
         "argocd",
@@ -470,6 +478,7 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
             "HELM_PLUGINS=/tmp/p",
             "HOME=/tmp/h",
             "HELM_KUBEAPISERVER=https://203.0.113.7",
+            "HELM_CACHE_HOME=/home/user/.kube",
         ],
     ),
     ("pulumi", &["PULUMI_HOME=/tmp/p"]),
@@ -533,6 +542,13 @@ fn a_variable_that_runs_something_makes_a_read_case_not_read() {
         for var in ANY_PROGRAM_RUNS.iter().chain(own) {
             if TURNED_OFF.iter().any(|(off, option)| {
                 var == off && case.argv.iter().any(|arg| arg.starts_with(option))
+            }) {
+                continue;
+            }
+            // The line's own later assignment of the same variable wins over this one.
+            let name = var.split('=').next().unwrap_or(var);
+            if case.argv.iter().any(|arg| {
+                arg.starts_with(&format!("{name}=")) || arg.contains(&format!(" {name}="))
             }) {
                 continue;
             }

@@ -186,7 +186,8 @@ fn judge(parsed: &Parsed, scope: &Scope) -> Verdict {
         operation,
         rest: &parsed.rest,
         debug: parsed.debug,
-        endpoint_url: parsed.endpoint_url,
+        // `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` send the requests there too.
+        endpoint_url: parsed.endpoint_url || scope.assigned_prefixed("AWS_ENDPOINT_URL").is_some(),
         scope,
     })
 }
@@ -292,6 +293,29 @@ fn unseen_programs(verdict: Verdict, parsed: &Parsed, scope: &Scope) -> Verdict 
     let aws_pager = scope.var("AWS_PAGER");
     if let Some(why) = config_file_code(scope, parsed.no_cli_pager || aws_pager.is_some()) {
         return Verdict::of(Severity::Unknown, "aws", &path, &why);
+    }
+    // The CLI's history database (written when the config says `cli_history = enabled`),
+    // judged by the file's class.
+    if let Some(value) = scope.assigned("AWS_CLI_HISTORY_FILE") {
+        let word = match value {
+            EnvValue::Known(file) => Word {
+                text: file.into(),
+                dynamic: false,
+            },
+            EnvValue::Dynamic => Word {
+                text: "$AWS_CLI_HISTORY_FILE".into(),
+                dynamic: true,
+            },
+        };
+        let judged = paths::write(&word, scope, paths::Write::Edit);
+        if !judged.is_ordinary() {
+            let what = format!(
+                "AWS_CLI_HISTORY_FILE is set: the CLI records its commands in that database; {}",
+                judged.reason
+            );
+            let written = Verdict::of(judged.severity, "aws", &path, &what);
+            return verdict.or_worse(written);
+        }
     }
     if parsed.no_cli_pager {
         return verdict;

@@ -775,6 +775,34 @@ fn files(call: &Call, path: &[&str], bound: &Bound) -> Option<Verdict> {
             ));
         }
     }
+    // The kubeconfig `eks update-kubeconfig` writes: the documented local switch for a
+    // kubeconfig, judged by its class for anything else (the cluster's name and `--alias`,
+    // which the line chooses, land in it).
+    if path == ["eks", "update-kubeconfig"] {
+        let named = bound.last("kubeconfig").map(str::to_owned).or_else(|| {
+            match call.scope.assigned("KUBECONFIG") {
+                Some(EnvValue::Known(list)) => list
+                    .split(':')
+                    .find(|part| !part.is_empty())
+                    .map(str::to_owned),
+                _ => None,
+            }
+        });
+        if let Some(kubeconfig) = named {
+            let verdict = paths::write_switch(
+                &word(&kubeconfig, scope::is_dynamic(&kubeconfig)),
+                call.scope,
+            );
+            if !verdict.is_ordinary() {
+                add(Verdict::of(
+                    verdict.severity,
+                    "aws",
+                    path,
+                    &format!("writes the kubeconfig: {}", verdict.reason),
+                ));
+            }
+        }
+    }
     if let Some(outfile) = bound
         .positionals
         .iter()

@@ -6,8 +6,8 @@ use super::helm_flags as f;
 use super::kubectl;
 use super::scope::Scope;
 use super::table::{
-    Command, Credential, Modifier, Parser, Table, Test, Trust, cmd, env_assigned, trust_flag,
-    trust_var,
+    Command, Credential, Modifier, Parser, Table, Test, Trust, cmd, env_assigned, env_writes_into,
+    trust_flag, trust_var,
 };
 use super::verdict::Verdict;
 
@@ -285,6 +285,29 @@ const TABLE: Table = Table {
             &[""],
             "HOME",
             "helm reads plugins and ~/.kube/config there; a kubeconfig can run programs",
+        ),
+        // Folders and files helm writes (repository indexes, chart archives, `repo add` and
+        // `registry login`), judged by their class.
+        env_writes_into(&[""], "HELM_CACHE_HOME", "helm writes its caches there"),
+        env_writes_into(
+            &[""],
+            "HELM_REPOSITORY_CACHE",
+            "helm writes repository indexes and charts there",
+        ),
+        env_writes_into(
+            &[""],
+            "HELM_CONFIG_HOME",
+            "helm writes its repositories and registry logins there",
+        ),
+        env_writes_into(
+            &[""],
+            "HELM_REPOSITORY_CONFIG",
+            "helm writes its repositories there",
+        ),
+        env_writes_into(
+            &[""],
+            "HELM_REGISTRY_CONFIG",
+            "helm writes its registry logins there",
         ),
     ],
     // The API server token replaces the kubeconfig's credentials (on EKS: guard's).

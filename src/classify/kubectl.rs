@@ -7,7 +7,7 @@ use super::kubectl_flags as f;
 use super::scope::{self, EnvValue, Scope};
 use super::table::{
     Command, Credential, Modifier, Parser, Table, Test, Trust, cmd, env_assigned, env_program,
-    trust_flag,
+    env_writes_into, trust_flag,
 };
 use super::tool_paths;
 use super::verdict::Verdict;
@@ -421,6 +421,11 @@ const TABLE: Table = Table {
         env_assigned(&[""], "GIT_CONFIG_COUNT", GIT_RUNS),
         env_assigned(&[""], "GIT_CONFIG_PARAMETERS", GIT_RUNS),
         env_assigned(&[""], "GIT_CONFIG_GLOBAL", GIT_RUNS),
+        env_writes_into(
+            &[""],
+            "KUBECACHEDIR",
+            "kubectl writes its discovery and HTTP caches into that folder and reads them back",
+        ),
         env_assigned(
             &[""],
             "KUBERC",
@@ -484,9 +489,9 @@ fn template_file(args: &[String], scope: &Scope) -> Option<Verdict> {
 }
 
 /// The `kubectl config` commands write the kubeconfig they read: one named by `--kubeconfig`
-/// or a `KUBECONFIG=` on the line that is terraform state or guard's own file is overwritten
-/// (`--kubeconfig terraform.tfstate config use-context x`). Switching contexts in a kubeconfig
-/// stays the documented local switch it is.
+/// or a `KUBECONFIG=` on the line that is more than a kubeconfig (terraform state, guard's own
+/// file, a shell start-up file) is overwritten (`--kubeconfig terraform.tfstate config
+/// use-context x`). Switching contexts in a kubeconfig stays the documented local switch it is.
 fn kubeconfig_written(verdict: &Verdict, args: &[String], scope: &Scope) -> Option<Verdict> {
     let writes = verdict.command.first().is_some_and(|word| word == "config")
         && !matches!(
@@ -502,11 +507,9 @@ fn kubeconfig_written(verdict: &Verdict, args: &[String], scope: &Scope) -> Opti
         _ => None,
     };
     let path = named.or(assigned)?;
-    let (severity, why) = tool_paths::write(&path, scope)?;
-    (severity >= Destructive).then(|| {
-        let what = format!("writes the kubeconfig {}: {why}", scope::shown(&path));
-        Verdict::of(severity, "kubectl", &["config"], &what)
-    })
+    let (severity, why) = tool_paths::write_switch(&path, scope)?;
+    let what = format!("writes the kubeconfig {}: {why}", scope::shown(&path));
+    Some(Verdict::of(severity, "kubectl", &["config"], &what))
 }
 
 /// A kubeconfig guard cannot read, named for a client-go tool (kubectl, helm): a kubeconfig

@@ -316,6 +316,22 @@ pub(crate) fn write(word: &Word, scope: &Scope, how: Write) -> PathVerdict {
     verdict
 }
 
+/// What a tool's own documented switch writing a kubeconfig (`aws eks update-kubeconfig
+/// --kubeconfig`, `eksctl utils write-kubeconfig --kubeconfig`, `kubectl config use-context`)
+/// means: nothing, where the path is a kubeconfig and nothing else (the next kubectl command
+/// is judged on its own, and the file holds the tool's own content), else what writing it
+/// means: the cluster's and alias's names the line chooses land in a shell start-up file, a
+/// program on PATH, a project file or state as well.
+pub(crate) fn write_switch(word: &Word, scope: &Scope) -> PathVerdict {
+    if let Located::At(at) = locate(word, scope) {
+        let (_, classes) = classes_of(&word.text, &at, scope);
+        if !classes.is_empty() && classes.iter().all(|class| *class == KUBECONFIG) {
+            return PathVerdict::ordinary();
+        }
+    }
+    write(word, scope, Write::Replace)
+}
+
 fn write_class(shown: &str, class: PathClass, how: Write, probe: &Probe) -> PathVerdict {
     let verb = match how {
         Write::Replace => "overwrites",

@@ -238,6 +238,18 @@ const CONSULTED: &[&str] = &[
     "HELM_KUBETOKEN",
     "ARGOCD_SERVER",
     "ARGOCD_AUTH_TOKEN",
+    // Folders and files the tools write (paths17).
+    "KUBECACHEDIR",
+    "HELM_CACHE_HOME",
+    "HELM_CONFIG_HOME",
+    "HELM_REPOSITORY_CACHE",
+    "HELM_REPOSITORY_CONFIG",
+    "HELM_REGISTRY_CONFIG",
+    "TF_LOG_PATH",
+    "TF_DATA_DIR",
+    "TF_PLUGIN_CACHE_DIR",
+    "TF_REATTACH_PROVIDERS",
+    "AWS_CLI_HISTORY_FILE",
     // Where the stores of `paths` lie.
     "XDG_CONFIG_HOME",
     "XDG_CACHE_HOME",
@@ -264,6 +276,7 @@ const TOOLS17_CONSULTED: &[&str] = &[
 
 fn is_consulted(name: &str) -> bool {
     name.starts_with("TF_CLI_ARGS")
+        || name.starts_with("AWS_ENDPOINT_URL")
         || name.starts_with("GIT_")
         || TOOLS17_CONSULTED.contains(&name)
         || CONSULTED.contains(&name)

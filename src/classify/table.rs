@@ -13,7 +13,8 @@
 
 use super::Severity;
 use super::flags::{self, Arity, Effect, Flag};
-use super::scope::{self, EnvValue, Scope};
+use super::paths;
+use super::scope::{self, EnvValue, Scope, Word};
 use super::tool_paths;
 use super::verdict::Verdict;
 
@@ -107,6 +108,9 @@ pub(crate) struct EnvProgram {
     /// Only a value the command line itself gives counts (`HOME`: the inherited one is the
     /// user's own setup).
     pub assigned_only: bool,
+    /// The value is a folder the tool writes files into (caches, repository indexes): judged
+    /// by its class (`paths::write_into`) instead of making the line unknown.
+    pub writes_into: bool,
 }
 
 /// A variable that counts whatever its value, for the commands given.
@@ -120,6 +124,7 @@ pub(crate) const fn env_program(
         var,
         what,
         assigned_only: false,
+        writes_into: false,
     }
 }
 
@@ -134,6 +139,23 @@ pub(crate) const fn env_assigned(
         var,
         what,
         assigned_only: true,
+        writes_into: false,
+    }
+}
+
+/// A variable the command line sets to a folder the tool writes files into: judged by the
+/// folder's class (a cache in `~/.kube` or beside terraform state is not harmless).
+pub(crate) const fn env_writes_into(
+    commands: &'static [&'static str],
+    var: &'static str,
+    what: &'static str,
+) -> EnvProgram {
+    EnvProgram {
+        commands,
+        var,
+        what,
+        assigned_only: true,
+        writes_into: true,
     }
 }
 
@@ -248,12 +270,47 @@ impl Table {
             let judged = match effect {
                 Effect::Reads => tool_paths::read(value, scope),
                 Effect::Writes => tool_paths::write(value, scope),
-                Effect::Switches => tool_paths::write(value, scope)
-                    .filter(|(severity, _)| *severity >= Severity::Destructive),
+                Effect::Switches => tool_paths::write_switch(value, scope),
                 Effect::Inert => None,
             };
             if let Some((severity, why)) = judged {
                 verdict = verdict.or_worse(Verdict::of(severity, self.tool, &walk.typed, &why));
+            }
+        }
+        let path = walk.command.map(canonical).unwrap_or_default();
+        for program in self.env_programs.iter().filter(|p| p.writes_into) {
+            let Some(value) = scope.assigned(program.var) else {
+                continue;
+            };
+            if !applies(program.commands, &path) {
+                continue;
+            }
+            let judged = match value {
+                EnvValue::Known(folder) if folder.is_empty() => continue,
+                EnvValue::Known(folder) => paths::write_into(
+                    &Word {
+                        text: folder.into(),
+                        dynamic: false,
+                    },
+                    scope,
+                    false,
+                ),
+                EnvValue::Dynamic => paths::write_into(
+                    &Word {
+                        text: format!("${}", program.var).into(),
+                        dynamic: true,
+                    },
+                    scope,
+                    false,
+                ),
+            };
+            if !judged.is_ordinary() {
+                let what = format!(
+                    "{} is set: {}; {}",
+                    program.var, program.what, judged.reason
+                );
+                verdict =
+                    verdict.or_worse(Verdict::of(judged.severity, self.tool, &walk.typed, &what));
             }
         }
         for (trust, shown) in self.trusted(&parsed.args, scope) {
@@ -522,7 +579,7 @@ impl Table {
         }
         // Before help and the bare command: node loads NODE_OPTIONS' modules for `--version`.
         let path = walk.command.map(canonical).unwrap_or_default();
-        for program in self.env_programs {
+        for program in self.env_programs.iter().filter(|p| !p.writes_into) {
             let given = if program.assigned_only {
                 scope.assigned(program.var).is_some()
             } else {

@@ -5,7 +5,8 @@
 use super::Severity;
 use super::flags::{Arity, Effect, Flag, is_false, is_true};
 use super::local;
-use super::scope::{self, EnvValue, Scope};
+use super::paths;
+use super::scope::{self, EnvValue, Scope, Word};
 use super::shell;
 use super::table;
 use super::terraform_flags::SUBCOMMANDS;
@@ -92,6 +93,7 @@ pub(crate) fn classify_as(label: &str, flavor: Flavor, args: &[&str], scope: &Sc
         verdict = unproven;
     }
     verdict = verdict.or_worse(paths(label, &merged, scope));
+    verdict = verdict.or_worse(log_path(label, scope));
     verdict.reason.push_str(&env_note);
     verdict
 }
@@ -112,6 +114,18 @@ const RUNS: &[(&str, &str)] = &[
     (
         "HOME",
         "terraform reads ~/.terraformrc and ~/.terraform.d/plugins there, which choose programs it runs",
+    ),
+    (
+        "TF_DATA_DIR",
+        "terraform reads the modules and providers `init` put there, and writes there; guard cannot see them",
+    ),
+    (
+        "TF_PLUGIN_CACHE_DIR",
+        "terraform installs providers from that folder and writes them there; guard cannot see them",
+    ),
+    (
+        "TF_REATTACH_PROVIDERS",
+        "terraform talks to the provider processes it names instead of starting its own, programs guard cannot see",
     ),
 ];
 
@@ -227,6 +241,34 @@ fn flag_region_of<'a, 'b>(args: &'b [&'a str], table: &[Flag]) -> &'b [&'a str] 
         i += if valued { 2 } else { 1 };
     }
     args.get(..i.min(args.len())).unwrap_or_default()
+}
+
+/// `TF_LOG_PATH` set on the command line: terraform appends its log there (with `TF_LOG`,
+/// which may be inherited; the log holds the command line and the variables' values), judged
+/// by the file's class.
+fn log_path(label: &str, scope: &Scope) -> Verdict {
+    let none = Verdict::of(Severity::Read, label, &[], "");
+    let word = match scope.assigned("TF_LOG_PATH") {
+        Some(EnvValue::Known(path)) if path.is_empty() => return none,
+        Some(EnvValue::Known(path)) => Word {
+            text: path.into(),
+            dynamic: false,
+        },
+        Some(EnvValue::Dynamic) => Word {
+            text: "$TF_LOG_PATH".into(),
+            dynamic: true,
+        },
+        None => return none,
+    };
+    let judged = paths::write(&word, scope, paths::Write::Append);
+    if judged.is_ordinary() {
+        return none;
+    }
+    let what = format!(
+        "TF_LOG_PATH is set: terraform writes its log there; {}",
+        judged.reason
+    );
+    Verdict::of(judged.severity, label, &[], &what)
 }
 
 /// The paths the subcommand's options name, judged by their class (`-var-file

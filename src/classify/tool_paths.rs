@@ -25,6 +25,13 @@ pub(crate) fn write(path: &str, scope: &Scope) -> Option<(Severity, String)> {
     (!verdict.is_ordinary()).then_some((verdict.severity, verdict.reason))
 }
 
+/// Writing `path` as a tool's own documented kubeconfig switch (`paths::write_switch`): None
+/// when it changes nothing.
+pub(crate) fn write_switch(path: &str, scope: &Scope) -> Option<(Severity, String)> {
+    let verdict = paths::write_switch(&word(path), scope);
+    (!verdict.is_ordinary()).then_some((verdict.severity, verdict.reason))
+}
+
 fn read_one(path: &str, scope: &Scope) -> Option<(Severity, String)> {
     let verdict = paths::read(&word(path), scope);
     (!verdict.is_ordinary()).then_some((verdict.severity, verdict.reason))
