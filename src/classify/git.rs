@@ -139,6 +139,8 @@ static T_COUNT_OBJECTS: Program = table(&["git count-objects"], generated::COUNT
 static T_REV_PARSE: Program = table(&["git rev-parse"], REV_PARSE);
 static T_HELP: Program = table(&["git help"], HELP);
 static T_NONE: Program = table(&["git"], "h help");
+static T_REV_LIST: Program = table(&["git rev-list"], REV_LIST);
+static T_SYMBOLIC_REF: Program = table(&["git symbolic-ref"], generated::SYMBOLIC_REF);
 static T_VERSION: Program = table(&["git version"], "build-options h help");
 
 /// shortlog and `stash show` also read the revision and diff options (`LOG`); their own
@@ -147,6 +149,12 @@ static T_VERSION: Program = table(&["git version"], "build-options h help");
 const SHORTLOG: &str = concat!(
     "@exact c,committer no-committer n,numbered no-numbered s,summary no-summary e,email ",
     "no-email w? group= no-group ",
+    log_options!()
+);
+/// rev-list's own output options (builtin/rev-list.c), then the revision options.
+const REV_LIST: &str = concat!(
+    "@exact @single count objects objects-edge objects-edge-aggressive timestamp header ",
+    "disk-usage no-object-names object-names unpacked ",
     log_options!()
 );
 const STASH_SHOW: &str = concat!(
@@ -189,7 +197,6 @@ const CHANGES: &[(&str, Severity, &str)] = &[
     ("notes", Severity::Write, "changes notes"),
     ("filter-branch", Severity::Destructive, "rewrites history"),
     ("update-ref", Severity::Write, "changes a ref"),
-    ("symbolic-ref", Severity::Write, "changes a symbolic ref"),
     (
         "archive",
         Severity::Write,
@@ -427,6 +434,8 @@ pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
         "check-ignore" => options(&T_CHECK_IGNORE, rest, &scope, &[name], inert),
         "count-objects" => options(&T_COUNT_OBJECTS, rest, &scope, &[name], inert),
         "rev-parse" => options(&T_REV_PARSE, rest, &scope, &[name], inert),
+        "rev-list" => options(&T_REV_LIST, rest, &scope, &[name], inert),
+        "symbolic-ref" => symbolic_ref(rest, &scope),
         "version" => options(&T_VERSION, rest, &scope, &[name], inert),
         "help" => help(rest, &scope, &[name]),
         "branch" => branch(rest, &scope),
@@ -694,6 +703,24 @@ fn branch(args: &[Word], scope: &Scope) -> Verdict {
     }
     let _ = scope;
     Verdict::of(Severity::Read, TOOL, path, "lists branches")
+}
+
+/// `git symbolic-ref NAME` prints what NAME points at; with a second operand it sets it,
+/// `-d` deletes it.
+fn symbolic_ref(args: &[Word], scope: &Scope) -> Verdict {
+    let path = &["symbolic-ref"];
+    let parsed = match parse(&T_SYMBOLIC_REF, args) {
+        Ok(parsed) => parsed,
+        Err((severity, why)) => return Verdict::of(severity, TOOL, path, &why),
+    };
+    if parsed.has("d") {
+        return Verdict::of(Severity::Destructive, TOOL, path, "deletes a symbolic ref");
+    }
+    if parsed.operands.len() > 1 || parsed.has("m") {
+        return Verdict::of(Severity::Write, TOOL, path, "changes a symbolic ref");
+    }
+    let _ = scope;
+    Verdict::of(Severity::Read, TOOL, path, "read-only")
 }
 
 /// `git tag`: lists with no operand or with `-l`/`-n`/`--contains`/...; `-v` verifies.
@@ -1003,6 +1030,22 @@ mod tests {
                         failures.push(format!("--{name} takes a value: {err}"));
                     }
                 }
+            }
+        }
+        for own in [
+            "count",
+            "objects",
+            "objects-edge",
+            "objects-edge-aggressive",
+            "timestamp",
+            "header",
+            "disk-usage",
+            "no-object-names",
+            "object-names",
+            "unpacked",
+        ] {
+            if refused(&git(&["rev-list", &format!("--{own}"), "HEAD"])) {
+                failures.push(format!("rev-list --{own} is not git's"));
             }
         }
         let _ = std::fs::remove_dir_all(&repo);

@@ -9,9 +9,9 @@
 /// `git status`
 pub(super) const STATUS: &str = "v,verbose no-verbose s,short no-short b,branch no-branch show-stash no-show-stash ahead-behind no-ahead-behind porcelain? no-porcelain long no-long z,null no-null u,untracked-files? no-untracked-files ignored? no-ignored ignore-submodules? no-ignore-submodules column? no-column no-renames renames M,find-renames? h help";
 /// `git branch`
-pub(super) const BRANCH: &str = "v,verbose no-verbose q,quiet no-quiet t,track? no-track u,set-upstream-to= no-set-upstream-to unset-upstream no-unset-upstream color? no-color r,remotes contains= no-contains= abbrev? no-abbrev a,all d,delete no-delete D m,move no-move M omit-empty no-omit-empty c,copy no-copy C l,list no-list show-current no-show-current create-reflog no-create-reflog edit-description no-edit-description f,force no-force merged= no-merged= column? no-column sort= no-sort points-at= no-points-at i,ignore-case no-ignore-case recurse-submodules no-recurse-submodules format= no-format h help";
+pub(super) const BRANCH: &str = "v,verbose no-verbose q,quiet no-quiet t,track? no-track u,set-upstream-to= no-set-upstream-to unset-upstream no-unset-upstream color? no-color r,remotes contains= no-contains= abbrev? no-abbrev a,all d,delete no-delete D m,move no-move M omit-empty no-omit-empty c,copy no-copy C l,list no-list show-current no-show-current create-reflog no-create-reflog edit-description no-edit-description f,force no-force merged= no-merged= column? no-column sort= no-sort points-at= no-points-at i,ignore-case no-ignore-case recurse-submodules no-recurse-submodules format= no-format with= without= h help";
 /// `git tag`
-pub(super) const TAG: &str = "l,list n? d,delete v,verify a,annotate no-annotate m,message= F,file= no-file trailer= e,edit no-edit s,sign no-sign cleanup= no-cleanup u,local-user= no-local-user f,force no-force create-reflog no-create-reflog column? no-column contains= no-contains= merged= no-merged= omit-empty no-omit-empty sort= no-sort points-at= no-points-at format= no-format color? no-color i,ignore-case no-ignore-case h help";
+pub(super) const TAG: &str = "l,list n? d,delete v,verify a,annotate no-annotate m,message= F,file= no-file trailer= e,edit no-edit s,sign no-sign cleanup= no-cleanup u,local-user= no-local-user f,force no-force create-reflog no-create-reflog column? no-column contains= no-contains= merged= no-merged= omit-empty no-omit-empty sort= no-sort points-at= no-points-at format= no-format color? no-color i,ignore-case no-ignore-case with= without= h help";
 /// `git remote`
 pub(super) const REMOTE: &str = "v,verbose no-verbose h help";
 /// `git remote show`
@@ -21,7 +21,7 @@ pub(super) const REMOTE_GET_URL: &str = "push no-push all no-all h help";
 /// `git ls-files`
 pub(super) const LS_FILES: &str = "z t v f c,cached no-cached d,deleted no-deleted m,modified no-modified o,others no-others i,ignored no-ignored s,stage no-stage k,killed no-killed directory no-directory eol no-eol empty-directory no-empty-directory u,unmerged no-unmerged resolve-undo no-resolve-undo x,exclude= <X,exclude-from= exclude-per-directory= no-exclude-per-directory exclude-standard full-name recurse-submodules no-recurse-submodules error-unmatch no-error-unmatch with-tree= no-with-tree abbrev? no-abbrev debug no-debug deduplicate no-deduplicate sparse no-sparse format= h help";
 /// `git ls-remote`
-pub(super) const LS_REMOTE: &str = "q,quiet no-quiet upload-pack= no-upload-pack t,tags no-tags b,branches no-branches refs no-refs get-url no-get-url sort= no-sort exit-code no-exit-code symref no-symref o,server-option= no-server-option h help";
+pub(super) const LS_REMOTE: &str = "q,quiet no-quiet upload-pack= no-upload-pack t,tags no-tags b,branches no-branches refs no-refs get-url no-get-url sort= no-sort exit-code no-exit-code symref no-symref o,server-option= no-server-option heads no-heads h help";
 /// `git ls-tree`
 pub(super) const LS_TREE: &str = "d r t z l,long name-only name-status object-only full-name no-full-name full-tree no-full-tree format= abbrev? no-abbrev h help";
 /// `git blame`
@@ -47,7 +47,7 @@ pub(super) const STASH_SHOW: &str =
 /// `git for-each-ref`
 pub(super) const FOR_EACH_REF: &str = "s,shell no-shell p,perl no-perl python no-python tcl no-tcl omit-empty no-omit-empty count= no-count format= no-format color? no-color exclude= no-exclude sort= no-sort points-at= no-points-at merged= no-merged= contains= no-contains= ignore-case no-ignore-case stdin no-stdin include-root-refs no-include-root-refs h help";
 /// `git show-ref`
-pub(super) const SHOW_REF: &str = "tags no-tags branches no-branches exists no-exists verify no-verify head no-head d,dereference no-dereference s,hash? no-hash abbrev? no-abbrev q,quiet no-quiet exclude-existing? h help";
+pub(super) const SHOW_REF: &str = "tags no-tags branches no-branches exists no-exists verify no-verify head no-head d,dereference no-dereference s,hash? no-hash abbrev? no-abbrev q,quiet no-quiet exclude-existing? heads no-heads h help";
 /// `git merge-base`
 pub(super) const MERGE_BASE: &str =
     "a,all no-all octopus independent is-ancestor fork-point h help";
@@ -58,3 +58,6 @@ pub(super) const CHECK_IGNORE: &str = "q,quiet no-quiet v,verbose no-verbose std
 /// `git count-objects`
 pub(super) const COUNT_OBJECTS: &str =
     "v,verbose no-verbose H,human-readable no-human-readable h help";
+/// `git symbolic-ref`
+pub(super) const SYMBOLIC_REF: &str =
+    "q,quiet no-quiet d,delete no-delete short no-short recurse no-recurse m= h help";
