@@ -5,7 +5,7 @@ use owo_colors::{OwoColorize, Style};
 use crate::account::AccountId;
 use crate::error::Failure;
 use crate::policy::{AccountView, Color};
-use crate::tty::{self, Answer};
+use crate::tty::{self, Reply};
 
 /// How a command was confirmed, for the audit log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,11 +123,11 @@ pub fn confirm(request: &Request, given: Option<&str>, color: bool) -> Result<Co
     );
     let refused = |what: &str| Failure::refused(format!("{what}; {}", request.withheld()));
     match tty::ask(&question) {
-        Answer::Line(answer) if request.accepts(&answer) => Ok(Consent::Terminal),
-        Answer::Line(_) => Err(refused("the answer did not match the account's name")),
-        Answer::Interrupted => Err(refused("cancelled")),
-        Answer::Eof => Err(refused("no answer")),
-        Answer::NoTerminal => Err(Failure::refused(format!(
+        Reply::Line(answer) if request.accepts(&answer) => Ok(Consent::Terminal),
+        Reply::Line(_) => Err(refused("the answer did not match the account's name")),
+        Reply::Interrupted => Err(refused("cancelled")),
+        Reply::Eof => Err(refused("no answer")),
+        Reply::NoTerminal => Err(Failure::refused(format!(
             "{} needs confirmation in protected account {} ({}), and there is no terminal to ask on; {}",
             request.command,
             request.account_line(),

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::audit::PlanSummary as Summary;
+use crate::audit::PlanSummary;
 use crate::childenv::ChildEnv;
 use crate::classify::{self, Classification, SavedPlan, Severity};
 use crate::exec;
@@ -78,7 +78,7 @@ pub struct PlanRules<'a> {
 /// A command reclassified by the saved plan it applies.
 pub struct Reviewed {
     pub classification: Classification,
-    pub summary: Option<Summary>,
+    pub summary: Option<PlanSummary>,
     /// What the decision on `classification` must be raised to, at least: the strictest plan
     /// rule that confirms or denies, or the system layer's decision on the whole plan where
     /// allow rules took changes out of the count.
@@ -294,7 +294,7 @@ struct Change {
 pub(crate) struct Judged {
     severity: Severity,
     what: String,
-    summary: Summary,
+    summary: PlanSummary,
 }
 
 /// A plan as `show -json` printed it, checked to be one guard can rule on.
@@ -395,7 +395,7 @@ fn change_kind(rc: &ResourceChange) -> Result<ChangeKind, String> {
 /// The plan's severity and summary over the changes `counted` keeps (a plan rule that allows a
 /// change takes it out of the count).
 fn summarize(parsed: &Parsed, counted: impl Fn(usize) -> bool) -> Judged {
-    let mut summary = Summary::default();
+    let mut summary = PlanSummary::default();
     let mut listed = Vec::new();
     for (index, (rc, kind)) in parsed
         .plan
@@ -493,7 +493,7 @@ fn summarize(parsed: &Parsed, counted: impl Fn(usize) -> bool) -> Judged {
 }
 
 /// "creates 2, updates 1, forgets 1": every kind of change the plan makes.
-fn counts(s: &Summary) -> String {
+fn counts(s: &PlanSummary) -> String {
     [
         ("creates", s.create),
         ("updates", s.update),

@@ -12,7 +12,7 @@ use nix::sys::termios::{self, LocalFlags, SetArg, SpecialCharacterIndices, Termi
 
 /// What the person did at the prompt.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Answer {
+pub enum Reply {
     Line(String),
     /// Ctrl-C.
     Interrupted,
@@ -101,12 +101,12 @@ fn restore_on_signals(tty: &File, saved: &Termios) -> Vec<(Signal, SigAction)> {
 /// Asks on `/dev/tty`. The terminal's own line discipline is switched off for the answer, so
 /// that Ctrl-C is an answer ("no") rather than a signal that would kill guard with another
 /// exit code.
-pub fn ask(question: &str) -> Answer {
+pub fn ask(question: &str) -> Reply {
     let Ok(tty) = OpenOptions::new().read(true).write(true).open("/dev/tty") else {
-        return Answer::NoTerminal;
+        return Reply::NoTerminal;
     };
     let Ok(saved) = termios::tcgetattr(tty.as_fd()) else {
-        return Answer::NoTerminal;
+        return Reply::NoTerminal;
     };
     let mut raw = saved.clone();
     raw.local_flags
@@ -121,7 +121,7 @@ pub fn ask(question: &str) -> Answer {
         handlers,
     };
     if termios::tcsetattr(tty.as_fd(), SetArg::TCSAFLUSH, &raw).is_err() {
-        return Answer::NoTerminal;
+        return Reply::NoTerminal;
     }
     let mut out = &tty;
     if out
@@ -129,27 +129,27 @@ pub fn ask(question: &str) -> Answer {
         .and_then(|()| out.flush())
         .is_err()
     {
-        return Answer::Eof;
+        return Reply::Eof;
     }
     let answer = read_line(&tty);
     let _ = out.write_all(b"\r\n");
     answer
 }
 
-fn read_line(tty: &File) -> Answer {
+fn read_line(tty: &File) -> Reply {
     let mut line: Vec<u8> = Vec::new();
     let mut input = tty;
     let mut echo = tty;
     let mut byte = [0u8; 1];
     loop {
         match input.read(&mut byte) {
-            Ok(0) | Err(_) => return Answer::Eof,
+            Ok(0) | Err(_) => return Reply::Eof,
             Ok(_) => {}
         }
         match byte[0] {
-            0x03 => return Answer::Interrupted,
-            0x04 if line.is_empty() => return Answer::Eof,
-            b'\r' | b'\n' => return Answer::Line(String::from_utf8_lossy(&line).into_owned()),
+            0x03 => return Reply::Interrupted,
+            0x04 if line.is_empty() => return Reply::Eof,
+            b'\r' | b'\n' => return Reply::Line(String::from_utf8_lossy(&line).into_owned()),
             0x7f | 0x08 if line.pop().is_some() => {
                 let _ = echo.write_all(b"\x08 \x08");
             }

@@ -21,7 +21,7 @@ use crate::each::select::{Candidate, Selection};
 use crate::each::{self as many, Fate, Row};
 use crate::error::{self, Failure};
 use crate::exit_codes::ExitCode;
-use crate::gate::{self, Answer as Verdict, Caller, Gate, Passage, Ruling, Target};
+use crate::gate::{self, Answer, Caller, Gate, Passage, Ruling, Target};
 use crate::identity::AccountName;
 use crate::options::Options;
 use crate::output::{self, Delivery};
@@ -30,7 +30,7 @@ use crate::process::Process;
 use crate::profile::{Paths, Profile, ProfileSet};
 use crate::select::Source;
 use crate::sso::{self, SsoLogin, token};
-use crate::tty::{self, Answer};
+use crate::tty::{self, Reply};
 use crate::verify::{self, Planned, Verified};
 
 #[derive(Debug, clap::Args)]
@@ -524,7 +524,7 @@ impl<'a> Account<'a> {
         }
     }
 
-    fn verdict(&self) -> Option<Verdict> {
+    fn answer(&self) -> Option<Answer> {
         match &self.state {
             State::Ruled { ruling, .. } => Some(ruling.answer()),
             State::Unverified { .. } => None,
@@ -536,12 +536,12 @@ impl<'a> Account<'a> {
     }
 
     fn needs_consent(&self) -> bool {
-        self.verdict() == Some(Verdict::Ask)
+        self.answer() == Some(Answer::Ask)
     }
 
     /// Whether the command may run here once consent (when wanted) is given.
     fn may_run(&self) -> bool {
-        matches!(self.verdict(), Some(Verdict::Allow | Verdict::Ask))
+        matches!(self.answer(), Some(Answer::Allow | Answer::Ask))
     }
 
     /// What to write after the name: `prod (222222222222) [production]`.
@@ -600,7 +600,7 @@ impl<'a> Account<'a> {
                 status: *status,
                 why: "not verified",
             },
-            State::Ruled { ruling, .. } if ruling.answer() == Verdict::Deny => {
+            State::Ruled { ruling, .. } if ruling.answer() == Answer::Deny => {
                 Fate::Refused { why: "denied" }
             }
             State::Ruled { .. } => Fate::Refused {
@@ -681,13 +681,13 @@ fn consent(
     question.push_str("Type the number of protected accounts listed to run it in all of them: ");
     let refused = |what: &str| Failure::refused(format!("{what}; nothing was run"));
     match tty::ask(&question) {
-        Answer::Line(answer) if answer.trim() == listed.len().to_string() => {
+        Reply::Line(answer) if answer.trim() == listed.len().to_string() => {
             Ok(Some(Consent::Terminal))
         }
-        Answer::Line(_) => Err(refused("the answer was not the number of protected accounts")),
-        Answer::Interrupted => Err(refused("cancelled")),
-        Answer::Eof => Err(refused("no answer")),
-        Answer::NoTerminal => Err(Failure::refused(format!(
+        Reply::Line(_) => Err(refused("the answer was not the number of protected accounts")),
+        Reply::Interrupted => Err(refused("cancelled")),
+        Reply::Eof => Err(refused("no answer")),
+        Reply::NoTerminal => Err(Failure::refused(format!(
             "{command} needs confirmation in {} protected account{}: {}; there is no terminal to ask on, and nothing was run",
             wanted.len(),
             plural(wanted.len()),
@@ -736,13 +736,13 @@ impl Account<'_> {
         match &self.state {
             State::Ruled { ruling, .. } => {
                 let c = &ruling.classification;
-                let verdict = match ruling.answer() {
-                    Verdict::Ask => "needs confirmation",
-                    Verdict::Allow => "allowed",
-                    Verdict::Deny => "denied",
+                let answer = match ruling.answer() {
+                    Answer::Ask => "needs confirmation",
+                    Answer::Allow => "allowed",
+                    Answer::Deny => "denied",
                 };
                 format!(
-                    "{} ({verdict}): {}",
+                    "{} ({answer}): {}",
                     c.severity.as_str(),
                     output::terminal_safe(&c.reason)
                 )

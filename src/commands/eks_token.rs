@@ -6,7 +6,7 @@
 //! Inside a guard run (kubectl started by `guard -p PROFILE -- kubectl ...`) it signs with the
 //! credentials that run verified and resolves nothing.
 
-use std::time::{Duration as StdDuration, SystemTime};
+use std::time::SystemTime;
 
 use anyhow::Context as _;
 use aws_sigv4::http_request::{
@@ -30,7 +30,7 @@ use crate::output::{self, Delivery};
 use crate::verify::Verified;
 
 /// What `aws eks get-token` signs: STS accepts the URL for this long after signing it.
-const URL_EXPIRES: StdDuration = StdDuration::from_secs(60);
+const URL_EXPIRES: std::time::Duration = std::time::Duration::from_secs(60);
 /// EKS accepts a token for 15 minutes; clients are told 14, as the AWS CLI tells them.
 const TOKEN_LIFETIME: Duration = Duration::minutes(14);
 /// A cached token is handed out only while it has at least this long left.

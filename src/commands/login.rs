@@ -10,7 +10,7 @@ use crate::commands::completions;
 use crate::options::Options;
 use crate::sign_ins;
 use crate::sso::cache_file::format_time;
-use crate::sso::login::{self, Options as SignIn};
+use crate::sso::login::{self, FlowChoice};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -34,7 +34,7 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
         options.profile.as_deref(),
         args.all,
     )?;
-    let how = SignIn {
+    let how = FlowChoice {
         use_device_code: args.use_device_code,
         no_browser: args.no_browser,
     };

@@ -14,7 +14,7 @@ use crate::options::Options;
 use crate::populate::{DEFAULT_TEMPLATE, Document, Template};
 use crate::profile::{Paths, ProfileSet};
 use crate::sign_ins;
-use crate::sso::login::{self, Options as SignIn};
+use crate::sso::login::{self, FlowChoice};
 use crate::sso::token::{self, Status};
 use crate::sso::{SsoLogin, cache_file};
 use crate::sticky;
@@ -399,7 +399,7 @@ fn sign_in(login: &SsoLogin, args: &Args) -> anyhow::Result<()> {
         ));
         return Ok(());
     }
-    let how = SignIn {
+    let how = FlowChoice {
         use_device_code: args.use_device_code,
         no_browser: args.no_browser,
     };

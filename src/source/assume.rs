@@ -90,8 +90,8 @@ pub async fn assume_role_with_web_identity(
 fn mfa_code(hop: &Hop, serial: &str) -> Result<String, Failure> {
     let question = format!("MFA code for {serial} (profile '{}'): ", hop.profile);
     match tty::ask(&question) {
-        tty::Answer::Line(code) if !code.trim().is_empty() => Ok(code.trim().to_string()),
-        tty::Answer::NoTerminal => Err(Failure::config(format!(
+        tty::Reply::Line(code) if !code.trim().is_empty() => Ok(code.trim().to_string()),
+        tty::Reply::NoTerminal => Err(Failure::config(format!(
             "profile '{}' needs an MFA code for {serial}, and there is no terminal to ask for it on",
             hop.profile
         ))

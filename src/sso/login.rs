@@ -23,14 +23,16 @@ const BROWSER_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
 /// What a SlowDown answer adds to the polling interval (RFC 8628, section 3.5).
 const SLOW_DOWN_STEP: Duration = Duration::seconds(5);
 
+/// The flow the person asked for (`--use-device-code`, `--no-browser`); the default lets guard
+/// pick the browser when it can.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
+pub struct FlowChoice {
     pub use_device_code: bool,
     pub no_browser: bool,
 }
 
-impl Options {
-    /// The flow these options and this machine allow. Legacy profiles know only the device code.
+impl FlowChoice {
+    /// The flow this choice and this machine allow. Legacy profiles know only the device code.
     pub fn flow(&self, login: &SsoLogin) -> Flow {
         let browser = !self.no_browser && browser::available();
         match login {
@@ -44,8 +46,8 @@ pub struct SignedIn {
     pub expires_at: OffsetDateTime,
 }
 
-pub async fn sign_in(login: &SsoLogin, options: Options) -> anyhow::Result<SignedIn> {
-    let flow = options.flow(login);
+pub async fn sign_in(login: &SsoLogin, choice: FlowChoice) -> anyhow::Result<SignedIn> {
+    let flow = choice.flow(login);
     let oidc = Oidc::new(login)?;
     let registration = match registration::load(login, flow)? {
         Some(registration) => registration,
@@ -59,7 +61,7 @@ pub async fn sign_in(login: &SsoLogin, options: Options) -> anyhow::Result<Signe
     let tokens = match flow {
         Flow::AuthorizationCode => with_pkce(login, &oidc, &registration).await?,
         Flow::DeviceCode => {
-            let browser = !options.no_browser && browser::available();
+            let browser = !choice.no_browser && browser::available();
             with_device_code(login, &oidc, &registration, browser).await?
         }
     };
@@ -170,7 +172,7 @@ where
             match attempt().await {
                 Err(SsoError::NotSignedIn(e)) => {
                     crate::output::stderr_line(format_args!("guard: {e}; signing in now"));
-                    sign_in(login, Options::default()).await?;
+                    sign_in(login, FlowChoice::default()).await?;
                     attempt().await
                 }
                 result => result,

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value as Json;
+use serde_json::Value;
 
 use super::region;
 use crate::aws::{ProfileEndpoints, Service, resolve_endpoint};
@@ -65,14 +65,14 @@ fn reading(set: &ProfileSet) -> Reading {
     }
 }
 
-fn keys_of(json: &Json) -> Keys {
+fn keys_of(json: &Value) -> Keys {
     json.as_object()
         .map(|o| {
             o.iter()
                 .map(|(k, v)| {
                     let v = match v {
-                        Json::String(s) => normal(s),
-                        Json::Object(nested) => normal(&format!(
+                        Value::String(s) => normal(s),
+                        Value::Object(nested) => normal(&format!(
                             "\n{}",
                             nested
                                 .iter()
@@ -89,8 +89,8 @@ fn keys_of(json: &Json) -> Keys {
         .unwrap_or_default()
 }
 
-fn reading_of(json: &Json) -> Reading {
-    let map = |v: &Json| -> BTreeMap<String, Keys> {
+fn reading_of(json: &Value) -> Reading {
+    let map = |v: &Value| -> BTreeMap<String, Keys> {
         v.as_object()
             .map(|o| o.iter().map(|(k, v)| (k.clone(), keys_of(v))).collect())
             .unwrap_or_default()
@@ -158,9 +158,9 @@ fn pad_accounts(text: &str) -> String {
         .join("\n")
 }
 
-fn parser_suite(dir: &Path, cli: &Json, report: &mut Report) {
+fn parser_suite(dir: &Path, cli: &Value, report: &mut Report) {
     let file = "smithy-rs-profile-parser-tests.json";
-    let vectors: Json = load(&dir.join(file));
+    let vectors: Value = load(&dir.join(file));
     for test in vectors["tests"].as_array().into_iter().flatten() {
         let name = test["name"].as_str().unwrap_or("?");
         let config = test["input"]["configFile"].as_str().unwrap_or("");
@@ -312,7 +312,7 @@ fn sdk_emulation(file: &str, name: &str, config: &str, credentials: &str, report
 
 fn location_suite(dir: &Path, report: &mut Report) {
     let file = "smithy-rs-file-location-tests.json";
-    let vectors: Json = load(&dir.join(file));
+    let vectors: Value = load(&dir.join(file));
     for test in vectors["tests"].as_array().into_iter().flatten() {
         let name = test["name"].as_str().unwrap_or("?");
         if test["platform"] != "linux" {
@@ -345,7 +345,7 @@ fn location_suite(dir: &Path, report: &mut Report) {
 }
 
 /// A chain as the assume-role vectors write it.
-fn chain_of(chain: &Chain) -> Vec<Json> {
+fn chain_of(chain: &Chain) -> Vec<Value> {
     let mut out = vec![match &chain.base {
         Base::Static { creds, .. } => {
             serde_json::json!({"AccessKey": {"access_key_id": creds.access_key_id}})
@@ -375,22 +375,22 @@ fn chain_of(chain: &Chain) -> Vec<Json> {
 }
 
 /// Whether every field the vector names has that value in guard's step (guard's steps name more).
-fn matches(expected: &Json, got: &Json) -> bool {
+fn matches(expected: &Value, got: &Value) -> bool {
     match (expected, got) {
-        (Json::Object(e), Json::Object(g)) => e.iter().all(|(k, v)| {
+        (Value::Object(e), Value::Object(g)) => e.iter().all(|(k, v)| {
             // Static keys: only the key ID is compared (guard never shows the secret).
             k == "secret_access_key"
                 || k == "account_id"
                 || g.get(k).is_some_and(|gv| matches(v, gv))
         }),
-        (Json::Array(e), Json::Array(g)) => {
+        (Value::Array(e), Value::Array(g)) => {
             e.len() == g.len() && e.iter().zip(g).all(|(e, g)| matches(e, g))
         }
         (e, g) => e == g,
     }
 }
 
-fn config_text(profiles: &Json, sessions: &Json) -> String {
+fn config_text(profiles: &Value, sessions: &Value) -> String {
     let mut text = String::new();
     for (name, keys) in profiles.as_object().into_iter().flatten() {
         text.push_str(&format!("[profile {name}]\n"));
@@ -409,7 +409,7 @@ fn config_text(profiles: &Json, sessions: &Json) -> String {
 
 fn assume_role_suite(dir: &Path, report: &mut Report) {
     let file = "smithy-rs-assume-role-tests.json";
-    let vectors: Json = load(&dir.join(file));
+    let vectors: Value = load(&dir.join(file));
     let account_json = regex::Regex::new(r#"("sso_account_id":")(\d{1,11})(")"#).expect("valid");
     for test in vectors.as_array().into_iter().flatten() {
         let name = test["docs"].as_str().unwrap_or("?");
@@ -424,7 +424,7 @@ fn assume_role_suite(dir: &Path, report: &mut Report) {
                 format!("{}{:0>12}{}", &c[1], &c[2], &c[3])
             })
             .into_owned();
-        let expected: Json = serde_json::from_str(&pad_accounts(&padded)).unwrap_or_default();
+        let expected: Value = serde_json::from_str(&pad_accounts(&padded)).unwrap_or_default();
         match (outcome, expected.get("Error")) {
             (Err(_), Some(_)) => report.add(file, name, "agrees", ""),
             (Ok(chain), Some(error)) => report.add(
@@ -450,7 +450,7 @@ fn assume_role_suite(dir: &Path, report: &mut Report) {
                 }
             }
             (Ok(chain), None) => {
-                let got = Json::Array(chain_of(&chain));
+                let got = Value::Array(chain_of(&chain));
                 if matches(&expected["ProfileChain"], &got) {
                     report.add(file, name, "agrees", "");
                 } else {
@@ -491,9 +491,9 @@ fn provider_suite(dir: &Path, report: &mut Report) {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let env: Json = load_or_null(&case.join("env.json"));
-        let expected: Json = load_or_null(&case.join("test-case.json"));
-        let traffic: Json = load_or_null(&case.join("http-traffic.json"));
+        let env: Value = load_or_null(&case.join("env.json"));
+        let expected: Value = load_or_null(&case.join("test-case.json"));
+        let traffic: Value = load_or_null(&case.join("http-traffic.json"));
         let read = |file: &str| {
             std::fs::read_to_string(case.join("fs/home/.aws").join(file))
                 .map(|t| pad_accounts(&t))
@@ -638,7 +638,7 @@ fn provider_suite(dir: &Path, report: &mut Report) {
     }
 }
 
-fn botocore_suite(dir: &Path, cli: &Json, report: &mut Report) {
+fn botocore_suite(dir: &Path, cli: &Value, report: &mut Report) {
     let file = "botocore-cfg";
     let mut names: Vec<PathBuf> = std::fs::read_dir(dir.join(file))
         .into_iter()
@@ -683,11 +683,11 @@ fn botocore_suite(dir: &Path, cli: &Json, report: &mut Report) {
     }
 }
 
-fn load(path: &Path) -> Json {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_default()).unwrap_or(Json::Null)
+fn load(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_default()).unwrap_or(Value::Null)
 }
 
-fn load_or_null(path: &Path) -> Json {
+fn load_or_null(path: &Path) -> Value {
     load(path)
 }
 
@@ -699,7 +699,7 @@ fn sdk_vectors() {
     };
     let cli = std::env::var_os("GUARD_CLI_READINGS")
         .map(|p| load(Path::new(&p)))
-        .unwrap_or(Json::Null);
+        .unwrap_or(Value::Null);
     let mut report = Report::default();
     parser_suite(&dir, &cli, &mut report);
     location_suite(&dir, &mut report);
