@@ -83,7 +83,7 @@ struct Shared {
     pub verify: bool,
 
     /// Replace cached credentials that have less than this left: 600, 90s, 10m, 1h [default: 10m]
-    #[arg(long, env = "GUARD_MIN_TTL", value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, env = "GUARD_MIN_TTL", value_name = "DURATION", value_parser = crate::options::parse_duration)]
     pub min_ttl: Option<time::Duration>,
 }
 
@@ -155,31 +155,6 @@ fn parse_region(text: &str) -> Result<String, String> {
     } else {
         Err(format!("'{text}' is not an AWS region (like eu-west-1)"))
     }
-}
-
-/// Whole seconds, or a number with the unit `s`, `m` or `h`.
-fn parse_duration(text: &str) -> Result<time::Duration, String> {
-    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
-        Some(split) => text.split_at(split),
-        None => (text, "s"),
-    };
-    let seconds_per_unit = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        _ => {
-            return Err(format!(
-                "'{text}' is not a duration (examples: 600, 90s, 10m, 1h)"
-            ));
-        }
-    };
-    let number: i64 = number
-        .parse()
-        .map_err(|_| format!("'{text}' is not a duration (examples: 600, 90s, 10m, 1h)"))?;
-    number
-        .checked_mul(seconds_per_unit)
-        .map(time::Duration::seconds)
-        .ok_or_else(|| format!("'{text}' is too long"))
 }
 
 /// Deferred: a subcommand's own arguments are made only when it is the one on the command line.
@@ -645,10 +620,22 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("600"), Ok(time::Duration::minutes(10)));
-        assert_eq!(parse_duration("90s"), Ok(time::Duration::seconds(90)));
-        assert_eq!(parse_duration("10m"), Ok(time::Duration::minutes(10)));
-        assert_eq!(parse_duration("1h"), Ok(time::Duration::hours(1)));
+        assert_eq!(
+            crate::options::parse_duration("600"),
+            Ok(time::Duration::minutes(10))
+        );
+        assert_eq!(
+            crate::options::parse_duration("90s"),
+            Ok(time::Duration::seconds(90))
+        );
+        assert_eq!(
+            crate::options::parse_duration("10m"),
+            Ok(time::Duration::minutes(10))
+        );
+        assert_eq!(
+            crate::options::parse_duration("1h"),
+            Ok(time::Duration::hours(1))
+        );
         for bad in [
             "",
             "m",
@@ -658,7 +645,7 @@ mod tests {
             "1.5h",
             "99999999999999999999h",
         ] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
+            assert!(crate::options::parse_duration(bad).is_err(), "{bad}");
         }
     }
 

@@ -53,3 +53,28 @@ impl Options {
         }
     }
 }
+
+/// Whole seconds, or a number with the unit `s`, `m` or `h`.
+pub fn parse_duration(text: &str) -> Result<time::Duration, String> {
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(split) => text.split_at(split),
+        None => (text, "s"),
+    };
+    let seconds_per_unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => {
+            return Err(format!(
+                "'{text}' is not a duration (examples: 600, 90s, 10m, 1h)"
+            ));
+        }
+    };
+    let number: i64 = number
+        .parse()
+        .map_err(|_| format!("'{text}' is not a duration (examples: 600, 90s, 10m, 1h)"))?;
+    number
+        .checked_mul(seconds_per_unit)
+        .map(time::Duration::seconds)
+        .ok_or_else(|| format!("'{text}' is too long"))
+}

@@ -12,6 +12,8 @@
 //! private folder), so a shim started outside a guarded shell, or with a file put in its place,
 //! runs nothing.
 
+use std::io::Write as _;
+use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -72,7 +74,18 @@ impl Folder {
                 .with_context(|| Failure::io(format!("cannot make the shim {}", shim.display())))?;
         }
         let text = serde_json::to_string(session)?;
-        fsutil::write_private(&folder.session_file(), text.as_bytes())?;
+        let file = folder.session_file();
+        // In place, without the fsync of guard's atomic writes (most of the shell's start-up):
+        // the folder is new and private, nothing reads the file before the shell starts, and it
+        // holds no secret and need not outlive a crash.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(nix::libc::O_NOFOLLOW)
+            .open(&file)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .with_context(|| Failure::io(format!("cannot write {}", file.display())))?;
         Ok(folder)
     }
 

@@ -13,7 +13,7 @@ use crate::classify;
 use crate::commands::run;
 use crate::error::{self, Failure, Kind};
 use crate::gate::{Caller, Consent, Gate, Target};
-use crate::options::Options;
+use crate::options::{Options, parse_duration};
 use crate::session;
 use crate::verify::{CacheUse, DEFAULT_MIN_TTL};
 
@@ -56,8 +56,14 @@ fn run(tool: &'static str) -> anyhow::Result<Infallible> {
         .into());
     }
     let real = real_tool(tool, &shims)?;
-    // As the shell's own `guard -p PROFILE -- TOOL` would be: consent and a change reason from
-    // the environment, no banner (the shell's banner and prompt say where it is).
+    // As the shell's own `guard -p PROFILE -- TOOL` would be: consent, a change reason and the
+    // cache's minimum time left from the environment, no banner (the shell's banner and prompt say where it is).
+    let min_ttl = match var("GUARD_MIN_TTL") {
+        Some(text) => {
+            parse_duration(&text).map_err(|why| Failure::usage(format!("GUARD_MIN_TTL: {why}")))?
+        }
+        None => DEFAULT_MIN_TTL,
+    };
     let options = Options {
         profile: Some(session.profile.clone()),
         region: session.region.clone(),
@@ -69,7 +75,7 @@ fn run(tool: &'static str) -> anyhow::Result<Infallible> {
         cache_use: CacheUse {
             fresh: false,
             verify: false,
-            min_ttl: DEFAULT_MIN_TTL,
+            min_ttl,
         },
     };
     let policy = options.policy()?;

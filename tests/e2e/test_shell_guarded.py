@@ -129,6 +129,12 @@ def test_what_the_shims_refuse_and_guard_inside_the_shell(
     child.expect("AWS_PROFILE=sandbox is set in this guarded shell of profile 'prod'")
     child.expect("STATUS=77")
     assert not ran.exists()
+    # A script refused once stays refused: its retries get no credentials and no question.
+    child.sendline(f'python3 -c "{BOTO3}"; echo STATUS=$?')
+    child.expect(QUESTION + "hand out its credentials: ")
+    child.sendline("no")
+    assert child.expect([QUESTION, "403"], timeout=60) == 1
+    assert child.expect([QUESTION, "STATUS=1"], timeout=60) == 1
     # guard inside the shell runs the real tool for the profile it names, not through the shims.
     child.sendline("guard -p sandbox -- terraform destroy; echo STATUS=$?")
     child.expect(r"prod → sandbox \(switched from prod\)")
