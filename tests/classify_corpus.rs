@@ -16,7 +16,7 @@ struct CorpusFile {
     case: Vec<Case>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 struct Case {
     /// Unique within its file: failures name the file and the case.
@@ -354,7 +354,7 @@ const NO_OPTIONS: &[&str] = &["echo", "true", "false", ":"];
 /// Corpus files whose judges do not prove every option yet (issue 17 is under way): the
 /// property below still runs for them and prints what stays read, but only the other files
 /// fail the test. A file leaves this list once its judge holds.
-const NOT_YET_PROVEN: &[&str] = &["local", "paths"];
+const NOT_YET_PROVEN: &[&str] = &[];
 
 /// Read cases whose last word is followed by operands, never options, so a word appended at the
 /// end is known: the shell's `$0` after a `-c` string (`bash -n -c STRING WORD` still executes
@@ -364,6 +364,21 @@ const TRAILING_OPERANDS: &[(&str, &str)] = &[
     ("shell", "bash +o noexec -o noexec -c terraform destroy"),
     ("wrappers", "command -v terraform"),
     ("wrappers", "flock FILE -c with two strings runs nothing"),
+    // awk reads options only before its program text: a word after it is a file it reads
+    // (checked with gawk and mawk: `awk '{print}' --x` cannot open the file --x).
+    ("local", "awk {print}"),
+    ("local", "plain awk print"),
+    ("local", "awk comparison in a pattern is not a redirection"),
+    ("local", "awk regex alternation is not a pipe"),
+    // xxd's second operand is the file it writes (judged by its class): `xxd -ps x.bin --x`
+    // writes a file named --x.
+    ("local", "xxd with one-dash long options"),
+    // After `-c CODE` every word is the code's own argument; `-V` before it prints the version
+    // and runs nothing.
+    (
+        "local",
+        "paths17: python3 -V before -c prints the version only",
+    ),
 ];
 
 /// Read is a proof: a read case stays read only while guard knows every word of it, so an
@@ -575,4 +590,310 @@ fn a_variable_that_runs_something_makes_a_read_case_not_read() {
     );
     assert!(checked >= 500, "only {checked} cases checked");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Where a path a read case names is pointed, and what the answer must then be when the case
+/// reads it and when it writes it (`None`: not asserted). The first row also tells which of
+/// the two the case does: a credential store read is an export, one written a write.
+struct PathClassRow {
+    path: &'static str,
+    /// Files to add to the case's disk (an existing state file).
+    exists: bool,
+    read: Option<Severity>,
+    written: Option<Severity>,
+}
+
+const PATH_CLASSES: &[PathClassRow] = &[
+    PathClassRow {
+        path: "/home/user/.aws/credentials",
+        exists: false,
+        read: Some(Severity::Export),
+        written: Some(Severity::Write),
+    },
+    PathClassRow {
+        path: "/proc/self/environ",
+        exists: false,
+        read: Some(Severity::Export),
+        written: Some(Severity::Write),
+    },
+    PathClassRow {
+        path: "/home/user/.cache/guard/credentials/x.json",
+        exists: false,
+        read: Some(Severity::Export),
+        written: Some(Severity::Destructive),
+    },
+    PathClassRow {
+        path: "/home/user/.config/guard/policy.toml",
+        exists: false,
+        read: None,
+        written: Some(Severity::Destructive),
+    },
+    PathClassRow {
+        path: "/home/user/.bashrc",
+        exists: false,
+        read: None,
+        written: Some(Severity::Write),
+    },
+    // Not a kubeconfig: a tool's own switch that writes one (`aws eks update-kubeconfig
+    // --kubeconfig`) stays read for a kubeconfig, and only for one.
+    PathClassRow {
+        path: "/home/user/.aws/config",
+        exists: false,
+        read: None,
+        written: Some(Severity::Write),
+    },
+    PathClassRow {
+        path: "/usr/local/bin/kubectl",
+        exists: false,
+        read: None,
+        written: Some(Severity::Write),
+    },
+    PathClassRow {
+        path: "/home/user/project/main.tf",
+        exists: false,
+        read: None,
+        written: Some(Severity::Write),
+    },
+    PathClassRow {
+        path: "/home/user/project/terraform.tfstate",
+        exists: true,
+        read: None,
+        written: Some(Severity::Destructive),
+    },
+    PathClassRow {
+        path: "/home/user/project/new.tfstate",
+        exists: false,
+        read: None,
+        written: Some(Severity::Write),
+    },
+    PathClassRow {
+        path: "/proc/self/fd/3",
+        exists: false,
+        read: Some(Severity::Unknown),
+        written: Some(Severity::Unknown),
+    },
+];
+
+/// Words of read cases that look like paths but are not files the program reads or writes:
+/// (file, case, word, why).
+const NOT_PATHS: &[(&str, &str, &str, &str)] = &[
+    (
+        "aws",
+        "aws logs tail /aws/lambda/f --follow",
+        "/aws/lambda/f",
+        "a log group's name",
+    ),
+    (
+        "curl",
+        "a docker socket GET",
+        "/var/run/docker.sock",
+        "a socket curl connects to; it reads no file there",
+    ),
+    (
+        "git",
+        "log -L range",
+        "10,20:main.tf",
+        "a range of a file in git's history, not a file on disk",
+    ),
+    (
+        "git",
+        "show a file at a commit",
+        "HEAD:README.md",
+        "a file in a commit, not a file on disk",
+    ),
+    (
+        "local",
+        "grep's pattern is not a path",
+        "/proc/self/environ",
+        "grep's pattern",
+    ),
+    (
+        "shell",
+        "bash -c cd /tmp; ls; pwd",
+        "/tmp",
+        "cd reads no file in the folder; the paths read there are judged there",
+    ),
+    (
+        "shell",
+        "bash --rcfile ./x -c aws s3 ls",
+        "./x",
+        "only an interactive bash reads --rcfile (checked with bash 5.2)",
+    ),
+    (
+        "wrappers",
+        "flock FILE COMMAND runs the command (false ask)",
+        "/tmp/deploy.lock",
+        "flock opens the lock file (creating an empty one), it reads or writes nothing in it",
+    ),
+    (
+        "wrappers",
+        "flock FILE -c with two strings runs nothing",
+        "/tmp/l",
+        "flock opens the lock file (creating an empty one), it reads or writes nothing in it",
+    ),
+];
+
+/// Extensions that make a bare word a file name.
+const FILE_EXTENSIONS: &[&str] = &[
+    "json", "yaml", "yml", "txt", "log", "csv", "md", "conf", "cfg", "ini", "pem", "toml", "gz",
+    "bin", "out", "html", "xml", "tfvars", "tfplan", "sh", "py", "tf", "hcl", "env",
+];
+
+/// Whether a word (or an option's value) names a local file, as far as its spelling shows.
+fn looks_like_path(word: &str, files: &BTreeMap<String, String>) -> bool {
+    if word.is_empty()
+        || word.contains("://")
+        || word.contains([
+            '$', '`', '*', '?', '[', '{', '(', '\'', '"', '=', ' ', '<', '>', '|',
+        ])
+    {
+        return false;
+    }
+    if word.starts_with('/')
+        || word.starts_with("~/")
+        || word.starts_with("./")
+        || word.starts_with("../")
+    {
+        return true;
+    }
+    if files.contains_key(word) {
+        return true;
+    }
+    !word.starts_with('-')
+        && !word.starts_with('.')
+        && !word.contains('/')
+        && word
+            .rsplit_once('.')
+            .is_some_and(|(stem, ext)| !stem.is_empty() && FILE_EXTENSIONS.contains(&ext))
+}
+
+/// Every way to point one path a case names elsewhere: the argv with the path replaced by the
+/// placeholder `\u{1}` (in a word, an option's value or a `-c` script's word).
+fn path_spots(case: &Case) -> Vec<(String, Vec<String>)> {
+    let mut spots = Vec::new();
+    for (i, arg) in case.argv.iter().enumerate().skip(1) {
+        let script = i >= 2 && case.argv[i - 1].starts_with('-') && case.argv[i - 1].ends_with('c');
+        if script {
+            // A script's plain words, separated by blanks.
+            let pieces: Vec<&str> = arg.split_inclusive(char::is_whitespace).collect();
+            for (j, piece) in pieces.iter().enumerate() {
+                let word = piece.trim_end();
+                let word = word.trim_end_matches(';');
+                if looks_like_path(word, &case.files) {
+                    let mut text = String::new();
+                    for (k, other) in pieces.iter().enumerate() {
+                        if k == j {
+                            text.push_str(&other.replacen(word, "\u{1}", 1));
+                        } else {
+                            text.push_str(other);
+                        }
+                    }
+                    let mut argv = case.argv.clone();
+                    argv[i] = text;
+                    spots.push((word.to_owned(), argv));
+                }
+            }
+            continue;
+        }
+        let (prefix, value) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with('-') => (format!("{name}="), value),
+            _ => (String::new(), arg.as_str()),
+        };
+        if looks_like_path(value, &case.files) {
+            let mut argv = case.argv.clone();
+            argv[i] = format!("{prefix}\u{1}");
+            spots.push((value.to_owned(), argv));
+        }
+    }
+    spots
+}
+
+/// Paths have classes: for every read case that names a path, pointing that path at each class
+/// of store must change the answer as the classes say (a credential store read is an export,
+/// written a write; guard's policy written is destructive, existing terraform state
+/// overwritten destructive, a new state file a write, configuration a later command trusts
+/// written a write; a descriptor of the process is unknown).
+#[test]
+fn pointing_a_path_at_each_class_of_store_changes_the_answer_as_the_classes_say() {
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for case in &corpus() {
+        if case.run().severity != Severity::Read {
+            continue;
+        }
+        for (word, template) in path_spots(case) {
+            if NOT_PATHS.iter().any(|(file, name, not, _)| {
+                *file == case.file && *name == case.name && *not == word
+            }) {
+                continue;
+            }
+            let point = |row: &PathClassRow| {
+                let argv: Vec<String> = template
+                    .iter()
+                    .map(|arg| arg.replace('\u{1}', row.path))
+                    .collect();
+                let mut changed = Case {
+                    argv: argv.clone(),
+                    files: case.files.clone(),
+                    env: case.env.clone(),
+                    aliases: case.aliases.clone(),
+                    cwd: case.cwd.clone(),
+                    name: case.name.clone(),
+                    file: case.file.clone(),
+                    severity: case.severity.clone(),
+                    reason_contains: String::new(),
+                    credential_override: None,
+                    tool: None,
+                    command: None,
+                };
+                if row.exists {
+                    changed.files.insert(row.path.to_owned(), "{}".to_owned());
+                }
+                (argv, changed.run())
+            };
+            // Which of the two the case does with it: a credential store tells.
+            let (argv, probe) = point(&PATH_CLASSES[0]);
+            checked += 1;
+            let role = match probe.severity {
+                Severity::Export => Some(true),
+                Severity::Write => Some(false),
+                Severity::Read => {
+                    failures.push(format!(
+                        "{}: {:?}: {word} pointed at a credential store stays read: {argv:?}",
+                        case.file, case.name
+                    ));
+                    None
+                }
+                _ => None,
+            };
+            let Some(reads) = role else { continue };
+            for row in &PATH_CLASSES[1..] {
+                let Some(expected) = (if reads { row.read } else { row.written }) else {
+                    continue;
+                };
+                checked += 1;
+                let (argv, got) = point(row);
+                // At least as severe as the class says: the rest of the line may add to it.
+                if got.severity < expected {
+                    failures.push(format!(
+                        "{}: {:?}: {word} {} {}: expected {expected}, got {} ({}): {argv:?}",
+                        case.file,
+                        case.name,
+                        if reads { "read from" } else { "written to" },
+                        row.path,
+                        got.severity,
+                        got.reason
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!("{checked} path pointings checked");
+    assert!(checked >= 100, "only {checked} path pointings checked");
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -5,11 +5,12 @@
 
 use super::Severity;
 use super::Severity::{Destructive, Read, Write};
-use super::flags::{Flag, reads, switch, valued, writes};
+use super::flags::{self, Flag, reads, switch, valued, writes};
 use super::flux_flags as f;
 use super::kubectl;
 use super::scope::Scope;
 use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd, env_assigned};
+use super::tool_paths;
 use super::verdict::Verdict;
 
 /// The root command's persistent flags (`cmd/flux/main.go`): client-go's kubeconfig flags
@@ -164,5 +165,23 @@ pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
     if let Some(verdict) = kubectl::unseen_kubeconfig("flux", args, scope) {
         return verdict;
     }
-    TABLE.judge(args, scope)
+    let mut verdict = TABLE.judge(args, scope);
+    // The generated table has no path effects: the files `build` and `diff` read (a folder
+    // of manifests, a kustomization file) are judged by their class here.
+    for (flag, tree) in PATHS_READ {
+        if let Some(path) = flags::last_value(args, &[flag])
+            && let Some((severity, why)) = if *tree {
+                tool_paths::read_tree(path, scope)
+            } else {
+                tool_paths::read(path, scope)
+            }
+        {
+            let what = format!("{flag}: {why}");
+            verdict = verdict.or_worse(Verdict::of(severity, "flux", &[], &what));
+        }
+    }
+    verdict
 }
+
+/// Options whose value is a local path flux reads, and whether it is a folder read whole.
+const PATHS_READ: &[(&str, bool)] = &[("--path", true), ("--kustomization-file", false)];

@@ -502,6 +502,44 @@ pub(crate) fn python(
 }
 
 fn python_run<'w>(args: &'w [Word<'w>]) -> PythonRun<'w> {
+    // `--version` and `--help` act once every option is read (an unknown one after them is
+    // refused, checked with CPython 3.11), and before `-c`, `-m` or a script would run.
+    let run = python_options(args);
+    match run {
+        PythonRun::BadOption(_) => run,
+        _ if python_informs(args) => PythonRun::Info,
+        _ => run,
+    }
+}
+
+/// Whether an information option comes before the first `-c`, `-m`, script or `--`.
+fn python_informs(args: &[Word]) -> bool {
+    for word in args {
+        let text: &str = &word.text;
+        if text == "--" || text == "-" || !text.starts_with('-') {
+            return false;
+        }
+        if let Some(long) = text.strip_prefix("--") {
+            if matches!(
+                long,
+                "version" | "help" | "help-env" | "help-xoptions" | "help-all"
+            ) {
+                return true;
+            }
+            continue;
+        }
+        for letter in text.chars().skip(1) {
+            match letter {
+                'V' | 'h' | '?' => return true,
+                'c' | 'm' | 'W' | 'X' => return false,
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
+fn python_options<'w>(args: &'w [Word<'w>]) -> PythonRun<'w> {
     let mut inspect = false;
     let mut i = 0;
     while let Some(word) = args.get(i) {
@@ -522,10 +560,13 @@ fn python_run<'w>(args: &'w [Word<'w>]) -> PythonRun<'w> {
             return PythonRun::BadOption(text.to_owned());
         }
         if let Some(long) = text.strip_prefix("--") {
-            return match long {
-                "version" | "help" | "help-env" | "help-xoptions" | "help-all" => PythonRun::Info,
-                _ => PythonRun::BadOption(text.to_owned()),
-            };
+            match long {
+                "version" | "help" | "help-env" | "help-xoptions" | "help-all" => {
+                    i += 1;
+                    continue;
+                }
+                _ => return PythonRun::BadOption(text.to_owned()),
+            }
         }
         i += 1;
         for (at, letter) in text.char_indices().skip(1) {
@@ -564,7 +605,7 @@ fn python_run<'w>(args: &'w [Word<'w>]) -> PythonRun<'w> {
                     }
                     break;
                 }
-                'V' | 'h' | '?' => return PythonRun::Info,
+                'V' | 'h' | '?' => {}
                 'i' => inspect = true,
                 'b' | 'B' | 'd' | 'E' | 'I' | 'O' | 'P' | 'q' | 's' | 'S' | 'u' | 'v' | 'x'
                 | 'R' => {}

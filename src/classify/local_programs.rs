@@ -803,6 +803,10 @@ pub(crate) const PROGRAMS: &[Program] = &[
         names,
     ),
     program(&["whoami"], "help version", names),
+    // bash's builtin takes -L and -P (and --help), coreutils' also --version; an option
+    // either refuses runs nothing, but read is a proof (paths17).
+    program(&["pwd"], "L,logical P,physical help version", names),
+    program(&["printenv"], "0,null help version", names),
     program(
         &["id"],
         "a Z,context g,group G,groups n,name r,real u,user z,zero help version",

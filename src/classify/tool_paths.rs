@@ -32,6 +32,12 @@ pub(crate) fn write_switch(path: &str, scope: &Scope) -> Option<(Severity, Strin
     (!verdict.is_ordinary()).then_some((verdict.severity, verdict.reason))
 }
 
+/// Reading the folder `path` whole (a manifests folder): None when it changes nothing.
+pub(crate) fn read_tree(path: &str, scope: &Scope) -> Option<(Severity, String)> {
+    let verdict = paths::read_tree(&word(path), scope);
+    (!verdict.is_ordinary()).then_some((verdict.severity, verdict.reason))
+}
+
 fn read_one(path: &str, scope: &Scope) -> Option<(Severity, String)> {
     let verdict = paths::read(&word(path), scope);
     (!verdict.is_ordinary()).then_some((verdict.severity, verdict.reason))
