@@ -195,6 +195,7 @@ fn flag(name: &str) -> String {
 
 /// The files options read or write.
 fn files(parsed: &Parsed, scope: &Scope) -> PathVerdict {
+    let globs = !parsed.has("g");
     let mut verdict = PathVerdict::ordinary();
     let output_dir = parsed.values("output-dir").last().copied().cloned();
     for found in &parsed.options {
@@ -205,7 +206,8 @@ fn files(parsed: &Parsed, scope: &Scope) -> PathVerdict {
         let read = |file: &str| {
             let word = Word {
                 text: Cow::Owned(file.to_owned()),
-                dynamic: value.dynamic,
+                // curl expands `{a,b}` and `[1-3]` in upload file names too.
+                dynamic: value.dynamic || (globs && found.name == "T" && file.contains(['{', '['])),
             };
             labelled(&found.written, paths::read(&word, scope))
         };
@@ -222,14 +224,11 @@ fn files(parsed: &Parsed, scope: &Scope) -> PathVerdict {
                 _ => PathVerdict::ordinary(),
             },
             "F" => match text.split_once('=') {
-                Some((_, content)) if content.starts_with(['@', '<']) => {
-                    let file = content[1..].split(';').next().unwrap_or("");
-                    if file == "-" {
-                        PathVerdict::ordinary()
-                    } else {
-                        read(file)
-                    }
-                }
+                Some((_, content)) if content.starts_with(['@', '<']) => form_files(&content[1..])
+                    .iter()
+                    .filter(|file| *file != "-")
+                    .map(|file| read(file))
+                    .fold(PathVerdict::ordinary(), PathVerdict::or_worse),
                 _ => PathVerdict::ordinary(),
             },
             "H" | "proxy-header" | "w" => match text.strip_prefix('@') {
@@ -252,6 +251,29 @@ fn files(parsed: &Parsed, scope: &Scope) -> PathVerdict {
         verdict = verdict.or_worse(next);
     }
     verdict
+}
+
+/// The files of `-F name=@FILES`: a quoted name (`@"a;b"`, backslash escapes), else up to
+/// `;`; curl 7.88 also takes a list separated by commas, so each part counts too.
+fn form_files(spec: &str) -> Vec<String> {
+    if let Some(quoted) = spec.strip_prefix('"') {
+        let mut name = String::new();
+        let mut chars = quoted.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => name.extend(chars.next()),
+                '"' => break,
+                c => name.push(c),
+            }
+        }
+        return vec![name];
+    }
+    let first = spec.split(';').next().unwrap_or("");
+    let mut files = vec![first.to_owned()];
+    if first.contains(',') {
+        files.extend(first.split(',').map(str::to_owned));
+    }
+    files
 }
 
 /// `-o FILE` is relative to `--output-dir`; a `#1` in it is replaced from the URL's glob.
@@ -320,7 +342,7 @@ fn judge_url(url: &Word, uploads: bool, globs: bool, scope: &Scope) -> PathVerdi
         }
     };
     match scheme.as_str() {
-        "http" | "https" => network(rest, url.dynamic),
+        "http" | "https" => network(rest, url.dynamic, globs),
         "file" => {
             let path = rest.strip_prefix("localhost").unwrap_or(rest);
             let path = percent_decoded(path.split(['?', '#']).next().unwrap_or(""));
@@ -346,7 +368,7 @@ fn unknown_path(why: String) -> PathVerdict {
 
 /// Endpoints that hand out credentials: the EC2 instance metadata service and the ECS and
 /// EKS container credential endpoints, and their credential paths on any host.
-fn network(rest: &str, dynamic: bool) -> PathVerdict {
+fn network(rest: &str, dynamic: bool, globs: bool) -> PathVerdict {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = authority.rsplit('@').next().unwrap_or("");
     let host = match host.strip_prefix('[') {
@@ -354,7 +376,13 @@ fn network(rest: &str, dynamic: bool) -> PathVerdict {
         None => host.split(':').next().unwrap_or(""),
     }
     .to_ascii_lowercase();
-    let path = &rest[authority.len()..];
+    // The server decodes `%2D`; curl expands `{a,b}` and `[1-3]` in the path (unless -g).
+    let path = percent_decoded(&rest[authority.len()..]);
+    if globs && path.contains(['{', '[']) {
+        return unknown_path(format!(
+            "curl expands the pattern in {rest} into URLs guard does not enumerate"
+        ));
+    }
     let metadata = host.starts_with("169.254.")
         || host.starts_with("fd00:ec2:")
         || host == "instance-data"

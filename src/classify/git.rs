@@ -417,7 +417,7 @@ pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
     let verdict = match name {
         "log" | "whatchanged" => options(&T_LOG, rest, &scope, &[name], inert),
         "show" => options(&T_SHOW, rest, &scope, &[name], inert),
-        "diff" => options(&T_DIFF, rest, &scope, &[name], read_operands),
+        "diff" => options(&T_DIFF, rest, &scope, &[name], read_trees),
         "status" => options(&T_STATUS, rest, &scope, &[name], inert),
         "ls-files" => options(&T_LS_FILES, rest, &scope, &[name], inert),
         "ls-tree" => options(&T_LS_TREE, rest, &scope, &[name], inert),
@@ -574,6 +574,17 @@ fn read_operands(parsed: &Parsed, scope: &Scope) -> PathVerdict {
         .fold(PathVerdict::ordinary(), PathVerdict::or_worse)
 }
 
+/// `git diff --no-index A B` (or outside a work tree) compares two files or two folders,
+/// printing what differs: every file in them.
+fn read_trees(parsed: &Parsed, scope: &Scope) -> PathVerdict {
+    parsed
+        .operands
+        .iter()
+        .filter(|word| word.text != "-")
+        .map(|word| paths::read_tree(word, scope))
+        .fold(PathVerdict::ordinary(), PathVerdict::or_worse)
+}
+
 /// `git grep PATTERN [PATH...]`: with `--no-index` (or outside a repository, with
 /// `grep.fallbackToNoIndex`) it searches the files themselves, the working folder when no
 /// path is named. `-O` opens the files in a pager program.
@@ -605,10 +616,22 @@ fn ls_remote(parsed: &Parsed, _: &Scope) -> PathVerdict {
     PathVerdict::ordinary()
 }
 
+/// Variables that make less run a command: its input preprocessor, its options (`+CMD`), and
+/// the lesskey files whose `#env` section can set the preprocessor.
+pub(crate) const LESS_RUNS: &[&str] = &[
+    "LESSOPEN",
+    "LESSCLOSE",
+    "LESS",
+    "LESSKEY",
+    "LESSKEYIN",
+    "LESSKEY_SYSTEM",
+    "LESSKEYIN_SYSTEM",
+];
+
 /// The pager git starts on a terminal: `GIT_PAGER`, else `core.pager` (the user's), else
 /// `PAGER`; less obeys `LESSOPEN`, `LESSCLOSE` and `LESS` set on the line.
 fn pager_code(scope: &Scope) -> Option<String> {
-    for var in ["LESSOPEN", "LESSCLOSE", "LESS"] {
+    for var in LESS_RUNS {
         if scope.assigned(var).is_some() {
             return Some(format!(
                 "{var} is set on the command line: the pager git starts runs what it says"

@@ -47,8 +47,8 @@ pub(crate) fn judge(
         return (Severity::Export, what);
     }
     if matches!(name, "less" | "more")
-        && let Some(var) = ["LESSOPEN", "LESSCLOSE"]
-            .into_iter()
+        && let Some(var) = super::git::LESS_RUNS
+            .iter()
             .find(|var| scope.assigned(var).is_some())
     {
         return (

@@ -263,6 +263,10 @@ const CONSULTED: &[&str] = &[
 /// programs they start.
 const TOOLS17_CONSULTED: &[&str] = &[
     "LESS",
+    "LESSKEY",
+    "LESSKEYIN",
+    "LESSKEY_SYSTEM",
+    "LESSKEYIN_SYSTEM",
     "SSH_ASKPASS",
     "CURL_HOME",
     "SSLKEYLOGFILE",
