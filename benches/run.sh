@@ -251,11 +251,12 @@ row("\`aws sts get-caller-identity\` (AWS CLI v1) with its own SSO provider", f"
 row("\`guard eks-token --cluster demo -p sandbox\`, warm", f"{ms('guard eks-token'):.2f} ms median ({int('$ir_eks'):,} instructions)")
 row("\`aws eks get-token --cluster-name demo --profile sandbox\`", f"{ms('aws eks get-token'):.0f} ms median")
 row("**eks-token: guard / aws**", f"**{ms('aws eks get-token') / ms('guard eks-token'):.0f}× faster**")
-row("guarded shell: \`aws sts get-caller-identity\` through its shim / alone (AWS CLI v1)", f"{ms('aws through its shim'):.0f} ms / {ms('aws alone'):.0f} ms median (+{ms('aws through its shim') - ms('aws alone'):.1f} ms)")
-row("guarded shell: \`terraform version\` through its shim / alone", f"{ms('terraform version through its shim'):.1f} ms / {ms('terraform version alone'):.1f} ms median (+{ms('terraform version through its shim') - ms('terraform version alone'):.1f} ms)")
-row("guarded shell: a shim in front of /bin/true (a warm read decided, then exec) / /bin/true", f"{ms('a shim in front of /bin/true'):.2f} ms / {ms('true in the shell'):.2f} ms median")
-row("\`credential-process --caller\` asked by \`aws sts get-caller-identity\`, warm (a read: no question)", f"+{ms('aws asking credential-process --caller') - ms('aws asking /bin/true'):.2f} ms over the caller starting /bin/true ({int('$ir_caller'):,} instructions)")
-row("guarded shell start-up and exit (\`SHELL=/bin/true\`) / a shell in an account not protected", f"{ms('guarded shell start-up'):.2f} ms / {ms('shell start-up, not protected'):.2f} ms median")
+pair = lambda a, b, f: f"{ms(a):{f}} ms / {ms(b):{f}} ms median ({low(a):{f}} / {low(b):{f}} min)"
+row("guarded shell: \`aws sts get-caller-identity\` through its shim / alone (AWS CLI v1)", pair('aws through its shim', 'aws alone', '.0f'))
+row("guarded shell: \`terraform version\` through its shim / alone", pair('terraform version through its shim', 'terraform version alone', '.1f'))
+row("guarded shell: a shim in front of /bin/true (a warm read decided, then exec) / /bin/true", pair('a shim in front of /bin/true', 'true in the shell', '.2f'))
+row("\`credential-process --caller\` under \`aws sts get-caller-identity\` (a Perl script), warm read / the script starting /bin/true", pair('aws asking credential-process --caller', 'aws asking /bin/true', '.2f') + f"; guard's own: {int('$ir_caller'):,} instructions")
+row("guarded shell start-up and exit (\`SHELL=/bin/true\`) / a shell in an account not protected", pair('guarded shell start-up', 'shell start-up, not protected', '.2f'))
 row("peak RSS, guard warm / cold / AWS CLI v1", f"{int('$rss_warm')/1024:.1f} MiB / {int('$rss_cold')/1024:.1f} MiB / {int('$rss_aws')/1024:.1f} MiB")
 row("release binary", f"{$(stat -c %s "$guard")/1e6:.1f} MB")
 PY
