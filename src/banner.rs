@@ -9,7 +9,7 @@ use crate::confirm;
 use crate::identity::Identity;
 use crate::output::terminal_safe;
 use crate::policy::AccountView;
-use crate::select::Source;
+use crate::select::ChosenBy;
 use crate::verify::Verified;
 
 /// What guard starts once the banner is out.
@@ -25,7 +25,7 @@ pub enum Starting<'a> {
 pub struct Banner<'a> {
     pub profile: &'a str,
     /// Where the profile came from, marked after its name when the person did not just type it.
-    pub source: Source,
+    pub chosen_by: ChosenBy,
     /// The profile of an enclosing guard, when this run switches away from it.
     pub switched_from: Option<&'a str>,
     pub identity: &'a Identity,
@@ -111,7 +111,7 @@ pub fn show(
     };
     let banner = Banner {
         profile: &profile,
-        source: verified.source,
+        chosen_by: verified.chosen_by,
         switched_from: previous.as_deref(),
         identity: &identity,
         account: &account,
@@ -192,7 +192,7 @@ impl Banner<'_> {
         let dim = Style::new().dimmed();
         let sep = paint(" · ", dim, color);
         let mut profile = paint(self.profile, Style::new().bold(), color);
-        if let Some(mark) = self.source.mark() {
+        if let Some(mark) = self.chosen_by.mark() {
             profile = format!("{profile} {}", paint(&format!("({mark})"), dim, color));
         }
         let profile = match self.switched_from {
@@ -270,7 +270,7 @@ mod tests {
         };
         let banner = Banner {
             profile: "prod",
-            source: Source::Flag,
+            chosen_by: ChosenBy::Flag,
             switched_from: Some("dev"),
             identity: &identity,
             account: &account,
@@ -344,7 +344,7 @@ mod tests {
         let render = |profile| {
             Banner {
                 profile,
-                source: Source::Flag,
+                chosen_by: ChosenBy::Flag,
                 switched_from: None,
                 identity: &identity,
                 account: &account,
@@ -368,7 +368,7 @@ mod tests {
     }
 
     #[test]
-    fn source_marks() {
+    fn chosen_by_marks() {
         let identity = identity("arn:aws:sts::111111111111:assumed-role/Admin/alice");
         let account = AccountView {
             protected: false,
@@ -377,10 +377,10 @@ mod tests {
             color: None,
         };
         let now = OffsetDateTime::now_utc();
-        let render = |source| {
+        let render = |chosen_by| {
             Banner {
                 profile: "sandbox",
-                source,
+                chosen_by,
                 switched_from: None,
                 identity: &identity,
                 account: &account,
@@ -391,11 +391,12 @@ mod tests {
             }
             .render(false, now)
         };
-        assert!(render(Source::Sticky).starts_with("guard: sandbox (sticky) · 111111111111 · "));
+        assert!(render(ChosenBy::Sticky).starts_with("guard: sandbox (sticky) · 111111111111 · "));
         assert!(
-            render(Source::Variable("AWS_PROFILE")).starts_with("guard: sandbox (AWS_PROFILE) · ")
+            render(ChosenBy::Variable("AWS_PROFILE"))
+                .starts_with("guard: sandbox (AWS_PROFILE) · ")
         );
-        assert!(render(Source::Flag).starts_with("guard: sandbox · "));
+        assert!(render(ChosenBy::Flag).starts_with("guard: sandbox · "));
     }
 
     #[test]
@@ -409,7 +410,7 @@ mod tests {
         };
         let banner = Banner {
             profile: "prod",
-            source: Source::Flag,
+            chosen_by: ChosenBy::Flag,
             switched_from: None,
             identity: &identity,
             account: &account,

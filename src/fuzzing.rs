@@ -20,7 +20,7 @@ pub fn config(data: &[u8]) {
     };
     let set = ProfileSet::from_files(file, ini::File::default());
     for profile in set.profiles().take(8) {
-        let _ = crate::source::plan(&set, &profile.name, "us-east-1");
+        let _ = crate::source::chain(&set, &profile.name, "us-east-1");
     }
 }
 

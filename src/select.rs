@@ -13,7 +13,7 @@ const PROFILE_VARS: &[&str] = &["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "GUARD_PRO
 
 /// Where the profile of a run came from; the banner says so unless the person just named it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
+pub enum ChosenBy {
     Flag,
     Variable(&'static str),
     /// `profile = ...` in the trusted `.guard.toml` of the working directory.
@@ -26,15 +26,15 @@ pub enum Source {
     Picked,
 }
 
-impl Source {
+impl ChosenBy {
     /// The banner's mark after the profile's name, e.g. `(sticky)`; none where it would only
     /// repeat what the person can see (`-p`, the picker, a profile named `default`).
     pub fn mark(self) -> Option<&'static str> {
         match self {
-            Source::Flag | Source::Default | Source::Picked => None,
-            Source::Variable(var) => Some(var),
-            Source::Project => Some(".guard.toml"),
-            Source::Sticky => Some("sticky"),
+            ChosenBy::Flag | ChosenBy::Default | ChosenBy::Picked => None,
+            ChosenBy::Variable(var) => Some(var),
+            ChosenBy::Project => Some(".guard.toml"),
+            ChosenBy::Sticky => Some("sticky"),
         }
     }
 }
@@ -43,7 +43,7 @@ impl Source {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chosen {
     pub name: String,
-    pub source: Source,
+    pub chosen_by: ChosenBy,
 }
 
 /// Order: `-p`, the variables, a trusted project's `profile`, the sticky profile (`guard use`),
@@ -51,10 +51,10 @@ pub struct Chosen {
 /// as `.nvmrc` beats nvm's default. A name from any of them that is not a profile is an error that says where
 /// the name came from.
 pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::Result<Chosen> {
-    let chosen = |name: String, source| Ok(Chosen { name, source });
+    let chosen = |name: String, chosen_by| Ok(Chosen { name, chosen_by });
     if let Some(name) = flag {
         set.get(name)?;
-        return chosen(name.to_string(), Source::Flag);
+        return chosen(name.to_string(), ChosenBy::Flag);
     }
     for var in PROFILE_VARS {
         if let Some(name) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
@@ -62,7 +62,7 @@ pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::R
                 let message = format!("{} (from ${var})", f.message);
                 Failure { message, ..f }
             })?;
-            return chosen(name, Source::Variable(var));
+            return chosen(name, ChosenBy::Variable(var));
         }
     }
     if let Some((name, at)) = project_profile()? {
@@ -70,7 +70,7 @@ pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::R
             let message = format!("{} (from profile = at {at})", f.message);
             Failure { message, ..f }
         })?;
-        return chosen(name, Source::Project);
+        return chosen(name, ChosenBy::Project);
     }
     if let Some(name) = sticky::read()? {
         set.get(&name).map_err(|f| {
@@ -85,10 +85,10 @@ pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::R
                 ..f
             }
         })?;
-        return chosen(name, Source::Sticky);
+        return chosen(name, ChosenBy::Sticky);
     }
     if set.find("default").is_some() {
-        return chosen("default".to_string(), Source::Default);
+        return chosen("default".to_string(), ChosenBy::Default);
     }
     if set.is_empty() {
         return Err(Failure::config(format!(
@@ -103,7 +103,7 @@ pub fn profile(flag: Option<&str>, set: &ProfileSet, paths: &Paths) -> anyhow::R
         .into());
     }
     if ui::can_pick() {
-        return chosen(pick(set)?, Source::Picked);
+        return chosen(pick(set)?, ChosenBy::Picked);
     }
     let listing: Vec<String> = set
         .profiles()

@@ -100,7 +100,7 @@ fn logins(set: &ProfileSet, paths: &Paths, which: Which) -> anyhow::Result<Vec<S
         Which::Session(name) => Ok(vec![session(set, paths, name)?]),
         Which::Profile(name) => {
             // A role profile signs in through the SSO profile at the bottom of its chain.
-            let chain = source::plan(set, name, "us-east-1")?;
+            let chain = source::chain(set, name, "us-east-1")?;
             match chain.base {
                 Base::Sso(target) => Ok(vec![target.login]),
                 _ => Err(Failure::config(format!(

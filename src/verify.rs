@@ -7,7 +7,7 @@
 use time::{Duration, OffsetDateTime};
 
 use crate::account::AccountId;
-use crate::cache::{self, Cache, Entry, Level, Origin};
+use crate::cache::{self, Cache, Entry, Level, Provenance};
 use crate::credentials::{Credentials, Secret};
 use crate::error::Failure;
 use crate::identity::{self, AccountName, Identity, Principal, Unverified};
@@ -20,7 +20,7 @@ use crate::{aws, select, sso};
 pub struct Verified {
     pub profile: String,
     /// Where the profile came from (`-p`, a variable, `guard use`...).
-    pub source: select::Source,
+    pub chosen_by: select::ChosenBy,
     /// The command's region: `-r`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the
     /// profile's.
     pub region: Option<String>,
@@ -139,14 +139,14 @@ pub enum Located {
 pub struct Planned {
     chain: Chain,
     region: Option<(String, RegionFrom)>,
-    source: select::Source,
+    chosen_by: select::ChosenBy,
 }
 
 pub fn plan(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::Result<Planned> {
     let paths = Paths::from_env()?;
     let set = ProfileSet::load(&paths)?;
     let chosen = select::profile(profile_flag, &set, &paths)?;
-    plan_in(&set, &chosen.name, region_flag, chosen.source)
+    plan_in(&set, &chosen.name, region_flag, chosen.chosen_by)
 }
 
 /// `plan` for a profile of a config already read (`guard each` plans many from one reading).
@@ -154,7 +154,7 @@ pub fn plan_in(
     set: &ProfileSet,
     name: &str,
     region_flag: Option<&str>,
-    source: select::Source,
+    chosen_by: select::ChosenBy,
 ) -> anyhow::Result<Planned> {
     let profile = set.get(name)?;
     // Before anything reads the profile: where the AWS CLI and the SDKs read it otherwise.
@@ -168,12 +168,12 @@ pub fn plan_in(
     let sts_region = region
         .as_ref()
         .map_or_else(|| "us-east-1".to_string(), |(r, _)| r.clone());
-    let chain = source::plan_agreed(set, name, &sts_region)?;
+    let chain = source::chain_agreed(set, name, &sts_region)?;
     chain.refuse_process_loop()?;
     Ok(Planned {
         chain,
         region,
-        source,
+        chosen_by,
     })
 }
 
@@ -247,7 +247,7 @@ impl Planned {
             signed_in: signed_in(chain),
             now: OffsetDateTime::now_utc(),
             region: self.region.clone(),
-            source: self.source,
+            chosen_by: self.chosen_by,
         }
     }
 }
@@ -311,7 +311,7 @@ struct Run<'a> {
     signed_in: bool,
     now: OffsetDateTime,
     region: Option<(String, RegionFrom)>,
-    source: select::Source,
+    chosen_by: select::ChosenBy,
 }
 
 impl Run<'_> {
@@ -375,11 +375,11 @@ impl Run<'_> {
                 Base::Sso(target) => Some(target.login.cache_key()),
                 _ => None,
             };
-            let origin = Origin {
+            let provenance = Provenance {
                 profiles: &level.profiles,
                 sso_session,
             };
-            self.cache.write(key, entry, &origin);
+            self.cache.write(key, entry, &provenance);
         }
     }
 
@@ -403,7 +403,7 @@ impl Run<'_> {
         )?;
         Ok(Verified {
             profile: self.chain.profile.clone(),
-            source: self.source,
+            chosen_by: self.chosen_by,
             region: self.region.as_ref().map(|(r, _)| r.clone()),
             region_variable: match self.region {
                 Some((_, RegionFrom::Variable(name))) => Some(name),

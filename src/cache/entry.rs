@@ -35,7 +35,7 @@ impl Entry {
 }
 
 /// What an entry was made from, so that it can be cleared by profile or by sign-in.
-pub struct Origin<'a> {
+pub struct Provenance<'a> {
     pub profiles: &'a [String],
     /// The sso-session (or, for a legacy profile, the start URL) whose sign-in it came from.
     pub sso_session: Option<&'a str>,
@@ -68,7 +68,7 @@ const VERSION: u32 = 1;
 #[derive(Debug)]
 pub struct Damaged(pub String);
 
-pub fn encode(entry: &Entry, origin: &Origin) -> Option<Vec<u8>> {
+pub fn encode(entry: &Entry, provenance: &Provenance) -> Option<Vec<u8>> {
     // Long-term keys are not copied into a second file; only expiring credentials are cached.
     let creds = entry.creds();
     let expiration = creds.expiration?.format(&Rfc3339).ok()?;
@@ -82,8 +82,8 @@ pub fn encode(entry: &Entry, origin: &Origin) -> Option<Vec<u8>> {
     };
     let stored = Stored {
         version: VERSION,
-        profiles: origin.profiles.to_vec(),
-        sso_session: origin.sso_session.map(str::to_string),
+        profiles: provenance.profiles.to_vec(),
+        sso_session: provenance.sso_session.map(str::to_string),
         access_key_id: creds.access_key_id.clone(),
         secret_access_key: creds.secret_access_key.expose().to_string(),
         session_token: creds.session_token.as_ref().map(|t| t.expose().to_string()),
@@ -170,7 +170,7 @@ mod tests {
         }
     }
 
-    const ORIGIN: Origin = Origin {
+    const PROVENANCE: Provenance = Provenance {
         profiles: &[],
         sso_session: Some("myorg"),
     };
@@ -178,7 +178,7 @@ mod tests {
     #[test]
     fn round_trip() {
         let expires = OffsetDateTime::from_unix_timestamp(2_000_000_000).unwrap();
-        let bytes = encode(&entry(Some(expires)), &ORIGIN).unwrap();
+        let bytes = encode(&entry(Some(expires)), &PROVENANCE).unwrap();
         let Entry::Verified {
             creds,
             identity,
@@ -195,7 +195,7 @@ mod tests {
         assert!(!matches(&bytes, None, Some("other")));
         assert!(!matches(&bytes, Some("sandbox"), None));
 
-        let bytes = encode(&Entry::Unverified(creds), &ORIGIN).unwrap();
+        let bytes = encode(&Entry::Unverified(creds), &PROVENANCE).unwrap();
         let back = decode(&bytes).unwrap();
         assert!(matches!(back, Entry::Unverified(_)));
         assert_eq!(back.creds().access_key_id, "ASIAEXAMPLE");
@@ -230,13 +230,13 @@ mod tests {
 
     #[test]
     fn long_term_keys_are_not_stored() {
-        assert!(encode(&entry(None), &ORIGIN).is_none());
+        assert!(encode(&entry(None), &PROVENANCE).is_none());
     }
 
     #[test]
     fn damage_never_quotes_the_file() {
         let expires = OffsetDateTime::from_unix_timestamp(2_000_000_000).unwrap();
-        let bytes = encode(&entry(Some(expires)), &ORIGIN).unwrap();
+        let bytes = encode(&entry(Some(expires)), &PROVENANCE).unwrap();
         for broken in [&bytes[..bytes.len() / 2], b"{\"version\": \"s3cret\"}", b""] {
             let Damaged(why) = decode(broken).err().unwrap();
             assert!(!why.contains("s3cret"), "{why}");

@@ -72,7 +72,7 @@ mod tests {
         };
         std::fs::write(&paths.config, config).unwrap();
         let set = ProfileSet::load(&paths).unwrap();
-        crate::source::plan(&set, profile, "eu-west-1").unwrap()
+        crate::source::chain(&set, profile, "eu-west-1").unwrap()
     }
 
     const CHAIN: &str = "\

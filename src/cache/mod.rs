@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-pub use entry::{Entry, Origin};
+pub use entry::{Entry, Provenance};
 pub use key::{Key, Level, levels};
 
 use crate::error::{self, Failure};
@@ -134,8 +134,8 @@ impl Cache {
     }
 
     /// Stores an entry; credentials that do not expire are never stored.
-    pub fn write(&self, key: &Key, entry: &Entry, origin: &Origin) {
-        let Some(bytes) = entry::encode(entry, origin) else {
+    pub fn write(&self, key: &Key, entry: &Entry, provenance: &Provenance) {
+        let Some(bytes) = entry::encode(entry, provenance) else {
             return;
         };
         let Some(dir) = self.prepare("credentials") else {
@@ -334,12 +334,12 @@ mod tests {
 
     fn store(cache: &Cache, n: u8, profiles: &[&str], sso_session: Option<&str>) {
         let profiles: Vec<String> = profiles.iter().map(|p| p.to_string()).collect();
-        let origin = Origin {
+        let provenance = Provenance {
             profiles: &profiles,
             sso_session,
         };
         let _lock = cache.lock(&key(n)).unwrap();
-        cache.write(&key(n), &entry(), &origin);
+        cache.write(&key(n), &entry(), &provenance);
     }
 
     #[test]
@@ -381,7 +381,7 @@ mod tests {
         cache.write(
             &key(1),
             &entry(),
-            &Origin {
+            &Provenance {
                 profiles: &[],
                 sso_session: None,
             },

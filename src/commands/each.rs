@@ -28,7 +28,7 @@ use crate::output::{self, Delivery};
 use crate::policy::Policy;
 use crate::process::Process;
 use crate::profile::{Paths, Profile, ProfileSet};
-use crate::select::Source;
+use crate::select::ChosenBy;
 use crate::sso::{self, SsoLogin, token};
 use crate::tty::{self, Reply};
 use crate::verify::{self, Planned, Verified};
@@ -336,7 +336,7 @@ fn verify_all(
             set,
             candidate.name(),
             options.region.as_deref(),
-            Source::Flag,
+            ChosenBy::Flag,
         );
         results.push(match planned {
             Err(e) => Some(Err(e)),

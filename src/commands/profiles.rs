@@ -150,7 +150,7 @@ fn row(
         return row;
     }
     // A role profile on top of an SSO profile lives on that profile's sign-in.
-    match source::plan_agreed(set, &profile.name, "us-east-1") {
+    match source::chain_agreed(set, &profile.name, "us-east-1") {
         Ok(chain) => {
             if let Base::Sso(target) = &chain.base {
                 if let SsoLogin::Session { name, .. } = &target.login {

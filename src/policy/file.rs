@@ -7,7 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 pub use super::parts::{Action, Place, ReasonRule, Scope};
-use super::parts::{Source, severity};
+use super::parts::{Document, severity};
 use crate::account::AccountId;
 use crate::classify::Severity;
 use crate::error::Failure;
@@ -362,19 +362,19 @@ pub fn shipped(name: &str) -> PolicyFile {
 }
 
 pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
-    let source = Source::new(name, text);
+    let doc = Document::new(name, text);
     let raw: RawPolicy = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        source.error(span, e.message())
+        doc.error(span, e.message())
     })?;
     let matrix = |table: Option<Spanned<RawMatrix>>| -> Result<Matrix, Failure> {
         Ok(match table {
             Some(spanned) => {
-                let at = source.place(spanned.span());
+                let at = doc.place(spanned.span());
                 let m = spanned.into_inner();
                 Matrix {
                     entries: [m.read, m.write, m.destructive, m.unknown, m.export],
-                    reason: source.reason(
+                    reason: doc.reason(
                         m.require_reason.as_ref(),
                         m.reason_pattern.as_ref(),
                         at.clone(),
@@ -391,7 +391,7 @@ pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
     if let Some(span) = agents_span.clone()
         && agents.reason.is_some()
     {
-        return Err(source.error(
+        return Err(doc.error(
             span,
             "[agents] takes no require_reason or reason_pattern: set them in [protected], which agents are held to as well",
         ));
@@ -401,7 +401,7 @@ pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
     if let Some(span) = agents_span
         && agents.get(Severity::Unknown) == Some(Action::Allow)
     {
-        return Err(source.error(
+        return Err(doc.error(
             span,
             "[agents] unknown = \"allow\": for an agent, a command guard cannot read is never allowed in a protected account; use \"confirm\" or \"deny\"",
         ));
@@ -410,38 +410,38 @@ pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
     let accounts = raw
         .accounts
         .into_iter()
-        .map(|entry| account(&source, entry))
+        .map(|entry| account(&doc, entry))
         .collect::<Result<_, _>>()?;
     let rules = raw
         .rules
         .into_iter()
-        .map(|rule| compile_rule(&source, rule))
+        .map(|rule| compile_rule(&doc, rule))
         .collect::<Result<_, _>>()?;
     let plan_rules = raw
         .plan_rules
         .into_iter()
-        .map(|rule| super::plan_rules::compile(&source, rule))
+        .map(|rule| super::plan_rules::compile(&doc, rule))
         .collect::<Result<_, _>>()?;
     let freezes = raw
         .freezes
         .into_iter()
-        .map(|freeze| super::freeze::compile(&source, freeze))
+        .map(|freeze| super::freeze::compile(&doc, freeze))
         .collect::<Result<_, _>>()?;
     let plan_first = match raw.terraform {
         Some(spanned) => {
-            let at = source.place(spanned.span());
+            let at = doc.place(spanned.span());
             let t = spanned.into_inner();
-            let scope = source.scope(&t.accounts, &t.profiles, &t.environments)?;
+            let scope = doc.scope(&t.accounts, &t.profiles, &t.environments)?;
             (t.plan_first == Some(true)).then_some(PlanFirst { at, scope })
         }
         None => None,
     };
     let profile = match raw.profile {
         Some(value) if value.get_ref().trim().is_empty() => {
-            return Err(source.error(value.span(), "profile: empty profile name"));
+            return Err(doc.error(value.span(), "profile: empty profile name"));
         }
         Some(value) => {
-            let at = source.place(value.span());
+            let at = doc.place(value.span());
             Some((value.into_inner(), at))
         }
         None => None,
@@ -460,11 +460,11 @@ pub fn parse(name: &str, text: &str) -> Result<PolicyFile, Failure> {
     })
 }
 
-fn account(source: &Source, spanned: Spanned<RawAccount>) -> Result<AccountEntry, Failure> {
+fn account(doc: &Document, spanned: Spanned<RawAccount>) -> Result<AccountEntry, Failure> {
     let span = spanned.span();
     let raw = spanned.into_inner();
     if raw.id.is_none() && raw.match_name.is_none() && raw.match_profile.is_none() {
-        return Err(source.error(
+        return Err(doc.error(
             span,
             "an [[accounts]] entry needs id, match_name or match_profile to say which accounts it is about",
         ));
@@ -474,19 +474,19 @@ fn account(source: &Source, spanned: Spanned<RawAccount>) -> Result<AccountEntry
         .map(|id| {
             id.get_ref()
                 .parse::<AccountId>()
-                .map_err(|e| source.error(id.span(), &format!("id: {e}")))
+                .map_err(|e| doc.error(id.span(), &format!("id: {e}")))
         })
         .transpose()?;
     Ok(AccountEntry {
-        at: source.place(span),
+        at: doc.place(span),
         id,
         match_name: raw
             .match_name
-            .map(|p| source.glob(&p, "match_name"))
+            .map(|p| doc.glob(&p, "match_name"))
             .transpose()?,
         match_profile: raw
             .match_profile
-            .map(|p| source.glob(&p, "match_profile"))
+            .map(|p| doc.glob(&p, "match_profile"))
             .transpose()?,
         name: raw.name,
         protected: raw.protected,
@@ -495,17 +495,17 @@ fn account(source: &Source, spanned: Spanned<RawAccount>) -> Result<AccountEntry
     })
 }
 
-fn compile_rule(source: &Source, spanned: Spanned<RawRule>) -> Result<Rule, Failure> {
+fn compile_rule(doc: &Document, spanned: Spanned<RawRule>) -> Result<Rule, Failure> {
     let span = spanned.span();
     let raw = spanned.into_inner();
     if raw.tool.is_none() && raw.argv_regex.is_none() && raw.severity.is_empty() {
-        return Err(source.error(
+        return Err(doc.error(
             span,
             "a [[rules]] entry needs tool, argv_regex or severity to say which commands it is about",
         ));
     }
     if raw.command.is_some() && raw.tool.is_none() {
-        return Err(source.error(span, "command needs a tool (e.g. tool = \"aws\")"));
+        return Err(doc.error(span, "command needs a tool (e.g. tool = \"aws\")"));
     }
     let command = match &raw.command {
         Some(words) => words
@@ -513,7 +513,7 @@ fn compile_rule(source: &Source, spanned: Spanned<RawRule>) -> Result<Rule, Fail
             .split_whitespace()
             .map(|w| {
                 glob::Pattern::new(w).map_err(|e| {
-                    source.error(words.span(), &format!("command: bad pattern '{w}': {e}"))
+                    doc.error(words.span(), &format!("command: bad pattern '{w}': {e}"))
                 })
             })
             .collect::<Result<Vec<_>, _>>()?,
@@ -523,26 +523,26 @@ fn compile_rule(source: &Source, spanned: Spanned<RawRule>) -> Result<Rule, Fail
         .argv_regex
         .map(|r| {
             regex::Regex::new(r.get_ref())
-                .map_err(|e| source.error(r.span(), &format!("argv_regex: {e}")))
+                .map_err(|e| doc.error(r.span(), &format!("argv_regex: {e}")))
         })
         .transpose()?;
-    let at = source.place(span);
+    let at = doc.place(span);
     Ok(Rule {
-        reason: source.reason(
+        reason: doc.reason(
             raw.require_reason.as_ref(),
             raw.reason_pattern.as_ref(),
             at.clone(),
         )?,
         at,
-        tool: raw.tool.map(|t| source.glob(&t, "tool")).transpose()?,
+        tool: raw.tool.map(|t| doc.glob(&t, "tool")).transpose()?,
         command,
         argv_regex,
         severity: raw
             .severity
             .iter()
-            .map(|s| severity(source, s))
+            .map(|s| severity(doc, s))
             .collect::<Result<_, _>>()?,
-        scope: source.scope(&raw.accounts, &raw.profiles, &raw.environments)?,
+        scope: doc.scope(&raw.accounts, &raw.profiles, &raw.environments)?,
         action: raw.action,
         message: raw.message,
     })

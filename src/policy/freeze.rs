@@ -8,7 +8,7 @@ use jiff::{Timestamp, ToSpan};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::parts::{Action, Place, ReasonRule, Scope, Source};
+use super::parts::{Action, Document, Place, ReasonRule, Scope};
 use crate::classify::Severity;
 use crate::error::Failure;
 
@@ -182,10 +182,10 @@ fn day_name(day: Weekday) -> &'static str {
         .map_or("?", |(name, _)| name)
 }
 
-pub(super) fn compile(source: &Source, spanned: Spanned<RawFreeze>) -> Result<Freeze, Failure> {
+pub(super) fn compile(doc: &Document, spanned: Spanned<RawFreeze>) -> Result<Freeze, Failure> {
     let span = spanned.span();
     let raw = spanned.into_inner();
-    let at = source.place(span.clone());
+    let at = doc.place(span.clone());
     let fixed = raw.from.is_some() || raw.until.is_some();
     let weekly = !raw.days.is_empty()
         || raw.after.is_some()
@@ -193,25 +193,25 @@ pub(super) fn compile(source: &Source, spanned: Spanned<RawFreeze>) -> Result<Fr
         || raw.timezone.is_some();
     let window = match (fixed, weekly) {
         (true, true) => {
-            return Err(source.error(
+            return Err(doc.error(
                 span,
                 "a freeze is either fixed (from, until) or weekly (days, after, before, timezone), not both",
             ));
         }
         (false, false) => {
-            return Err(source.error(
+            return Err(doc.error(
                 span,
                 "a freeze needs a window: from and until (RFC 3339), or days/after/before with a timezone",
             ));
         }
         (true, false) => {
             let (Some(from), Some(until)) = (&raw.from, &raw.until) else {
-                return Err(source.error(span, "a fixed freeze needs both from and until"));
+                return Err(doc.error(span, "a fixed freeze needs both from and until"));
             };
-            let from = timestamp(source, from, "from")?;
-            let until_at = timestamp(source, until, "until")?;
+            let from = timestamp(doc, from, "from")?;
+            let until_at = timestamp(doc, until, "until")?;
             if until_at <= from {
-                return Err(source.error(until.span(), "until: must be later than from"));
+                return Err(doc.error(until.span(), "until: must be later than from"));
             }
             Window::Fixed {
                 from,
@@ -220,13 +220,13 @@ pub(super) fn compile(source: &Source, spanned: Spanned<RawFreeze>) -> Result<Fr
         }
         (false, true) => {
             let Some(zone_name) = &raw.timezone else {
-                return Err(source.error(
+                return Err(doc.error(
                     span,
                     "a weekly freeze needs a timezone (e.g. timezone = \"Europe/Berlin\" or \"UTC\")",
                 ));
             };
             let zone = TimeZone::get(zone_name.get_ref()).map_err(|e| {
-                source.error(
+                doc.error(
                     zone_name.span(),
                     &format!(
                         "timezone: '{}' is not a time zone this system knows ({e}); install tzdata or use \"UTC\"",
@@ -243,7 +243,7 @@ pub(super) fn compile(source: &Source, spanned: Spanned<RawFreeze>) -> Result<Fr
                         .find(|(short, _)| name.starts_with(short) && name.len() >= 3)
                         .map(|(_, d)| *d)
                         .ok_or_else(|| {
-                            source.error(
+                            doc.error(
                                 day.span(),
                                 &format!(
                                     "days: '{}' is not a day (mon, tue, wed, thu, fri, sat, sun)",
@@ -256,18 +256,18 @@ pub(super) fn compile(source: &Source, spanned: Spanned<RawFreeze>) -> Result<Fr
             let after = raw
                 .after
                 .as_ref()
-                .map(|t| time(source, t, "after"))
+                .map(|t| time(doc, t, "after"))
                 .transpose()?
                 .unwrap_or(Time::midnight());
             let before = raw
                 .before
                 .as_ref()
-                .map(|t| time(source, t, "before"))
+                .map(|t| time(doc, t, "before"))
                 .transpose()?;
             if let (Some(before), Some(spanned)) = (before, &raw.before)
                 && before <= after
             {
-                return Err(source.error(
+                return Err(doc.error(
                     spanned.span(),
                     "before: must be later than after (a window that spans midnight is two freezes)",
                 ));
@@ -284,20 +284,20 @@ pub(super) fn compile(source: &Source, spanned: Spanned<RawFreeze>) -> Result<Fr
     let action = match &raw.action {
         None => Action::Deny,
         Some(action) if *action.get_ref() == Action::Allow => {
-            return Err(source.error(
+            return Err(doc.error(
                 action.span(),
                 "action: a freeze denies or confirms; \"allow\" would be no freeze",
             ));
         }
         Some(action) => *action.get_ref(),
     };
-    let reason = source.reason(
+    let reason = doc.reason(
         raw.require_reason.as_ref(),
         raw.reason_pattern.as_ref(),
         at.clone(),
     )?;
     if reason.is_some() && action == Action::Deny {
-        return Err(source.error(
+        return Err(doc.error(
             span,
             "require_reason goes with action = \"confirm\": a freeze that denies takes no reason",
         ));
@@ -307,23 +307,23 @@ pub(super) fn compile(source: &Source, spanned: Spanned<RawFreeze>) -> Result<Fr
     } else {
         raw.severity
             .iter()
-            .map(|s| super::parts::severity(source, s))
+            .map(|s| super::parts::severity(doc, s))
             .collect::<Result<_, _>>()?
     };
     Ok(Freeze {
         at,
         window,
         severity,
-        scope: source.scope(&raw.accounts, &raw.profiles, &raw.environments)?,
+        scope: doc.scope(&raw.accounts, &raw.profiles, &raw.environments)?,
         action,
         message: raw.message,
         reason,
     })
 }
 
-fn timestamp(source: &Source, value: &Spanned<String>, key: &str) -> Result<Timestamp, Failure> {
+fn timestamp(doc: &Document, value: &Spanned<String>, key: &str) -> Result<Timestamp, Failure> {
     value.get_ref().parse::<Timestamp>().map_err(|e| {
-        source.error(
+        doc.error(
             value.span(),
             &format!(
                 "{key}: '{}' is not an RFC 3339 time with an offset, e.g. 2026-12-24T00:00:00+01:00 ({e})",
@@ -333,9 +333,9 @@ fn timestamp(source: &Source, value: &Spanned<String>, key: &str) -> Result<Time
     })
 }
 
-fn time(source: &Source, value: &Spanned<String>, key: &str) -> Result<Time, Failure> {
+fn time(doc: &Document, value: &Spanned<String>, key: &str) -> Result<Time, Failure> {
     value.get_ref().parse::<Time>().map_err(|e| {
-        source.error(
+        doc.error(
             value.span(),
             &format!(
                 "{key}: '{}' is not a time of day such as 15:00 ({e})",

@@ -90,8 +90,8 @@ impl Scope {
     }
 }
 
-/// Turns byte offsets into `file:line:column` for errors.
-pub struct Source<'a> {
+/// A policy file's text and name: turns byte offsets into `file:line:column` for errors.
+pub struct Document<'a> {
     pub name: Arc<str>,
     pub text: &'a str,
     /// Where each line starts, found once: every rule and account records its line, and
@@ -100,12 +100,12 @@ pub struct Source<'a> {
     line_starts: Vec<usize>,
 }
 
-impl<'a> Source<'a> {
-    pub fn new(name: &str, text: &'a str) -> Source<'a> {
+impl<'a> Document<'a> {
+    pub fn new(name: &str, text: &'a str) -> Document<'a> {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(at, _)| at + 1))
             .collect();
-        Source {
+        Document {
             name: Arc::from(name),
             text,
             line_starts,
@@ -190,12 +190,12 @@ impl<'a> Source<'a> {
     }
 }
 
-pub fn severity(source: &Source, value: &Spanned<String>) -> Result<Severity, Failure> {
+pub fn severity(doc: &Document, value: &Spanned<String>) -> Result<Severity, Failure> {
     Severity::ALL
         .into_iter()
         .find(|s| s.as_str() == value.get_ref())
         .ok_or_else(|| {
-            source.error(
+            doc.error(
                 value.span(),
                 &format!(
                     "severity: '{}' is not one of read, write, destructive, unknown, export",
@@ -211,7 +211,7 @@ mod tests {
 
     #[test]
     fn lines_and_columns() {
-        let source = Source::new("f", "ab\ncd\n\ne");
+        let doc = Document::new("f", "ab\ncd\n\ne");
         for (offset, expected) in [
             (0, (1, 1)),
             (1, (1, 2)),
@@ -221,7 +221,7 @@ mod tests {
             (7, (4, 1)),
             (99, (4, 2)),
         ] {
-            assert_eq!(source.line_col(offset), expected, "{offset}");
+            assert_eq!(doc.line_col(offset), expected, "{offset}");
         }
     }
 }

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use toml::Spanned;
 
-use super::parts::{Action, Place, Scope, Source};
+use super::parts::{Action, Document, Place, Scope};
 use crate::error::Failure;
 
 #[derive(Deserialize)]
@@ -197,18 +197,19 @@ fn lookup<'v>(value: &'v Value, path: &[String]) -> Option<&'v Value> {
     })
 }
 
-fn json(source: &Source, value: &Spanned<toml::Value>, key: &str) -> Result<Value, Failure> {
+fn json(doc: &Document, value: &Spanned<toml::Value>, key: &str) -> Result<Value, Failure> {
     match value.get_ref() {
-        toml::Value::Datetime(_) => Err(source.error(
+        toml::Value::Datetime(_) => Err(doc.error(
             value.span(),
             &format!("{key}: a date is not a value terraform's plan holds; write it as a string"),
         )),
-        other => serde_json::to_value(other)
-            .map_err(|e| source.error(value.span(), &format!("{key}: {e}"))),
+        other => {
+            serde_json::to_value(other).map_err(|e| doc.error(value.span(), &format!("{key}: {e}")))
+        }
     }
 }
 
-pub(super) fn compile(source: &Source, spanned: Spanned<RawPlanRule>) -> Result<PlanRule, Failure> {
+pub(super) fn compile(doc: &Document, spanned: Spanned<RawPlanRule>) -> Result<PlanRule, Failure> {
     let span = spanned.span();
     let raw = spanned.into_inner();
     if raw.address.is_none()
@@ -216,7 +217,7 @@ pub(super) fn compile(source: &Source, spanned: Spanned<RawPlanRule>) -> Result<
         && raw.actions.is_empty()
         && raw.attribute.is_none()
     {
-        return Err(source.error(
+        return Err(doc.error(
             span,
             "a [[plan_rules]] entry needs address, type, actions or attribute to say which changes it is about",
         ));
@@ -230,7 +231,7 @@ pub(super) fn compile(source: &Source, spanned: Spanned<RawPlanRule>) -> Result<
                 .find(|(word, _)| word == name.get_ref())
                 .map(|(_, kind)| *kind)
                 .ok_or_else(|| {
-                    source.error(
+                    doc.error(
                         name.span(),
                         &format!(
                             "actions: '{}' is not one of create, update, delete, replace, forget, import, read",
@@ -244,7 +245,7 @@ pub(super) fn compile(source: &Source, spanned: Spanned<RawPlanRule>) -> Result<
         Some(name) => {
             let path: Vec<String> = name.get_ref().split('.').map(str::to_string).collect();
             if path.iter().any(String::is_empty) {
-                return Err(source.error(
+                return Err(doc.error(
                     name.span(),
                     &format!("attribute: '{}' is not a path such as deletion_protection or versioning.0.enabled", name.get_ref()),
                 ));
@@ -254,31 +255,28 @@ pub(super) fn compile(source: &Source, spanned: Spanned<RawPlanRule>) -> Result<
                 from: raw
                     .from
                     .as_ref()
-                    .map(|v| json(source, v, "from"))
+                    .map(|v| json(doc, v, "from"))
                     .transpose()?,
-                to: raw.to.as_ref().map(|v| json(source, v, "to")).transpose()?,
+                to: raw.to.as_ref().map(|v| json(doc, v, "to")).transpose()?,
             })
         }
         None => {
             if let Some(stray) = raw.from.as_ref().or(raw.to.as_ref()) {
-                return Err(source.error(stray.span(), "from and to need an attribute"));
+                return Err(doc.error(stray.span(), "from and to need an attribute"));
             }
             None
         }
     };
     Ok(PlanRule {
-        at: source.place(span),
-        address: raw
-            .address
-            .map(|p| source.glob(&p, "address"))
-            .transpose()?,
+        at: doc.place(span),
+        address: raw.address.map(|p| doc.glob(&p, "address")).transpose()?,
         resource_type: raw
             .resource_type
-            .map(|p| source.glob(&p, "type"))
+            .map(|p| doc.glob(&p, "type"))
             .transpose()?,
         actions,
         attribute,
-        scope: source.scope(&raw.accounts, &raw.profiles, &raw.environments)?,
+        scope: doc.scope(&raw.accounts, &raw.profiles, &raw.environments)?,
         action: raw.action,
         message: raw.message,
     })

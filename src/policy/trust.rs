@@ -17,9 +17,10 @@ use crate::fsutil;
 
 const VERSION: u32 = 1;
 
+/// A trusted project file: the digest it had when it was trusted, and when.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Entry {
+pub struct Trusted {
     pub sha256: String,
     pub trusted_at: String,
 }
@@ -29,7 +30,7 @@ pub struct Entry {
 struct Store {
     version: u32,
     /// Canonical path to what was trusted.
-    files: BTreeMap<String, Entry>,
+    files: BTreeMap<String, Trusted>,
 }
 
 /// A project file's standing with the user.
@@ -156,7 +157,7 @@ pub fn state(canonical: &Path, bytes: &[u8]) -> anyhow::Result<State> {
 /// Records that the user trusts these bytes at `location`; returns their SHA-256.
 pub fn trust(location: &Path, bytes: &[u8]) -> anyhow::Result<String> {
     let digest = sha256(bytes);
-    let entry = Entry {
+    let entry = Trusted {
         sha256: digest.clone(),
         trusted_at: OffsetDateTime::now_utc()
             .format(&Rfc3339)
@@ -183,6 +184,6 @@ pub fn revoke(location: &Path) -> anyhow::Result<bool> {
 }
 
 /// Every trusted file, by location.
-pub fn entries() -> anyhow::Result<Vec<(String, Entry)>> {
+pub fn entries() -> anyhow::Result<Vec<(String, Trusted)>> {
     Ok(read()?.files.into_iter().collect())
 }

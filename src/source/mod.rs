@@ -1,18 +1,18 @@
 //! Where a profile's credentials come from, worked out from the config alone (no network), in
-//! the order botocore uses. Running the plan is `resolve`'s job.
+//! the order botocore uses. Running the chain is `fetch`'s job.
 
 mod assume;
+mod fetch;
 mod login;
 pub(crate) mod process;
-mod resolve;
 mod steps;
 
 use std::path::PathBuf;
 
 use time::OffsetDateTime;
 
+pub use fetch::{assume_hop, base_credentials};
 pub use login::cache_path as login_cache_path;
-pub use resolve::{assume_hop, base_credentials};
 pub use steps::Step;
 
 use crate::account::{AccountId, RoleArn};
@@ -97,7 +97,7 @@ pub struct Hop {
     pub mfa_serial: Option<String>,
 }
 
-/// A plan for the selected profile: a base, then roles assumed in order.
+/// The chain for the selected profile: a base, then roles assumed in order.
 #[derive(Debug)]
 pub struct Chain {
     pub profile: String,
@@ -176,17 +176,17 @@ impl Chain {
     }
 }
 
-/// The plan of a profile's credentials, refused where the AWS CLI and the SDKs would read the
+/// The chain of a profile's credentials, refused where the AWS CLI and the SDKs would read the
 /// profile, or one it takes credentials from, otherwise (they would then use other credentials,
 /// or act elsewhere: docs/config.md).
-pub fn plan_agreed(set: &ProfileSet, name: &str, region: &str) -> anyhow::Result<Chain> {
+pub fn chain_agreed(set: &ProfileSet, name: &str, region: &str) -> anyhow::Result<Chain> {
     set.refuse_disagreement([name])?;
-    let chain = plan(set, name, region)?;
+    let chain = chain(set, name, region)?;
     set.refuse_disagreement(chain.level_profiles())?;
     Ok(chain)
 }
 
-pub fn plan(set: &ProfileSet, name: &str, region: &str) -> anyhow::Result<Chain> {
+pub fn chain(set: &ProfileSet, name: &str, region: &str) -> anyhow::Result<Chain> {
     let mut hops: Vec<Hop> = Vec::new();
     let mut visited: Vec<String> = Vec::new();
     let mut current = set.get(name)?;

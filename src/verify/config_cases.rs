@@ -208,7 +208,7 @@ impl Case {
         if !plans {
             return Ok(());
         }
-        let chain = crate::source::plan_agreed(&set, &self.profile, &sts_region).map_err(|e| {
+        let chain = crate::source::chain_agreed(&set, &self.profile, &sts_region).map_err(|e| {
             e.downcast::<Failure>()
                 .unwrap_or_else(|e| Failure::new(ExitCode::Unavailable, e.to_string()))
         })?;

@@ -417,7 +417,7 @@ fn assume_role_suite(dir: &Path, report: &mut Report) {
         let config = config_text(&input["profiles"], &input["sso_sessions"]);
         let selected = input["selected_profile"].as_str().unwrap_or("default");
         let outcome = read_files(&config, "").and_then(|set| {
-            crate::source::plan_agreed(&set, selected, "us-east-1").map_err(|e| e.to_string())
+            crate::source::chain_agreed(&set, selected, "us-east-1").map_err(|e| e.to_string())
         });
         let padded = account_json
             .replace_all(&test["output"].to_string(), |c: &regex::Captures| {
@@ -546,7 +546,7 @@ fn provider_suite(dir: &Path, report: &mut Report) {
             }
         };
         let outcome =
-            crate::source::plan_agreed(&set, &selected, &region).map_err(|e| e.to_string());
+            crate::source::chain_agreed(&set, &selected, &region).map_err(|e| e.to_string());
         let first_request = traffic["events"]
             .as_array()
             .into_iter()

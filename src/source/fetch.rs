@@ -1,4 +1,4 @@
-//! Running a plan one level at a time: the base credentials, then each role in turn. Which
+//! Running a chain one level at a time: the base credentials, then each role in turn. Which
 //! levels come from the cache is the caller's decision.
 
 use time::OffsetDateTime;
