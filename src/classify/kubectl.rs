@@ -4,6 +4,7 @@ use super::FileText;
 use super::Severity::{Destructive, Export, Read, Unknown, Write};
 use super::flags::{Flag, last_value, reads, switch, valued, writes};
 use super::kubectl_flags as f;
+use super::paths;
 use super::scope::{self, EnvValue, Scope};
 use super::table::{
     Command, Credential, Modifier, Parser, Table, Test, Trust, cmd, env_assigned, env_program,
@@ -524,7 +525,12 @@ pub(crate) fn unseen_kubeconfig(tool: &str, args: &[String], scope: &Scope) -> O
             || scope.read_file(path),
             |()| FileText::Unreadable(String::new()),
         ) {
-            FileText::Text(_) => return None,
+            FileText::Text(text) => {
+                return foreign_plugin(path, &text, scope).map(|why| {
+                    let what = format!("--kubeconfig {}: {why}", scope::shown(path));
+                    Verdict::of(Unknown, tool, &[], &what)
+                });
+            }
             FileText::Unreadable(why) if !why.is_empty() => format!("guard cannot read it ({why})"),
             _ => "guard cannot read it".to_owned(),
         };
@@ -533,7 +539,36 @@ pub(crate) fn unseen_kubeconfig(tool: &str, args: &[String], scope: &Scope) -> O
             scope::shown(path)
         ));
     }
-    let (unseen, why) = match scope.assigned("KUBECONFIG")? {
+    let assigned = scope.assigned("KUBECONFIG")?;
+    // The files it names are read as the flag's are: a credential store among them is an
+    // export (client-go reads and merges every one of them).
+    if let EnvValue::Known(list) = &assigned
+        && let Some((severity, why)) = list
+            .split(':')
+            .filter(|path| !path.is_empty())
+            .find_map(|path| tool_paths::read(path, scope))
+    {
+        return Some(Verdict::of(
+            severity,
+            tool,
+            &[],
+            &format!("KUBECONFIG: {why}"),
+        ));
+    }
+    if let EnvValue::Known(list) = &assigned
+        && let Some((path, why)) =
+            list.split(':')
+                .filter(|path| !path.is_empty())
+                .find_map(|path| match scope.read_file(path) {
+                    FileText::Text(text) => {
+                        foreign_plugin(path, &text, scope).map(|why| (path, why))
+                    }
+                    _ => None,
+                })
+    {
+        return unknown(format!("KUBECONFIG names {path}: {why}"));
+    }
+    let (unseen, why) = match assigned {
         EnvValue::Dynamic => ("an expansion".to_owned(), "guard cannot read it".to_owned()),
         EnvValue::Known(list) => {
             list.split(':')
@@ -551,5 +586,84 @@ pub(crate) fn unseen_kubeconfig(tool: &str, args: &[String], scope: &Scope) -> O
     };
     unknown(format!(
         "KUBECONFIG names {unseen}: {why}, and a kubeconfig can run programs"
+    ))
+}
+
+/// Why a kubeconfig the line names from outside the user's own `~/.kube` (a project's, a
+/// download's: someone else's configuration) is not trusted: an exec or auth-provider plugin
+/// runs a program, and the file chooses the server its token goes to. Trusted is the EKS form
+/// only: every plugin `aws eks get-token` with nothing that chooses other credentials or
+/// another endpoint, every server an EKS endpoint, TLS checked. The file is read as text,
+/// conservatively: anything guard does not recognize counts against it.
+fn foreign_plugin(path: &str, text: &str, scope: &Scope) -> Option<String> {
+    use std::sync::LazyLock;
+    static PLUGIN: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#"(?m)(^|[\s{,\-])"?(exec|auth-provider)"?\s*:"#).expect("valid")
+    });
+    static COMMAND: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r#""?command"?\s*:\s*"?([^"\s,}]*)"#).expect("valid"));
+    static SERVER: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r#""?server"?\s*:\s*"?([^"\s,}]*)"#).expect("valid"));
+    static EKS: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"^https://[A-Za-z0-9.-]+\.eks\.amazonaws\.com(\.cn)?(:443)?/?$")
+            .expect("valid")
+    });
+    if !PLUGIN.is_match(text) {
+        return None;
+    }
+    let own = match (
+        paths::locate(&scope::Word::literal(path), scope),
+        scope.inherited("HOME"),
+    ) {
+        (paths::Located::At(at), Some(home)) if home.starts_with('/') => at
+            .strip_prefix(&format!("{}/.kube/", home.trim_end_matches('/')))
+            .is_some(),
+        _ => false,
+    };
+    if own {
+        return None;
+    }
+    let commands: Vec<&str> = COMMAND
+        .captures_iter(text)
+        .map(|found| found.get(1).map_or("", |m| m.as_str()))
+        .collect();
+    let aws_only = !commands.is_empty()
+        && commands
+            .iter()
+            .all(|command| command.rsplit('/').next() == Some("aws"));
+    let token = text.contains("get-token") && text.contains("eks");
+    let chooses = [
+        "auth-provider",
+        "--profile",
+        "--endpoint-url",
+        "--debug",
+        "AWS_",
+        "PYTHON",
+        "LD_",
+        "env:",
+        "\"env\"",
+        "insecure-skip-tls-verify",
+        "proxy-url",
+        "tls-server-name",
+    ]
+    .into_iter()
+    .find(|word| text.contains(word));
+    let servers: Vec<&str> = SERVER
+        .captures_iter(text)
+        .map(|found| found.get(1).map_or("", |m| m.as_str()))
+        .collect();
+    let eks_servers = !servers.is_empty() && servers.iter().all(|server| EKS.is_match(server));
+    if aws_only && token && chooses.is_none() && eks_servers {
+        return None;
+    }
+    let why = if !aws_only || !token {
+        "its exec plugin runs a program other than `aws eks get-token`".to_owned()
+    } else if let Some(word) = chooses {
+        format!("its exec plugin or cluster says {word}, which guard does not judge")
+    } else {
+        "it sends the token to a server that is no EKS endpoint".to_owned()
+    };
+    Some(format!(
+        "a kubeconfig from outside ~/.kube, {why}; guard trusts only the user's own kubeconfigs"
     ))
 }
