@@ -9,6 +9,7 @@ use super::Severity;
 use super::local_archives;
 use super::local_programs::{PROGRAMS, parse};
 use super::local_scripts;
+use super::local_system;
 use super::scope::{CREDENTIAL_VARS, Scope, Word};
 use super::verdict::Classify;
 
@@ -27,6 +28,8 @@ pub(crate) fn is_local_read_only(name: &str) -> bool {
             | "sha512sum" | "b2sum" | "sed" | "awk" | "mawk" | "gawk" | "nawk" | "find"
             // Archives, certificates, DNS and graphs (tools17: local_archives.rs).
             | "tar" | "unzip" | "openssl" | "dig" | "dot"
+            // What runbooks look at (local_system.rs).
+            | "uptime" | "free" | "ss" | "netstat" | "top" | "journalctl" | "systemctl"
             // Shell builtins that only change the shell itself.
             | "cd" | "pushd" | "popd" | "export" | "declare" | "typeset" | "local" | "readonly"
             | "unset" | "set" | "shift" | "read" | "exit" | "return" | ":" | "wait"
@@ -55,6 +58,9 @@ pub(crate) fn judge(
             Severity::Unknown,
             format!("{var} is set: less runs that command on the file, which guard cannot see"),
         );
+    }
+    if local_system::NAMES.contains(&name) {
+        return local_system::judge(name, args, scope);
     }
     if local_archives::NAMES.contains(&name) {
         return local_archives::judge(name, args, scope);

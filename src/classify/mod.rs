@@ -33,6 +33,7 @@ mod local;
 mod local_archives;
 mod local_programs;
 mod local_scripts;
+mod local_system;
 mod pathname;
 mod paths;
 mod program;

@@ -276,6 +276,8 @@ const TOOLS17_CONSULTED: &[&str] = &[
     "OPENSSL_CONF",
     "OPENSSL_MODULES",
     "OPENSSL_ENGINES",
+    "SYSTEMD_PAGER",
+    "SYSTEMD_LESS",
 ];
 
 fn is_consulted(name: &str) -> bool {
