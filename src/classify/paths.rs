@@ -59,9 +59,6 @@ pub(crate) enum PathClass {
 
 /// How a line writes a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-// Append (`>>`) and Delete (`rm`, `sync --delete`) are for the shell and s3 judges (issue 17,
-// landing with them next); the local judges use Replace and Edit.
-#[allow(dead_code)]
 pub(crate) enum Write {
     /// Truncates it and writes content of the line's choosing (`>`, `cp` onto it, `sort -o`,
     /// `tee`, `mv` onto it, a download).
