@@ -136,6 +136,9 @@ pub fn current() -> Result<Option<(Session, PathBuf)>, Failure> {
     read(Path::new(&named)).map(Some)
 }
 
+/// Whether metadata is of the kind a path must be (a folder, a regular file).
+type IsKind = fn(&std::fs::Metadata) -> bool;
+
 /// The session in `file`, and its folder of shims, after checking both are guard's own.
 fn read(file: &Path) -> Result<(Session, PathBuf), Failure> {
     use std::os::unix::fs::MetadataExt as _;
@@ -157,15 +160,14 @@ fn read(file: &Path) -> Result<(Session, PathBuf), Failure> {
         .parent()
         .ok_or_else(|| refuse("it has no folder".to_string()))?;
     let me = nix::unistd::geteuid().as_raw();
-    for (path, what) in [(folder, "folder"), (file, "file")] {
+    let kinds: [(&Path, &str, IsKind); 2] = [
+        (folder, "folder", std::fs::Metadata::is_dir),
+        (file, "file", std::fs::Metadata::is_file),
+    ];
+    for (path, what, right_kind) in kinds {
         let m = std::fs::symlink_metadata(path)
             .map_err(|e| refuse(format!("cannot read {}: {e}", path.display())))?;
-        let right_kind = if what == "folder" {
-            m.is_dir()
-        } else {
-            m.is_file()
-        };
-        if !right_kind || m.file_type().is_symlink() {
+        if m.file_type().is_symlink() || !right_kind(&m) {
             return Err(refuse(format!("{} is not a {what}", path.display())));
         }
         if m.uid() != me {
