@@ -103,7 +103,13 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
         )
         .into());
     }
-    for profile in populate::stale(&set, name, &assignments) {
+    // The section `guard protect` wrote for a profile populate keeps under `P.guard-source` is
+    // not stale: it has no account or role of its own (earlier versions of protect copied
+    // populate's mark into it).
+    let stale = populate::stale(&set, name, &assignments)
+        .into_iter()
+        .filter(|p| set.find(&protect::source_name(&p.name)).is_none());
+    for profile in stale {
         if args.prune {
             document.remove_profile(&profile.name);
             changes.removed.push(profile.name.clone());

@@ -420,3 +420,20 @@ def test_protect_writes_protected_accounts_as_guard_protect_does(home, emulator,
     )
     assert aws.returncode == 0, aws.stderr
     assert json.loads(aws.stdout)["Account"] == PROD
+
+
+def test_prune_keeps_a_protected_profile_even_with_populate_s_mark(home, emulator, run_guard):
+    emulator.set_accounts(MANY_ACCOUNTS[:2])
+    home.write_config(SESSION_ONLY)
+    sign_in(home, emulator)
+    assert run_guard("populate", "--sso-session", "myorg").returncode == 0
+    protected = run_guard("protect", "prod-admin")
+    assert protected.returncode == 0, protected.stderr
+    # As guard protect wrote it before it left populate's mark with the kept settings.
+    config = home.aws / "config"
+    config.write_text(config.read_text() + "guard_populated_from = myorg\n")
+    before = config.read_bytes()
+    pruned = run_guard("populate", "--sso-session", "myorg", "--prune")
+    assert pruned.returncode == 0, pruned.stderr
+    assert "removed" not in pruned.stderr
+    assert config.read_bytes() == before
