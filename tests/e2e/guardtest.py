@@ -132,3 +132,111 @@ def registration_cache_path(home, session, start_url=START_URL, region="us-east-
     }
     digest = hashlib.sha1(json.dumps(key, sort_keys=True).encode()).hexdigest()
     return home.aws / "sso" / "cache" / f"{digest}.json"
+
+
+# --- shared by several test modules ------------------------------------------------------------
+
+
+STATIC_KEYS = """\
+[base]
+aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+"""
+
+
+ROLE_CHAIN = f"""\
+[profile middle]
+role_arn = arn:aws:iam::{SANDBOX}:role/Middle
+source_profile = base
+
+[profile prod]
+role_arn = arn:aws:iam::{PROD}:role/Deploy
+source_profile = middle
+role_session_name = deploy-session
+external_id = ext-123
+duration_seconds = 1800
+region = eu-central-1
+"""
+
+
+CLEARED = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_SDK_LOAD_CONFIG",
+    "AWS_CREDENTIAL_FILE",
+    "GUARD_CONFIRM",
+)
+
+
+PROD_BLOCK = f"""\
+[[accounts]]
+id = "{PROD}"
+name = "prod"
+protected = true
+"""
+
+
+def audit_lines(home):
+    path = home.path / ".local" / "state" / "guard" / "audit.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+SESSION_ONLY = f"""\
+[sso-session myorg]
+sso_start_url = {START_URL}
+sso_region = us-east-1
+sso_registration_scopes = sso:account:access
+"""
+
+
+# A $BROWSER that opens what it is given, follows redirects as a browser does, and notes both.
+BROWSER = """\
+import json, sys, urllib.request
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+with opener.open(sys.argv[1], timeout=20) as page:
+    landed, status = page.geturl(), page.status
+with open(sys.argv[0] + ".seen", "w") as out:
+    json.dump({"argv": sys.argv[1:], "landed": landed, "status": status}, out)
+"""
+
+
+def federation_env(emulator):
+    return {"AWS_ENDPOINT_URL_SIGNIN_FEDERATION": emulator.url + "/federation"}
+
+
+LOOSENING = """\
+# a colleague's convenience file
+[protected]
+write = "allow"
+destructive = "allow"
+unknown = "allow"
+"""
+
+
+def warnings(stderr):
+    return [line for line in stderr.splitlines() if line.startswith("guard: warning:")]
+
+
+def write_project(folder, text):
+    policy = folder / ".guard.toml"
+    policy.write_text(text)
+    policy.chmod(0o644)
+    return policy
+
+
+def made(emulator, aws):
+    """Every request guard made since the last reset, per operation."""
+    counts = {name: n for name, n in emulator.counters().items() if n}
+    counts.update(aws.counts())
+    return counts
+
+
+def reset(emulator, aws):
+    emulator.reset_counters()
+    aws.reset()

@@ -6,10 +6,7 @@ import os
 
 import pytest
 
-from guardtest import PROD, SANDBOX, sso_world
-from test_cache import made, reset
-from test_policy import PROD_BLOCK, audit_lines
-from test_run import STATIC_KEYS
+from guardtest import PROD, PROD_BLOCK, SANDBOX, STATIC_KEYS, audit_lines, made, reset, sso_world
 
 CLAUDE = "claude-code"
 

@@ -6,20 +6,20 @@ import json
 import stat
 import subprocess
 
-from guardtest import OTHER_START_URL, PRINT_ENV, PROD, SANDBOX, SSO_CONFIG, child_env, sign_in, sso_world
-from test_run import ROLE_CHAIN, STATIC_KEYS
-
-
-def made(emulator, aws):
-    """Every request guard made since the last reset, per operation."""
-    counts = {name: n for name, n in emulator.counters().items() if n}
-    counts.update(aws.counts())
-    return counts
-
-
-def reset(emulator, aws):
-    emulator.reset_counters()
-    aws.reset()
+from guardtest import (
+    OTHER_START_URL,
+    PRINT_ENV,
+    PROD,
+    ROLE_CHAIN,
+    SANDBOX,
+    SSO_CONFIG,
+    STATIC_KEYS,
+    child_env,
+    made,
+    reset,
+    sign_in,
+    sso_world,
+)
 
 
 def cache_dir(home):

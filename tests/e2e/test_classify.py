@@ -6,8 +6,7 @@ import subprocess
 import pexpect
 
 from conftest import merged_env
-from guardtest import PROD, sso_world
-from test_policy import PROD_BLOCK, tools, user_policy  # noqa: F401 (fixtures)
+from guardtest import PROD, PROD_BLOCK, sso_world
 
 
 def test_explain_shows_the_command_as_guard_read_it(home, run_guard, user_policy):

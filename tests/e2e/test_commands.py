@@ -10,8 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from conftest import merged_env
-from guardtest import PRINT_ENV, SANDBOX, child_env, sso_world
-from test_run import CLEARED
+from guardtest import CLEARED, PRINT_ENV, SANDBOX, child_env, sso_world
 
 # What a shell that evaluated the output prints: its environment as JSON.
 DUMP_ENV = f"{sys.executable} -c 'import json, os; print(json.dumps(dict(os.environ)))'"

@@ -5,24 +5,7 @@ import json
 import sys
 from urllib.parse import parse_qs, urlsplit
 
-from guardtest import sso_world
-from test_policy import PROD_BLOCK
-from test_run import STATIC_KEYS
-
-
-# A $BROWSER that opens what it is given, follows redirects as a browser does, and notes both.
-BROWSER = """\
-import json, sys, urllib.request
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-with opener.open(sys.argv[1], timeout=20) as page:
-    landed, status = page.geturl(), page.status
-with open(sys.argv[0] + ".seen", "w") as out:
-    json.dump({"argv": sys.argv[1:], "landed": landed, "status": status}, out)
-"""
-
-
-def federation_env(emulator):
-    return {"AWS_ENDPOINT_URL_SIGNIN_FEDERATION": emulator.url + "/federation"}
+from guardtest import BROWSER, PROD_BLOCK, STATIC_KEYS, federation_env, sso_world
 
 
 def signin_tokens(emulator):

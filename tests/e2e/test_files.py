@@ -12,8 +12,7 @@ import sys
 import pytest
 
 from conftest import merged_env
-from guardtest import PROD, SANDBOX, SSO_CONFIG, sign_in, sso_world
-from test_populate import SESSION_ONLY
+from guardtest import PROD, SANDBOX, SESSION_ONLY, SSO_CONFIG, sign_in, sso_world
 
 PANIC = ("panicked", "RUST_BACKTRACE", "thread 'main'")
 

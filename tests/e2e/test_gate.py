@@ -5,8 +5,7 @@ import json
 
 import pytest
 
-from guardtest import SANDBOX, sso_world
-from test_policy import audit_lines
+from guardtest import SANDBOX, audit_lines, sso_world
 
 MESSAGE = "Nothing of this kind leaves this laptop."
 

@@ -15,10 +15,19 @@ import time
 import pexpect
 import pytest
 
-from guardtest import PROD, SANDBOX, SSO_CONFIG, sso_world
-from test_console import BROWSER, federation_env
-from test_policy import PROD_BLOCK, audit_lines, tools, user_policy  # noqa: F401  (fixtures)
-from test_trust import LOOSENING, warnings, write_project
+from guardtest import (
+    BROWSER,
+    LOOSENING,
+    PROD,
+    PROD_BLOCK,
+    SANDBOX,
+    SSO_CONFIG,
+    audit_lines,
+    federation_env,
+    sso_world,
+    warnings,
+    write_project,
+)
 
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 as_root = pytest.mark.skipif(os.geteuid() != 0, reason="another local user needs root (CI runs as root)")

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from guardtest import PROD, sso_world
-from test_policy import PROD_BLOCK
+from guardtest import PROD, PROD_BLOCK, sso_world
 
 PLANS = Path(__file__).parent / "plans"
 

@@ -11,47 +11,7 @@ import pexpect
 import pytest
 
 from conftest import merged_env
-from guardtest import PROD, SANDBOX, sso_world
-
-PROD_BLOCK = f"""\
-[[accounts]]
-id = "{PROD}"
-name = "prod"
-protected = true
-"""
-
-
-@pytest.fixture
-def user_policy(home):
-    """Writes ~/.config/guard/policy.toml (0600) and returns its path."""
-
-    def write(text):
-        path = home.path / ".config" / "guard" / "policy.toml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        path.chmod(0o600)
-        return path
-
-    return write
-
-
-@pytest.fixture
-def tools(tmp_path):
-    """A PATH holding fake terraform and kubectl that record that they ran."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    ran = tmp_path / "ran"
-    for name in ("terraform", "kubectl"):
-        script = bin_dir / name
-        script.write_text(f'#!/bin/sh\necho "{name} $*" >> {ran}\necho "{name} ran"\n')
-        script.chmod(0o755)
-    path = f"{bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}"
-    return {"PATH": path}, ran
-
-
-def audit_lines(home):
-    path = home.path / ".local" / "state" / "guard" / "audit.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+from guardtest import PROD, PROD_BLOCK, SANDBOX, audit_lines, sso_world
 
 
 # --- deciding without a terminal ----------------------------------------------------------------

@@ -7,14 +7,8 @@ import subprocess
 import sys
 import time
 
-from guardtest import PRINT_ENV, PROD, SANDBOX, START_URL, browser, child_env, in_hours, sign_in
+from guardtest import PRINT_ENV, PROD, SANDBOX, SESSION_ONLY, START_URL, browser, child_env, in_hours, sign_in
 
-SESSION_ONLY = f"""\
-[sso-session myorg]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-sso_registration_scopes = sso:account:access
-"""
 
 # Comments, odd spacing, tabs, ':' separators, sub-properties, and no newline at the end.
 ODD_CONFIG = (

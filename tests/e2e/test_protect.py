@@ -8,8 +8,7 @@ import sys
 
 import pexpect
 
-from guardtest import PROD, sso_world
-from test_policy import PROD_BLOCK
+from guardtest import PROD, PROD_BLOCK, sso_world
 
 
 def setup(home, emulator, run_guard):

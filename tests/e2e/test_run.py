@@ -9,23 +9,21 @@ import sys
 import pytest
 
 from guardtest import (
+    CLEARED,
     OTHER_START_URL,
     PRINT_ENV,
     PROD,
+    ROLE_CHAIN,
     SANDBOX,
     SSO_CONFIG,
     START_URL,
+    STATIC_KEYS,
     child_env,
     in_hours,
     sign_in,
     sso_world,
 )
 
-STATIC_KEYS = """\
-[base]
-aws_access_key_id = AKIAIOSFODNN7EXAMPLE
-aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-"""
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 
@@ -211,21 +209,6 @@ def test_static_keys_from_the_credentials_file(home, run_guard):
 def test_static_keys_from_the_config_file(home, run_guard):
     home.write_config("[profile cfg]\n" + STATIC_KEYS.split("\n", 1)[1])
     assert child_env(run_guard("-p", "cfg", "--", *PRINT_ENV))["AWS_ACCESS_KEY_ID"] == "AKIAIOSFODNN7EXAMPLE"
-
-
-ROLE_CHAIN = f"""\
-[profile middle]
-role_arn = arn:aws:iam::{SANDBOX}:role/Middle
-source_profile = base
-
-[profile prod]
-role_arn = arn:aws:iam::{PROD}:role/Deploy
-source_profile = middle
-role_session_name = deploy-session
-external_id = ext-123
-duration_seconds = 1800
-region = eu-central-1
-"""
 
 
 def test_role_chain_of_two_hops(home, run_guard):
@@ -445,20 +428,6 @@ def test_malformed_config_names_file_and_line(home, run_guard, tmp_path):
 
 
 # --- the child's environment and the banner -----------------------------------------------------
-
-CLEARED = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_SECURITY_TOKEN",
-    "AWS_ROLE_ARN",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-    "AWS_SDK_LOAD_CONFIG",
-    "AWS_CREDENTIAL_FILE",
-    "GUARD_CONFIRM",
-)
 
 
 def test_environment_set_cleared_and_kept(home, emulator, run_guard):

@@ -11,8 +11,7 @@ import sys
 import pexpect
 import pytest
 
-from guardtest import PROD, SANDBOX, sso_world
-from test_policy import PROD_BLOCK, audit_lines, tools, user_policy  # noqa: F401  (fixtures)
+from guardtest import PROD, PROD_BLOCK, SANDBOX, audit_lines, sso_world
 
 SHELLS = ["bash", "zsh", "fish"]
 QUESTION = r"Type the account's name \(prod\) to "

@@ -6,14 +6,7 @@ import os
 import pwd
 import uuid
 
-from guardtest import sso_world
-
-STATIC_KEYS = """\
-[base]
-aws_access_key_id = AKIAIOSFODNN7EXAMPLE
-aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-"""
-
+from guardtest import STATIC_KEYS, sso_world
 
 def test_host_names_resolve_through_the_system_resolver(home, run_guard, moto_url):
     home.write_credentials(STATIC_KEYS)

@@ -10,16 +10,7 @@ import subprocess
 import pexpect
 import pytest
 
-from guardtest import PROD, SSO_CONFIG, sign_in, sso_world
-from test_policy import PROD_BLOCK, audit_lines, tools, user_policy  # noqa: F401  (fixtures)
-
-LOOSENING = """\
-# a colleague's convenience file
-[protected]
-write = "allow"
-destructive = "allow"
-unknown = "allow"
-"""
+from guardtest import LOOSENING, PROD, PROD_BLOCK, SSO_CONFIG, audit_lines, sign_in, sso_world, warnings, write_project
 
 
 @pytest.fixture
@@ -29,17 +20,6 @@ def repo(tmp_path):
     path.mkdir()
     write_project(path, LOOSENING)
     return path
-
-
-def write_project(folder, text):
-    policy = folder / ".guard.toml"
-    policy.write_text(text)
-    policy.chmod(0o644)
-    return policy
-
-
-def warnings(stderr):
-    return [line for line in stderr.splitlines() if line.startswith("guard: warning:")]
 
 
 # --- trust ---------------------------------------------------------------------------------------
