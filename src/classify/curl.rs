@@ -310,16 +310,26 @@ fn remote_file(url: &Word, dir: Option<&Word>, server_names: bool, scope: &Scope
 /// What a URL reaches.
 fn judge_url(url: &Word, uploads: bool, globs: bool, scope: &Scope) -> PathVerdict {
     let text: &str = &url.text;
-    let (scheme, rest) = match text.split_once("://") {
-        Some((scheme, rest))
-            if scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '+') =>
-        {
-            (scheme.to_ascii_lowercase(), rest)
-        }
-        _ => {
-            if url.dynamic && !text.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+    // What the line itself spells: up to the first expansion.
+    let literal = match text.find(['$', '`']) {
+        Some(at) if url.dynamic => &text[..at],
+        _ => text,
+    };
+    let colon = literal.find(':');
+    let slash = literal.find('/');
+    let scheme_word = match (colon, slash) {
+        (Some(colon), Some(slash)) if colon < slash => Some(&literal[..colon]),
+        (Some(colon), None) => Some(&literal[..colon]),
+        _ => None,
+    };
+    let scheme = scheme_word
+        .map(str::to_ascii_lowercase)
+        .filter(|scheme| PROTOCOLS.contains(&scheme.as_str()));
+    let (scheme, rest) = match scheme {
+        // `file:/x`, `file:///x` and `file://HOST/x` all read /x.
+        Some(scheme) => (scheme, &text[scheme_word.map_or(0, str::len) + 1..]),
+        None => {
+            if url.dynamic && slash.is_none() {
                 return unknown_path(format!(
                     "the URL {text} comes from an expansion: it may be a file:// URL or another protocol"
                 ));
@@ -341,11 +351,22 @@ fn judge_url(url: &Word, uploads: bool, globs: bool, scope: &Scope) -> PathVerdi
             ("http".to_owned(), text)
         }
     };
+    let rest = match scheme.as_str() {
+        "file" => match rest.strip_prefix("//") {
+            Some(authority_and_path) => {
+                let at = authority_and_path
+                    .find('/')
+                    .unwrap_or(authority_and_path.len());
+                &authority_and_path[at..]
+            }
+            None => rest,
+        },
+        _ => rest.trim_start_matches('/'),
+    };
     match scheme.as_str() {
         "http" | "https" => network(rest, url.dynamic, globs),
         "file" => {
-            let path = rest.strip_prefix("localhost").unwrap_or(rest);
-            let path = percent_decoded(path.split(['?', '#']).next().unwrap_or(""));
+            let path = percent_decoded(rest.split(['?', '#']).next().unwrap_or(""));
             let word = Word {
                 text: Cow::Owned(path),
                 dynamic: url.dynamic || (globs && text.contains(['{', '['])),
@@ -361,6 +382,13 @@ fn judge_url(url: &Word, uploads: bool, globs: bool, scope: &Scope) -> PathVerdi
         )),
     }
 }
+
+/// The schemes curl 7.88 speaks (`curl --version`'s protocols).
+const PROTOCOLS: &[&str] = &[
+    "dict", "file", "ftp", "ftps", "gopher", "gophers", "http", "https", "imap", "imaps", "ldap",
+    "ldaps", "mqtt", "pop3", "pop3s", "rtmp", "rtmpe", "rtmps", "rtmpt", "rtmpte", "rtmpts",
+    "rtsp", "scp", "sftp", "smb", "smbs", "smtp", "smtps", "telnet", "tftp", "ws", "wss",
+];
 
 fn unknown_path(why: String) -> PathVerdict {
     PathVerdict::new(Severity::Unknown, why)
