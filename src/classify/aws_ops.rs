@@ -1142,7 +1142,7 @@ fn configure_command(subcommand: Option<&str>, rest: &[&str]) -> Verdict {
             "prints the credentials (the ones guard injects) for other programs; what uses them is not checked",
         ),
         "get" => match rest {
-            [name] if scope::is_dynamic(name) => Verdict::of(
+            names if names.iter().any(|name| scope::is_dynamic(name)) => Verdict::of(
                 Severity::Unknown,
                 "aws",
                 &path,

@@ -20,6 +20,18 @@ pub(crate) fn classify(command: &str, rest: &[&str], scope: &Scope) -> Verdict {
     };
     let bound = match aws_ops::bind(&found.options(), rest) {
         Ok(bound) => bound,
+        // A word from an expansion the table cannot place may be options that fit.
+        Err(word) if scope::is_dynamic(&word) => {
+            return Verdict::of(
+                Severity::Unknown,
+                "aws",
+                &path,
+                &format!(
+                    "{} comes from an expansion and could be an option; guard cannot tell what it does",
+                    scope::shown(&word)
+                ),
+            );
+        }
         Err(word) => {
             // A change stays what it is (the CLI refuses a word it cannot place); a read is
             // only a read when every word is known.
@@ -44,6 +56,23 @@ pub(crate) fn classify(command: &str, rest: &[&str], scope: &Scope) -> Verdict {
 
 fn judge(command: &str, bound: &Bound, scope: &Scope) -> Verdict {
     let path = ["s3", command];
+    // The CLI takes options among the paths: a word from an expansion standing where a path
+    // may be another option (`--endpoint-url`, `--recursive`, `--exclude`).
+    if let Some(word) = bound
+        .positionals
+        .iter()
+        .find(|word| scope::could_be_option(word))
+    {
+        return Verdict::of(
+            Severity::Unknown,
+            "aws",
+            &path,
+            &format!(
+                "{} comes from an expansion and could be an option; guard cannot tell what it does",
+                scope::shown(word)
+            ),
+        );
+    }
     let dry_run = bound.has("dryrun");
     let transfer = Transfer::of(bound);
     // A local file sent to S3 that holds credentials leaves guard, dry run or not (the

@@ -49,6 +49,16 @@ pub(crate) fn judge(
     if let Some(what) = prints_credentials(name, args) {
         return (Severity::Export, what);
     }
+    if name == "set"
+        && let Some(option) = unmodelled_set_option(args)
+    {
+        return (
+            Severity::Unknown,
+            format!(
+                "set {option}: guard reads later commands as bash does without that option (-k makes every later NAME=VALUE word the command's environment, -a exports every assignment)"
+            ),
+        );
+    }
     if matches!(name, "less" | "more")
         && let Some(var) = super::git::LESS_RUNS
             .iter()
@@ -130,6 +140,63 @@ fn prints_credentials(name: &str, args: &[Word]) -> Option<String> {
         "prints the environment's credentials (the ones guard injects); what reads them is not checked"
             .to_owned()
     })
+}
+
+/// `set`'s options that guard's reading of the rest of the line allows for: they stop on errors,
+/// trace, or turn globbing and options off. Any other (`-k`, `-a`, `-p`, `-P`, `-o posix`, ...)
+/// is returned. (`+` turns an option off: back to what guard models, or more literal.)
+fn unmodelled_set_option(args: &[Word]) -> Option<String> {
+    const LETTERS: &str = "euxvfCnhmbBETHt";
+    const NAMES: &[&str] = &[
+        "errexit",
+        "nounset",
+        "xtrace",
+        "verbose",
+        "noglob",
+        "noclobber",
+        "noexec",
+        "errtrace",
+        "functrace",
+        "pipefail",
+        "hashall",
+        "braceexpand",
+        "monitor",
+        "notify",
+        "ignoreeof",
+        "histexpand",
+        "history",
+        "emacs",
+        "vi",
+        "onecmd",
+    ];
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        let text = &*word.text;
+        if word.dynamic {
+            return Some(text.to_owned());
+        }
+        let on = match text.as_bytes().first() {
+            _ if text == "--" || text == "-" => return None,
+            Some(b'-') => true,
+            Some(b'+') => false,
+            // Positional parameters from here on.
+            _ => return None,
+        };
+        for letter in text[1..].chars() {
+            if letter == 'o' {
+                // `-o NAME` (`-euo pipefail` too); `set -o` alone prints the options.
+                let Some(name) = words.next() else {
+                    return None;
+                };
+                if on && (name.dynamic || !NAMES.contains(&&*name.text)) {
+                    return Some(format!("-o {}", name.text));
+                }
+            } else if on && !LETTERS.contains(letter) {
+                return Some(format!("-{letter}"));
+            }
+        }
+    }
+    None
 }
 
 /// A terraform state file or its backup (`terraform.tfstate`, `x.tfstate.backup`).

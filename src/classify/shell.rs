@@ -16,7 +16,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::scope::Word;
+use super::scope::{self, Word};
 
 pub(crate) struct Script {
     /// Every simple command, in source order; commands inside a substitution come before
@@ -213,6 +213,22 @@ fn is_name(text: &str) -> bool {
     text.chars().next().is_some_and(|c| !c.is_ascii_digit()) && text.chars().all(is_name_char)
 }
 
+/// Adds a command's word, and after a word the shell may split into several (`$X` unquoted)
+/// a word standing for the ones that follow it: each judge treats that as it treats `$X` alone
+/// (`X='default --server=https://elsewhere'; kubectl get pods -n $X` passes `--server`), so an
+/// expansion is a flag's value or a name's suffix only where it is quoted.
+fn push_split(current: &mut ShellCommand, lexed: Lexed, assignment: bool) {
+    let more = (lexed.splits && !assignment)
+        .then(|| format!("$(the further words {} may expand to)", lexed.word.text));
+    current.words.push(lexed.word);
+    if let Some(text) = more {
+        current.words.push(Word {
+            text: Cow::Owned(text),
+            dynamic: true,
+        });
+    }
+}
+
 /// `a[i]=v` or `a[i]+=v`: an assignment to an array element.
 fn is_subscript_assignment(text: &str) -> bool {
     text.split_once('[')
@@ -326,6 +342,9 @@ struct Lexed {
     /// Any part was quoted or escaped (so it cannot be a reserved word).
     quoted: bool,
     assignment: bool,
+    /// It has an expansion the shell splits into words: unquoted (`$X`, `$(cmd)`, `` `cmd` ``),
+    /// or `"$@"` and `"${a[@]}"`, which are one word per element.
+    splits: bool,
 }
 
 /// Builds a word's text while tracking what it is.
@@ -333,12 +352,20 @@ struct Lexed {
 struct WordBuilder {
     text: String,
     dynamic: bool,
+    splits: bool,
     quoted: bool,
     /// Everything so far is an unquoted name, so an `=` would make an assignment.
     broke_name: bool,
     assignment: bool,
     open_bracket: bool,
     open_brace: Option<usize>,
+}
+
+impl Lexed {
+    /// `NAME=...` with a literal name, quoted or not after the `=`.
+    fn assignment_shaped(&self) -> bool {
+        scope::is_assignment(&self.word)
+    }
 }
 
 impl WordBuilder {
@@ -394,6 +421,7 @@ impl WordBuilder {
             },
             quoted: self.quoted,
             assignment: self.assignment,
+            splits: self.splits,
         }
     }
 }
@@ -409,6 +437,8 @@ struct Parser {
     pending: Vec<String>,
     /// Depth of `if`/`while`/`for`/`case`/`{` blocks: a definition inside may not run.
     blocks: usize,
+    /// The next word is the variable of a `for` or `select` loop.
+    loop_name_next: bool,
     /// The current command follows `&&`, `||` or `|`: it may not run, or runs in a subshell.
     chained: bool,
     error: Option<SyntaxError>,
@@ -435,6 +465,7 @@ impl Parser {
             functions: Vec::new(),
             pending: Vec::new(),
             blocks: 0,
+            loop_name_next: false,
             chained: false,
             error: None,
             heredocs: Vec::new(),
@@ -670,10 +701,12 @@ impl Parser {
                         text: Cow::Owned(self.source(start)),
                         dynamic: true,
                     };
+                    // One word: the path of a pipe.
                     let lexed = Lexed {
                         word,
                         quoted: true,
                         assignment: false,
+                        splits: false,
                     };
                     state = self.place_word(lexed, &mut current, state, &mut cases, subshells);
                 }
@@ -731,6 +764,7 @@ impl Parser {
                 Some("then" | "else" | "elif" | "do" | "!") => State::Command,
                 Some("for" | "select") => {
                     self.blocks += 1;
+                    self.loop_name_next = true;
                     State::LoopHeader
                 }
                 Some("case") => {
@@ -756,7 +790,8 @@ impl Parser {
                         });
                     }
                     let assignment = lexed.assignment;
-                    current.words.push(lexed.word);
+                    // An assignment's value is not split.
+                    push_split(current, lexed, assignment);
                     if assignment {
                         State::Command
                     } else {
@@ -765,8 +800,34 @@ impl Parser {
                 }
             },
             State::Args => {
-                current.words.push(lexed.word);
+                // Declaration builtins take `NAME=$X` as an assignment, not split either.
+                let declares = current
+                    .words
+                    .iter()
+                    .find(|w| !scope::is_assignment(w))
+                    .is_some_and(|w| {
+                        matches!(
+                            &*w.text,
+                            "export" | "declare" | "typeset" | "local" | "readonly"
+                        )
+                    });
+                let assignment = declares && lexed.assignment_shaped();
+                push_split(current, lexed, assignment);
                 State::Args
+            }
+            State::LoopHeader if self.loop_name_next => {
+                self.loop_name_next = false;
+                // `for NAME in ...` and `select NAME in ...` assign NAME a value guard cannot
+                // know, as `NAME=$X` would, before the body runs.
+                if !lexed.quoted && !lexed.word.dynamic && is_name(&lexed.word.text) {
+                    let mut assign = ShellCommand::default();
+                    assign.words.push(Word {
+                        text: Cow::Owned(format!("{}=$(a value of the loop)", lexed.word.text)),
+                        dynamic: true,
+                    });
+                    self.finish(&mut assign);
+                }
+                State::LoopHeader
             }
             State::LoopHeader if reserved == Some("do") => State::Command,
             State::CaseHeader if reserved == Some("in") => State::CasePatterns,
@@ -846,6 +907,7 @@ impl Parser {
         match state {
             State::CasePatterns => state,
             State::LoopHeader => {
+                self.loop_name_next = false;
                 // `for ((i = 0; i < 3; i++))`
                 if self.eat('(') {
                     self.nested(|p| p.skip_arithmetic());
@@ -1068,7 +1130,10 @@ impl Parser {
                     self.double_quoted(&mut word);
                 }
                 '$' => self.dollar(&mut word, false),
-                '`' => self.backtick(&mut word),
+                '`' => {
+                    self.backtick(&mut word);
+                    word.splits = true;
+                }
                 _ => {
                     self.pos += 1;
                     word.unquoted_char(c);
@@ -1154,6 +1219,7 @@ impl Parser {
                     self.nested(|p| p.in_subshell(|p| p.parse_list(Until::CloseParen)));
                 }
                 word.expansion(&self.source(start));
+                word.splits |= !in_double_quotes;
             }
             Some('[') => {
                 // bash's old `$[x]` arithmetic.
@@ -1170,6 +1236,7 @@ impl Parser {
                 }
                 self.unmodelled(Construct::Arithmetic, start);
                 word.expansion(&self.source(start));
+                word.splits |= !in_double_quotes;
             }
             Some('{') => {
                 self.pos += 1;
@@ -1188,6 +1255,8 @@ impl Parser {
                     }
                 }
                 word.expansion(&self.source(start));
+                // `"${a[@]}"`, `"${@:2}"`, `"${!p@}"`: one word per element even when quoted.
+                word.splits |= !in_double_quotes || inner.contains('@');
             }
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
                 while self.peek().is_some_and(is_name_char) {
@@ -1200,10 +1269,12 @@ impl Parser {
                     self.unmodelled(Construct::Subscript, start);
                 }
                 word.expansion(&self.source(start));
+                word.splits |= !in_double_quotes;
             }
             Some(c) if c.is_ascii_digit() || "@*#?$!-".contains(c) => {
                 self.pos += 1;
                 word.expansion(&self.source(start));
+                word.splits |= !in_double_quotes || c == '@';
             }
             _ => word.unquoted_char('$'),
         }
