@@ -185,9 +185,7 @@ fn unmodelled_set_option(args: &[Word]) -> Option<String> {
         for letter in text[1..].chars() {
             if letter == 'o' {
                 // `-o NAME` (`-euo pipefail` too); `set -o` alone prints the options.
-                let Some(name) = words.next() else {
-                    return None;
-                };
+                let name = words.next()?;
                 if on && (name.dynamic || !NAMES.contains(&&*name.text)) {
                     return Some(format!("-o {}", name.text));
                 }
