@@ -1469,7 +1469,8 @@ mod tests {
             [
                 "aws s3 rm s3://x",
                 "terraform destroy",
-                "echo ~$(aws s3 rm s3://x) ~`terraform destroy`"
+                "echo ~$(aws s3 rm s3://x) ~$(the further words $(aws s3 rm s3://x) may expand to) \
+                 ~`terraform destroy` ~$(the further words `terraform destroy` may expand to)"
             ]
         );
         assert_eq!(
@@ -1479,12 +1480,19 @@ mod tests {
         assert_eq!(commands("x=${Y:-$(b)}"), ["b", "~x=${Y:-$(b)}"]);
         assert_eq!(
             commands("echo $(( $(c) + 1 ))"),
-            ["c", "echo ~$(( $(c) + 1 ))"]
+            [
+                "c",
+                "echo ~$(( $(c) + 1 )) ~$(the further words $(( $(c) + 1 )) may expand to)"
+            ]
         );
         assert_eq!(commands("diff <(a) >(b)"), ["a", "b", "diff ~<(a) ~>(b)"]);
         assert_eq!(
             commands("echo `echo \\`inner\\``"),
-            ["inner", "echo ~`inner`", "echo ~`echo \\`inner\\``"]
+            [
+                "inner",
+                "echo ~`inner` ~$(the further words `inner` may expand to)",
+                "echo ~`echo \\`inner\\`` ~$(the further words `echo \\`inner\\`` may expand to)"
+            ]
         );
     }
 
@@ -1496,11 +1504,16 @@ mod tests {
         );
         assert_eq!(
             commands("for d in a $(ls) c; do (cd $d && make); done"),
-            ["ls", "cd ~$d", "make"]
+            [
+                "~d=$(a value of the loop)",
+                "ls",
+                "cd ~$d ~$(the further words $d may expand to)",
+                "make"
+            ]
         );
         assert_eq!(
             commands("while read x; do rm $x; done"),
-            ["read x", "rm ~$x"]
+            ["read x", "rm ~$x ~$(the further words $x may expand to)"]
         );
         assert_eq!(
             commands("case $1 in a|b) x;; (c) y ;& *) z;; esac; w"),
