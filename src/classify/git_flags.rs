@@ -39,25 +39,20 @@ pub(super) const CONFIG_LIST: &str = "global no-global system no-system local no
 /// `git shortlog`
 pub(super) const SHORTLOG: &str = "c,committer no-committer n,numbered no-numbered s,summary no-summary e,email no-email w? group= no-group h help";
 /// `git worktree list`
-pub(super) const WORKTREE_LIST: &str =
-    "porcelain no-porcelain v,verbose no-verbose expire= no-expire z h help";
+pub(super) const WORKTREE_LIST: &str = "porcelain no-porcelain v,verbose no-verbose expire= no-expire z h help";
 /// `git stash show`
-pub(super) const STASH_SHOW: &str =
-    "u,include-untracked no-include-untracked only-untracked h help";
+pub(super) const STASH_SHOW: &str = "u,include-untracked no-include-untracked only-untracked h help";
 /// `git for-each-ref`
 pub(super) const FOR_EACH_REF: &str = "s,shell no-shell p,perl no-perl python no-python tcl no-tcl omit-empty no-omit-empty count= no-count format= no-format color? no-color exclude= no-exclude sort= no-sort points-at= no-points-at merged= no-merged= contains= no-contains= ignore-case no-ignore-case stdin no-stdin include-root-refs no-include-root-refs h help";
 /// `git show-ref`
 pub(super) const SHOW_REF: &str = "tags no-tags branches no-branches exists no-exists verify no-verify head no-head d,dereference no-dereference s,hash? no-hash abbrev? no-abbrev q,quiet no-quiet exclude-existing? heads no-heads h help";
 /// `git merge-base`
-pub(super) const MERGE_BASE: &str =
-    "a,all no-all octopus independent is-ancestor fork-point h help";
+pub(super) const MERGE_BASE: &str = "a,all no-all octopus independent is-ancestor fork-point h help";
 /// `git name-rev`
 pub(super) const NAME_REV: &str = "name-only no-name-only tags no-tags refs= no-refs exclude= no-exclude all no-all annotate-stdin no-annotate-stdin undefined no-undefined always no-always h help";
 /// `git check-ignore`
 pub(super) const CHECK_IGNORE: &str = "q,quiet no-quiet v,verbose no-verbose stdin no-stdin z n,non-matching no-non-matching no-index index h help";
 /// `git count-objects`
-pub(super) const COUNT_OBJECTS: &str =
-    "v,verbose no-verbose H,human-readable no-human-readable h help";
+pub(super) const COUNT_OBJECTS: &str = "v,verbose no-verbose H,human-readable no-human-readable h help";
 /// `git symbolic-ref`
-pub(super) const SYMBOLIC_REF: &str =
-    "q,quiet no-quiet d,delete no-delete short no-short recurse no-recurse m= h help";
+pub(super) const SYMBOLIC_REF: &str = "q,quiet no-quiet d,delete no-delete short no-short recurse no-recurse m= h help";

@@ -15,6 +15,7 @@ mod aws_s3;
 mod aws_table;
 mod cdk;
 mod curl;
+#[rustfmt::skip] // generated: scripts/curl-flags
 mod curl_flags;
 mod dispatch;
 mod eksctl;
@@ -23,6 +24,7 @@ mod flux;
 mod flux_flags;
 mod getopt;
 mod git;
+#[rustfmt::skip] // generated: scripts/git-flags
 mod git_flags;
 mod helm;
 mod helm_flags;
