@@ -396,7 +396,7 @@ fn unknown_path(why: String) -> PathVerdict {
 
 /// Endpoints that hand out credentials: the EC2 instance metadata service and the ECS and
 /// EKS container credential endpoints, and their credential paths on any host.
-fn network(rest: &str, dynamic: bool, globs: bool) -> PathVerdict {
+pub(crate) fn network(rest: &str, dynamic: bool, globs: bool) -> PathVerdict {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = authority.rsplit('@').next().unwrap_or("");
     let host = match host.strip_prefix('[') {
@@ -463,7 +463,7 @@ fn is_dotted_quad(host: &str) -> bool {
         })
 }
 
-fn percent_decoded(text: &str) -> String {
+pub(crate) fn percent_decoded(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -27,7 +27,7 @@ pub(crate) fn is_local_read_only(name: &str) -> bool {
             | "zcat" | "less" | "more" | "base32" | "basenc" | "sha224sum" | "sha384sum"
             | "sha512sum" | "b2sum" | "sed" | "awk" | "mawk" | "gawk" | "nawk" | "find"
             // Archives, certificates, DNS and graphs (tools17: local_archives.rs).
-            | "tar" | "unzip" | "openssl" | "dig" | "dot"
+            | "tar" | "unzip" | "openssl" | "dig" | "dot" | "wget"
             // What runbooks look at (local_system.rs).
             | "uptime" | "free" | "ss" | "netstat" | "top" | "journalctl" | "systemctl"
             // Shell builtins that only change the shell itself.

@@ -1,5 +1,5 @@
 //! More local programs with tables (tools17): tar and unzip (listing reads, extracting writes
-//! files the archive names), `openssl x509|rand|version`, dig and graphviz's dot. Their
+//! files the archive names), `openssl x509|rand|version`, dig, graphviz's dot and wget. Their
 //! options were taken from GNU tar 1.34's, UnZip 6.00's and OpenSSL 3.0's `--help` here; dig's
 //! from BIND 9's manual and dot's from graphviz's (neither is installed here).
 //!
@@ -15,7 +15,7 @@ use super::local_programs::{Parsed, Program, labelled, parse, program, read_all}
 use super::paths::{self, PathVerdict, Write};
 use super::scope::{Scope, Word};
 
-pub(crate) const NAMES: &[&str] = &["tar", "unzip", "openssl", "dig", "dot"];
+pub(crate) const NAMES: &[&str] = &["tar", "unzip", "openssl", "dig", "dot", "wget"];
 
 /// Variables these programs read their options or configuration from.
 const OPTION_VARS: &[(&str, &str)] = &[
@@ -95,6 +95,7 @@ pub(crate) fn judge(name: &str, args: &[Word], scope: &Scope) -> (Severity, Stri
         "openssl" => openssl(args, scope),
         "dig" => with(&DIG, args, |parsed| option_files(parsed, scope)),
         "dot" => with(&DOT, args, |parsed| dot(parsed, scope)),
+        "wget" => wget(args, scope),
         _ => Err((Severity::Unknown, format!("{name} has no table"))),
     };
     match verdict {
@@ -314,4 +315,124 @@ fn dot(parsed: &Parsed, scope: &Scope) -> PathVerdict {
         }
     }
     verdict
+}
+
+/// GNU wget 1.21's options that only fetch: the others (`-e`, `--config`, `--use-askpass`,
+/// `-i`, `--warc-*`, ...) are not in the table, so unknown.
+static WGET: Program = program(
+    &["wget"],
+    "V,version h,help q,quiet v,verbose d,debug n= report-speed= t,tries= retry-connrefused \
+     retry-on-http-error= c,continue start-pos= progress= show-progress N,timestamping \
+     no-if-modified-since no-use-server-timestamps S,server-response spider T,timeout= \
+     dns-timeout= connect-timeout= read-timeout= w,wait= waitretry= random-wait no-proxy \
+     Q,quota= bind-address= limit-rate= no-dns-cache restrict-file-names= ignore-case \
+     4,inet4-only 6,inet6-only prefer-family= user= password= no-iri local-encoding= \
+     remote-encoding= http-user= http-password= no-cache header= compression= max-redirect= \
+     referer= U,user-agent= no-http-keep-alive no-cookies https-only no-check-certificate \
+     secure-protocol= ciphers= no-hsts <ca-certificate= ca-directory= <certificate= \
+     <private-key= no-netrc no-config content-disposition trust-server-names E,adjust-extension \
+     >O,output-document= >o,output-file= >a,append-output= P,directory-prefix= \
+     >save-cookies= <load-cookies= save-headers post-data= <post-file= method= body-data= \
+     <body-file= r,recursive l,level= m,mirror p,page-requisites np,no-parent nd,no-directories \
+     nH,no-host-directories x,force-directories cut-dirs= A,accept= R,reject=",
+    |_, _| PathVerdict::ordinary(),
+);
+
+/// `wget URL...`: a GET (or `--spider`'s HEAD) is read; `--post-*`, `--body-*` and
+/// `--method` other than GET/HEAD/OPTIONS change something. It writes what it fetches: `-O
+/// FILE`, else the URL's last part in `-P` (the server's name with `--content-disposition`
+/// or `--trust-server-names`, a tree with `-r`/`-m`/`-p`).
+fn wget(args: &[Word], scope: &Scope) -> Judged {
+    for var in ["WGETRC", "SYSTEM_WGETRC", "HOME"] {
+        if scope.assigned(var).is_some() {
+            return Err((
+                Severity::Unknown,
+                format!("{var} is set on the command line: wget reads a wgetrc from there"),
+            ));
+        }
+    }
+    let parsed = parse(&WGET, args)?;
+    if parsed.has("V") || parsed.has("h") {
+        return Ok(PathVerdict::ordinary());
+    }
+    let mut verdict = option_files(&parsed, scope);
+    let method = parsed
+        .values("method")
+        .last()
+        .map(|word| word.text.to_ascii_uppercase());
+    let sends = ["post-data", "post-file", "body-data", "body-file"]
+        .iter()
+        .any(|o| parsed.has(o));
+    let changes = match method.as_deref() {
+        Some("GET" | "HEAD" | "OPTIONS") => None,
+        Some("DELETE") => Some(Severity::Destructive),
+        Some(_) => Some(Severity::Write),
+        None if sends => Some(Severity::Write),
+        None => None,
+    };
+    if let Some(severity) = changes {
+        verdict = verdict.or_worse(PathVerdict::new(
+            severity,
+            "wget sends a request that changes something".to_owned(),
+        ));
+    }
+    let folder = parsed
+        .values("P")
+        .last()
+        .copied()
+        .cloned()
+        .unwrap_or(Word::literal("."));
+    let to_document = parsed.has("O") || parsed.has("spider");
+    let tree = ["r", "m", "p", "content-disposition", "trust-server-names"]
+        .iter()
+        .any(|o| parsed.has(o));
+    for url in &parsed.operands {
+        let text: &str = &url.text;
+        let lower = text.to_ascii_lowercase();
+        let rest = match lower.split_once("://") {
+            Some(("http" | "https", _)) => &text[text.find("://").map_or(0, |at| at + 3)..],
+            Some((scheme, _)) => {
+                return Err((
+                    Severity::Unknown,
+                    format!("wget speaks {scheme} to {text}; guard reads only http and https URLs"),
+                ));
+            }
+            None if url.dynamic && !text.contains('/') => {
+                return Err((
+                    Severity::Unknown,
+                    format!("the URL {text} comes from an expansion"),
+                ));
+            }
+            None => text,
+        };
+        verdict = verdict.or_worse(super::curl::network(rest, url.dynamic, false));
+        if to_document {
+            continue;
+        }
+        let written = if tree || url.dynamic {
+            PathVerdict::new(
+                Severity::Write,
+                "wget writes files the server names".to_owned(),
+            )
+            .or_worse(paths::write_into(&folder, scope, false))
+        } else {
+            let path = rest.split(['?', '#']).next().unwrap_or("");
+            let name = match path.split_once('/') {
+                Some((_, path)) => path.rsplit('/').next().unwrap_or(""),
+                None => "",
+            };
+            let name = if name.is_empty() {
+                "index.html".to_owned()
+            } else {
+                super::curl::percent_decoded(name)
+            };
+            let target = Word {
+                text: Cow::Owned(format!("{}/{name}", folder.text)),
+                dynamic: folder.dynamic,
+            };
+            paths::write(&target, scope, Write::Replace)
+        };
+        verdict = verdict.or_worse(labelled("wget", written));
+    }
+    Ok(verdict)
 }

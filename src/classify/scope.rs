@@ -277,6 +277,8 @@ const TOOLS17_CONSULTED: &[&str] = &[
     "OPENSSL_MODULES",
     "OPENSSL_ENGINES",
     "SYSTEMD_PAGER",
+    "WGETRC",
+    "SYSTEM_WGETRC",
     "SYSTEMD_LESS",
 ];
 
