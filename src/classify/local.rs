@@ -146,7 +146,9 @@ fn prints_credentials(name: &str, args: &[Word]) -> Option<String> {
 /// trace, or turn globbing and options off. Any other (`-k`, `-a`, `-p`, `-P`, `-o posix`, ...)
 /// is returned. (`+` turns an option off: back to what guard models, or more literal.)
 fn unmodelled_set_option(args: &[Word]) -> Option<String> {
-    const LETTERS: &str = "euxvfCnhmbBETHt";
+    // Not -H and `history`/`histexpand`: `!!:1` would then bring an earlier line's words into
+    // a later one (checked with bash 5.2).
+    const LETTERS: &str = "euxvfCnhmbBETt";
     const NAMES: &[&str] = &[
         "errexit",
         "nounset",
@@ -163,8 +165,6 @@ fn unmodelled_set_option(args: &[Word]) -> Option<String> {
         "monitor",
         "notify",
         "ignoreeof",
-        "histexpand",
-        "history",
         "emacs",
         "vi",
         "onecmd",
