@@ -107,6 +107,20 @@ fn decide_bench(c: &mut Criterion) {
     c.bench_function("classify+decide: kubectl with 1,000 unknown flags", |b| {
         b.iter(|| pure(&cobra))
     });
+    // Each command sees the variables of all before it (tests/classify_corpus.rs checks the
+    // verdicts of these long lines; their time is measured here).
+    let exports = vec![
+        OsString::from("sh"),
+        OsString::from("-c"),
+        OsString::from(
+            (0..1000)
+                .map(|i| format!("export V{i}=1; FOO=$X aws s3 ls\n"))
+                .collect::<String>(),
+        ),
+    ];
+    c.bench_function("classify+decide: sh -c with 1,000 exports", |b| {
+        b.iter(|| pure(&exports))
+    });
 }
 
 /// Loading a policy near the 1 MiB cap: 15,000 rules. Every rule records its line; loading was
