@@ -789,14 +789,21 @@ fn tag(args: &[Word], _: &Scope) -> Verdict {
 
 /// `git remote [-v]`, `remote show`, `remote get-url` read; the rest change remotes.
 fn remote(args: &[Word], scope: &Scope) -> Verdict {
-    // `-v` may stand before the subcommand.
+    // parse-options reads remote's own options (`-v`, `-vv`, `--verb`) up to the subcommand,
+    // the first word that is not an option (checked: `git remote -vv add NAME URL` adds).
     let at = args
         .iter()
-        .position(|word| !matches!(&*word.text, "-v" | "--verbose"))
+        .position(|word| word.dynamic || !word.text.starts_with('-') || word.text == "-")
         .unwrap_or(args.len());
     let Some(sub) = args.get(at) else {
         return options(&T_REMOTE, args, scope, &["remote"], inert);
     };
+    if let Err((severity, why)) = parse(&T_REMOTE, &args[..at]) {
+        return Verdict::of(severity, TOOL, &["remote"], &why);
+    }
+    if sub.dynamic {
+        return unknown(&["remote"], "the remote subcommand comes from an expansion");
+    }
     let rest = &args[at + 1..];
     match &*sub.text {
         "show" => options(&T_REMOTE_SHOW, rest, scope, &["remote", "show"], inert),
@@ -819,7 +826,10 @@ fn remote(args: &[Word], scope: &Scope) -> Verdict {
             &["remote", &sub.text],
             "changes remotes",
         ),
-        _ => options(&T_REMOTE, args, scope, &["remote"], inert),
+        other => unknown(
+            &["remote", other],
+            "not a git remote subcommand guard knows",
+        ),
     }
 }
 
