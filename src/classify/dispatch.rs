@@ -287,10 +287,12 @@ fn run_tool(tool: Tool, words: &[Word], scope: &Scope) -> Classification {
         };
     }
     // What the tool parsers judge: expansions marked, and one marked word standing for
-    // whatever xargs appends.
+    // whatever xargs appends. It is spelled as an expansion (`$(...)`): the input is words
+    // where an option may stand (`echo --output=F | xargs git log`), so every judge treats
+    // it as it treats `$X`, never as a positional's literal suffix.
     let mut judged: Vec<String> = words.iter().map(scope::judged_text).collect();
     if scope.open_ended {
-        judged.push(format!("{}(input)", scope::DYNAMIC));
+        judged.push(format!("{}$(xargs input)", scope::DYNAMIC));
     }
     let mut verdict = judge(tool, &judged, scope);
     // Arguments guard cannot see (xargs input, expansions) could undo a dry-run or help
