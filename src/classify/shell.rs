@@ -74,7 +74,7 @@ impl Construct {
             }
             Construct::Assigning => "an expansion that assigns a variable",
             Construct::ZshFlags => {
-                "a zsh expansion flag (${(e)x} runs the substitutions in the value)"
+                "a zsh expansion flag (${(e)x} runs the substitutions in the value, $=x splits it into options, $~x globs it)"
             }
         }
     }
@@ -226,6 +226,30 @@ fn push_split(current: &mut ShellCommand, lexed: Lexed, assignment: bool) {
             text: Cow::Owned(text),
             dynamic: true,
         });
+    }
+}
+
+/// Whether a `(` right after the last word opens an array value as bash allows it: the word
+/// is `NAME=` or `NAME+=` and stands where an assignment does (before the command name, or
+/// after a declaration builtin: `declare -a x=(1 2)`). Anywhere else (`echo a=(b)`,
+/// `cat =(cmd)`) bash refuses the line.
+fn array_assignment(words: &[Word]) -> bool {
+    let Some((last, before)) = words.split_last() else {
+        return false;
+    };
+    let name = last
+        .text
+        .strip_suffix("+=")
+        .or_else(|| last.text.strip_suffix('='));
+    if last.dynamic || !name.is_some_and(is_name) {
+        return false;
+    }
+    match before.iter().find(|word| !scope::is_assignment(word)) {
+        None => true,
+        Some(command) => matches!(
+            &*command.text,
+            "export" | "declare" | "typeset" | "local" | "readonly"
+        ),
     }
 }
 
@@ -930,8 +954,14 @@ impl Parser {
                     State::Command
                 }
             }
-            _ if after_equals => {
+            _ if after_equals && array_assignment(&current.words) => {
                 self.skip_array();
+                state
+            }
+            // bash refuses `(` after any other `=` (zsh runs `=(cmd)` and `x=(cmd)` as
+            // process substitution or globs them: a construct guard does not accept).
+            _ if after_equals => {
+                self.fail(SyntaxError::UnexpectedParenthesis);
                 state
             }
             _ if current.words.len() == 1 && self.next_is_close_paren() => {
@@ -1275,6 +1305,17 @@ impl Parser {
                 self.pos += 1;
                 word.expansion(&self.source(start));
                 word.splits |= !in_double_quotes || c == '@';
+            }
+            // bash reads `$=x`, `$~x`, `$^x` as text; zsh splits, globs or brace-expands
+            // x's value (`$=x` gives options, `$~x` names any file).
+            Some('=' | '~' | '^') => {
+                self.pos += 1;
+                while self.peek().is_some_and(is_name_char) {
+                    self.pos += 1;
+                }
+                self.unmodelled(Construct::ZshFlags, start);
+                word.expansion(&self.source(start));
+                word.splits |= !in_double_quotes;
             }
             _ => word.unquoted_char('$'),
         }
