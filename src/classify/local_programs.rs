@@ -412,7 +412,20 @@ fn diff(parsed: &Parsed, scope: &Scope) -> PathVerdict {
 /// `grep PATTERN FILE...` (no pattern operand with `-e`/`-f`); `-r` searches folders, the
 /// working folder when none is named.
 fn grep(parsed: &Parsed, scope: &Scope) -> PathVerdict {
-    let recursive = parsed.has("r") || parsed.has("R");
+    // `-d ACTION`: GNU grep takes any unique prefix of read, skip or recurse; the last wins.
+    let directories = parsed
+        .values("d")
+        .last()
+        .map(|action| action.text.to_string());
+    if let Some(action) = parsed.values("d").last().filter(|action| action.dynamic) {
+        return unknown(format!(
+            "grep -d {} comes from an expansion; guard cannot tell whether it searches folders",
+            action.text
+        ));
+    }
+    let recursive = parsed.has("r")
+        || parsed.has("R")
+        || directories.is_some_and(|action| action.len() > 2 && "recurse".starts_with(&action));
     let skip = usize::from(!parsed.has("e") && !parsed.has("f"));
     let files: Vec<Word> = parsed.operands.iter().skip(skip).cloned().collect();
     let rest = Parsed {
@@ -468,6 +481,12 @@ fn gunzip(parsed: &Parsed, scope: &Scope) -> PathVerdict {
     let mut verdict = files(parsed, scope);
     if !in_place {
         return verdict;
+    }
+    if parsed.has("N") {
+        return verdict.or_worse(unknown(
+            "gunzip -N writes the file the archive's header names; guard cannot tell which"
+                .to_owned(),
+        ));
     }
     if parsed.has("r") || parsed.has("S") {
         return verdict.or_worse(unknown(
@@ -639,18 +658,73 @@ fn xxd(parsed: &Parsed, scope: &Scope) -> PathVerdict {
     in_out(parsed, scope)
 }
 
-/// `ps`: BSD-style `e` prints each process's environment.
-fn ps(parsed: &Parsed, scope: &Scope) -> PathVerdict {
-    let bsd_e = parsed
-        .operands
-        .iter()
-        .any(|word| word.text.chars().all(|c| c.is_ascii_alphabetic()) && word.text.contains('e'));
-    if bsd_e {
-        return PathVerdict {
-            severity: Severity::Export,
-            reason: "ps e prints each process's environment, which holds guard's credentials"
-                .to_owned(),
+/// `file -m A:B:C`: each magic file is read, and its lines are printed in the warnings about
+/// them (`file -m ~/.aws/credentials x` prints the keys).
+fn file(parsed: &Parsed, scope: &Scope) -> PathVerdict {
+    let mut verdict = PathVerdict::ordinary();
+    for found in &parsed.options {
+        let Some(value) = found.values.last() else {
+            continue;
         };
+        if found.name != "m" {
+            if found.effect == Effect::Reads {
+                verdict = verdict.or_worse(labelled(&found.written, paths::read(value, scope)));
+            }
+            continue;
+        }
+        for part in value.text.split(':') {
+            let magic = Word {
+                text: Cow::Owned(part.to_owned()),
+                dynamic: value.dynamic,
+            };
+            verdict = verdict.or_worse(labelled(&found.written, paths::read(&magic, scope)));
+        }
+    }
+    verdict
+}
+
+/// BSD option letters of procps `ps` that take no value (`e` prints each process's
+/// environment), and those that take the rest of the word or the next word as their value.
+const PS_BSD_FLAGS: &str = "acefhjlmnrsuvwxHLMSTVXZ";
+const PS_BSD_VALUED: &str = "kOopqtU";
+
+/// `ps`: a word without a dash is a group of BSD options, the last of which may take the rest
+/// of the word as its value (`ps eU0` is `e` and `U 0`); a number is a process id list.
+fn ps(parsed: &Parsed, scope: &Scope) -> PathVerdict {
+    let mut operands = parsed.operands.iter();
+    while let Some(word) = operands.next() {
+        if word.dynamic {
+            return unknown(format!(
+                "ps {} comes from an expansion; guard cannot tell which BSD options it holds",
+                word.text
+            ));
+        }
+        if word.text.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        let mut environment = false;
+        for (at, letter) in word.text.char_indices() {
+            if PS_BSD_VALUED.contains(letter) {
+                if at + 1 == word.text.len() {
+                    operands.next();
+                }
+                break;
+            }
+            if !PS_BSD_FLAGS.contains(letter) {
+                return unknown(format!(
+                    "ps {}: {letter} is not a BSD option guard knows",
+                    word.text
+                ));
+            }
+            environment |= letter == 'e';
+        }
+        if environment {
+            return PathVerdict {
+                severity: Severity::Export,
+                reason: "ps e prints each process's environment, which holds guard's credentials"
+                    .to_owned(),
+            };
+        }
     }
     names(parsed, scope)
 }
@@ -747,8 +821,8 @@ pub(crate) const PROGRAMS: &[Program] = &[
     ),
     program(
         &["file"],
-        "help v,version m,magic-file= z,uncompress Z,uncompress-noreport b,brief c,checking-printout e,exclude= exclude-quiet= <f,files-from= F,separator= i,mime apple extension mime-type mime-encoding k,keep-going l,list L,dereference h,no-dereference n,no-buffer N,no-pad 0,print0 p,preserve-date P,parameter= r,raw s,special-files S,no-sandbox d,debug",
-        names,
+        "help v,version <m,magic-file= z,uncompress Z,uncompress-noreport b,brief c,checking-printout e,exclude= exclude-quiet= <f,files-from= F,separator= i,mime apple extension mime-type mime-encoding k,keep-going l,list L,dereference h,no-dereference n,no-buffer N,no-pad 0,print0 p,preserve-date P,parameter= r,raw s,special-files S,no-sandbox d,debug",
+        file,
     ),
     program(
         &["stat"],
@@ -860,7 +934,7 @@ pub(crate) const PROGRAMS: &[Program] = &[
     ),
     Program {
         names: &["xxd"],
-        options: "a,autoskip b,bits C,capitalize c=,cols= E,EBCDIC e g=,groupsize= h,help i,include l=,len= n=,name= o=,offset= p,ps,postscript,plain r,revert d s=,seek= u v,version R=",
+        options: "a,autoskip b,bits C,capitalize c,cols= E,EBCDIC e g,groupsize= h,help i,include l,len= n,name= o,offset= p,ps,postscript,plain r,revert d s,seek= u v,version R=",
         // xxd's options come before its operands.
         permute: false,
         judge: xxd,
