@@ -160,11 +160,7 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
     let mut defaults: Option<Section> = None;
     // Which section keys go to: one of `sections`, or `[DEFAULT]`.
     let mut current: Option<Target> = None;
-    // Where each header was first seen: a duplicate is found by lookup, not by a scan of every
-    // section before it (which made a 40,000-profile file take seconds). Sized from the text (a
-    // section takes a few lines) so that the table seldom grows: growing it cost as much as the
-    // lookups in a usual config.
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(text.len() / 64);
+    let mut seen = Seen::Few(Vec::new());
     let mut open: Option<Open> = None;
     let mut indent_level = 0;
     // Whether the SDKs' parser has a key open that an indented line would continue, and whether
@@ -273,7 +269,7 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
                 continue;
             }
             // One lookup, borrowing the file's text (no copy of the header to look it up by).
-            if let Some(first) = seen.insert(header, index + 1) {
+            if let Some(first) = seen.insert(header, index + 1, text.len()) {
                 return Err(bad(
                     &at(),
                     &format!(
@@ -351,6 +347,46 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
         }
     }
     Ok(out)
+}
+
+/// Where each header was first seen: a duplicate is found by lookup, not by a scan of every
+/// section before it (which made a 40,000-profile file take seconds). A usual config's handful
+/// of headers are compared one by one, which costs less than hashing them; past `FEW`, a hash
+/// map sized from the text (a section takes a few lines), so that the table seldom grows.
+enum Seen<'t> {
+    Few(Vec<(&'t str, usize)>),
+    Many(HashMap<&'t str, usize>),
+}
+
+impl<'t> Seen<'t> {
+    const FEW: usize = 16;
+
+    /// Records the header's line; the line it was first seen on, if it was.
+    fn insert(&mut self, header: &'t str, line: usize, text_len: usize) -> Option<usize> {
+        match self {
+            Seen::Few(list) => {
+                if let Some(&(_, first)) = list.iter().find(|(seen, _)| *seen == header) {
+                    return Some(first);
+                }
+                if list.len() < Self::FEW {
+                    list.push((header, line));
+                } else {
+                    let mut map = HashMap::with_capacity((text_len / 64).max(2 * Self::FEW));
+                    map.extend(list.drain(..));
+                    map.insert(header, line);
+                    *self = Seen::Many(map);
+                }
+                None
+            }
+            Seen::Many(map) => match map.entry(header) {
+                std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(line);
+                    None
+                }
+            },
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
