@@ -4,6 +4,7 @@
 use super::pathname;
 use super::scope::{EnvValue, Scope, Word};
 use super::script;
+use super::shell_options;
 use super::verdict::{Classify, not_a_tool};
 use super::{Classification, FileText, Severity, local};
 
@@ -303,8 +304,11 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, Startup) {
                 "login" => startup.login = true,
                 "noprofile" => startup.no_profile = true,
                 "norc" => startup.no_rc = true,
-                "posix" | "restricted" | "verbose" | "noediting" | "debugger" | "dump-strings"
-                | "dump-po-strings" | "pretty-print" => {}
+                // Options that read or print the script without changing what it means.
+                // (`--posix` keeps assignments before special builtins, `--debugger` runs
+                // DEBUG traps: not modelled.)
+                "restricted" | "verbose" | "noediting" | "dump-strings" | "dump-po-strings"
+                | "pretty-print" => {}
                 _ => return (ShellRun::BadOption(text.to_owned()), startup),
             }
             continue;
@@ -317,15 +321,35 @@ fn shell_run<'w>(args: &'w [Word<'w>]) -> (ShellRun<'w>, Startup) {
                 'l' if enable => startup.login = true,
                 'f' => startup.letter_f = enable,
                 'n' => no_exec = enable,
-                // `-o pipefail`, `+O extglob`: each takes the next word.
+                // `-o pipefail`, `+O extglob`: each takes the next word. The same options as
+                // `set`'s: one guard does not model makes the run unknown (`-o keyword`).
                 'o' | 'O' => {
                     let option = args.get(i);
                     if letter == 'o' && option.is_some_and(|option| option.text == "noexec") {
                         no_exec = enable;
+                    } else if let Some(option) = option
+                        && enable
+                        && (option.dynamic
+                            || !(if letter == 'o' {
+                                shell_options::name_modelled(&option.text)
+                            } else {
+                                shell_options::shopt_modelled(&option.text)
+                            }))
+                    {
+                        return (
+                            ShellRun::BadOption(format!("-{letter} {}", option.text)),
+                            startup,
+                        );
                     } else if option.is_some_and(|option| option.dynamic) {
                         return (ShellRun::BadOption(text.to_owned()), startup);
                     }
                     i += 1;
+                }
+                // Read the script from standard input, restricted, dump strings: nothing that
+                // changes what a command means.
+                's' | 'r' | 'D' => {}
+                _ if enable && !shell_options::letter_modelled(letter) => {
+                    return (ShellRun::BadOption(format!("-{letter}")), startup);
                 }
                 _ => {}
             }

@@ -11,6 +11,7 @@ use super::local_programs::{PROGRAMS, parse};
 use super::local_scripts;
 use super::local_system;
 use super::scope::{CREDENTIAL_VARS, Scope, Word};
+use super::shell_options;
 use super::verdict::Classify;
 
 pub(crate) fn is_local_read_only(name: &str) -> bool {
@@ -142,33 +143,9 @@ fn prints_credentials(name: &str, args: &[Word]) -> Option<String> {
     })
 }
 
-/// `set`'s options that guard's reading of the rest of the line allows for: they stop on errors,
-/// trace, or turn globbing and options off. Any other (`-k`, `-a`, `-p`, `-P`, `-o posix`, ...)
-/// is returned. (`+` turns an option off: back to what guard models, or more literal.)
+/// A `set` option guard's reading of the rest of the line does not allow for (see
+/// `shell_options`), as the reason names it.
 fn unmodelled_set_option(args: &[Word]) -> Option<String> {
-    // Not -H and `history`/`histexpand`: `!!:1` would then bring an earlier line's words into
-    // a later one (checked with bash 5.2).
-    const LETTERS: &str = "euxvfCnhmbBETt";
-    const NAMES: &[&str] = &[
-        "errexit",
-        "nounset",
-        "xtrace",
-        "verbose",
-        "noglob",
-        "noclobber",
-        "noexec",
-        "errtrace",
-        "functrace",
-        "pipefail",
-        "hashall",
-        "braceexpand",
-        "monitor",
-        "notify",
-        "ignoreeof",
-        "emacs",
-        "vi",
-        "onecmd",
-    ];
     let mut words = args.iter();
     while let Some(word) = words.next() {
         let text = &*word.text;
@@ -186,10 +163,10 @@ fn unmodelled_set_option(args: &[Word]) -> Option<String> {
             if letter == 'o' {
                 // `-o NAME` (`-euo pipefail` too); `set -o` alone prints the options.
                 let name = words.next()?;
-                if on && (name.dynamic || !NAMES.contains(&&*name.text)) {
+                if on && (name.dynamic || !shell_options::name_modelled(&name.text)) {
                     return Some(format!("-o {}", name.text));
                 }
-            } else if on && !LETTERS.contains(letter) {
+            } else if on && !shell_options::letter_modelled(letter) {
                 return Some(format!("-{letter}"));
             }
         }

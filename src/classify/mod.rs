@@ -45,6 +45,7 @@ mod sam;
 mod scope;
 mod script;
 mod shell;
+mod shell_options;
 mod table;
 mod terraform;
 mod terraform_flags;

@@ -55,6 +55,13 @@ pub(crate) enum Construct {
     Assigning,
     /// zsh's `${(e)x}` and other flags (`(e)` runs the substitutions in the value).
     ZshFlags,
+    /// A line of a here-document with an unquoted delimiter that ends in a backslash: bash joins
+    /// it with the next before it looks for the delimiter (`EO\` then `F` ends the document),
+    /// dash does not, so where the document ends depends on the shell.
+    HeredocContinuation,
+    /// `$"..."`: bash translates the text through the message catalog `TEXTDOMAIN` and
+    /// `TEXTDOMAINDIR` name, so its words are not the ones written.
+    Translated,
 }
 
 impl Construct {
@@ -75,6 +82,12 @@ impl Construct {
             Construct::Assigning => "an expansion that assigns a variable",
             Construct::ZshFlags => {
                 "a zsh expansion flag (${(e)x} runs the substitutions in the value, $=x splits it into options, $~x globs it)"
+            }
+            Construct::HeredocContinuation => {
+                "a here-document line ending in a backslash (bash and dash end the document at different lines)"
+            }
+            Construct::Translated => {
+                "a $\"...\" string, which bash replaces with its translation from a message catalog"
             }
         }
     }
@@ -1106,6 +1119,11 @@ impl Parser {
                     body_end = line_start;
                     break;
                 }
+                // An odd run of backslashes at the end: the last one escapes the newline.
+                let trailing = line.iter().rev().take_while(|&&c| c == '\\').count();
+                if doc.expands && trailing % 2 == 1 {
+                    self.unmodelled(Construct::HeredocContinuation, line_start);
+                }
             }
             if doc.expands {
                 let body: String = self.chars[body_start..body_end].iter().collect();
@@ -1239,6 +1257,7 @@ impl Parser {
                 word.quoted = true;
                 word.text_not_name();
                 self.double_quoted(word);
+                self.unmodelled(Construct::Translated, start);
             }
             Some('(') => {
                 self.pos += 1;
