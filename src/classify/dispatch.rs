@@ -16,6 +16,7 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
     let Some(mut scope) = outer.deeper() else {
         return unknown_program(words, "nested too deeply for guard to follow");
     };
+    let login_argv0 = std::mem::take(&mut scope.login_argv0);
     let mut start = 0;
     while let Some((name, value)) = words.get(start).and_then(scope::assignment) {
         if let Some(why) = special(&name) {
@@ -138,6 +139,7 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
                     });
                 }
                 scope.open_ended |= inner.appends_args;
+                scope.login_argv0 = inner.login;
                 let mut result = classify_words(&inner.words, &scope);
                 if inner.appends_args {
                     result
@@ -151,7 +153,7 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
             }
             Unwrap::Done { severity, what } => not_a_tool(severity, &name, rest, what),
         },
-        Program::Shell => interpreters::shell(&name, rest, &scope, classify_words),
+        Program::Shell => interpreters::shell(&name, rest, &scope, login_argv0, classify_words),
         Program::Python => interpreters::python(&name, rest, &scope, classify_words),
         Program::Opaque(why) => not_a_tool(Severity::Unknown, &name, rest, why.to_owned()),
         Program::Script => unknown_program(words, "runs a script guard cannot see"),

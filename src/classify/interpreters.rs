@@ -25,9 +25,12 @@ pub(crate) fn shell(
     name: &str,
     args: &[Word<'_>],
     scope: &Scope,
+    login_argv0: bool,
     classify: Classify,
 ) -> Classification {
-    let (run, startup_options) = shell_run(args);
+    let (run, mut startup_options) = shell_run(args);
+    // An `argv[0]` starting with `-` makes bash, zsh and dash a login shell, as `-l` does.
+    startup_options.login |= login_argv0;
     let Startup {
         interactive,
         login,

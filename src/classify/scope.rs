@@ -390,6 +390,9 @@ pub(crate) struct Scope<'a> {
     credential_change: Option<String>,
     /// More arguments may be appended that guard cannot see (xargs).
     pub open_ended: bool,
+    /// The next program starts with an `argv[0]` beginning with `-` (`exec -l`): a shell is
+    /// then a login shell. Taken by the program it is set for, not passed further down.
+    pub login_argv0: bool,
     /// Standard input is a heredoc or here-string.
     pub stdin_heredoc: bool,
     /// The folder the command runs in (`cd`, `env -C` change it).
@@ -452,6 +455,7 @@ impl<'a> Scope<'a> {
             credential_var: None,
             credential_change: None,
             open_ended: false,
+            login_argv0: false,
             stdin_heredoc: false,
             workdir: Rc::new(Self::initial_workdir(ctx)),
             moved: false,

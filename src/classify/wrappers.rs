@@ -49,6 +49,9 @@ pub(crate) struct Inner<'w> {
     /// Variables that, set on the command line, change what the wrapper runs (`SHELL` for
     /// `flock -c`, npm's configuration for `npx`).
     pub obeys: &'static [&'static str],
+    /// The program starts with an `argv[0]` that begins with `-` (`exec -l`, `exec -a -bash`,
+    /// `env -a -bash`): a shell started so is a login shell and runs its profiles first.
+    pub login: bool,
 }
 
 impl<'w> Inner<'w> {
@@ -62,6 +65,7 @@ impl<'w> Inner<'w> {
             writes: Vec::new(),
             reads: Vec::new(),
             obeys: &[],
+            login: false,
         }
     }
 }
@@ -126,16 +130,27 @@ pub(crate) fn unwrap<'w>(wrapper: Wrapper, args: &'w [Word<'w>]) -> Unwrap<'w> {
         Wrapper::Xargs if operands.is_empty() => xargs(&parsed, ECHO),
         Wrapper::Xargs => xargs(&parsed, operands),
         // bash's `exec -c` runs the command with an empty environment.
-        Wrapper::Exec if parsed.has_short('c') && !operands.is_empty() => Unwrap::Run(Inner {
-            credential_change: Some(
-                "exec -c: the command would run without guard's credentials".to_owned(),
-            ),
+        Wrapper::Exec if !operands.is_empty() => Unwrap::Run(Inner {
+            credential_change: parsed
+                .has_short('c')
+                .then(|| "exec -c: the command would run without guard's credentials".to_owned()),
+            login: parsed.has_short('l') || dash_argv0(&parsed, 'a', "\0"),
             ..Inner::of(operands)
         }),
         Wrapper::Npx => npx(&parsed, operands),
         Wrapper::Watch => watch(&parsed, operands),
         _ => run(operands),
     }
+}
+
+/// Whether the `argv[0]` an option gives (`exec -a NAME`, `env -a NAME`/`--argv0=NAME`)
+/// starts with `-` (bash, zsh and dash then act as login shells) or may (an expansion).
+fn dash_argv0(parsed: &Parsed, short: char, long: &str) -> bool {
+    parsed
+        .opts
+        .iter()
+        .filter(|opt| opt.is(short, long))
+        .any(|opt| opt.dynamic || opt.value.is_some_and(|name| name.starts_with('-')))
 }
 
 /// `nice -5 cmd`, `nice --5 cmd`, `nice -+5 cmd`: the pre-POSIX adjustment form.
@@ -261,6 +276,7 @@ fn env<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
         assignments,
         credential_change,
         chdir,
+        login: dash_argv0(parsed, 'a', "argv0"),
         ..Inner::of(&[])
     })
 }
@@ -426,6 +442,20 @@ fn sudo<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
         return done(Severity::Read, "prints help or its version");
     }
     let (assignments, command) = split_assignments(operands);
+    // sudo(8): `-i` runs the command through the target user's login shell (which first
+    // runs that user's profiles), `-s` through $SHELL -c: files and a shell guard cannot see.
+    if !command.is_empty() && parsed.has('i', "login") {
+        return done(
+            Severity::Unknown,
+            "sudo -i runs the command through the target user's login shell, which first runs that user's start-up files (/etc/profile, ~/.profile); guard cannot see them",
+        );
+    }
+    if !command.is_empty() && parsed.has('s', "shell") {
+        return done(
+            Severity::Unknown,
+            "sudo -s runs the command through $SHELL -c, a shell guard cannot tell (zsh first runs ~/.zshenv)",
+        );
+    }
     if command.is_empty() {
         return if parsed.has('s', "shell") || parsed.has('i', "login") {
             done(
