@@ -191,6 +191,12 @@ pub(crate) fn classify(
                     break 'judged;
                 }
                 let (base, args) = builtin_of(&program.text, args);
+                // POSIX shells (dash as sh, bash in posix mode) keep the assignments before a
+                // special builtin for the rest of the script (`PATH=/x :; aws ...`); bash
+                // otherwise drops them, so keeping them here is only ever stricter.
+                if SPECIAL_BUILTINS.contains(&&*base) {
+                    assign_all(&mut scope, &words[..assignments]);
+                }
                 if let Some(why) = drops_credentials(&base, args) {
                     scope.lose_credentials(why);
                 }
@@ -213,9 +219,21 @@ pub(crate) fn classify(
                         }
                     }
                     Builtin::Eval(code) => {
+                        // The prefix assignments are the eval'd commands' environment
+                        // (`PATH=/x eval aws s3 ls`): kept above, as eval is special.
                         let mut inner = scope.clone();
                         inner.stdin_heredoc = command.stdin_heredoc;
                         results.add(self::classify("eval", &code, &inner, classify));
+                        // eval runs in this shell: what its code changes (variables, the
+                        // folder, options, functions) holds for the commands after it, and
+                        // guard judged it apart from them.
+                        if index + 1 < script.commands.len()
+                            && let Some(change) = shell_state_change(&code)
+                        {
+                            results.add(unknown(format!(
+                                "eval {change} in the script's own shell, which holds for the commands after it; guard does not carry that over"
+                            )));
+                        }
                         break 'judged;
                     }
                 }
@@ -411,6 +429,16 @@ impl Folders {
             return;
         }
         let in_shell = flow.shell == 0 && !flow.conditional;
+        // `CDPATH=/proc cd self`, `HOME=/x cd`: the builtin reads its own prefix assignments.
+        let prefixed;
+        let scope = if start > 0 {
+            let mut with = scope.clone();
+            assign_all(&mut with, &words[..start]);
+            prefixed = with;
+            &prefixed
+        } else {
+            scope
+        };
         let folder = match &*program.text {
             "set" => {
                 if in_shell {
@@ -798,6 +826,75 @@ fn drops_credentials(builtin: &str, args: &[Word]) -> Option<String> {
     Some(format!(
         "{command} {name}: the commands after it would run without guard's credentials"
     ))
+}
+
+/// POSIX's special builtins: the assignments before them persist in POSIX shells.
+const SPECIAL_BUILTINS: &[&str] = &[
+    ":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set",
+    "shift", "times", "trap", "unset",
+];
+
+/// What a literal eval's code changes in the shell it runs in, if anything guard can see it
+/// may change: an assignment, a function, or a builtin that moves the folder, sets options,
+/// variables, aliases, traps or descriptors (or a command name from an expansion).
+fn shell_state_change(code: &str) -> Option<String> {
+    const STATEFUL: &[&str] = &[
+        "cd",
+        "pushd",
+        "popd",
+        "export",
+        "declare",
+        "typeset",
+        "local",
+        "readonly",
+        "unset",
+        "set",
+        "shopt",
+        "alias",
+        "unalias",
+        "source",
+        ".",
+        "eval",
+        "exec",
+        "trap",
+        "read",
+        "mapfile",
+        "readarray",
+        "printf",
+        "getopts",
+        "umask",
+        "hash",
+        "enable",
+        "builtin",
+        "command",
+        "let",
+        "shift",
+    ];
+    let parsed = shell::parse(code);
+    if let Some(function) = parsed.functions.first() {
+        return Some(format!("defines the function {}", function.name));
+    }
+    for command in &parsed.commands {
+        let words = command.words.as_slice();
+        let start = words
+            .iter()
+            .take_while(|word| scope::is_assignment(word))
+            .count();
+        match words.get(start) {
+            None if start > 0 => return Some(format!("assigns {}", words[0].text)),
+            None => {}
+            Some(program)
+                if program.dynamic || STATEFUL.contains(&&*program::base_name(&program.text)) =>
+            {
+                return Some(format!(
+                    "runs {}, which can change the shell's state",
+                    program.text
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    None
 }
 
 fn assign_all(scope: &mut Scope, words: &[Word]) {
