@@ -38,6 +38,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use super::Severity;
+use super::pathname::normalize_with;
 pub(crate) use super::pathname::{WorkDir, normalize};
 use super::scope::{EnvValue, Scope, Word, Wrote};
 use super::{Disk, Probe};
@@ -141,7 +142,7 @@ pub(crate) fn locate(word: &Word, scope: &Scope) -> Located {
     match spelled {
         Spelled::Home(rest) => match scope.home() {
             Some(EnvValue::Known(home)) if home.starts_with('/') => {
-                Located::At(normalize(&format!("{home}/{rest}")))
+                Located::At(fold(&format!("{home}/{rest}"), scope))
             }
             Some(EnvValue::Known(_)) | None => Located::Unknown(format!(
                 "{text} is under HOME, which is not an absolute folder here"
@@ -150,14 +151,45 @@ pub(crate) fn locate(word: &Word, scope: &Scope) -> Located {
                 "{text} is under HOME, which comes from an expansion"
             )),
         },
-        Spelled::Plain(path) if path.starts_with('/') => Located::At(normalize(path)),
+        Spelled::Plain(path) if path.starts_with('/') => Located::At(fold(path, scope)),
         Spelled::Plain(path) => match scope.workdir() {
-            WorkDir::Known(dir) => Located::At(normalize(&format!("{dir}/{path}"))),
+            // The folder as the shell names it (`cd /proc/net`): the kernel resolves a `..`
+            // of the path from the folder's real place, so the two are folded together.
+            WorkDir::Known(dir) => Located::At(fold(&format!("{dir}/{path}"), scope)),
             WorkDir::Unknown(why) => Located::Unknown(format!(
                 "{path} is relative to a working folder guard does not know ({why})"
             )),
         },
     }
+}
+
+/// Folds an absolute path as the kernel walks it: a `..` after a folder reached through a
+/// symlink on disk (`link/..` is the parent of the link's target) stays, and the path
+/// classes make it unknown.
+fn fold(path: &str, scope: &Scope) -> String {
+    if !path.split('/').any(|part| part == "..") {
+        return normalize(path);
+    }
+    let disk = scope.disk();
+    let real = |folder: &str| match probe(disk, folder) {
+        Probe::Folder { real } | Probe::File { real } => Some(real),
+        Probe::Missing => None,
+    };
+    normalize_with(path, |folder| {
+        // A folder that is not there, or a file, makes the kernel fail (ENOENT, ENOTDIR).
+        let Some(target) = real(folder) else {
+            return false;
+        };
+        if target.as_path() == Path::new(folder) {
+            return false;
+        }
+        let parent = match folder.rsplit_once('/') {
+            Some(("", _)) | None => "/",
+            Some((up, _)) => up,
+        };
+        let parent_real = real(parent).unwrap_or_else(|| Path::new(parent).to_path_buf());
+        target.parent() != Some(parent_real.as_path())
+    })
 }
 
 /// `<(cmd)` or `>(cmd)`: the program gets `/dev/fd/N`, a pipe.
@@ -697,6 +729,9 @@ const ENVIRON: PathClass =
     CredentialStore("a process's environment, which holds guard's credentials");
 const MEMORY: PathClass = CredentialStore("a process's memory, which holds guard's credentials");
 const THROUGH_PROC: PathClass = Opaque("it reaches other files through /proc");
+const AFTER_LINK: PathClass = Opaque(
+    "a `..` after a link, which the kernel follows first (/proc/net is /proc/self/net, /dev/fd is /proc/self/fd)",
+);
 const OPEN_FILE: PathClass = Opaque("an open file of the process");
 const AWS_CONFIG: PathClass = TrustedConfig("the AWS tools' configuration");
 const KUBECONFIG: PathClass = TrustedConfig("a kubeconfig, whose exec plugins kubectl runs");
@@ -736,6 +771,8 @@ const STORES: &[Store] = &[
     root(&["proc", "*", "task", "*", "cwd"], THROUGH_PROC),
     root(&["proc", "*", "task", "*", "fd"], THROUGH_PROC),
     root(&["dev", "fd", "*"], OPEN_FILE),
+    // A `..` the fold kept: it goes up from where a link leads.
+    anywhere(&[".."], AFTER_LINK),
     // The AWS tools' credentials and token caches (read: export), under any home.
     anywhere(
         &[".aws", "credentials"],
@@ -1047,6 +1084,57 @@ mod tests {
                 Severity::Export
             );
         });
+    }
+
+    /// `/home/u/link` is a symlink to `/srv/data`; `/home/u/real` a folder.
+    struct LinkDisk;
+
+    impl Disk for LinkDisk {
+        fn probe(&self, path: &Path) -> Probe {
+            let real = match path.to_str() {
+                Some("/home/u/link") | Some("/srv/data") => "/srv/data",
+                Some("/home/u/link/sub") => "/srv/data/sub",
+                Some(other @ ("/home/u" | "/home/u/real" | "/home" | "/srv" | "/")) => other,
+                _ => return Probe::Missing,
+            };
+            Probe::Folder {
+                real: Path::new(real).to_path_buf(),
+            }
+        }
+
+        fn holds_state(&self, _: &Path) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn dot_dot_after_a_link_on_disk_is_not_folded() {
+        let lookup = |name: &str| (name == "HOME").then(|| "/home/u".to_owned());
+        let files = |_: &Path| FileText::Missing;
+        let ctx = Context {
+            env: &lookup,
+            read_file: &files,
+            cwd: Some(Path::new("/home/u")),
+            disk: &LinkDisk,
+        };
+        let scope = Scope::new(&ctx);
+        let read = |text: &str| read(&Word::literal(text), &scope);
+        // The kernel goes up from /srv/data: /srv/x, not /home/u/x.
+        let through_link = read("/home/u/link/../x");
+        assert_eq!(through_link.severity, Severity::Unknown);
+        assert!(through_link.reason.contains("a `..` after a link"));
+        assert_eq!(read("link/../x").severity, Severity::Unknown);
+        // A link before the folder that `..` leaves changes nothing: sub's parent is where
+        // link leads.
+        assert_eq!(
+            read("/home/u/link/sub/../x").severity,
+            Severity::Read,
+            "/srv/data/x"
+        );
+        assert_eq!(
+            read("/home/u/real/../.aws/credentials").severity,
+            Severity::Export
+        );
     }
 
     #[test]
