@@ -80,10 +80,22 @@ pub(crate) fn classify(flavor: Flavor, args: &[String], scope: &Scope) -> Verdic
 
 /// Classifies a terraform command line; terragrunt calls this for the terraform part of
 /// its own command line, with its own label.
-pub(crate) fn classify_as(label: &str, flavor: Flavor, args: &[&str], scope: &Scope) -> Verdict {
-    let (merged, env_note) = match as_terraform_reads_them(label, flavor, args, scope) {
+pub(crate) fn classify_as(label: &str, flavor: Flavor, args: &[&str], outer: &Scope) -> Verdict {
+    let (merged, env_note) = match as_terraform_reads_them(label, flavor, args, outer) {
         Ok(read) => read,
         Err(verdict) => return verdict,
+    };
+    // terraform changes into -chdir's folder before it reads anything: every relative path
+    // (`-var-file`, `-out`, `-state`, a plan file) is that folder's.
+    let moved;
+    let scope = match chdir_folder(args, outer) {
+        Some(folder) => {
+            let mut inner = outer.clone();
+            inner.set_workdir(folder);
+            moved = inner;
+            &moved
+        }
+        None => outer,
     };
     let merged: Vec<&str> = merged.iter().map(String::as_str).collect();
     let mut verdict = judge(label, &merged);
@@ -401,6 +413,37 @@ pub(crate) fn saved_plan(flavor: Flavor, args: &[&str], scope: &Scope) -> Option
         chdir: split_chdir(args).1.into_iter().map(str::to_owned).collect(),
         plan: plan.to_owned(),
     })
+}
+
+/// The folder the `-chdir` options move terraform to, resolved where the command runs
+/// (None without one; unknown when there are several or it comes from an expansion).
+fn chdir_folder(args: &[&str], scope: &Scope) -> Option<paths::WorkDir> {
+    let typed = split_chdir(args).1;
+    let mut values = Vec::new();
+    let mut words = typed.iter();
+    while let Some(option) = words.next() {
+        match option.split_once('=') {
+            Some((_, value)) => values.push(value),
+            None => values.push(words.next().copied().unwrap_or_default()),
+        }
+    }
+    match values.as_slice() {
+        [] => None,
+        [value] => {
+            let word = Word {
+                text: std::borrow::Cow::Borrowed(scope::shown(value)),
+                // `-chdir=$D` reaches here with its flag name literal and `$D` as written.
+                dynamic: scope::is_dynamic(value) || value.contains(['$', '`', '*', '?', '[']),
+            };
+            Some(match paths::locate(&word, scope) {
+                paths::Located::At(at) => paths::WorkDir::Known(at),
+                paths::Located::Unknown(why) => paths::WorkDir::Unknown(why),
+            })
+        }
+        _ => Some(paths::WorkDir::Unknown(
+            "-chdir is given more than once".to_owned(),
+        )),
+    }
 }
 
 /// Removes `-chdir=DIR` (and tofu's `-chdir DIR`, `--chdir[=]DIR`) from the options before

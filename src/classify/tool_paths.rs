@@ -4,9 +4,9 @@
 
 use std::borrow::Cow;
 
-use super::Severity;
 use super::paths::{self, Write};
 use super::scope::{self, Scope, Word};
+use super::{Probe, Severity};
 
 /// Reading `path`: None when it changes nothing. A `KEY=PATH` value (kubectl
 /// `--from-file`, helm `--set-file`) is judged by its path too.
@@ -38,8 +38,18 @@ pub(crate) fn read_tree(path: &str, scope: &Scope) -> Option<(Severity, String)>
     (!verdict.is_ordinary()).then_some((verdict.severity, verdict.reason))
 }
 
+/// A folder named where a file is expected is read whole by some options (kubectl
+/// `--from-file=DIR` takes every file in it), so a folder holding a store is read as the store.
 fn read_one(path: &str, scope: &Scope) -> Option<(Severity, String)> {
-    let verdict = paths::read(&word(path), scope);
+    let word = word(path);
+    let folder = word.text.ends_with('/')
+        || matches!(paths::locate(&word, scope), paths::Located::At(at)
+            if matches!(scope.disk().probe(std::path::Path::new(&at)), Probe::Folder { .. }));
+    let verdict = if folder {
+        paths::read_tree(&word, scope)
+    } else {
+        paths::read(&word, scope)
+    };
     (!verdict.is_ordinary()).then_some((verdict.severity, verdict.reason))
 }
 
