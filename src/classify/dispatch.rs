@@ -8,7 +8,7 @@ use super::verdict::{MostSevere, Verdict, not_a_tool};
 use super::wrappers::{self, Unwrap};
 use super::{
     Classification, Severity, Understood, argocd, aws, cdk, curl, eksctl, flags, flux, git, helm,
-    interpreters, kubectl, local, pulumi, sam, terraform, terragrunt,
+    interpreters, kubectl, local, moved, pulumi, sam, terraform, terragrunt,
 };
 
 /// Classifies one command (program and arguments, maybe preceded by `NAME=value` words).
@@ -158,8 +158,19 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
         Program::Opaque(why) => not_a_tool(Severity::Unknown, &name, rest, why.to_owned()),
         Program::Script => unknown_program(words, "runs a script guard cannot see"),
         Program::Local => {
-            if let Some(why) = interpreters::preloaded(&scope) {
+            if let Some(why) = interpreters::preloaded(&scope)
+                .or_else(|| moved::config(&name, &scope))
+                // kislyuk's yq is a Python program.
+                .or_else(|| {
+                    (name == "yq")
+                        .then(|| interpreters::python_env_code(&scope))
+                        .flatten()
+                })
+            {
                 return not_a_tool(Severity::Unknown, &name, rest, why);
+            }
+            if let Some((severity, why)) = moved::library(&scope) {
+                return not_a_tool(severity, &name, rest, why);
             }
             // What xargs appends is an operand too: a file name from input is any file.
             let appended;
@@ -268,14 +279,17 @@ fn unknown_program(words: &[Word], what: &str) -> Classification {
 fn run_tool(tool: Tool, words: &[Word], scope: &Scope) -> Classification {
     let args: Vec<String> = words.iter().map(|word| word.text.to_string()).collect();
     // The AWS CLI and SAM are Python programs.
-    let hidden_code = interpreters::preloaded(scope).or_else(|| {
-        matches!(tool, Tool::Aws | Tool::Sam)
-            .then(|| interpreters::python_env_code(scope))
-            .flatten()
-    });
-    if let Some(why) = hidden_code {
+    let hidden_code = interpreters::preloaded(scope)
+        .or_else(|| {
+            matches!(tool, Tool::Aws | Tool::Sam)
+                .then(|| interpreters::python_env_code(scope).or_else(|| moved::user_site(scope)))
+                .flatten()
+        })
+        .map(|why| (Severity::Unknown, why))
+        .or_else(|| moved::library(scope));
+    if let Some((severity, why)) = hidden_code {
         return Classification {
-            severity: Severity::Unknown,
+            severity,
             reason: format!("{}: {why}", tool.name()),
             tool: Some(tool.name().to_owned()),
             command: Vec::new(),

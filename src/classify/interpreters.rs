@@ -448,7 +448,49 @@ pub(crate) fn python_env_code(scope: &Scope) -> Option<String> {
         .iter()
         .find(|(var, _)| is_set(scope, var))
         .map(|(var, what)| format!("{var} is set: {what}"))
+        .or_else(|| {
+            scope
+                .assigned_where(|name| {
+                    name.starts_with("PYTHON")
+                        && name != "PYTHONWARNINGS"
+                        && !PYTHON_INERT.contains(&name)
+                })
+                .map(|var| {
+                    format!(
+                        "{var} is set on the command line: not a Python variable guard knows to be inert (PYTHONPLATLIBDIR moves the standard library, PYTHONBREAKPOINT names code to run)"
+                    )
+                })
+        })
 }
+
+/// Python's variables that change no code it runs (CPython 3.11's `python3 --help-env`):
+/// output, encodings, hashing, diagnostics, and the two that make the search path safer.
+/// Any other `PYTHON*` set on the command line is unknown (`PYTHONPLATLIBDIR` moves the
+/// standard library: a relative value climbs out of the prefix).
+const PYTHON_INERT: &[&str] = &[
+    "PYTHONUNBUFFERED",
+    "PYTHONDONTWRITEBYTECODE",
+    "PYTHONIOENCODING",
+    "PYTHONUTF8",
+    "PYTHONHASHSEED",
+    "PYTHONNOUSERSITE",
+    "PYTHONSAFEPATH",
+    "PYTHONOPTIMIZE",
+    "PYTHONVERBOSE",
+    "PYTHONDEBUG",
+    "PYTHONFAULTHANDLER",
+    "PYTHONDEVMODE",
+    "PYTHONTRACEMALLOC",
+    "PYTHONMALLOC",
+    "PYTHONMALLOCSTATS",
+    "PYTHONCOERCECLOCALE",
+    "PYTHONASYNCIODEBUG",
+    "PYTHONINTMAXSTRDIGITS",
+    "PYTHONWARNDEFAULTENCODING",
+    "PYTHONNODEBUGRANGES",
+    "PYTHONPROFILEIMPORTTIME",
+    "PYTHONCASEOK",
+];
 
 /// A warnings filter `action:message:category:module:lineno` whose category is
 /// `module.Class` (Python imports the module); several filters are separated by commas.
@@ -467,8 +509,11 @@ pub(crate) fn python(
     scope: &Scope,
     classify: Classify,
 ) -> Classification {
-    if let Some(why) = python_env_code(scope) {
+    if let Some(why) = python_env_code(scope).or_else(|| super::moved::user_site(scope)) {
         return not_a_tool(Severity::Unknown, name, args, why);
+    }
+    if let Some((severity, why)) = super::moved::library(scope) {
+        return not_a_tool(severity, name, args, why);
     }
     let (severity, what) = match python_run(args) {
         PythonRun::Module {

@@ -36,6 +36,7 @@ mod local_archives;
 mod local_programs;
 mod local_scripts;
 mod local_system;
+mod moved;
 mod pathname;
 mod paths;
 mod program;

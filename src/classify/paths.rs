@@ -417,8 +417,17 @@ pub(crate) fn write_into(word: &Word, scope: &Scope, deletes: bool) -> PathVerdi
         Write::Replace
     };
     let probe = probe(scope.disk(), &at);
+    let real = match &probe {
+        Probe::Folder { real } => real.to_string_lossy().into_owned(),
+        _ => at.clone(),
+    };
+    let held = into_folder(&shown, Path::new(&real), scope, deletes);
     let mut verdict = PathVerdict::ordinary();
     for class in classes {
+        // What the folder holds names the reason better than the broad system class.
+        if class == SYSTEM && !held.is_ordinary() {
+            continue;
+        }
         // Files inside it: a state folder's files exist only if the folder does.
         let inside = match (class, &probe) {
             (PathClass::TerraformState, Probe::Missing) => Probe::Missing,
@@ -428,11 +437,7 @@ pub(crate) fn write_into(word: &Word, scope: &Scope, deletes: bool) -> PathVerdi
         };
         verdict = verdict.or_worse(write_class(&shown, class, how, &inside));
     }
-    let real = match &probe {
-        Probe::Folder { real } => real.to_string_lossy().into_owned(),
-        _ => at,
-    };
-    verdict.or_worse(into_folder(&shown, Path::new(&real), scope, deletes))
+    verdict.or_worse(held)
 }
 
 /// The stores a folder holds: terraform state (the caller's `Disk` looks), guard's folders
@@ -566,6 +571,8 @@ pub(crate) fn classes_at(at: &str, scope: &Scope) -> Vec<PathClass> {
     {
         classes.push(PROGRAM);
     }
+    // The system class is the broad one: a more precise class names the reason.
+    classes.sort_by_key(|class| *class == SYSTEM);
     classes
 }
 
@@ -749,6 +756,9 @@ const PROJECT_FILE: PathClass =
 const PROGRAM: PathClass =
     TrustedConfig("a program in a folder on PATH, which later commands run by name");
 const TOOL_CONFIG: PathClass = TrustedConfig("a tool's configuration, trusted by its later runs");
+const SYSTEM: PathClass = TrustedConfig(
+    "system-wide configuration or software, which the loader, every later program and the system's services trust",
+);
 const GUARD_POLICY: PathClass = GuardControl("guard's policy");
 const GUARD_CACHE: PathClass =
     CredentialStore("guard's cache, which holds other accounts' credentials");
@@ -864,6 +874,42 @@ const STORES: &[Store] = &[
     anywhere(&[".terragrunt-cache"], TOOL_CONFIG),
     anywhere(&[".tool-versions"], TOOL_CONFIG),
     anywhere(&[".terraform-version"], TOOL_CONFIG),
+    // The implicit per-user files of the local programs guard judges (checked with strace
+    // under a moved HOME): jq sources `~/.jq` into every program (`def keys: env;`), less's
+    // lesskey files (`.lesskey`, the compiled `.less`; `$XDG_CONFIG_HOME/lesskey` is under
+    // `.config`) can set LESSOPEN in their `#env` section, file(1) adds `~/.magic` (and
+    // prints its lines in warnings), top reads `~/.toprc`, dig `~/.digrc` (extra options),
+    // wget `~/.wgetrc`, node's global module folders.
+    anywhere(&[".jq"], TOOL_CONFIG),
+    anywhere(&[".lesskey"], TOOL_CONFIG),
+    anywhere(&[".less"], TOOL_CONFIG),
+    anywhere(&[".magic"], TOOL_CONFIG),
+    anywhere(&[".magic.mgc"], TOOL_CONFIG),
+    anywhere(&[".toprc"], TOOL_CONFIG),
+    anywhere(&[".digrc"], TOOL_CONFIG),
+    anywhere(&[".wgetrc"], TOOL_CONFIG),
+    anywhere(&[".node_modules"], NODE_CODE),
+    anywhere(&[".node_libraries"], NODE_CODE),
+    // System-wide configuration and software, which every later program, the loader and the
+    // system's own services trust: `/etc` whole (ld.so.preload and ld.so.conf.d, hosts,
+    // resolv.conf, cron, systemd units, rc.local, sudoers.d, apt.conf.d hooks, openssl.cnf,
+    // npmrc, kubernetes/admin.conf, the XDG system folder, ...), the installed programs and
+    // libraries, the system's own openssl.cnf and npmrc under /usr, and the spools of cron and
+    // at. (Writing these needs root: agents in containers have it.)
+    root(&["etc"], SYSTEM),
+    root(&["usr"], SYSTEM),
+    root(&["lib"], SYSTEM),
+    root(&["lib32"], SYSTEM),
+    root(&["lib64"], SYSTEM),
+    root(&["libx32"], SYSTEM),
+    root(&["bin"], SYSTEM),
+    root(&["sbin"], SYSTEM),
+    root(&["boot"], SYSTEM),
+    root(&["opt"], SYSTEM),
+    root(&["var", "spool"], SYSTEM),
+    root(&["var", "lib"], SYSTEM),
+    root(&["run", "systemd"], SYSTEM),
+    root(&["snap"], SYSTEM),
     // Python imports these first: a site folder's modules and `.pth` files (a line starting
     // with `import` runs), `sitecustomize`/`usercustomize`, and any module a later `python
     // -m` finds in the working folder (`json.py` shadows `python3 -m json.tool`'s).

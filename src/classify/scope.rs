@@ -166,7 +166,12 @@ pub(crate) fn is_tool_read(name: &str) -> bool {
         "REQUESTS_CA_BUNDLE",
         "PS4",
     ];
-    PREFIXES.iter().any(|prefix| name.starts_with(prefix)) || NAMES.contains(&name)
+    PREFIXES.iter().any(|prefix| name.starts_with(prefix))
+        || NAMES.contains(&name)
+        || name
+            .get(..4)
+            .is_some_and(|head| head.eq_ignore_ascii_case("npm_"))
+        || LIBRARY_VARS.iter().any(|(var, _)| *var == name)
 }
 
 /// Deeper nesting than this (wrappers inside shells inside wrappers ...) is not followed.
@@ -283,7 +288,15 @@ const TOOLS17_CONSULTED: &[&str] = &[
 ];
 
 fn is_consulted(name: &str) -> bool {
-    name.starts_with("TF_CLI_ARGS")
+    // Every terragrunt flag's twin, every Python variable (judged by an allowlist), npm's
+    // settings in any case (npm matches `npm_config_` case-insensitively).
+    const FAMILIES: &[&str] = &["TG_", "TERRAGRUNT_", "PYTHON"];
+    FAMILIES.iter().any(|prefix| name.starts_with(prefix))
+        || name
+            .get(..11)
+            .is_some_and(|head| head.eq_ignore_ascii_case("npm_config_"))
+        || LIBRARY_VARS.iter().any(|(var, _)| *var == name)
+        || name.starts_with("TF_CLI_ARGS")
         || name.starts_with("AWS_ENDPOINT_URL")
         || name.starts_with("GIT_")
         || TOOLS17_CONSULTED.contains(&name)
@@ -301,6 +314,73 @@ const WRAPPERS_OBEY: &[&str] = &[
     "NPM_CONFIG_",
     "LD_LIBRARY_PATH",
     "DYLD_LIBRARY_PATH",
+];
+
+/// What a process-wide variable of a shared library does when the command line sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LibraryVar {
+    /// It makes the library load code guard cannot see.
+    Runs(&'static str),
+    /// It names a file the library appends to: judged by the file's class.
+    Appends(&'static str),
+}
+
+/// Variables of the libraries every program links (libc, libssl, node, perl, ruby), read by
+/// whatever program runs, a wrapper's or a shell's included (red team F24). `LD_PRELOAD` and
+/// the loader's others are in `scope::LOADER_VARS`. Inherited values are the user's own.
+pub(crate) const LIBRARY_VARS: &[(&str, LibraryVar)] = &[
+    (
+        "OPENSSL_CONF",
+        LibraryVar::Runs(
+            "every program linking OpenSSL (curl, Python's ssl: the AWS CLI) reads that configuration, whose engines and providers are libraries it loads",
+        ),
+    ),
+    (
+        "OPENSSL_CONF_INCLUDE",
+        LibraryVar::Runs("OpenSSL includes configuration from there, which can load engines"),
+    ),
+    (
+        "OPENSSL_MODULES",
+        LibraryVar::Runs("OpenSSL loads its provider modules (libraries) from there"),
+    ),
+    (
+        "OPENSSL_ENGINES",
+        LibraryVar::Runs("OpenSSL loads its engines (libraries) from there"),
+    ),
+    (
+        "GCONV_PATH",
+        LibraryVar::Runs("glibc's iconv loads its conversion modules (libraries) from there"),
+    ),
+    (
+        "NODE_OPTIONS",
+        LibraryVar::Runs("node adds those options to every run (--require, --import run modules)"),
+    ),
+    (
+        "NODE_PATH",
+        LibraryVar::Runs("node looks modules up there, code guard cannot see"),
+    ),
+    (
+        "PERL5OPT",
+        LibraryVar::Runs("perl adds those options to every run (-M loads a module)"),
+    ),
+    (
+        "PERL5LIB",
+        LibraryVar::Runs("perl looks modules up there first, code guard cannot see"),
+    ),
+    (
+        "RUBYOPT",
+        LibraryVar::Runs("ruby adds those options to every run (-r loads a library)"),
+    ),
+    (
+        "RUBYLIB",
+        LibraryVar::Runs("ruby looks libraries up there first, code guard cannot see"),
+    ),
+    (
+        "SSLKEYLOGFILE",
+        LibraryVar::Appends(
+            "the TLS secrets of every connection (curl, Python's ssl: the AWS CLI, node) are appended there",
+        ),
+    ),
 ];
 
 /// Variables the dynamic loader obeys for every program it starts: set on the command line,

@@ -127,7 +127,79 @@ const READS_PARENTS: &[&str] = &[
 /// How far up guard looks for the parent configuration an `include` names.
 const PARENT_LEVELS: usize = 10;
 
+/// Every terragrunt flag has an environment twin (`--all` is `TG_ALL`, `--working-dir` is
+/// `TG_WORKING_DIR`; the old `--terragrunt-X` flags are `TERRAGRUNT_X`, and the new names'
+/// `TERRAGRUNT_` spellings are still read): the variables in force become the flags they
+/// stand for, ahead of the line's own (the line's flags win), and a `TG_`/`TERRAGRUNT_`
+/// variable set on the line that is no flag's twin is unknown. `Err` names that variable.
+fn with_env_flags(args: &[String], scope: &Scope) -> Result<Vec<String>, String> {
+    let mut flags_of_env = Vec::new();
+    let mut twins: Vec<String> = Vec::new();
+    for flag in FLAGS {
+        let Some(name) = flag.name.strip_prefix("--") else {
+            continue;
+        };
+        if matches!(name, "help" | "version") {
+            continue;
+        }
+        let upper = name.to_ascii_uppercase().replace('-', "_");
+        let vars = match upper.strip_prefix("TERRAGRUNT_") {
+            Some(_) => vec![upper.clone()],
+            None => vec![format!("TG_{upper}"), format!("TERRAGRUNT_{upper}")],
+        };
+        for var in vars {
+            let value = scope.var(&var);
+            twins.push(var);
+            // Named in the reason by `PROGRAM_VARS` below.
+            let Some(value) = value.filter(|_| !PROGRAM_FLAGS.contains(&flag.name)) else {
+                continue;
+            };
+            match (flag.arity, value) {
+                (Arity::Value, EnvValue::Known(value)) => {
+                    flags_of_env.push(format!("{}={value}", flag.name));
+                }
+                (Arity::Value, EnvValue::Dynamic) => {
+                    flags_of_env.push(format!("{}={}(expansion)", flag.name, scope::DYNAMIC));
+                }
+                // strconv.ParseBool's false; anything else sets it (or is refused).
+                (_, EnvValue::Known(value))
+                    if matches!(
+                        value.as_str(),
+                        "" | "0" | "f" | "F" | "false" | "False" | "FALSE"
+                    ) => {}
+                _ => flags_of_env.push(flag.name.to_owned()),
+            }
+        }
+    }
+    let handled = |name: &str| {
+        twins.iter().any(|twin| twin == name)
+            || PROGRAM_VARS.contains(&name)
+            || matches!(name, "TG_CONFIG" | "TERRAGRUNT_CONFIG")
+    };
+    if let Some(var) = scope.assigned_where(|name| {
+        (name.starts_with("TG_") || name.starts_with("TERRAGRUNT_")) && !handled(name)
+    }) {
+        return Err(var.to_owned());
+    }
+    flags_of_env.extend(args.iter().cloned());
+    Ok(flags_of_env)
+}
+
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
+    let args = match with_env_flags(args, scope) {
+        Ok(args) => args,
+        Err(var) => {
+            return Verdict::of(
+                Severity::Unknown,
+                "terragrunt",
+                &[],
+                &format!(
+                    "{var} is set on the command line: no terragrunt flag guard knows stands for it"
+                ),
+            );
+        }
+    };
+    let args = &args[..];
     let before = flags::before_dashdash(args);
     let named = PROGRAM_FLAGS.iter().find(|flag| {
         before.iter().any(|arg| {
