@@ -6,6 +6,7 @@ use super::flags::{self, Flag, reads, switch, valued};
 use super::pulumi_flags as f;
 use super::scope::{EnvValue, Scope};
 use super::table::{Command, Modifier, Parser, Table, Test, cmd, env_assigned};
+use super::tool_paths;
 use super::verdict::Verdict;
 
 /// The root command's persistent flags.
@@ -284,7 +285,16 @@ const TABLE: Table = Table {
     trusts: &[],
 };
 
-pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
+pub(crate) fn classify(args: &[String], outer: &Scope) -> Verdict {
+    // pulumi changes into --cwd before it reads a path the line names (`--config-file`).
+    let moved;
+    let scope = match flags::last_value(args, &["--cwd", "-C"]) {
+        Some(dir) => {
+            moved = tool_paths::moved_to(dir, outer);
+            &moved
+        }
+        None => outer,
+    };
     let mut verdict = TABLE.judge(args, scope);
     if verdict.severity != Read && skips_confirmation(args, scope) {
         verdict

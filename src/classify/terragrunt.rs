@@ -6,6 +6,7 @@ use super::Severity;
 use super::flags::{self, Arity, Flag, Layout, UnknownFlags, switch, valued};
 use super::scope::{self, EnvValue, Scope};
 use super::terraform::{self, Flavor};
+use super::tool_paths;
 use super::verdict::Verdict;
 
 /// Terragrunt's flags, old (`--terragrunt-*`) and new names. Flags it does not know are
@@ -344,7 +345,16 @@ fn judge(args: &[String], layout: &Layout, scope: &Scope) -> Verdict {
 
 /// Classifies the terraform command terragrunt runs. `via` is terragrunt's own command
 /// (`run-all`, `run`, ...) or empty for a passed-through terraform command.
-fn terraform_part(via: &str, rest: &[String], all_args: &[String], scope: &Scope) -> Verdict {
+fn terraform_part(via: &str, rest: &[String], all_args: &[String], outer: &Scope) -> Verdict {
+    // Terraform runs in the working folder: the paths of its arguments are that folder's.
+    let moved;
+    let scope = match flags::last_value(all_args, &["--working-dir", "--terragrunt-working-dir"]) {
+        Some(dir) => {
+            moved = tool_paths::moved_to(dir, outer);
+            &moved
+        }
+        None => outer,
+    };
     let every_unit = matches!(via, "run-all" | "graph" | "stack run")
         || flags::any_on(all_args, &["--all", "--graph"]);
     let label = if via.is_empty() {
@@ -366,7 +376,7 @@ fn terraform_part(via: &str, rest: &[String], all_args: &[String], scope: &Scope
         }
         verdict.reason.push_str(" (in every unit)");
     } else if verdict.severity == Severity::Read
-        && let Some(unproven) = unit_config(all_args, scope)
+        && let Some(unproven) = unit_config(all_args, outer)
     {
         return unproven;
     }

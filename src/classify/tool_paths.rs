@@ -8,6 +8,19 @@ use super::paths::{self, Write};
 use super::scope::{self, Scope, Word};
 use super::{Probe, Severity};
 
+/// The scope of a tool that changes into the folder `dir` before it resolves its paths
+/// (pulumi `--cwd`, terragrunt `--working-dir`): `dir` resolved where the command runs,
+/// unknown when it comes from an expansion.
+pub(crate) fn moved_to<'a>(dir: &str, scope: &Scope<'a>) -> Scope<'a> {
+    let word = word(dir);
+    let mut moved = scope.clone();
+    moved.set_workdir(match paths::locate(&word, scope) {
+        paths::Located::At(at) => paths::WorkDir::Known(at),
+        paths::Located::Unknown(why) => paths::WorkDir::Unknown(why),
+    });
+    moved
+}
+
 /// Reading `path`: None when it changes nothing. A `KEY=PATH` value (kubectl
 /// `--from-file`, helm `--set-file`) is judged by its path too.
 pub(crate) fn read(path: &str, scope: &Scope) -> Option<(Severity, String)> {
