@@ -705,7 +705,13 @@ impl<'a> Scope<'a> {
         );
         let mut binding = self.bindings.as_deref();
         while let Some(current) = binding {
-            if current.name.starts_with(prefix) {
+            // npm matches `npm_config_` in any case (`Npm_Config_Yes`); for the others a
+            // case-blind match is only stricter.
+            if current
+                .name
+                .get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+            {
                 return Some(&current.name);
             }
             binding = current.next.as_deref();

@@ -575,6 +575,33 @@ const KNOWN_PACKAGES: &[(&str, &str)] = &[("aws-cdk", "cdk")];
 /// `npm_config_yes` and `npm_config_script_shell` change what npx runs.
 const NPM_CONFIG: &[&str] = &["npm_config_", "NPM_CONFIG_"];
 
+/// The registry package a spec names, as npm-package-arg reads it, when it is a name with
+/// at most a version, range or tag (`aws-cdk`, `aws-cdk@2`, `aws-cdk@^2.100`,
+/// `aws-cdk@latest`); None for the specs that fetch code from elsewhere: an alias
+/// (`aws-cdk@npm:evil`), `file:`, a folder or tarball path, git and GitHub shorthands
+/// (`github:x/y`, `x/y`), URLs.
+fn registry_name(spec: &str) -> Option<&str> {
+    let (name, version) = match spec.rfind('@') {
+        Some(at) if at > 0 => (&spec[..at], &spec[at + 1..]),
+        _ => (spec, ""),
+    };
+    let name_ok = !name.is_empty()
+        && !name.starts_with(['.', '~', '/'])
+        && name
+            .trim_start_matches('@')
+            .split_once('/')
+            .map_or(!name.starts_with('@'), |(scope, rest)| {
+                name.starts_with('@') && !scope.is_empty() && !rest.contains('/')
+            })
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._@/".contains(c));
+    let version_ok = version
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || " .-^~<>=*|+".contains(c));
+    (name_ok && version_ok && !name.ends_with(".tgz") && !name.ends_with(".tar.gz")).then_some(name)
+}
+
 fn npx<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
     if parsed.has('y', "yes") {
         return done(
@@ -598,12 +625,29 @@ fn npx<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
         .map(|opt| opt.value.unwrap_or_default())
         .collect();
     let command = operands.first().map(|word| &*word.text);
-    let known = packages.iter().all(|package| {
-        let name = match package.rfind('@') {
-            Some(at) if at > 0 => &package[..at],
-            _ => package,
+    if let Some(spec) = packages
+        .iter()
+        .chain(
+            operands
+                .first()
+                .filter(|_| packages.is_empty())
+                .map(|w| &*w.text)
+                .iter(),
+        )
+        .find(|spec| registry_name(spec).is_none())
+    {
+        return Unwrap::Done {
+            severity: Severity::Unknown,
+            what: format!(
+                "the package spec {spec} is not a registry name with a version (npm: aliases, file:, git and URL specs install code from elsewhere); guard cannot see what runs"
+            ),
         };
-        KNOWN_PACKAGES.contains(&(name, command.unwrap_or_default()))
+    }
+    let known = packages.iter().all(|package| {
+        KNOWN_PACKAGES.contains(&(
+            registry_name(package).unwrap_or_default(),
+            command.unwrap_or_default(),
+        ))
     });
     if !known {
         return done(
@@ -623,10 +667,7 @@ fn npx<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
         return done(Severity::Read, "runs no command");
     };
     // `aws-cdk@2` names the package and its version; the version does not matter here.
-    let name = match package.text.rfind('@') {
-        Some(at) if at > 0 => &package.text[..at],
-        _ => &*package.text,
-    };
+    let name = registry_name(&package.text).unwrap_or(&package.text);
     let mut words = vec![Word {
         text: Cow::Borrowed(name),
         dynamic: package.dynamic,
