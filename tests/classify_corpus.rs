@@ -365,6 +365,8 @@ const TRAILING_OPERANDS: &[(&str, &str)] = &[
     ("local", "plain awk print"),
     ("local", "awk comparison in a pattern is not a redirection"),
     ("local", "awk regex alternation is not a pipe"),
+    ("local", "awk division, regex and comment stay read"),
+    ("local", "awk character class in a regex stays read"),
     // xxd's second operand is the file it writes (judged by its class): `xxd -ps x.bin --x`
     // writes a file named --x.
     ("local", "xxd with one-dash long options"),

@@ -116,8 +116,18 @@ fn sed_script(script: &str) -> Result<(), String> {
                     i += 1;
                 }
             }
-            'b' | 't' | 'T' | ':' | '#' => {
-                while at(i).is_some_and(|c| c != '\n' && (c != ';' || command == '#')) {
+            '#' => {
+                while at(i).is_some_and(|c| c != '\n') {
+                    i += 1;
+                }
+            }
+            // A label ends at whitespace or `;`, as GNU sed's read_label reads it: what
+            // follows is the next command (`:a e cmd` runs cmd).
+            'b' | 't' | 'T' | ':' => {
+                while matches!(at(i), Some(' ' | '\t')) {
+                    i += 1;
+                }
+                while at(i).is_some_and(|c| !c.is_whitespace() && c != ';') {
                     i += 1;
                 }
             }
@@ -211,33 +221,72 @@ pub(crate) fn awk(parsed: &Parsed, scope: &Scope) -> PathVerdict {
     read_all(files, scope)
 }
 
-/// Reads an awk program conservatively: `ENVIRON` prints the environment (an export);
-/// `system`, `getline`, a pipe (`|`) and an output redirection in a print statement run
-/// commands or touch files (unknown); anything else only computes and prints.
+/// Names that make an awk program not read wherever they appear in its text (strings,
+/// regexes and comments included), so that this check does not rest on guard's lexer agreeing
+/// with awk's: `ENVIRON` prints the environment; `system`, `getline`, `close` and `fflush` run
+/// commands or read files; `ARGV`/`ARGC` change the files read; gawk's `PROCINFO`, `SYMTAB`
+/// and `FUNCTAB` reach all of these by name.
+const AWK_NAMES: &[&str] = &[
+    "ENVIRON", "system", "getline", "close", "fflush", "ARGV", "ARGC", "PROCINFO", "SYMTAB",
+    "FUNCTAB",
+];
+
+/// Words after which awk reads `/` as the start of a regex, not a division.
+const AWK_KEYWORDS: &[&str] = &[
+    "print", "printf", "return", "in", "case", "do", "else", "if", "while", "for", "delete",
+    "exit", "next", "nextfile", "BEGIN", "END", "function", "func",
+];
+
+/// Reads an awk program conservatively: any name of `AWK_NAMES` anywhere in the text makes it
+/// an export (`ENVIRON`) or unknown; then a lexer that follows awk's (comments, `\`-newline
+/// continuations, regex or division by the token before) finds a pipe (`|`), an output
+/// redirection in a print statement (`>`) and gawk's `@` directives; a regex guard cannot
+/// delimit as awk does (a `/` in a bracket expression) is unknown.
 fn awk_program(program: &str) -> Result<(), PathVerdict> {
+    for word in program.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        if word == "ENVIRON" {
+            return Err(PathVerdict::new(Severity::Export,
+                "the awk program names ENVIRON, the environment that holds guard's credentials: they leave guard unchecked, as after guard env".to_owned(),
+            ));
+        }
+        if AWK_NAMES.contains(&word) {
+            return Err(unknown(format!(
+                "the awk program names {word}, which runs commands, reads files or reaches them by name"
+            )));
+        }
+    }
     let chars: Vec<char> = program.chars().collect();
     let mut i = 0;
     let mut depth = 0usize;
     let mut in_print = false;
-    // The last significant character: decides whether `/` starts a regex or divides.
-    let mut last = '\n';
+    // Whether the last token was an operand: then `/` divides, else it starts a regex.
+    let mut operand = false;
     while let Some(&c) = chars.get(i) {
         match c {
+            '\\' if chars.get(i + 1) == Some(&'\n') => {
+                i += 2;
+                continue;
+            }
+            '\\' if chars.get(i + 1) == Some(&'\r') && chars.get(i + 2) == Some(&'\n') => {
+                i += 3;
+                continue;
+            }
+            '#' => {
+                while chars.get(i).is_some_and(|c| *c != '\n') {
+                    i += 1;
+                }
+                continue;
+            }
             '"' => {
                 i = skip_delimited(&chars, i + 1, '"').map_err(|_| {
                     unknown("the awk program has an unterminated string".to_owned())
                 })?;
-                last = '"';
+                operand = true;
                 continue;
             }
-            '/' if matches!(
-                last,
-                '\n' | '(' | ',' | '~' | '!' | '{' | ';' | '&' | '|' | '}'
-            ) =>
-            {
-                i = skip_delimited(&chars, i + 1, '/')
-                    .map_err(|_| unknown("the awk program has an unterminated regex".to_owned()))?;
-                last = '/';
+            '/' if !operand => {
+                i = skip_awk_regex(&chars, i + 1)?;
+                operand = true;
                 continue;
             }
             c if c.is_ascii_alphabetic() || c == '_' => {
@@ -249,26 +298,20 @@ fn awk_program(program: &str) -> Result<(), PathVerdict> {
                     i += 1;
                 }
                 let word: String = chars[start..i].iter().collect();
-                match word.as_str() {
-                    "ENVIRON" => {
-                        return Err(PathVerdict::new(Severity::Export,
-                            "the awk program reads ENVIRON, the environment that holds guard's credentials: they leave guard unchecked, as after guard env".to_owned(),
-                        ));
-                    }
-                    "ARGV" | "ARGC" => {
-                        return Err(unknown(format!(
-                            "the awk program uses {word}: it can change the files it reads to ones guard does not see"
-                        )));
-                    }
-                    "system" | "getline" => {
-                        return Err(unknown(format!(
-                            "the awk program uses {word}, which runs commands or reads files guard does not see"
-                        )));
-                    }
-                    "print" | "printf" => in_print = true,
-                    _ => {}
+                if word == "print" || word == "printf" {
+                    in_print = true;
                 }
-                last = 'a';
+                operand = !AWK_KEYWORDS.contains(&word.as_str());
+                continue;
+            }
+            c if c.is_ascii_digit() || c == '.' => {
+                while chars
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '.')
+                {
+                    i += 1;
+                }
+                operand = true;
                 continue;
             }
             '@' => {
@@ -279,7 +322,7 @@ fn awk_program(program: &str) -> Result<(), PathVerdict> {
             }
             '|' if chars.get(i + 1) == Some(&'|') => {
                 i += 2;
-                last = '|';
+                operand = false;
                 continue;
             }
             '|' => {
@@ -292,17 +335,69 @@ fn awk_program(program: &str) -> Result<(), PathVerdict> {
                     "the awk program redirects print output to a file (>)".to_owned(),
                 ));
             }
+            '+' | '-' if chars.get(i + 1) == Some(&c) => {
+                // `x++ / 2` divides; the operand state stays as it was.
+                i += 2;
+                continue;
+            }
             '(' | '[' => depth += 1,
             ')' | ']' => depth = depth.saturating_sub(1),
             ';' | '\n' | '}' | '{' => in_print = false,
             _ => {}
         }
-        if !c.is_whitespace() || c == '\n' {
-            last = c;
+        if !c.is_whitespace() {
+            operand = matches!(c, ')' | ']');
+        } else if c == '\n' {
+            operand = false;
         }
         i += 1;
     }
     Ok(())
+}
+
+/// The index after the `/` that closes an awk regex starting at `i`. A `/` inside a bracket
+/// expression is literal to gawk but ends the regex for other awks: unknown.
+fn skip_awk_regex(chars: &[char], mut i: usize) -> Result<usize, PathVerdict> {
+    let mut bracket = false;
+    while let Some(&c) = chars.get(i) {
+        i += 1;
+        match c {
+            '\\' => i += 1,
+            '\n' => break,
+            // A class, collating symbol or equivalence class (`[:alpha:]`) inside brackets.
+            '[' if bracket && matches!(chars.get(i), Some(':' | '.' | '=')) => {
+                let kind = chars[i];
+                i += 1;
+                while chars.get(i).is_some_and(|c| *c != '\n')
+                    && !(chars.get(i) == Some(&kind) && chars.get(i + 1) == Some(&']'))
+                {
+                    i += 1;
+                }
+                i += 2;
+            }
+            '[' if !bracket => {
+                bracket = true;
+                // `[]...]` and `[^]...]`: the first `]` is a member.
+                if chars.get(i) == Some(&'^') {
+                    i += 1;
+                }
+                if chars.get(i) == Some(&']') {
+                    i += 1;
+                }
+            }
+            ']' if bracket => bracket = false,
+            '/' if bracket => {
+                return Err(unknown(
+                    "the awk program has a / inside a regex's bracket expression, which awks read differently".to_owned(),
+                ));
+            }
+            '/' => return Ok(i),
+            _ => {}
+        }
+    }
+    Err(unknown(
+        "the awk program has an unterminated regex".to_owned(),
+    ))
 }
 
 /// `find [-H|-L|-P] [-D x] [-Olevel] [start...] [expression]`.
