@@ -81,7 +81,14 @@ const COMMANDS: &[Command] = &[
     cmd(&["build"], Read, LOCAL),
     cmd(&["build", "kustomization|ks"], Read, LOCAL).with_flags(f::BUILD_KUSTOMIZATION),
     cmd(&["build", "artifact"], Read, LOCAL).with_flags(f::BUILD_ARTIFACT),
-    cmd(&["envsubst"], Read, LOCAL).with_flags(f::ENVSUBST),
+    // Substitutes `$NAME` in its input from the process environment, which holds the
+    // credentials guard injects (flux2 cmd/flux/envsubst.go; as gettext's envsubst).
+    cmd(
+        &["envsubst"],
+        Severity::Export,
+        "prints its input with environment variables substituted: the environment holds guard's credentials",
+    )
+    .with_flags(f::ENVSUBST),
     cmd(&["list"], Read, READ_ONLY),
     cmd(&["list", "artifacts"], Read, READ_ONLY).with_flags(f::LIST_ARTIFACTS),
     cmd(&["debug"], Read, READ_ONLY),

@@ -474,15 +474,31 @@ pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
     verdict
 }
 
-/// `-o go-template-file=PATH` (and `jsonpath-file`, `custom-columns-file`, `template-file`):
+/// kubectl's printer formats whose value (`-o FORMAT=PATH`, else `--template PATH`) names a
+/// file: the allowed formats kubectl 1.32 lists (`-o bogus`), `templatefile` being the alias
+/// of `go-template-file`, and `get`'s `custom-columns-file`.
+const FILE_FORMATS: &[&str] = &[
+    "go-template-file",
+    "templatefile",
+    "jsonpath-file",
+    "custom-columns-file",
+];
+
+/// `-o go-template-file=PATH` (and `templatefile`, `jsonpath-file`, `custom-columns-file`):
 /// the template's text is printed around each object, so the file is read and shown.
 fn template_file(args: &[String], scope: &Scope) -> Option<Verdict> {
     let output = last_value(args, &["--output", "-o"])?;
     let output = output.strip_prefix('=').unwrap_or(output);
-    let path = match output.split_once("-file=") {
-        Some((_, path)) => path,
-        None if output.ends_with("-file") => last_value(args, &["--template"])?,
-        None => return None,
+    let (format, value) = match output.split_once('=') {
+        Some((format, value)) => (format, Some(value)),
+        None => (output, None),
+    };
+    if !FILE_FORMATS.contains(&format) {
+        return None;
+    }
+    let path = match value {
+        Some(path) => path,
+        None => last_value(args, &["--template"])?,
     };
     let (severity, why) = tool_paths::read(path, scope)?;
     let what = format!("-o {output}: {why}");

@@ -10,7 +10,7 @@ use super::local_archives;
 use super::local_programs::{PROGRAMS, parse};
 use super::local_scripts;
 use super::local_system;
-use super::scope::{CREDENTIAL_VARS, Scope, Word};
+use super::scope::{SECRET_VARS, Scope, Word};
 use super::shell_options;
 use super::verdict::Classify;
 
@@ -119,16 +119,19 @@ fn prints_credentials(name: &str, args: &[Word]) -> Option<String> {
     let names: Vec<&Word> = args.iter().filter(|word| !is_option(word)).collect();
     let names_credential = |names: &[&Word]| {
         names.iter().any(|word| {
-            word.dynamic || CREDENTIAL_VARS.contains(&word.text.split('=').next().unwrap_or(""))
+            word.dynamic || SECRET_VARS.contains(&word.text.split('=').next().unwrap_or(""))
         })
     };
     let mentions_credential = || {
         args.iter()
-            .any(|word| word.dynamic && CREDENTIAL_VARS.iter().any(|var| word.text.contains(var)))
+            .any(|word| word.dynamic && SECRET_VARS.iter().any(|var| word.text.contains(var)))
     };
     let prints = match name {
         "printenv" => names.is_empty() || names_credential(&names),
-        "export" => names.is_empty() && !options.contains('f'),
+        "export" => {
+            (names.is_empty() && !options.contains('f'))
+                || (options.contains('p') && names_credential(&names))
+        }
         "declare" | "typeset" => {
             (names.is_empty() && !options.contains(['f', 'F']))
                 || (options.contains('p') && names_credential(&names))

@@ -18,8 +18,13 @@ use super::scope::{Scope, Word};
 pub(crate) const NAMES: &[&str] = &["tar", "unzip", "openssl", "dig", "dot", "wget"];
 
 /// Variables these programs read their options or configuration from.
+/// (`TAPE` names tar's archive when there is no `-f`; dig reads `$HOME/.digrc` as extra
+/// arguments; dot loads its plugins from `GVBINDIR`.)
 const OPTION_VARS: &[(&str, &str)] = &[
     ("tar", "TAR_OPTIONS"),
+    ("tar", "TAPE"),
+    ("dig", "HOME"),
+    ("dot", "GVBINDIR"),
     ("unzip", "UNZIP"),
     ("unzip", "UNZIPOPT"),
     ("openssl", "OPENSSL_CONF"),

@@ -4,7 +4,8 @@
 //! installed here.
 //!
 //! Left out, so unknown: ss `-K` (kills sockets) and `-D` (writes a file), journalctl's
-//! `--vacuum-*`, `--rotate`, `--flush`, `--sync`, `--setup-keys` and `--update-catalog`,
+//! `--vacuum-*`, `--rotate`, `--flush`, `--sync`, `--setup-keys`, `--update-catalog`,
+//! `--cursor-file` (writes the last cursor into the file it names) and `--image` (mounts it),
 //! systemctl's changing verbs and `-H`/`-M` (run on another host or machine). Interactive top
 //! is read: its keys (which can kill processes) are what the person types, as in less.
 //! journalctl and systemctl page through `SYSTEMD_PAGER`, else `PAGER`: judged like git's
@@ -63,8 +64,8 @@ static TOP: Program = program(
 
 static JOURNALCTL: Program = program(
     &["journalctl"],
-    "system user M,machine= m,merge <D,directory= <i,file= root= image= namespace= S,since= \
-     U,until= c,cursor= after-cursor= cursor-file= b,boot? u,unit= user-unit= t,identifier= \
+    "system user M,machine= m,merge <D,directory= <i,file= root= namespace= S,since= \
+     U,until= c,cursor= after-cursor= b,boot? u,unit= user-unit= t,identifier= \
      p,priority= facility= g,grep= case-sensitive? e,pager-end f,follow n,lines= no-tail \
      r,reverse o,output= output-fields= x,catalog q,quiet no-hostname utc a,all no-full \
      l,full k,dmesg F,field= N,fields list-boots disk-usage header h,help version no-pager",

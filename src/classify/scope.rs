@@ -276,6 +276,8 @@ const TOOLS17_CONSULTED: &[&str] = &[
     "CURL_HOME",
     "SSLKEYLOGFILE",
     "TAR_OPTIONS",
+    "TAPE",
+    "GVBINDIR",
     "UNZIP",
     "UNZIPOPT",
     "OPENSSL_CONF",
