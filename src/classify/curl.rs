@@ -43,7 +43,23 @@ static CURL: Program = Program {
 };
 
 /// Options whose value is data curl sends: `@FILE` reads FILE (data-raw never does).
-const DATA: &[&str] = &["d", "data-ascii", "data-binary", "data-urlencode", "json"];
+const DATA: &[&str] = &[
+    "d",
+    "data-ascii",
+    "data-binary",
+    "data-urlencode",
+    "json",
+    "url-query",
+];
+
+/// The proxy variables curl obeys (`http_proxy` only in lower case).
+const PROXY_VARS: &[&str] = &[
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
     for var in ["CURL_HOME", "HOME", "XDG_CONFIG_HOME"] {
@@ -80,6 +96,17 @@ pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
         if parsed.has(option) {
             return unknown(why);
         }
+    }
+    for var in PROXY_VARS {
+        if scope.assigned(var).is_some() {
+            return unknown(&format!(
+                "{var} is set on the command line: curl sends the request through the proxy it names"
+            ));
+        }
+    }
+    let steered = connection(&parsed);
+    if !steered.is_ordinary() {
+        return Verdict::of(steered.severity, TOOL, &[], &steered.reason);
     }
     if scope.assigned("SSLKEYLOGFILE").is_some() {
         return Verdict::of(
@@ -213,8 +240,13 @@ fn files(parsed: &Parsed, scope: &Scope) -> PathVerdict {
         };
         let next = match found.name {
             name if DATA.contains(&name) => match text.split_once('@') {
-                // data-urlencode: `name@file` or `@file`; the others only `@file`.
-                Some((before, file)) if before.is_empty() || name == "data-urlencode" => {
+                // data-urlencode and url-query: `name@file` or `@file`; the others only
+                // `@file`. (`name=content` has no file: the `=` comes before any `@`.)
+                Some((before, file))
+                    if before.is_empty()
+                        || (matches!(name, "data-urlencode" | "url-query")
+                            && !before.contains('=')) =>
+                {
                     if file == "-" {
                         PathVerdict::ordinary()
                     } else {
@@ -295,7 +327,15 @@ fn in_dir<'w>(file: &Word<'w>, dir: Option<&Word<'w>>, output: bool) -> Word<'w>
 /// `--output-dir` or the working folder.
 fn remote_file(url: &Word, dir: Option<&Word>, server_names: bool, scope: &Scope) -> PathVerdict {
     let folder = dir.cloned().unwrap_or(Word::literal("."));
-    if server_names || url.dynamic {
+    if server_names {
+        // The server's Content-Disposition names the file: `.bashrc`, `main.tf`, `.envrc`.
+        return PathVerdict::new(
+            Severity::Write,
+            "-J: the server names the file curl writes (any name in the folder: a start-up file, main.tf); guard cannot place it".to_owned(),
+        )
+        .or_worse(labelled("-O", paths::write_into(&folder, scope, false)));
+    }
+    if url.dynamic {
         return labelled("-O", paths::write_into(&folder, scope, false));
     }
     let path = url.text.split(['?', '#']).next().unwrap_or("");
@@ -394,16 +434,217 @@ fn unknown_path(why: String) -> PathVerdict {
     PathVerdict::new(Severity::Unknown, why)
 }
 
-/// Endpoints that hand out credentials: the EC2 instance metadata service and the ECS and
-/// EKS container credential endpoints, and their credential paths on any host.
-pub(crate) fn network(rest: &str, dynamic: bool, globs: bool) -> PathVerdict {
+/// The options that choose where the connection goes, whatever the URL's host: each address
+/// they name is judged like a URL's host; a resolver or socket of the line's choosing can
+/// make any name reach the metadata address, so those are unknown.
+fn connection(parsed: &Parsed) -> PathVerdict {
+    let mut verdict = PathVerdict::ordinary();
+    for found in &parsed.options {
+        let Some(value) = found.values.last() else {
+            continue;
+        };
+        let text: &str = &value.text;
+        let addresses: Vec<&str> = match found.name {
+            // (A unix socket is a local file, not an address: it stays as the table says.)
+            "doh-url" | "dns-servers" | "dns-interface" | "dns-ipv4-addr" | "dns-ipv6-addr"
+            | "interface" => {
+                return unknown_path(format!(
+                    "{} {text}: curl connects or resolves names as the line says; guard cannot tell where the request goes",
+                    found.written
+                ));
+            }
+            // HOST:PORT:ADDR[,ADDR...] (`+` to add, `-HOST:PORT` to remove, `*` any host).
+            "resolve" => match text.splitn(3, ':').nth(2) {
+                Some(list) => list.split(',').collect(),
+                None => Vec::new(),
+            },
+            // HOST1:PORT1:HOST2:PORT2: the connection goes to HOST2.
+            "connect-to" => vec![connect_to_host(text)],
+            "x" | "preproxy" | "socks4" | "socks4a" | "socks5" | "socks5-hostname" => {
+                let rest = text.split_once("://").map_or(text, |(_, rest)| rest);
+                vec![authority_host(rest)]
+            }
+            _ => continue,
+        };
+        if value.dynamic {
+            return unknown_path(format!(
+                "{} {text} comes from an expansion: it may send the request to a credentials endpoint",
+                found.written
+            ));
+        }
+        for address in addresses {
+            let address = address.trim_start_matches('[').trim_end_matches(']');
+            let next = match host_class(address) {
+                Host::Metadata => PathVerdict::new(
+                    Severity::Export,
+                    format!(
+                        "{} {text} sends the request to an instance metadata or container credentials endpoint: it hands out credentials",
+                        found.written
+                    ),
+                ),
+                Host::Unplaceable => unknown_path(format!(
+                    "{} {text}: {address} is an address guard cannot place",
+                    found.written
+                )),
+                Host::Loopback | Host::Ordinary => PathVerdict::ordinary(),
+            };
+            verdict = verdict.or_worse(next);
+        }
+    }
+    verdict
+}
+
+/// HOST2 of `--connect-to HOST1:PORT1:HOST2:PORT2` (HOST2 may be `[v6]`).
+fn connect_to_host(text: &str) -> &str {
+    let mut parts = text.splitn(3, ':');
+    let (_, _, rest) = (parts.next(), parts.next(), parts.next().unwrap_or(""));
+    match rest.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => rest.split(':').next().unwrap_or(""),
+    }
+}
+
+/// The host of `[user@]host[:port][/...]`.
+fn authority_host(rest: &str) -> &str {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = authority.rsplit('@').next().unwrap_or("");
-    let host = match host.strip_prefix('[') {
+    match host.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or(""),
         None => host.split(':').next().unwrap_or(""),
     }
-    .to_ascii_lowercase();
+}
+
+/// What a host is, compared as an address (libcurl's reading: percent-decoded, a trailing dot
+/// dropped, IPv4 in any inet_aton form, IPv6 with IPv4 inside it).
+#[derive(Debug, PartialEq, Eq)]
+enum Host {
+    Metadata,
+    Loopback,
+    Unplaceable,
+    Ordinary,
+}
+
+fn host_class(host: &str) -> Host {
+    let host = percent_decoded(host).to_ascii_lowercase();
+    let host = host.strip_suffix('.').unwrap_or(&host);
+    // An IPv6 zone (`fe80::1%25eth0`, decoded to `%eth0`).
+    let bare = host.split('%').next().unwrap_or(host);
+    if bare.contains(':') {
+        return match bare.parse::<std::net::Ipv6Addr>() {
+            Ok(v6) => v6_class(v6),
+            Err(_) => Host::Unplaceable,
+        };
+    }
+    if host == "instance-data" || host.starts_with("instance-data.") {
+        return Host::Metadata;
+    }
+    if host == "localhost" || host.ends_with(".localhost") {
+        return Host::Loopback;
+    }
+    match ipv4_any_form(host) {
+        Some(v4) => v4_class(v4),
+        // Digits, dots and hex letters that are no address: a form guard does not know.
+        None if !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == '.' || c == 'x')
+            && host.chars().any(|c| c.is_ascii_digit()) =>
+        {
+            Host::Unplaceable
+        }
+        None => Host::Ordinary,
+    }
+}
+
+fn v4_class(v4: std::net::Ipv4Addr) -> Host {
+    if v4.is_link_local() {
+        Host::Metadata
+    } else if v4.is_loopback() || v4.is_unspecified() {
+        Host::Loopback
+    } else {
+        Host::Ordinary
+    }
+}
+
+fn v6_class(v6: std::net::Ipv6Addr) -> Host {
+    let segments = v6.segments();
+    // fd00:ec2::/32 is EC2's IPv6 metadata (fd00:ec2::254) and container (fd00:ec2::23)
+    // network.
+    if segments[0] == 0xfd00 && segments[1] == 0x0ec2 {
+        return Host::Metadata;
+    }
+    if v6.is_loopback() || v6.is_unspecified() {
+        return Host::Loopback;
+    }
+    // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d)
+    // addresses reach the IPv4 address inside them.
+    let inner = [segments[6], segments[7]];
+    let v4 = std::net::Ipv4Addr::new(
+        (inner[0] >> 8) as u8,
+        inner[0] as u8,
+        (inner[1] >> 8) as u8,
+        inner[1] as u8,
+    );
+    let mapped = segments[..5] == [0; 5] && (segments[5] == 0xffff || segments[5] == 0);
+    let nat64 = segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0];
+    if mapped || nat64 {
+        return v4_class(v4);
+    }
+    if v6.is_unicast_link_local() {
+        return Host::Unplaceable;
+    }
+    Host::Ordinary
+}
+
+/// An IPv4 address in any form inet_aton (and libcurl's URL parser) takes: one to four parts,
+/// each decimal, octal (`0` first) or hex (`0x`), the last filling the remaining bytes.
+fn ipv4_any_form(host: &str) -> Option<std::net::Ipv4Addr> {
+    let parts: Vec<&str> = host.split('.').collect();
+    if parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    let mut numbers = Vec::with_capacity(parts.len());
+    for part in &parts {
+        let (digits, radix) =
+            if let Some(hex) = part.strip_prefix("0x").or_else(|| part.strip_prefix("0X")) {
+                (hex, 16)
+            } else if part.len() > 1 && part.starts_with('0') {
+                (&part[1..], 8)
+            } else {
+                (*part, 10)
+            };
+        if part.is_empty() {
+            return None;
+        }
+        let number = if digits.is_empty() {
+            0
+        } else {
+            u64::from_str_radix(digits, radix).ok()?
+        };
+        numbers.push(number);
+    }
+    let (last, head) = numbers.split_last()?;
+    if head.iter().any(|n| *n > 255) {
+        return None;
+    }
+    let room = 8 * (4 - head.len() as u32);
+    if *last >= 1u64 << room {
+        return None;
+    }
+    let mut value: u64 = 0;
+    for (i, n) in head.iter().enumerate() {
+        value |= n << (24 - 8 * i as u32);
+    }
+    value |= last;
+    Some(std::net::Ipv4Addr::from(u32::try_from(value).ok()?))
+}
+
+/// Endpoints that hand out credentials: the EC2 instance metadata service and the ECS and
+/// EKS container credential endpoints, and their credential paths on any host, and guard's own
+/// credential server (`guard --server`, `/guard/credentials` on a loopback address).
+pub(crate) fn network(rest: &str, dynamic: bool, globs: bool) -> PathVerdict {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority_host(rest).to_ascii_lowercase();
     // The server decodes `%2D`; curl expands `{a,b}` and `[1-3]` in the path (unless -g).
     let path = percent_decoded(&rest[authority.len()..]);
     if globs && path.contains(['{', '[']) {
@@ -411,18 +652,23 @@ pub(crate) fn network(rest: &str, dynamic: bool, globs: bool) -> PathVerdict {
             "curl expands the pattern in {rest} into URLs guard does not enumerate"
         ));
     }
-    let metadata = host.starts_with("169.254.")
-        || host.starts_with("fd00:ec2:")
-        || host == "instance-data"
-        || host.starts_with("instance-data.");
+    let class = host_class(&host);
+    let metadata = class == Host::Metadata;
+    // Servers fold `//`, `/./` and case differently: compare the path without them.
+    let folded: String = path
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !matches!(c, '/' | '.'))
+        .collect();
     let credential_path = [
         "security-credentials",
-        "/v2/credentials",
-        "/v1/credentials",
-        "/latest/api/token",
+        "v2credentials",
+        "v1credentials",
+        "latestapitoken",
+        "guardcredentials",
     ]
     .iter()
-    .any(|part| path.contains(part));
+    .any(|part| folded.contains(part));
     // Both the host and the path from expansions: the URL may be a credentials endpoint.
     if dynamic && authority.contains(['$', '`']) && path.contains(['$', '`']) {
         return unknown_path(format!(
@@ -437,30 +683,10 @@ pub(crate) fn network(rest: &str, dynamic: bool, globs: bool) -> PathVerdict {
             ),
         );
     }
-    // A number or hex form of an address (`2852039166`, `0xa9fea9fe`, `0251.0376.0251.0376`)
-    // can be the metadata address in disguise.
-    let numeric = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() || c == '.' || c == 'x')
-        && host.chars().any(|c| c.is_ascii_digit())
-        && !is_dotted_quad(&host);
-    if numeric {
+    if class == Host::Unplaceable {
         return unknown_path(format!("{host} is an address guard cannot place"));
     }
     PathVerdict::ordinary()
-}
-
-fn is_dotted_quad(host: &str) -> bool {
-    let parts: Vec<&str> = host.split('.').collect();
-    parts.len() == 4
-        && parts.iter().all(|part| {
-            !part.is_empty()
-                && part.len() <= 3
-                && part.bytes().all(|b| b.is_ascii_digit())
-                && (part.len() == 1 || !part.starts_with('0'))
-                && part.parse::<u16>().is_ok_and(|n| n <= 255)
-        })
 }
 
 pub(crate) fn percent_decoded(text: &str) -> String {
