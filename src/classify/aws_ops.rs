@@ -646,6 +646,9 @@ fn finish(
         if (call.service, call.operation) == ("timestream-query", "query") {
             verdict = verdict.or_worse(timestream_query(path, bound));
         }
+        if let Some(secret) = secret_by_option(call, path, bound) {
+            verdict = verdict.or_worse(secret);
+        }
         // The skeleton is printed (or, for `output`, a stubbed call answers) before any call.
         if bound.has("generate-cli-skeleton") && !bound.after_dashdash {
             verdict = Verdict::of(
@@ -714,6 +717,41 @@ fn lowered(call: &Call, path: &[&str], severity: Severity, bound: &Bound) -> Opt
         ));
     }
     None
+}
+
+/// Read operations whose output holds a secret only as an option asks (the models do not mark
+/// these members sensitive): API Gateway's key values with `--include-value(s)`, and Glue's
+/// connection passwords unless `--hide-password`. The last of an option and its `--no-` form
+/// wins (store_true and store_false share a dest).
+fn secret_by_option(call: &Call, path: &[&str], bound: &Bound) -> Option<Verdict> {
+    let last_of = |on: &str, off: &str| {
+        bound
+            .options
+            .iter()
+            .rev()
+            .find(|(name, _)| *name == on || *name == off)
+            .map(|(name, _)| *name == on)
+    };
+    let (flag, what) = match (call.service, call.operation) {
+        ("apigateway", "get-api-key") if last_of("include-value", "no-include-value")? => (
+            "--include-value",
+            "prints the API key's value, which lets anyone call the API",
+        ),
+        ("apigateway", "get-api-keys") if last_of("include-values", "no-include-values")? => (
+            "--include-values",
+            "prints the API keys' values, which let anyone call the API",
+        ),
+        ("glue", "get-connection" | "get-connections")
+            if !last_of("hide-password", "no-hide-password").unwrap_or(false) =>
+        {
+            (
+                "without --hide-password",
+                "prints the connections' passwords (Glue returns them unless --hide-password)",
+            )
+        }
+        _ => return None,
+    };
+    Some(Verdict::of_flag(Severity::Export, "aws", path, flag, what))
 }
 
 /// A Timestream query is read-only unless it is an `UNLOAD`, which writes to S3.

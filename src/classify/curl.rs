@@ -652,6 +652,17 @@ pub(crate) fn network(rest: &str, dynamic: bool, globs: bool) -> PathVerdict {
             "curl expands the pattern in {rest} into URLs guard does not enumerate"
         ));
     }
+    // curl expands `{a,b}` and `[1-9]` in the host and port too (an IPv6 literal's brackets
+    // are not a pattern): the URLs may reach any address.
+    let host_part = authority.rsplit('@').next().unwrap_or("");
+    if globs
+        && (authority.contains('{')
+            || authority.matches('[').count() > usize::from(host_part.starts_with('[')))
+    {
+        return unknown_path(format!(
+            "curl expands the pattern in {authority} into hosts or ports guard does not enumerate"
+        ));
+    }
     let class = host_class(&host);
     let metadata = class == Host::Metadata;
     // Servers fold `//`, `/./` and case differently: compare the path without them.
