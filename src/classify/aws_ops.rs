@@ -339,9 +339,9 @@ fn special_case(service: &str, operation: &str) -> Option<(Severity, &'static st
             "prints the instance's administrator password (encrypted, or decrypted with --priv-launch-key)",
         ),
         // Keys whose output member the models do not mark sensitive.
-        ("ivs", "get-stream-key" | "batch-get-stream-key") => (
+        ("redshift-serverless", "get-identity-center-auth-token") => (
             Severity::Export,
-            "prints the channel's stream key, which lets anyone broadcast to it",
+            "issues an Identity Center token for the workgroups and prints it",
         ),
         ("appsync", "list-api-keys") => (
             Severity::Export,
@@ -1327,6 +1327,38 @@ mod tests {
             ("lightsail", "get-instance-access-details"),
             ("emr", "get-cluster-session-credentials"),
             ("codepipeline", "get-job-details"),
+            // Red team F26, F45: tokens, keys, client secrets and presigned links.
+            ("bedrock-agentcore", "get-workload-access-token"),
+            ("bedrock-agentcore", "get-workload-access-token-for-user-id"),
+            ("bedrock-agentcore", "get-resource-api-key"),
+            ("redshift-serverless", "get-identity-center-auth-token"),
+            ("route53globalresolver", "get-access-token"),
+            ("cognito-idp", "describe-user-pool-client"),
+            ("cognito-idp", "list-user-pool-client-secrets"),
+            ("ec2", "describe-verified-access-trust-providers"),
+            ("ec2", "describe-vpn-connections"),
+            ("wickr", "get-opentdf-config"),
+            ("storagegateway", "describe-chap-credentials"),
+            ("interconnect", "get-connection"),
+            ("ivs", "get-stream-key"),
+            ("ivs", "batch-get-stream-key"),
+            ("ivs", "get-channel"),
+            ("ivs-realtime", "get-ingest-configuration"),
+            ("appsync", "list-api-keys"),
+            ("devicefarm", "get-upload"),
+            ("devicefarm", "list-uploads"),
+            ("security-ir", "get-case-attachment-download-url"),
+            ("quicksight", "describe-asset-bundle-export-job"),
+            ("finspace", "get-kx-connection-string"),
+            ("qconnect", "get-content"),
+            ("wisdom", "get-content"),
+            ("lambda", "get-function"),
+            ("lambda", "get-layer-version"),
+            ("lambda", "get-layer-version-by-arn"),
+            ("ecr", "get-download-url-for-layer"),
+            ("emr", "get-on-cluster-app-ui-presigned-url"),
+            ("emr", "get-persistent-app-ui-presigned-url"),
+            ("datazone", "get-iam-portal-login-url"),
         ] {
             let found = aws_table::operation(service, operation)
                 .unwrap_or_else(|| panic!("{service} {operation} is not in the table"));
