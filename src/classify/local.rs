@@ -70,6 +70,32 @@ pub(crate) fn judge(
             format!("{var} is set: less runs that command on the file, which guard cannot see"),
         );
     }
+    // less writes its search and command history to LESSHISTFILE ("-" or /dev/null: none).
+    if matches!(name, "less" | "more")
+        && let Some(value) = scope.assigned("LESSHISTFILE")
+    {
+        let verdict = match value {
+            super::scope::EnvValue::Known(path) if matches!(path.as_str(), "-" | "/dev/null") => {
+                super::paths::PathVerdict::ordinary()
+            }
+            super::scope::EnvValue::Known(path) => {
+                super::paths::write(&Word::literal(&path), scope, super::paths::Write::Replace)
+            }
+            super::scope::EnvValue::Dynamic => super::paths::PathVerdict::new(
+                Severity::Unknown,
+                "LESSHISTFILE comes from an expansion; guard cannot tell which file less writes its history to".to_owned(),
+            ),
+        };
+        if !verdict.is_ordinary() {
+            return (
+                verdict.severity,
+                format!(
+                    "LESSHISTFILE is set: less writes its history there: {}",
+                    verdict.reason
+                ),
+            );
+        }
+    }
     if local_system::NAMES.contains(&name) {
         return local_system::judge(name, args, scope);
     }

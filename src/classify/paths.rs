@@ -500,6 +500,17 @@ fn into_folder(shown: &str, folder: &Path, scope: &Scope, deletes: bool) -> Path
             format!("{verb} {shown}, which holds {what}"),
         );
     }
+    // Any folder that is there may be a project (not only a git root): files of the source's
+    // choosing named main.tf, Makefile, package.json, .envrc, terragrunt.hcl replace its own,
+    // and the next tool run there executes them (red team F31).
+    if matches!(disk.probe(folder), Probe::Folder { .. }) {
+        return PathVerdict::new(
+            Severity::Write,
+            format!(
+                "{verb} {shown}, an existing folder: files guard cannot name may replace the project files later tools run there (main.tf, Makefile, package.json, .envrc)"
+            ),
+        );
+    }
     PathVerdict::ordinary()
 }
 
