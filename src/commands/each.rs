@@ -56,7 +56,7 @@ pub struct Args {
     #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(completions::roles))]
     pub role: Option<String>,
     /// How many accounts at a time [default: 4, never more than the accounts]
-    #[arg(short, long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    #[arg(short, long, value_name = "N", default_value_t = 4, hide_default_value = true, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: u16,
     /// Print the children's output as JSON lines: account, account_id, profile, stream, line
     #[arg(long)]
