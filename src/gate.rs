@@ -648,6 +648,27 @@ const STATE_SEARCH_ENTRIES: usize = 20_000;
 const STATE_SEARCH_DEPTH: usize = 8;
 
 impl classify::Disk for RealDisk {
+    fn holds_python_modules(&self, folder: &std::path::Path) -> bool {
+        let Ok(entries) = std::fs::read_dir(folder) else {
+            // A working folder that is not there holds nothing; one unreadable might.
+            return folder.exists();
+        };
+        for entry in entries {
+            let Ok(entry) = entry else { return true };
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.ends_with(".py") || name.ends_with(".pyc") || name.ends_with(".so") {
+                return true;
+            }
+            if entry.path().join("__init__.py").exists()
+                || entry.path().join("__init__.pyc").exists()
+            {
+                return true;
+            }
+        }
+        false
+    }
+
     fn probe(&self, path: &std::path::Path) -> classify::Probe {
         let Ok(metadata) = std::fs::metadata(path) else {
             // A dangling symlink is still something a write would follow.

@@ -162,6 +162,22 @@ impl Disk for FakeDisk {
         }
     }
 
+    fn holds_python_modules(&self, folder: &Path) -> bool {
+        let folder = folder.to_string_lossy();
+        self.files.iter().any(|file| {
+            file.strip_prefix(&*folder)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .is_some_and(|rest| {
+                    let parts: Vec<&str> = rest.split('/').collect();
+                    match parts.as_slice() {
+                        [name] => [".py", ".pyc", ".so"].iter().any(|ext| name.ends_with(ext)),
+                        [_, init] => init.starts_with("__init__.py"),
+                        _ => false,
+                    }
+                })
+        })
+    }
+
     fn holds_state(&self, folder: &Path) -> bool {
         let folder = folder.to_string_lossy();
         self.files.iter().any(|file| {

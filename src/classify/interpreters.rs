@@ -515,6 +515,11 @@ pub(crate) fn python(
     if let Some((severity, why)) = super::moved::library(scope) {
         return not_a_tool(severity, name, args, why);
     }
+    if let PythonRun::Module { name: module, .. } = python_run(args)
+        && let Some(why) = working_folder_modules(&module, args, scope)
+    {
+        return not_a_tool(Severity::Unknown, name, args, why);
+    }
     let (severity, what) = match python_run(args) {
         PythonRun::Module {
             name,
@@ -571,6 +576,38 @@ pub(crate) fn python(
         ),
     };
     not_a_tool(severity, name, args, what)
+}
+
+/// `python -m MODULE` puts the working folder first on the module search path: a module or
+/// package there (`json.py`, `argparse.py`, `awscli/`, in a cloned project) shadows any the
+/// program imports (red team F22, checked with CPython 3.11). `-I`, `-P` and `PYTHONSAFEPATH`
+/// leave it out.
+fn working_folder_modules(module: &str, args: &[Word], scope: &Scope) -> Option<String> {
+    let safe_option = args
+        .iter()
+        .take_while(|word| word.text != "-m" && !word.text.starts_with("-m"))
+        .any(|word| {
+            word.text.starts_with('-')
+                && !word.text.starts_with("--")
+                && word.text.chars().skip(1).any(|c| c == 'I' || c == 'P')
+        });
+    let safe_env = matches!(scope.var("PYTHONSAFEPATH"), Some(EnvValue::Known(v)) if !v.is_empty());
+    if safe_option || safe_env {
+        return None;
+    }
+    match scope.workdir() {
+        pathname::WorkDir::Known(dir) => scope
+            .disk()
+            .holds_python_modules(std::path::Path::new(dir))
+            .then(|| {
+                format!(
+                    "-m {module}: Python imports the working folder's modules first, and {dir} holds Python modules that can shadow the ones it imports"
+                )
+            }),
+        pathname::WorkDir::Unknown(why) => Some(format!(
+            "-m {module}: Python imports the working folder's modules first, and guard does not know that folder ({why})"
+        )),
+    }
 }
 
 fn python_run<'w>(args: &'w [Word<'w>]) -> PythonRun<'w> {

@@ -177,6 +177,10 @@ pub trait Disk {
     /// Whether a folder holds terraform state at any depth (`*.tfstate`, `*.tfstate.*`,
     /// `terraform.tfstate.d`, `.terraform`); true when it could not look everywhere.
     fn holds_state(&self, folder: &std::path::Path) -> bool;
+    /// Whether a folder holds a Python module or package directly (`*.py`, `*.pyc`, `*.so`,
+    /// a folder with `__init__.py`): `python -m` imports the working folder's first, so one
+    /// there can shadow any module the program imports; true when it could not look.
+    fn holds_python_modules(&self, folder: &std::path::Path) -> bool;
 }
 
 /// What is at a path.
@@ -201,6 +205,10 @@ impl Disk for NoDisk {
     }
 
     fn holds_state(&self, _: &std::path::Path) -> bool {
+        false
+    }
+
+    fn holds_python_modules(&self, _: &std::path::Path) -> bool {
         false
     }
 }
