@@ -1162,6 +1162,10 @@ mod tests {
         fn holds_state(&self, _: &Path) -> bool {
             false
         }
+
+        fn holds_python_modules(&self, _: &Path) -> bool {
+            false
+        }
     }
 
     #[test]
