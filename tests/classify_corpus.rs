@@ -470,6 +470,9 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
             "PYTHONINSPECT=1",
             "AWS_PAGER=sh",
             "AWS_CLI_HISTORY_FILE=/home/user/.bashrc",
+            "OPENSSL_CONF=/tmp/o.cnf",
+            "PYTHONPLATLIBDIR=/tmp/p",
+            "SSLKEYLOGFILE=/home/user/.bashrc",
         ],
     ),
     (
@@ -509,7 +512,8 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
             "HELM_CACHE_HOME=/home/user/.kube",
         ],
     ),
-    ("pulumi", &["PULUMI_HOME=/tmp/p"]),
+    ("pulumi", &["PULUMI_HOME=/tmp/p", "HOME=/tmp/h"]),
+    ("eksctl", &["HOME=/tmp/h"]),
     (
         "cdk",
         &[
@@ -518,7 +522,7 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
             "CDK_APP=/tmp/x",
         ],
     ),
-    ("sam", &["PYTHONPATH=/tmp/py"]),
+    ("sam", &["PYTHONPATH=/tmp/py", "HOME=/tmp/h", "PYTHONPLATLIBDIR=/tmp/p"]),
     (
         "git",
         &[
@@ -538,6 +542,7 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
             "HOME=/tmp/h",
             "XDG_CONFIG_HOME=/tmp/h",
             "SSLKEYLOGFILE=/tmp/k",
+            "OPENSSL_CONF=/tmp/o.cnf",
         ],
     ),
 ];

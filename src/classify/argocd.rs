@@ -248,6 +248,12 @@ const TABLE: Table = Table {
             "HOME",
             "argocd reads its server, token and ~/.kube/config there; a kubeconfig can run programs",
         ),
+        // Its configuration (server, session token) is $XDG_CONFIG_HOME/argocd/config.
+        env_assigned(
+            &[""],
+            "XDG_CONFIG_HOME",
+            "argocd reads its server and session from argocd/config there",
+        ),
     ],
     // A token of its own instead of the session's.
     credentials: &[Credential {

@@ -425,6 +425,16 @@ fn config_file_code(scope: &Scope, pager_decided: bool) -> Option<String> {
                 "{via} {path}, whose cli_pager {value} CLI v2 pipes its output through, a program guard cannot see"
             ));
         }
+        // A config of the line's choosing sends guard's signed requests elsewhere (as
+        // `--endpoint-url`), or trusts another CA for them; `[services]` sections nest it.
+        if ["endpoint_url", "ca_bundle"]
+            .iter()
+            .any(|setting| key.eq_ignore_ascii_case(setting))
+        {
+            return Some(format!(
+                "{via} {path}, whose {key} sends the CLI's signed requests where that config says (as --endpoint-url or another CA); guard does not follow it"
+            ));
+        }
         // Any profile's setting counts: which profile the CLI reads is decided elsewhere.
         if key.eq_ignore_ascii_case("cli_auto_prompt")
             && value.to_ascii_lowercase().starts_with("on")

@@ -4,7 +4,7 @@
 use super::Severity::{Destructive, Read, Unknown, Write};
 use super::flags::{Flag, reads, switch, switches, valued};
 use super::scope::Scope;
-use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd};
+use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd, env_assigned};
 use super::verdict::Verdict;
 
 /// The root command's persistent flags; `--region`, `--profile` and the rest belong to the
@@ -244,7 +244,12 @@ const TABLE: Table = Table {
     bare: (Read, "prints help"),
     unlisted: "not a command guard knows",
     modifiers: MODIFIERS,
-    env_programs: &[],
+    // ~/.kube/config (exec plugins) and ~/.aws/config (endpoints, credential processes).
+    env_programs: &[env_assigned(
+        &[""],
+        "HOME",
+        "eksctl reads ~/.kube/config and ~/.aws/config there; a kubeconfig can run programs",
+    )],
     credentials: &[
         Credential {
             flag: "--profile",

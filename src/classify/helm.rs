@@ -286,6 +286,12 @@ const TABLE: Table = Table {
             "HOME",
             "helm reads plugins and ~/.kube/config there; a kubeconfig can run programs",
         ),
+        // HELM_CONFIG_HOME's default: the repositories and registry logins helm uses.
+        env_assigned(
+            &[""],
+            "XDG_CONFIG_HOME",
+            "helm reads its repositories and registry logins from helm/ there",
+        ),
         // Folders and files helm writes (repository indexes, chart archives, `repo add` and
         // `registry login`), judged by their class.
         env_writes_into(&[""], "HELM_CACHE_HOME", "helm writes its caches there"),

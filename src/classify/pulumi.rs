@@ -276,11 +276,19 @@ const TABLE: Table = Table {
         },
     ],
     // Plugins (language hosts, providers) run from there; the inherited value is the user's.
-    env_programs: &[env_assigned(
-        &[""],
-        "PULUMI_HOME",
-        "pulumi runs plugins and reads credentials from that folder",
-    )],
+    env_programs: &[
+        env_assigned(
+            &[""],
+            "PULUMI_HOME",
+            "pulumi runs plugins and reads credentials from that folder",
+        ),
+        // PULUMI_HOME's default is ~/.pulumi.
+        env_assigned(
+            &[""],
+            "HOME",
+            "pulumi runs plugins and reads credentials from ~/.pulumi there",
+        ),
+    ],
     credentials: &[],
     trusts: &[],
 };

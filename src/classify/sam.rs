@@ -186,11 +186,20 @@ const TABLE: Table = Table {
         },
     ],
     // Python's webbrowser module runs $BROWSER; the inherited value is the user's own.
-    env_programs: &[env_assigned(
-        &["docs"],
-        "BROWSER",
-        "the documentation opens in that program; guard cannot see it",
-    )],
+    env_programs: &[
+        env_assigned(
+            &["docs"],
+            "BROWSER",
+            "the documentation opens in that program; guard cannot see it",
+        ),
+        // ~/.aws/config (plugins, endpoints) and ~/.aws-sam there; guard reads them only for
+        // the CLI.
+        env_assigned(
+            &[""],
+            "HOME",
+            "sam reads ~/.aws/config and ~/.aws-sam there, configuration guard does not read for it",
+        ),
+    ],
     credentials: &[Credential {
         flag: "--profile",
         show_value: true,
