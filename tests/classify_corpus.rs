@@ -522,7 +522,14 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
             "CDK_APP=/tmp/x",
         ],
     ),
-    ("sam", &["PYTHONPATH=/tmp/py", "HOME=/tmp/h", "PYTHONPLATLIBDIR=/tmp/p"]),
+    (
+        "sam",
+        &[
+            "PYTHONPATH=/tmp/py",
+            "HOME=/tmp/h",
+            "PYTHONPLATLIBDIR=/tmp/p",
+        ],
+    ),
     (
         "git",
         &[
