@@ -60,6 +60,15 @@ pub(crate) fn judge(
             ),
         );
     }
+    if let Some((_, var, what)) = OPTION_VARS
+        .iter()
+        .find(|(program, var, _)| *program == name && scope.assigned(var).is_some())
+    {
+        return (
+            Severity::Unknown,
+            format!("{var} is set on the command line: {what}"),
+        );
+    }
     if matches!(name, "less" | "more")
         && let Some(var) = super::git::LESS_RUNS
             .iter()
@@ -202,6 +211,27 @@ fn unmodelled_set_option(args: &[Word]) -> Option<String> {
     }
     None
 }
+
+/// Variables that give these programs options or files guard does not see on the line (red
+/// team F57, checked with file 5.44 and gzip 1.12).
+const OPTION_VARS: &[(&str, &str, &str)] = &[
+    (
+        "file",
+        "MAGIC",
+        "file takes its magic files from it and prints their lines in its warnings",
+    ),
+    (
+        "gzip",
+        "GZIP",
+        "gzip takes options from it (-N writes the name the archive holds)",
+    ),
+    (
+        "gunzip",
+        "GZIP",
+        "gzip takes options from it (-N writes the name the archive holds)",
+    ),
+    ("zcat", "GZIP", "gzip takes options from it"),
+];
 
 /// A terraform state file or its backup (`terraform.tfstate`, `x.tfstate.backup`).
 pub(crate) fn is_terraform_state(path: &str) -> bool {

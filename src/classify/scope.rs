@@ -283,6 +283,8 @@ const TOOLS17_CONSULTED: &[&str] = &[
     "all_proxy",
     "TAR_OPTIONS",
     "TAPE",
+    "MAGIC",
+    "GZIP",
     "GVBINDIR",
     "UNZIP",
     "UNZIPOPT",

@@ -129,6 +129,9 @@ pub(crate) fn unwrap<'w>(wrapper: Wrapper, args: &'w [Word<'w>]) -> Unwrap<'w> {
         // It echoes the file it reads.
         Wrapper::Xargs if operands.is_empty() => xargs(&parsed, ECHO),
         Wrapper::Xargs => xargs(&parsed, operands),
+        Wrapper::Exec if let Some(name) = foreign_argv0(&parsed, 'a', "\0", operands) => {
+            done(Severity::Unknown, &name)
+        }
         // bash's `exec -c` runs the command with an empty environment.
         Wrapper::Exec if !operands.is_empty() => Unwrap::Run(Inner {
             credential_change: parsed
@@ -151,6 +154,32 @@ fn dash_argv0(parsed: &Parsed, short: char, long: &str) -> bool {
         .iter()
         .filter(|opt| opt.is(short, long))
         .any(|opt| opt.dynamic || opt.value.is_some_and(|name| name.starts_with('-')))
+}
+
+/// Why the `argv[0]` an option gives (`exec -a NAME`) is not the program's own name or its
+/// login form (`-bash` for bash): programs act on the name they are called by (git runs
+/// `git-branch`'s command when called so, checked with git 2.47; multi-call binaries pick
+/// their program by it).
+fn foreign_argv0(parsed: &Parsed, short: char, long: &str, operands: &[Word]) -> Option<String> {
+    let program = operands.first()?;
+    let own = program.text.rsplit('/').next().unwrap_or(&program.text);
+    parsed
+        .opts
+        .iter()
+        .filter(|opt| opt.is(short, long))
+        .find(|opt| {
+            program.dynamic
+                || opt.dynamic
+                || opt
+                    .value
+                    .is_some_and(|name| name != own && name.strip_prefix('-') != Some(own))
+        })
+        .map(|opt| {
+            format!(
+                "exec -a {}: {own} runs under another name, and programs act on the name they are called by (git runs git-NAME's command)",
+                opt.value.unwrap_or("$(an expansion)")
+            )
+        })
 }
 
 /// `nice -5 cmd`, `nice --5 cmd`, `nice -+5 cmd`: the pre-POSIX adjustment form.
