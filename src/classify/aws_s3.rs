@@ -21,17 +21,7 @@ pub(crate) fn classify(command: &str, rest: &[&str], scope: &Scope) -> Verdict {
     let bound = match aws_ops::bind(&found.options(), rest) {
         Ok(bound) => bound,
         // A word from an expansion the table cannot place may be options that fit.
-        Err(word) if scope::is_dynamic(&word) => {
-            return Verdict::of(
-                Severity::Unknown,
-                "aws",
-                &path,
-                &format!(
-                    "{} comes from an expansion and could be an option; guard cannot tell what it does",
-                    scope::shown(&word)
-                ),
-            );
-        }
+        Err(word) if scope::is_dynamic(&word) => return maybe_option(&path, &word),
         Err(word) => {
             // A change stays what it is (the CLI refuses a word it cannot place); a read is
             // only a read when every word is known.
@@ -63,15 +53,7 @@ fn judge(command: &str, bound: &Bound, scope: &Scope) -> Verdict {
         .iter()
         .find(|word| scope::could_be_option(word))
     {
-        return Verdict::of(
-            Severity::Unknown,
-            "aws",
-            &path,
-            &format!(
-                "{} comes from an expansion and could be an option; guard cannot tell what it does",
-                scope::shown(word)
-            ),
-        );
+        return maybe_option(&path, word);
     }
     let dry_run = bound.has("dryrun");
     let transfer = Transfer::of(bound);
@@ -139,6 +121,19 @@ fn judge(command: &str, bound: &Bound, scope: &Scope) -> Verdict {
         _ => (Severity::Unknown, "", "not an s3 command guard knows"),
     };
     Verdict::of_flag(severity, "aws", &path, flag, what)
+}
+
+/// A word from an expansion where the CLI would also take an option.
+fn maybe_option(path: &[&str], word: &str) -> Verdict {
+    Verdict::of(
+        Severity::Unknown,
+        "aws",
+        path,
+        &format!(
+            "{} comes from an expansion and could be an option; guard cannot tell what it does",
+            scope::shown(word)
+        ),
+    )
 }
 
 /// A download: read, unless the local files it writes or deletes matter.
