@@ -43,6 +43,29 @@ pub struct Source {
     pub long_term: LongTerm,
 }
 
+impl Source {
+    /// The source of credentials already verified: later fetches use the cache as runs do (the
+    /// first one honoured `--fresh` and `--verify`), and land in the same account.
+    pub fn after(
+        verified: &verify::Verified,
+        region: Option<String>,
+        min_ttl: time::Duration,
+        long_term: LongTerm,
+    ) -> Source {
+        Source {
+            profile: verified.profile.clone(),
+            region,
+            cache_use: CacheUse {
+                fresh: false,
+                verify: false,
+                min_ttl,
+            },
+            account: verified.identity.account.clone(),
+            long_term,
+        }
+    }
+}
+
 /// What the server does with long-term keys, which the container protocol cannot carry as they
 /// are: SDKs need an expiry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,6 @@ use crate::gate::{Caller, Command, Consent, Export, Gate, Target};
 use crate::options::Options;
 use crate::plan_first;
 use crate::server;
-use crate::verify::CacheUse;
 
 pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::convert::Infallible> {
     // The policy is read first: a broken policy must stop guard before any network call.
@@ -63,18 +62,12 @@ pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::con
             },
         });
         gate.enforce(&ruling)?;
-        let source = server::Source {
-            profile: verified.profile.clone(),
-            region: options.region.clone(),
-            // The first fetch honoured --fresh and --verify; refreshes use the cache as runs do.
-            cache_use: CacheUse {
-                fresh: false,
-                verify: false,
-                min_ttl: options.cache_use.min_ttl,
-            },
-            account: verified.identity.account.clone(),
-            long_term: server::LongTerm::Refused,
-        };
+        let source = server::Source::after(
+            &verified,
+            options.region.clone(),
+            options.cache_use.min_ttl,
+            server::LongTerm::Refused,
+        );
         let status = server::run(
             source,
             &argv,

@@ -24,7 +24,7 @@ use crate::policy::Policy;
 use crate::server;
 use crate::session::{self, Session};
 use crate::tty;
-use crate::verify::{CacheUse, Verified};
+use crate::verify::Verified;
 
 /// `$SHELL`, else `/bin/sh`.
 pub fn program() -> OsString {
@@ -55,18 +55,12 @@ pub fn guarded(options: &Options, gate: &Gate, verified: &Verified) -> anyhow::R
         policy: options.policy.clone(),
     };
     let folder = session::Folder::create(&session, classify::tool_names())?;
-    let source = server::Source {
-        profile: verified.profile.clone(),
-        region: options.region.clone(),
-        // The first fetch honoured --fresh and --verify; later ones use the cache as runs do.
-        cache_use: CacheUse {
-            fresh: false,
-            verify: false,
-            min_ttl: options.cache_use.min_ttl,
-        },
-        account: verified.identity.account.clone(),
-        long_term: server::LongTerm::Served,
-    };
+    let source = server::Source::after(
+        &verified,
+        options.region.clone(),
+        options.cache_use.min_ttl,
+        server::LongTerm::Served,
+    );
     let door = PerProcess {
         policy: gate.policy().clone(),
         target: gate.target().clone(),
