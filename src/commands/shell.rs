@@ -56,7 +56,7 @@ pub fn guarded(options: &Options, gate: &Gate, verified: &Verified) -> anyhow::R
     };
     let folder = session::Folder::create(&session, classify::tool_names())?;
     let source = server::Source::after(
-        &verified,
+        verified,
         options.region.clone(),
         options.cache_use.min_ttl,
         server::LongTerm::Served,
