@@ -146,6 +146,10 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
                         .reason
                         .push_str(" (via xargs, which appends arguments)");
                 }
+                if let Some(why) = inner.unproven {
+                    let what = format!("{why}; as guard reads it: {}", result.reason);
+                    own.add(not_a_tool(Severity::Unknown, &name, rest, what));
+                }
                 own.add(result);
                 own.finish().unwrap_or_else(|| {
                     not_a_tool(Severity::Unknown, &name, rest, "runs nothing".to_owned())

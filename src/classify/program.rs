@@ -156,6 +156,18 @@ fn by_name(name: &str) -> Option<Program> {
         "make" | "gmake" => Program::Opaque("runs makefile recipes guard cannot see"),
         "alias" => Program::Opaque("defines an alias; guard does not follow aliases"),
         "trap" => Program::Opaque("runs a command later, on a signal; guard does not follow it"),
+        // They run a command as another user, in another root or namespace, or outside a
+        // sandbox, with an environment and files guard cannot see (as sudo does; guard
+        // judges sudo's command for the policy, and it is never read either).
+        "su" | "doas" | "runuser" | "pkexec" | "setpriv" | "chroot" | "unshare" | "nsenter"
+        | "flatpak-spawn" | "machinectl" | "systemd-run" | "capsh" => Program::Opaque(
+            "runs a command as another user, under another root or in other namespaces, with an environment and files guard cannot see",
+        ),
+        // GNU parallel joins its arguments and input into command lines and runs them
+        // through a shell ($PARALLEL_SHELL, else the shell it was started from).
+        "parallel" => Program::Opaque(
+            "GNU parallel runs its arguments and its input as command lines through a shell; guard cannot see them",
+        ),
         _ => return None,
     };
     Some(program)

@@ -52,6 +52,9 @@ pub(crate) struct Inner<'w> {
     /// The program starts with an `argv[0]` that begins with `-` (`exec -l`, `exec -a -bash`,
     /// `env -a -bash`): a shell started so is a login shell and runs its profiles first.
     pub login: bool,
+    /// Why the command cannot be proven read whatever it is (sudo: another user, and the
+    /// environment sudoers decides). The command is still judged, for the policy.
+    pub unproven: Option<String>,
 }
 
 impl<'w> Inner<'w> {
@@ -66,6 +69,7 @@ impl<'w> Inner<'w> {
             reads: Vec::new(),
             obeys: &[],
             login: false,
+            unproven: None,
         }
     }
 }
@@ -453,9 +457,6 @@ fn flock<'w>(operands: &'w [Word<'w>]) -> Unwrap<'w> {
 }
 
 fn sudo<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
-    if parsed.has('l', "list") {
-        return done(Severity::Read, "lists privileges");
-    }
     if parsed.has('e', "edit") {
         return done(
             Severity::Unknown,
@@ -469,6 +470,17 @@ fn sudo<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
         .any(|opt| opt.name == Name::Short('h') && opt.value.is_none());
     if help || parsed.has_short('V') {
         return done(Severity::Read, "prints help or its version");
+    }
+    // sudo(8): `-A` runs a program to read the password, whenever sudo asks for one
+    // (`-l` and `-v` included).
+    if parsed.has('A', "askpass") {
+        return done(
+            Severity::Unknown,
+            "-A runs the askpass program named by SUDO_ASKPASS or sudo.conf to read the password; guard cannot see it",
+        );
+    }
+    if parsed.has('l', "list") {
+        return done(Severity::Read, "lists privileges");
     }
     let (assignments, command) = split_assignments(operands);
     // sudo(8): `-i` runs the command through the target user's login shell (which first
@@ -515,8 +527,39 @@ fn sudo<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
         assignments,
         credential_change,
         chdir,
+        unproven: Some(sudo_unproven(parsed, command)),
         ..Inner::of(&[])
     })
+}
+
+/// Why a command run by sudo is never proven read. sudoers (root's, unreadable to guard)
+/// decides the environment the command gets: `env_reset` keeps a few variables, `env_keep`
+/// and `-E` (when `setenv` allows it) keep more, `secure_path` replaces PATH even with `-E`,
+/// `set_home`/`always_set_home` and the target user choose HOME, so the configuration the
+/// program reads (`~/.aws/config`, a kubeconfig, start-up files) is not the one guard
+/// judged; the command also runs with another user's rights, and `-R` under another root.
+fn sudo_unproven(parsed: &Parsed, command: &[Word]) -> String {
+    let shown = command
+        .iter()
+        .map(|word| &*word.text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    if let Some(opt) = parsed.opts.iter().find(|opt| opt.is('R', "chroot")) {
+        return format!(
+            "-R {} runs `{shown}` with that folder as its root: the paths it opens are not the ones guard sees",
+            opt.value.unwrap_or("$(an expansion)")
+        );
+    }
+    let user = parsed
+        .opts
+        .iter()
+        .rfind(|opt| opt.is('u', "user"))
+        .map_or("root".to_owned(), |opt| {
+            opt.value.unwrap_or("$(an expansion)").to_owned()
+        });
+    format!(
+        "runs `{shown}` as {user}, with the environment, HOME and PATH that sudoers decides (env_reset, env_keep, secure_path, set_home), which guard cannot read: the command's configuration is not the one guard judged"
+    )
 }
 
 /// xargs appends its input to the command; with `-I`/`-i`/`--replace` it substitutes it
