@@ -42,7 +42,7 @@ fn compiler_file(name: &str) -> Option<PathBuf> {
 }
 
 /// policies/default.toml as Rust constants (`$OUT_DIR/shipped_policy.rs`, read by
-/// src/policy/file.rs): every run layers the shipped policy under the others, and parsing its TOML
+/// src/decide/policy/file.rs): every run layers the shipped policy under the others, and parsing its TOML
 /// each time was a twelfth of a warm run's instructions. A unit test holds the constants to what
 /// the policy parser makes of the file.
 fn none5() -> [String; 5] {

@@ -9,10 +9,10 @@ use std::ffi::OsString;
 use std::fmt::Write as _;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use guard::account::AccountId;
 use guard::classify::{self, Context, FileText};
-use guard::gate::{Caller, Command, Consent, Gate, Target};
-use guard::policy::{Layer, Origin, Policy, parse};
+use guard::decide::gate::{Caller, Command, Consent, Gate, Target};
+use guard::decide::policy::{Layer, Origin, Policy, parse};
+use guard::resolve::account::AccountId;
 
 fn big_policy() -> Policy {
     let mut text =

@@ -9,11 +9,11 @@ use clap_complete::engine::ArgValueCandidates;
 use crate::commands;
 use crate::commands::completions;
 use crate::commands::env::Format;
-use crate::error::{self, Failure};
-use crate::exit_codes;
+use crate::credentials::verify::{CacheUse, DEFAULT_MIN_TTL};
 use crate::options::Options;
-use crate::output;
-use crate::verify::{CacheUse, DEFAULT_MIN_TTL};
+use crate::sys::error::{self, Failure};
+use crate::sys::exit_codes;
+use crate::sys::output;
 
 /// Run a command under an AWS profile, with verified, short-lived credentials.
 #[derive(Debug, Parser)]
@@ -150,7 +150,7 @@ impl Shared {
 }
 
 fn parse_region(text: &str) -> Result<String, String> {
-    if crate::aws::is_region(text) {
+    if crate::credentials::aws::is_region(text) {
         Ok(text.to_string())
     } else {
         Err(format!("'{text}' is not an AWS region (like eu-west-1)"))
@@ -534,8 +534,8 @@ fn check(options: &Options, args: GateCheckArgs) -> anyhow::Result<exit_codes::E
         Some(name) if name.is_empty() => {
             return Err(Failure::usage("--agent needs the agent's name").into());
         }
-        Some(name) => crate::gate::Caller::Agent(name),
-        None => crate::gate::Caller::Person,
+        Some(name) => crate::decide::gate::Caller::Agent(name),
+        None => crate::decide::gate::Caller::Person,
     };
     let question = commands::check::Question {
         account: args.account,

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::classify::{self, Context, FileText};
-use crate::profile::{ProfileSet, ini};
+use crate::resolve::profile::{ProfileSet, ini};
 
 fn text(data: &[u8]) -> Option<&str> {
     std::str::from_utf8(data).ok()
@@ -20,14 +20,14 @@ pub fn config(data: &[u8]) {
     };
     let set = ProfileSet::from_files(file, ini::File::default());
     for profile in set.profiles().take(8) {
-        let _ = crate::source::chain(&set, &profile.name, "us-east-1");
+        let _ = crate::credentials::source::chain(&set, &profile.name, "us-east-1");
     }
 }
 
 /// A policy file (`policy.toml`, `.guard.toml`).
 pub fn policy(data: &[u8]) {
     if let Some(text) = text(data) {
-        let _ = crate::policy::parse("policy.toml", text);
+        let _ = crate::decide::policy::parse("policy.toml", text);
     }
 }
 
@@ -59,30 +59,30 @@ pub fn classify(data: &[u8]) {
 /// The SSO token cache file the AWS CLI and guard share.
 pub fn sso_token(data: &[u8]) {
     if let Some(text) = text(data) {
-        let _ = crate::sso::token::parse_cached(text);
+        let _ = crate::credentials::sso::token::parse_cached(text);
     }
 }
 
 /// The SSO client registration cache file.
 pub fn registration(data: &[u8]) {
     if let Some(text) = text(data) {
-        let _ = crate::sso::registration::parse(text);
+        let _ = crate::credentials::sso::registration::parse(text);
     }
 }
 
 /// An entry of guard's credential cache.
 pub fn cache_entry(data: &[u8]) {
-    let _ = crate::cache::entry::decode(data);
+    let _ = crate::credentials::cache::entry::decode(data);
 }
 
 /// What a `credential_process` prints.
 pub fn credential_process(data: &[u8]) {
-    let _ = crate::source::process::parse_output(data);
+    let _ = crate::credentials::source::process::parse_output(data);
 }
 
 /// `terraform show -json` of a saved plan.
 pub fn plan(data: &[u8]) {
-    let _ = crate::plan::judge(data);
+    let _ = crate::decide::plan::judge(data);
 }
 
 #[cfg(test)]

@@ -12,10 +12,10 @@ use std::io::Write as _;
 #[cfg(not(test))]
 use std::os::unix::ffi::OsStrExt as _;
 
-// See src/arena.rs: most of a warm run's allocations are never freed before it execs.
+// See src/sys/arena.rs: most of a warm run's allocations are never freed before it execs.
 #[cfg(not(test))]
 #[global_allocator]
-static ALLOCATOR: guard::arena::Arena = guard::arena::Arena::new();
+static ALLOCATOR: guard::sys::arena::Arena = guard::sys::arena::Arena::new();
 
 // The AWS SDK's retry rate limiter is guard's one caller of libm (`f64::powf`). Answered here
 // from the libm crate (musl's implementation, in Rust), libm.so is not loaded at all: one library

@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use crate::error::Failure;
-use crate::policy::{self, Policy};
-use crate::verify::{self, CacheUse, Planned, Verified};
+use crate::credentials::verify::{self, CacheUse, Planned, Verified};
+use crate::decide::policy::{self, Policy};
+use crate::sys::error::Failure;
 
 #[derive(Debug, Clone)]
 pub struct Options {

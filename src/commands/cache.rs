@@ -1,8 +1,8 @@
 //! `guard cache clear [-p PROFILE]`: forget cached credentials.
 
-use crate::cache::{Cache, Selection};
+use crate::credentials::cache::{Cache, Selection};
 use crate::options::Options;
-use crate::output::{self, Delivery};
+use crate::sys::output::{self, Delivery};
 
 pub fn clear(options: &Options) -> anyhow::Result<()> {
     let which = match options.profile.as_deref() {

@@ -9,14 +9,14 @@ use std::io::Read as _;
 
 use serde::Serialize;
 
-use crate::account::AccountId;
-use crate::error::{Failure, Kind};
-use crate::exit_codes::ExitCode;
-use crate::gate::{self, Answer, Caller, Command, Consent, Gate, Passage, Ruling};
+use crate::credentials::verify::Located;
+use crate::decide::gate::{self, Answer, Caller, Command, Consent, Gate, Passage, Ruling};
+use crate::decide::policy::{Basis, Policy};
 use crate::options::Options;
-use crate::output::{self, Delivery};
-use crate::policy::{Basis, Policy};
-use crate::verify::Located;
+use crate::resolve::account::AccountId;
+use crate::sys::error::{Failure, Kind};
+use crate::sys::exit_codes::ExitCode;
+use crate::sys::output::{self, Delivery};
 
 /// The most of a command line `--stdin` (or a hook) reads: a command, not a file.
 pub const STDIN_LIMIT: u64 = 1 << 20;
@@ -268,7 +268,7 @@ fn locate(
     profile: Option<&str>,
     offline: bool,
 ) -> anyhow::Result<(gate::Target, KnownFrom)> {
-    let planned = crate::verify::plan(
+    let planned = crate::credentials::verify::plan(
         profile.or(options.profile.as_deref()),
         options.region.as_deref(),
     )?;

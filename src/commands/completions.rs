@@ -8,10 +8,10 @@ use clap::ValueEnum;
 use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
 
-use crate::error::Failure;
 use crate::options::Options;
-use crate::output::{self, Delivery};
-use crate::profile::{Paths, ProfileSet};
+use crate::resolve::profile::{Paths, ProfileSet};
+use crate::sys::error::Failure;
+use crate::sys::output::{self, Delivery};
 
 /// The variable under which the shell asks guard for completions (`GUARD_COMPLETE=bash guard --
 /// WORDS...`); a name of guard's own, so that no one sets it by accident.
@@ -104,11 +104,11 @@ pub fn accounts() -> Vec<CompletionCandidate> {
             words.insert(id.to_string());
         }
         if let Some(arn) = profile.value("role_arn")
-            && let Ok(role) = arn.parse::<crate::account::RoleArn>()
+            && let Ok(role) = arn.parse::<crate::resolve::account::RoleArn>()
         {
             words.insert(role.account.to_string());
         }
-        if let Some(name) = profile.value(crate::populate::ACCOUNT_NAME_KEY) {
+        if let Some(name) = profile.value(crate::credentials::populate::ACCOUNT_NAME_KEY) {
             words.insert(name.to_string());
         }
     }
@@ -117,7 +117,7 @@ pub fn accounts() -> Vec<CompletionCandidate> {
 
 /// Every environment the policy labels accounts with, for `--environment`.
 pub fn environments() -> Vec<CompletionCandidate> {
-    let Ok((policy, _)) = crate::policy::load_quietly(None) else {
+    let Ok((policy, _)) = crate::decide::policy::load_quietly(None) else {
         return Vec::new();
     };
     let words: std::collections::BTreeSet<&str> = policy

@@ -12,13 +12,13 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::aws;
+use crate::credentials::aws;
 use crate::credentials::{Credentials, Secret};
-use crate::error::Failure;
-use crate::gate::{self, Caller, Consent, Export, Gate, Target};
+use crate::decide::gate::{self, Caller, Consent, Export, Gate, Target};
 use crate::options::Options;
-use crate::output::{self, Delivery};
-use crate::{browser, http, server};
+use crate::sys::error::Failure;
+use crate::sys::output::{self, Delivery};
+use crate::{child::server, credentials::http, sys::browser};
 
 /// The federation endpoint of the commercial partition; tests and other partitions set it.
 const FEDERATION: &str = "https://signin.aws.amazon.com/federation";
@@ -171,7 +171,7 @@ async fn sign_in_link(
     let token: SigninToken = serde_json::from_slice(&body).map_err(|e| {
         failed(format!(
             "the answer is not a sign-in token ({})",
-            crate::error::json_problem(&e)
+            crate::sys::error::json_problem(&e)
         ))
     })?;
     let link: String = form_urlencoded::Serializer::new(String::new())
@@ -240,7 +240,7 @@ fn open(link: &Secret) -> anyhow::Result<()> {
             // The address is on the browser's command line, which every local user can read in
             // /proc: only a browser of this user gets the link; anyone else gets nothing, and
             // the address keeps waiting for the right one.
-            if !crate::peer::is_same_user(&stream) {
+            if !crate::child::peer::is_same_user(&stream) {
                 let _ = stream.write_all(
                     b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
                 );

@@ -5,11 +5,11 @@
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
-use crate::caller::{self, Asker};
-use crate::error::Failure;
-use crate::gate::{self, Caller, Command, Consent, Export, Gate, Ruling, Target};
+use crate::decide::caller::{self, Asker};
+use crate::decide::gate::{self, Caller, Command, Consent, Export, Gate, Ruling, Target};
 use crate::options::Options;
-use crate::output::{self, Delivery};
+use crate::sys::error::Failure;
+use crate::sys::output::{self, Delivery};
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -115,7 +115,7 @@ fn ruling_for_caller(gate: &Gate) -> Ruling {
 /// (`--token VALUE`, `sh -c` scripts), control characters escaped.
 fn shown(argv: &[String]) -> String {
     const WORDS: usize = 8;
-    let argv = crate::redact::redact(argv);
+    let argv = crate::sys::redact::redact(argv);
     let mut text: String = argv
         .iter()
         .take(WORDS)

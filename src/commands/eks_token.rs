@@ -18,16 +18,16 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
 
-use crate::aws::{self, Service};
-use crate::cache::Cache;
+use crate::child::kubeconfig::{self, Change, EXEC_API_VERSION, ExecUser};
+use crate::credentials::aws::{self, Service};
+use crate::credentials::cache::Cache;
+use crate::credentials::verify::Verified;
 use crate::credentials::{Credentials, Secret};
-use crate::error::Failure;
-use crate::fsutil;
-use crate::gate::{Caller, Command, Consent, Export, Gate, Target};
-use crate::kubeconfig::{self, Change, EXEC_API_VERSION, ExecUser};
+use crate::decide::gate::{Caller, Command, Consent, Export, Gate, Target};
 use crate::options::Options;
-use crate::output::{self, Delivery};
-use crate::verify::Verified;
+use crate::sys::error::Failure;
+use crate::sys::fsutil;
+use crate::sys::output::{self, Delivery};
 
 /// What `aws eks get-token` signs: STS accepts the URL for this long after signing it.
 const URL_EXPIRES: std::time::Duration = std::time::Duration::from_secs(60);
@@ -131,7 +131,7 @@ fn injected(options: &Options) -> anyhow::Result<Option<(Credentials, String)>> 
         ((Some(key_id), Some(secret)), _) => (key_id, secret),
         ((None, None), (Some(url), Some(token))) => {
             check_profile(options, &profile)?;
-            let creds = crate::server::fetch(&url, &token)?;
+            let creds = crate::child::server::fetch(&url, &token)?;
             return Ok(Some((creds, region(options, &var))));
         }
         _ => return Ok(None),
@@ -224,7 +224,7 @@ fn export(options: &Options, verified: &Verified, cluster: &str) -> anyhow::Resu
 /// endpoint is part of it: a token for a test server is no good at AWS.
 fn cache_name(cluster: &str, region: &str) -> String {
     let endpoint = aws::endpoint(Service::Sts, region).display;
-    let digest = crate::digest::sha256(&[
+    let digest = crate::sys::digest::sha256(&[
         b"guard eks-token v1\0",
         cluster.as_bytes(),
         b"\0",

@@ -6,11 +6,11 @@ use std::fmt::Write as _;
 
 use clap::ValueEnum;
 
-use crate::childenv::{self, ChildEnv, Facts};
-use crate::error::Failure;
-use crate::gate::{self, Caller, Consent, Export, Gate, Target};
+use crate::child::childenv::{self, ChildEnv, Facts};
+use crate::decide::gate::{self, Caller, Consent, Export, Gate, Target};
 use crate::options::Options;
-use crate::output::{self, Delivery};
+use crate::sys::error::Failure;
+use crate::sys::output::{self, Delivery};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {

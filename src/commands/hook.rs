@@ -15,9 +15,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::commands::check::{self, Judged, Question};
-use crate::error::Failure;
-use crate::gate::{Answer, Caller};
+use crate::decide::gate::{Answer, Caller};
 use crate::options::Options;
+use crate::sys::error::Failure;
 
 /// The agents whose pre-execution hook guard speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -89,7 +89,7 @@ fn parse(agent: Agent, input: &[u8]) -> Result<Asked, String> {
         format!(
             "guard could not read the hook's input from {} ({}); it expects the documented JSON on stdin",
             agent.name(),
-            crate::error::json_problem(&e)
+            crate::sys::error::json_problem(&e)
         )
     };
     let event = |found: Option<String>, expected: &str| match found {
@@ -270,14 +270,14 @@ pub fn run(options: &Options, agent: Agent) -> u8 {
     let Some(text) = render(agent, &reply) else {
         return 0;
     };
-    match crate::output::stdout(&text, crate::output::Delivery::Essential) {
+    match crate::sys::output::stdout(&text, crate::sys::output::Delivery::Essential) {
         Ok(()) => 0,
         Err(_) => {
             let reason = match &reply {
                 Reply::Allow(r) | Reply::Ask(r) | Reply::Deny(r) => r.as_str(),
                 Reply::NoObjection => "",
             };
-            crate::output::stderr_line(format!("guard: {reason}"));
+            crate::sys::output::stderr_line(format!("guard: {reason}"));
             2
         }
     }

@@ -11,10 +11,10 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use crate::commands::hook::Agent;
-use crate::error::Failure;
-use crate::fsutil;
 use crate::options::Options;
-use crate::output::{self, Delivery};
+use crate::sys::error::Failure;
+use crate::sys::fsutil;
+use crate::sys::output::{self, Delivery};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -132,7 +132,7 @@ pub fn add(text: &str, event: &str, entry: &Value, marker: &str) -> Result<Optio
     let parsed: Value = serde_json::from_str(text).map_err(|e| {
         format!(
             "it is not valid JSON ({}, line {})",
-            crate::error::json_problem(&e),
+            crate::sys::error::json_problem(&e),
             e.line()
         )
     })?;

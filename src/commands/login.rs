@@ -4,13 +4,13 @@ use time::OffsetDateTime;
 
 use clap_complete::engine::ArgValueCandidates;
 
-use crate::aws;
-use crate::banner::time_left;
 use crate::commands::completions;
+use crate::credentials::aws;
+use crate::credentials::sign_ins;
+use crate::credentials::sso::cache_file::format_time;
+use crate::credentials::sso::login::{self, FlowChoice};
+use crate::decide::banner::time_left;
 use crate::options::Options;
-use crate::sign_ins;
-use crate::sso::cache_file::format_time;
-use crate::sso::login::{self, FlowChoice};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -41,7 +41,7 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     aws::runtime()?.block_on(async {
         for login in &logins {
             let signed_in = login::sign_in(login, how).await?;
-            crate::output::stderr_line(format_args!(
+            crate::sys::output::stderr_line(format_args!(
                 "guard: signed in to {} until {} ({})",
                 login.describe(),
                 format_time(signed_in.expires_at),

@@ -2,12 +2,12 @@
 
 use clap_complete::engine::ArgValueCandidates;
 
-use crate::aws;
-use crate::cache;
 use crate::commands::completions;
+use crate::credentials::aws;
+use crate::credentials::cache;
+use crate::credentials::sign_ins;
+use crate::credentials::sso::logout::{self, SignedOut};
 use crate::options::Options;
-use crate::sign_ins;
-use crate::sso::logout::{self, SignedOut};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,18 +31,20 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
             // nothing may use what it gave, whatever the portal answers.
             let cleared = cache::clear_sso_session(login.cache_key())?;
             match logout::sign_out(login).await? {
-                SignedOut::NotSignedIn if cleared == 0 => crate::output::stderr_line(format_args!(
-                    "guard: not signed in to {}; nothing to do",
-                    login.describe()
-                )),
-                SignedOut::Done | SignedOut::NotSignedIn => crate::output::stderr_line(
+                SignedOut::NotSignedIn if cleared == 0 => {
+                    crate::sys::output::stderr_line(format_args!(
+                        "guard: not signed in to {}; nothing to do",
+                        login.describe()
+                    ))
+                }
+                SignedOut::Done | SignedOut::NotSignedIn => crate::sys::output::stderr_line(
                     format_args!("guard: signed out of {}", login.describe()),
                 ),
             }
         }
         // A token file a guard killed mid-write left (kill -9) holds a token too.
-        if let Some(dir) = crate::sso::cache_file::path("guard")?.parent() {
-            crate::fsutil::sweep(dir);
+        if let Some(dir) = crate::credentials::sso::cache_file::path("guard")?.parent() {
+            crate::sys::fsutil::sweep(dir);
         }
         Ok(())
     })

@@ -5,10 +5,10 @@
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
 
-use crate::error::Failure;
-use crate::exit_codes::ExitCode;
 use crate::options::Options;
-use crate::output::{self, Delivery};
+use crate::sys::error::Failure;
+use crate::sys::exit_codes::ExitCode;
+use crate::sys::output::{self, Delivery};
 
 /// The variables a person sets, and what they change (docs/environment.md has them all).
 const ENVIRONMENT: &[(&str, &str)] = &[

@@ -4,15 +4,15 @@ use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::account::AccountId;
-use crate::childenv;
-use crate::error::Failure;
-use crate::fsutil;
-use crate::gate::{self, Caller, Command, Consent, Gate};
+use crate::child::childenv;
+use crate::decide::gate::{self, Caller, Command, Consent, Gate};
+use crate::decide::policy::trust::{self, State};
+use crate::decide::policy::{self, Origin, Policy};
 use crate::options::Options;
-use crate::output::{self, Delivery};
-use crate::policy::trust::{self, State};
-use crate::policy::{self, Origin, Policy};
+use crate::resolve::account::AccountId;
+use crate::sys::error::Failure;
+use crate::sys::fsutil;
+use crate::sys::output::{self, Delivery};
 
 /// Explains the decision for a command: in the account of a verified profile, or, with
 /// `--account`, in an account given by ID (no network at all).
@@ -299,7 +299,7 @@ fn render(policy: &Policy) -> String {
         } else {
             "decisions in protected accounts"
         },
-        crate::audit::path().map_or_else(|e| e.to_string(), |p| p.display().to_string())
+        crate::decide::audit::path().map_or_else(|e| e.to_string(), |p| p.display().to_string())
     );
     out
 }

@@ -10,15 +10,15 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::account::AccountId;
 use crate::classify::{self, Classification, Severity};
-use crate::error::Failure;
-use crate::exit_codes::ExitCode;
-use crate::fsutil;
-use crate::gate::{Caller, Consent, Gate, Target};
+use crate::decide::gate::{Caller, Consent, Gate, Target};
+use crate::decide::policy::{self, Action, Origin, Policy};
 use crate::options::Options;
-use crate::output::{self, Delivery};
-use crate::policy::{self, Action, Origin, Policy};
+use crate::resolve::account::AccountId;
+use crate::sys::error::Failure;
+use crate::sys::exit_codes::ExitCode;
+use crate::sys::fsutil;
+use crate::sys::output::{self, Delivery};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -8,18 +8,18 @@ use time::macros::format_description;
 
 use clap_complete::engine::ArgValueCandidates;
 
-use crate::aws;
 use crate::commands::completions;
-use crate::error::Failure;
-use crate::fsutil;
+use crate::credentials::aws;
+use crate::credentials::populate::{self, DEFAULT_TEMPLATE, Document, Template};
+use crate::credentials::sign_ins;
+use crate::credentials::sso::login::or_sign_in;
+use crate::credentials::sso::{self, token};
+use crate::decide::protect;
 use crate::options::Options;
-use crate::output::{self, Delivery};
-use crate::populate::{self, DEFAULT_TEMPLATE, Document, Template};
-use crate::profile::{Paths, ProfileSet};
-use crate::protect;
-use crate::sign_ins;
-use crate::sso::login::or_sign_in;
-use crate::sso::{self, token};
+use crate::resolve::profile::{Paths, ProfileSet};
+use crate::sys::error::Failure;
+use crate::sys::fsutil;
+use crate::sys::output::{self, Delivery};
 
 #[derive(Default)]
 struct Changes {
@@ -155,7 +155,7 @@ fn protect_protected(
             .strip_suffix(protect::SUFFIX)
             .unwrap_or(in_file)
             .to_string();
-        let target = crate::policy::Target {
+        let target = crate::decide::policy::Target {
             account: &assignment.account_id,
             known_name: Some(&assignment.account_name),
             profile: &name,
@@ -183,7 +183,7 @@ pub fn write_config(config: &std::path::Path, before: &str, after: &str) -> anyh
         let backup = backup_path(config);
         fsutil::write_private(&backup, before.as_bytes())
             .with_context(|| Failure::io(format!("cannot back up {shown}; nothing was changed")))?;
-        crate::output::stderr_line(format_args!(
+        crate::sys::output::stderr_line(format_args!(
             "guard: the previous {shown} is saved as {}",
             backup.display()
         ));
@@ -215,7 +215,7 @@ fn report(changes: &Changes, assignments: usize, mood: &str) {
         && changes.removed.is_empty()
         && changes.protected.is_empty()
     {
-        crate::output::stderr_line(format_args!(
+        crate::sys::output::stderr_line(format_args!(
             "guard: {assignments} account roles, each with its profile: the profiles are up to date"
         ));
     }
@@ -229,11 +229,11 @@ fn report(changes: &Changes, assignments: usize, mood: &str) {
         ),
     ] {
         if !names.is_empty() {
-            crate::output::stderr_line(format_args!("guard: {what}: {}", names.join(", ")));
+            crate::sys::output::stderr_line(format_args!("guard: {what}: {}", names.join(", ")));
         }
     }
     if !changes.stale.is_empty() {
-        crate::output::stderr_line(format_args!(
+        crate::sys::output::stderr_line(format_args!(
             "guard: no longer assigned to you (kept; --prune removes them): {}",
             changes.stale.join(", ")
         ));

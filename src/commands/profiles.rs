@@ -5,17 +5,17 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::account::AccountId;
-use crate::banner::time_left;
+use crate::credentials::populate::ACCOUNT_NAME_KEY;
+use crate::credentials::source::{self, Base};
+use crate::credentials::sso::SsoLogin;
+use crate::credentials::sso::token::{self, Status};
+use crate::decide::banner::time_left;
+use crate::decide::policy::{Policy, Target};
 use crate::options::Options;
-use crate::output::{self, Delivery};
-use crate::policy::{Policy, Target};
-use crate::populate::ACCOUNT_NAME_KEY;
-use crate::profile::{Paths, Profile, ProfileSet};
-use crate::source::{self, Base};
-use crate::sso::SsoLogin;
-use crate::sso::token::{self, Status};
-use crate::sticky;
+use crate::resolve::account::AccountId;
+use crate::resolve::profile::{Paths, Profile, ProfileSet};
+use crate::resolve::sticky;
+use crate::sys::output::{self, Delivery};
 
 #[derive(Serialize)]
 struct Row {
@@ -72,7 +72,7 @@ fn account_and_role(profile: &Profile) -> (Option<String>, Option<String>) {
     }
     match profile
         .value("role_arn")
-        .and_then(|arn| arn.parse::<crate::account::RoleArn>().ok())
+        .and_then(|arn| arn.parse::<crate::resolve::account::RoleArn>().ok())
     {
         Some(arn) => (
             Some(arn.account.to_string()),
@@ -185,7 +185,7 @@ pub fn run(options: &Options, json: bool) -> anyhow::Result<()> {
             .find_map(|v| std::env::var(v).ok().filter(|p| !p.is_empty())),
         // A listing shows what is there; a damaged record is said, and stops only a run.
         sticky: sticky::read().unwrap_or_else(|e| {
-            crate::error::warn(format!("{e:#}"));
+            crate::sys::error::warn(format!("{e:#}"));
             None
         }),
     };

@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::options::Options;
-use crate::output::{self, Delivery};
+use crate::sys::output::{self, Delivery};
 
 pub fn run(options: &Options) -> anyhow::Result<()> {
     options.no_profile("prompt")?;
@@ -19,7 +19,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
     };
     let protected = var("GUARD_PROTECTED").is_some_and(|v| v != "0");
     // A guarded shell holds no credentials, so it has no time left to show.
-    let guarded = var(crate::session::VARIABLE).is_some();
+    let guarded = var(crate::child::session::VARIABLE).is_some();
     let expiration = var("AWS_CREDENTIAL_EXPIRATION")
         .and_then(|text| OffsetDateTime::parse(&text, &Rfc3339).ok());
     output::stdout(

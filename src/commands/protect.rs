@@ -4,14 +4,14 @@
 
 use std::path::Path;
 
-use crate::account::AccountId;
-use crate::error::Failure;
-use crate::fsutil;
+use crate::decide::policy;
+use crate::decide::protect::{self, Done};
 use crate::options::Options;
-use crate::output;
-use crate::policy;
-use crate::profile::{Paths, ProfileSet};
-use crate::protect::{self, Done};
+use crate::resolve::account::AccountId;
+use crate::resolve::profile::{Paths, ProfileSet};
+use crate::sys::error::Failure;
+use crate::sys::fsutil;
+use crate::sys::output;
 
 pub fn run(
     options: &Options,

@@ -2,14 +2,14 @@
 
 use std::ffi::OsString;
 
-use crate::banner::{self, Starting};
-use crate::childenv::{self, ChildEnv, Facts};
+use crate::child::childenv::{self, ChildEnv, Facts};
+use crate::child::exec;
+use crate::child::server;
 use crate::commands::shell;
-use crate::exec;
-use crate::gate::{Caller, Command, Consent, Export, Gate, Target};
+use crate::decide::banner::{self, Starting};
+use crate::decide::gate::{Caller, Command, Consent, Export, Gate, Target};
+use crate::decide::plan_first;
 use crate::options::Options;
-use crate::plan_first;
-use crate::server;
 
 pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::convert::Infallible> {
     // The policy is read first: a broken policy must stop guard before any network call.

@@ -6,18 +6,18 @@
 
 use std::io::IsTerminal;
 
-use crate::aws;
 use crate::commands::{populate, profiles};
-use crate::error::Failure;
-use crate::fsutil;
+use crate::credentials::aws;
+use crate::credentials::populate::{DEFAULT_TEMPLATE, Document, Template};
+use crate::credentials::sign_ins;
+use crate::credentials::sso::login::{self, FlowChoice};
+use crate::credentials::sso::token::{self, Status};
+use crate::credentials::sso::{SsoLogin, cache_file};
 use crate::options::Options;
-use crate::populate::{DEFAULT_TEMPLATE, Document, Template};
-use crate::profile::{Paths, ProfileSet};
-use crate::sign_ins;
-use crate::sso::login::{self, FlowChoice};
-use crate::sso::token::{self, Status};
-use crate::sso::{SsoLogin, cache_file};
-use crate::sticky;
+use crate::resolve::profile::{Paths, ProfileSet};
+use crate::resolve::sticky;
+use crate::sys::error::Failure;
+use crate::sys::fsutil;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -249,7 +249,7 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     if session.new {
         write_session(&paths, &session)?;
     } else {
-        crate::output::stderr_line(format_args!(
+        crate::sys::output::stderr_line(format_args!(
             "guard: {} already has [sso-session {}] for {}",
             paths.config.display(),
             session.name,
@@ -382,7 +382,7 @@ fn write_session(paths: &Paths, session: &Session) -> anyhow::Result<()> {
         ],
     )?;
     populate::write_config(&paths.config, &before, &document.render())?;
-    crate::output::stderr_line(format_args!(
+    crate::sys::output::stderr_line(format_args!(
         "guard: added [sso-session {}] to {}",
         session.name,
         paths.config.display()
@@ -393,7 +393,7 @@ fn write_session(paths: &Paths, session: &Session) -> anyhow::Result<()> {
 /// Signs in as `guard login` does, unless the cache holds a sign-in that still works.
 fn sign_in(login: &SsoLogin, args: &Args) -> anyhow::Result<()> {
     if let Status::SignedIn { .. } | Status::Refreshable { .. } = token::status(login) {
-        crate::output::stderr_line(format_args!(
+        crate::sys::output::stderr_line(format_args!(
             "guard: already signed in to {}",
             login.describe()
         ));
@@ -404,7 +404,7 @@ fn sign_in(login: &SsoLogin, args: &Args) -> anyhow::Result<()> {
         no_browser: args.no_browser,
     };
     let signed_in = aws::runtime()?.block_on(login::sign_in(login, how))?;
-    crate::output::stderr_line(format_args!(
+    crate::sys::output::stderr_line(format_args!(
         "guard: signed in to {} until {}",
         login.describe(),
         cache_file::format_time(signed_in.expires_at)
@@ -423,7 +423,7 @@ fn make_sticky(args: &Args, paths: &Paths, session: &str, terminal: bool) -> any
         None if terminal => {
             let ours: Vec<String> = set
                 .profiles()
-                .filter(|p| crate::populate::is_ours(p, session))
+                .filter(|p| crate::credentials::populate::is_ours(p, session))
                 .map(|p| p.name.clone())
                 .collect();
             ask(
@@ -444,20 +444,20 @@ fn make_sticky(args: &Args, paths: &Paths, session: &str, terminal: bool) -> any
     match chosen {
         Some(name) => {
             let path = sticky::write(&name)?;
-            crate::output::stderr_line(format_args!(
+            crate::sys::output::stderr_line(format_args!(
                 "guard: '{name}' is sticky (in {}); `guard use --clear` forgets it",
                 path.display()
             ));
-            crate::output::stderr_line(format_args!(
+            crate::sys::output::stderr_line(format_args!(
                 "guard: try `guard -- aws sts get-caller-identity`"
             ));
         }
         None => {
             if let Some(first) = set
                 .profiles()
-                .find(|p| crate::populate::is_ours(p, session))
+                .find(|p| crate::credentials::populate::is_ours(p, session))
             {
-                crate::output::stderr_line(format_args!(
+                crate::sys::output::stderr_line(format_args!(
                     "guard: try `guard -p {} -- aws sts get-caller-identity`",
                     first.name
                 ));

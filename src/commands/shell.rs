@@ -12,19 +12,19 @@ use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::sync::Mutex;
 
-use crate::banner::{self, Starting};
-use crate::caller;
-use crate::childenv::{self, Facts};
+use crate::child::childenv::{self, Facts};
+use crate::child::peer;
+use crate::child::server;
+use crate::child::session::{self, Session};
 use crate::classify;
-use crate::gate::{Answer, Caller, Command, Consent, Export, Gate, Requester, Target};
+use crate::credentials::verify::Verified;
+use crate::decide::banner::{self, Starting};
+use crate::decide::caller;
+use crate::decide::gate::{Answer, Caller, Command, Consent, Export, Gate, Requester, Target};
+use crate::decide::policy::Policy;
 use crate::options::Options;
-use crate::output;
-use crate::peer;
-use crate::policy::Policy;
-use crate::server;
-use crate::session::{self, Session};
-use crate::tty;
-use crate::verify::Verified;
+use crate::sys::output;
+use crate::sys::tty;
 
 /// `$SHELL`, else `/bin/sh`.
 pub fn program() -> OsString {

@@ -8,14 +8,14 @@ use std::ffi::{OsStr, OsString};
 use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
 
-use crate::childenv::{self, Facts};
+use crate::child::childenv::{self, Facts};
+use crate::child::session;
 use crate::classify;
 use crate::commands::run;
-use crate::error::{self, Failure, Kind};
-use crate::gate::{Caller, Consent, Gate, Target};
+use crate::credentials::verify::{CacheUse, DEFAULT_MIN_TTL};
+use crate::decide::gate::{Caller, Consent, Gate, Target};
 use crate::options::{Options, parse_duration};
-use crate::session;
-use crate::verify::{CacheUse, DEFAULT_MIN_TTL};
+use crate::sys::error::{self, Failure, Kind};
 
 /// The tool guard was started as, when `argv[0]` names one: a shim. Only the name is compared,
 /// before anything else is set up, so that guard's own start-up stays as cheap.

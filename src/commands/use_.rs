@@ -2,9 +2,9 @@
 //! or `AWS_PROFILE`, and without touching `[default]`.
 
 use crate::options::Options;
-use crate::output::{self, Delivery};
-use crate::profile::{Paths, ProfileSet};
-use crate::sticky;
+use crate::resolve::profile::{Paths, ProfileSet};
+use crate::resolve::sticky;
+use crate::sys::output::{self, Delivery};
 
 /// The variables that win over the sticky profile, as `select` reads them.
 const STRONGER: &[&str] = &["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "GUARD_PROFILE"];
@@ -68,7 +68,7 @@ fn note_stronger(name: &str) {
             .map(|v| (var, v))
     });
     if let Some((var, value)) = stronger {
-        crate::error::warn(format!(
+        crate::sys::error::warn(format!(
             "in this shell ${var}={value} wins over '{name}'; `unset {var}` to use the sticky profile"
         ));
     }

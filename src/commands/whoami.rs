@@ -3,9 +3,9 @@
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
-use crate::banner::time_left;
+use crate::decide::banner::time_left;
 use crate::options::Options;
-use crate::output::{self, Delivery};
+use crate::sys::output::{self, Delivery};
 
 #[derive(Serialize)]
 struct Report<'a> {

@@ -1,6 +1,6 @@
 """Reading ~/.aws/config as the AWS CLI and the SDKs read it (docs/config.md), end to end: the
 settings that change the account, the region or the endpoint, against moto; and what guard refuses
-where the tools would disagree. The case table is src/verify/config_cases.toml."""
+where the tools would disagree. The case table is src/credentials/verify/config_cases.toml."""
 
 import subprocess
 
