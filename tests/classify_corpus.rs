@@ -543,6 +543,16 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "docker",
+        &[
+            "DOCKER_CONFIG=/tmp/d",
+            "HOME=/tmp/h",
+            "DOCKER_HOST=ssh://x",
+            "DOCKER_CLI_HOOKS=1",
+            "COMPOSE_FILE=/tmp/c.yml",
+        ],
+    ),
+    (
         "curl",
         &[
             "CURL_HOME=/tmp/h",

@@ -1,4 +1,5 @@
-//! The committed git and curl option tables (src/classify/git_flags.rs, curl_flags.rs) are
+//! The committed git, curl and docker option tables (src/classify/git_flags.rs, curl_flags.rs,
+//! docker_flags.rs) are
 //! what their generators make from the git and curl they name: when that version is installed
 //! (scripts/test installs both), regenerating must give the same bytes.
 
@@ -53,5 +54,22 @@ fn the_curl_table_is_what_its_generator_makes() {
         "curl-flags",
         &["curl", "--version"],
         recorded(table, "from curl "),
+    );
+}
+
+#[test]
+fn the_docker_table_is_what_its_generator_makes() {
+    let table = include_str!("../src/classify/docker_flags.rs");
+    // docker's CLI is no apt package at this version (Debian's docker.io is 20.10): the
+    // table is checked where the docker it names is installed.
+    if Command::new("docker").arg("--version").output().is_err() {
+        eprintln!("docker is not installed: its table is not regenerated");
+        return;
+    }
+    check(
+        table,
+        "docker-flags",
+        &["docker", "--version"],
+        recorded(table, "Docker version "),
     );
 }

@@ -7,8 +7,8 @@ use super::scope::{self, Scope, Word};
 use super::verdict::{MostSevere, Verdict, not_a_tool};
 use super::wrappers::{self, Unwrap};
 use super::{
-    Classification, Severity, Understood, argocd, aws, cdk, curl, eksctl, flags, flux, git, helm,
-    interpreters, kubectl, local, moved, pulumi, sam, terraform, terragrunt,
+    Classification, Severity, Understood, argocd, aws, cdk, curl, docker, eksctl, flags, flux, git,
+    helm, interpreters, kubectl, local, moved, pulumi, sam, terraform, terragrunt,
 };
 
 /// Classifies one command (program and arguments, maybe preceded by `NAME=value` words).
@@ -369,6 +369,7 @@ fn judge(tool: Tool, args: &[String], scope: &Scope) -> Verdict {
         Tool::Argocd => argocd::classify(args, scope),
         Tool::Git => git::classify(args, scope),
         Tool::Curl => curl::classify(args, scope),
+        Tool::Docker => docker::classify(args, scope),
     }
 }
 

@@ -18,6 +18,8 @@ mod curl;
 #[rustfmt::skip] // generated: scripts/curl-flags
 mod curl_flags;
 mod dispatch;
+mod docker;
+mod docker_flags;
 mod eksctl;
 mod flags;
 mod flux;

@@ -22,6 +22,7 @@ pub(crate) enum Tool {
     Argocd,
     Git,
     Curl,
+    Docker,
 }
 
 impl Tool {
@@ -56,6 +57,7 @@ impl Tool {
             Tool::Argocd => "argocd",
             Tool::Git => "git",
             Tool::Curl => "curl",
+            Tool::Docker => "docker",
         }
     }
 }
@@ -132,6 +134,7 @@ fn by_name(name: &str) -> Option<Program> {
         "argocd" => Program::Tool(Tool::Argocd),
         "git" => Program::Tool(Tool::Git),
         "curl" => Program::Tool(Tool::Curl),
+        "docker" => Program::Tool(Tool::Docker),
         "env" => Program::Wrapper(Wrapper::Env),
         "sudo" => Program::Wrapper(Wrapper::Sudo),
         "command" => Program::Wrapper(Wrapper::Command),

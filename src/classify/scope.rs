@@ -138,6 +138,7 @@ pub(crate) fn is_tool_read(name: &str) -> bool {
         "GROFF_",
         "JSII_",
         "DOCKER_",
+        "COMPOSE_",
         "SSL_",
         "CURL_",
         "BASH",
@@ -300,7 +301,7 @@ const TOOLS17_CONSULTED: &[&str] = &[
 fn is_consulted(name: &str) -> bool {
     // Every terragrunt flag's twin, every Python variable (judged by an allowlist), npm's
     // settings in any case (npm matches `npm_config_` case-insensitively).
-    const FAMILIES: &[&str] = &["TG_", "TERRAGRUNT_", "PYTHON"];
+    const FAMILIES: &[&str] = &["TG_", "TERRAGRUNT_", "PYTHON", "DOCKER_", "COMPOSE_"];
     FAMILIES.iter().any(|prefix| name.starts_with(prefix))
         || name
             .get(..11)
