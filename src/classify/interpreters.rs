@@ -249,7 +249,8 @@ fn startup_texts(
                     let shown = format!("~/{file}");
                     match folder {
                         Some(EnvValue::Known(dir)) if dir.starts_with('/') => {
-                            (shown, pathname::normalize(&format!("{dir}/{file}")))
+                            // read_file folds it as the kernel will.
+                            (shown, format!("{dir}/{file}"))
                         }
                         _ => {
                             return Err(format!(

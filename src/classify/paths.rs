@@ -37,11 +37,11 @@
 use std::borrow::Cow;
 use std::path::Path;
 
+use super::Probe;
 use super::Severity;
-use super::pathname::normalize_with;
+use super::pathname::{self, probe};
 pub(crate) use super::pathname::{WorkDir, normalize};
 use super::scope::{EnvValue, Scope, Word, Wrote};
-use super::{Disk, Probe};
 
 /// The class of a path, the worst of every store it lies in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,29 +167,7 @@ pub(crate) fn locate(word: &Word, scope: &Scope) -> Located {
 /// symlink on disk (`link/..` is the parent of the link's target) stays, and the path
 /// classes make it unknown.
 fn fold(path: &str, scope: &Scope) -> String {
-    if !path.split('/').any(|part| part == "..") {
-        return normalize(path);
-    }
-    let disk = scope.disk();
-    let real = |folder: &str| match probe(disk, folder) {
-        Probe::Folder { real } | Probe::File { real } => Some(real),
-        Probe::Missing => None,
-    };
-    normalize_with(path, |folder| {
-        // A folder that is not there, or a file, makes the kernel fail (ENOENT, ENOTDIR).
-        let Some(target) = real(folder) else {
-            return false;
-        };
-        if target.as_path() == Path::new(folder) {
-            return false;
-        }
-        let parent = match folder.rsplit_once('/') {
-            Some(("", _)) | None => "/",
-            Some((up, _)) => up,
-        };
-        let parent_real = real(parent).unwrap_or_else(|| Path::new(parent).to_path_buf());
-        target.parent() != Some(parent_real.as_path())
-    })
+    pathname::fold(path, scope.disk())
 }
 
 /// `<(cmd)` or `>(cmd)`: the program gets `/dev/fd/N`, a pipe.
@@ -525,18 +503,6 @@ fn classes_of<'w>(written: &'w str, at: &str, scope: &Scope) -> (Cow<'w, str>, V
         }
     }
     (Cow::Borrowed(written), classes)
-}
-
-/// Asks the disk, except for the kernel's own trees: what `/proc/self` is for guard is not
-/// what it is for the child.
-fn probe(disk: &dyn Disk, at: &str) -> Probe {
-    if ["/proc", "/dev", "/sys"]
-        .iter()
-        .any(|tree| at == *tree || at.starts_with(&format!("{tree}/")))
-    {
-        return Probe::Missing;
-    }
-    disk.probe(Path::new(at))
 }
 
 /// Every class the normalized absolute path `at` has.
@@ -1000,7 +966,7 @@ const GUARD_XDG: &[(&str, &str, PathClass)] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Context, FileText, NoDisk};
+    use super::super::{Context, Disk, FileText, NoDisk};
     use super::*;
 
     fn with_scope<T>(env: &[(&str, &str)], cwd: &str, f: impl Fn(&Scope) -> T) -> T {
@@ -1196,6 +1162,40 @@ mod tests {
             read("/home/u/real/../.aws/credentials").severity,
             Severity::Export
         );
+    }
+
+    /// Files read for their contents (start-up files, terragrunt.hcl, a kubeconfig) are
+    /// folded as the paths are: a `..` after a link is not guessed away.
+    #[test]
+    fn files_read_for_their_contents_fold_as_the_kernel() {
+        let lookup = |name: &str| (name == "HOME").then(|| "/home/u".to_owned());
+        let files = |path: &Path| match path.to_str() {
+            Some("/home/u/x") => FileText::Text("lexical".to_owned()),
+            Some("/srv/x") => FileText::Text("kernel".to_owned()),
+            _ => FileText::Missing,
+        };
+        let ctx = Context {
+            env: &lookup,
+            read_file: &files,
+            cwd: Some(Path::new("/")),
+            disk: &LinkDisk,
+        };
+        let mut scope = Scope::new(&ctx);
+        // `cd /home/u`: the files are read at their folded absolute paths.
+        scope.set_workdir(WorkDir::Known("/home/u".to_owned()));
+        for path in ["/home/u/link/../x", "link/../x"] {
+            match scope.read_file(path) {
+                FileText::Unreadable(why) => {
+                    assert!(why.contains("goes up (..) from a link"), "{why}")
+                }
+                other => panic!("{path}: {other:?}"),
+            }
+        }
+        // No link before the `..`: folded as before.
+        assert!(matches!(
+            scope.read_file("/home/u/real/../x"),
+            FileText::Text(text) if text == "lexical"
+        ));
     }
 
     #[test]

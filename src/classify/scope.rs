@@ -749,11 +749,13 @@ impl<'a> Scope<'a> {
     /// when guard does not know that folder, or an earlier command of the line writes the
     /// file, guard cannot know what the tool will read.
     pub fn read_file(&self, path: &str) -> FileText {
+        // Folded as the kernel resolves it (a `..` after a link is not folded away), as
+        // the path classes fold the paths themselves.
         let absolute = if path.starts_with('/') {
-            Some(pathname::normalize(path))
+            Some(pathname::fold(path, self.disk()))
         } else {
             match &*self.workdir {
-                WorkDir::Known(dir) => Some(pathname::normalize(&format!("{dir}/{path}"))),
+                WorkDir::Known(dir) => Some(pathname::fold(&format!("{dir}/{path}"), self.disk())),
                 WorkDir::Unknown(why) if self.moved => {
                     return FileText::Unreadable(format!(
                         "{path} is relative to a folder guard does not know ({why})"
@@ -762,6 +764,11 @@ impl<'a> Scope<'a> {
                 WorkDir::Unknown(_) => None,
             }
         };
+        if absolute.as_deref().is_some_and(pathname::goes_up) {
+            return FileText::Unreadable(format!(
+                "{path} goes up (..) from a link, which the kernel follows first: guard cannot tell which file it is"
+            ));
+        }
         if let Some(word) = &self.written_somewhere {
             return FileText::Unreadable(format!(
                 "{path} may be the file an earlier command of the line writes to {word}"
