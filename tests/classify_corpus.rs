@@ -543,6 +543,17 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "npm",
+        &[
+            "npm_config_script_shell=/tmp/x",
+            "Npm_Config_Userconfig=/tmp/x",
+            "HOME=/tmp/h",
+            "NODE_OPTIONS=--require=/tmp/x.js",
+        ],
+    ),
+    ("node", &["NODE_OPTIONS=--require=/tmp/x.js"]),
+    ("network", &["OPENSSL_CONF=/tmp/o.cnf"]),
+    (
         "docker",
         &[
             "DOCKER_CONFIG=/tmp/d",

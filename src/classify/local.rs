@@ -7,6 +7,8 @@
 
 use super::Severity;
 use super::local_archives;
+use super::local_net;
+use super::local_node;
 use super::local_programs::{PROGRAMS, parse};
 use super::local_scripts;
 use super::local_system;
@@ -29,6 +31,9 @@ pub(crate) fn is_local_read_only(name: &str) -> bool {
             | "sha512sum" | "b2sum" | "sed" | "awk" | "mawk" | "gawk" | "nawk" | "find"
             // Archives, certificates, DNS and graphs (tools17: local_archives.rs).
             | "tar" | "unzip" | "openssl" | "dig" | "dot" | "wget"
+            // Network checks, npm's reads and node's version (tools: local_net.rs, local_node.rs).
+            | "ping" | "nslookup" | "host" | "nc" | "traceroute" | "getent" | "npm" | "node"
+            | "nodejs"
             // What runbooks look at (local_system.rs).
             | "uptime" | "free" | "ss" | "netstat" | "top" | "journalctl" | "systemctl"
             // Shell builtins that only change the shell itself.
@@ -107,6 +112,12 @@ pub(crate) fn judge(
     }
     if local_system::NAMES.contains(&name) {
         return local_system::judge(name, args, scope);
+    }
+    if local_net::NAMES.contains(&name) {
+        return local_net::judge(name, args);
+    }
+    if local_node::NAMES.contains(&name) {
+        return local_node::judge(name, args, scope);
     }
     if local_archives::NAMES.contains(&name) {
         return local_archives::judge(name, args, scope);

@@ -1,5 +1,5 @@
 //! More local programs with tables (tools17): tar and unzip (listing reads, extracting writes
-//! files the archive names), `openssl x509|rand|version`, dig, graphviz's dot and wget. Their
+//! files the archive names), `openssl x509|rand|version|s_client`, dig, graphviz's dot and wget. Their
 //! options were taken from GNU tar 1.34's, UnZip 6.00's and OpenSSL 3.0's `--help` here; dig's
 //! from BIND 9's manual and dot's from graphviz's (neither is installed here).
 //!
@@ -68,6 +68,32 @@ static RAND: Program = Program {
 static VERSION: Program = Program {
     names: &["openssl version"],
     options: "a b o f p d e c v r m help",
+    permute: false,
+    judge: |_, _| PathVerdict::ordinary(),
+};
+
+/// `openssl s_client` (OpenSSL 3.0.19's `-help`): connects, shakes hands and prints what the
+/// server showed. Left out, so unknown: the outputs (`-sess_out`, `-keylogfile`, `-msgfile`,
+/// `-writerand`: judged as paths they would be written, but guard keeps the table to what
+/// only reads), `-early_data` (sends a file), `-engine`, `-ssl_client_engine`, `-ssl_config`
+/// (load code or configuration), `-pass` and the PSK and SRP secrets, `-proxy_pass`.
+static S_CLIENT: Program = Program {
+    names: &["openssl s_client"],
+    options: "help connect= host= port= bind= proxy= proxy_user= 4 6 servername= noservername \
+              showcerts brief quiet ign_eof no_ign_eof crlf starttls= xmpphost= prexit status \
+              alpn= nextprotoneg= tls1 tls1_1 tls1_2 tls1_3 no_tls1 no_tls1_1 no_tls1_2 \
+              no_tls1_3 no_ssl3 dtls dtls1 dtls1_2 timeout mtu= min_protocol= max_protocol= \
+              cipher= ciphersuites= groups= curves= sigalgs= named_curve= no_ticket comp \
+              no_comp legacy_renegotiation no_renegotiation legacy_server_connect \
+              no_legacy_server_connect strict ct noct reconnect msg debug state trace \
+              tlsextdebug security_debug security_debug_verbose nbio nbio_test \
+              ignore_unexpected_eof <CAfile= CApath= no-CAfile no-CApath no-CAstore \
+              <cert= certform= <cert_chain= build_chain <key= keyform= verify= verify_depth= \
+              verify_return_error verify_hostname= verify_ip= verify_email= x509_strict \
+              partial_chain purpose= nameopt= <sess_in= name= read_buf= maxfraglen= \
+              max_send_frag= split_send_frag= max_pipelines= fallback_scsv enable_pha \
+              nocommands keymatexportlen= record_padding= no_middlebox no_etm \
+              client_sigalgs= serverinfo= use_srtp=",
     permute: false,
     judge: |_, _| PathVerdict::ordinary(),
 };
@@ -260,7 +286,8 @@ fn unzip(parsed: &Parsed, scope: &Scope) -> PathVerdict {
     verdict
 }
 
-/// `openssl x509|rand|version`; any other command is unknown.
+/// `openssl x509|rand|version`, and `s_client` with standard input from `/dev/null`; any
+/// other command is unknown.
 fn openssl(args: &[Word], scope: &Scope) -> Judged {
     let Some((command, rest)) = args.split_first() else {
         return Err((
@@ -272,6 +299,15 @@ fn openssl(args: &[Word], scope: &Scope) -> Judged {
         "x509" => &X509,
         "rand" => &RAND,
         "version" => &VERSION,
+        // What it reads from standard input it sends to the server (an HTTP request, SMTP
+        // commands): read only when that is nothing.
+        "s_client" if !scope.stdin_null => {
+            return Err((
+                Severity::Unknown,
+                "openssl s_client sends what it reads from standard input to the server; read only with </dev/null".to_owned(),
+            ));
+        }
+        "s_client" => &S_CLIENT,
         other => {
             return Err((
                 Severity::Unknown,
@@ -283,6 +319,8 @@ fn openssl(args: &[Word], scope: &Scope) -> Judged {
     let extra = match &*command.text {
         // rand's one operand is a number of bytes.
         "rand" => parsed.operands.len() > 1,
+        // s_client takes the server as `host:port` too.
+        "s_client" => parsed.operands.len() > 1,
         _ => !parsed.operands.is_empty(),
     };
     if extra {

@@ -35,6 +35,8 @@ mod kubectl;
 mod kubectl_flags;
 mod local;
 mod local_archives;
+mod local_net;
+mod local_node;
 mod local_programs;
 mod local_scripts;
 mod local_system;

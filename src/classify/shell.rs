@@ -113,6 +113,9 @@ pub(crate) struct ShellCommand {
     pub redirected: bool,
     /// Standard input is a heredoc or here-string.
     pub stdin_heredoc: bool,
+    /// Standard input is `/dev/null` (the last redirection of descriptor 0 is `< /dev/null`):
+    /// the program reads nothing (`openssl s_client` then sends nothing).
+    pub stdin_null: bool,
     pub flow: Flow,
 }
 
@@ -490,6 +493,8 @@ struct Parser {
     chain: Chain,
     /// The current command follows `|`.
     piped: bool,
+    /// The descriptor written before the redirection at the cursor (`2>`, `0<`).
+    io_number: Option<u32>,
 }
 
 impl Parser {
@@ -512,6 +517,7 @@ impl Parser {
             last_shell: 0,
             chain: Chain::First,
             piped: false,
+            io_number: None,
         }
     }
 
@@ -731,6 +737,7 @@ impl Parser {
                     state = State::Command;
                 }
                 '<' | '>' if self.peek_at(1) == Some('(') => {
+                    self.io_number = None;
                     let start = self.pos;
                     self.pos += 2;
                     self.nested(|p| p.in_subshell(|p| p.parse_list(Until::CloseParen)));
@@ -1035,6 +1042,8 @@ impl Parser {
             .count();
         let is_io_number = digits > 0 && matches!(self.peek_at(digits), Some('<' | '>'));
         if is_io_number {
+            let number: String = self.chars[self.pos..self.pos + digits].iter().collect();
+            self.io_number = Some(number.parse().unwrap_or(u32::MAX));
             self.pos += digits;
         }
         is_io_number
@@ -1048,6 +1057,8 @@ impl Parser {
         let mut append = false;
         let mut duplicates = false;
         current.redirected = true;
+        let fd = self.io_number.take();
+        let input = self.peek() == Some('<');
         if self.eat('<') {
             if self.eat('<') {
                 current.stdin_heredoc = true;
@@ -1084,6 +1095,17 @@ impl Parser {
                 }
                 if reads {
                     current.reads.push(target.word.clone());
+                }
+                // Which of the command's redirections decides its standard input: the last
+                // one of descriptor 0 (`< f`, `<< x`, `<&3`, `0> f`).
+                if fd.unwrap_or(if input { 0 } else { 1 }) == 0 {
+                    current.stdin_null = reads
+                        && !writes
+                        && heredoc.is_none()
+                        && !current.stdin_heredoc
+                        && !duplicates
+                        && !target.word.dynamic
+                        && target.word.text == "/dev/null";
                 }
                 if let Some(strip_tabs) = heredoc {
                     self.heredocs.push(PendingHeredoc {
@@ -1610,6 +1632,21 @@ mod tests {
         ] {
             assert_eq!(names(source), [], "{source}");
         }
+    }
+
+    #[test]
+    fn standard_input_from_dev_null_is_known() {
+        let stdin_null = |line: &str| parse(line).commands[0].stdin_null;
+        assert!(stdin_null("openssl s_client -connect h:443 </dev/null"));
+        assert!(stdin_null("openssl s_client 0</dev/null 2>&1"));
+        assert!(stdin_null("openssl s_client <x </dev/null"));
+        assert!(!stdin_null("openssl s_client </dev/null <x"));
+        assert!(!stdin_null("openssl s_client </dev/null <<<GET"));
+        assert!(!stdin_null("openssl s_client 3</dev/null"));
+        assert!(!stdin_null("openssl s_client </dev/null 0<&3"));
+        assert!(!stdin_null("openssl s_client <$NULL"));
+        assert!(!stdin_null("openssl s_client <>/dev/null"));
+        assert!(stdin_null("openssl s_client 2>/dev/null </dev/null"));
     }
 
     #[test]

@@ -652,7 +652,7 @@ const NPM_CONFIG: &[&str] = &["npm_config_", "NPM_CONFIG_"];
 /// `aws-cdk@latest`); None for the specs that fetch code from elsewhere: an alias
 /// (`aws-cdk@npm:evil`), `file:`, a folder or tarball path, git and GitHub shorthands
 /// (`github:x/y`, `x/y`), URLs.
-fn registry_name(spec: &str) -> Option<&str> {
+pub(crate) fn registry_name(spec: &str) -> Option<&str> {
     let (name, version) = match spec.rfind('@') {
         Some(at) if at > 0 => (&spec[..at], &spec[at + 1..]),
         _ => (spec, ""),
