@@ -63,7 +63,12 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| "us-east-1".to_string());
     let destination = destination.url(verified.region.as_deref());
-    let link = aws::runtime()?.block_on(sign_in_link(&verified.creds, &region, &destination))?;
+    let link = aws::runtime()?.block_on(sign_in_link(
+        &verified.net,
+        &verified.creds,
+        &region,
+        &destination,
+    ))?;
     if args.print {
         return output::stdout(&format!("{}\n", link.expose()), Delivery::Essential);
     }
@@ -128,6 +133,7 @@ struct SigninToken {
 
 /// getSigninToken with the session's credentials, then the login link around its token.
 async fn sign_in_link(
+    net: &http::Settings,
     creds: &Credentials,
     region: &str,
     destination: &str,
@@ -135,7 +141,7 @@ async fn sign_in_link(
     let session = match &creds.session_token {
         Some(_) => creds.clone(),
         // The federation endpoint takes temporary credentials only.
-        None => federation_token(creds, region).await?,
+        None => federation_token(net, creds, region).await?,
     };
     let endpoint = std::env::var(FEDERATION_VAR)
         .ok()
@@ -159,7 +165,7 @@ async fn sign_in_link(
             "check your network and proxy ({FEDERATION_VAR} sets another endpoint), then try again"
         ))
     };
-    let (status, body) = http::get(&format!("{endpoint}?{query}"), Duration::from_secs(10))
+    let (status, body) = http::get(net, &format!("{endpoint}?{query}"), Duration::from_secs(10))
         .await
         .map_err(&failed)?;
     if status != 200 {
@@ -185,8 +191,12 @@ async fn sign_in_link(
 
 /// Long-term keys cannot sign in to the console: a federation token of the same user can. Its
 /// permissions are the user's and the policy's in common, and the policy allows everything.
-async fn federation_token(creds: &Credentials, region: &str) -> anyhow::Result<Credentials> {
-    let (client, endpoint) = aws::sts_client(region, Some(creds))?;
+async fn federation_token(
+    net: &http::Settings,
+    creds: &Credentials,
+    region: &str,
+) -> anyhow::Result<Credentials> {
+    let (client, endpoint) = aws::sts_client(net, region, Some(creds))?;
     let policy =
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
     let output = client

@@ -15,11 +15,11 @@ use crate::child::each::select::{Candidate, Selection};
 use crate::child::each::{self as many, Fate, Row};
 use crate::classify::Classification;
 use crate::commands::completions;
-use crate::credentials::aws;
 use crate::credentials::cache::Cache;
 use crate::credentials::identity::AccountName;
 use crate::credentials::sso::{self, SsoLogin, token};
 use crate::credentials::verify::{self, Planned, Verified};
+use crate::credentials::{aws, http};
 use crate::decide::confirm::Consent;
 use crate::decide::gate::{self, Answer, Caller, Gate, Passage, Ruling, Target};
 use crate::decide::policy::Policy;
@@ -395,7 +395,7 @@ fn verify_all(
 fn sign_in_once(cold: &[(usize, Planned)]) -> Vec<(String, String)> {
     let cache = Cache::locate();
     let now = OffsetDateTime::now_utc();
-    let mut logins: Vec<(&SsoLogin, bool)> = Vec::new();
+    let mut logins: Vec<(&SsoLogin, &http::Settings, bool)> = Vec::new();
     for (_, planned) in cold {
         let Some(login) = planned.sso_login() else {
             continue;
@@ -405,10 +405,10 @@ fn sign_in_once(cold: &[(usize, Planned)]) -> Vec<(String, String)> {
             .is_none_or(|id| cache.account_name(id, now) == AccountName::Unknown);
         match logins
             .iter_mut()
-            .find(|(l, _)| l.cache_key() == login.cache_key())
+            .find(|(l, _, _)| l.cache_key() == login.cache_key())
         {
-            Some((_, any_unnamed)) => *any_unnamed |= unnamed,
-            None => logins.push((login, unnamed)),
+            Some((_, _, any_unnamed)) => *any_unnamed |= unnamed,
+            None => logins.push((login, planned.net(), unnamed)),
         }
     }
     let mut failed = Vec::new();
@@ -417,15 +417,16 @@ fn sign_in_once(cold: &[(usize, Planned)]) -> Vec<(String, String)> {
         Err(e) => {
             return logins
                 .iter()
-                .map(|(l, _)| (l.cache_key().to_string(), e.message.clone()))
+                .map(|(l, _, _)| (l.cache_key().to_string(), e.message.clone()))
                 .collect();
         }
     };
-    for (login, unnamed) in logins {
+    for (login, net, unnamed) in logins {
         let answer = runtime.block_on(async {
-            let token = sso::login::or_sign_in(login, || token::access_token(login)).await?;
+            let token =
+                sso::login::or_sign_in(net, login, || token::access_token(net, login)).await?;
             if unnamed {
-                sso::remember_account_names(login, &token).await;
+                sso::remember_account_names(net, login, &token).await;
             }
             anyhow::Ok(())
         });

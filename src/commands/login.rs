@@ -29,7 +29,7 @@ pub struct Args {
 }
 
 pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
-    let logins = sign_ins::named(
+    let (logins, net) = sign_ins::named(
         args.sso_session.as_deref(),
         options.profile.as_deref(),
         args.all,
@@ -40,7 +40,7 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     };
     aws::runtime()?.block_on(async {
         for login in &logins {
-            let signed_in = login::sign_in(login, how).await?;
+            let signed_in = login::sign_in(&net, login, how).await?;
             crate::sys::output::stderr_line(format_args!(
                 "guard: signed in to {} until {} ({})",
                 login.describe(),

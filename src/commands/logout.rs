@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
-    let logins = sign_ins::named(
+    let (logins, net) = sign_ins::named(
         args.sso_session.as_deref(),
         options.profile.as_deref(),
         args.all,
@@ -30,7 +30,7 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
             // The credentials guard cached from the sign-in go first: once the token is gone,
             // nothing may use what it gave, whatever the portal answers.
             let cleared = cache::clear_sso_session(login.cache_key())?;
-            match logout::sign_out(login).await? {
+            match logout::sign_out(&net, login).await? {
                 SignedOut::NotSignedIn if cleared == 0 => {
                     crate::sys::output::stderr_line(format_args!(
                         "guard: not signed in to {}; nothing to do",

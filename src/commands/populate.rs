@@ -58,11 +58,11 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     let name = args.sso_session.as_str();
     let paths = Paths::from_env()?;
     let set = ProfileSet::load(&paths)?;
-    let login = sign_ins::session(&set, &paths, name)?;
+    let (login, net) = sign_ins::session(&set, &paths, name)?;
 
-    let assignments = aws::runtime()?.block_on(or_sign_in(&login, || async {
-        let token = token::access_token(&login).await?;
-        sso::assignments(&login, &token).await
+    let assignments = aws::runtime()?.block_on(or_sign_in(&net, &login, || async {
+        let token = token::access_token(&net, &login).await?;
+        sso::assignments(&net, &login, &token).await
     }))?;
     let wanted = populate::wanted(&assignments, &template, name, &login)?;
 

@@ -7,12 +7,12 @@
 use std::io::IsTerminal;
 
 use crate::commands::{populate, profiles};
-use crate::credentials::aws;
 use crate::credentials::populate::{DEFAULT_TEMPLATE, Document, Template};
 use crate::credentials::sign_ins;
 use crate::credentials::sso::login::{self, FlowChoice};
 use crate::credentials::sso::token::{self, Status};
 use crate::credentials::sso::{SsoLogin, cache_file};
+use crate::credentials::{aws, http};
 use crate::options::Options;
 use crate::resolve::profile::{Paths, ProfileSet};
 use crate::resolve::sticky;
@@ -258,8 +258,8 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
     }
 
     let set = ProfileSet::load(&paths)?;
-    let login = sign_ins::session(&set, &paths, &session.name)?;
-    sign_in(&login, args)?;
+    let (login, net) = sign_ins::session(&set, &paths, &session.name)?;
+    sign_in(&net, &login, args)?;
     populate::run(
         &Options {
             region: None,
@@ -391,7 +391,7 @@ fn write_session(paths: &Paths, session: &Session) -> anyhow::Result<()> {
 }
 
 /// Signs in as `guard login` does, unless the cache holds a sign-in that still works.
-fn sign_in(login: &SsoLogin, args: &Args) -> anyhow::Result<()> {
+fn sign_in(net: &http::Settings, login: &SsoLogin, args: &Args) -> anyhow::Result<()> {
     if let Status::SignedIn { .. } | Status::Refreshable { .. } = token::status(login) {
         crate::sys::output::stderr_line(format_args!(
             "guard: already signed in to {}",
@@ -403,7 +403,7 @@ fn sign_in(login: &SsoLogin, args: &Args) -> anyhow::Result<()> {
         use_device_code: args.use_device_code,
         no_browser: args.no_browser,
     };
-    let signed_in = aws::runtime()?.block_on(login::sign_in(login, how))?;
+    let signed_in = aws::runtime()?.block_on(login::sign_in(net, login, how))?;
     crate::sys::output::stderr_line(format_args!(
         "guard: signed in to {} until {}",
         login.describe(),

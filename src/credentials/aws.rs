@@ -309,16 +309,18 @@ pub(crate) fn resolve_endpoint(
 /// An STS client for a run, with its endpoint (errors name it): AssumeRole, GetCallerIdentity and
 /// GetFederationToken are all asked this way.
 pub fn sts_client(
+    net: &http::Settings,
     region: &str,
     creds: Option<&Credentials>,
 ) -> Result<(aws_sdk_sts::Client, Endpoint), Failure> {
     let endpoint = endpoint(Service::Sts, region);
-    let config = sdk_config(&endpoint, region, creds, Patience::Run)?;
+    let config = sdk_config(net, &endpoint, region, creds, Patience::Run)?;
     Ok((aws_sdk_sts::Client::new(&config), endpoint))
 }
 
 /// The configuration of one client. Each client gets its own, since endpoints differ per service.
 pub fn sdk_config(
+    net: &http::Settings,
     endpoint: &Endpoint,
     region: &str,
     creds: Option<&Credentials>,
@@ -328,7 +330,7 @@ pub fn sdk_config(
     let mut builder = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
-        .http_client(http::client()?)
+        .http_client(http::client(net)?)
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(patience.connect_timeout())

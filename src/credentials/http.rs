@@ -2,12 +2,12 @@
 //! company's CA (`AWS_CA_BUNDLE`, else the profile's `ca_bundle`), the proxy variables read as the
 //! SDK reads them, and answers checked to be small and whole before the SDK parses them.
 //!
-//! Like the endpoint variables, these are settings of the whole process: they are worked out
-//! once, before the first client is built, and every client shares the result.
+//! What the client needs is data, `Settings`, worked out from the profile a call is made for and
+//! handed to each call: a process that works for several profiles (`guard each`) gives each its
+//! own. Clients are built once per thread and settings.
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls::rustls_provider::CryptoMode;
@@ -37,30 +37,75 @@ pub const MAX_ANSWER: usize = 1024 * 1024;
 const MAX_BUNDLE: u64 = 16 * 1024 * 1024;
 
 /// Where the extra trust roots come from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Bundle {
     path: PathBuf,
     /// How the person named it, for errors: `AWS_CA_BUNDLE`, or the profile key's file and line.
     named_by: String,
 }
 
-static PROFILE_BUNDLE: OnceLock<Option<Bundle>> = OnceLock::new();
+/// How guard's HTTP client reaches AWS, as the AWS CLI sets it up for a profile: the company's CA
+/// (`AWS_CA_BUNDLE`, else the profile's `ca_bundle`) trusted next to the platform's roots, and the
+/// proxy. The proxy is the environment's (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` and their
+/// lower-case forms), as the SDK's own client takes it: hyper-util reads and matches the variables
+/// when the client is built, so no `Settings` holds another, and none reads them on a warm run.
+#[derive(Clone)]
+pub struct Settings {
+    bundle: Option<Bundle>,
+    proxy: ProxyConfig,
+}
+
+impl Settings {
+    /// For calls made for `profile`: `AWS_CA_BUNDLE` still wins over its `ca_bundle`, as in the
+    /// AWS CLI.
+    pub fn of(profile: &Profile) -> Settings {
+        let bundle = profile.get("ca_bundle").map(|value| Bundle {
+            path: expand_home(&value.value),
+            named_by: format!("ca_bundle ({})", value.at),
+        });
+        Settings::with(bundle)
+    }
+
+    /// For calls made for no profile (a sign-in named by its start URL): the environment alone.
+    pub fn from_env() -> Settings {
+        Settings::with(None)
+    }
+
+    fn with(profile_bundle: Option<Bundle>) -> Settings {
+        let bundle = match std::env::var("AWS_CA_BUNDLE") {
+            Ok(path) if !path.is_empty() => Some(Bundle {
+                path: expand_home(&path),
+                named_by: "AWS_CA_BUNDLE".to_string(),
+            }),
+            _ => profile_bundle,
+        };
+        Settings {
+            bundle,
+            proxy: ProxyConfig::from_env(),
+        }
+    }
+}
+
+// A proxy's URL may hold a password: only the bundle is shown.
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("bundle", &self.bundle)
+            .finish_non_exhaustive()
+    }
+}
+
 thread_local! {
     // One per thread: a pooled connection is driven by a task of the runtime that opened it, and
     // guard's runtimes are one thread's each (`guard each` verifies on several threads, each
     // with its own). A connection shared across them would wait on a runtime that is idle or gone.
-    static CLIENT: std::cell::OnceCell<Result<SharedHttpClient, String>> = const { std::cell::OnceCell::new() };
+    // Kept with the trust roots it was built for (the proxy is the environment's in every
+    // `Settings`).
+    static CLIENT: std::cell::RefCell<Option<Kept>> = const { std::cell::RefCell::new(None) };
 }
 
-/// The `ca_bundle` of the profile the process works for; `AWS_CA_BUNDLE` still wins, as in the
-/// AWS CLI. The first call decides: a process works for one profile.
-pub fn use_profile(profile: &Profile) {
-    let bundle = profile.get("ca_bundle").map(|value| Bundle {
-        path: expand_home(&value.value),
-        named_by: format!("ca_bundle ({})", value.at),
-    });
-    let _ = PROFILE_BUNDLE.set(bundle);
-}
+/// A thread's client (or why it could not be built), and the bundle it was built with.
+type Kept = (Option<Bundle>, Result<SharedHttpClient, String>);
 
 fn expand_home(path: &str) -> PathBuf {
     match path.strip_prefix("~/") {
@@ -69,23 +114,16 @@ fn expand_home(path: &str) -> PathBuf {
     }
 }
 
-fn bundle() -> Option<Bundle> {
-    match std::env::var("AWS_CA_BUNDLE") {
-        Ok(path) if !path.is_empty() => Some(Bundle {
-            path: expand_home(&path),
-            named_by: "AWS_CA_BUNDLE".to_string(),
-        }),
-        _ => PROFILE_BUNDLE.get().cloned().flatten(),
-    }
-}
-
-/// The client every SDK client of this thread uses.
-pub fn client() -> Result<SharedHttpClient, Failure> {
+/// The client every SDK client of this thread uses with these settings.
+pub fn client(settings: &Settings) -> Result<SharedHttpClient, Failure> {
     CLIENT
-        .with(|client| {
-            client
-                .get_or_init(|| build().map_err(|f| f.message))
-                .clone()
+        .with_borrow_mut(|cached| match cached {
+            Some((bundle, client)) if *bundle == settings.bundle => client.clone(),
+            _ => {
+                let client = build(settings).map_err(|f| f.message);
+                *cached = Some((settings.bundle.clone(), client.clone()));
+                client
+            }
         })
         .map_err(|message| {
             Failure::config(message)
@@ -93,10 +131,10 @@ pub fn client() -> Result<SharedHttpClient, Failure> {
         })
 }
 
-fn tls_context() -> Result<TlsContext, Failure> {
+fn tls_context(settings: &Settings) -> Result<TlsContext, Failure> {
     let mut trust = TrustStore::default();
-    if let Some(bundle) = bundle() {
-        trust = trust.with_pem_certificate(read_bundle(&bundle)?);
+    if let Some(bundle) = &settings.bundle {
+        trust = trust.with_pem_certificate(read_bundle(bundle)?);
     }
     TlsContext::builder()
         .with_trust_store(trust)
@@ -107,12 +145,16 @@ fn tls_context() -> Result<TlsContext, Failure> {
 /// One GET outside the SDK (the console's federation endpoint), with the same trust roots and
 /// proxy as the SDK's calls: the answer's status and body (at most `MAX_ANSWER` bytes). The
 /// error never holds the URL, which may carry secrets in its query.
-pub async fn get(url: &str, timeout: std::time::Duration) -> Result<(u16, Vec<u8>), String> {
-    let tls = tls_context().map_err(|f| f.message)?;
+pub async fn get(
+    settings: &Settings,
+    url: &str,
+    timeout: std::time::Duration,
+) -> Result<(u16, Vec<u8>), String> {
+    let tls = tls_context(settings).map_err(|f| f.message)?;
     let mut builder = ConnectorBuilder::default()
         .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
         .tls_context(tls);
-    builder.set_proxy_config(Some(ProxyConfig::from_env()));
+    builder.set_proxy_config(Some(settings.proxy.clone()));
     let connector = builder.build();
     let request = HttpRequest::get(url).map_err(|_| "the endpoint is not a URL".to_string())?;
     let call = async {
@@ -132,10 +174,10 @@ pub async fn get(url: &str, timeout: std::time::Duration) -> Result<(u16, Vec<u8
         .map_err(|_| format!("no answer within {} s", timeout.as_secs()))?
 }
 
-fn build() -> Result<SharedHttpClient, Failure> {
-    let tls = tls_context()?;
-    // What the SDK's own default client does, with the trust store added: the proxy variables
-    // (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lower-case forms) as hyper-util matches them.
+fn build(settings: &Settings) -> Result<SharedHttpClient, Failure> {
+    let tls = tls_context(settings)?;
+    let proxy = settings.proxy.clone();
+    // What the SDK's own default client does, with the trust store and the proxy given.
     let inner = Builder::new().build_with_connector_fn(move |settings, components| {
         let mut builder = ConnectorBuilder::default()
             .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
@@ -144,7 +186,7 @@ fn build() -> Result<SharedHttpClient, Failure> {
         if let Some(components) = components {
             builder.set_sleep_impl(components.sleep_impl());
         }
-        builder.set_proxy_config(Some(ProxyConfig::from_env()));
+        builder.set_proxy_config(Some(proxy.clone()));
         builder.build()
     });
     Ok(SharedHttpClient::new(Checked(inner)))
@@ -467,5 +509,29 @@ mod tests {
         assert!(check_whole(b"", Some("text/plain"), true).is_ok());
         // An error page of a proxy is the SDK's to report, with its status.
         assert!(check_whole(b"Bad gateway", Some("text/plain"), false).is_ok());
+    }
+
+    /// Each profile's calls get its own trust roots, in one thread too (`guard each`): the
+    /// settings are the calls' own, not the first profile's.
+    #[test]
+    fn each_profile_has_its_own_bundle() {
+        use crate::resolve::profile::{ProfileSet, ini};
+        use std::path::Path;
+        if std::env::var_os("AWS_CA_BUNDLE").is_some() {
+            return; // it wins over both profiles' settings
+        }
+        let config = "[profile one]\nca_bundle = /nonexistent/one.pem\n\
+                      [profile two]\nca_bundle = /nonexistent/two.pem\n";
+        let set = ProfileSet::from_files(
+            ini::parse(Path::new("config"), config).unwrap(),
+            ini::parse(Path::new("credentials"), "").unwrap(),
+        );
+        let fails_with = |name: &str| {
+            let settings = Settings::of(set.get(name).unwrap());
+            client(&settings).expect_err("no such bundle").message
+        };
+        assert!(fails_with("one").contains("/nonexistent/one.pem"));
+        assert!(fails_with("two").contains("/nonexistent/two.pem"));
+        assert!(fails_with("one").contains("/nonexistent/one.pem"));
     }
 }

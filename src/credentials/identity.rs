@@ -2,6 +2,7 @@
 
 use crate::credentials::Credentials;
 use crate::credentials::aws::{self, Patience, Service};
+use crate::credentials::http;
 use crate::resolve::account::AccountId;
 use crate::sys::error::Failure;
 use crate::sys::exit_codes::ExitCode;
@@ -48,8 +49,12 @@ impl From<Unverified> for Failure {
     }
 }
 
-pub async fn caller_identity(creds: &Credentials, region: &str) -> Result<Identity, Unverified> {
-    let (client, endpoint) = aws::sts_client(region, Some(creds))?;
+pub async fn caller_identity(
+    net: &http::Settings,
+    creds: &Credentials,
+    region: &str,
+) -> Result<Identity, Unverified> {
+    let (client, endpoint) = aws::sts_client(net, region, Some(creds))?;
     let output = client.get_caller_identity().send().await.map_err(|e| {
         let failure = aws::failure("GetCallerIdentity", &endpoint, e, aws::sts_kind)
             .within("cannot verify who the credentials are");
@@ -108,11 +113,12 @@ impl AccountName {
 }
 
 /// The account alias, as IAM tells it.
-pub async fn account_alias(creds: &Credentials) -> AccountName {
+pub async fn account_alias(net: &http::Settings, creds: &Credentials) -> AccountName {
     // IAM is global; its endpoint lives in us-east-1.
     let region = "us-east-1";
     let endpoint = aws::endpoint(Service::Iam, region);
-    let Ok(config) = aws::sdk_config(&endpoint, region, Some(creds), Patience::Optional) else {
+    let Ok(config) = aws::sdk_config(net, &endpoint, region, Some(creds), Patience::Optional)
+    else {
         return AccountName::Unknown;
     };
     let client = aws_sdk_iam::Client::new(&config);

@@ -1,6 +1,7 @@
 //! Which sign-ins `guard login` and `guard logout` mean: named, through a profile, all of them,
 //! or, when nothing is said, the only one there is (or the one the person picks).
 
+use crate::credentials::http;
 use crate::credentials::source::{self, Base};
 use crate::credentials::sso::SsoLogin;
 use crate::resolve::profile::{Paths, ProfileSet};
@@ -45,9 +46,18 @@ fn session_names(set: &ProfileSet) -> Vec<String> {
     set.sso_sessions().map(|s| s.name.clone()).collect()
 }
 
-/// The sign-in of the `[sso-session NAME]`, or an error that lists the sessions there are.
-pub fn session(set: &ProfileSet, paths: &Paths, name: &str) -> Result<SsoLogin, Failure> {
-    use_network_of(set, None);
+/// The sign-in of the `[sso-session NAME]`, or an error that lists the sessions there are, and
+/// how its calls reach AWS.
+pub fn session(
+    set: &ProfileSet,
+    paths: &Paths,
+    name: &str,
+) -> Result<(SsoLogin, http::Settings), Failure> {
+    let login = login_of(set, paths, name)?;
+    Ok((login, network_of(set, None)))
+}
+
+fn login_of(set: &ProfileSet, paths: &Paths, name: &str) -> Result<SsoLogin, Failure> {
     let session = set.sso_session(name).ok_or_else(|| {
         let names = session_names(set);
         if names.is_empty() {
@@ -65,39 +75,40 @@ pub fn session(set: &ProfileSet, paths: &Paths, name: &str) -> Result<SsoLogin, 
 
 /// A sign-in has no profile of its own; its calls use the network settings (`ca_bundle`) of the
 /// profile named, else of the one the AWS CLI would use: `AWS_PROFILE`, else `default`.
-fn use_network_of(set: &ProfileSet, profile: Option<&str>) {
+fn network_of(set: &ProfileSet, profile: Option<&str>) -> http::Settings {
     let name = profile
         .map(str::to_string)
         .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()))
         .unwrap_or_else(|| "default".to_string());
-    if let Some(profile) = set.find(&name) {
-        crate::credentials::http::use_profile(profile);
+    match set.find(&name) {
+        Some(profile) => http::Settings::of(profile),
+        None => http::Settings::from_env(),
     }
 }
 
 /// The sign-ins the command line means: `--sso-session NAME`, `-p PROFILE`, `--all`, or none of
-/// them (the only one there is, or the one the person picks).
+/// them (the only one there is, or the one the person picks); and how their calls reach AWS.
 pub fn named(
     session: Option<&str>,
     profile: Option<&str>,
     all: bool,
-) -> anyhow::Result<Vec<SsoLogin>> {
+) -> anyhow::Result<(Vec<SsoLogin>, http::Settings)> {
     let which = Which::new(session, profile, all)?;
     let paths = Paths::from_env()?;
     let set = ProfileSet::load(&paths)?;
-    logins(&set, &paths, which)
-}
-
-fn logins(set: &ProfileSet, paths: &Paths, which: Which) -> anyhow::Result<Vec<SsoLogin>> {
-    use_network_of(
-        set,
+    let net = network_of(
+        &set,
         match which {
             Which::Profile(name) => Some(name),
             _ => None,
         },
     );
+    Ok((logins(&set, &paths, which)?, net))
+}
+
+fn logins(set: &ProfileSet, paths: &Paths, which: Which) -> anyhow::Result<Vec<SsoLogin>> {
     match which {
-        Which::Session(name) => Ok(vec![session(set, paths, name)?]),
+        Which::Session(name) => Ok(vec![login_of(set, paths, name)?]),
         Which::Profile(name) => {
             // A role profile signs in through the SSO profile at the bottom of its chain.
             let chain = source::chain(set, name, "us-east-1")?;

@@ -9,7 +9,7 @@ use time::{Duration, OffsetDateTime};
 use crate::credentials::cache::{self, Cache, Entry, Level, Provenance};
 use crate::credentials::identity::{self, AccountName, Identity, Principal, Unverified};
 use crate::credentials::source::{self, Base, Chain};
-use crate::credentials::{Credentials, Secret};
+use crate::credentials::{Credentials, Secret, http};
 use crate::decide::policy::Target;
 use crate::resolve::account::AccountId;
 use crate::resolve::profile::{Paths, ProfileSet, Value};
@@ -29,6 +29,8 @@ pub struct Verified {
     pub creds: Credentials,
     pub identity: Identity,
     pub account_name: Option<String>,
+    /// How calls for the profile reach AWS (the console's sign-in token, `eks-token`).
+    pub net: http::Settings,
 }
 
 impl Verified {
@@ -159,7 +161,6 @@ pub fn plan_in(
     let profile = set.get(name)?;
     // Before anything reads the profile: where the AWS CLI and the SDKs read it otherwise.
     set.refuse_disagreement([name])?;
-    crate::credentials::http::use_profile(profile);
     aws::use_profile(set, profile);
     let region = region(region_flag, profile.get("region"), |v| {
         std::env::var(v).ok()
@@ -199,6 +200,11 @@ impl Planned {
             Base::Sso(target) => Some(&target.login),
             _ => None,
         }
+    }
+
+    /// How the profile's calls reach AWS.
+    pub fn net(&self) -> &http::Settings {
+        &self.chain.net
     }
 
     /// The account the profile promises, when it promises one.
@@ -412,6 +418,7 @@ impl Run<'_> {
             creds,
             identity,
             account_name,
+            net: self.chain.net.clone(),
         })
     }
 
@@ -515,10 +522,11 @@ impl Run<'_> {
         let expected = self.chain.expected_account();
         let cached = |account: &AccountId| self.cache.account_name(account, self.now);
         let known = expected.map_or(AccountName::Unknown, cached);
-        let caller = identity::caller_identity(creds, &self.chain.region);
+        let caller = identity::caller_identity(&self.chain.net, creds, &self.chain.region);
         // When the account is known in advance, its alias is asked at the same time.
         let (identity, alias) = if known == AccountName::Unknown && expected.is_some() {
-            let (identity, alias) = tokio::join!(caller, identity::account_alias(creds));
+            let (identity, alias) =
+                tokio::join!(caller, identity::account_alias(&self.chain.net, creds));
             (identity?, Some(alias))
         } else {
             (caller.await?, None)
@@ -532,7 +540,7 @@ impl Run<'_> {
             AccountName::Unknown => {
                 let alias = match alias {
                     Some(alias) => alias,
-                    None => identity::account_alias(creds).await,
+                    None => identity::account_alias(&self.chain.net, creds).await,
                 };
                 self.look_up_name(&identity, alias, sso_token).await
             }
@@ -553,11 +561,14 @@ impl Run<'_> {
             (AccountName::NoneVisible, Base::Sso(target)) if self.chain.hops.is_empty() => {
                 let token = match sso_token {
                     Some(token) => Some(token),
-                    None => sso::token::access_token(&target.login).await.ok(),
+                    None => sso::token::access_token(&self.chain.net, &target.login)
+                        .await
+                        .ok(),
                 };
                 match token {
                     Some(token) => {
-                        sso::account_name(&target.login, &token, &identity.account).await
+                        sso::account_name(&self.chain.net, &target.login, &token, &identity.account)
+                            .await
                     }
                     None => AccountName::Unknown,
                 }

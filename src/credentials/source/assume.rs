@@ -3,8 +3,8 @@
 use time::OffsetDateTime;
 
 use super::Hop;
-use crate::credentials::aws;
 use crate::credentials::{Credentials, Secret};
+use crate::credentials::{aws, http};
 use crate::resolve::account::RoleArn;
 use crate::sys::error::Failure;
 use crate::sys::tty;
@@ -17,6 +17,7 @@ fn default_session_name() -> String {
 /// Assumes the hop's role with `source` credentials; asks for an MFA code on the terminal when
 /// the profile names an `mfa_serial` (aws-config has no MFA support, hence the SDK call here).
 pub async fn assume_role(
+    net: &http::Settings,
     hop: &Hop,
     source: &Credentials,
     region: &str,
@@ -25,7 +26,7 @@ pub async fn assume_role(
         Some(serial) => Some(mfa_code(hop, serial)?),
         None => None,
     };
-    let (client, endpoint) = aws::sts_client(region, Some(source))?;
+    let (client, endpoint) = aws::sts_client(net, region, Some(source))?;
     let answer = client
         .assume_role()
         .role_arn(&hop.role.arn)
@@ -50,6 +51,7 @@ pub async fn assume_role(
 }
 
 pub async fn assume_role_with_web_identity(
+    net: &http::Settings,
     profile: &str,
     role: &RoleArn,
     token_file: &std::path::Path,
@@ -72,7 +74,7 @@ pub async fn assume_role_with_web_identity(
             .into());
         }
     };
-    let (client, endpoint) = aws::sts_client(region, None)?;
+    let (client, endpoint) = aws::sts_client(net, region, None)?;
     let answer = client
         .assume_role_with_web_identity()
         .role_arn(&role.arn)

@@ -14,7 +14,7 @@ pub async fn base_credentials(chain: &Chain) -> anyhow::Result<(Credentials, Opt
     let creds = match &chain.base {
         Base::Static { creds, .. } => creds.clone(),
         Base::Sso(target) => {
-            let (token, creds) = sso::login::role_credentials(target).await?;
+            let (token, creds) = sso::login::role_credentials(&chain.net, target).await?;
             chain
                 .source_of(0)
                 .refuse_expired(&creds, OffsetDateTime::now_utc())?;
@@ -29,7 +29,7 @@ pub async fn base_credentials(chain: &Chain) -> anyhow::Result<(Credentials, Opt
             profile,
             session,
             at,
-        } => login::credentials(profile, session, at, &chain.region).await?,
+        } => login::credentials(&chain.net, profile, session, at, &chain.region).await?,
         Base::WebIdentity {
             profile,
             token_file,
@@ -37,6 +37,7 @@ pub async fn base_credentials(chain: &Chain) -> anyhow::Result<(Credentials, Opt
             session_name,
         } => {
             assume::assume_role_with_web_identity(
+                &chain.net,
                 profile,
                 role,
                 token_file,
@@ -73,7 +74,7 @@ pub async fn assume_hop(
     index: usize,
     source: &Credentials,
 ) -> anyhow::Result<Credentials> {
-    let creds = assume::assume_role(&chain.hops[index], source, &chain.region).await?;
+    let creds = assume::assume_role(&chain.net, &chain.hops[index], source, &chain.region).await?;
     chain
         .source_of(index + 1)
         .refuse_expired(&creds, OffsetDateTime::now_utc())?;

@@ -36,6 +36,7 @@ fn sign_in_again(profile: &str, failure: Failure) -> Failure {
 }
 
 pub async fn credentials(
+    net: &http::Settings,
     profile: &str,
     session: &str,
     at: &Location,
@@ -61,7 +62,7 @@ pub async fn credentials(
     let patience = Patience::Run;
     let config = ProviderConfig::without_region()
         .with_region(Some(Region::new(region.to_string())))
-        .with_http_client(http::client()?)
+        .with_http_client(http::client(net)?)
         .with_retry_config(RetryConfig::standard().with_max_attempts(3))
         .with_timeout_config(
             TimeoutConfig::builder()

@@ -16,6 +16,7 @@ pub use login::cache_path as login_cache_path;
 pub use steps::Step;
 
 use crate::credentials::aws::{self, Service};
+use crate::credentials::http;
 use crate::credentials::sso::{SsoLogin, SsoTarget};
 use crate::credentials::{Credentials, Secret};
 use crate::resolve::account::{AccountId, RoleArn};
@@ -107,6 +108,9 @@ pub struct Chain {
     pub hops: Vec<Hop>,
     /// The region STS calls are made in (the selected profile's).
     pub region: String,
+    /// How every call of the chain reaches AWS: the selected profile's settings, as botocore
+    /// makes every client of a run with them.
+    pub net: http::Settings,
 }
 
 impl Chain {
@@ -287,6 +291,7 @@ pub fn chain(set: &ProfileSet, name: &str, region: &str) -> anyhow::Result<Chain
         base,
         hops,
         region: region.to_string(),
+        net: http::Settings::of(set.get(name)?),
     })
 }
 

@@ -15,7 +15,7 @@ use super::registration::{self, Registration};
 use super::token::{self, NewToken};
 use super::{SsoError, SsoLogin, SsoTarget, portal};
 
-use crate::credentials::{Credentials, Secret};
+use crate::credentials::{Credentials, Secret, http};
 use crate::sys::browser;
 
 /// How long the PKCE flow waits for the browser, as the AWS CLI does.
@@ -46,9 +46,13 @@ pub struct SignedIn {
     pub expires_at: OffsetDateTime,
 }
 
-pub async fn sign_in(login: &SsoLogin, choice: FlowChoice) -> anyhow::Result<SignedIn> {
+pub async fn sign_in(
+    net: &http::Settings,
+    login: &SsoLogin,
+    choice: FlowChoice,
+) -> anyhow::Result<SignedIn> {
     let flow = choice.flow(login);
-    let oidc = Oidc::new(login)?;
+    let oidc = Oidc::new(net, login)?;
     let registration = match registration::load(login, flow)? {
         Some(registration) => registration,
         None => {
@@ -160,7 +164,11 @@ fn can_sign_in_here() -> bool {
 
 /// Runs `attempt`; when it fails because the sign-in is missing, has expired or was revoked, and
 /// a person is at the terminal, signs in and runs it once more.
-pub async fn or_sign_in<T, F, Fut>(login: &SsoLogin, attempt: F) -> anyhow::Result<T>
+pub async fn or_sign_in<T, F, Fut>(
+    net: &http::Settings,
+    login: &SsoLogin,
+    attempt: F,
+) -> anyhow::Result<T>
 where
     F: Fn() -> Fut,
     Fut: Future<Output = Result<T, SsoError>>,
@@ -172,7 +180,7 @@ where
             match attempt().await {
                 Err(SsoError::NotSignedIn(e)) => {
                     crate::sys::output::stderr_line(format_args!("guard: {e}; signing in now"));
-                    sign_in(login, FlowChoice::default()).await?;
+                    sign_in(net, login, FlowChoice::default()).await?;
                     attempt().await
                 }
                 result => result,
@@ -184,10 +192,13 @@ where
 }
 
 /// An SSO profile's token and role credentials, signing in first when needed and possible.
-pub async fn role_credentials(target: &SsoTarget) -> anyhow::Result<(Secret, Credentials)> {
-    or_sign_in(&target.login, || async {
-        let token = token::access_token(&target.login).await?;
-        let creds = portal::role_credentials(target, &token).await?;
+pub async fn role_credentials(
+    net: &http::Settings,
+    target: &SsoTarget,
+) -> anyhow::Result<(Secret, Credentials)> {
+    or_sign_in(net, &target.login, || async {
+        let token = token::access_token(net, &target.login).await?;
+        let creds = portal::role_credentials(net, target, &token).await?;
         Ok((token, creds))
     })
     .await

@@ -1,6 +1,7 @@
 //! Signing out: the portal forgets the sign-in, and this machine forgets its token.
 
 use super::{SsoLogin, portal, token};
+use crate::credentials::http;
 
 pub enum SignedOut {
     /// The token was revoked at the portal (or had already expired there) and removed here.
@@ -9,14 +10,14 @@ pub enum SignedOut {
     NotSignedIn,
 }
 
-pub async fn sign_out(login: &SsoLogin) -> anyhow::Result<SignedOut> {
+pub async fn sign_out(net: &http::Settings, login: &SsoLogin) -> anyhow::Result<SignedOut> {
     // A damaged cache is removed all the same: it signs nobody in.
     let token = token::unexpired(login).unwrap_or_else(|e| {
         crate::sys::error::warn(format!("{e:#}"));
         None
     });
     let revoked = match &token {
-        Some(token) => portal::logout(login, token).await,
+        Some(token) => portal::logout(net, login, token).await,
         None => Ok(()),
     };
     // The token is removed even when the portal could not be reached, so that nothing here can

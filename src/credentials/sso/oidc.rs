@@ -6,8 +6,8 @@ use time::{Duration, OffsetDateTime};
 use super::SsoLogin;
 use super::cache_file::{AUTHORIZATION_CODE_GRANT, DEVICE_GRANT, Flow};
 use super::registration::Registration;
-use crate::credentials::Secret;
 use crate::credentials::aws::{self, Patience, Service};
+use crate::credentials::{Secret, http};
 use crate::sys::error::Failure;
 use crate::sys::exit_codes::ExitCode;
 
@@ -47,9 +47,9 @@ pub struct Oidc<'a> {
 }
 
 impl<'a> Oidc<'a> {
-    pub fn new(login: &'a SsoLogin) -> Result<Self, Failure> {
+    pub fn new(net: &http::Settings, login: &'a SsoLogin) -> Result<Self, Failure> {
         let endpoint = aws::endpoint(Service::SsoOidc, login.region());
-        let config = aws::sdk_config(&endpoint, login.region(), None, Patience::Run)?;
+        let config = aws::sdk_config(net, &endpoint, login.region(), None, Patience::Run)?;
         Ok(Oidc {
             login,
             client: aws_sdk_ssooidc::Client::new(&config),

@@ -14,17 +14,18 @@ use time::OffsetDateTime;
 use super::{SsoError, SsoLogin, SsoTarget};
 use crate::credentials::aws::{self, Patience, Service};
 use crate::credentials::identity::AccountName;
-use crate::credentials::{Credentials, Secret};
+use crate::credentials::{Credentials, Secret, http};
 use crate::resolve::account::AccountId;
 use crate::sys::error::Failure;
 use crate::sys::exit_codes::ExitCode;
 
 fn client(
+    net: &http::Settings,
     login: &SsoLogin,
     patience: Patience,
 ) -> Result<(aws_sdk_sso::Client, aws::Endpoint), Failure> {
     let endpoint = aws::endpoint(Service::Sso, login.region());
-    let config = aws::sdk_config(&endpoint, login.region(), None, patience)?;
+    let config = aws::sdk_config(net, &endpoint, login.region(), None, patience)?;
     Ok((aws_sdk_sso::Client::new(&config), endpoint))
 }
 
@@ -76,9 +77,13 @@ async fn pace() {
     tokio::time::sleep(wait).await;
 }
 
-pub async fn role_credentials(target: &SsoTarget, token: &Secret) -> Result<Credentials, SsoError> {
+pub async fn role_credentials(
+    net: &http::Settings,
+    target: &SsoTarget,
+    token: &Secret,
+) -> Result<Credentials, SsoError> {
     let endpoint = aws::endpoint(Service::Sso, target.login.region());
-    let config = aws::sdk_config(&endpoint, target.login.region(), None, Patience::Run)?;
+    let config = aws::sdk_config(net, &endpoint, target.login.region(), None, Patience::Run)?;
     let client = aws_sdk_sso::Client::from_conf(
         aws_sdk_sso::config::Builder::from(&config)
             .interceptor(NoticeThrottling)
@@ -150,8 +155,8 @@ static LISTED: Mutex<BTreeMap<String, Listed>> = Mutex::new(BTreeMap::new());
 
 /// Lists the sign-in's accounts once, so that `account_name` answers from that list in this
 /// process. A list that cannot be had is left to each lookup.
-pub async fn remember_account_names(login: &SsoLogin, token: &Secret) {
-    let Ok((client, _)) = client(login, Patience::Walk) else {
+pub async fn remember_account_names(net: &http::Settings, login: &SsoLogin, token: &Secret) {
+    let Ok((client, _)) = client(net, login, Patience::Walk) else {
         return;
     };
     let mut listed = Vec::new();
@@ -179,14 +184,19 @@ fn remembered(login: &SsoLogin) -> Option<Listed> {
 }
 
 /// The account's name as the portal lists it.
-pub async fn account_name(login: &SsoLogin, token: &Secret, account: &AccountId) -> AccountName {
+pub async fn account_name(
+    net: &http::Settings,
+    login: &SsoLogin,
+    token: &Secret,
+    account: &AccountId,
+) -> AccountName {
     if let Some(listed) = remembered(login) {
         return match listed.iter().find(|(id, _)| id == account) {
             Some((_, Some(name))) => AccountName::Known(name.clone()),
             _ => AccountName::NoneVisible,
         };
     }
-    let Ok((client, _)) = client(login, Patience::Optional) else {
+    let Ok((client, _)) = client(net, login, Patience::Optional) else {
         return AccountName::Unknown;
     };
     let mut pages = client
@@ -214,8 +224,8 @@ pub async fn account_name(login: &SsoLogin, token: &Secret, account: &AccountId)
 
 /// Ends the sign-in at IAM Identity Center, so the token stops working everywhere, not only here.
 /// A token the portal no longer accepts is already signed out.
-pub async fn logout(login: &SsoLogin, token: &Secret) -> anyhow::Result<()> {
-    let (client, endpoint) = client(login, Patience::Run)?;
+pub async fn logout(net: &http::Settings, login: &SsoLogin, token: &Secret) -> anyhow::Result<()> {
+    let (client, endpoint) = client(net, login, Patience::Run)?;
     match client.logout().access_token(token.expose()).send().await {
         Ok(_) => Ok(()),
         Err(e)
@@ -281,8 +291,12 @@ where
 }
 
 /// Every account and role of the signed-in person, following every page of both lists.
-pub async fn assignments(login: &SsoLogin, token: &Secret) -> Result<Vec<Assignment>, SsoError> {
-    let (client, endpoint) = client(login, Patience::Walk)?;
+pub async fn assignments(
+    net: &http::Settings,
+    login: &SsoLogin,
+    token: &Secret,
+) -> Result<Vec<Assignment>, SsoError> {
+    let (client, endpoint) = client(net, login, Patience::Walk)?;
     let mut accounts = Vec::new();
     let mut pages = client
         .list_accounts()

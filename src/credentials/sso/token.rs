@@ -10,8 +10,8 @@ use time::{Duration, OffsetDateTime};
 use super::cache_file::{self, format_time, parse_time};
 use super::registration::Registration;
 use super::{SsoError, SsoLogin};
-use crate::credentials::Secret;
 use crate::credentials::aws::{self, Patience, Service};
+use crate::credentials::{Secret, http};
 use crate::sys::error::Failure;
 use crate::sys::exit_codes::ExitCode;
 use crate::sys::fsutil;
@@ -265,7 +265,7 @@ pub fn lock(login: &SsoLogin, purpose: Purpose) -> anyhow::Result<SessionLock> {
 
 /// A usable access token for this sign-in: the cached one, refreshed first when it is close to
 /// expiry and the cache holds what a refresh needs.
-pub async fn access_token(login: &SsoLogin) -> Result<Secret, SsoError> {
+pub async fn access_token(net: &http::Settings, login: &SsoLogin) -> Result<Secret, SsoError> {
     let cached = read(login)?;
     if cached.expires_at - OffsetDateTime::now_utc() > REFRESH_WINDOW {
         return Ok(cached.access_token);
@@ -288,7 +288,7 @@ pub async fn access_token(login: &SsoLogin) -> Result<Secret, SsoError> {
     }
     // botocore never refreshes legacy profiles' tokens; neither does guard.
     let refreshed = match login {
-        SsoLogin::Session { .. } => refresh(login, cached).await,
+        SsoLogin::Session { .. } => refresh(net, login, cached).await,
         SsoLogin::Legacy { .. } => Err((
             NotRefreshed::Refused(anyhow::anyhow!(
                 "tokens of legacy SSO profiles are not refreshed"
@@ -336,7 +336,11 @@ impl From<Failure> for NotRefreshed {
 /// The cached token comes back with the failure: while it lasts, it still serves.
 type RefreshError = (NotRefreshed, CachedToken);
 
-async fn refresh(login: &SsoLogin, mut cached: CachedToken) -> Result<Secret, RefreshError> {
+async fn refresh(
+    net: &http::Settings,
+    login: &SsoLogin,
+    mut cached: CachedToken,
+) -> Result<Secret, RefreshError> {
     let (Some(refresh_token), Some(client_id), Some(client_secret)) = (
         cached.field("refreshToken").map(str::to_string),
         cached.field("clientId").map(str::to_string),
@@ -355,7 +359,7 @@ async fn refresh(login: &SsoLogin, mut cached: CachedToken) -> Result<Secret, Re
         ));
     }
     let endpoint = aws::endpoint(Service::SsoOidc, login.region());
-    let config = match aws::sdk_config(&endpoint, login.region(), None, Patience::Run) {
+    let config = match aws::sdk_config(net, &endpoint, login.region(), None, Patience::Run) {
         Ok(config) => config,
         Err(e) => return Err((e.into(), cached)),
     };
