@@ -39,6 +39,10 @@ struct Case {
     files: BTreeMap<String, String>,
     /// The folder the command runs in; /home/user/project unless given.
     cwd: Option<String>,
+    /// The machine may reach an instance metadata service (a cloud instance): the disk says
+    /// so when asked. Without it, a physical machine.
+    #[serde(default)]
+    cloud: bool,
     credential_override: Option<bool>,
     /// The tool after unwrapping; "" means none.
     tool: Option<String>,
@@ -76,6 +80,7 @@ impl Case {
         };
         let cwd = self.cwd.as_deref().unwrap_or(CWD);
         let disk = FakeDisk {
+            cloud: self.cloud,
             files: self
                 .files
                 .keys()
@@ -144,9 +149,15 @@ const CWD: &str = "/home/user/project";
 /// The disk a case sees: its `files` (absolute paths), and the folders that hold them.
 struct FakeDisk {
     files: Vec<String>,
+    cloud: bool,
 }
 
 impl Disk for FakeDisk {
+    fn metadata_service(&self) -> Option<String> {
+        self.cloud
+            .then(|| "the case's machine is a cloud instance".to_owned())
+    }
+
     fn probe(&self, path: &Path) -> Probe {
         let path = path.to_string_lossy();
         let real = Path::new(&*path).to_path_buf();
@@ -884,6 +895,7 @@ fn pointing_a_path_at_each_class_of_store_changes_the_answer_as_the_classes_say(
                     env: case.env.clone(),
                     aliases: case.aliases.clone(),
                     cwd: case.cwd.clone(),
+                    cloud: case.cloud,
                     name: case.name.clone(),
                     file: case.file.clone(),
                     severity: case.severity.clone(),

@@ -30,7 +30,7 @@ use super::Severity;
 use super::curl_flags::OPTIONS;
 use super::local_programs::{Effect, Parsed, Program, labelled, parse};
 use super::paths::{self, PathVerdict, Write};
-use super::scope::{self, Scope, Word};
+use super::scope::{self, EnvValue, Scope, Word};
 use super::verdict::Verdict;
 
 const TOOL: &str = "curl";
@@ -104,7 +104,7 @@ pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
             ));
         }
     }
-    let steered = connection(&parsed);
+    let steered = connection(&parsed, scope);
     if !steered.is_ordinary() {
         return Verdict::of(steered.severity, TOOL, &[], &steered.reason);
     }
@@ -127,8 +127,19 @@ pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
     let uploads = parsed.has("T");
     let remote_name = parsed.has("O") || parsed.has("remote-name-all");
     let globs = !parsed.has("g");
+    // `-L` follows redirects (the last of it and `--no-location` wins).
+    let mut redirects = None;
+    for found in &parsed.options {
+        match found.name {
+            "L" | "location-trusted" => {
+                redirects = Some(format!("{} follows redirects", found.written));
+            }
+            "no-location" | "no-location-trusted" => redirects = None,
+            _ => {}
+        }
+    }
     for url in &urls {
-        paths = paths.or_worse(judge_url(url, uploads, globs, scope));
+        paths = paths.or_worse(judge_url(url, uploads, globs, redirects.as_deref(), scope));
         if remote_name {
             paths = paths.or_worse(remote_file(
                 url,
@@ -348,7 +359,13 @@ fn remote_file(url: &Word, dir: Option<&Word>, server_names: bool, scope: &Scope
 }
 
 /// What a URL reaches.
-fn judge_url(url: &Word, uploads: bool, globs: bool, scope: &Scope) -> PathVerdict {
+fn judge_url(
+    url: &Word,
+    uploads: bool,
+    globs: bool,
+    redirects: Option<&str>,
+    scope: &Scope,
+) -> PathVerdict {
     let text: &str = &url.text;
     // What the line itself spells: up to the first expansion.
     let literal = match text.find(['$', '`']) {
@@ -404,7 +421,7 @@ fn judge_url(url: &Word, uploads: bool, globs: bool, scope: &Scope) -> PathVerdi
         _ => rest.trim_start_matches('/'),
     };
     match scheme.as_str() {
-        "http" | "https" => network(rest, url.dynamic, globs),
+        "http" | "https" => network(rest, url.dynamic, globs, redirects, scope),
         "file" => {
             let path = percent_decoded(rest.split(['?', '#']).next().unwrap_or(""));
             let word = Word {
@@ -437,7 +454,7 @@ fn unknown_path(why: String) -> PathVerdict {
 /// The options that choose where the connection goes, whatever the URL's host: each address
 /// they name is judged like a URL's host; a resolver or socket of the line's choosing can
 /// make any name reach the metadata address, so those are unknown.
-fn connection(parsed: &Parsed) -> PathVerdict {
+fn connection(parsed: &Parsed, scope: &Scope) -> PathVerdict {
     let mut verdict = PathVerdict::ordinary();
     for found in &parsed.options {
         let Some(value) = found.values.last() else {
@@ -445,7 +462,13 @@ fn connection(parsed: &Parsed) -> PathVerdict {
         };
         let text: &str = &value.text;
         let addresses: Vec<&str> = match found.name {
-            // (A unix socket is a local file, not an address: it stays as the table says.)
+            // A local server guard cannot see answers: the docker API, a credential helper.
+            "unix-socket" | "abstract-unix-socket" => {
+                return unknown_path(format!(
+                    "{} {text} sends the request to a local socket, whose server guard cannot see (the docker API, a credential helper)",
+                    found.written
+                ));
+            }
             "doh-url" | "dns-servers" | "dns-interface" | "dns-ipv4-addr" | "dns-ipv6-addr"
             | "interface" => {
                 return unknown_path(format!(
@@ -486,6 +509,13 @@ fn connection(parsed: &Parsed) -> PathVerdict {
                     "{} {text}: {address} is an address guard cannot place",
                     found.written
                 )),
+                Host::Name => match metadata_reachable(scope) {
+                    Some(why) => unknown_path(format!(
+                        "{} {text}: {address} is a name, which may resolve to the instance metadata service ({why})",
+                        found.written
+                    )),
+                    None => PathVerdict::ordinary(),
+                },
                 Host::Loopback | Host::Ordinary => PathVerdict::ordinary(),
             };
             verdict = verdict.or_worse(next);
@@ -521,7 +551,10 @@ enum Host {
     Metadata,
     Loopback,
     Unplaceable,
+    /// An address that is neither of the above.
     Ordinary,
+    /// A name (or an expansion): the resolver decides where it leads.
+    Name,
 }
 
 fn host_class(host: &str) -> Host {
@@ -552,7 +585,8 @@ fn host_class(host: &str) -> Host {
         {
             Host::Unplaceable
         }
-        None => Host::Ordinary,
+        None if host.is_empty() => Host::Ordinary,
+        None => Host::Name,
     }
 }
 
@@ -641,8 +675,17 @@ fn ipv4_any_form(host: &str) -> Option<std::net::Ipv4Addr> {
 
 /// Endpoints that hand out credentials: the EC2 instance metadata service and the ECS and
 /// EKS container credential endpoints, and their credential paths on any host, and guard's own
-/// credential server (`guard --server`, `/guard/credentials` on a loopback address).
-pub(crate) fn network(rest: &str, dynamic: bool, globs: bool) -> PathVerdict {
+/// credential server (`guard --server`, `/guard/credentials` on a loopback address). On a
+/// machine that may reach a metadata service (`metadata_reachable`), a host that is a name
+/// (it may resolve there: `169.254.169.254.nip.io`) or a redirect followed (`redirects`
+/// says who follows it) may end there too: unknown; elsewhere they are read.
+pub(crate) fn network(
+    rest: &str,
+    dynamic: bool,
+    globs: bool,
+    redirects: Option<&str>,
+    scope: &Scope,
+) -> PathVerdict {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = authority_host(rest).to_ascii_lowercase();
     // The server decodes `%2D`; curl expands `{a,b}` and `[1-3]` in the path (unless -g).
@@ -697,7 +740,58 @@ pub(crate) fn network(rest: &str, dynamic: bool, globs: bool) -> PathVerdict {
     if class == Host::Unplaceable {
         return unknown_path(format!("{host} is an address guard cannot place"));
     }
+    if (class == Host::Name || (redirects.is_some() && class != Host::Loopback))
+        && let Some(why) = metadata_reachable(scope)
+    {
+        return unknown_path(match redirects {
+            Some(who) if class != Host::Name => {
+                format!("{who}, which may lead to the instance metadata service ({why})")
+            }
+            _ => format!(
+                "{host} is a name, which may resolve to the instance metadata service ({why})"
+            ),
+        });
+    }
     PathVerdict::ordinary()
+}
+
+/// The ECS variables that say the command runs in a task, which reaches the task metadata
+/// and credentials endpoints.
+const TASK_VARS: &[&str] = &[
+    "ECS_CONTAINER_METADATA_URI_V4",
+    "ECS_CONTAINER_METADATA_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+];
+
+/// Why a request from this command may end at an instance metadata or container credentials
+/// endpoint although its URL names none: an ECS task or an EKS pod with Pod Identity (their
+/// variables), or a machine the caller's `Disk` says may have one (a cloud instance or a
+/// virtual machine). None on a machine guard knows has none. guard's own endpoint for its
+/// shells (`AWS_CONTAINER_CREDENTIALS_FULL_URI` on a loopback address) does not count.
+pub(crate) fn metadata_reachable(scope: &Scope) -> Option<String> {
+    if let Some(var) = TASK_VARS.iter().find(|var| scope.var(var).is_some()) {
+        return Some(format!(
+            "{var} is set: an ECS task, which reaches the task metadata and credentials endpoints"
+        ));
+    }
+    let full = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+    match scope.var(full) {
+        Some(EnvValue::Known(uri)) => {
+            let rest = uri.split_once("://").map_or(uri.as_str(), |(_, rest)| rest);
+            if host_class(authority_host(rest)) != Host::Loopback {
+                return Some(format!(
+                    "{full} is set to {uri}: a container credentials endpoint this machine reaches"
+                ));
+            }
+        }
+        Some(EnvValue::Dynamic) => {
+            return Some(format!(
+                "{full} is set from an expansion: a container credentials endpoint"
+            ));
+        }
+        None => {}
+    }
+    scope.disk().metadata_service()
 }
 
 pub(crate) fn percent_decoded(text: &str) -> String {

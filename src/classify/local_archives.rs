@@ -425,6 +425,11 @@ fn wget(args: &[Word], scope: &Scope) -> Judged {
         .copied()
         .cloned()
         .unwrap_or(Word::literal("."));
+    // wget follows up to 20 redirects unless told `--max-redirect=0` (the last one wins).
+    let redirects = match parsed.values("max-redirect").last() {
+        Some(word) if !word.dynamic && word.text.trim() == "0" => None,
+        _ => Some("wget follows redirects (unless --max-redirect=0)"),
+    };
     let to_document = parsed.has("O") || parsed.has("spider");
     let tree = ["r", "m", "p", "content-disposition", "trust-server-names"]
         .iter()
@@ -448,7 +453,13 @@ fn wget(args: &[Word], scope: &Scope) -> Judged {
             }
             None => text,
         };
-        verdict = verdict.or_worse(super::curl::network(rest, url.dynamic, false));
+        verdict = verdict.or_worse(super::curl::network(
+            rest,
+            url.dynamic,
+            false,
+            redirects,
+            scope,
+        ));
         if to_document {
             continue;
         }

@@ -185,6 +185,12 @@ pub trait Disk {
     /// a folder with `__init__.py`): `python -m` imports the working folder's first, so one
     /// there can shadow any module the program imports; true when it could not look.
     fn holds_python_modules(&self, folder: &std::path::Path) -> bool;
+    /// Why this machine may reach an instance metadata service (169.254.169.254 and the
+    /// like, which hand out credentials to whatever asks): a cloud instance, a virtual
+    /// machine, or one guard cannot tell; None where guard knows it cannot. Asked only when a
+    /// judge needs it (a URL's host is a name, or a redirect is followed), so the caller may
+    /// find it lazily.
+    fn metadata_service(&self) -> Option<String>;
 }
 
 /// What is at a path.
@@ -214,6 +220,11 @@ impl Disk for NoDisk {
 
     fn holds_python_modules(&self, _: &std::path::Path) -> bool {
         false
+    }
+
+    /// A machine without one: the same answer everywhere (benchmarks, policy tests).
+    fn metadata_service(&self) -> Option<String> {
+        None
     }
 }
 

@@ -1132,6 +1132,10 @@ mod tests {
         fn holds_python_modules(&self, _: &Path) -> bool {
             false
         }
+
+        fn metadata_service(&self) -> Option<String> {
+            None
+        }
     }
 
     #[test]

@@ -181,6 +181,11 @@ const MAX_DEPTH: usize = 32;
 /// Variables some tool parser reads through `Scope::var`; other assignments need not be
 /// remembered. Most name a program the tool would run.
 const CONSULTED: &[&str] = &[
+    // Where an instance metadata or container credentials endpoint is (curl, wget).
+    "ECS_CONTAINER_METADATA_URI_V4",
+    "ECS_CONTAINER_METADATA_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     "PULUMI_SKIP_CONFIRMATIONS",
     "HOME",
     "KUBECTL_EXTERNAL_DIFF",

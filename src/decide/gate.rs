@@ -648,6 +648,13 @@ const STATE_SEARCH_ENTRIES: usize = 20_000;
 const STATE_SEARCH_DEPTH: usize = 8;
 
 impl classify::Disk for RealDisk {
+    fn metadata_service(&self) -> Option<String> {
+        static FOUND: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        FOUND
+            .get_or_init(crate::sys::machine::metadata_service)
+            .clone()
+    }
+
     fn holds_python_modules(&self, folder: &std::path::Path) -> bool {
         let Ok(entries) = std::fs::read_dir(folder) else {
             // A working folder that is not there holds nothing; one unreadable might.
