@@ -370,6 +370,7 @@ fn judge(tool: Tool, args: &[String], scope: &Scope) -> Verdict {
         Tool::Git => git::classify(args, scope),
         Tool::Curl => curl::classify(args, scope),
         Tool::Docker => docker::classify(args, scope),
+        Tool::DockerCompose => docker::classify_compose(args, scope),
     }
 }
 

@@ -125,10 +125,11 @@ const COMMANDS: &[Command] = &[
     cmd(&["diff"], Read, READ_ONLY).with_flags(f::DIFF),
     cmd(&["history"], Read, READ_ONLY).with_flags(f::HISTORY),
     cmd(&["events"], Read, READ_ONLY).with_flags(f::EVENTS),
+    cmd(&["run|exec|create|start|attach|build"], Unknown, RUNS),
     cmd(
-        &["run|exec|create|start|attach|build|builder|buildx"],
+        &["builder|buildx"],
         Unknown,
-        RUNS,
+        "the buildx plugin: guard does not read its commands (builds run a Dockerfile's steps)",
     ),
     cmd(
         &["pull|push|login|logout|search|manifest|trust"],
@@ -270,6 +271,14 @@ const INERT: &[&str] = &[
     "DOCKER_DEFAULT_PLATFORM",
     "DOCKER_HIDE_LEGACY_COMMANDS",
 ];
+
+/// The standalone `docker-compose` (v2's binary, or v1) reads as `docker compose`.
+pub(crate) fn classify_compose(args: &[String], scope: &Scope) -> Verdict {
+    let args: Vec<String> = std::iter::once("compose".to_owned())
+        .chain(args.iter().cloned())
+        .collect();
+    classify(&args, scope)
+}
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
     let mut verdict = TABLE.judge(args, scope);

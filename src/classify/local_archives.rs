@@ -286,7 +286,7 @@ fn unzip(parsed: &Parsed, scope: &Scope) -> PathVerdict {
     verdict
 }
 
-/// `openssl x509|rand|version`, and `s_client` with standard input from `/dev/null`; any
+/// `openssl x509|rand|version`, and `s_client` with nothing to send (`</dev/null`, `echo |`); any
 /// other command is unknown.
 fn openssl(args: &[Word], scope: &Scope) -> Judged {
     let Some((command, rest)) = args.split_first() else {
@@ -301,10 +301,10 @@ fn openssl(args: &[Word], scope: &Scope) -> Judged {
         "version" => &VERSION,
         // What it reads from standard input it sends to the server (an HTTP request, SMTP
         // commands): read only when that is nothing.
-        "s_client" if !scope.stdin_null => {
+        "s_client" if !scope.stdin_blank => {
             return Err((
                 Severity::Unknown,
-                "openssl s_client sends what it reads from standard input to the server; read only with </dev/null".to_owned(),
+                "openssl s_client sends what it reads from standard input to the server; read only when that is nothing or a newline (</dev/null, echo |)".to_owned(),
             ));
         }
         "s_client" => &S_CLIENT,

@@ -89,6 +89,8 @@ const COMMANDS: &[(&[&str], &[&str])] = &[
     ),
     (&["config", "c"], &["json", "g", "L", "l"]),
     (&["prefix"], &["g"]),
+    // Asks the registry whose token the user's configuration holds; prints the user name.
+    (&["whoami"], &[]),
     (&["root"], &["g"]),
 ];
 

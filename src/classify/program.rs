@@ -23,6 +23,7 @@ pub(crate) enum Tool {
     Git,
     Curl,
     Docker,
+    DockerCompose,
 }
 
 impl Tool {
@@ -58,6 +59,7 @@ impl Tool {
             Tool::Git => "git",
             Tool::Curl => "curl",
             Tool::Docker => "docker",
+            Tool::DockerCompose => "docker-compose",
         }
     }
 }
@@ -135,6 +137,7 @@ fn by_name(name: &str) -> Option<Program> {
         "git" => Program::Tool(Tool::Git),
         "curl" => Program::Tool(Tool::Curl),
         "docker" => Program::Tool(Tool::Docker),
+        "docker-compose" => Program::Tool(Tool::DockerCompose),
         "env" => Program::Wrapper(Wrapper::Env),
         "sudo" => Program::Wrapper(Wrapper::Sudo),
         "command" => Program::Wrapper(Wrapper::Command),

@@ -491,8 +491,8 @@ pub(crate) struct Scope<'a> {
     pub login_argv0: bool,
     /// Standard input is a heredoc or here-string.
     pub stdin_heredoc: bool,
-    /// Standard input is `/dev/null` (a redirection of the command guard saw).
-    pub stdin_null: bool,
+    /// Standard input holds nothing or a blank line (`</dev/null`, `echo |`).
+    pub stdin_blank: bool,
     /// The folder the command runs in (`cd`, `env -C` change it).
     workdir: Rc<WorkDir>,
     /// The folder is not the one guard runs in: relative paths are resolved before reading.
@@ -555,7 +555,7 @@ impl<'a> Scope<'a> {
             open_ended: false,
             login_argv0: false,
             stdin_heredoc: false,
-            stdin_null: false,
+            stdin_blank: false,
             workdir: Rc::new(Self::initial_workdir(ctx)),
             moved: false,
             written: None,

@@ -223,7 +223,7 @@ pub(crate) fn classify(
                         // (`PATH=/x eval aws s3 ls`): kept above, as eval is special.
                         let mut inner = scope.clone();
                         inner.stdin_heredoc = command.stdin_heredoc;
-                        inner.stdin_null = command.stdin_null;
+                        inner.stdin_blank = command.stdin_blank;
                         results.add(self::classify("eval", &code, &inner, classify));
                         // eval runs in this shell: what its code changes (variables, the
                         // folder, options, functions) holds for the commands after it, and
@@ -250,7 +250,7 @@ pub(crate) fn classify(
                 }
             }
             scope.stdin_heredoc = command.stdin_heredoc;
-            scope.stdin_null = command.stdin_null;
+            scope.stdin_blank = command.stdin_blank;
             results.add(classify(words, &scope));
         }
         folders.after(command, &scope);

@@ -113,9 +113,10 @@ pub(crate) struct ShellCommand {
     pub redirected: bool,
     /// Standard input is a heredoc or here-string.
     pub stdin_heredoc: bool,
-    /// Standard input is `/dev/null` (the last redirection of descriptor 0 is `< /dev/null`):
-    /// the program reads nothing (`openssl s_client` then sends nothing).
-    pub stdin_null: bool,
+    /// Standard input holds nothing or one blank line: the last redirection of descriptor 0
+    /// is `< /dev/null`, or there is none and the command follows `echo |`, `echo -n |`,
+    /// `true |` or `: |` (`openssl s_client` then sends at most a newline).
+    pub stdin_blank: bool,
     pub flow: Flow,
 }
 
@@ -640,6 +641,26 @@ impl Parser {
         }
     }
 
+    /// Whether the command writes nothing or one newline to its standard output: `echo`,
+    /// `echo -n`, `echo ""`, `true`, `:` as the shell's builtins (no function of that name in
+    /// the script, no redirection).
+    fn writes_blank(&self, command: &ShellCommand) -> bool {
+        let words: Vec<&str> = command.words.iter().map(|w| &*w.text).collect();
+        let literal = command.words.iter().all(|word| !word.dynamic);
+        let blank = matches!(
+            words.as_slice(),
+            ["echo"] | ["echo", "-n"] | ["echo", ""] | ["true"] | [":"]
+        );
+        let redefined = || {
+            self.functions
+                .iter()
+                .map(|function| function.name.as_str())
+                .chain(self.pending.iter().map(String::as_str))
+                .any(|name| words.first() == Some(&name))
+        };
+        literal && blank && !command.redirected && !redefined()
+    }
+
     /// Records a function definition where bash would certainly make it in this shell.
     fn define(&mut self, name: String, subshells: usize) {
         if self.nesting == 0 && subshells == 0 && self.blocks == 0 && !self.chained {
@@ -719,7 +740,10 @@ impl Parser {
                     if !and_or {
                         current.flow.pipelined = true;
                     }
+                    let blank = pipe && self.writes_blank(&current);
                     self.finish(&mut current);
+                    // The next command reads what this one wrote, unless it redirects.
+                    current.stdin_blank = blank;
                     if and_or {
                         self.commit_definitions();
                     } else {
@@ -1099,7 +1123,7 @@ impl Parser {
                 // Which of the command's redirections decides its standard input: the last
                 // one of descriptor 0 (`< f`, `<< x`, `<&3`, `0> f`).
                 if fd.unwrap_or(if input { 0 } else { 1 }) == 0 {
-                    current.stdin_null = reads
+                    current.stdin_blank = reads
                         && !writes
                         && heredoc.is_none()
                         && !current.stdin_heredoc
@@ -1635,18 +1659,33 @@ mod tests {
     }
 
     #[test]
-    fn standard_input_from_dev_null_is_known() {
-        let stdin_null = |line: &str| parse(line).commands[0].stdin_null;
-        assert!(stdin_null("openssl s_client -connect h:443 </dev/null"));
-        assert!(stdin_null("openssl s_client 0</dev/null 2>&1"));
-        assert!(stdin_null("openssl s_client <x </dev/null"));
-        assert!(!stdin_null("openssl s_client </dev/null <x"));
-        assert!(!stdin_null("openssl s_client </dev/null <<<GET"));
-        assert!(!stdin_null("openssl s_client 3</dev/null"));
-        assert!(!stdin_null("openssl s_client </dev/null 0<&3"));
-        assert!(!stdin_null("openssl s_client <$NULL"));
-        assert!(!stdin_null("openssl s_client <>/dev/null"));
-        assert!(stdin_null("openssl s_client 2>/dev/null </dev/null"));
+    fn a_blank_standard_input_is_known() {
+        let stdin_blank = |line: &str| parse(line).commands[0].stdin_blank;
+        assert!(stdin_blank("openssl s_client -connect h:443 </dev/null"));
+        assert!(stdin_blank("openssl s_client 0</dev/null 2>&1"));
+        assert!(stdin_blank("openssl s_client <x </dev/null"));
+        assert!(!stdin_blank("openssl s_client </dev/null <x"));
+        assert!(!stdin_blank("openssl s_client </dev/null <<<GET"));
+        assert!(!stdin_blank("openssl s_client 3</dev/null"));
+        assert!(!stdin_blank("openssl s_client </dev/null 0<&3"));
+        assert!(!stdin_blank("openssl s_client <$NULL"));
+        assert!(!stdin_blank("openssl s_client <>/dev/null"));
+        assert!(stdin_blank("openssl s_client 2>/dev/null </dev/null"));
+        let second = |line: &str| parse(line).commands[1].stdin_blank;
+        assert!(second("echo | openssl s_client -connect h:443"));
+        assert!(second("echo -n | openssl s_client"));
+        assert!(second("true | openssl s_client"));
+        assert!(!second("echo x | openssl s_client"));
+        assert!(!second("echo $X | openssl s_client"));
+        assert!(!second("echo >f | openssl s_client"));
+        assert!(!second("echo || openssl s_client"));
+        assert!(!second("echo ; openssl s_client"));
+        assert!(!second("echo | openssl s_client <req"));
+        assert!(second("echo | openssl s_client </dev/null"));
+        let script = parse("echo() { cat req; }; echo | openssl s_client");
+        let last = script.commands.last().expect("commands");
+        assert_eq!(last.words[0].text, "openssl");
+        assert!(!last.stdin_blank);
     }
 
     #[test]
