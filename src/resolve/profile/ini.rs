@@ -135,17 +135,21 @@ pub struct File {
     pub sdk_error: Option<Location>,
 }
 
-/// The key being read: continuation lines may still add to it.
-struct Open {
-    key: String,
-    /// The value's first line, then continuation lines (most keys have none: no allocation).
-    first: String,
-    more: Vec<String>,
+/// The key read last, already in its section: continuation lines may still add to its value.
+/// Most keys have none, and then nothing is left to do for them when the next line comes.
+struct Open<'t> {
+    /// The key as written, trimmed: the rare line that continues the value finds it again by it.
+    key: &'t str,
     /// Empty lines since the last line of the value: part of it only if more of it follows
     /// (configparser trims the end of a value).
     blanks: usize,
-    at: Location,
-    sdk: SdkReading,
+    /// Whether continuation lines were added (then `finish` trims the value's end and checks
+    /// sub-properties).
+    continued: bool,
+    /// Whether the SDKs' parser has the key open too: an indented comment line then adds to it.
+    sdk_open: bool,
+    /// Whether the SDKs read another value (`finish` compares the two again).
+    sdk_other: bool,
 }
 
 /// Parses one file the way configparser does (`RawConfigParser()` as botocore makes it:
@@ -157,16 +161,21 @@ struct Open {
 pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
     let file = Arc::new(path.to_path_buf());
     let mut out = File::default();
-    let mut defaults: Option<Section> = None;
+    // `[DEFAULT]`, when the file has one: its header and place are set there (line 0 until then).
+    let mut defaults = Section {
+        header: Header(String::new()),
+        sdk_header: None,
+        at: Location {
+            file: file.clone(),
+            line: 0,
+        },
+        keys: BTreeMap::new(),
+    };
     // Which section keys go to: one of `sections`, or `[DEFAULT]`.
     let mut current: Option<Target> = None;
     let mut seen = Seen::Few(Vec::new());
     let mut open: Option<Open> = None;
     let mut indent_level = 0;
-    // Whether the SDKs' parser has a key open that an indented line would continue, and whether
-    // it has seen a header at all.
-    let mut sdk_key_open = false;
-    let mut sdk_in_section = false;
     if let Some(line) = lone_carriage_return(text) {
         return Err(bad(
             &Location { file, line },
@@ -197,14 +206,66 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
             file: file.clone(),
             line: index + 1,
         };
+        // The usual lines first, told apart by their first byte: an empty line, and a key at the
+        // line's start (not a header, not a comment, no indentation).
+        let Some(&first) = raw.as_bytes().first() else {
+            if let Some(key) = open.as_mut() {
+                key.blanks += 1;
+            }
+            continue;
+        };
+        if is_printable_ascii(first) && !matches!(first, b'[' | b'#' | b';') {
+            finish(open.take(), current, &mut out.sections, &mut defaults)?;
+            indent_level = 0;
+            let Some(target) = current else {
+                return Err(bad(&at(), "a setting before any [section] header"));
+            };
+            let section = section_of(target, &mut out.sections, &mut defaults);
+            open = Some(match usual_key(raw) {
+                Some((key, upper, value)) => {
+                    let name = if upper {
+                        key.to_ascii_lowercase()
+                    } else {
+                        key.to_owned()
+                    };
+                    let value = Value {
+                        value: value.to_owned(),
+                        at: at(),
+                        sdk: SdkReading::Same,
+                    };
+                    insert(section, name, value)?;
+                    Open {
+                        key,
+                        blanks: 0,
+                        continued: false,
+                        sdk_open: true,
+                        sdk_other: false,
+                    }
+                }
+                None => read_key(
+                    raw,
+                    python_trim(raw),
+                    false,
+                    section,
+                    at,
+                    &mut out.sdk_error,
+                )?,
+            });
+            continue;
+        }
         let trimmed = python_trim(raw);
-        let sdk_indented = matches!(raw.as_bytes().first(), Some(b' ' | b'\t'));
+        let sdk_indented = matches!(first, b' ' | b'\t');
         if matches!(trimmed.as_bytes().first(), Some(b'#' | b';')) {
             // A comment to configparser wherever it is; to the SDKs only at the line's start.
             if sdk_indented && !is_blank_to_sdk(raw) {
                 match open.as_mut() {
-                    Some(key) if sdk_key_open => key.sdk_append(trimmed),
-                    _ => note_sdk_error(&mut out, at()),
+                    Some(key) if key.sdk_open => {
+                        if let Some(target) = current {
+                            let section = section_of(target, &mut out.sections, &mut defaults);
+                            key.sdk_other |= sdk_append(section, key.key, trimmed);
+                        }
+                    }
+                    _ => note_sdk_error(&mut out.sdk_error, at()),
                 }
             }
             continue;
@@ -217,31 +278,36 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
         }
         // configparser's indentation is any whitespace, counted in characters; most lines have
         // none.
-        let indent = match raw.as_bytes().first() {
-            Some(&b) if !is_printable_ascii(b) => {
-                raw.chars().take_while(|&c| is_python_space(c)).count()
-            }
-            _ => 0,
+        let indent = if is_printable_ascii(first) {
+            0
+        } else {
+            raw.chars().take_while(|&c| is_python_space(c)).count()
         };
         if let Some(key) = open.as_mut()
             && indent > indent_level
+            && let Some(target) = current
         {
-            for _ in 0..std::mem::take(&mut key.blanks) {
-                key.more.push(String::new());
+            let section = section_of(target, &mut out.sections, &mut defaults);
+            if let Some(value) = section.keys.get_mut(&lower(key.key)) {
+                for _ in 0..std::mem::take(&mut key.blanks) {
+                    value.value.push('\n');
+                }
+                value.value.push('\n');
+                value.value.push_str(trimmed);
             }
-            key.more.push(trimmed.to_string());
+            key.continued = true;
             if !sdk_indented {
                 // Indented only with characters the SDKs do not take for indentation.
-                note_sdk_error(&mut out, at());
+                note_sdk_error(&mut out.sdk_error, at());
             }
             continue;
         }
-        close(&mut open, current, &mut out.sections, &mut defaults)?;
+        finish(open.take(), current, &mut out.sections, &mut defaults)?;
         indent_level = indent;
         if sdk_indented {
             // configparser starts a key or a section here; to the SDKs the line continues the key
             // above (there is none: see the `indent > indent_level` case) or is an error.
-            note_sdk_error(&mut out, at());
+            note_sdk_error(&mut out.sdk_error, at());
         }
         if let Some(header) = header_of(trimmed) {
             let sdk_header = if sdk_indented {
@@ -251,20 +317,16 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
                     Some(text) if text == header => None,
                     Some(text) => Some(text.to_string()),
                     None => {
-                        note_sdk_error(&mut out, at());
+                        note_sdk_error(&mut out.sdk_error, at());
                         None
                     }
                 }
             };
-            sdk_in_section = true;
-            sdk_key_open = false;
             if header == "DEFAULT" {
-                defaults.get_or_insert_with(|| Section {
-                    header: Header(header.to_string()),
-                    sdk_header: None,
-                    at: at(),
-                    keys: BTreeMap::new(),
-                });
+                if defaults.at.line == 0 {
+                    defaults.header = Header(header.to_string());
+                    defaults.at = at();
+                }
                 current = Some(Target::Defaults);
                 continue;
             }
@@ -286,55 +348,21 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
             current = Some(Target::Section(out.sections.len() - 1));
             continue;
         }
-        if current.is_none() {
+        let Some(target) = current else {
             return Err(bad(&at(), "a setting before any [section] header"));
-        }
-        // This runs for every key of every profile: the search for the first '=' or ':' stops
-        // there, and the test for a '#' or ';' anywhere (a comment to the SDKs, maybe) has no
-        // early exit, so the compiler can do it many bytes at a time.
-        let Some(split) = trimmed.bytes().position(|b| b == b'=' || b == b':') else {
-            return Err(bad(&at(), "expected 'key = value'"));
         };
-        let comment_char = trimmed
-            .bytes()
-            .fold(false, |seen, b| seen | (b == b'#') | (b == b';'));
-        let key = python_trim(&trimmed[..split]);
-        // Python's lower() is ASCII's on ASCII text, and much cheaper.
-        let key = if key.is_ascii() {
-            key.to_ascii_lowercase()
-        } else {
-            key.to_lowercase()
-        };
-        let value = python_trim(&trimmed[split + 1..]).to_string();
-        if key.is_empty() {
-            return Err(bad(&at(), "a setting with no name before '='"));
-        }
-        let sdk = if sdk_indented || !sdk_in_section {
-            Ok(SdkReading::Missing)
-        } else if trimmed.as_bytes()[split] == b'=' && !comment_char && is_sdk_name(&key) {
-            // The usual line: no comment, `=`, a plain name. Read the same by both.
-            Ok(SdkReading::Same)
-        } else {
-            sdk_reading(raw, &key, &value)
-        };
-        // An SDK property that continuation lines may extend, even one they then ignore.
-        sdk_key_open = sdk.is_ok() && !sdk_indented && sdk_in_section;
-        let sdk = sdk.unwrap_or_else(|()| {
-            // `key: value` or `= value`: the SDKs' parser stops there.
-            note_sdk_error(&mut out, at());
-            SdkReading::Missing
-        });
-        open = Some(Open {
-            key,
-            first: value,
-            more: Vec::new(),
-            blanks: 0,
-            at: at(),
-            sdk,
-        });
+        let section = section_of(target, &mut out.sections, &mut defaults);
+        open = Some(read_key(
+            raw,
+            trimmed,
+            sdk_indented,
+            section,
+            at,
+            &mut out.sdk_error,
+        )?);
     }
-    close(&mut open, current, &mut out.sections, &mut defaults)?;
-    if let Some(defaults) = defaults {
+    finish(open.take(), current, &mut out.sections, &mut defaults)?;
+    if defaults.at.line != 0 {
         // configparser's options() of every section include `[DEFAULT]`'s keys; the SDKs have no
         // such section.
         for section in &mut out.sections {
@@ -347,6 +375,136 @@ pub fn parse(path: &Path, text: &str) -> Result<File, Failure> {
         }
     }
     Ok(out)
+}
+
+/// A key line in its usual form: `name = value` from the line's start, the name of lower-case
+/// letters, digits and `_-/.%@+` (or upper-case ones), `=` with blanks or nothing around it, no
+/// `#` or `;` in the value, its ends printable. Read in one pass over the name, the same by
+/// configparser and the SDKs. The name as written, whether it has upper-case letters, and the
+/// value; None for any other line (the general reading, `read_key`, takes it).
+fn usual_key(raw: &str) -> Option<(&str, bool, &str)> {
+    let bytes = raw.as_bytes();
+    let mut end = 0;
+    let mut kinds = 0;
+    while let Some(&b) = bytes.get(end) {
+        let kind = NAME_BYTES[usize::from(b)];
+        if kind & NAME_END != 0 {
+            break;
+        }
+        kinds |= kind;
+        end += 1;
+    }
+    if end == 0 || kinds & NAME_OTHER != 0 {
+        return None;
+    }
+    let mut split = end;
+    while matches!(bytes.get(split), Some(b' ' | b'\t')) {
+        split += 1;
+    }
+    if bytes.get(split) != Some(&b'=') {
+        return None;
+    }
+    let value = trim_blanks(&raw[split + 1..]);
+    let (Some(&first), Some(&last)) = (value.as_bytes().first(), value.as_bytes().last()) else {
+        return Some((&raw[..end], kinds & NAME_UPPER != 0, value));
+    };
+    // A fold rather than `any`: without an early exit it runs many bytes at a time.
+    let comment = value
+        .bytes()
+        .fold(false, |seen, b| seen | (b == b'#') | (b == b';'));
+    (is_printable_ascii(first) && is_printable_ascii(last) && !comment)
+        .then(|| (&raw[..end], kinds & NAME_UPPER != 0, value))
+}
+
+/// What a byte is to `usual_key`: the end of a name (a blank or a delimiter), an upper-case
+/// letter, or anything else that is not part of a name the SDKs accept (`#` and `;`, controls,
+/// other characters).
+const NAME_END: u8 = 1;
+const NAME_UPPER: u8 = 2;
+const NAME_OTHER: u8 = 4;
+static NAME_BYTES: [u8; 256] = {
+    let mut table = [NAME_OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = match c {
+            b' ' | b'\t' | b'=' | b':' => NAME_END,
+            b'A'..=b'Z' => NAME_UPPER,
+            b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'/' | b'.' | b'%' | b'@' | b'+' => 0,
+            _ => NAME_OTHER,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Any `key = value` line, as configparser reads it and with the SDKs' reading noted: the key
+/// goes into its section at once, and the key is returned open for continuation lines.
+fn read_key<'t>(
+    raw: &'t str,
+    trimmed: &'t str,
+    sdk_indented: bool,
+    section: &mut Section,
+    at: impl Fn() -> Location,
+    sdk_error: &mut Option<Location>,
+) -> Result<Open<'t>, Failure> {
+    // The search for the first '=' or ':' stops there, and the test for a '#' or ';' anywhere (a
+    // comment to the SDKs, maybe) has no early exit, so the compiler can do it many bytes at a
+    // time.
+    let Some(split) = trimmed.bytes().position(|b| b == b'=' || b == b':') else {
+        return Err(bad(&at(), "expected 'key = value'"));
+    };
+    let comment_char = trimmed
+        .bytes()
+        .fold(false, |seen, b| seen | (b == b'#') | (b == b';'));
+    let written = python_trim(&trimmed[..split]);
+    let key = lower(written);
+    let value = python_trim(&trimmed[split + 1..]).to_string();
+    if key.is_empty() {
+        return Err(bad(&at(), "a setting with no name before '='"));
+    }
+    let sdk = if sdk_indented {
+        Ok(SdkReading::Missing)
+    } else if trimmed.as_bytes()[split] == b'=' && !comment_char && is_sdk_name(&key) {
+        // The usual line: no comment, `=`, a plain name. Read the same by both.
+        Ok(SdkReading::Same)
+    } else {
+        sdk_reading(raw, &key, &value)
+    };
+    // An SDK property that continuation lines may extend, even one they then ignore.
+    let sdk_open = sdk.is_ok() && !sdk_indented;
+    let sdk = sdk.unwrap_or_else(|()| {
+        // `key: value` or `= value`: the SDKs' parser stops there.
+        note_sdk_error(sdk_error, at());
+        SdkReading::Missing
+    });
+    let sdk_other = matches!(sdk, SdkReading::Other(_));
+    insert(
+        section,
+        key,
+        Value {
+            value,
+            at: at(),
+            sdk,
+        },
+    )?;
+    Ok(Open {
+        key: written,
+        blanks: 0,
+        continued: false,
+        sdk_open,
+        sdk_other,
+    })
+}
+
+/// A key lower-cased as configparser and the SDKs do: Python's lower() is ASCII's on ASCII text,
+/// and much cheaper.
+fn lower(key: &str) -> String {
+    if key.is_ascii() {
+        key.to_ascii_lowercase()
+    } else {
+        key.to_lowercase()
+    }
 }
 
 /// Where each header was first seen: a duplicate is found by lookup, not by a scan of every
@@ -395,96 +553,102 @@ enum Target {
     Defaults,
 }
 
-impl Open {
-    /// The SDKs add this line to the value where configparser does not.
-    fn sdk_append(&mut self, line: &str) {
-        let base = match &self.sdk {
-            SdkReading::Same => self.joined(),
-            SdkReading::Other(value) => value.clone(),
-            SdkReading::Missing => return,
-        };
-        self.sdk = SdkReading::Other(format!("{base}\n{line}"));
-    }
-
-    fn joined(&self) -> String {
-        let mut value = self.first.clone();
-        for line in &self.more {
-            value.push('\n');
-            value.push_str(line);
-        }
-        value
+/// The section keys go to.
+fn section_of<'s>(
+    target: Target,
+    sections: &'s mut [Section],
+    defaults: &'s mut Section,
+) -> &'s mut Section {
+    match target {
+        Target::Section(i) => &mut sections[i],
+        Target::Defaults => defaults,
     }
 }
 
-/// Ends the open key: configparser joins its lines and trims the end. A value that starts on the
-/// next line is a set of sub-properties, which botocore splits at `=` and refuses the whole file
-/// for a line without one (so do the SDKs).
-fn close(
-    open: &mut Option<Open>,
+/// Puts a key into its section; configparser refuses one set twice.
+fn insert(section: &mut Section, key: String, value: Value) -> Result<(), Failure> {
+    // One lookup finds a repeated key and the place of a new one.
+    match section.keys.entry(key) {
+        Entry::Occupied(previous) => Err(bad(
+            &value.at,
+            &format!(
+                "'{}' is set twice in [{}] (first at line {}); the AWS CLI refuses such a file",
+                previous.key(),
+                section.header.0,
+                previous.get().at.line
+            ),
+        )),
+        Entry::Vacant(slot) => {
+            slot.insert(value);
+            Ok(())
+        }
+    }
+}
+
+/// The SDKs add an indented comment line to the open key's value where configparser does not.
+/// Whether they now read another value.
+fn sdk_append(section: &mut Section, key: &str, line: &str) -> bool {
+    let Some(value) = section.keys.get_mut(&lower(key)) else {
+        return false;
+    };
+    let base = match &value.sdk {
+        SdkReading::Same => &value.value,
+        SdkReading::Other(sdk) => sdk,
+        SdkReading::Missing => return false,
+    };
+    value.sdk = SdkReading::Other(format!("{base}\n{line}"));
+    true
+}
+
+/// Ends the open key: configparser trims the end of a value continued on more lines. A value
+/// that starts on the next line is a set of sub-properties, which botocore splits at `=` and
+/// refuses the whole file for a line without one (so do the SDKs). The SDKs skip empty lines
+/// inside a value, which configparser keeps.
+fn finish(
+    open: Option<Open>,
     target: Option<Target>,
     sections: &mut [Section],
-    defaults: &mut Option<Section>,
+    defaults: &mut Section,
 ) -> Result<(), Failure> {
-    let Some(key) = open.take() else {
+    let (Some(open), Some(target)) = (open, target) else {
         return Ok(());
     };
-    let (keys, header) = match target {
-        Some(Target::Section(i)) => {
-            let section = &mut sections[i];
-            (&mut section.keys, &section.header.0)
-        }
-        Some(Target::Defaults) => match defaults.as_mut() {
-            Some(defaults) => (&mut defaults.keys, &defaults.header.0),
-            None => return Ok(()),
-        },
-        None => return Ok(()),
+    if !open.continued && !open.sdk_other {
+        return Ok(());
+    }
+    let key = lower(open.key);
+    let section = section_of(target, sections, defaults);
+    let Some(value) = section.keys.get_mut(&key) else {
+        return Ok(());
     };
-    let multi_line = !key.more.is_empty();
-    let value = if !multi_line {
-        key.first
-    } else {
-        key.joined().trim_end_matches(is_python_space).to_string()
-    };
-    // One lookup finds a repeated key and the place of a new one.
-    let slot = match keys.entry(key.key) {
-        Entry::Occupied(previous) => {
+    if open.continued {
+        let end = value.value.trim_end_matches(is_python_space).len();
+        value.value.truncate(end);
+        if value.value.starts_with('\n')
+            && let Some(line) = value
+                .value
+                .lines()
+                .find(|l| !l.is_empty() && !l.contains('='))
+        {
             return Err(bad(
-                &key.at,
-                &format!(
-                    "'{}' is set twice in [{header}] (first at line {}); the AWS CLI refuses such a file",
-                    previous.key(),
-                    previous.get().at.line
-                ),
+                &value.at,
+                &format!("'{key}' has a sub-property line without '=': '{line}'"),
             ));
         }
-        Entry::Vacant(slot) => slot,
-    };
-    if value.starts_with('\n')
-        && let Some(line) = value.lines().find(|l| !l.is_empty() && !l.contains('='))
-    {
-        return Err(bad(
-            &key.at,
-            &format!(
-                "'{}' has a sub-property line without '=': '{line}'",
-                slot.key()
-            ),
-        ));
     }
-    // The SDKs skip empty lines inside a value; configparser keeps them.
-    let sdk = match key.sdk {
-        SdkReading::Other(sdk) if sdk == value => SdkReading::Same,
-        SdkReading::Same if multi_line && value.contains("\n\n") => {
-            let kept: Vec<&str> = value.lines().filter(|l| !l.is_empty()).collect();
-            let start = if value.starts_with('\n') { "\n" } else { "" };
+    value.sdk = match std::mem::replace(&mut value.sdk, SdkReading::Same) {
+        SdkReading::Other(sdk) if sdk == value.value => SdkReading::Same,
+        SdkReading::Same if open.continued && value.value.contains("\n\n") => {
+            let kept: Vec<&str> = value.value.lines().filter(|l| !l.is_empty()).collect();
+            let start = if value.value.starts_with('\n') {
+                "\n"
+            } else {
+                ""
+            };
             SdkReading::Other(format!("{start}{}", kept.join("\n")))
         }
         other => other,
     };
-    slot.insert(Value {
-        value,
-        at: key.at,
-        sdk,
-    });
     Ok(())
 }
 
@@ -546,8 +710,8 @@ pub(crate) fn is_sdk_name(name: &str) -> bool {
         })
 }
 
-fn note_sdk_error(file: &mut File, at: Location) {
-    file.sdk_error.get_or_insert(at);
+fn note_sdk_error(sdk_error: &mut Option<Location>, at: Location) {
+    sdk_error.get_or_insert(at);
 }
 
 /// The SDKs skip lines of only spaces and tabs.
