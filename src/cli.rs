@@ -150,7 +150,7 @@ impl Shared {
 }
 
 fn parse_region(text: &str) -> Result<String, String> {
-    if crate::credentials::aws::is_region(text) {
+    if crate::resolve::region::is_region(text) {
         Ok(text.to_string())
     } else {
         Err(format!("'{text}' is not an AWS region (like eu-west-1)"))

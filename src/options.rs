@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use crate::credentials::verify::{self, CacheUse, Planned, Verified};
+use crate::credentials::resolved::Resolved;
+use crate::credentials::verify::{CacheUse, Verified};
 use crate::decide::policy::{self, Policy};
 use crate::sys::error::Failure;
 
@@ -29,12 +30,12 @@ pub struct Options {
 impl Options {
     /// The selected profile's credentials, verified.
     pub fn verified(&self) -> anyhow::Result<Verified> {
-        self.planned()?.verify(self.cache_use)
+        self.resolved()?.verify(self.cache_use)
     }
 
     /// The selected profile, resolved as far as it goes without credentials.
-    pub fn planned(&self) -> anyhow::Result<Planned> {
-        verify::plan(self.profile.as_deref(), self.region.as_deref())
+    pub fn resolved(&self) -> anyhow::Result<Resolved> {
+        Resolved::of(self.profile.as_deref(), self.region.as_deref())
     }
 
     /// The policy in force, with `--policy` over the others.

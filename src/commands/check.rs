@@ -268,18 +268,18 @@ fn locate(
     profile: Option<&str>,
     offline: bool,
 ) -> anyhow::Result<(gate::Target, KnownFrom)> {
-    let planned = crate::credentials::verify::plan(
+    let resolved = crate::credentials::resolved::Resolved::of(
         profile.or(options.profile.as_deref()),
         options.region.as_deref(),
     )?;
-    let name = planned.profile().to_string();
+    let name = resolved.profile().to_string();
     let target = |account, known_name, principal| gate::Target {
         account,
         known_name,
         profile: name.clone(),
         principal,
     };
-    Ok(match planned.located(options.cache_use) {
+    Ok(match resolved.located(options.cache_use) {
         Located::Verified {
             identity,
             account_name,
@@ -292,7 +292,7 @@ fn locate(
         }
         Located::Unknown if offline => (target(None, None, None), KnownFrom::Unknown),
         Located::Unknown => {
-            let verified = planned.verify(options.cache_use)?;
+            let verified = resolved.verify(options.cache_use)?;
             (gate::Target::of(&verified), KnownFrom::Verified)
         }
     })

@@ -17,8 +17,9 @@ use crate::classify::Classification;
 use crate::commands::completions;
 use crate::credentials::cache::Cache;
 use crate::credentials::identity::AccountName;
+use crate::credentials::resolved::Resolved;
 use crate::credentials::sso::{self, SsoLogin, token};
-use crate::credentials::verify::{self, Planned, Verified};
+use crate::credentials::verify::Verified;
 use crate::credentials::{aws, http};
 use crate::decide::confirm::Consent;
 use crate::decide::gate::{self, Answer, Caller, Gate, Passage, Ruling, Target};
@@ -330,20 +331,20 @@ fn verify_all(
 ) -> Vec<anyhow::Result<Verified>> {
     let cache_use = options.cache_use;
     let mut results: Vec<Option<anyhow::Result<Verified>>> = Vec::new();
-    let mut cold: Vec<(usize, Planned)> = Vec::new();
+    let mut cold: Vec<(usize, Resolved)> = Vec::new();
     for (index, candidate) in picked.iter().enumerate() {
-        let planned = verify::plan_in(
+        let resolved = Resolved::in_set(
             set,
             candidate.name(),
             options.region.as_deref(),
             ChosenBy::Flag,
         );
-        results.push(match planned {
+        results.push(match resolved {
             Err(e) => Some(Err(e)),
-            Ok(planned) => match planned.verified_from_cache(cache_use) {
+            Ok(resolved) => match resolved.verified_from_cache(cache_use) {
                 Some(verified) => Some(verified),
                 None => {
-                    cold.push((index, planned));
+                    cold.push((index, resolved));
                     None
                 }
             },
@@ -352,13 +353,13 @@ fn verify_all(
     if !cold.is_empty() {
         let failed = sign_in_once(&cold);
         let mut fetch = Vec::new();
-        for (index, planned) in cold {
-            let login = planned.sso_login().map(SsoLogin::cache_key);
+        for (index, resolved) in cold {
+            let login = resolved.sso_login().map(SsoLogin::cache_key);
             match login.and_then(|key| failed.iter().find(|(k, _)| k == key)) {
                 Some((_, message)) => {
                     results[index] = Some(Err(Failure::config(message.clone()).into()))
                 }
-                None => fetch.push((index, planned)),
+                None => fetch.push((index, resolved)),
             }
         }
         let queue = Mutex::new(fetch.into_iter());
@@ -369,8 +370,8 @@ fn verify_all(
                 scope.spawn(|| {
                     loop {
                         let next = queue.lock().ok().and_then(|mut q| q.next());
-                        let Some((index, planned)) = next else { break };
-                        let verified = planned.verify(cache_use);
+                        let Some((index, resolved)) = next else { break };
+                        let verified = resolved.verify(cache_use);
                         if let Ok(mut done) = done.lock() {
                             done.push((index, verified));
                         }
@@ -392,15 +393,15 @@ fn verify_all(
 /// token near its end is refreshed here (one CreateToken), a missing one signed in here when a
 /// person is at the terminal; the portal's list of accounts is read once to name them. The
 /// sign-ins that failed, with why (said once here, not once per account).
-fn sign_in_once(cold: &[(usize, Planned)]) -> Vec<(String, String)> {
+fn sign_in_once(cold: &[(usize, Resolved)]) -> Vec<(String, String)> {
     let cache = Cache::locate();
     let now = OffsetDateTime::now_utc();
     let mut logins: Vec<(&SsoLogin, &http::Settings, bool)> = Vec::new();
-    for (_, planned) in cold {
-        let Some(login) = planned.sso_login() else {
+    for (_, resolved) in cold {
+        let Some(login) = resolved.sso_login() else {
             continue;
         };
-        let unnamed = planned
+        let unnamed = resolved
             .expected_account()
             .is_none_or(|id| cache.account_name(id, now) == AccountName::Unknown);
         match logins
@@ -408,7 +409,7 @@ fn sign_in_once(cold: &[(usize, Planned)]) -> Vec<(String, String)> {
             .find(|(l, _, _)| l.cache_key() == login.cache_key())
         {
             Some((_, _, any_unnamed)) => *any_unnamed |= unnamed,
-            None => logins.push((login, planned.net(), unnamed)),
+            None => logins.push((login, resolved.net(), unnamed)),
         }
     }
     let mut failed = Vec::new();

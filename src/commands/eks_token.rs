@@ -177,11 +177,11 @@ fn region(options: &Options, var: &dyn Fn(&str) -> Option<String>) -> String {
 /// guard run nothing decides the kubectl command, so every token handed out is an export:
 /// decided, audited, and confirmed in a protected account, as `guard credential-process` is.
 fn resolved(options: &Options, cluster: &str, now: OffsetDateTime) -> anyhow::Result<Token> {
-    let planned = options.planned()?;
-    let region = planned.region().unwrap_or("us-east-1").to_string();
+    let chosen = options.resolved()?;
+    let region = chosen.region().unwrap_or("us-east-1").to_string();
     let cache_use = options.cache_use;
-    let key = planned.credentials_key();
-    let verified = planned.verify(cache_use)?;
+    let key = chosen.credentials_key();
+    let verified = chosen.verify(cache_use)?;
     export(options, &verified, cluster)?;
     let cache = Cache::locate();
     let name = cache_name(cluster, &region);

@@ -82,16 +82,6 @@ impl Patience {
     }
 }
 
-/// Whether `text` can be a region: it becomes part of host names, so anything else would only
-/// fail later, inside the SDK, with a message nobody can act on.
-pub fn is_region(text: &str) -> bool {
-    !text.is_empty()
-        && !text.starts_with('-')
-        && text
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {
     Sts,

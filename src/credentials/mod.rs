@@ -10,6 +10,7 @@ pub(crate) mod cache;
 pub(crate) mod http;
 pub(crate) mod identity;
 pub(crate) mod populate;
+pub(crate) mod resolved;
 pub(crate) mod sign_ins;
 pub(crate) mod source;
 pub(crate) mod sso;

@@ -1,4 +1,5 @@
-//! Resolve and verify: from a profile name to credentials whose identity STS has confirmed.
+//! Verify: from a resolved profile (`resolved::Resolved`) to credentials whose identity STS has
+//! confirmed, through guard's cache and its locks.
 //!
 //! A warm run finds them in the cache and stops there: no async runtime, no SDK client, no
 //! request. A cold run fetches what the cache lacks, one lock per level of the chain so that
@@ -8,11 +9,12 @@ use time::{Duration, OffsetDateTime};
 
 use crate::credentials::cache::{self, Cache, Entry, Level, Provenance};
 use crate::credentials::identity::{self, AccountName, Identity, Principal, Unverified};
+use crate::credentials::resolved::{self, Resolved};
 use crate::credentials::source::{self, Base, Chain};
 use crate::credentials::{Credentials, Secret, http};
 use crate::decide::policy::Target;
 use crate::resolve::account::AccountId;
-use crate::resolve::profile::{Paths, ProfileSet, Value};
+use crate::resolve::region::RegionFrom;
 use crate::sys::error::Failure;
 use crate::{credentials::aws, credentials::sso, resolve::select};
 
@@ -72,58 +74,15 @@ impl CacheUse {
     }
 }
 
-/// Where the command's region came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RegionFrom {
-    Flag,
-    /// `AWS_REGION` or `AWS_DEFAULT_REGION` in guard's environment.
-    Variable(&'static str),
-    Profile,
-}
-
-/// The command's region as every AWS tool picks it: `-r` (which clap has checked), else
-/// `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the profile's. A region that cannot be one is
-/// refused here, where guard can say where it came from. `inherited` reads a variable of guard's
-/// environment.
-fn region(
-    flag: Option<&str>,
-    profile: Option<&Value>,
-    inherited: impl Fn(&str) -> Option<String>,
-) -> Result<Option<(String, RegionFrom)>, Failure> {
-    if let Some(flag) = flag {
-        return Ok(Some((flag.to_string(), RegionFrom::Flag)));
-    }
-    for name in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
-        if let Some(region) = inherited(name).filter(|r| !r.is_empty()) {
-            if !aws::is_region(&region) {
-                return Err(Failure::config(format!(
-                    "${name} '{region}' is not an AWS region (like eu-west-1)"
-                )));
-            }
-            return Ok(Some((region, RegionFrom::Variable(name))));
-        }
-    }
-    if let Some(value) = profile {
-        if !aws::is_region(&value.value) {
-            return Err(Failure::config(format!(
-                "{}: region '{}' is not an AWS region (like eu-west-1)",
-                value.at, value.value
-            )));
-        }
-        return Ok(Some((value.value.clone(), RegionFrom::Profile)));
-    }
-    Ok(None)
-}
-
 pub fn verify(
     profile_flag: Option<&str>,
     region_flag: Option<&str>,
     cache_use: CacheUse,
 ) -> anyhow::Result<Verified> {
-    plan(profile_flag, region_flag)?.verify(cache_use)
+    Resolved::of(profile_flag, region_flag)?.verify(cache_use)
 }
 
-/// What `Planned::located` knows of the account without a request.
+/// What `Resolved::located` knows of the account without a request.
 pub enum Located {
     /// The identity verified when the cached credentials were fetched.
     Verified {
@@ -136,87 +95,8 @@ pub enum Located {
     Unknown,
 }
 
-/// A profile resolved as far as it goes without reading or fetching credentials: enough to name
-/// what is cached for it.
-pub struct Planned {
-    chain: Chain,
-    region: Option<(String, RegionFrom)>,
-    chosen_by: select::ChosenBy,
-}
-
-pub fn plan(profile_flag: Option<&str>, region_flag: Option<&str>) -> anyhow::Result<Planned> {
-    let paths = Paths::from_env()?;
-    let set = ProfileSet::load(&paths)?;
-    let chosen = select::profile(profile_flag, &set, &paths)?;
-    plan_in(&set, &chosen.name, region_flag, chosen.chosen_by)
-}
-
-/// `plan` for a profile of a config already read (`guard each` plans many from one reading).
-pub fn plan_in(
-    set: &ProfileSet,
-    name: &str,
-    region_flag: Option<&str>,
-    chosen_by: select::ChosenBy,
-) -> anyhow::Result<Planned> {
-    let profile = set.get(name)?;
-    // Before anything reads the profile: where the AWS CLI and the SDKs read it otherwise.
-    set.refuse_disagreement([name])?;
-    aws::use_profile(set, profile);
-    let region = region(region_flag, profile.get("region"), |v| {
-        std::env::var(v).ok()
-    })?;
-    // STS needs some region even when the command will run without one.
-    let sts_region = region
-        .as_ref()
-        .map_or_else(|| "us-east-1".to_string(), |(r, _)| r.clone());
-    let chain = source::chain_agreed(set, name, &sts_region)?;
-    chain.refuse_process_loop()?;
-    Ok(Planned {
-        chain,
-        region,
-        chosen_by,
-    })
-}
-
-impl Planned {
-    /// The command's region: `-r`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the
-    /// profile's.
-    pub fn region(&self) -> Option<&str> {
-        self.region.as_ref().map(|(r, _)| r.as_str())
-    }
-
-    /// The cache key of the credentials the profile gives, while they may be used: None when they
-    /// are not cached or their sign-in has been removed.
-    pub fn credentials_key(&self) -> Option<cache::Key> {
-        if !signed_in(&self.chain) {
-            return None;
-        }
-        cache::levels(&self.chain).pop().and_then(|level| level.key)
-    }
-
-    /// The IAM Identity Center sign-in the credentials come from, when they do.
-    pub fn sso_login(&self) -> Option<&sso::SsoLogin> {
-        match &self.chain.base {
-            Base::Sso(target) => Some(&target.login),
-            _ => None,
-        }
-    }
-
-    /// How the profile's calls reach AWS.
-    pub fn net(&self) -> &http::Settings {
-        &self.chain.net
-    }
-
-    /// The account the profile promises, when it promises one.
-    pub fn expected_account(&self) -> Option<&AccountId> {
-        self.chain.expected_account()
-    }
-
-    /// The profile's name.
-    pub fn profile(&self) -> &str {
-        &self.chain.profile
-    }
-
+/// What takes the cache or the network, for a resolved profile.
+impl Resolved {
     /// Who the credentials are, as far as guard knows without a request (`guard check`): the
     /// identity verified when they were cached, else the account the configuration promises
     /// (SSO account ID, role ARN), else nothing.
@@ -250,22 +130,11 @@ impl Planned {
             chain,
             cache: Cache::locate(),
             cache_use,
-            signed_in: signed_in(chain),
+            signed_in: resolved::signed_in(chain),
             now: OffsetDateTime::now_utc(),
             region: self.region.clone(),
             chosen_by: self.chosen_by,
         }
-    }
-}
-
-/// An SSO sign-in that has been removed (`aws sso logout` deletes the token file) also retires
-/// the credentials it gave: a stat, not a read, so the warm path stays cheap.
-fn signed_in(chain: &Chain) -> bool {
-    match &chain.base {
-        Base::Sso(target) => sso::token::cache_path(&target.login).is_ok_and(|p| p.exists()),
-        // `aws logout` removes the session's file.
-        Base::Login { session, .. } => source::login_cache_path(session).is_ok_and(|p| p.exists()),
-        _ => true,
     }
 }
 
@@ -589,8 +458,6 @@ mod sdk_vectors;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::profile::Location;
-    use crate::sys::exit_codes::ExitCode;
 
     fn cache_use(fresh: bool, verify: bool) -> CacheUse {
         CacheUse {
@@ -626,67 +493,5 @@ mod tests {
         assert!(!use_.lasts(&creds(Some(now + Duration::minutes(5))), now));
         assert!(!use_.lasts(&creds(Some(now - Duration::minutes(1))), now));
         assert!(!use_.lasts(&creds(None), now));
-    }
-
-    fn value(text: &str) -> Value {
-        Value {
-            value: text.to_string(),
-            at: Location {
-                file: std::sync::Arc::new("/home/me/.aws/config".into()),
-                line: 7,
-            },
-            sdk: crate::resolve::profile::ini::SdkReading::Same,
-        }
-    }
-
-    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let vars: Vec<(String, String)> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-    }
-
-    #[test]
-    fn region_from_flag_then_environment_then_profile() {
-        let both = env(&[
-            ("AWS_REGION", "us-west-2"),
-            ("AWS_DEFAULT_REGION", "ap-south-1"),
-        ]);
-        let profile = value("eu-west-1");
-        let got = |flag, profile, vars: &dyn Fn(&str) -> Option<String>| {
-            region(flag, profile, vars).unwrap()
-        };
-        assert_eq!(
-            got(Some("eu-north-1"), Some(&profile), &both),
-            Some(("eu-north-1".to_string(), RegionFrom::Flag))
-        );
-        // Every AWS tool lets the variable beat the profile's region.
-        assert_eq!(
-            got(None, Some(&profile), &both),
-            Some(("us-west-2".to_string(), RegionFrom::Variable("AWS_REGION")))
-        );
-        let default_only = env(&[("AWS_REGION", ""), ("AWS_DEFAULT_REGION", "ap-south-1")]);
-        assert_eq!(
-            got(None, Some(&profile), &default_only),
-            Some((
-                "ap-south-1".to_string(),
-                RegionFrom::Variable("AWS_DEFAULT_REGION")
-            ))
-        );
-        assert_eq!(
-            got(None, Some(&profile), &env(&[])),
-            Some(("eu-west-1".to_string(), RegionFrom::Profile))
-        );
-        assert_eq!(got(None, None, &env(&[])), None);
-    }
-
-    #[test]
-    fn a_region_that_cannot_be_one_says_where_it_came_from() {
-        let err = region(None, Some(&value("eu west 1")), env(&[])).unwrap_err();
-        assert_eq!(err.kind, ExitCode::Config);
-        assert!(err.message.contains("config:7"), "{}", err.message);
-        let err = region(None, None, env(&[("AWS_REGION", "EU_WEST")])).unwrap_err();
-        assert!(err.message.contains("$AWS_REGION"), "{}", err.message);
     }
 }

@@ -6,5 +6,6 @@
 
 pub mod account;
 pub(crate) mod profile;
+pub(crate) mod region;
 pub(crate) mod select;
 pub(crate) mod sticky;

@@ -186,7 +186,7 @@ impl SsoLogin {
 
 /// `sso_region` becomes part of host names, so a typo must fail here, with its line.
 fn region(value: &Value) -> Result<String, Failure> {
-    if crate::credentials::aws::is_region(&value.value) {
+    if crate::resolve::region::is_region(&value.value) {
         Ok(value.value.clone())
     } else {
         Err(Failure::config(format!(

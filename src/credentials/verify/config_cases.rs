@@ -8,10 +8,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{RegionFrom, region};
 use crate::credentials::aws::{ProfileEndpoints, Service, resolve_endpoint};
 use crate::credentials::source::{self, Base};
 use crate::resolve::profile::{CHOOSING_KEYS, ProfileSet, ini};
+use crate::resolve::region::{RegionFrom, region};
 use crate::sys::error::Failure;
 use crate::sys::exit_codes::ExitCode;
 

@@ -14,10 +14,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::region;
 use crate::credentials::aws::{ProfileEndpoints, Service, resolve_endpoint};
 use crate::credentials::source::{Base, Chain};
 use crate::resolve::profile::{Paths, ProfileSet, ini};
+use crate::resolve::region::region;
 
 type Keys = BTreeMap<String, String>;
 
