@@ -765,6 +765,12 @@ const NOT_PATHS: &[(&str, &str, &str, &str)] = &[
         "grep's pattern",
     ),
     (
+        "sysinfo",
+        "lsof +D a folder",
+        "/var/log",
+        "lsof lists the processes that hold files open below the folder; it reads no file there",
+    ),
+    (
         "shell",
         "bash -c cd /tmp; ls; pwd",
         "/tmp",

@@ -11,6 +11,7 @@ use super::local_net;
 use super::local_node;
 use super::local_programs::{PROGRAMS, parse};
 use super::local_scripts;
+use super::local_sysinfo;
 use super::local_system;
 use super::scope::{SECRET_VARS, Scope, Word};
 use super::shell_options;
@@ -34,6 +35,9 @@ pub(crate) fn is_local_read_only(name: &str) -> bool {
             // Network checks, npm's reads and node's version (tools: local_net.rs, local_node.rs).
             | "ping" | "nslookup" | "host" | "nc" | "traceroute" | "getent" | "npm" | "node"
             | "nodejs"
+            // More of what runbooks look at (tools: local_sysinfo.rs).
+            | "lsof" | "ip" | "dmesg" | "vmstat" | "lsblk" | "mount" | "sysctl" | "w" | "who"
+            | "last" | "nproc" | "lscpu" | "ifconfig" | "arp" | "route"
             // What runbooks look at (local_system.rs).
             | "uptime" | "free" | "ss" | "netstat" | "top" | "journalctl" | "systemctl"
             // Shell builtins that only change the shell itself.
@@ -115,6 +119,9 @@ pub(crate) fn judge(
     }
     if local_net::NAMES.contains(&name) {
         return local_net::judge(name, args);
+    }
+    if local_sysinfo::NAMES.contains(&name) {
+        return local_sysinfo::judge(name, args, scope);
     }
     if local_node::NAMES.contains(&name) {
         return local_node::judge(name, args, scope);

@@ -178,7 +178,7 @@ pub(crate) fn judge(name: &str, args: &[Word], scope: &Scope) -> (Severity, Stri
 
 /// systemd's pager: `SYSTEMD_PAGER`, else `PAGER`, then less with `SYSTEMD_LESS` and the
 /// variables less obeys.
-fn pager(scope: &Scope) -> Option<String> {
+pub(crate) fn pager(scope: &Scope) -> Option<String> {
     for var in super::git::LESS_RUNS.iter().chain(&["SYSTEMD_LESS"]) {
         if scope.assigned(var).is_some() {
             return Some(format!(

@@ -39,6 +39,7 @@ mod local_net;
 mod local_node;
 mod local_programs;
 mod local_scripts;
+mod local_sysinfo;
 mod local_system;
 mod moved;
 mod pathname;
