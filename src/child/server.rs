@@ -34,7 +34,7 @@ const MAX_REQUEST: usize = 16 * 1024;
 const PATH: &str = "/guard/credentials";
 
 /// What a refresh needs to get the same credentials again.
-pub struct Source {
+pub struct Refresh {
     pub profile: String,
     pub region: Option<String>,
     pub cache_use: CacheUse,
@@ -43,16 +43,16 @@ pub struct Source {
     pub long_term: LongTerm,
 }
 
-impl Source {
-    /// The source of credentials already verified: later fetches use the cache as runs do (the
+impl Refresh {
+    /// The refresh of credentials already verified: later fetches use the cache as runs do (the
     /// first one honoured `--fresh` and `--verify`), and land in the same account.
     pub fn after(
         verified: &verify::Verified,
         region: Option<String>,
         min_ttl: time::Duration,
         long_term: LongTerm,
-    ) -> Source {
-        Source {
+    ) -> Refresh {
+        Refresh {
             profile: verified.profile.clone(),
             region,
             cache_use: CacheUse {
@@ -111,7 +111,7 @@ pub fn check(profile: &str, creds: &Credentials) -> Result<(), Failure> {
 /// when a signal ended it). `env` is the command's environment without the endpoint's address
 /// and token, which `with_endpoint` adds.
 pub fn run(
-    source: Source,
+    refresh: Refresh,
     argv: &[OsString],
     env: ChildEnv,
     with_endpoint: impl FnOnce(ChildEnv, &str, &str) -> Result<ChildEnv, Failure>,
@@ -137,8 +137,8 @@ pub fn run(
     sso::login::forbid_inline_sign_in();
     let state = Arc::new(State {
         token,
-        source,
-        refresh: Mutex::new(Health::Good),
+        refresh,
+        refreshing: Mutex::new(Health::Good),
         door,
     });
     std::thread::spawn(move || serve(&listener, &state));
@@ -164,9 +164,9 @@ pub(crate) fn random_token() -> Result<Secret, Failure> {
 
 struct State {
     token: Secret,
-    source: Source,
+    refresh: Refresh,
     /// Held during a refresh, so that many concurrent asks make one fetch.
-    refresh: Mutex<Health>,
+    refreshing: Mutex<Health>,
     door: Box<dyn Door>,
 }
 
@@ -444,23 +444,23 @@ impl State {
     /// Credentials with at least `--min-ttl` left, from the cache or fetched and verified anew;
     /// Err is the short reason the client is told.
     fn credentials(&self) -> Result<Credentials, String> {
-        let mut health = self.refresh.lock().unwrap_or_else(|e| e.into_inner());
-        let source = &self.source;
+        let mut health = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
+        let refresh = &self.refresh;
         let outcome = verify::verify(
-            Some(&source.profile),
-            source.region.as_deref(),
-            source.cache_use,
+            Some(&refresh.profile),
+            refresh.region.as_deref(),
+            refresh.cache_use,
         )
         .and_then(|verified| {
-            if verified.identity.account != source.account {
+            if verified.identity.account != refresh.account {
                 return Err(Failure::refused(format!(
                     "the refreshed credentials of profile '{}' are for account {}, not {}",
-                    source.profile, verified.identity.account, source.account
+                    refresh.profile, verified.identity.account, refresh.account
                 ))
                 .into());
             }
             let mut creds = verified.creds;
-            if creds.expiration.is_none() && source.long_term == LongTerm::Served {
+            if creds.expiration.is_none() && refresh.long_term == LongTerm::Served {
                 creds.expiration = Some(time::OffsetDateTime::now_utc() + ASK_AGAIN);
             }
             check(&verified.profile, &creds)?;

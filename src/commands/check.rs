@@ -14,7 +14,7 @@ use crate::decide::gate::{self, Answer, Caller, Command, Consent, Gate, Passage,
 use crate::decide::policy::{Basis, Policy};
 use crate::options::Options;
 use crate::resolve::account::AccountId;
-use crate::sys::error::{Failure, Kind};
+use crate::sys::error::Failure;
 use crate::sys::exit_codes::ExitCode;
 use crate::sys::output::{self, Delivery};
 
@@ -247,7 +247,7 @@ fn finish(gate: Gate, ruling: Ruling, known_from: KnownFrom) -> anyhow::Result<J
         Ok(passage) => Ok(passage),
         Err(e)
             if e.downcast_ref::<Failure>()
-                .is_some_and(|f| f.kind == Kind::Refused) =>
+                .is_some_and(|f| f.kind == ExitCode::Refused) =>
         {
             Err(e.to_string())
         }

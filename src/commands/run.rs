@@ -62,14 +62,14 @@ pub fn run(options: &Options, command: Vec<OsString>) -> anyhow::Result<std::con
             },
         });
         gate.enforce(&ruling)?;
-        let source = server::Source::after(
+        let refresh = server::Refresh::after(
             &verified,
             options.region.clone(),
             options.cache_use.min_ttl,
             server::LongTerm::Refused,
         );
         let status = server::run(
-            source,
+            refresh,
             &argv,
             env,
             |env, url, token| Ok(childenv::served(env, url, token)),

@@ -55,7 +55,7 @@ pub fn guarded(options: &Options, gate: &Gate, verified: &Verified) -> anyhow::R
         policy: options.policy.clone(),
     };
     let folder = session::Folder::create(&session, classify::tool_names())?;
-    let source = server::Source::after(
+    let refresh = server::Refresh::after(
         verified,
         options.region.clone(),
         options.cache_use.min_ttl,
@@ -69,7 +69,7 @@ pub fn guarded(options: &Options, gate: &Gate, verified: &Verified) -> anyhow::R
     };
     let env = childenv::build(&Facts::of(verified, gate.view()));
     let status = server::run(
-        source,
+        refresh,
         &[program],
         env,
         |env, url, token| {

@@ -15,7 +15,8 @@ use crate::commands::run;
 use crate::credentials::verify::{CacheUse, DEFAULT_MIN_TTL};
 use crate::decide::gate::{Caller, Consent, Gate, Target};
 use crate::options::{Options, parse_duration};
-use crate::sys::error::{self, Failure, Kind};
+use crate::sys::error::{self, Failure};
+use crate::sys::exit_codes::ExitCode;
 
 /// The tool guard was started as, when `argv[0]` names one: a shim. Only the name is compared,
 /// before anything else is set up, so that guard's own start-up stays as cheap.
@@ -134,7 +135,7 @@ fn real_tool(tool: &str, shims: &Path) -> Result<PathBuf, Failure> {
         })
         .ok_or_else(|| {
             Failure::new(
-                Kind::CommandNotFound,
+                ExitCode::CommandNotFound,
                 format!(
                     "{tool}: not found on PATH after the guarded shell's shims; nothing was run"
                 ),

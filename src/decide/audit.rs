@@ -10,10 +10,9 @@ use time::format_description::well_known::Rfc3339;
 use crate::sys::error::Failure;
 use crate::sys::fsutil;
 // The argv an entry holds is the caller's to redact, with this.
-pub use crate::sys::redact::redact;
 
 #[derive(Serialize)]
-pub struct Entry<'a> {
+pub struct Record<'a> {
     pub profile: &'a str,
     pub account_id: &'a str,
     pub account_name: Option<&'a str>,
@@ -56,7 +55,7 @@ pub struct PlanSummary {
 struct Line<'a> {
     time: String,
     #[serde(flatten)]
-    entry: &'a Entry<'a>,
+    entry: &'a Record<'a>,
 }
 
 pub fn path() -> anyhow::Result<PathBuf> {
@@ -64,7 +63,7 @@ pub fn path() -> anyhow::Result<PathBuf> {
 }
 /// Appends one entry. The log is guard's record of what it let through, so failing to write it
 /// is a failure: the command does not run unrecorded.
-pub fn append(entry: &Entry) -> anyhow::Result<()> {
+pub fn append(entry: &Record) -> anyhow::Result<()> {
     let path = path()?;
     let fail = |e: std::io::Error| {
         Failure::config(format!(

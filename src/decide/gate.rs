@@ -21,6 +21,7 @@ use crate::resolve::account::AccountId;
 use crate::sys::error::Failure;
 use crate::sys::fsutil::{self, home_dir};
 use crate::sys::process::Process;
+use crate::sys::redact;
 
 /// Who asks: a person at a keyboard, or a program acting for one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -541,13 +542,13 @@ impl<'p> Gate<'p> {
         if !ruling.view.protected && !self.policy.audit_all() {
             return Ok(());
         }
-        audit::append(&audit::Entry {
+        audit::append(&audit::Record {
             profile: &self.target.profile,
             account_id: self.target.account.as_ref().map_or("", AccountId::as_str),
             account_name: ruling.view.name.as_deref(),
             principal_arn: self.target.principal.as_deref().unwrap_or(""),
             caller: self.caller.label(),
-            argv: audit::redact(&ruling.argv),
+            argv: redact::redact(&ruling.argv),
             classification: ruling.classification.severity.as_str(),
             reason: &ruling.classification.reason,
             change_reason: self.reason.as_deref(),

@@ -7,10 +7,6 @@ use std::fmt;
 
 use crate::sys::exit_codes::ExitCode;
 
-/// The name `ExitCode` had here before the two were one enum; the shell and `guard check` still
-/// use it while their work is in flight (issue 22 removes it with the folder moves).
-pub type Kind = ExitCode;
-
 /// A failure of guard itself: what happened, and what the user can do next.
 #[derive(Debug, Clone)]
 pub struct Failure {
