@@ -52,6 +52,7 @@ mod scope;
 mod script;
 mod shell;
 mod shell_options;
+mod split_vars;
 mod table;
 mod terraform;
 mod terraform_flags;

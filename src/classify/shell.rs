@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use super::scope::{self, Word};
+use super::split_vars;
 
 pub(crate) struct Script {
     /// Every simple command, in source order; commands inside a substitution come before
@@ -118,6 +119,30 @@ pub(crate) struct ShellCommand {
     /// `true |` or `: |` (`openssl s_client` then sends at most a newline).
     pub stdin_blank: bool,
     pub flow: Flow,
+    /// It stands for a `for` or `select` loop's assignment of its variable (the values are in
+    /// `Script`'s loop list, not in the word).
+    pub loop_assignment: bool,
+    /// The "further words" of unquoted variables that may not split after all, once the whole
+    /// script is known (`split_vars`).
+    pub(crate) var_splits: Vec<VarSplit>,
+}
+
+/// A word whose only splitting expansions are plain unquoted variables (`s3://$r`), each
+/// certainly assigned before the word is expanded (in the body of `for r in ...`, or after
+/// a top-level `r=...`): if every value those variables can have on the line is one plain
+/// word, the word after it (`at`, the "further words") stands for nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct VarSplit {
+    pub at: usize,
+    pub names: Vec<String>,
+}
+
+/// A `for NAME in WORDS` or `select` header: `safe` when it is `for` over literal words that
+/// are each one plain word (`split_vars::is_plain_value`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LoopDef {
+    pub name: String,
+    pub safe: bool,
 }
 
 /// The file of an output redirection.
@@ -186,6 +211,7 @@ const MAX_NESTING: usize = 64;
 pub(crate) fn parse(source: &str) -> Script {
     let mut parser = Parser::new(source, 0);
     parser.parse_list(Until::End);
+    split_vars::drop_plain_splits(&mut parser.commands, &parser.loops);
     Script {
         commands: parser.commands,
         functions: parser.functions,
@@ -234,11 +260,21 @@ fn is_name(text: &str) -> bool {
 /// a word standing for the ones that follow it: each judge treats that as it treats `$X` alone
 /// (`X='default --server=https://elsewhere'; kubectl get pods -n $X` passes `--server`), so an
 /// expansion is a flag's value or a name's suffix only where it is quoted.
-fn push_split(current: &mut ShellCommand, lexed: Lexed, assignment: bool) {
-    let more = (lexed.splits && !assignment)
+///
+/// `covered` says whether every plain variable split in the word is certainly assigned at
+/// this point: only then may `split_vars` drop the further words once the script is known.
+fn push_split(current: &mut ShellCommand, lexed: Lexed, assignment: bool, covered: bool) {
+    let splits = lexed.splits || !lexed.split_vars.is_empty();
+    let more = (splits && !assignment)
         .then(|| format!("$(the further words {} may expand to)", lexed.word.text));
     current.words.push(lexed.word);
     if let Some(text) = more {
+        if !lexed.splits && covered {
+            current.var_splits.push(VarSplit {
+                at: current.words.len(),
+                names: lexed.split_vars,
+            });
+        }
         current.words.push(Word {
             text: Cow::Owned(text),
             dynamic: true,
@@ -383,9 +419,11 @@ struct Lexed {
     /// Any part was quoted or escaped (so it cannot be a reserved word).
     quoted: bool,
     assignment: bool,
-    /// It has an expansion the shell splits into words: unquoted (`$X`, `$(cmd)`, `` `cmd` ``),
-    /// or `"$@"` and `"${a[@]}"`, which are one word per element.
+    /// It has an expansion the shell splits into words: unquoted (`$(cmd)`, `` `cmd` ``, `$@`,
+    /// `${x:-w}`), or `"$@"` and `"${a[@]}"`, which are one word per element.
     splits: bool,
+    /// The plain variables (`$x`, `${x}`) it expands unquoted, which the shell splits too.
+    split_vars: Vec<String>,
 }
 
 /// Builds a word's text while tracking what it is.
@@ -394,6 +432,7 @@ struct WordBuilder {
     text: String,
     dynamic: bool,
     splits: bool,
+    split_vars: Vec<String>,
     quoted: bool,
     /// Everything so far is an unquoted name, so an `=` would make an assignment.
     broke_name: bool,
@@ -463,6 +502,7 @@ impl WordBuilder {
             quoted: self.quoted,
             assignment: self.assignment,
             splits: self.splits,
+            split_vars: self.split_vars,
         }
     }
 }
@@ -496,6 +536,36 @@ struct Parser {
     piped: bool,
     /// The descriptor written before the redirection at the cursor (`2>`, `0<`).
     io_number: Option<u32>,
+    /// Every `for`/`select` header so far (sub-parsers' included).
+    loops: Vec<LoopDef>,
+    /// The headers being read, from `for`/`select` up to their `do`, innermost last (a
+    /// header's words may hold a substitution with loops of its own).
+    headers: Vec<Header>,
+    /// The bodies of the `for` loops over plain literal words the cursor is in: their
+    /// variables are certainly assigned here.
+    frames: Vec<Frame>,
+    /// Variables a bare top-level assignment certainly made before the cursor, and those of
+    /// the current list, which count once a separator keeps them in this shell.
+    assigned: Vec<String>,
+    pending_assigned: Vec<String>,
+}
+
+/// A loop header as read so far.
+struct Header {
+    /// Its entry in `Parser::loops` once the name is read: unsafe until the `do` shows the
+    /// header was plain, so a header guard loses track of still counts.
+    def: Option<usize>,
+    /// `for` (not `select`), then `in`, then only plain literal words, at least one.
+    plain: bool,
+    saw_in: bool,
+    values: usize,
+    /// `blocks` inside the loop.
+    level: usize,
+}
+
+struct Frame {
+    name: String,
+    level: usize,
 }
 
 impl Parser {
@@ -519,7 +589,25 @@ impl Parser {
             chain: Chain::First,
             piped: false,
             io_number: None,
+            loops: Vec::new(),
+            headers: Vec::new(),
+            frames: Vec::new(),
+            assigned: Vec::new(),
+            pending_assigned: Vec::new(),
         }
+    }
+
+    /// Whether every variable of `names` is certainly assigned at the cursor.
+    fn covers(&self, names: &[String]) -> bool {
+        names.iter().all(|name| {
+            self.assigned.contains(name) || self.frames.iter().any(|frame| frame.name == *name)
+        })
+    }
+
+    /// After `blocks` went down: the loops whose body ended are no longer around the cursor.
+    fn leave_blocks(&mut self) {
+        let blocks = self.blocks;
+        self.frames.retain(|frame| frame.level <= blocks);
     }
 
     fn unmodelled(&mut self, construct: Construct, start: usize) {
@@ -612,6 +700,7 @@ impl Parser {
             self.commands.push(command);
         }
         self.unmodelled.append(&mut sub.unmodelled);
+        self.loops.append(&mut sub.loops);
         for name in sub.expanded {
             self.expands(&name);
         }
@@ -633,6 +722,7 @@ impl Parser {
     fn finish(&mut self, current: &mut ShellCommand) {
         let mut command = std::mem::take(current);
         if !command.words.is_empty() || command.redirected {
+            self.note_assignments(&command);
             command.flow.shell = self.shells.last().copied().unwrap_or_default();
             command.flow.pipelined |= self.piped;
             command.flow.conditional = self.blocks > 0;
@@ -668,11 +758,41 @@ impl Parser {
         }
     }
 
+    /// A bare assignment (or `export NAME=...`) that certainly runs in the script's own
+    /// shell before everything after it: at the top level, first in its list, with no
+    /// redirection (a failing one skips the assignment).
+    fn note_assignments(&mut self, command: &ShellCommand) {
+        let top = self.nesting == 0
+            && self.blocks == 0
+            && self.shells.last() == Some(&0)
+            && !self.chained
+            && !self.piped
+            && !command.flow.pipelined
+            && self.chain == Chain::First
+            && !command.redirected;
+        if !top {
+            return;
+        }
+        let words = match command.words.split_first() {
+            Some((first, rest)) if !first.dynamic && first.text == "export" => rest,
+            _ => &command.words[..],
+        };
+        if words.iter().all(scope::is_assignment) {
+            for word in words {
+                if let Some((name, _)) = word.text.split_once('=') {
+                    self.pending_assigned.push(name.to_owned());
+                }
+            }
+        }
+    }
+
     /// At a separator that keeps the pipeline in this shell (`;`, newline, `&&`, `||`).
     fn commit_definitions(&mut self) {
         if self.blocks > 0 {
             return;
         }
+        let assigned = std::mem::take(&mut self.pending_assigned);
+        self.assigned.extend(assigned);
         let from = self.commands.len();
         for name in std::mem::take(&mut self.pending) {
             self.functions.push(Function { name, from });
@@ -749,6 +869,7 @@ impl Parser {
                     } else {
                         // `|` and `&` run what came before in a subshell.
                         self.pending.clear();
+                        self.pending_assigned.clear();
                     }
                     self.chained = and_or || pipe;
                     match (c, and_or) {
@@ -775,6 +896,7 @@ impl Parser {
                         quoted: true,
                         assignment: false,
                         splits: false,
+                        split_vars: Vec::new(),
                     };
                     state = self.place_word(lexed, &mut current, state, &mut cases, subshells);
                 }
@@ -827,12 +949,24 @@ impl Parser {
                 }
                 Some("fi" | "done" | "}") => {
                     self.blocks = self.blocks.saturating_sub(1);
+                    self.leave_blocks();
                     State::Command
                 }
-                Some("then" | "else" | "elif" | "do" | "!") => State::Command,
-                Some("for" | "select") => {
+                Some("do") => {
+                    self.enter_loop_body();
+                    State::Command
+                }
+                Some("then" | "else" | "elif" | "!") => State::Command,
+                Some(keyword @ ("for" | "select")) => {
                     self.blocks += 1;
                     self.loop_name_next = true;
+                    self.headers.push(Header {
+                        def: None,
+                        plain: keyword == "for",
+                        saw_in: false,
+                        values: 0,
+                        level: self.blocks,
+                    });
                     State::LoopHeader
                 }
                 Some("case") => {
@@ -843,6 +977,7 @@ impl Parser {
                 Some("esac") if *cases > 0 => {
                     *cases -= 1;
                     self.blocks = self.blocks.saturating_sub(1);
+                    self.leave_blocks();
                     State::Command
                 }
                 Some("function") => State::FunctionName,
@@ -858,8 +993,9 @@ impl Parser {
                         });
                     }
                     let assignment = lexed.assignment;
+                    let covered = self.covers(&lexed.split_vars);
                     // An assignment's value is not split.
-                    push_split(current, lexed, assignment);
+                    push_split(current, lexed, assignment, covered);
                     if assignment {
                         State::Command
                     } else {
@@ -880,7 +1016,8 @@ impl Parser {
                         )
                     });
                 let assignment = declares && lexed.assignment_shaped();
-                push_split(current, lexed, assignment);
+                let covered = self.covers(&lexed.split_vars);
+                push_split(current, lexed, assignment, covered);
                 State::Args
             }
             State::LoopHeader if self.loop_name_next => {
@@ -893,22 +1030,78 @@ impl Parser {
                         text: Cow::Owned(format!("{}=$(a value of the loop)", lexed.word.text)),
                         dynamic: true,
                     });
+                    assign.loop_assignment = true;
                     self.finish(&mut assign);
+                    self.loops.push(LoopDef {
+                        name: lexed.word.text.into_owned(),
+                        safe: false,
+                    });
+                    let def = self.loops.len() - 1;
+                    if let Some(header) = self.headers.last_mut() {
+                        header.def = Some(def);
+                    }
                 }
                 State::LoopHeader
             }
-            State::LoopHeader if reserved == Some("do") => State::Command,
+            // `for x in a do`: bash takes `do` as a value; guard ends the header (see above).
+            State::LoopHeader if reserved == Some("do") => {
+                if let Some(header) = self.headers.last_mut() {
+                    header.plain = false;
+                }
+                self.enter_loop_body();
+                State::Command
+            }
+            State::LoopHeader => {
+                if let Some(header) = self.headers.last_mut() {
+                    if !header.saw_in {
+                        header.saw_in = reserved == Some("in");
+                        header.plain &= header.saw_in;
+                    } else if !lexed.word.dynamic && split_vars::is_plain_value(&lexed.word.text) {
+                        header.values += 1;
+                    } else {
+                        header.plain = false;
+                    }
+                }
+                state
+            }
             State::CaseHeader if reserved == Some("in") => State::CasePatterns,
             State::CasePatterns if reserved == Some("esac") => {
                 *cases = cases.saturating_sub(1);
                 self.blocks = self.blocks.saturating_sub(1);
                 State::Command
             }
-            State::LoopHeader | State::CaseHeader | State::CasePatterns => state,
+            State::CaseHeader | State::CasePatterns => state,
             State::FunctionName => {
                 self.define(lexed.word.text.into_owned(), subshells);
                 State::Command
             }
+        }
+    }
+
+    /// At the `do` of a loop: a `for` over plain literal words certainly assigns its
+    /// variable before every command of the body.
+    fn enter_loop_body(&mut self) {
+        // A `while ...; do` inside a header's substitution is not that header's `do`.
+        if self
+            .headers
+            .last()
+            .is_none_or(|header| header.level != self.blocks)
+        {
+            return;
+        }
+        let Some(header) = self.headers.pop() else {
+            return;
+        };
+        let Some(def) = header.def.and_then(|at| self.loops.get_mut(at)) else {
+            return;
+        };
+        if header.plain && header.saw_in && header.values > 0 {
+            def.safe = true;
+            let name = def.name.clone();
+            self.frames.push(Frame {
+                name,
+                level: header.level,
+            });
         }
     }
 
@@ -1339,6 +1532,7 @@ impl Parser {
                 self.nested(|p| p.skip_braced());
                 let end = self.pos.saturating_sub(1).max(body);
                 let inner: String = self.chars[body..end].iter().collect();
+                let plain = matches!(braced(&inner), Ok(Some(name)) if name == inner);
                 match braced(&inner) {
                     Ok(Some(name)) => self.expands(name),
                     Ok(None) => {}
@@ -1350,8 +1544,12 @@ impl Parser {
                     }
                 }
                 word.expansion(&self.source(start));
-                // `"${a[@]}"`, `"${@:2}"`, `"${!p@}"`: one word per element even when quoted.
-                word.splits |= !in_double_quotes || inner.contains('@');
+                if plain && !in_double_quotes {
+                    word.split_vars.push(inner);
+                } else {
+                    // `"${a[@]}"`, `"${@:2}"`, `"${!p@}"`: one word per element even when quoted.
+                    word.splits |= !in_double_quotes || inner.contains('@');
+                }
             }
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
                 while self.peek().is_some_and(is_name_char) {
@@ -1364,7 +1562,9 @@ impl Parser {
                     self.unmodelled(Construct::Subscript, start);
                 }
                 word.expansion(&self.source(start));
-                word.splits |= !in_double_quotes;
+                if !in_double_quotes {
+                    word.split_vars.push(name);
+                }
             }
             Some(c) if c.is_ascii_digit() || "@*#?$!-".contains(c) => {
                 self.pos += 1;
