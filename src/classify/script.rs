@@ -16,7 +16,7 @@ use super::shell::{self, Chain, Construct, ShellCommand};
 use super::verdict::{Classify, MostSevere, not_a_tool};
 use super::wrappers::{self, Unwrap, Wrapper};
 use super::{Classification, Severity};
-use super::{paths, program};
+use super::{paths, program, split_vars};
 
 /// Builtins whose `NAME=value` arguments set variables for the rest of the script.
 const EXPORTERS: &[&str] = &["export", "declare", "typeset", "local", "readonly"];
@@ -37,7 +37,8 @@ pub(crate) fn classify(
     outer: &Scope,
     classify: Classify,
 ) -> Classification {
-    let script = shell::parse(source);
+    let mut script = shell::parse(source);
+    split_vars::drop_plain_splits(&mut script.commands, &script.loops);
     let mut results = MostSevere::default();
     let unknown = |what: String| not_a_tool(Severity::Unknown, label, &[], what);
     if let Some(secret) = script

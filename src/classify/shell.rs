@@ -17,7 +17,6 @@ use std::borrow::Cow;
 use std::fmt;
 
 use super::scope::{self, Word};
-use super::split_vars;
 
 pub(crate) struct Script {
     /// Every simple command, in source order; commands inside a substitution come before
@@ -28,6 +27,8 @@ pub(crate) struct Script {
     pub error: Option<SyntaxError>,
     /// Constructs outside the modelled subset, in source order.
     pub unmodelled: Vec<Unmodelled>,
+    /// Every `for`/`select` header, with the variable it assigns (`split_vars` reads them).
+    pub loops: Vec<LoopDef>,
     /// The variables the script expands anywhere (words, redirections, here-documents,
     /// here-strings), by name, once each; `${#x}` (a length) does not count.
     pub expanded: Vec<String>,
@@ -211,13 +212,13 @@ const MAX_NESTING: usize = 64;
 pub(crate) fn parse(source: &str) -> Script {
     let mut parser = Parser::new(source, 0);
     parser.parse_list(Until::End);
-    split_vars::drop_plain_splits(&mut parser.commands, &parser.loops);
     Script {
         commands: parser.commands,
         functions: parser.functions,
         error: parser.error,
         unmodelled: parser.unmodelled,
         expanded: parser.expanded,
+        loops: parser.loops,
     }
 }
 
@@ -239,6 +240,17 @@ pub(crate) fn split_words(source: &str) -> Option<Vec<Word<'static>>> {
         }
     }
     parser.commands.is_empty().then_some(words)
+}
+
+/// Whether a literal value is one plain word after splitting and globbing: non-empty (an
+/// empty unquoted expansion is no word at all) and made only of letters, digits and
+/// `-_./:,=%+@` (no IFS character, glob character, backslash, nothing extglob or brace
+/// expansion reads).
+pub(crate) fn is_plain_value(value: &str) -> bool {
+    !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:,=%+@".contains(c))
 }
 
 fn is_metachar(c: char) -> bool {
@@ -1056,7 +1068,7 @@ impl Parser {
                     if !header.saw_in {
                         header.saw_in = reserved == Some("in");
                         header.plain &= header.saw_in;
-                    } else if !lexed.word.dynamic && split_vars::is_plain_value(&lexed.word.text) {
+                    } else if !lexed.word.dynamic && is_plain_value(&lexed.word.text) {
                         header.values += 1;
                     } else {
                         header.plain = false;

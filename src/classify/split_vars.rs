@@ -20,21 +20,13 @@
 //! - it is not a variable the shell assigns itself (`PWD`, `REPLY`, `OPTARG`, ...) or treats
 //!   specially (bash's and zsh's special parameters).
 //!
-//! A plain word is non-empty (an empty unquoted expansion is no word at all) and made only of
+//! A plain word (`shell::is_plain_value`) is non-empty (an empty unquoted expansion is no word at all) and made only of
 //! letters, digits and `-_./:,=%+@`: no IFS character (the shells ignore an inherited IFS:
 //! checked with bash 5.2, dash and zsh 5.9), no glob character, nothing extglob or brace
 //! expansion reads, no backslash.
 
 use super::scope::{SHELL_SPECIAL, Word};
-use super::shell::{LoopDef, ShellCommand};
-
-/// Whether a literal value is one plain word after splitting and globbing.
-pub(crate) fn is_plain_value(value: &str) -> bool {
-    !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:,=%+@".contains(c))
-}
+use super::shell::{LoopDef, ShellCommand, is_plain_value};
 
 /// Drops the "further words" of every noted word whose variables cannot split.
 pub(crate) fn drop_plain_splits(commands: &mut [ShellCommand], loops: &[LoopDef]) {
@@ -345,7 +337,9 @@ mod tests {
 
     /// The words of each command, dynamic ones marked with `~`.
     fn words(source: &str) -> Vec<String> {
-        shell::parse(source)
+        let mut script = shell::parse(source);
+        super::drop_plain_splits(&mut script.commands, &script.loops);
+        script
             .commands
             .iter()
             .map(|command| {
