@@ -717,6 +717,9 @@ const AFTER_LINK: PathClass = Opaque(
     "a `..` after a link, which the kernel follows first (/proc/net is /proc/self/net, /dev/fd is /proc/self/fd)",
 );
 const OPEN_FILE: PathClass = Opaque("an open file of the process");
+const NETWORK: PathClass = Opaque(
+    "a network connection bash opens for a redirection: guard does not judge its address, and the instance metadata and container credential endpoints answer there",
+);
 const AWS_CONFIG: PathClass = TrustedConfig("the AWS tools' configuration");
 const KUBECONFIG: PathClass = TrustedConfig("a kubeconfig, whose exec plugins kubectl runs");
 const SHELL_STARTUP: PathClass = TrustedConfig("a shell start-up file, run by later shells");
@@ -758,6 +761,10 @@ const STORES: &[Store] = &[
     root(&["proc", "*", "task", "*", "cwd"], THROUGH_PROC),
     root(&["proc", "*", "task", "*", "fd"], THROUGH_PROC),
     root(&["dev", "fd", "*"], OPEN_FILE),
+    // bash (and ksh) open `/dev/tcp/HOST/PORT` and `/dev/udp/HOST/PORT` in a redirection as a
+    // socket: `cat </dev/tcp/169.254.169.254/80` is a network client (checked with bash 5.2).
+    root(&["dev", "tcp"], NETWORK),
+    root(&["dev", "udp"], NETWORK),
     // A `..` the fold kept: it goes up from where a link leads.
     anywhere(&[".."], AFTER_LINK),
     // The AWS tools' credentials and token caches (read: export), under any home.

@@ -425,12 +425,14 @@ impl Folders {
             .iter()
             .take_while(|word| scope::is_assignment(word))
             .count();
-        let Some((program, args)) = words[start..].split_first() else {
+        let Some((first, rest)) = words[start..].split_first() else {
             return;
         };
-        if program.dynamic || flow.pipelined {
+        if first.dynamic || flow.pipelined {
             return;
         }
+        // `builtin cd`, `command -p -- cd`, `builtin command pushd`: the builtin itself.
+        let (program, args) = builtin_of(&first.text, rest);
         let in_shell = flow.shell == 0 && !flow.conditional;
         // `CDPATH=/proc cd self`, `HOME=/x cd`: the builtin reads its own prefix assignments.
         let prefixed;
@@ -442,14 +444,14 @@ impl Folders {
         } else {
             scope
         };
-        let folder = match &*program.text {
+        let folder = match &*program {
             "set" => {
                 if in_shell {
                     self.errexit = errexit(args, self.errexit);
                 }
                 return;
             }
-            "cd" | "pushd" => change_folder(&program.text, args, scope),
+            "cd" | "pushd" => change_folder(&program, args, scope),
             "popd" => WorkDir::Unknown("popd returns to a folder of the stack".to_owned()),
             _ => return,
         };
@@ -462,7 +464,7 @@ impl Folders {
         } else {
             self.shell = WorkDir::Unknown(format!(
                 "{} in a subshell, a list, a loop, a condition or a function moves it or not",
-                program.text
+                program
             ));
         }
     }
@@ -550,18 +552,46 @@ fn change_folder(builtin: &str, args: &[Word], scope: &Scope) -> WorkDir {
     }
 }
 
-/// `builtin NAME ...` and `command NAME ...` (without options) run the builtin itself.
+/// The builtin `builtin` and `command` run: `builtin [--] NAME`, `command [-p] [--] NAME`,
+/// nested (`builtin command cd`). `command -v`/`-V` only describe NAME, and a word from an
+/// expansion could be anything: then the program stays `command` or `builtin`, which the
+/// dispatcher judges. An option bash refuses runs nothing; taking NAME anyway is stricter.
 fn builtin_of<'a, 'w>(
     program: &'a str,
     args: &'a [Word<'w>],
 ) -> (std::borrow::Cow<'a, str>, &'a [Word<'w>]) {
-    let base = program::base_name(program);
-    if matches!(&*base, "builtin" | "command")
-        && let Some((inner, rest)) = args.split_first()
-        && !inner.dynamic
-        && !inner.text.starts_with('-')
-    {
-        return (std::borrow::Cow::Borrowed(&*inner.text), rest);
+    let mut base = program::base_name(program);
+    let mut args = args;
+    while matches!(&*base, "builtin" | "command") {
+        let describes = |text: &str| {
+            base == "command"
+                && text.len() > 1
+                && text.starts_with('-')
+                && text.contains(['v', 'V'])
+        };
+        let mut rest = args;
+        while let Some((option, after)) = rest.split_first() {
+            if option.dynamic || describes(&option.text) {
+                return (base, args);
+            }
+            if option.text == "--" {
+                rest = after;
+                break;
+            }
+            if option.text.len() > 1 && option.text.starts_with('-') {
+                rest = after;
+                continue;
+            }
+            break;
+        }
+        let Some((inner, after)) = rest.split_first() else {
+            return (base, args);
+        };
+        if inner.dynamic {
+            return (base, args);
+        }
+        base = std::borrow::Cow::Borrowed(&*inner.text);
+        args = after;
     }
     (base, args)
 }

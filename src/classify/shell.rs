@@ -190,6 +190,12 @@ pub(crate) enum SyntaxError {
     MissingRedirectionTarget,
     UnterminatedTest,
     TooDeep,
+    /// A word right after `]]` (bash refuses it; zsh's short forms run it as a command:
+    /// `if [[ -n x ]] cmd`, `while [[ ... ]] { cmd }`).
+    WordAfterTest,
+    /// `then`, `fi`, `do`, `done`, `}`, `esac` out of order, or a compound command left open
+    /// (bash refuses the line; zsh runs `if true { cmd }` and `for x in a { cmd }`).
+    Misplaced,
 }
 
 impl fmt::Display for SyntaxError {
@@ -202,6 +208,12 @@ impl fmt::Display for SyntaxError {
             SyntaxError::MissingRedirectionTarget => "a redirection without a target",
             SyntaxError::UnterminatedTest => "a [[ without its ]]",
             SyntaxError::TooDeep => "substitutions nested too deeply",
+            SyntaxError::WordAfterTest => {
+                "a word right after ]], which bash refuses and zsh runs as a command"
+            }
+            SyntaxError::Misplaced => {
+                "a compound command bash refuses (a keyword out of order or left open), whose short forms zsh runs"
+            }
         })
     }
 }
@@ -407,6 +419,9 @@ enum State {
     CasePatterns,
     /// The word after `function`.
     FunctionName,
+    /// Right after `[[ ... ]]`: only an operator, a redirection or a keyword that ends or
+    /// continues a compound command may follow.
+    AfterTest,
 }
 
 impl State {
@@ -560,6 +575,25 @@ struct Parser {
     /// the current list, which count once a separator keeps them in this shell.
     assigned: Vec<String>,
     pending_assigned: Vec<String>,
+    /// The compound commands open at the cursor, innermost last: their keywords must come
+    /// in bash's order, or the line is refused as bash refuses it.
+    opens: Vec<Open>,
+}
+
+/// A compound command open at the cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Open {
+    /// `if` (or `elif`) until `then`, then until `elif`/`else`/`fi`.
+    If {
+        then: bool,
+    },
+    /// `while`/`until`/`for`/`select` until `do`, then until `done`.
+    Loop {
+        body: bool,
+    },
+    Case,
+    /// `{ ... }`, also the body of `for x in a; { ...; }`, which bash accepts.
+    Group,
 }
 
 /// A loop header as read so far.
@@ -606,6 +640,45 @@ impl Parser {
             frames: Vec::new(),
             assigned: Vec::new(),
             pending_assigned: Vec::new(),
+            opens: Vec::new(),
+        }
+    }
+
+    /// A keyword of a compound command: it must match the one open, as bash requires.
+    fn keyword(&mut self, keyword: &str) {
+        let top = self.opens.last().copied();
+        let next = match (keyword, top) {
+            ("if", _) => {
+                self.opens.push(Open::If { then: false });
+                return;
+            }
+            ("while" | "until" | "for" | "select", _) => {
+                self.opens.push(Open::Loop { body: false });
+                return;
+            }
+            ("case", _) => {
+                self.opens.push(Open::Case);
+                return;
+            }
+            // `for x in a; { ...; }`: the group is the loop's body.
+            ("{", Some(Open::Loop { body: false })) => Some(Open::Group),
+            ("{", _) => {
+                self.opens.push(Open::Group);
+                return;
+            }
+            ("then", Some(Open::If { then: false })) => Some(Open::If { then: true }),
+            ("elif", Some(Open::If { then: true })) => Some(Open::If { then: false }),
+            ("else", Some(Open::If { then: true })) => Some(Open::If { then: true }),
+            ("do", Some(Open::Loop { body: false })) => Some(Open::Loop { body: true }),
+            ("fi", Some(Open::If { then: true }))
+            | ("done", Some(Open::Loop { body: true }))
+            | ("}", Some(Open::Group))
+            | ("esac", Some(Open::Case)) => None,
+            _ => return self.fail(SyntaxError::Misplaced),
+        };
+        self.opens.pop();
+        if let Some(open) = next {
+            self.opens.push(open);
         }
     }
 
@@ -816,6 +889,8 @@ impl Parser {
         let mut state = State::Command;
         let mut subshells = 0usize;
         let mut cases = 0usize;
+        // A substitution's compound commands end inside it.
+        let opened = self.opens.len();
         while self.error.is_none() {
             self.skip_blanks();
             let Some(c) = self.peek() else {
@@ -825,6 +900,8 @@ impl Parser {
                     self.fail(SyntaxError::UnterminatedExpansion);
                 } else if subshells > 0 {
                     self.fail(SyntaxError::UnbalancedParenthesis);
+                } else if self.opens.len() > opened {
+                    self.fail(SyntaxError::Misplaced);
                 }
                 return;
             };
@@ -927,6 +1004,9 @@ impl Parser {
                         state = State::Command;
                     } else if until == Until::CloseParen {
                         self.finish(&mut current);
+                        if self.opens.len() > opened {
+                            self.fail(SyntaxError::Misplaced);
+                        }
                         return;
                     } else {
                         self.fail(SyntaxError::UnbalancedParenthesis);
@@ -954,22 +1034,44 @@ impl Parser {
     ) -> State {
         let reserved = (!lexed.quoted && !lexed.word.dynamic).then_some(&*lexed.word.text);
         match state {
+            State::AfterTest => match reserved {
+                Some("then" | "do" | "else" | "elif" | "fi" | "done" | "esac" | "}") => {
+                    // `if [[ x ]] then`: the test ends there, as before `;`.
+                    self.finish(current);
+                    self.commit_definitions();
+                    self.chained = false;
+                    self.new_list();
+                    self.place_word(lexed, current, State::Command, cases, subshells)
+                }
+                _ => {
+                    self.fail(SyntaxError::WordAfterTest);
+                    state
+                }
+            },
             State::Command => match reserved {
-                Some("if" | "while" | "until" | "{") => {
+                Some(keyword @ ("if" | "while" | "until" | "{")) => {
+                    self.keyword(keyword);
                     self.blocks += 1;
                     State::Command
                 }
-                Some("fi" | "done" | "}") => {
+                Some(keyword @ ("fi" | "done" | "}")) => {
+                    self.keyword(keyword);
                     self.blocks = self.blocks.saturating_sub(1);
                     self.leave_blocks();
                     State::Command
                 }
                 Some("do") => {
+                    self.keyword("do");
                     self.enter_loop_body();
                     State::Command
                 }
-                Some("then" | "else" | "elif" | "!") => State::Command,
+                Some(keyword @ ("then" | "else" | "elif")) => {
+                    self.keyword(keyword);
+                    State::Command
+                }
+                Some("!") => State::Command,
                 Some(keyword @ ("for" | "select")) => {
+                    self.keyword(keyword);
                     self.blocks += 1;
                     self.loop_name_next = true;
                     self.headers.push(Header {
@@ -982,11 +1084,13 @@ impl Parser {
                     State::LoopHeader
                 }
                 Some("case") => {
+                    self.keyword("case");
                     *cases += 1;
                     self.blocks += 1;
                     State::CaseHeader
                 }
                 Some("esac") if *cases > 0 => {
+                    self.keyword("esac");
                     *cases -= 1;
                     self.blocks = self.blocks.saturating_sub(1);
                     self.leave_blocks();
@@ -995,7 +1099,7 @@ impl Parser {
                 Some("function") => State::FunctionName,
                 Some("[[") => {
                     self.test_command(current, lexed);
-                    State::Args
+                    State::AfterTest
                 }
                 _ => {
                     if !lexed.quoted && is_subscript_assignment(&lexed.word.text) {
@@ -1056,10 +1160,16 @@ impl Parser {
                 State::LoopHeader
             }
             // `for x in a do`: bash takes `do` as a value; guard ends the header (see above).
+            // `for x do` (the positional parameters); after `in`, bash takes `do` as a value
+            // and refuses the loop for want of another `do`.
             State::LoopHeader if reserved == Some("do") => {
+                if self.headers.last().is_some_and(|header| header.saw_in) {
+                    self.fail(SyntaxError::Misplaced);
+                }
                 if let Some(header) = self.headers.last_mut() {
                     header.plain = false;
                 }
+                self.keyword("do");
                 self.enter_loop_body();
                 State::Command
             }
@@ -1078,6 +1188,7 @@ impl Parser {
             }
             State::CaseHeader if reserved == Some("in") => State::CasePatterns,
             State::CasePatterns if reserved == Some("esac") => {
+                self.keyword("esac");
                 *cases = cases.saturating_sub(1);
                 self.blocks = self.blocks.saturating_sub(1);
                 State::Command

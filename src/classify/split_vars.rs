@@ -392,7 +392,6 @@ mod tests {
             "for r in $x; do echo $r; done",
             "for r in a $(cmd); do echo $r; done",
             "for r; do echo $r; done",
-            "for r in a do echo $r; done",
             "select r in a b; do echo $r; done",
             "r='a b'; echo $r",
             "r=; echo $r",
