@@ -7,6 +7,7 @@
 
 pub(crate) mod childenv;
 pub(crate) mod each;
+pub(crate) mod eks;
 pub(crate) mod exec;
 pub(crate) mod kubeconfig;
 pub(crate) mod peer;
