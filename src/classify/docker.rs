@@ -33,6 +33,7 @@
 //!   read through the path classes, and any `COMPOSE_*` set on the line is unknown.
 //! - `docker login` writes registry credentials into `~/.docker/config.json`: a write.
 
+use super::FileText;
 use super::Severity::{Destructive, Export, Read, Unknown, Write};
 use super::docker_flags as f;
 use super::flags::{self, Arity, Flag, reads, switch, valued};
@@ -322,7 +323,149 @@ pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
             verdict = verdict.or_worse(unknown(why));
         }
     }
+    if let Some(why) = compose_project(args, scope) {
+        verdict = verdict.or_worse(unknown(why));
+    }
     verdict
+}
+
+/// compose's commands that load the project (its compose files) to learn its name, unless
+/// `-p` names it and no `-f` is given (docker/compose `projectOrName`).
+const LOADS_PROJECT: &[&str] = &["ps", "logs", "images", "top", "port", "stats"];
+
+/// compose-go's default file names, in the order it looks for them, and the overrides it adds.
+const COMPOSE_FILES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+];
+const COMPOSE_OVERRIDES: &[&str] = &[
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+];
+
+/// Why loading the compose project could do more than read local files: an `include` or
+/// `extends` (compose fetches remote git and OCI resources, by default, with URLs the file
+/// may fill in from the environment: guard's credentials), a `-f` from elsewhere, a `.env`
+/// that picks other files (`COMPOSE_FILE`), files guard cannot read, or none in the working
+/// folder (compose then looks in the folders above, which guard does not read).
+fn compose_project(args: &[String], scope: &Scope) -> Option<String> {
+    let Some(start) = args.iter().position(|arg| arg == "compose") else {
+        return None;
+    };
+    let mut files = Vec::new();
+    let mut named = false;
+    let mut folder = ".".to_owned();
+    let mut env_files = Vec::new();
+    let mut i = start + 1;
+    while let Some(arg) = args.get(i) {
+        i += 1;
+        if !arg.starts_with('-') || arg == "-" {
+            let loads = LOADS_PROJECT.contains(&arg.as_str());
+            if !loads {
+                return None;
+            }
+            break;
+        }
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) => (name, Some(value.to_owned())),
+            None => (arg.as_str(), None),
+        };
+        let Some(flag) = COMPOSE.iter().find(|flag| flag.name == name) else {
+            // An attached short value (`-fx.yml`, `-pname`).
+            if let Some(value) = name.strip_prefix("-f").filter(|v| !v.is_empty()) {
+                files.push(value.to_owned());
+            } else if name.starts_with("-p") && name.len() > 2 {
+                named = true;
+            }
+            continue;
+        };
+        let value = match (inline, flag.arity) {
+            (Some(value), _) => Some(value),
+            (None, Arity::Value) => {
+                i += 1;
+                args.get(i - 1).cloned()
+            }
+            (None, Arity::Switch) => None,
+        };
+        let value = value.unwrap_or_default();
+        match flag.name {
+            "-f" | "--file" => files.push(value),
+            "-p" | "--project-name" => named = true,
+            "--project-directory" => folder = value,
+            "--env-file" => env_files.push(value),
+            _ => {}
+        }
+    }
+    if named && files.is_empty() {
+        return None;
+    }
+    let join = |name: &str| {
+        if folder == "." {
+            name.to_owned()
+        } else {
+            format!("{}/{name}", folder.trim_end_matches('/'))
+        }
+    };
+    if files.is_empty() {
+        let first = COMPOSE_FILES
+            .iter()
+            .map(|name| join(name))
+            .find(|path| !matches!(scope.read_file(path), FileText::Missing));
+        let Some(first) = first else {
+            return Some(
+                "no compose file in the working folder: compose looks in the folders above, which guard does not read".to_owned(),
+            );
+        };
+        files.push(first);
+        files.extend(
+            COMPOSE_OVERRIDES
+                .iter()
+                .map(|name| join(name))
+                .filter(|path| !matches!(scope.read_file(path), FileText::Missing)),
+        );
+    }
+    if env_files.is_empty() {
+        env_files.push(join(".env"));
+    }
+    for path in &env_files {
+        match scope.read_file(path) {
+            FileText::Missing => {}
+            FileText::Text(text) if !text.contains("COMPOSE_") => {}
+            FileText::Text(_) => {
+                return Some(format!(
+                    "{path} sets COMPOSE_* variables (other compose files, profiles), which guard does not follow"
+                ));
+            }
+            FileText::Unreadable(why) => return Some(format!("guard cannot read {path} ({why})")),
+        }
+    }
+    for path in &files {
+        if scope::is_dynamic(path)
+            || path.contains("://")
+            || path.starts_with("git@")
+            || path == "-"
+        {
+            return Some(format!(
+                "-f {}: compose loads it from elsewhere (git, OCI, standard input)",
+                scope::shown(path)
+            ));
+        }
+        match scope.read_file(path) {
+            FileText::Text(text) if !text.contains("include") && !text.contains("extends") => {}
+            FileText::Text(_) => {
+                return Some(format!(
+                    "{path} includes or extends other compose files, which compose fetches (remote git and OCI sources too, with URLs filled in from the environment); guard does not read them"
+                ));
+            }
+            FileText::Missing => return Some(format!("{path} is not there")),
+            FileText::Unreadable(why) => return Some(format!("guard cannot read {path} ({why})")),
+        }
+    }
+    None
 }
 
 /// Why docker's way to the daemon `host` is not known to be harmless: `ssh://` runs ssh.

@@ -24,9 +24,11 @@
 //!   x.js node --version` does not run x.js: checked); any other node line runs JavaScript
 //!   guard cannot see: unknown.
 
+use super::FileText;
 use super::Severity;
 use super::local_programs::{Program, parse};
-use super::scope::{Scope, Word};
+use super::pathname::WorkDir;
+use super::scope::{EnvValue, Scope, Word};
 use super::wrappers;
 
 pub(crate) const NAMES: &[&str] = &["npm", "node", "nodejs"];
@@ -152,6 +154,11 @@ pub(crate) fn judge(name: &str, args: &[Word], scope: &Scope) -> (Severity, Stri
             command.text, option.written
         ));
     }
+    if ASKS_REGISTRY.contains(&&*command.text)
+        && let Some(why) = project_npmrc(scope)
+    {
+        return unknown(format!("npm {}: {why}", command.text));
+    }
     let what = match &*command.text {
         "view" | "info" | "show" | "v" => match rest.first() {
             Some(spec) if wrappers::registry_name(&spec.text).is_none() => {
@@ -185,6 +192,46 @@ pub(crate) fn judge(name: &str, args: &[Word], scope: &Scope) -> (Severity, Stri
         _ => "reads the project's packages or the registry, changes nothing",
     };
     (Severity::Read, format!("{} {what}", command.text))
+}
+
+/// The commands that send requests to the registry with the token the configuration holds.
+const ASKS_REGISTRY: &[&str] = &["view", "info", "show", "v", "outdated", "whoami"];
+
+/// Why a request to the registry could carry more than the user's own setup says: a project's
+/// `.npmrc` (any folder from the working one up, but the user's own `~/.npmrc`) that fills a
+/// value in from the environment (`${AWS_SECRET_ACCESS_KEY}` as the token of a registry it
+/// names: npm expands `${VAR}` in every `.npmrc`), or one guard cannot read.
+fn project_npmrc(scope: &Scope) -> Option<String> {
+    let WorkDir::Known(dir) = scope.workdir() else {
+        return Some("npm reads the .npmrc of a folder guard does not know".to_owned());
+    };
+    let home = match scope.home() {
+        Some(EnvValue::Known(home)) => Some(format!("{}/.npmrc", home.trim_end_matches('/'))),
+        _ => None,
+    };
+    let mut folder = dir.trim_end_matches('/').to_owned();
+    loop {
+        let path = format!("{folder}/.npmrc");
+        if home.as_deref() != Some(path.as_str()) {
+            match scope.read_file(&path) {
+                FileText::Missing => {}
+                FileText::Text(text) if !text.contains("${") => {}
+                FileText::Text(_) => {
+                    return Some(format!(
+                        "{path} fills settings in from the environment (${{...}}), and npm sends them to the registry it names"
+                    ));
+                }
+                FileText::Unreadable(why) => {
+                    return Some(format!("guard cannot read {path} ({why})"));
+                }
+            }
+        }
+        match folder.rfind('/') {
+            Some(0) if folder.len() > 1 => folder = String::new(),
+            Some(at) if at > 0 => folder.truncate(at),
+            _ => return None,
+        }
+    }
 }
 
 /// `node --version`, `node -v`, `node --help`: anything else runs JavaScript.
