@@ -353,9 +353,7 @@ const COMPOSE_OVERRIDES: &[&str] = &[
 /// that picks other files (`COMPOSE_FILE`), files guard cannot read, or none in the working
 /// folder (compose then looks in the folders above, which guard does not read).
 fn compose_project(args: &[String], scope: &Scope) -> Option<String> {
-    let Some(start) = args.iter().position(|arg| arg == "compose") else {
-        return None;
-    };
+    let start = args.iter().position(|arg| arg == "compose")?;
     let mut files = Vec::new();
     let mut named = false;
     let mut folder = ".".to_owned();
