@@ -688,9 +688,241 @@ fn file(parsed: &Parsed, scope: &Scope) -> PathVerdict {
 const PS_BSD_FLAGS: &str = "acefhjlmnrsuvwxHLMSTVXZ";
 const PS_BSD_VALUED: &str = "kOopqtU";
 
+/// The output format keys of procps-ng 4.0.2 (`ps L`): each prints a field of the process
+/// table. `environ`, which `ps L` does not list but `-O environ` prints (the process's whole
+/// environment, checked), and any other key are not in it.
+const PS_FORMAT_KEYS: &[&str] = &[
+    "%cpu",
+    "%mem",
+    "_left",
+    "_left2",
+    "_right",
+    "_right2",
+    "_unlimited",
+    "_unlimited2",
+    "ag_id",
+    "ag_nice",
+    "args",
+    "atime",
+    "blocked",
+    "bsdstart",
+    "bsdtime",
+    "c",
+    "caught",
+    "cgname",
+    "cgroup",
+    "cgroupns",
+    "class",
+    "cls",
+    "cmd",
+    "comm",
+    "command",
+    "context",
+    "cp",
+    "cpuid",
+    "cputime",
+    "cputimes",
+    "cuc",
+    "cuu",
+    "drs",
+    "dsiz",
+    "egid",
+    "egroup",
+    "eip",
+    "esp",
+    "etime",
+    "etimes",
+    "euid",
+    "euser",
+    "exe",
+    "f",
+    "fgid",
+    "fgroup",
+    "flag",
+    "flags",
+    "fname",
+    "fsgid",
+    "fsgroup",
+    "fsuid",
+    "fsuser",
+    "fuid",
+    "fuser",
+    "gid",
+    "group",
+    "ignored",
+    "intpri",
+    "ipcns",
+    "label",
+    "lastcpu",
+    "lim",
+    "longtname",
+    "lsession",
+    "lstart",
+    "luid",
+    "lwp",
+    "lxc",
+    "m_drs",
+    "m_size",
+    "m_trs",
+    "machine",
+    "maj_flt",
+    "majflt",
+    "min_flt",
+    "minflt",
+    "mntns",
+    "netns",
+    "ni",
+    "nice",
+    "nlwp",
+    "numa",
+    "oom",
+    "oomadj",
+    "opri",
+    "ouid",
+    "pagein",
+    "pcpu",
+    "pending",
+    "pgid",
+    "pgrp",
+    "pid",
+    "pidns",
+    "pmem",
+    "policy",
+    "ppid",
+    "pri",
+    "pri_api",
+    "pri_bar",
+    "pri_baz",
+    "pri_foo",
+    "priority",
+    "psr",
+    "pss",
+    "rbytes",
+    "rchars",
+    "rgid",
+    "rgroup",
+    "rops",
+    "rss",
+    "rssize",
+    "rsz",
+    "rtprio",
+    "ruid",
+    "ruser",
+    "s",
+    "sched",
+    "seat",
+    "sess",
+    "sgi_p",
+    "sgi_rss",
+    "sgid",
+    "sgroup",
+    "sid",
+    "sig",
+    "sig_block",
+    "sig_catch",
+    "sig_ignore",
+    "sig_pend",
+    "sigcatch",
+    "sigignore",
+    "sigmask",
+    "size",
+    "slice",
+    "spid",
+    "stackp",
+    "start",
+    "start_stack",
+    "start_time",
+    "stat",
+    "state",
+    "stime",
+    "suid",
+    "supgid",
+    "supgrp",
+    "suser",
+    "svgid",
+    "svgroup",
+    "svuid",
+    "svuser",
+    "sz",
+    "tgid",
+    "thcount",
+    "tid",
+    "time",
+    "timens",
+    "times",
+    "tname",
+    "tpgid",
+    "trs",
+    "trss",
+    "tsig",
+    "tsiz",
+    "tt",
+    "tty",
+    "tty4",
+    "tty8",
+    "ucmd",
+    "ucomm",
+    "uid",
+    "uid_hack",
+    "uname",
+    "unit",
+    "user",
+    "userns",
+    "uss",
+    "util",
+    "utsns",
+    "uunit",
+    "vsize",
+    "vsz",
+    "wbytes",
+    "wcbytes",
+    "wchan",
+    "wchars",
+    "wname",
+    "wops",
+    "zone",
+];
+
+/// A `-o`/`-O`/`--format`/BSD `o`/`O` list: keys separated by commas or blanks, each maybe
+/// with `:WIDTH`; a key's `=HEADER` takes the rest of the list as its header.
+fn ps_format(value: &Word) -> Option<PathVerdict> {
+    if value.dynamic {
+        return Some(unknown(format!(
+            "ps format {} comes from an expansion; guard cannot tell which fields it prints",
+            value.text
+        )));
+    }
+    for item in value.text.split([',', ' ', '\t']) {
+        let (item, header) = match item.split_once('=') {
+            Some((key, _)) => (key, true),
+            None => (item, false),
+        };
+        let key = item.split(':').next().unwrap_or(item);
+        if !key.is_empty() && !PS_FORMAT_KEYS.contains(&key) {
+            return Some(if key == "environ" {
+                PathVerdict {
+                    severity: Severity::Export,
+                    reason: "ps's environ field prints each process's environment, which holds guard's credentials".to_owned(),
+                }
+            } else {
+                unknown(format!("ps format key {key} is not one guard knows"))
+            });
+        }
+        if header {
+            break;
+        }
+    }
+    None
+}
+
 /// `ps`: a word without a dash is a group of BSD options, the last of which may take the rest
 /// of the word as its value (`ps eU0` is `e` and `U 0`); a number is a process id list.
 fn ps(parsed: &Parsed, scope: &Scope) -> PathVerdict {
+    for name in ["o", "O", "format"] {
+        if let Some(verdict) = parsed.values(name).into_iter().find_map(ps_format) {
+            return verdict;
+        }
+    }
     let mut operands = parsed.operands.iter();
     while let Some(word) = operands.next() {
         if word.dynamic {
@@ -705,8 +937,17 @@ fn ps(parsed: &Parsed, scope: &Scope) -> PathVerdict {
         let mut environment = false;
         for (at, letter) in word.text.char_indices() {
             if PS_BSD_VALUED.contains(letter) {
-                if at + 1 == word.text.len() {
-                    operands.next();
+                let rest = &word.text[at + 1..];
+                let value = if rest.is_empty() {
+                    operands.next().cloned()
+                } else {
+                    Some(Word::literal(rest))
+                };
+                // `ps axo pid,environ`, `ps O environ`: a format list.
+                if matches!(letter, 'o' | 'O')
+                    && let Some(verdict) = value.as_ref().and_then(ps_format)
+                {
+                    return verdict;
                 }
                 break;
             }

@@ -227,7 +227,15 @@ pub(crate) fn read_tree(word: &Word, scope: &Scope) -> PathVerdict {
     let Located::At(at) = locate(word, scope) else {
         return verdict;
     };
-    let mut stores: Vec<String> = vec!["/proc".to_owned()];
+    let mut stores: Vec<String> = [
+        "/proc",
+        "/var/run/secrets/eks.amazonaws.com",
+        "/run/secrets/eks.amazonaws.com",
+        "/var/run/secrets/pods.eks.amazonaws.com",
+        "/run/secrets/pods.eks.amazonaws.com",
+    ]
+    .map(str::to_owned)
+    .to_vec();
     for home in values(scope, "HOME").iter().filter(|h| h.starts_with('/')) {
         for rest in [".aws", ".cache/guard", ".local/state/guard"] {
             stores.push(normalize(&format!("{home}/{rest}")));
@@ -788,6 +796,26 @@ const STORES: &[Store] = &[
         &[".aws", "boto", "cache"],
         CredentialStore("botocore's credential cache"),
     ),
+    // The tokens EKS mounts into a pod: the IRSA web-identity token becomes the pod role's
+    // keys through `sts assume-role-with-web-identity` (unsigned), the Pod Identity token
+    // through the agent at 169.254.170.23. Named by AWS_WEB_IDENTITY_TOKEN_FILE and
+    // AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE too (`LOCATED_BY`).
+    root(
+        &["var", "run", "secrets", "eks.amazonaws.com"],
+        CredentialStore("the pod's AWS web-identity token (IRSA)"),
+    ),
+    root(
+        &["run", "secrets", "eks.amazonaws.com"],
+        CredentialStore("the pod's AWS web-identity token (IRSA)"),
+    ),
+    root(
+        &["var", "run", "secrets", "pods.eks.amazonaws.com"],
+        CredentialStore("the pod's EKS Pod Identity token"),
+    ),
+    root(
+        &["run", "secrets", "pods.eks.amazonaws.com"],
+        CredentialStore("the pod's EKS Pod Identity token"),
+    ),
     // guard's own folders at their default places (XDG ones in GUARD_XDG).
     anywhere(&[".cache", "guard"], GUARD_CACHE),
     anywhere(
@@ -951,6 +979,14 @@ const LOCATED_BY: &[(&str, PathClass)] = &[
     (
         "AWS_LOGIN_CACHE_DIRECTORY",
         CredentialStore("the AWS login cache"),
+    ),
+    (
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        CredentialStore("the AWS web-identity token"),
+    ),
+    (
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+        CredentialStore("the container credentials' authorization token"),
     ),
     ("KUBECONFIG", KUBECONFIG),
     ("XDG_CONFIG_HOME", TOOL_CONFIG),

@@ -970,23 +970,11 @@ impl Parser {
                     }
                     state = State::Command;
                 }
+                // A process substitution starts a word (`read_word` takes it, and what is glued
+                // to it: `<(true)#x` is one word, not a comment).
                 '<' | '>' if self.peek_at(1) == Some('(') => {
                     self.io_number = None;
-                    let start = self.pos;
-                    self.pos += 2;
-                    self.nested(|p| p.in_subshell(|p| p.parse_list(Until::CloseParen)));
-                    let word = Word {
-                        text: Cow::Owned(self.source(start)),
-                        dynamic: true,
-                    };
-                    // One word: the path of a pipe.
-                    let lexed = Lexed {
-                        word,
-                        quoted: true,
-                        assignment: false,
-                        splits: false,
-                        split_vars: Vec::new(),
-                    };
+                    let lexed = self.read_word();
                     state = self.place_word(lexed, &mut current, state, &mut cases, subshells);
                 }
                 '<' | '>' => self.redirection(&mut current),
@@ -1420,8 +1408,10 @@ impl Parser {
             let _ = self.eat('|');
         }
         self.skip_blanks();
+        // `done < <(cmd)`: a process substitution is a word too.
+        let substitution = matches!(self.peek(), Some('<' | '>')) && self.peek_at(1) == Some('(');
         match self.peek() {
-            Some(c) if !is_metachar(c) => {
+            Some(c) if !is_metachar(c) || substitution => {
                 let target = self.read_word();
                 // `2>&1`, `>&-` duplicate or close a descriptor; `>&file` writes the file.
                 let descriptor = duplicates
@@ -1512,6 +1502,16 @@ impl Parser {
         let mut word = WordBuilder::default();
         while self.error.is_none() {
             let Some(c) = self.peek() else { break };
+            // `<(cmd)` and `>(cmd)` anywhere in a word are part of it (bash: `a<(true)b` is
+            // one word, `a/dev/fd/63b`): the path of a pipe, never split.
+            if matches!(c, '<' | '>') && self.peek_at(1) == Some('(') {
+                let start = self.pos;
+                self.pos += 2;
+                self.nested(|p| p.in_subshell(|p| p.parse_list(Until::CloseParen)));
+                word.expansion(&self.source(start));
+                word.quoted = true;
+                continue;
+            }
             if is_metachar(c) {
                 break;
             }
