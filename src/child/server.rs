@@ -22,6 +22,7 @@ use crate::credentials::{Credentials, Secret};
 use crate::resolve::account::AccountId;
 use crate::sys::error::{self, Failure};
 use crate::sys::exit_codes;
+use crate::sys::loopback;
 use crate::{child::signals, credentials::sso, sys::output};
 
 /// A client that connects and says nothing must not hold a thread for long.
@@ -29,8 +30,8 @@ const IO_TIMEOUT: Duration = Duration::from_secs(5);
 /// Connections served at once. An SDK asks once per refresh; a child that opens more than this
 /// many at a time gets the extra ones closed, and its SDK asks again.
 const MAX_CONNECTIONS: usize = 64;
-/// Far more than any SDK sends; a longer request is not one of theirs.
-const MAX_REQUEST: usize = 16 * 1024;
+/// The endpoint's answer to `fetch`: a head and credentials in JSON, far below this.
+const MAX_ANSWER: usize = 16 * 1024;
 const PATH: &str = "/guard/credentials";
 
 /// What a refresh needs to get the same credentials again.
@@ -129,7 +130,7 @@ pub fn run(
         .local_addr()
         .map_err(|e| Failure::unavailable(format!("credential server: {e}")))?
         .port();
-    let token = random_token()?;
+    let token = Secret::new(loopback::random_token()?);
     let url = format!("http://127.0.0.1:{port}{PATH}");
     let env = with_endpoint(env, &url, token.expose())?;
 
@@ -149,17 +150,6 @@ pub fn run(
         .wait()
         .map_err(|e| Failure::unavailable(format!("cannot wait for the command: {e}")))?;
     Ok(exit_codes::of_child(status))
-}
-
-/// 128 random bits in hex: the server's token, the console's one-time path.
-pub(crate) fn random_token() -> Result<Secret, Failure> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        Failure::unavailable(format!(
-            "cannot get random bytes for the server's token: {e}"
-        ))
-    })?;
-    Ok(Secret::new(hex::encode(bytes)))
 }
 
 struct State {
@@ -251,7 +241,7 @@ pub fn fetch(url: &str, token: &str) -> Result<Credentials, Failure> {
         .map_err(|e| refused(e.to_string()))?;
     let mut answer = Vec::new();
     (&mut stream)
-        .take(MAX_REQUEST as u64 + 1)
+        .take(MAX_ANSWER as u64 + 1)
         .read_to_end(&mut answer)
         .map_err(|e| refused(e.to_string()))?;
     let text =
@@ -305,7 +295,7 @@ fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
     stream.set_read_timeout(Some(IO_TIMEOUT))?;
     stream.set_write_timeout(Some(IO_TIMEOUT))?;
     let addresses = (stream.local_addr()?, stream.peer_addr()?);
-    let reply = match read_head(&mut stream)? {
+    let reply = match loopback::read_head(&mut stream)? {
         Some(head) => answer(&head, addresses, state),
         None => Reply::empty("400 Bad Request"),
     };
@@ -320,60 +310,8 @@ fn handle(mut stream: TcpStream, state: &State) -> std::io::Result<()> {
     stream.flush()
 }
 
-/// The target of a GET request (`/path?query`), or None for anything else.
-pub(crate) fn request_target(stream: &mut TcpStream) -> std::io::Result<Option<String>> {
-    let head = read_head(stream)?;
-    Ok(head
-        .as_deref()
-        .and_then(parse)
-        .filter(|r| r.method == "GET")
-        .map(|r| r.target.to_string()))
-}
-
-/// The request line and headers, or None when they are not HTTP or too long.
-fn read_head(stream: &mut TcpStream) -> std::io::Result<Option<String>> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 2048];
-    loop {
-        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            return Ok(String::from_utf8(buffer[..end].to_vec()).ok());
-        }
-        if buffer.len() > MAX_REQUEST {
-            return Ok(None);
-        }
-        let read = stream.read(&mut chunk)?;
-        if read == 0 {
-            return Ok(None);
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-    }
-}
-
-struct Request<'a> {
-    method: &'a str,
-    target: &'a str,
-    authorization: Option<&'a str>,
-}
-
-fn parse(head: &str) -> Option<Request<'_>> {
-    let mut lines = head.split("\r\n");
-    let mut words = lines.next()?.split(' ');
-    let (method, target) = (words.next()?, words.next()?);
-    let authorization = lines.find_map(|line| {
-        let (name, value) = line.split_once(':')?;
-        name.trim()
-            .eq_ignore_ascii_case("authorization")
-            .then(|| value.trim())
-    });
-    Some(Request {
-        method,
-        target,
-        authorization,
-    })
-}
-
 fn answer(head: &str, (local, peer): (SocketAddr, SocketAddr), state: &State) -> Reply {
-    let Some(request) = parse(head) else {
+    let Some(request) = loopback::parse(head) else {
         return Reply::empty("400 Bad Request");
     };
     let authorized = request
@@ -505,17 +443,5 @@ mod tests {
         assert!(!same(b"abcd", b"abce"));
         assert!(!same(b"abc", b"abcd"));
         assert!(!same(b"", b"abcd"));
-    }
-
-    #[test]
-    fn requests() {
-        let request =
-            parse("GET /guard/credentials HTTP/1.1\r\nHost: x\r\nauthorization:  t0k \r\nA: b")
-                .unwrap();
-        assert_eq!(request.method, "GET");
-        assert_eq!(request.target, PATH);
-        assert_eq!(request.authorization, Some("t0k"));
-        assert!(parse("GET").is_none());
-        assert_eq!(parse("GET / HTTP/1.1").unwrap().authorization, None);
     }
 }

@@ -17,8 +17,9 @@ use crate::credentials::{Credentials, Secret};
 use crate::decide::gate::{self, Caller, Consent, Export, Gate, Target};
 use crate::options::Options;
 use crate::sys::error::Failure;
+use crate::sys::loopback;
 use crate::sys::output::{self, Delivery};
-use crate::{child::server, credentials::http, sys::browser};
+use crate::{credentials::http, sys::browser};
 
 /// The federation endpoint of the commercial partition; tests and other partitions set it.
 const FEDERATION: &str = "https://signin.aws.amazon.com/federation";
@@ -238,7 +239,7 @@ fn open(link: &Secret) -> anyhow::Result<()> {
         .local_addr()
         .map_err(|e| Failure::unavailable(format!("cannot listen on 127.0.0.1: {e}")))?
         .port();
-    let path = format!("/console/{}", server::random_token()?.expose());
+    let path = format!("/console/{}", loopback::random_token()?);
     let (done, finished) = mpsc::channel();
     let location = link.clone();
     let wanted = path.clone();
@@ -256,8 +257,8 @@ fn open(link: &Secret) -> anyhow::Result<()> {
                 );
                 continue;
             }
-            let target = server::request_target(&mut stream).ok().flatten();
-            let found = target.as_deref() == Some(wanted.as_str());
+            let head = loopback::read_head(&mut stream).ok().flatten();
+            let found = head.as_deref().and_then(loopback::get_target) == Some(wanted.as_str());
             let head = if found {
                 format!(
                     "HTTP/1.1 302 Found\r\nLocation: {}\r\nCache-Control: no-store\r\nReferrer-Policy: no-referrer\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",

@@ -13,6 +13,7 @@ pub(crate) mod digest;
 pub(crate) mod error;
 pub(crate) mod exit_codes;
 pub(crate) mod fsutil;
+pub(crate) mod loopback;
 pub(crate) mod machine;
 pub(crate) mod output;
 pub(crate) mod process;

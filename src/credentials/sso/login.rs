@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use time::{Duration, OffsetDateTime};
 
 use super::cache_file::Flow;
-use super::loopback::Listener;
 use super::oidc::{self, Oidc, Pending, Tokens};
 use super::pkce::Pkce;
+use super::redirect::Listener;
 use super::registration::{self, Registration};
 use super::token::{self, NewToken};
 use super::{SsoError, SsoLogin, SsoTarget, portal};

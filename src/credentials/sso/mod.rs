@@ -4,10 +4,10 @@
 pub mod cache_file;
 pub mod login;
 pub mod logout;
-mod loopback;
 mod oidc;
 mod pkce;
 mod portal;
+mod redirect;
 pub(crate) mod registration;
 pub mod token;
 

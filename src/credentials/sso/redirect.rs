@@ -1,20 +1,20 @@
-//! The loopback listener of the PKCE flow (RFC 8252): the browser is redirected to it with the
+//! The redirect listener of the PKCE flow (RFC 8252), on a loopback address: the browser is redirected to it with the
 //! authorization code, and it answers with a page the person can close.
 
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
 use crate::credentials::Secret;
 use crate::sys::error::Failure;
 use crate::sys::exit_codes::ExitCode;
+use crate::sys::loopback;
 
 const CALLBACK_PATH: &str = "/oauth/callback";
 /// A browser sends its request at once; one that does not is not the browser.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-const MAX_REQUEST: usize = 16 * 1024;
 
 pub struct Listener {
     listener: TcpListener,
@@ -90,9 +90,16 @@ impl Listener {
 
 /// Serves one connection; None when it was not the callback.
 async fn handle(mut stream: TcpStream, state: &str) -> Option<Callback> {
-    let target = match tokio::time::timeout(REQUEST_TIMEOUT, request_target(&mut stream)).await {
-        Ok(Some(target)) => target,
-        _ => {
+    let head = tokio::time::timeout(REQUEST_TIMEOUT, loopback::read_head_async(&mut stream)).await;
+    let target = match head
+        .ok()
+        .and_then(Result::ok)
+        .flatten()
+        .as_deref()
+        .and_then(loopback::get_target)
+    {
+        Some(target) => target.to_string(),
+        None => {
             respond(
                 &mut stream,
                 "400 Bad Request",
@@ -164,28 +171,6 @@ async fn handle(mut stream: TcpStream, state: &str) -> Option<Callback> {
         }
     }
     Some(callback)
-}
-
-/// The request target of `GET <target> HTTP/1.1`, once the whole head has arrived.
-async fn request_target(stream: &mut TcpStream) -> Option<String> {
-    let mut head = Vec::new();
-    let mut buffer = [0u8; 2048];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        let read = stream.read(&mut buffer).await.ok()?;
-        if read == 0 || head.len() + read > MAX_REQUEST {
-            return None;
-        }
-        head.extend_from_slice(&buffer[..read]);
-    }
-    let line = head.split(|b| *b == b'\n').next()?;
-    let line = std::str::from_utf8(line).ok()?.trim_end();
-    let mut parts = line.split(' ');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some("GET"), Some(target), Some(version)) if version.starts_with("HTTP/") => {
-            Some(target.to_string())
-        }
-        _ => None,
-    }
 }
 
 async fn respond(stream: &mut TcpStream, status: &str, message: &str) {
