@@ -563,6 +563,7 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
         ],
     ),
     ("node", &["NODE_OPTIONS=--require=/tmp/x.js"]),
+    ("java", &["JDK_JAVA_OPTIONS=-javaagent:/tmp/a.jar"]),
     ("network", &["OPENSSL_CONF=/tmp/o.cnf"]),
     (
         "docker",

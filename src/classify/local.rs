@@ -13,6 +13,7 @@ use super::local_programs::{PROGRAMS, parse};
 use super::local_scripts;
 use super::local_sysinfo;
 use super::local_system;
+use super::local_versions;
 use super::scope::{SECRET_VARS, Scope, Word};
 use super::shell_options;
 use super::verdict::Classify;
@@ -38,6 +39,8 @@ pub(crate) fn is_local_read_only(name: &str) -> bool {
             // More of what runbooks look at (tools: local_sysinfo.rs).
             | "lsof" | "ip" | "dmesg" | "vmstat" | "lsblk" | "mount" | "sysctl" | "w" | "who"
             | "last" | "nproc" | "lscpu" | "ifconfig" | "arp" | "route"
+            // Their version only (tools: local_versions.rs).
+            | "java" | "ssh"
             // What runbooks look at (local_system.rs).
             | "uptime" | "free" | "ss" | "netstat" | "top" | "journalctl" | "systemctl"
             // Shell builtins that only change the shell itself.
@@ -119,6 +122,9 @@ pub(crate) fn judge(
     }
     if local_net::NAMES.contains(&name) {
         return local_net::judge(name, args);
+    }
+    if local_versions::NAMES.contains(&name) {
+        return local_versions::judge(name, args, scope);
     }
     if local_sysinfo::NAMES.contains(&name) {
         return local_sysinfo::judge(name, args, scope);

@@ -41,6 +41,7 @@ mod local_programs;
 mod local_scripts;
 mod local_sysinfo;
 mod local_system;
+mod local_versions;
 mod moved;
 mod pathname;
 mod paths;

@@ -264,6 +264,10 @@ const CONSULTED: &[&str] = &[
     "TF_PLUGIN_CACHE_DIR",
     "TF_REATTACH_PROVIDERS",
     "AWS_CLI_HISTORY_FILE",
+    // What java loads before it prints its version (tools).
+    "JAVA_TOOL_OPTIONS",
+    "JDK_JAVA_OPTIONS",
+    "_JAVA_OPTIONS",
     // Where the stores of `paths` lie.
     "XDG_CONFIG_HOME",
     "XDG_CACHE_HOME",
