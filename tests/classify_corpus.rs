@@ -490,6 +490,8 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
         "terraform",
         &[
             "TF_CLI_CONFIG_FILE=/tmp/x.tfrc",
+            "TOFU_CLI_CONFIG_FILE=/tmp/x.tfrc",
+            "XDG_CONFIG_HOME=/tmp/x",
             "HOME=/tmp/h",
             "TF_DATA_DIR=/tmp/d",
             "TF_PLUGIN_CACHE_DIR=/tmp/c",
@@ -688,6 +690,27 @@ const PATH_CLASSES: &[PathClassRow] = &[
     },
     PathClassRow {
         path: "/home/user/.bashrc",
+        exists: false,
+        read: None,
+        written: Some(Severity::Write),
+    },
+    // The agents' settings hold guard's hook (red team R3).
+    PathClassRow {
+        path: "/home/user/.claude/settings.json",
+        exists: false,
+        read: None,
+        written: Some(Severity::Destructive),
+    },
+    // git's pointer to the folder whose config it reads (red team R4).
+    PathClassRow {
+        path: "/home/user/project/.git/commondir",
+        exists: false,
+        read: None,
+        written: Some(Severity::Write),
+    },
+    // A program source cdk or pulumi runs (red team R17).
+    PathClassRow {
+        path: "/home/user/project/bin/app.ts",
         exists: false,
         read: None,
         written: Some(Severity::Write),

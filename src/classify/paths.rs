@@ -199,7 +199,7 @@ pub(crate) fn read(word: &Word, scope: &Scope) -> PathVerdict {
         Located::At(at) => at,
         Located::Unknown(why) => return unknown_read(word, scope, why),
     };
-    let (shown, classes) = classes_of(&word.text, &at, scope);
+    let (shown, classes) = classes_of(&word.text, &at, scope, false);
     let mut verdict = PathVerdict::ordinary();
     for class in classes {
         let next = match class {
@@ -319,7 +319,7 @@ pub(crate) fn write(word: &Word, scope: &Scope, how: Write) -> PathVerdict {
             );
         }
     };
-    let (shown, classes) = classes_of(&word.text, &at, scope);
+    let (shown, classes) = classes_of(&word.text, &at, scope, true);
     let probe = probe(scope.disk(), &at);
     let mut verdict = PathVerdict::ordinary();
     for class in classes {
@@ -339,7 +339,7 @@ pub(crate) fn write(word: &Word, scope: &Scope, how: Write) -> PathVerdict {
 /// program on PATH, a project file or state as well.
 pub(crate) fn write_switch(word: &Word, scope: &Scope) -> PathVerdict {
     if let Located::At(at) = locate(word, scope) {
-        let (_, classes) = classes_of(&word.text, &at, scope);
+        let (_, classes) = classes_of(&word.text, &at, scope, true);
         if !classes.is_empty() && classes.iter().all(|class| *class == KUBECONFIG) {
             return PathVerdict::ordinary();
         }
@@ -396,7 +396,7 @@ pub(crate) fn write_into(word: &Word, scope: &Scope, deletes: bool) -> PathVerdi
             );
         }
     };
-    let (shown, classes) = classes_of(&word.text, &at, scope);
+    let (shown, classes) = classes_of(&word.text, &at, scope, true);
     let how = if deletes {
         Write::Delete
     } else {
@@ -502,15 +502,64 @@ fn into_folder(shown: &str, folder: &Path, scope: &Scope, deletes: bool) -> Path
 
 /// The classes of a path as spelled (`at`) and of its real path when it is a symlink; the
 /// name shown in reasons is the word as written.
-fn classes_of<'w>(written: &'w str, at: &str, scope: &Scope) -> (Cow<'w, str>, Vec<PathClass>) {
-    let mut classes = classes_at(at, scope);
+fn classes_of<'w>(
+    written: &'w str,
+    at: &str,
+    scope: &Scope,
+    writes: bool,
+) -> (Cow<'w, str>, Vec<PathClass>) {
+    let of = |at: &str| {
+        if writes {
+            written_classes(at, scope)
+        } else {
+            classes_at(at, scope)
+        }
+    };
+    let mut classes = of(at);
     if let Probe::File { real } | Probe::Folder { real } = probe(scope.disk(), at) {
         let real = real.to_string_lossy();
         if real != at {
-            classes.extend(classes_at(&real, scope));
+            classes.extend(of(&real));
         }
     }
     (Cow::Borrowed(written), classes)
+}
+
+/// The classes of a path the line writes: `classes_at`, and what the folders above it on the
+/// disk make of it. A file anywhere inside a CDK or Pulumi project (a folder above holds
+/// `cdk.json`, `Pulumi.yaml`) may be part of the program a later `cdk ls` or `pulumi preview`
+/// runs, whatever its name (`tsconfig.json`, `.babelrc`, a module it imports); one inside a
+/// bare git repository (a folder above holds `HEAD`) is its configuration for git run there.
+/// Only writes look: a read of such a file changes nothing.
+pub(crate) fn written_classes(at: &str, scope: &Scope) -> Vec<PathClass> {
+    let mut classes = classes_at(at, scope);
+    let disk = scope.disk();
+    let mut folder = at;
+    while let Some((above, _)) = folder.rsplit_once('/') {
+        folder = above;
+        let base = if above.is_empty() { "" } else { above };
+        let holds = |name: &str| {
+            matches!(
+                probe(disk, &format!("{base}/{name}")),
+                Probe::File { .. } | Probe::Folder { .. }
+            )
+        };
+        if ["cdk.json", "Pulumi.yaml", "Pulumi.yml"]
+            .iter()
+            .any(|marker| holds(marker))
+            && !classes.contains(&CLOUD_PROJECT)
+        {
+            classes.push(CLOUD_PROJECT);
+        }
+        if holds("HEAD") && holds("objects") && !classes.contains(&BARE_REPOSITORY) {
+            classes.push(BARE_REPOSITORY);
+        }
+        if above.is_empty() {
+            break;
+        }
+    }
+    classes.sort_by_key(|class| *class == SYSTEM);
+    classes
 }
 
 /// Every class the normalized absolute path `at` has.
@@ -741,6 +790,18 @@ const NODE_CODE: PathClass =
     TrustedConfig("an installed node package, which npx and later node programs run");
 const PROJECT_FILE: PathClass =
     TrustedConfig("a project file that a later tool run in its folder reads and executes");
+const PROGRAM_SOURCE: PathClass = TrustedConfig(
+    "a program's source or build file, which a later cdk or pulumi run (or node, go, dotnet) executes",
+);
+const CLOUD_PROJECT: PathClass = TrustedConfig(
+    "a file of a CDK or Pulumi project, whose program a later cdk or pulumi run there executes",
+);
+const BARE_REPOSITORY: PathClass = TrustedConfig(
+    "a file of a bare git repository (its folder holds HEAD), whose config git run there obeys",
+);
+const AGENT_SETTINGS: PathClass = GuardControl(
+    "an AI agent's settings, which hold guard's hook and the hooks and servers the agent runs without asking guard",
+);
 const PROGRAM: PathClass =
     TrustedConfig("a program in a folder on PATH, which later commands run by name");
 const TOOL_CONFIG: PathClass = TrustedConfig("a tool's configuration, trusted by its later runs");
@@ -830,6 +891,29 @@ const STORES: &[Store] = &[
     anywhere(&[".config", "guard"], GUARD_POLICY),
     root(&["etc", "guard"], GUARD_POLICY),
     anywhere(&[".guard.toml"], GuardControl("a project's guard policy")),
+    // The AI agents' settings, where `guard hook install` puts guard's hook (user, project and
+    // local; Claude Code's `.claude/settings*.json`, Gemini CLI's `.gemini/settings.json`):
+    // emptying them or setting `disableAllHooks` takes guard out of every later agent command,
+    // and the same files (and `~/.claude.json`, `.mcp.json`) name hooks and MCP servers the
+    // agent runs without asking guard. The whole folders: hook scripts, commands and
+    // `.gemini/.env` live there too. The managed (system) settings are under /etc and macOS's
+    // /Library; `CLAUDE_CONFIG_DIR` and the Gemini paths' variables move them (`LOCATED_BY`).
+    anywhere(&[".claude"], AGENT_SETTINGS),
+    anywhere(&[".claude.json*"], AGENT_SETTINGS),
+    anywhere(&[".mcp.json"], AGENT_SETTINGS),
+    anywhere(&[".gemini"], AGENT_SETTINGS),
+    anywhere(&[".codex"], AGENT_SETTINGS),
+    anywhere(&[".cursor"], AGENT_SETTINGS),
+    root(&["etc", "claude-code"], AGENT_SETTINGS),
+    root(&["etc", "gemini-cli"], AGENT_SETTINGS),
+    root(
+        &["Library", "Application Support", "ClaudeCode"],
+        AGENT_SETTINGS,
+    ),
+    root(
+        &["Library", "Application Support", "GeminiCli"],
+        AGENT_SETTINGS,
+    ),
     // Configuration later commands trust (write: a write).
     anywhere(&[".aws"], AWS_CONFIG),
     anywhere(&[".kube"], KUBECONFIG),
@@ -854,8 +938,18 @@ const STORES: &[Store] = &[
     root(&["etc", "bash.bashrc"], SHELL_STARTUP),
     root(&["etc", "environment"], SHELL_STARTUP),
     root(&["etc", "zsh"], SHELL_STARTUP),
-    anywhere(&[".git", "config"], GIT_CONFIG),
-    anywhere(&[".git", "hooks"], GIT_CONFIG),
+    // Everything git reads to find its configuration: a checkout's `.git` folder whole
+    // (`config`, `hooks`, `config.worktree`, `commondir`, which names the folder whose config
+    // git reads, `worktrees/*/gitdir`, `objects/info/alternates`) and a `.git` *file*
+    // (`gitdir: PATH` moves the repository). The pointer files by name wherever they are, and
+    // a bare repository's files (a folder holding `HEAD`: git run there reads its `config`)
+    // are found by `written_classes` on the disk. (Checked with git 2.47: `commondir` and a
+    // bare repository's `core.pager` ran.)
+    anywhere(&[".git"], GIT_CONFIG),
+    anywhere(&["HEAD"], GIT_CONFIG),
+    anywhere(&["commondir"], GIT_CONFIG),
+    anywhere(&["gitdir"], GIT_CONFIG),
+    anywhere(&["config.worktree"], GIT_CONFIG),
     anywhere(&[".gitconfig"], GIT_CONFIG),
     anywhere(&[".config", "git"], GIT_CONFIG),
     root(&["etc", "gitconfig"], GIT_CONFIG),
@@ -864,8 +958,19 @@ const STORES: &[Store] = &[
     anywhere(&[".yarnrc.yml"], PACKAGE_CONFIG),
     anywhere(&["pip.conf"], PACKAGE_CONFIG),
     anywhere(&[".pypirc"], PACKAGE_CONFIG),
+    // terraform's and OpenTofu's CLI configuration (`provider_installation`'s dev_overrides,
+    // `credentials_helper`): tofu reads `~/.tofurc` first, then `.terraformrc`
+    // (opentofu internal/command/cliconfig/config_unix.go), `tofu.rc` on Windows,
+    // `$XDG_CONFIG_HOME/opentofu/tofurc` (under `.config`), and `*.tfrc` in `.terraform.d`.
     anywhere(&[".terraformrc"], TOOL_CONFIG),
     anywhere(&["terraform.rc"], TOOL_CONFIG),
+    anywhere(&[".tofurc"], TOOL_CONFIG),
+    anywhere(&["tofu.rc"], TOOL_CONFIG),
+    anywhere(&["tofurc"], TOOL_CONFIG),
+    anywhere(&["*.tfrc"], TOOL_CONFIG),
+    anywhere(&["*.tfrc.json"], TOOL_CONFIG),
+    anywhere(&[".terragrunt"], TOOL_CONFIG),
+    anywhere(&[".gnupg"], TOOL_CONFIG),
     anywhere(&[".terraform.d"], TOOL_CONFIG),
     anywhere(&[".ssh"], TOOL_CONFIG),
     anywhere(&[".docker"], TOOL_CONFIG),
@@ -959,6 +1064,38 @@ const STORES: &[Store] = &[
     anywhere(&["Pulumi*.yml"], PROJECT_FILE),
     anywhere(&["package.json"], PROJECT_FILE),
     anywhere(&["kustomization.yaml"], PROJECT_FILE),
+    // The program sources cdk and pulumi run (`cdk ls|synth|diff` run the app cdk.json names,
+    // `npx ts-node bin/app.ts` in the TypeScript template; `pulumi preview` runs the program)
+    // in every language they support, and the files their compilers and loaders obey. Any
+    // other file inside a CDK or Pulumi project is found by `written_classes` on the disk
+    // (a folder above it holds `cdk.json` or `Pulumi.yaml`).
+    anywhere(&["*.ts"], PROGRAM_SOURCE),
+    anywhere(&["*.mts"], PROGRAM_SOURCE),
+    anywhere(&["*.cts"], PROGRAM_SOURCE),
+    anywhere(&["*.tsx"], PROGRAM_SOURCE),
+    anywhere(&["*.js"], PROGRAM_SOURCE),
+    anywhere(&["*.mjs"], PROGRAM_SOURCE),
+    anywhere(&["*.cjs"], PROGRAM_SOURCE),
+    anywhere(&["*.jsx"], PROGRAM_SOURCE),
+    anywhere(&["*.go"], PROGRAM_SOURCE),
+    anywhere(&["go.mod"], PROGRAM_SOURCE),
+    anywhere(&["*.java"], PROGRAM_SOURCE),
+    anywhere(&["*.kt"], PROGRAM_SOURCE),
+    anywhere(&["pom.xml"], PROGRAM_SOURCE),
+    anywhere(&["*.gradle"], PROGRAM_SOURCE),
+    anywhere(&["*.gradle.kts"], PROGRAM_SOURCE),
+    anywhere(&["*.cs"], PROGRAM_SOURCE),
+    anywhere(&["*.fs"], PROGRAM_SOURCE),
+    anywhere(&["*.vb"], PROGRAM_SOURCE),
+    anywhere(&["*.csproj"], PROGRAM_SOURCE),
+    anywhere(&["*.fsproj"], PROGRAM_SOURCE),
+    anywhere(&["*.sln"], PROGRAM_SOURCE),
+    anywhere(&["Directory.Build.*"], PROGRAM_SOURCE),
+    anywhere(&["tsconfig*.json"], PROGRAM_SOURCE),
+    anywhere(&[".babelrc*"], PROGRAM_SOURCE),
+    anywhere(&["babel.config.*"], PROGRAM_SOURCE),
+    anywhere(&[".swcrc"], PROGRAM_SOURCE),
+    anywhere(&["Main.yaml"], PROGRAM_SOURCE),
     anywhere(&["kustomization.yml"], PROJECT_FILE),
     anywhere(&["Kustomization"], PROJECT_FILE),
     // Terraform state: overwriting or deleting it is destructive, creating it a write.
@@ -992,6 +1129,11 @@ const LOCATED_BY: &[(&str, PathClass)] = &[
     ("XDG_CONFIG_HOME", TOOL_CONFIG),
     ("XDG_DATA_HOME", TOOL_CONFIG),
     ("GUARD_POLICY", GUARD_POLICY),
+    ("CLAUDE_CONFIG_DIR", AGENT_SETTINGS),
+    ("GEMINI_CLI_SYSTEM_SETTINGS_PATH", AGENT_SETTINGS),
+    ("GEMINI_CLI_SYSTEM_DEFAULTS_PATH", AGENT_SETTINGS),
+    ("CODEX_HOME", AGENT_SETTINGS),
+    ("TF_CLI_CONFIG_FILE", TOOL_CONFIG),
 ];
 
 /// guard's own folders under the XDG variables (as guard and the spec read them).

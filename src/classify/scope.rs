@@ -233,6 +233,7 @@ const CONSULTED: &[&str] = &[
     "TERRAGRUNT_AUTH_PROVIDER_CMD",
     "TF_CLI_CONFIG_FILE",
     "TERRAFORM_CONFIG",
+    "TOFU_CLI_CONFIG_FILE",
     "GIT_SSH_COMMAND",
     "GIT_SSH",
     "GIT_CONFIG_COUNT",
@@ -275,6 +276,10 @@ const CONSULTED: &[&str] = &[
     "AWS_SHARED_CREDENTIALS_FILE",
     "AWS_LOGIN_CACHE_DIRECTORY",
     "GUARD_POLICY",
+    "CLAUDE_CONFIG_DIR",
+    "GEMINI_CLI_SYSTEM_SETTINGS_PATH",
+    "GEMINI_CLI_SYSTEM_DEFAULTS_PATH",
+    "CODEX_HOME",
 ];
 
 /// Variables git and curl read (git.rs, curl.rs): their configuration's locations and the

@@ -327,7 +327,7 @@ fn reported(words: &[Word], scope: &Scope) -> Vec<(String, bool)> {
 
 /// Whether programs read the file at `at` without being told, or guard itself does.
 fn trusts(at: &str, scope: &Scope) -> bool {
-    paths::classes_at(at, scope).iter().any(|class| {
+    paths::written_classes(at, scope).iter().any(|class| {
         matches!(
             class,
             paths::PathClass::TrustedConfig(_) | paths::PathClass::GuardControl(_)

@@ -127,6 +127,21 @@ const RUNS: &[(&str, &str)] = &[
         "HOME",
         "terraform reads ~/.terraformrc and ~/.terraform.d/plugins there, which choose programs it runs",
     ),
+    // OpenTofu reads its CLI configuration and plugins under the XDG folders too
+    // (`$XDG_CONFIG_HOME/opentofu/tofurc`, `$XDG_DATA_HOME/opentofu/plugins`), and setups name
+    // it with `TOFU_CLI_CONFIG_FILE`; terraform ignores these (unknown costs a question only).
+    (
+        "TOFU_CLI_CONFIG_FILE",
+        "names a CLI configuration for OpenTofu, whose dev_overrides, provider_installation and credentials_helper choose programs it runs",
+    ),
+    (
+        "XDG_CONFIG_HOME",
+        "OpenTofu reads opentofu/tofurc there, whose provider_installation and credentials_helper choose programs it runs",
+    ),
+    (
+        "XDG_DATA_HOME",
+        "OpenTofu looks for provider plugins under opentofu/plugins there, programs it runs",
+    ),
     (
         "TF_DATA_DIR",
         "terraform reads the modules and providers `init` put there, and writes there; guard cannot see them",
