@@ -1,10 +1,7 @@
 //! `guard populate --sso-session NAME`: a profile in `~/.aws/config` for every account and role
 //! the signed-in person may use.
 
-use anyhow::Context as _;
 use similar::TextDiff;
-use time::OffsetDateTime;
-use time::macros::format_description;
 
 use clap_complete::engine::ArgValueCandidates;
 
@@ -133,7 +130,7 @@ pub fn run(options: &Options, args: &Args) -> anyhow::Result<()> {
         report(&changes, assignments.len(), "would be");
         return Ok(());
     }
-    write_config(&paths.config, &before, &after)?;
+    populate::write_config(&paths.config, &before, &after)?;
     report(&changes, assignments.len(), "");
     Ok(())
 }
@@ -170,36 +167,6 @@ fn protect_protected(
         text = next;
     }
     Ok(text)
-}
-
-/// Replaces the config file with `after` when it differs from `before`, keeping `before` as a
-/// backup next to it (unless the file was empty).
-pub fn write_config(config: &std::path::Path, before: &str, after: &str) -> anyhow::Result<()> {
-    if after == before {
-        return Ok(());
-    }
-    let shown = config.display();
-    if !before.is_empty() {
-        let backup = backup_path(config);
-        fsutil::write_private(&backup, before.as_bytes())
-            .with_context(|| Failure::io(format!("cannot back up {shown}; nothing was changed")))?;
-        crate::sys::output::stderr_line(format_args!(
-            "guard: the previous {shown} is saved as {}",
-            backup.display()
-        ));
-    }
-    fsutil::replace(config, after.as_bytes())
-}
-
-fn backup_path(config: &std::path::Path) -> std::path::PathBuf {
-    let stamp = OffsetDateTime::now_utc()
-        .format(format_description!(
-            "[year][month][day]T[hour][minute][second]Z"
-        ))
-        .unwrap_or_default();
-    let mut name = config.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".guard-backup-{stamp}"));
-    config.with_file_name(name)
 }
 
 fn report(changes: &Changes, assignments: usize, mood: &str) {

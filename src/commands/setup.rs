@@ -381,7 +381,7 @@ fn write_session(paths: &Paths, session: &Session) -> anyhow::Result<()> {
             ("sso_registration_scopes", "sso:account:access".to_string()),
         ],
     )?;
-    populate::write_config(&paths.config, &before, &document.render())?;
+    crate::credentials::populate::write_config(&paths.config, &before, &document.render())?;
     crate::sys::output::stderr_line(format_args!(
         "guard: added [sso-session {}] to {}",
         session.name,

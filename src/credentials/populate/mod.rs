@@ -3,11 +3,13 @@
 
 mod edit;
 mod template;
+mod write;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub use edit::Document;
 pub use template::Template;
+pub use write::write_config;
 
 use crate::credentials::sso::{Assignment, SsoLogin};
 use crate::resolve::profile::{Profile, ProfileSet};
