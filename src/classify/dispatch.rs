@@ -44,7 +44,7 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
     let name = program::base_name(&first.text);
     // The shell and env look a command up in the PATH the command line sets: `aws` there
     // can be any program.
-    if !first.text.contains('/') && !is_builtin(&first.text) && scope.assigned("PATH").is_some() {
+    if !first.text.contains('/') && !is_builtin(&first.text) && path_is_moved(&scope) {
         return unknown_program(
             words,
             "PATH is set on the command line: the program of this name is looked up there, and guard cannot tell what it is",
@@ -200,6 +200,32 @@ pub(crate) fn classify_words(words: &[Word], outer: &Scope) -> Classification {
             rest,
             "not a tool guard understands".to_owned(),
         ),
+    }
+}
+
+/// The folders of the system's own software: a `PATH` of only these (as `/etc/zsh/zshenv` and
+/// `/etc/profile` set it) finds the programs the system installed, as the user's would.
+const SYSTEM_BIN: &[&str] = &[
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+    "/usr/games",
+    "/usr/local/games",
+    "/snap/bin",
+];
+
+/// Whether the command line sets a `PATH` in which a program's name may find another program
+/// than the user's `PATH` would: any value but a literal list of the system's own folders.
+fn path_is_moved(scope: &Scope) -> bool {
+    match scope.assigned("PATH") {
+        None => false,
+        Some(scope::EnvValue::Known(value)) => !value
+            .split(':')
+            .all(|folder| SYSTEM_BIN.contains(&folder.trim_end_matches('/'))),
+        Some(scope::EnvValue::Dynamic) => true,
     }
 }
 

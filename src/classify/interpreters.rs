@@ -2,7 +2,7 @@
 //! Python (`python -m awscli` is the AWS CLI; other Python is opaque).
 
 use super::pathname;
-use super::scope::{EnvValue, Scope, Word};
+use super::scope::{Dialect, EnvValue, Scope, Word};
 use super::script;
 use super::shell_options;
 use super::verdict::{Classify, not_a_tool};
@@ -76,6 +76,15 @@ pub(crate) fn shell(
         ),
         ShellRun::String(string) => {
             let label = format!("{name} -c");
+            // zsh reads its -c string (and start-up files) with its own grammar; the other
+            // shells with bash's (a bash inside `zsh -c` too).
+            let mut own = scope.clone();
+            own.dialect = if name == "zsh" {
+                Dialect::Zsh
+            } else {
+                Dialect::Posix
+            };
+            let scope = &own;
             let files = match startup_texts(name, &startup_options, scope) {
                 Ok(files) => files,
                 Err(why) => return not_a_tool(Severity::Unknown, name, args, why),
@@ -107,6 +116,14 @@ pub(crate) fn shell(
             }
             whole.push_str(&string.text);
             let mut result = script::classify(&label, &whole, scope, classify);
+            // A read is shown with the string's own reason, not a start-up file's first
+            // command (when the string alone is read too).
+            if result.severity == Severity::Read {
+                let alone = script::classify(&label, &string.text, scope, classify);
+                if alone.severity == Severity::Read {
+                    return alone;
+                }
+            }
             if result.severity != Severity::Read {
                 let shown: Vec<&str> = files.iter().map(|(shown, _)| shown.as_str()).collect();
                 result.reason = format!(

@@ -505,6 +505,8 @@ pub(crate) struct Scope<'a> {
     pub stdin_heredoc: bool,
     /// Standard input holds nothing or a blank line (`</dev/null`, `echo |`).
     pub stdin_blank: bool,
+    /// The shell that runs the script being judged (`zsh -c` reads zsh's grammar).
+    pub dialect: Dialect,
     /// The folder the command runs in (`cd`, `env -C` change it).
     workdir: Rc<WorkDir>,
     /// The folder is not the one guard runs in: relative paths are resolved before reading.
@@ -526,6 +528,18 @@ pub(crate) struct Scope<'a> {
     /// entries into what the commands after it read.
     journal: Rc<RefCell<Vec<Wrote>>>,
     depth: usize,
+}
+
+/// The grammar a script is read with: the shell that may run it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Dialect {
+    /// sh, bash, dash.
+    #[default]
+    Posix,
+    /// zsh may run it (`zsh -c`, an agent whose shell may be zsh): read is kept to what bash
+    /// and zsh read alike; zsh's own globs, `=cmd`, `>!`, hooks and tied variables are
+    /// unknown.
+    Zsh,
 }
 
 /// A write a judge saw (`paths::write`, `paths::write_into`).
@@ -568,6 +582,7 @@ impl<'a> Scope<'a> {
             login_argv0: false,
             stdin_heredoc: false,
             stdin_blank: false,
+            dialect: Dialect::Posix,
             workdir: Rc::new(Self::initial_workdir(ctx)),
             moved: false,
             written: None,

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use super::pathname::WorkDir;
 use super::program::Program;
-use super::scope::{self, EnvValue, SECRET_VARS, SHELL_SPECIAL, Scope, Word, Wrote};
+use super::scope::{self, Dialect, EnvValue, SECRET_VARS, SHELL_SPECIAL, Scope, Word, Wrote};
 use super::shell::{self, Chain, Construct, ShellCommand};
 use super::verdict::{Classify, MostSevere, not_a_tool};
 use super::wrappers::{self, Unwrap, Wrapper};
@@ -37,7 +37,8 @@ pub(crate) fn classify(
     outer: &Scope,
     classify: Classify,
 ) -> Classification {
-    let mut script = shell::parse(source);
+    let dialect = outer.dialect;
+    let mut script = shell::parse_as(source, dialect);
     split_vars::drop_plain_splits(&mut script.commands, &script.loops);
     let mut results = MostSevere::default();
     let unknown = |what: String| not_a_tool(Severity::Unknown, label, &[], what);
@@ -161,7 +162,10 @@ pub(crate) fn classify(
                 .iter()
                 .take_while(|word| scope::is_assignment(word))
                 .count();
-            if let Some(why) = words[..assignments].iter().find_map(special_write) {
+            if let Some(why) = words[..assignments]
+                .iter()
+                .find_map(|word| special_write(word, dialect))
+            {
                 results.add(unknown(why));
             }
             let Some(program) = words.get(assignments) else {
@@ -213,7 +217,7 @@ pub(crate) fn classify(
                     }
                     Builtin::Assigns(names) => {
                         for name in names {
-                            if let Some(why) = unknown_value(&base, name) {
+                            if let Some(why) = unknown_value(&base, name, dialect) {
                                 results.add(not_a_tool(Severity::Unknown, &base, args, why));
                             }
                             scope.assign(name.to_owned(), EnvValue::Dynamic);
@@ -240,7 +244,7 @@ pub(crate) fn classify(
                     }
                 }
                 if EXPORTERS.contains(&&*base) {
-                    if let Some(why) = args.iter().find_map(special_write) {
+                    if let Some(why) = args.iter().find_map(|word| special_write(word, dialect)) {
                         results.add(unknown(why));
                     }
                     assign_all(&mut scope, args);
@@ -794,8 +798,8 @@ fn is_plain_name(text: &str) -> bool {
 }
 
 /// Why a variable assigned a value guard cannot know makes the line unknown.
-fn unknown_value(builtin: &str, name: &str) -> Option<String> {
-    if SHELL_SPECIAL.contains(&name) {
+fn unknown_value(builtin: &str, name: &str, dialect: Dialect) -> Option<String> {
+    if is_special(name, dialect) {
         return Some(format!(
             "{builtin} writes {name}, a variable the shell itself expands or obeys"
         ));
@@ -805,9 +809,42 @@ fn unknown_value(builtin: &str, name: &str) -> Option<String> {
     })
 }
 
+/// zsh's own special variables (zshparam), writing which changes what later commands are or
+/// runs code: the arrays tied to PATH and CDPATH, the commands run for a bare redirection,
+/// the hook arrays and the timers that run `TRAPALRM` and `periodic`.
+const ZSH_SPECIAL: &[(&str, &str)] = &[
+    (
+        "path",
+        "ties to PATH (the commands after it are looked up there)",
+    ),
+    ("cdpath", "ties to CDPATH (cd looks folders up there)"),
+    ("module_path", "searches for the modules zmodload loads"),
+    ("NULLCMD", "runs for a redirection without a command"),
+    (
+        "READNULLCMD",
+        "runs for an input redirection without a command",
+    ),
+    ("periodic_functions", "runs as hooks"),
+    ("zshexit_functions", "runs as hooks at exit"),
+    ("zshaddhistory_functions", "runs as hooks"),
+    ("PERIOD", "uses to run the periodic hook"),
+    ("TMOUT", "uses to run TRAPALRM"),
+];
+
+fn is_special(name: &str, dialect: Dialect) -> bool {
+    SHELL_SPECIAL.contains(&name)
+        || (dialect == Dialect::Zsh && ZSH_SPECIAL.iter().any(|(special, _)| *special == name))
+}
+
 /// Why an assignment word writes one of the shell's special variables.
-fn special_write(word: &Word) -> Option<String> {
+fn special_write(word: &Word, dialect: Dialect) -> Option<String> {
     let name = word.text.split('=').next()?;
+    let name = name.strip_suffix('+').unwrap_or(name);
+    if dialect == Dialect::Zsh
+        && let Some((_, why)) = ZSH_SPECIAL.iter().find(|(special, _)| *special == name)
+    {
+        return Some(format!("writes {name}, which zsh {why}"));
+    }
     SHELL_SPECIAL.contains(&name).then(|| {
         format!(
             "writes {name}, a variable the shell itself expands or obeys (xtrace's PS4, the command hash, start-up files, shell options)"

@@ -64,6 +64,16 @@ pub(crate) enum Construct {
     /// `$"..."`: bash translates the text through the message catalog `TEXTDOMAIN` and
     /// `TEXTDOMAINDIR` name, so its words are not the ones written.
     Translated,
+    /// zsh only (the line is run by zsh): a word bash reads as written that zsh expands:
+    /// `<1-9>` and `<->` match numbered files (`cat /proc/<1->/environ`), `=cmd` is the path
+    /// of a command, `$+x` is 0 or 1; `() { ... } args` runs an anonymous function.
+    ZshWord,
+    /// zsh only: a function zsh runs by itself (`chpwd` after `cd`, `TRAPEXIT` and `zshexit`
+    /// at exit, `precmd`, `preexec`, `periodic`, `TRAPZERR`, ...), where guard does not
+    /// follow it.
+    ZshHook,
+    /// zsh only: `>!`, `>>!`, `&>!` write the next word; bash writes a file named `!`.
+    ZshRedirection,
 }
 
 impl Construct {
@@ -90,6 +100,15 @@ impl Construct {
             }
             Construct::Translated => {
                 "a $\"...\" string, which bash replaces with its translation from a message catalog"
+            }
+            Construct::ZshWord => {
+                "a word zsh expands (<1-9> and <-> match numbered files, =cmd is a command's path, $+x is 0 or 1, () { } runs an anonymous function)"
+            }
+            Construct::ZshHook => {
+                "a function zsh runs by itself (chpwd after cd, TRAPEXIT and zshexit at exit, precmd, preexec, periodic, other TRAP* on signals)"
+            }
+            Construct::ZshRedirection => {
+                "zsh's >! redirection (zsh writes the next word, bash a file named !)"
             }
         }
     }
@@ -222,7 +241,13 @@ impl fmt::Display for SyntaxError {
 const MAX_NESTING: usize = 64;
 
 pub(crate) fn parse(source: &str) -> Script {
+    parse_as(source, scope::Dialect::Posix)
+}
+
+/// [`parse`], with the grammar of the shell that runs the script.
+pub(crate) fn parse_as(source: &str, dialect: scope::Dialect) -> Script {
     let mut parser = Parser::new(source, 0);
+    parser.zsh = dialect == scope::Dialect::Zsh;
     parser.parse_list(Until::End);
     Script {
         commands: parser.commands,
@@ -270,6 +295,20 @@ fn is_metachar(c: char) -> bool {
         c,
         ' ' | '\t' | '\n' | ';' | '&' | '|' | '<' | '>' | '(' | ')'
     )
+}
+
+/// The functions zsh calls by itself: hooks (zshmisc SPECIAL FUNCTIONS) and traps.
+fn is_zsh_hook(name: &str) -> bool {
+    matches!(
+        name,
+        "chpwd"
+            | "precmd"
+            | "preexec"
+            | "periodic"
+            | "zshexit"
+            | "zshaddhistory"
+            | "command_not_found_handler"
+    ) || name.starts_with("TRAP")
 }
 
 fn is_name_char(c: char) -> bool {
@@ -578,6 +617,9 @@ struct Parser {
     /// The compound commands open at the cursor, innermost last: their keywords must come
     /// in bash's order, or the line is refused as bash refuses it.
     opens: Vec<Open>,
+    /// zsh may run the script: what zsh and bash read differently is recorded
+    /// (`Construct::ZshWord`, ...).
+    zsh: bool,
 }
 
 /// A compound command open at the cursor.
@@ -641,6 +683,7 @@ impl Parser {
             assigned: Vec::new(),
             pending_assigned: Vec::new(),
             opens: Vec::new(),
+            zsh: false,
         }
     }
 
@@ -776,6 +819,7 @@ impl Parser {
             return;
         }
         let mut sub = Parser::new(source, self.nesting + 1);
+        sub.zsh = self.zsh;
         run(&mut sub);
         // A backtick body runs in a subshell: its definitions do not count here.
         self.last_shell += 1;
@@ -838,6 +882,12 @@ impl Parser {
 
     /// Records a function definition where bash would certainly make it in this shell.
     fn define(&mut self, name: String, subshells: usize) {
+        if self.zsh && is_zsh_hook(&name) {
+            self.unmodelled.push(Unmodelled {
+                construct: Construct::ZshHook,
+                source: format!("{name}()"),
+            });
+        }
         if self.nesting == 0 && subshells == 0 && self.blocks == 0 && !self.chained {
             self.pending.push(name);
         }
@@ -977,7 +1027,29 @@ impl Parser {
                     let lexed = self.read_word();
                     state = self.place_word(lexed, &mut current, state, &mut cases, subshells);
                 }
+                '<' if self.zsh && self.numeric_glob_len().is_some() => {
+                    // zsh's `<1-9>`: a glob, part of a word (`/proc/<1->/environ`).
+                    let start = self.pos;
+                    self.pos += self.numeric_glob_len().unwrap_or(1);
+                    self.unmodelled(Construct::ZshWord, start);
+                    let mut lexed = self.read_word();
+                    lexed.word.dynamic = true;
+                    state = self.place_word(lexed, &mut current, state, &mut cases, subshells);
+                }
                 '<' | '>' => self.redirection(&mut current),
+                // zsh's anonymous function: `() { ... } args` runs the body with the args.
+                '(' if self.zsh
+                    && current.words.is_empty()
+                    && self.chars[self.pos + 1..]
+                        .iter()
+                        .find(|c| !matches!(c, ' ' | '\t'))
+                        == Some(&')') =>
+                {
+                    let start = self.pos;
+                    self.pos += 1;
+                    self.unmodelled(Construct::ZshWord, start);
+                    self.fail(SyntaxError::UnexpectedParenthesis);
+                }
                 '(' => state = self.open_paren(&mut current, state, &mut subshells),
                 ')' => {
                     self.pos += 1;
@@ -1385,6 +1457,7 @@ impl Parser {
         let mut append = false;
         let mut duplicates = false;
         current.redirected = true;
+        let operator = self.pos;
         let fd = self.io_number.take();
         let input = self.peek() == Some('<');
         if self.eat('<') {
@@ -1405,7 +1478,12 @@ impl Parser {
             writes = true;
             append = self.eat('>');
             duplicates = !append && self.eat('&');
-            let _ = self.eat('|');
+            // zsh's `>!` (`>>!`, `>&!`, `&>!`) writes the next word; bash writes a file
+            // named `!` and passes the next word on.
+            if !self.eat('|') && self.zsh && self.peek() == Some('!') {
+                self.pos += 1;
+                self.unmodelled(Construct::ZshRedirection, operator);
+            }
         }
         self.skip_blanks();
         // `done < <(cmd)`: a process substitution is a word too.
@@ -1500,6 +1578,14 @@ impl Parser {
 
     fn read_word(&mut self) -> Lexed {
         let mut word = WordBuilder::default();
+        // zsh's EQUALS: `=cmd` at the start of a word is the path of cmd (`=`, `==` and `=~`
+        // alone are test operators, and fail otherwise).
+        let equals = (self.zsh
+            && self.peek() == Some('=')
+            && self
+                .peek_at(1)
+                .is_some_and(|c| !is_metachar(c) && c != '=' && c != '~'))
+        .then_some(self.pos);
         while self.error.is_none() {
             let Some(c) = self.peek() else { break };
             // `<(cmd)` and `>(cmd)` anywhere in a word are part of it (bash: `a<(true)b` is
@@ -1549,6 +1635,10 @@ impl Parser {
                     word.unquoted_char(c);
                 }
             }
+        }
+        if let Some(start) = equals {
+            self.unmodelled(Construct::ZshWord, start);
+            word.splits = true;
         }
         word.finish()
     }
@@ -1705,8 +1795,35 @@ impl Parser {
                 word.expansion(&self.source(start));
                 word.splits |= !in_double_quotes;
             }
+            // zsh's `$+x` is 1 when x is set, 0 when not; bash reads it as text.
+            Some('+') if self.zsh => {
+                self.pos += 1;
+                while self.peek().is_some_and(is_name_char) {
+                    self.pos += 1;
+                }
+                self.unmodelled(Construct::ZshWord, start);
+                word.expansion(&self.source(start));
+            }
             _ => word.unquoted_char('$'),
         }
+    }
+
+    /// The length of zsh's numeric glob `<N-M>` (either number may be missing) at the
+    /// cursor, if one is there.
+    fn numeric_glob_len(&self) -> Option<usize> {
+        let rest = self.chars.get(self.pos..)?;
+        let mut i = 1;
+        while rest.get(i).is_some_and(char::is_ascii_digit) {
+            i += 1;
+        }
+        if rest.get(i) != Some(&'-') {
+            return None;
+        }
+        i += 1;
+        while rest.get(i).is_some_and(char::is_ascii_digit) {
+            i += 1;
+        }
+        (rest.get(i) == Some(&'>')).then_some(i + 1)
     }
 
     /// After `$'`. Escapes are not decoded: a word that has any is dynamic, so an escaped

@@ -349,7 +349,8 @@ fn scan(words: &[String], named: &mut Vec<String>, depth: usize) -> Result<(), S
     Ok(())
 }
 
-/// The command line `--stdin` reads: text, parsed as bash would parse it.
+/// The command line `--stdin` reads: text, read with the grammar of the shell `SHELL` names
+/// (see [`command_line`]).
 pub fn read_command_line(reader: impl std::io::Read) -> Result<Vec<OsString>, Failure> {
     let mut text = String::new();
     reader
@@ -361,16 +362,29 @@ pub fn read_command_line(reader: impl std::io::Read) -> Result<Vec<OsString>, Fa
             "the command line on stdin is longer than {STDIN_LIMIT} bytes"
         )));
     }
-    command_line(&text)
+    let shell = std::env::var("SHELL").ok();
+    command_line(&text, shell.as_deref())
 }
 
-/// A command line as text, as bash runs it: `bash -c TEXT` (the classifier reads bash's
-/// grammar, and what it cannot read is unknown).
-pub fn command_line(text: &str) -> Result<Vec<OsString>, Failure> {
+/// A command line as text, as the shell at `shell` (a path or a name) runs it: `bash -c TEXT`
+/// for bash, sh and dash; `zsh -f -c TEXT` for zsh, and when guard does not know the shell
+/// (`None`): the classifier then keeps read to what bash and zsh read alike (zsh's globs,
+/// `=cmd`, `>!`, hooks are unknown), and zsh's `-f` leaves the user's own start-up files out,
+/// as bash -c reads none: they are the user's setup. Any other shell (fish, ...) reads another
+/// grammar guard does not know: `NAME -c TEXT`, which is unknown.
+pub fn command_line(text: &str, shell: Option<&str>) -> Result<Vec<OsString>, Failure> {
     if text.trim().is_empty() {
         return Err(Failure::usage("the command line is empty"));
     }
-    Ok(["bash", "-c", text].map(OsString::from).to_vec())
+    let name = shell
+        .map(|path| path.rsplit('/').next().unwrap_or(path))
+        .filter(|name| !name.is_empty());
+    let argv: Vec<&str> = match name {
+        Some("bash" | "sh" | "dash") => vec!["bash", "-c", text],
+        Some("zsh") | None => vec!["zsh", "-f", "-c", text],
+        Some(other) => vec![other, "-c", text],
+    };
+    Ok(argv.into_iter().map(OsString::from).collect())
 }
 
 #[derive(Serialize)]
@@ -501,9 +515,18 @@ mod tests {
     }
 
     #[test]
-    fn a_command_line_on_stdin_is_run_by_bash() {
-        let argv = read_command_line("aws s3 ls\n".as_bytes()).unwrap();
-        assert_eq!(argv, ["bash", "-c", "aws s3 ls\n"].map(OsString::from));
+    fn a_command_line_is_read_with_its_shell_s_grammar() {
+        let argv = |shell| command_line("aws s3 ls\n", shell).unwrap();
+        assert_eq!(
+            argv(Some("/opt/homebrew/bin/bash")),
+            ["bash", "-c", "aws s3 ls\n"].map(OsString::from)
+        );
+        assert_eq!(
+            argv(Some("/bin/zsh")),
+            ["zsh", "-f", "-c", "aws s3 ls\n"].map(OsString::from)
+        );
+        assert_eq!(argv(None), argv(Some("zsh")));
+        assert_eq!(argv(Some("fish"))[0], "fish");
         assert!(read_command_line(" \n".as_bytes()).is_err());
         let long = "x".repeat(STDIN_LIMIT as usize + 1);
         assert!(read_command_line(long.as_bytes()).is_err());

@@ -29,6 +29,19 @@ pub enum Agent {
 }
 
 impl Agent {
+    /// The shell that runs the agent's commands, when guard knows it. Gemini CLI runs them
+    /// with `bash -c` (PowerShell on Windows). Claude Code runs the user's shell, but its
+    /// own choice (often zsh on macOS, whatever `SHELL` says) is sure only when
+    /// `CLAUDE_CODE_SHELL` names it; otherwise None: read only what bash and zsh read alike.
+    pub fn shell(self) -> Option<String> {
+        match self {
+            Agent::ClaudeCode => std::env::var("CLAUDE_CODE_SHELL")
+                .ok()
+                .filter(|shell| !shell.is_empty()),
+            Agent::GeminiCli => Some("bash".to_owned()),
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Agent::ClaudeCode => "claude-code",
@@ -159,7 +172,8 @@ fn decide(options: &Options, agent: Agent, input: &[u8]) -> Result<Reply, String
             format!("guard cannot enter the command's folder {cwd} ({e}), so it cannot read the project's policy")
         })?;
     }
-    let argv: Vec<OsString> = check::command_line(&command).map_err(|e| e.message)?;
+    let argv: Vec<OsString> =
+        check::command_line(&command, agent.shell().as_deref()).map_err(|e| e.message)?;
     let question = Question {
         account: None,
         offline: false,

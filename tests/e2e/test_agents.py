@@ -195,6 +195,27 @@ def test_hook_judges_the_profile_the_command_line_names(world, run_guard):
     assert hook(run_guard, "terraform destroy", env={"AWS_PROFILE": "sandbox"}) is None
 
 
+def test_hook_reads_the_line_as_bash_and_zsh_both_would(world, run_guard):
+    # Claude Code runs the user's shell (often zsh, whatever SHELL says): unless
+    # CLAUDE_CODE_SHELL names it, a line is read only where bash and zsh agree. zsh's `>!`
+    # writes the next word (bash writes a file named `!`): unknown, so the agent asks.
+    line = "echo x >! notes.txt"
+    output = hook(run_guard, line, env={"AWS_PROFILE": "prod", "SHELL": "/bin/bash"})
+    assert output["permissionDecision"] == "ask", output
+    assert ">!" in output["permissionDecisionReason"]
+    output = hook(run_guard, "cat /proc/<1->/environ", env={"AWS_PROFILE": "prod"})
+    assert output["permissionDecision"] == "ask" and "<1->" in output["permissionDecisionReason"]
+    # With CLAUDE_CODE_SHELL naming bash, bash's reading: a file named `!` is written.
+    output = hook(run_guard, line, env={"AWS_PROFILE": "prod", "CLAUDE_CODE_SHELL": "/bin/bash"})
+    assert output["permissionDecision"] == "allow", output
+    # A shell guard does not read (fish) is unknown.
+    output = hook(run_guard, "aws s3 ls", env={"AWS_PROFILE": "prod", "CLAUDE_CODE_SHELL": "/usr/bin/fish"})
+    assert output["permissionDecision"] == "ask", output
+    # A plain read stays a read under zsh's reading.
+    output = hook(run_guard, "aws s3 ls | head", env={"AWS_PROFILE": "prod"})
+    assert output["permissionDecision"] == "allow", output
+
+
 def test_hook_ignores_other_tools(world, run_guard):
     assert hook(run_guard, None, tool="Write", env={"AWS_PROFILE": "prod"}) is None
 
