@@ -4,7 +4,8 @@
 use super::FileText;
 use super::Severity;
 use super::flags::{self, Arity, Flag, Layout, UnknownFlags, switch, valued};
-use super::scope::{self, EnvValue, Scope};
+use super::paths;
+use super::scope::{self, EnvValue, Scope, Word};
 use super::terraform::{self, Flavor};
 use super::tool_paths;
 use super::verdict::Verdict;
@@ -106,6 +107,81 @@ const FLAGS: &[Flag] = &[
 /// Flags that name a program terragrunt runs (for credentials, or instead of terraform).
 const PROGRAM_FLAGS: &[&str] = &["--auth-provider-cmd", "--tf-path", "--terragrunt-tfpath"];
 
+/// Flags that choose the code terragrunt fetches and runs terraform on, or where it keeps
+/// it: `--source` replaces the unit's `terraform { source }` (go-getter: a git repository, an
+/// HTTP or S3 archive, a folder) and `--source-map` rewrites it; `--download-dir` and
+/// `--provider-cache-dir` name folders whose modules and providers terragrunt reuses (a
+/// provider is a program terraform runs); feature flags (`--feature`) are values the
+/// configuration reads, also in `source` and in what hooks run. Terraform's plan runs that
+/// code's data sources (`external` runs a program), so a line that chooses it is unknown. The
+/// same set by their twins on the line; inherited, they are the user's setup (a local
+/// checkout for development).
+const CODE_FLAGS: &[(&str, &str)] = &[
+    (
+        "--source",
+        "fetches the module code it names and runs terraform on it",
+    ),
+    (
+        "--terragrunt-source",
+        "fetches the module code it names and runs terraform on it",
+    ),
+    (
+        "--source-map",
+        "replaces the module sources with code from elsewhere",
+    ),
+    (
+        "--terragrunt-source-map",
+        "replaces the module sources with code from elsewhere",
+    ),
+    (
+        "--download-dir",
+        "reuses the modules already in that folder",
+    ),
+    (
+        "--terragrunt-download-dir",
+        "reuses the modules already in that folder",
+    ),
+    (
+        "--provider-cache-dir",
+        "reuses the providers (programs) already in that folder",
+    ),
+    (
+        "--feature",
+        "sets feature flags the configuration reads (a module source, what hooks run)",
+    ),
+];
+
+/// The `TG_`/`TERRAGRUNT_` twins of `CODE_FLAGS`.
+const CODE_VARS: &[&str] = &[
+    "TG_SOURCE",
+    "TERRAGRUNT_SOURCE",
+    "TG_SOURCE_MAP",
+    "TERRAGRUNT_SOURCE_MAP",
+    "TG_DOWNLOAD_DIR",
+    "TERRAGRUNT_DOWNLOAD_DIR",
+    "TG_PROVIDER_CACHE_DIR",
+    "TERRAGRUNT_PROVIDER_CACHE_DIR",
+    "TG_FEATURE",
+    "TERRAGRUNT_FEATURE",
+];
+
+/// Why the line makes terragrunt run code it chooses (`CODE_FLAGS` on the line, or their
+/// twins set on it), if it does.
+fn chosen_code(args: &[String], scope: &Scope) -> Option<String> {
+    if let Some((flag, what)) = CODE_FLAGS
+        .iter()
+        .find(|(flag, _)| flags::last_value(args, &[flag]).is_some())
+    {
+        return Some(format!("{flag} {what}, code guard cannot see"));
+    }
+    CODE_VARS
+        .iter()
+        .find(|var| scope.assigned(var).is_some())
+        .map(|var| {
+            format!("{var} is set on the command line: it chooses the code terragrunt runs terraform on, code guard cannot see")
+        })
+}
+
 /// Variables that do the same.
 const PROGRAM_VARS: &[&str] = &[
     "TG_TF_PATH",
@@ -187,6 +263,7 @@ fn with_env_flags(args: &[String], scope: &Scope) -> Result<Vec<String>, String>
 }
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
+    let chosen = chosen_code(args, scope);
     let args = match with_env_flags(args, scope) {
         Ok(args) => args,
         Err(var) => {
@@ -246,6 +323,47 @@ pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
         ),
         _ => verdict,
     };
+    // `--backend-bootstrap` (or its twin, inherited too) creates the state bucket and lock
+    // table the configuration's remote_state names when they are missing.
+    let verdict = if verdict.severity == Severity::Read
+        && flags::any_on(args, &["--backend-bootstrap"])
+    {
+        Verdict::of(
+            Severity::Write,
+            "terragrunt",
+            &[],
+            "--backend-bootstrap creates the state backend (bucket, lock table) when it is missing",
+        )
+    } else {
+        verdict
+    };
+    let verdict = match chosen {
+        Some(why) if verdict.severity == Severity::Read => {
+            Verdict::of(Severity::Unknown, "terragrunt", &[], &why)
+        }
+        _ => verdict,
+    };
+    // Plans saved for every unit under a folder (`--out-dir`, `--json-out-dir`).
+    let verdict = ["--out-dir", "--json-out-dir"]
+        .iter()
+        .filter_map(|flag| flags::last_value(args, &[flag]).map(|dir| (flag, dir)))
+        .fold(verdict, |verdict, (flag, dir)| {
+            let word = Word {
+                text: std::borrow::Cow::Borrowed(scope::shown(dir)),
+                dynamic: scope::is_dynamic(dir),
+            };
+            let written = paths::write_into(&word, scope, false);
+            if written.severity > verdict.severity {
+                Verdict::of(
+                    written.severity,
+                    "terragrunt",
+                    &[],
+                    &format!("{flag} {}: {}", scope::shown(dir), written.reason),
+                )
+            } else {
+                verdict
+            }
+        });
     verdict.with_credential(credential)
 }
 
