@@ -9,6 +9,7 @@ use std::io::Read as _;
 
 use serde::Serialize;
 
+use crate::classify::Severity;
 use crate::credentials::verify::Located;
 use crate::decide::gate::{self, Answer, Caller, Command, Consent, Gate, Passage, Ruling};
 use crate::decide::policy::{Basis, Policy};
@@ -128,7 +129,7 @@ pub fn judge(options: &Options, policy: &Policy, question: &Question) -> anyhow:
         Err(word) => {
             let mut judged = judge_unknown(options, policy, question, None)?;
             judged.ruling.classification.reason.push_str(&format!(
-                "; it names its profile with {word}, which guard cannot read"
+                "; it chooses its profile or AWS configuration with {word}, which guard cannot read"
             ));
             return Ok(judged);
         }
@@ -163,7 +164,27 @@ pub fn judge(options: &Options, policy: &Policy, question: &Question) -> anyhow:
             strictest = Some(judged);
         }
     }
-    strictest.ok_or_else(|| anyhow::anyhow!("no profile to judge the command for"))
+    let strictest =
+        strictest.ok_or_else(|| anyhow::anyhow!("no profile to judge the command for"))?;
+    // An agent's line guard cannot read may choose its profile where guard does not see it
+    // (`source prod.env`, `eval "$(...)"`, a function) before it runs a tool: its account is
+    // not known either.
+    let c = &strictest.ruling.classification;
+    let runs_tool = c.tool.is_some() || c.others.iter().any(|other| other.tool.is_some());
+    if matches!(question.caller, Caller::Agent(_))
+        && c.severity == Severity::Unknown
+        && runs_tool
+        && strictest.target.account.is_some()
+    {
+        let mut judged = judge_unknown(options, policy, question, None)?;
+        judged.ruling.classification.reason.push_str(
+            "; guard cannot read all of the line, which may choose the profile the tool uses, so its account is not known",
+        );
+        if rank(judged.answer()) > rank(strictest.answer()) {
+            return Ok(judged);
+        }
+    }
+    Ok(strictest)
 }
 
 fn rank(answer: Answer) -> u8 {
@@ -300,14 +321,104 @@ fn locate(
 
 /// The profiles a command line names for itself, as literal names: `AWS_PROFILE=x` and
 /// `AWS_DEFAULT_PROFILE=x` (before a command, after `export` or `env`), `--profile x` and
-/// `--profile=x`, also inside a script given to a shell (`bash -c '…'`). Err with the word
-/// when one is named by an expansion guard cannot read.
+/// `--profile=x` (and the AWS CLI's unique prefixes of it, `--prof x`), also inside a script
+/// given to a shell (`bash -c '…'`). Err with the word when one is named by an expansion guard
+/// cannot read, or when the line chooses the profile or the configuration another way (a
+/// loop or `read` into AWS_PROFILE, `printf -v`, a name reference, `+=`, `unset`, `env -u`,
+/// or AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE or HOME set or moved): its account is not
+/// known.
 pub fn named_profiles(words: &[String]) -> Result<Vec<String>, String> {
+    if let Some(word) = words.iter().find_map(|word| chooses_otherwise(word)) {
+        return Err(word);
+    }
     let mut named = Vec::new();
     scan(words, &mut named, 0)?;
     named.sort();
     named.dedup();
     Ok(named)
+}
+
+/// The variables that choose the profile or the configuration it is read from.
+const PROFILE_VARS: &[&str] = &["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
+const CONFIG_VARS: &[&str] = &[
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    // botocore's environment providers, which come before the profile's own.
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+];
+
+/// Whether the text (a word, or a script given to a shell) chooses the profile or the
+/// configuration other than by a literal `AWS_PROFILE=x`/`AWS_DEFAULT_PROFILE=x` assignment:
+/// every mention of those variables must be that assignment or a plain read (`$AWS_PROFILE`,
+/// `${AWS_PROFILE}`); the configuration files' and the credential providers' variables
+/// (`CONFIG_VARS`) may only be read; HOME (where `~/.aws/config` is) may not be assigned,
+/// unset or read into. Some(the word that does).
+fn chooses_otherwise(text: &str) -> Option<String> {
+    let separator = |c: char| c.is_whitespace() || ";&|()'\"".contains(c);
+    // The word around a mention, for the reason.
+    let word_at = |at: usize| {
+        let start = text[..at].rfind(separator).map_or(0, |i| i + 1);
+        let end = text[at..].find(separator).map_or(text.len(), |i| at + i);
+        text[start..end].to_string()
+    };
+    let mentions = |name: &str, assignable: bool| {
+        text.match_indices(name).find(|(at, _)| {
+            let at = *at;
+            let before = &text[..at];
+            let after = &text[at + name.len()..];
+            // Part of a longer name (`MY_AWS_PROFILE`, `AWS_PROFILE_X`).
+            let longer = before.chars().next_back().is_some_and(is_name_char)
+                || after.chars().next().is_some_and(is_name_char);
+            if longer {
+                return false;
+            }
+            let read = before.ends_with('$') || (before.ends_with("${") && after.starts_with('}'));
+            let assigned = assignable
+                && after.starts_with('=')
+                && before
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| c.is_whitespace() || ";&|('\"".contains(c));
+            !(read || assigned)
+        })
+    };
+    PROFILE_VARS
+        .iter()
+        .find_map(|name| mentions(name, true))
+        .or_else(|| CONFIG_VARS.iter().find_map(|name| mentions(name, false)))
+        .map(|(at, _)| word_at(at))
+        .or_else(|| {
+            text.split(separator)
+                .find(|word| {
+                    *word == "HOME"
+                        || word.starts_with("HOME=")
+                        || word.starts_with("HOME+=")
+                        || word.ends_with("=HOME")
+                })
+                .map(str::to_string)
+        })
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// `--profile` or a unique prefix of it the AWS CLI's argparse takes (`--prof`), alone or
+/// with `=value`: Some(the value, if attached).
+fn profile_option(word: &str) -> Option<Option<&str>> {
+    let (name, value) = match word.split_once('=') {
+        Some((name, value)) => (name, Some(value)),
+        None => (word, None),
+    };
+    (name.len() >= 3 && "--profile".starts_with(name)).then_some(value)
 }
 
 fn scan(words: &[String], named: &mut Vec<String>, depth: usize) -> Result<(), String> {
@@ -330,15 +441,16 @@ fn scan(words: &[String], named: &mut Vec<String>, depth: usize) -> Result<(), S
             // A script given to a shell, `sh -c '…'`: its words, as a POSIX shell splits them.
             match shlex::split(word) {
                 Some(inner) => scan(&inner, named, depth + 1)?,
-                None if word.contains("AWS_PROFILE") || word.contains("--profile") => {
+                None if word.contains("AWS_PROFILE") || word.contains("--pro") => {
                     return Err(word.clone());
                 }
                 None => {}
             }
-        } else if word == "--profile" {
-            next_is_profile = true;
-        } else if let Some(value) = word.strip_prefix("--profile=") {
-            named.push(literal(value, word)?);
+        } else if let Some(attached) = profile_option(word) {
+            match attached {
+                Some(value) => named.push(literal(value, word)?),
+                None => next_is_profile = true,
+            }
         } else if let Some(value) = word
             .strip_prefix("AWS_PROFILE=")
             .or_else(|| word.strip_prefix("AWS_DEFAULT_PROFILE="))
@@ -512,6 +624,76 @@ mod tests {
         );
         assert!(named(&["bash", "-c", "AWS_PROFILE=$P aws s3 ls"]).is_err());
         assert!(named(&["aws", "--profile", "$(pick)", "s3", "ls"]).is_err());
+    }
+
+    /// Red team R7: the AWS CLI takes unique prefixes of `--profile`, and a line can choose
+    /// its profile or configuration in many other ways; each of them makes the account unknown
+    /// (Err names the word), a plain read of the variable does not.
+    #[test]
+    fn every_other_choice_of_profile_or_configuration_is_unreadable() {
+        let named = |line: &str| named_profiles(&words(&["bash", "-c", line]));
+        for (line, profile) in [
+            ("aws s3 rb s3://x --prof prod", "prod"),
+            ("aws s3 rb s3://x --profil=prod", "prod"),
+            ("aws s3 rb s3://x --pr prod", "prod"),
+            ("aws s3 rb s3://x --pro=prod", "prod"),
+        ] {
+            assert_eq!(named(line), Ok(vec![profile.to_string()]), "{line}");
+        }
+        for (line, word) in [
+            (
+                "for AWS_PROFILE in prod; do aws s3 rb s3://x; done",
+                "AWS_PROFILE",
+            ),
+            (
+                "read -r AWS_PROFILE <<< prod; aws s3 rb s3://x",
+                "AWS_PROFILE",
+            ),
+            (
+                "printf -v AWS_PROFILE prod; aws s3 rb s3://x",
+                "AWS_PROFILE",
+            ),
+            (
+                "declare -n p=AWS_PROFILE; p=prod; aws s3 rb s3://x",
+                "p=AWS_PROFILE",
+            ),
+            ("AWS_PROFILE+=prod aws s3 rb s3://x", "AWS_PROFILE+=prod"),
+            ("unset AWS_PROFILE; aws s3 rb s3://x", "AWS_PROFILE"),
+            ("env -u AWS_PROFILE aws s3 rb s3://x", "AWS_PROFILE"),
+            (
+                "env --unset=AWS_DEFAULT_PROFILE aws s3 ls",
+                "--unset=AWS_DEFAULT_PROFILE",
+            ),
+            (
+                "AWS_CONFIG_FILE=/tmp/c aws s3 rb s3://x",
+                "AWS_CONFIG_FILE=/tmp/c",
+            ),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE=/tmp/c aws s3 ls",
+                "AWS_SHARED_CREDENTIALS_FILE=/tmp/c",
+            ),
+            (
+                "AWS_ROLE_ARN=arn:aws:iam::1:role/a aws s3 ls",
+                "AWS_ROLE_ARN=arn:aws:iam::1:role/a",
+            ),
+            ("HOME=/tmp/h aws s3 ls", "HOME=/tmp/h"),
+            ("unset HOME; aws s3 ls", "HOME"),
+            (
+                "echo ${AWS_PROFILE:=prod}; aws s3 ls",
+                "${AWS_PROFILE:=prod}",
+            ),
+        ] {
+            assert_eq!(named(line), Err(word.to_string()), "{line}");
+        }
+        for line in [
+            "echo $AWS_PROFILE",
+            "echo \"${AWS_PROFILE}\" $HOME",
+            "echo $AWS_CONFIG_FILE",
+            "MY_AWS_PROFILE=x aws s3 ls",
+            "kubectl get pods -o wide",
+        ] {
+            assert_eq!(named(line), Ok(vec![]), "{line}");
+        }
     }
 
     #[test]

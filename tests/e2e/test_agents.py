@@ -216,6 +216,27 @@ def test_hook_reads_the_line_as_bash_and_zsh_both_would(world, run_guard):
     assert output["permissionDecision"] == "allow", output
 
 
+def test_hook_an_unreadable_choice_of_profile_is_an_unknown_account(world, run_guard):
+    # Red team R7: the AWS CLI takes `--prof` for `--profile`; a loop, `read`, `unset`,
+    # `env -u`, a moved config or HOME, or a line guard cannot read that runs a tool
+    # (`source`) may reach prod from a sandbox session.
+    output = hook(run_guard, "aws s3 rb s3://b --prof prod", env={"AWS_PROFILE": "sandbox"})
+    assert output["permissionDecision"] == "ask" and "222222222222 (prod)" in output["permissionDecisionReason"]
+    for line in (
+        "for AWS_PROFILE in prod; do aws s3 rb s3://b; done",
+        "unset AWS_PROFILE; aws s3 rb s3://b",
+        "AWS_CONFIG_FILE=/tmp/other aws s3 rb s3://b",
+        "source prod.env; aws s3 rb s3://b",
+    ):
+        output = hook(run_guard, line, env={"AWS_PROFILE": "sandbox"})
+        assert output is not None and output["permissionDecision"] == "ask", line
+        assert "an account guard does not know" in output["permissionDecisionReason"], output
+    # A line that reads the variable, or runs no tool, stays the session's.
+    output = hook(run_guard, "echo $AWS_PROFILE", env={"AWS_PROFILE": "sandbox"})
+    assert output["permissionDecision"] == "allow" and "profile sandbox" in output["permissionDecisionReason"]
+    assert hook(run_guard, "./build.sh", env={"AWS_PROFILE": "sandbox"}) is None
+
+
 def test_hook_ignores_other_tools(world, run_guard):
     assert hook(run_guard, None, tool="Write", env={"AWS_PROFILE": "prod"}) is None
 
