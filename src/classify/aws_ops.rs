@@ -789,6 +789,11 @@ fn files(call: &Call, path: &[&str], bound: &Bound) -> Option<Verdict> {
     };
     for value in bound.values() {
         let shown = scope::shown(value);
+        let lower = shown.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            add_remote(&mut add, call, path, value);
+            continue;
+        }
         let Some(file) = shown
             .strip_prefix("file://")
             .or_else(|| shown.strip_prefix("fileb://"))
@@ -860,6 +865,51 @@ fn files(call: &Call, path: &[&str], bound: &Bound) -> Option<Verdict> {
         add(verdict);
     }
     worst
+}
+
+/// An `http(s)://` parameter value, which the AWS CLI v1 fetches and sends in its place
+/// (`cli_follow_urlparam`, on by default; v2 does not): a GET judged by curl's address rules
+/// (the metadata and container endpoints are an export, a name on a machine that may reach
+/// them unknown), and what it fetched is printed by `--debug` or sent to an `--endpoint-url`
+/// of the line's choosing (red team R23).
+fn add_remote(add: &mut impl FnMut(Verdict), call: &Call, path: &[&str], value: &str) {
+    let shown = scope::shown(value);
+    let rest = &shown[shown.find("://").map_or(0, |at| at + 3)..];
+    let fetched = super::curl::network(
+        rest,
+        scope::is_dynamic(value) || shown.contains(['$', '`']),
+        false,
+        // It does not follow a redirect (checked with aws-cli 1.45: a 302 gives its body).
+        None,
+        call.scope,
+    );
+    if !fetched.is_ordinary() {
+        add(Verdict::of(
+            fetched.severity,
+            "aws",
+            path,
+            &format!(
+                "the AWS CLI v1 fetches {shown} as the parameter's value: {}",
+                fetched.reason
+            ),
+        ));
+    } else if call.debug {
+        add(Verdict::of(
+            Severity::Unknown,
+            "aws",
+            path,
+            &format!("--debug prints each request, with what the AWS CLI v1 fetched from {shown}"),
+        ));
+    } else if call.endpoint_url {
+        add(Verdict::of(
+            Severity::Unknown,
+            "aws",
+            path,
+            &format!(
+                "sends what the AWS CLI v1 fetched from {shown} to the --endpoint-url the line chose"
+            ),
+        ));
+    }
 }
 
 /// The word a judged argument stands for; text with an expansion in it (a `--opt=$X` value

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use super::curl;
 use super::paths::{self, Write};
 use super::scope::{self, Scope, Word};
 use super::{Probe, Severity};
@@ -53,7 +54,27 @@ pub(crate) fn read_tree(path: &str, scope: &Scope) -> Option<(Severity, String)>
 
 /// A folder named where a file is expected is read whole by some options (kubectl
 /// `--from-file=DIR` takes every file in it), so a folder holding a store is read as the store.
+/// An `http(s)://` URL there is fetched (kubectl and helm `-f URL`, helm `--values URL`, with
+/// Go's client, which follows redirects): judged by curl's address rules (red team R24).
 fn read_one(path: &str, scope: &Scope) -> Option<(Severity, String)> {
+    let shown = scope::shown(path);
+    let lower = shown.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        let rest = &shown[shown.find("://").map_or(0, |at| at + 3)..];
+        let verdict = curl::network(
+            rest,
+            scope::is_dynamic(path) || shown.contains(['$', '`']),
+            false,
+            Some("the tool fetches the URL and follows redirects"),
+            scope,
+        );
+        return (!verdict.is_ordinary()).then(|| {
+            (
+                verdict.severity,
+                format!("fetches {shown}: {}", verdict.reason),
+            )
+        });
+    }
     let word = word(path);
     let folder = word.text.ends_with('/')
         || matches!(paths::locate(&word, scope), paths::Located::At(at)
