@@ -252,6 +252,12 @@ fn special(name: &str) -> Option<String> {
         "BASH_COMPAT",
         "BASH_LOADABLES_PATH",
     ];
+    if scope::is_shim_var(name) {
+        return Some(format!(
+            "{name} is set on the command line: {}",
+            scope::SHIM_VAR_WHY
+        ));
+    }
     SHIM_VARS.contains(&name).then(|| {
         format!(
             "{name} is set on the command line: a shell obeys it (start-up files, xtrace's PS4, shell options), and the program may be a shell script (pyenv, asdf and tfenv shims are)"

@@ -79,6 +79,21 @@ pub(crate) const SECRET_VARS: &[&str] = &[
     "AWS_CONTAINER_AUTHORIZATION_TOKEN",
 ];
 
+/// The variables of the version managers whose shims stand on PATH for the tools (pyenv's
+/// `aws`, tfenv's `terraform`, asdf's and mise's any): `PYENV_HOOK_PATH` runs bash hooks
+/// before the program, `PYENV_ROOT`/`PYENV_VERSION` choose another program (red team R22).
+const SHIM_FAMILIES: &[&str] = &[
+    "PYENV_", "RBENV_", "NODENV_", "GOENV_", "JENV_", "PLENV_", "ASDF_", "MISE_", "RTX_", "TFENV_",
+    "TGENV_", "TOFUENV_", "VOLTA_", "SDKMAN_", "NVM_",
+];
+
+/// Why setting a shim variable makes the line unknown.
+pub(crate) const SHIM_VAR_WHY: &str = "a version manager's variable: the program may be its shim (pyenv's, asdf's, tfenv's), which obeys it (PYENV_HOOK_PATH runs hooks, PYENV_ROOT and PYENV_VERSION choose another program)";
+
+pub(crate) fn is_shim_var(name: &str) -> bool {
+    SHIM_FAMILIES.iter().any(|family| name.starts_with(family))
+}
+
 /// Variables the shell itself expands or obeys in ways that run code or change what later
 /// commands are (xtrace's `PS4`, the command hash, aliases, prompts, start-up files, shell
 /// options): writing one makes the line unknown.

@@ -566,7 +566,9 @@ fn builtin_of<'a, 'w>(
 ) -> (std::borrow::Cow<'a, str>, &'a [Word<'w>]) {
     let mut base = program::base_name(program);
     let mut args = args;
-    while matches!(&*base, "builtin" | "command") {
+    // bash's `time [-p]` keyword times a pipeline that runs in this shell: the builtin after
+    // it still changes the shell (red team R27).
+    while matches!(&*base, "builtin" | "command" | "time") {
         let describes = |text: &str| {
             base == "command"
                 && text.len() > 1
@@ -581,6 +583,10 @@ fn builtin_of<'a, 'w>(
             if option.text == "--" {
                 rest = after;
                 break;
+            }
+            // The keyword takes `-p` only (bash runs `time -o f x` as a command named `-o`).
+            if base == "time" && option.text != "-p" && option.text.starts_with('-') {
+                return (base, args);
             }
             if option.text.len() > 1 && option.text.starts_with('-') {
                 rest = after;
@@ -832,7 +838,8 @@ const ZSH_SPECIAL: &[(&str, &str)] = &[
 ];
 
 fn is_special(name: &str, dialect: Dialect) -> bool {
-    SHELL_SPECIAL.contains(&name)
+    scope::is_shim_var(name)
+        || SHELL_SPECIAL.contains(&name)
         || (dialect == Dialect::Zsh && ZSH_SPECIAL.iter().any(|(special, _)| *special == name))
 }
 
@@ -844,6 +851,9 @@ fn special_write(word: &Word, dialect: Dialect) -> Option<String> {
         && let Some((_, why)) = ZSH_SPECIAL.iter().find(|(special, _)| *special == name)
     {
         return Some(format!("writes {name}, which zsh {why}"));
+    }
+    if scope::is_shim_var(name) {
+        return Some(format!("writes {name}, {}", scope::SHIM_VAR_WHY));
     }
     SHELL_SPECIAL.contains(&name).then(|| {
         format!(
