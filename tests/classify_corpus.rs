@@ -566,6 +566,7 @@ const TOOL_RUNS: &[(&str, &[&str])] = &[
     ),
     ("node", &["NODE_OPTIONS=--require=/tmp/x.js"]),
     ("java", &["JDK_JAVA_OPTIONS=-javaagent:/tmp/a.jar"]),
+    ("kustomize", &["HOME=/tmp/h", "GIT_SSH_COMMAND=/tmp/x"]),
     ("network", &["OPENSSL_CONF=/tmp/o.cnf"]),
     (
         "docker",

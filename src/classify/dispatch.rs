@@ -8,7 +8,7 @@ use super::verdict::{MostSevere, Verdict, not_a_tool};
 use super::wrappers::{self, Unwrap};
 use super::{
     Classification, Severity, Understood, argocd, aws, cdk, curl, docker, eksctl, flags, flux, git,
-    helm, interpreters, kubectl, local, moved, pulumi, sam, terraform, terragrunt,
+    helm, interpreters, kubectl, kustomize, local, moved, pulumi, sam, terraform, terragrunt,
 };
 
 /// Classifies one command (program and arguments, maybe preceded by `NAME=value` words).
@@ -403,6 +403,7 @@ fn judge(tool: Tool, args: &[String], scope: &Scope) -> Verdict {
         Tool::Curl => curl::classify(args, scope),
         Tool::Docker => docker::classify(args, scope),
         Tool::DockerCompose => docker::classify_compose(args, scope),
+        Tool::Kustomize => kustomize::classify(args, scope),
     }
 }
 

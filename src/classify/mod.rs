@@ -33,6 +33,7 @@ mod helm_flags;
 mod interpreters;
 mod kubectl;
 mod kubectl_flags;
+mod kustomize;
 mod local;
 mod local_archives;
 mod local_net;

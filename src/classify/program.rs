@@ -24,6 +24,7 @@ pub(crate) enum Tool {
     Curl,
     Docker,
     DockerCompose,
+    Kustomize,
 }
 
 impl Tool {
@@ -60,6 +61,7 @@ impl Tool {
             Tool::Curl => "curl",
             Tool::Docker => "docker",
             Tool::DockerCompose => "docker-compose",
+            Tool::Kustomize => "kustomize",
         }
     }
 }
@@ -138,6 +140,7 @@ fn by_name(name: &str) -> Option<Program> {
         "curl" => Program::Tool(Tool::Curl),
         "docker" => Program::Tool(Tool::Docker),
         "docker-compose" => Program::Tool(Tool::DockerCompose),
+        "kustomize" => Program::Tool(Tool::Kustomize),
         "env" => Program::Wrapper(Wrapper::Env),
         "sudo" => Program::Wrapper(Wrapper::Sudo),
         "command" => Program::Wrapper(Wrapper::Command),
