@@ -1,9 +1,10 @@
 //! The command line: what the person asked for, and which command serves it.
 
+use std::cell::Cell;
 use std::ffi::OsString;
 use std::mem::ManuallyDrop;
 
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use clap_complete::engine::ArgValueCandidates;
 
 use crate::commands;
@@ -28,7 +29,7 @@ pub struct Cli {
     server: bool,
 
     #[command(subcommand)]
-    subcommand: Option<Sub>,
+    subcommand: Option<Subcommands>,
 
     /// The command and its arguments; without one, guard starts $SHELL. Write `--` before a
     /// command that has the name of one of guard's own subcommands.
@@ -166,12 +167,7 @@ enum Sub {
     /// Sign out of IAM Identity Center and remove the cached token
     Logout(With<commands::logout::Args>),
     /// See and check the policy that protects accounts
-    Policy {
-        #[command(flatten)]
-        global: Global,
-        #[command(subcommand)]
-        action: PolicyAction,
-    },
+    Policy(PolicyArgs),
     /// List every profile with its kind, account, role, region and sign-in state (no network)
     Profiles(With<Json>),
     /// Show the verified identity of a profile, without running anything
@@ -202,38 +198,140 @@ enum Sub {
     )]
     Setup(With<commands::setup::Args>),
     /// Run a command in many accounts at once: each verified and decided, one confirmation
-    Each {
-        #[command(flatten)]
-        own: commands::each::Args,
-        #[command(flatten)]
-        shared: Shared,
-    },
+    Each(EachArgs),
     /// Print a completion script: `source <(guard completions bash)`; names profiles for -p
-    Completions {
-        #[arg(value_enum)]
-        shell: completions::Shell,
-        #[command(flatten)]
-        global: Global,
-    },
+    Completions(CompletionsArgs),
     /// Print the manual page: `guard man | man -l -`
     Man(With<Nothing>),
     /// Decide a command without running it: exit 0 if the gate allows it, 77 if it denies it or
     /// needs consent (no network when the account is known from the cache or the profile)
     Check(With<GateCheckArgs>),
     /// guard as an AI coding agent's pre-execution hook (reads the hook's JSON on stdin)
-    Hook {
-        #[command(flatten)]
-        global: Global,
-        #[command(subcommand)]
-        action: HookAction,
-    },
+    Hook(HookArgs),
     /// Manage the credential cache
-    Cache {
-        #[command(flatten)]
-        global: Global,
-        #[command(subcommand)]
-        action: CacheAction,
-    },
+    Cache(CacheArgs),
+}
+
+// The arguments of the subcommands that have their own subcommands, and of `each` and
+// `completions`: each subcommand's arguments are one type, so that `parsing_subcommand` can make
+// them. (A doc comment here would become the subcommand's description.)
+#[derive(Debug, Args)]
+struct PolicyArgs {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    action: PolicyAction,
+}
+
+#[derive(Debug, Args)]
+struct HookArgs {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    action: HookAction,
+}
+
+#[derive(Debug, Args)]
+struct CacheArgs {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    action: CacheAction,
+}
+
+#[derive(Debug, Args)]
+struct EachArgs {
+    #[command(flatten)]
+    own: commands::each::Args,
+    #[command(flatten)]
+    shared: Shared,
+}
+
+#[derive(Debug, Args)]
+struct CompletionsArgs {
+    #[arg(value_enum)]
+    shell: completions::Shell,
+    #[command(flatten)]
+    global: Global,
+}
+
+/// `Sub` on the top level: every subcommand with its description for help, the manual,
+/// completions and errors; for a run's own parse, none (`parse` adds the ones it names).
+#[derive(Debug)]
+struct Subcommands(Sub);
+
+thread_local! {
+    /// Set while `parse` makes the command line's top level: its subcommands are left to it.
+    static BARE: Cell<bool> = const { Cell::new(false) };
+}
+
+impl FromArgMatches for Subcommands {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        Sub::from_arg_matches(matches).map(Subcommands)
+    }
+
+    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
+        Sub::from_arg_matches_mut(matches).map(Subcommands)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+
+    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
+}
+
+impl Subcommand for Subcommands {
+    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
+        if BARE.get() {
+            cmd
+        } else {
+            Sub::augment_subcommands(cmd)
+        }
+    }
+
+    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
+        Sub::augment_subcommands_for_update(cmd)
+    }
+
+    fn has_subcommand(name: &str) -> bool {
+        Sub::has_subcommand(name)
+    }
+}
+
+/// A subcommand of `Sub` for parsing only: its name, and its arguments as `Sub` makes them (when
+/// it is the one on the command line), without the descriptions that only help and errors show.
+/// `parsing_subcommands_are_subs` holds each to `Sub`'s.
+fn parsing_subcommand(name: &str) -> Option<clap::Command> {
+    fn of<T: Args>(name: &'static str) -> clap::Command {
+        clap::Command::new(name).defer(T::augment_args)
+    }
+    Some(match name {
+        "login" => of::<With<commands::login::Args>>("login"),
+        "logout" => of::<With<commands::logout::Args>>("logout"),
+        "policy" => of::<PolicyArgs>("policy"),
+        "profiles" => of::<With<Json>>("profiles"),
+        "whoami" => of::<With<WhoamiJson>>("whoami"),
+        "populate" => of::<With<commands::populate::Args>>("populate"),
+        "protect" => of::<With<ProtectArgs>>("protect"),
+        "env" => of::<With<EnvArgs>>("env"),
+        "credential-process" => of::<With<CredentialProcessArgs>>("credential-process"),
+        "prompt" => of::<With<Nothing>>("prompt"),
+        "shell" => of::<With<Nothing>>("shell"),
+        "eks-token" => of::<With<commands::eks_token::Args>>("eks-token"),
+        "console" => of::<With<commands::console::Args>>("console"),
+        "use" => of::<With<commands::use_::Args>>("use"),
+        "setup" => of::<With<commands::setup::Args>>("setup"),
+        "each" => of::<EachArgs>("each"),
+        "completions" => of::<CompletionsArgs>("completions"),
+        "man" => of::<With<Nothing>>("man"),
+        "check" => of::<With<GateCheckArgs>>("check"),
+        "hook" => of::<HookArgs>("hook"),
+        "cache" => of::<CacheArgs>("cache"),
+        _ => return None,
+    })
 }
 
 #[derive(Debug, Args)]
@@ -388,14 +486,14 @@ pub fn main() -> u8 {
     };
     let (top, server) = (cli.global, cli.server);
     // Each arm names its options, given before and after the subcommand's name.
-    let result = match cli.subcommand {
+    let result = match cli.subcommand.map(|Subcommands(sub)| sub) {
         Some(Sub::Login(With { own, global })) => {
             commands::login::run(&top.then(global).options(server), &own)
         }
         Some(Sub::Logout(With { own, global })) => {
             commands::logout::run(&top.then(global).options(server), &own)
         }
-        Some(Sub::Policy { global, action }) => {
+        Some(Sub::Policy(PolicyArgs { global, action })) => {
             let top = top.then(global);
             match action {
                 PolicyAction::Explain(With { own, global }) => {
@@ -464,7 +562,7 @@ pub fn main() -> u8 {
         Some(Sub::Setup(With { own, global })) => {
             commands::setup::run(&top.then(global).options(server), &own)
         }
-        Some(Sub::Each { own, shared }) => {
+        Some(Sub::Each(EachArgs { own, shared })) => {
             // A -p before `each` is one more of its patterns.
             let options = top.shared.then(shared).options(None, server);
             match commands::each::run(&options, top.profile, own) {
@@ -472,16 +570,16 @@ pub fn main() -> u8 {
                 Err(e) => Err(e),
             }
         }
-        Some(Sub::Completions { shell, global }) => {
+        Some(Sub::Completions(CompletionsArgs { shell, global })) => {
             completions::run(&top.then(global).options(server), shell)
         }
         Some(Sub::Man(With { global, .. })) => {
             commands::man::run(&top.then(global).options(server), command())
         }
-        Some(Sub::Cache {
+        Some(Sub::Cache(CacheArgs {
             global,
             action: CacheAction::Clear(With { global: last, .. }),
-        }) => commands::cache::clear(&top.then(global).then(last).options(server)),
+        })) => commands::cache::clear(&top.then(global).then(last).options(server)),
         Some(Sub::Check(With { own, global })) => {
             let options = top.then(global).options(server);
             return match check(&options, own) {
@@ -489,7 +587,7 @@ pub fn main() -> u8 {
                 Err(e) => error::report(&e).code(),
             };
         }
-        Some(Sub::Hook { global, action }) => {
+        Some(Sub::Hook(HookArgs { global, action })) => {
             let top = top.then(global);
             match action {
                 HookAction::ClaudeCode(With { global, .. }) => {
@@ -552,16 +650,46 @@ fn command() -> clap::Command {
 }
 
 /// The command line, parsed. clap's tables are not freed: guard execs or exits right after, and
-/// freeing them cost a seventh of a warm run's instructions. The exit codes are written out only
-/// for `--help`, the one answer that shows them.
+/// freeing them cost a seventh of a warm run's instructions.
 fn parse() -> Result<Cli, clap::Error> {
-    let mut bare = ManuallyDrop::new(Cli::command());
-    let mut matches = match bare.try_get_matches_from_mut(std::env::args_os()) {
+    parse_from(std::env::args_os)
+}
+
+/// guard's command line without its subcommands.
+fn top_level() -> clap::Command {
+    BARE.set(true);
+    let cmd = Cli::command();
+    BARE.set(false);
+    cmd
+}
+
+/// The command line `args` gives, parsed first with the top level and only the subcommands it
+/// names: clap makes every subcommand it is given on each parse (21 of them, past its first 16
+/// places), and it takes a word for a subcommand only by its name, so the others cannot change
+/// the reading. Help, the version and errors come from the whole command line, with every
+/// subcommand and its description; the exit codes are written out only for `--help`, the one
+/// answer that shows them.
+fn parse_from<I>(args: impl Fn() -> I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = OsString>,
+{
+    let mut cmd = top_level();
+    for word in args().into_iter().skip(1) {
+        if let Some(name) = word.to_str()
+            && cmd.find_subcommand(name).is_none()
+            && let Some(sub) = parsing_subcommand(name)
+        {
+            cmd = cmd.subcommand(sub);
+        }
+    }
+    if let Ok(matches) = ManuallyDrop::new(cmd).try_get_matches_from_mut(args()) {
+        return Cli::from_arg_matches_mut(&mut ManuallyDrop::new(matches));
+    }
+    let mut whole = ManuallyDrop::new(Cli::command());
+    let mut matches = match whole.try_get_matches_from_mut(args()) {
         Ok(matches) => ManuallyDrop::new(matches),
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelp => {
-            return command()
-                .try_get_matches_from(std::env::args_os())
-                .and(Err(e));
+            return command().try_get_matches_from(args()).and(Err(e));
         }
         Err(e) => return Err(e),
     };
@@ -581,12 +709,12 @@ mod tests {
     fn options_of(args: &[&str]) -> Options {
         let cli = Cli::try_parse_from(args).unwrap();
         let top = cli.global;
-        match cli.subcommand {
+        match cli.subcommand.map(|Subcommands(sub)| sub) {
             Some(Sub::Env(With { global, .. })) => top.then(global).options(cli.server),
-            Some(Sub::Cache {
+            Some(Sub::Cache(CacheArgs {
                 global,
                 action: CacheAction::Clear(With { global: last, .. }),
-            }) => top.then(global).then(last).options(cli.server),
+            })) => top.then(global).then(last).options(cli.server),
             None => top.options(cli.server),
             Some(other) => panic!("{other:?}"),
         }
@@ -616,6 +744,111 @@ mod tests {
         assert_eq!(options.profile.as_deref(), Some("a"));
         // --server is the run's own, not a subcommand's.
         assert!(Cli::try_parse_from(["guard", "env", "--server"]).is_err());
+    }
+
+    /// Each subcommand `parse` adds has the arguments, groups and subcommands of `Sub`'s own (all
+    /// but the help flag, whose text follows the descriptions).
+    #[test]
+    fn parsing_subcommands_are_subs() {
+        fn shape(cmd: &clap::Command) -> String {
+            let mut out = format!(
+                "{} required={} else_help={}\n",
+                cmd.get_name(),
+                cmd.is_subcommand_required_set(),
+                cmd.is_arg_required_else_help_set()
+            );
+            for arg in cmd.get_arguments().filter(|arg| arg.get_id() != "help") {
+                out += &format!("{arg:?}\n");
+            }
+            for group in cmd.get_groups() {
+                out += &format!("{group:?}\n");
+            }
+            for sub in cmd.get_subcommands() {
+                out += &shape(sub);
+            }
+            out
+        }
+        let mut whole = Cli::command();
+        whole.build();
+        assert_eq!(whole.get_subcommands().count(), 21);
+        for sub in whole.get_subcommands() {
+            let name = sub.get_name();
+            let parsing = parsing_subcommand(name).unwrap_or_else(|| panic!("{name}"));
+            let mut parsing = top_level().subcommand(parsing);
+            parsing.build();
+            let parsing = parsing.find_subcommand(name).unwrap();
+            let (whole, parsing) = (shape(sub), shape(parsing));
+            let differs = whole.lines().zip(parsing.lines()).find(|(a, b)| a != b);
+            assert_eq!(differs, None, "{name}");
+            assert_eq!(whole.lines().count(), parsing.lines().count(), "{name}");
+        }
+        assert!(parsing_subcommand("help").is_none());
+    }
+
+    /// `parse` with the top level and the subcommands the line names reads each line as the
+    /// whole command line does, errors included.
+    #[test]
+    fn the_named_subcommands_read_as_the_whole_command_line() {
+        for line in [
+            "guard env -q -p sandbox",
+            "guard -q -p sandbox -- true",
+            "guard -q -p sandbox true",
+            "guard -p env -- env",
+            "guard -p env env",
+            "guard -penv env -p x",
+            "guard --profile=env env",
+            "guard -p a ls -la env",
+            "guard --fresh env --format json -p b",
+            "guard env env",
+            "guard env --format fish",
+            "guard cache -r eu-west-1 clear -p c",
+            "guard cache clear cache",
+            "guard policy explain -- aws s3 ls",
+            "guard policy check",
+            "guard policy test cases.toml --json",
+            "guard policy",
+            "guard hook claude-code",
+            "guard hook install claude-code",
+            "guard each -p x -- true",
+            "guard -p y each -- true",
+            "guard completions bash",
+            "guard completions nosuchshell",
+            "guard check --stdin",
+            "guard check -- terraform destroy",
+            "guard check",
+            "guard credential-process -p x --caller",
+            "guard profiles --json",
+            "guard whoami --json",
+            "guard shell",
+            "guard prompt",
+            "guard man",
+            "guard use x",
+            "guard login",
+            "guard logout",
+            "guard populate",
+            "guard protect a b --undo",
+            "guard console --print",
+            "guard eks-token --cluster c",
+            "guard setup",
+            "guard --server -p x -- true",
+            "guard env --server",
+            "guard evn",
+            "guard --no-such-option",
+            "guard env --no-such-option",
+            "guard -V",
+            "guard",
+        ] {
+            let args = || line.split(' ').map(OsString::from).collect::<Vec<_>>();
+            let named = parse_from(args);
+            let whole = Cli::try_parse_from(args());
+            match (named, whole) {
+                (Ok(named), Ok(whole)) => {
+                    assert_eq!(format!("{named:?}"), format!("{whole:?}"), "{line}");
+                }
+                (Err(named), Err(whole)) => assert_eq!(named.kind(), whole.kind(), "{line}"),
+                (named, whole) => panic!("{line}: {named:?} / {whole:?}"),
+            }
+        }
     }
 
     #[test]
