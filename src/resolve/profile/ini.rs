@@ -604,18 +604,28 @@ fn sdk_append(section: &mut Section, key: &str, line: &str) -> bool {
 /// that starts on the next line is a set of sub-properties, which botocore splits at `=` and
 /// refuses the whole file for a line without one (so do the SDKs). The SDKs skip empty lines
 /// inside a value, which configparser keeps.
+#[inline]
 fn finish(
     open: Option<Open>,
     target: Option<Target>,
     sections: &mut [Section],
     defaults: &mut Section,
 ) -> Result<(), Failure> {
-    let (Some(open), Some(target)) = (open, target) else {
-        return Ok(());
-    };
-    if !open.continued && !open.sdk_other {
-        return Ok(());
+    match (open, target) {
+        (Some(open), Some(target)) if open.continued || open.sdk_other => {
+            finish_value(open, target, sections, defaults)
+        }
+        // Most keys: one line, read alike by both, already in place.
+        _ => Ok(()),
     }
+}
+
+fn finish_value(
+    open: Open,
+    target: Target,
+    sections: &mut [Section],
+    defaults: &mut Section,
+) -> Result<(), Failure> {
     let key = lower(open.key);
     let section = section_of(target, sections, defaults);
     let Some(value) = section.keys.get_mut(&key) else {
@@ -723,7 +733,8 @@ fn is_blank_to_sdk(raw: &str) -> bool {
 /// to the line's last `]`, and anything after it is ignored.
 fn header_of(trimmed: &str) -> Option<&str> {
     let rest = trimmed.strip_prefix('[')?;
-    let end = rest.rfind(']')?;
+    // Searched from the end byte by byte: a header line usually ends with it.
+    let end = rest.bytes().rposition(|b| b == b']')?;
     (end > 0).then(|| &rest[..end])
 }
 
