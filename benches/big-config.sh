@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The warm run with a generated config of many profiles (large organizations have them): times
-# `guard -p target -- true` with hyperfine for each size, against moto on loopback. Linear parsing
-# shows as a time that doubles with the profiles; the quadratic parser it replaced quadrupled.
+# `guard -p target -- true` with hyperfine for each size, against moto on loopback, and counts the
+# instructions of a warm `guard env -q -p target` (callgrind: the same whatever the machine's
+# load). Linear parsing shows as a time that doubles with the profiles; the quadratic parser it
+# replaced quadrupled.
 #
 # Usage: benches/big-config.sh [GUARD_BINARY] [SIZES...]   (default: a release build; 10000 20000 40000)
-#        (needs hyperfine, moto_server, python3, curl)
+#        (needs hyperfine, moto_server, python3, curl, valgrind)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for tool in hyperfine moto_server python3 curl; do
+for tool in hyperfine moto_server python3 curl valgrind; do
   command -v "$tool" >/dev/null || { echo "benches/big-config.sh needs $tool" >&2; exit 69; }
 done
 if [ $# -gt 0 ] && [ -x "$1" ]; then
@@ -38,9 +40,10 @@ for i in range(int(sys.argv[1])):
 PY
   "$guard" -q -p target -- true  # cold: fills the cache
   hyperfine -N --warmup 2 --runs 10 --export-json "$work/$n.json" "$guard -q -p target -- true" >/dev/null
-  python3 - "$n" "$work/$n.json" <<'PY'
+  ir=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$guard" env -q -p target 2>&1 >/dev/null | sed -n 's/.*Collected : //p')
+  python3 - "$n" "$work/$n.json" "$ir" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[2]))["results"][0]
-print(f"| {int(sys.argv[1]):,} profiles, warm | {r['median'] * 1000:.1f} ms median ({r['min'] * 1000:.1f} min) |")
+print(f"| {int(sys.argv[1]):,} profiles, warm | {r['median'] * 1000:.1f} ms median ({r['min'] * 1000:.1f} min) | {int(sys.argv[3]):,} instructions (`guard env`) |")
 PY
 done

@@ -12,6 +12,8 @@
 #
 # Usage: benches/run.sh [hyperfine options]
 #   (needs hyperfine, valgrind, moto_server, aws, python3, curl, rustc)
+#   GUARD_BIN=path: measure that release binary (copied, as `cargo install` copies) instead of
+#   installing this checkout, e.g. to compare two builds side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in hyperfine valgrind moto_server aws python3 curl rustc /usr/bin/time; do
@@ -24,7 +26,12 @@ trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 # the linker start slower (0.2 ms on this machine): the linker writes its output through a memory
 # map, which leaves the file's page cache in 4 KiB pages that each start has to map one by one,
 # where a copied file's cache is in large folios.
-cargo install --locked --quiet --path . --root "$work/install"
+if [ -n "${GUARD_BIN:-}" ]; then
+  mkdir -p "$work/install/bin"
+  cp "$GUARD_BIN" "$work/install/bin/guard"
+else
+  cargo install --locked --quiet --path . --root "$work/install"
+fi
 guard="$work/install/bin/guard"
 
 # The floor: what any wrapper that sets a variable and execs a command costs.
