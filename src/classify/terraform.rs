@@ -105,6 +105,7 @@ pub(crate) fn classify_as(label: &str, flavor: Flavor, args: &[&str], outer: &Sc
         verdict = unproven;
     }
     verdict = verdict.or_worse(paths(label, &merged, scope));
+    verdict = verdict.or_worse(init_sources(label, &merged, scope));
     verdict = verdict.or_worse(log_path(label, scope));
     verdict.reason.push_str(&env_note);
     verdict
@@ -333,6 +334,65 @@ fn paths(label: &str, args: &[&str], scope: &Scope) -> Verdict {
         }
     }
     worst
+}
+
+/// `init`'s options that bring in configuration or programs from elsewhere: `-from-module=SRC`
+/// copies the module's files (`main.tf`, ...) into the working folder (checked with terraform
+/// 1.11: into an empty folder, which it creates), so the next terraform run there executes
+/// the source's configuration (`data "external"` runs a program at plan time): a write of
+/// trusted project files, and the commands after it on the line see files guard cannot
+/// name there. `-plugin-dir` installs the providers found in that folder, programs guard
+/// cannot see (as `TF_PLUGIN_CACHE_DIR`).
+fn init_sources(label: &str, args: &[&str], scope: &Scope) -> Verdict {
+    let none = Verdict::of(Severity::Read, label, &[], "");
+    let Some((path, after)) = subcommand(args) else {
+        return none;
+    };
+    if path != ["init"] {
+        return none;
+    }
+    let rest = args.get(after..).unwrap_or_default();
+    let given = |flag: &str| {
+        flag_region(rest).iter().any(|arg| {
+            let name = flag_name(arg);
+            arg.starts_with('-')
+                && (name == flag
+                    || name
+                        .strip_prefix(flag)
+                        .is_some_and(|value| value.starts_with('=')))
+        })
+    };
+    if given("plugin-dir") {
+        return Verdict::of_flag(
+            Severity::Unknown,
+            label,
+            &path,
+            "-plugin-dir",
+            "installs the providers found in that folder, programs guard cannot see",
+        );
+    }
+    if !given("from-module") {
+        return none;
+    }
+    let into = match scope.workdir() {
+        paths::WorkDir::Known(dir) => {
+            scope.note_write(scope::Wrote::Folder(dir.clone()));
+            dir.clone()
+        }
+        paths::WorkDir::Unknown(why) => {
+            scope.note_write(scope::Wrote::Somewhere("-from-module".to_owned()));
+            format!("a folder guard does not know ({why})")
+        }
+    };
+    Verdict::of_flag(
+        Severity::Write,
+        label,
+        &path,
+        "-from-module",
+        &format!(
+            "copies the module's configuration into {into}: the next terraform run there executes it"
+        ),
+    )
 }
 
 /// The arguments as terraform's `main` hands them to the subcommand (`-chdir` removed,
