@@ -430,6 +430,7 @@ fn wget(args: &[Word], scope: &Scope) -> Judged {
         Some(word) if !word.dynamic && word.text.trim() == "0" => None,
         _ => Some("wget follows redirects (unless --max-redirect=0)"),
     };
+    let layout = Layout::of(&parsed)?;
     let to_document = parsed.has("O") || parsed.has("spider");
     let tree = ["r", "m", "p", "content-disposition", "trust-server-names"]
         .iter()
@@ -470,23 +471,146 @@ fn wget(args: &[Word], scope: &Scope) -> Judged {
             )
             .or_worse(paths::write_into(&folder, scope, false))
         } else {
-            let path = rest.split(['?', '#']).next().unwrap_or("");
-            let name = match path.split_once('/') {
-                Some((_, path)) => path.rsplit('/').next().unwrap_or(""),
-                None => "",
-            };
-            let name = if name.is_empty() {
-                "index.html".to_owned()
-            } else {
-                super::curl::percent_decoded(name)
-            };
-            let target = Word {
-                text: Cow::Owned(format!("{}/{name}", folder.text)),
-                dynamic: folder.dynamic,
-            };
-            paths::write(&target, scope, Write::Replace)
+            let https = lower.starts_with("https://");
+            match saved_as(rest, https, &layout) {
+                Ok(names) => names
+                    .into_iter()
+                    .map(|name| {
+                        let base = folder.text.strip_suffix('/').unwrap_or(&folder.text);
+                        let target = Word {
+                            text: Cow::Owned(format!("{base}/{name}")),
+                            dynamic: folder.dynamic,
+                        };
+                        paths::write(&target, scope, Write::Replace)
+                    })
+                    .fold(PathVerdict::ordinary(), PathVerdict::or_worse),
+                Err(why) => {
+                    scope.note_write(super::scope::Wrote::Somewhere(text.to_owned()));
+                    PathVerdict::new(
+                        Severity::Unknown,
+                        format!("{why}; guard cannot tell which file wget writes"),
+                    )
+                }
+            }
         };
         verdict = verdict.or_worse(labelled("wget", written));
     }
     Ok(verdict)
+}
+
+/// Where wget puts a file it fetches, below `-P` (wget 1.21's url_file_name): with
+/// `-x`/`--force-directories` (the last of it and `-nd` wins) the URL's host (with a port
+/// that is not the scheme's own, unless `-nH`) and its folders (less the first `--cut-dirs`),
+/// then the URL's last part, percent-decoded.
+struct Layout {
+    folders: bool,
+    host: bool,
+    cut: usize,
+}
+
+impl Layout {
+    fn of(parsed: &Parsed) -> Result<Layout, (Severity, String)> {
+        let mut folders = false;
+        let mut host = true;
+        for found in &parsed.options {
+            match found.name {
+                "x" => folders = true,
+                "nd" => folders = false,
+                "nH" => host = false,
+                // wget's `-n` takes letters, each one setting (checked with wget 1.21:
+                // `-nHd -x` keeps the folders but not the host): `-nd`, `-nH`, `-nv`, ...
+                "n" => {
+                    let letters = found.values.last().map(|word| (word.dynamic, &word.text));
+                    for letter in letters.map_or("", |(_, text)| text.as_ref()).chars() {
+                        match letter {
+                            'd' => folders = false,
+                            'H' => host = false,
+                            'v' | 'c' | 'p' => {}
+                            _ => {
+                                return Err((
+                                    Severity::Unknown,
+                                    format!("-n{letter} is not an option guard knows here"),
+                                ));
+                            }
+                        }
+                    }
+                    if letters.is_some_and(|(dynamic, _)| dynamic) {
+                        return Err((
+                            Severity::Unknown,
+                            "the letters after -n come from an expansion".to_owned(),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let cut = match parsed.values("cut-dirs").last() {
+            None => 0,
+            Some(word) => match word.text.trim().parse::<usize>() {
+                Ok(cut) if !word.dynamic => cut,
+                _ => {
+                    return Err((
+                        Severity::Unknown,
+                        format!(
+                            "--cut-dirs={} is not a number guard can read; guard cannot tell which folders wget writes",
+                            word.text
+                        ),
+                    ));
+                }
+            },
+        };
+        Ok(Layout { folders, host, cut })
+    }
+}
+
+/// The names (relative to `-P`) wget saves the URL `rest` (after `scheme://`) as: the file's
+/// name with and without the query (wget appends `?query` to the name), each below the
+/// folders `-x` keeps. Err when a folder or name is one guard cannot place (`..`, an encoded
+/// `/`, an IPv6 host).
+fn saved_as(rest: &str, https: bool, layout: &Layout) -> Result<Vec<String>, String> {
+    let (address, query) = match rest.split_once('#').map_or(rest, |(before, _)| before).split_once('?') {
+        Some((address, query)) => (address, Some(query)),
+        None => (rest.split('#').next().unwrap_or(rest), None),
+    };
+    let (authority, path) = address.split_once('/').unwrap_or((address, ""));
+    let decoded: Vec<String> = path.split('/').map(super::curl::percent_decoded).collect();
+    let (name, folders) = decoded.split_last().map_or(("", &[][..]), |(name, folders)| {
+        (name.as_str(), folders)
+    });
+    let odd = |part: &str| {
+        part.is_empty() || part == "." || part == ".." || part.contains(['/', '\\', '\0'])
+    };
+    if name.contains(['/', '\\', '\0']) {
+        return Err(format!("the URL's file name {name:?} holds a separator"));
+    }
+    let mut prefix = String::new();
+    if layout.folders {
+        if layout.host {
+            let host_port = authority.rsplit('@').next().unwrap_or(authority);
+            if host_port.starts_with('[') || host_port.is_empty() {
+                return Err(format!("the host {host_port} would name a folder"));
+            }
+            let (host, port) = host_port.split_once(':').unwrap_or((host_port, ""));
+            let default = port.is_empty() || port == if https { "443" } else { "80" };
+            prefix.push_str(&host.to_ascii_lowercase());
+            if !default {
+                prefix.push(':');
+                prefix.push_str(port);
+            }
+            prefix.push('/');
+        }
+        for folder in folders.iter().skip(layout.cut) {
+            if odd(folder) {
+                return Err(format!("the URL's part {folder:?} would be a folder"));
+            }
+            prefix.push_str(folder);
+            prefix.push('/');
+        }
+    }
+    let name = if name.is_empty() { "index.html" } else { name };
+    let mut names = vec![format!("{prefix}{name}")];
+    if let Some(query) = query {
+        names.push(format!("{prefix}{name}?{query}"));
+    }
+    Ok(names)
 }
