@@ -568,15 +568,19 @@ impl Layout {
 /// folders `-x` keeps. Err when a folder or name is one guard cannot place (`..`, an encoded
 /// `/`, an IPv6 host).
 fn saved_as(rest: &str, https: bool, layout: &Layout) -> Result<Vec<String>, String> {
-    let (address, query) = match rest.split_once('#').map_or(rest, |(before, _)| before).split_once('?') {
+    let (address, query) = match rest
+        .split_once('#')
+        .map_or(rest, |(before, _)| before)
+        .split_once('?')
+    {
         Some((address, query)) => (address, Some(query)),
         None => (rest.split('#').next().unwrap_or(rest), None),
     };
     let (authority, path) = address.split_once('/').unwrap_or((address, ""));
     let decoded: Vec<String> = path.split('/').map(super::curl::percent_decoded).collect();
-    let (name, folders) = decoded.split_last().map_or(("", &[][..]), |(name, folders)| {
-        (name.as_str(), folders)
-    });
+    let (name, folders) = decoded
+        .split_last()
+        .map_or(("", &[][..]), |(name, folders)| (name.as_str(), folders));
     let odd = |part: &str| {
         part.is_empty() || part == "." || part == ".." || part.contains(['/', '\\', '\0'])
     };

@@ -284,7 +284,8 @@ fn unknown_read(word: &Word, scope: &Scope, why: String) -> PathVerdict {
             Located::Unknown(_) => return false,
         };
         // In a store, or the folder that holds one (`~/.aws/cred*`, `/proc/*/environ`).
-        let holds = located.ends_with("/.aws") || located == "/proc";
+        let holds =
+            fold_case(&located).to_ascii_lowercase().ends_with("/.aws") || located == "/proc";
         holds
             || classes_at(&located, scope)
                 .iter()
@@ -568,6 +569,11 @@ pub(crate) fn classes_at(at: &str, scope: &Scope) -> Vec<PathClass> {
     if matches!(at, "/dev/fd/0" | "/dev/fd/1" | "/dev/fd/2") {
         return Vec::new();
     }
+    // Compared as a case-insensitive volume compares names (macOS's default APFS and HFS+,
+    // Windows', Linux's vfat and casefold folders): `~/.AWS/Credentials` is the credentials
+    // file there. On a case-sensitive disk the folded match only asks more.
+    let folded = fold_case(at);
+    let at: &str = &folded;
     let parts: Vec<&str> = at.split('/').filter(|part| !part.is_empty()).collect();
     let mut classes: Vec<PathClass> = STORES
         .iter()
@@ -601,7 +607,9 @@ pub(crate) fn classes_at(at: &str, scope: &Scope) -> Vec<PathClass> {
         }
     }
     if let Some((folder, _)) = at.rsplit_once('/')
-        && program_folders(scope).iter().any(|dir| dir == folder)
+        && program_folders(scope)
+            .iter()
+            .any(|dir| dir.eq_ignore_ascii_case(folder))
     {
         classes.push(PROGRAM);
     }
@@ -654,10 +662,38 @@ const DEFAULT_PROGRAM_FOLDERS: &[&str] = &[
     "/snap/bin",
 ];
 
-/// Whether `at` is `location` or lies under it.
+/// Whether `at` is `location` or lies under it (ASCII case folded, as `classes_at` compares).
 fn under(at: &str, location: &str) -> bool {
-    at.strip_prefix(location)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || location == "/")
+    let (at, location) = (at.as_bytes(), location.as_bytes());
+    at.len() >= location.len()
+        && at[..location.len()].eq_ignore_ascii_case(location)
+        && (at.len() == location.len() || at[location.len()] == b'/' || location == b"/")
+}
+
+/// A path with the characters a case-insensitive volume folds to ASCII letters replaced by
+/// them (Unicode case folding: the Kelvin sign is `k`, the long s `s`, the ligatures `ff`,
+/// `fi`, `fl`, `ffi`, `ffl`, `st`, sharp s `ss`), so that `.aw\u{17f}/credentials` is found too;
+/// ASCII case is folded where the parts are compared. Borrowed when there is nothing to fold.
+fn fold_case(at: &str) -> Cow<'_, str> {
+    if at.is_ascii() {
+        return Cow::Borrowed(at);
+    }
+    let mut out = String::with_capacity(at.len());
+    for c in at.chars() {
+        match c {
+            '\u{212a}' => out.push('k'),
+            '\u{17f}' => out.push('s'),
+            '\u{df}' | '\u{1e9e}' => out.push_str("ss"),
+            '\u{fb00}' => out.push_str("ff"),
+            '\u{fb01}' => out.push_str("fi"),
+            '\u{fb02}' => out.push_str("fl"),
+            '\u{fb03}' => out.push_str("ffi"),
+            '\u{fb04}' => out.push_str("ffl"),
+            '\u{fb05}' | '\u{fb06}' => out.push_str("st"),
+            other => out.push(other),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// A variable's values: the command line's and guard's own (both may matter: guard reads its
@@ -725,24 +761,30 @@ impl Place {
     }
 }
 
-/// A path part against a pattern whose only wildcard is `*` (any run of characters).
+/// A path part against a pattern whose only wildcard is `*` (any run of characters), ASCII
+/// case folded (the patterns are ASCII; see `fold_case` for the rest).
 fn glob(pattern: &str, text: &str) -> bool {
-    let mut pieces = pattern.split('*');
-    let first = pieces.next().unwrap_or("");
-    let Some(mut rest) = text.strip_prefix(first) else {
+    let text = text.as_bytes();
+    let mut pieces = pattern.split('*').map(str::as_bytes);
+    let first = pieces.next().unwrap_or_default();
+    if text.len() < first.len() || !text[..first.len()].eq_ignore_ascii_case(first) {
         return false;
-    };
-    let pieces: Vec<&str> = pieces.collect();
+    }
+    let mut rest = &text[first.len()..];
+    let pieces: Vec<&[u8]> = pieces.collect();
     let Some((last, middle)) = pieces.split_last() else {
         return rest.is_empty();
     };
     for piece in middle {
-        match rest.find(piece) {
+        let found = (0..=rest.len().saturating_sub(piece.len())).find(|&at| {
+            rest.len() >= at + piece.len() && rest[at..at + piece.len()].eq_ignore_ascii_case(piece)
+        });
+        match found {
             Some(at) => rest = &rest[at + piece.len()..],
             None => return false,
         }
     }
-    rest.len() >= last.len() && rest.ends_with(last)
+    rest.len() >= last.len() && rest[rest.len() - last.len()..].eq_ignore_ascii_case(last)
 }
 
 struct Store {
@@ -1405,6 +1447,45 @@ mod tests {
     }
 
     #[test]
+    fn stores_match_as_a_case_insensitive_volume_compares() {
+        // (path, read, write): macOS's APFS opens the real file for each spelling.
+        let cases = [
+            ("~/.Aws/Credentials", Severity::Export, Severity::Write),
+            ("~/.aws/SSO/cache/x.json", Severity::Export, Severity::Write),
+            (
+                "~/.aw\u{17f}/credentials",
+                Severity::Export,
+                Severity::Write,
+            ),
+            (
+                "~/.CONFIG/guard/POLICY.TOML",
+                Severity::Read,
+                Severity::Destructive,
+            ),
+            (".GUARD.toml", Severity::Read, Severity::Destructive),
+            ("~/.Kube/config", Severity::Read, Severity::Write),
+            ("~/.ZSHRC", Severity::Read, Severity::Write),
+            (".Git/HOOKS/pre-commit", Severity::Read, Severity::Write),
+            ("makefile", Severity::Read, Severity::Write),
+            ("MAIN.TF", Severity::Read, Severity::Write),
+            ("Notes.TXT", Severity::Read, Severity::Read),
+        ];
+        for (path, read, write) in cases {
+            assert_eq!(read_of(path), read, "reading {path}");
+            assert_eq!(write_of(path), write, "writing {path}");
+        }
+        with_scope(&[("XDG_CONFIG_HOME", "/cfg")], "/", |scope| {
+            let sev = write(
+                &Word::literal("/CFG/Guard/policy.toml"),
+                scope,
+                Write::Replace,
+            )
+            .severity;
+            assert_eq!(sev, Severity::Destructive);
+        });
+    }
+
+    #[test]
     fn globs_match_parts() {
         assert!(glob("*.tfstate", "terraform.tfstate"));
         assert!(glob("*.tfstate.*", "terraform.tfstate.backup"));
@@ -1412,5 +1493,8 @@ mod tests {
         assert!(glob("*", "self"));
         assert!(glob("environ", "environ"));
         assert!(!glob("environ", "environ2"));
+        assert!(glob("*.tfstate", "PROD.TFSTATE"));
+        assert!(glob("Pulumi*.yaml", "pulumi.dev.YAML"));
+        assert!(!glob("*.tf", "a.tf\u{17f}"));
     }
 }

@@ -338,7 +338,7 @@ fn paths(label: &str, args: &[&str], scope: &Scope) -> Verdict {
 
 /// `init`'s options that bring in configuration or programs from elsewhere: `-from-module=SRC`
 /// copies the module's files (`main.tf`, ...) into the working folder (checked with terraform
-/// 1.11: into an empty folder, which it creates), so the next terraform run there executes
+/// 1.11.4: main.tf copied into an empty -chdir folder), so the next terraform run there executes
 /// the source's configuration (`data "external"` runs a program at plan time): a write of
 /// trusted project files, and the commands after it on the line see files guard cannot
 /// name there. `-plugin-dir` installs the providers found in that folder, programs guard
