@@ -401,6 +401,15 @@ fn compose_project(args: &[String], scope: &Scope) -> Option<String> {
     if named && files.is_empty() {
         return None;
     }
+    // compose loads the files it names instead, inherited too: guard reads only the ones it
+    // finds here.
+    for var in ["COMPOSE_FILE", "COMPOSE_PATH_SEPARATOR"] {
+        if files.is_empty() && scope.var(var).is_some() {
+            return Some(format!(
+                "{var} is set: compose loads the files it names, which guard does not read"
+            ));
+        }
+    }
     let join = |name: &str| {
         if folder == "." {
             name.to_owned()
