@@ -194,6 +194,263 @@ const PROGRAM_VARS: &[&str] = &[
 /// (at parse time, for any command) and the `before_hook`/`after_hook`/`error_hook` blocks.
 const RUNS_PROGRAMS: &[&str] = &["run_cmd", "before_hook", "after_hook", "error_hook"];
 
+/// What else in a configuration guard does not follow, each as the command line's equivalent
+/// would be judged (red team C4): other configuration files terragrunt reads and evaluates
+/// (`dependency`/`dependencies` parse the other unit's terragrunt.hcl and run `terraform
+/// output` there), files written before terraform runs (`generate`, also in `remote_state`),
+/// terraform's arguments and environment (`extra_arguments`), another program
+/// (`terraform_binary`, an `engine`), other credentials (`iam_role`,
+/// `iam_web_identity_token`), another cache (`download_dir`). A `dependency`'s
+/// configuration is read in turn (`unit_config`), and a `generate` block's `path` must be a
+/// plain file name in the unit (the project's own code, as its `.tf` files are).
+const NOT_FOLLOWED: &[(&str, &str)] = &[
+    (
+        "extra_arguments",
+        "adds arguments and variables to the terraform command",
+    ),
+    (
+        "terraform_binary",
+        "runs another program instead of terraform",
+    ),
+    ("engine", "runs an engine plugin instead of terraform"),
+    ("iam_role", "assumes another role: other credentials"),
+    ("iam_web_identity_token", "uses other credentials"),
+    ("download_dir", "reuses the modules in another folder"),
+];
+
+/// The functions a configuration may call and still be read: terragrunt's that only look at
+/// paths, the environment, the command or the caller's identity, and terraform's pure ones.
+/// Others read files (`file`, `templatefile`, `read_terragrunt_config`, `read_tfvars_file`,
+/// `sops_decrypt_file`) or run programs (`run_cmd`).
+const FUNCTIONS: &[&str] = &[
+    "find_in_parent_folders",
+    "path_relative_to_include",
+    "path_relative_from_include",
+    "get_env",
+    "get_platform",
+    "get_repo_root",
+    "get_path_from_repo_root",
+    "get_path_to_repo_root",
+    "get_terragrunt_dir",
+    "get_working_dir",
+    "get_parent_terragrunt_dir",
+    "get_original_terragrunt_dir",
+    "get_terraform_commands_that_need_vars",
+    "get_terraform_commands_that_need_input",
+    "get_terraform_commands_that_need_locking",
+    "get_terraform_commands_that_need_parallelism",
+    "get_terraform_command",
+    "get_terraform_cli_args",
+    "get_default_retryable_errors",
+    "get_aws_account_id",
+    "get_aws_account_alias",
+    "get_aws_caller_identity_arn",
+    "get_aws_caller_identity_user_id",
+    "get_terragrunt_source_cli_flag",
+    "constraint_check",
+    "abs",
+    "ceil",
+    "floor",
+    "log",
+    "max",
+    "min",
+    "parseint",
+    "pow",
+    "signum",
+    "chomp",
+    "format",
+    "formatlist",
+    "indent",
+    "join",
+    "lower",
+    "regex",
+    "regexall",
+    "replace",
+    "split",
+    "strrev",
+    "substr",
+    "title",
+    "trim",
+    "trimprefix",
+    "trimsuffix",
+    "trimspace",
+    "upper",
+    "startswith",
+    "endswith",
+    "strcontains",
+    "alltrue",
+    "anytrue",
+    "chunklist",
+    "coalesce",
+    "coalescelist",
+    "compact",
+    "concat",
+    "contains",
+    "distinct",
+    "element",
+    "flatten",
+    "index",
+    "keys",
+    "length",
+    "lookup",
+    "matchkeys",
+    "merge",
+    "one",
+    "range",
+    "reverse",
+    "setintersection",
+    "setproduct",
+    "setsubtract",
+    "setunion",
+    "slice",
+    "sort",
+    "sum",
+    "transpose",
+    "values",
+    "zipmap",
+    "base64decode",
+    "base64encode",
+    "csvdecode",
+    "jsondecode",
+    "jsonencode",
+    "urlencode",
+    "yamldecode",
+    "yamlencode",
+    "basename",
+    "dirname",
+    "can",
+    "try",
+    "tobool",
+    "tolist",
+    "tomap",
+    "tonumber",
+    "toset",
+    "tostring",
+    "type",
+    "sensitive",
+    "nonsensitive",
+    "md5",
+    "sha1",
+    "sha256",
+    "sha512",
+    "uuid",
+    "timestamp",
+    "formatdate",
+    "cidrhost",
+    "cidrnetmask",
+    "cidrsubnet",
+    "cidrsubnets",
+];
+
+/// Why guard cannot prove a configuration's text harmless, if it cannot: it runs a program,
+/// calls a function off the allowlist, uses a block guard does not follow, or includes a file
+/// other than the parents `find_in_parent_folders` finds (which `unit_config` reads). The
+/// words are matched anywhere (strings and comments too), so a mistake can only ask.
+fn unproven_text(text: &str) -> Option<String> {
+    if let Some(found) = RUNS_PROGRAMS.iter().find(|word| text.contains(**word)) {
+        return Some(format!(
+            "has {found}, which runs a program guard cannot see"
+        ));
+    }
+    let words = identifiers(text);
+    if let Some((word, what)) = NOT_FOLLOWED
+        .iter()
+        .find(|(word, _)| words.iter().any(|(found, _)| found == word))
+    {
+        return Some(format!(
+            "has {word}, which {what}; guard does not follow it"
+        ));
+    }
+    if let Some((name, _)) = words
+        .iter()
+        .find(|(name, call)| *call && !FUNCTIONS.contains(&name.as_str()))
+    {
+        return Some(format!(
+            "calls {name}(), which reads files or runs programs guard does not follow"
+        ));
+    }
+    // `path = …` in an include names its parent by find_in_parent_folders (read by
+    // `unit_config`); in a generate block (also remote_state's) it is the file written
+    // before terraform runs: a plain name in the unit's folder, or a place guard judges
+    // no further.
+    for line in text.lines() {
+        let line = line.trim().trim_start_matches(['{', ' ']);
+        let Some(value) = line
+            .strip_prefix("path")
+            .and_then(|rest| rest.trim_start().strip_prefix('='))
+        else {
+            continue;
+        };
+        let value = value.trim().trim_end_matches([',', '}', ' ']);
+        let plain_name = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .is_some_and(|name| {
+                !name.is_empty()
+                    && name != ".."
+                    && !name.contains(['/', '\\', '$', '%', '~'])
+                    && !name.starts_with('.')
+            });
+        if !plain_name && !value.starts_with("find_in_parent_folders(") {
+            return Some(format!(
+                "names the path {value} (an include or a generated file) guard does not follow"
+            ));
+        }
+    }
+    None
+}
+
+/// The folders a configuration's `dependency` blocks name (`config_path = "../vpc"`), as
+/// written; Err with the value when one is not a literal.
+fn dependency_paths(text: &str) -> Result<Vec<String>, String> {
+    let mut found = Vec::new();
+    for line in text.lines() {
+        let line = line.trim().trim_start_matches(['{', ' ']);
+        let Some(value) = line
+            .strip_prefix("config_path")
+            .and_then(|rest| rest.trim_start().strip_prefix('='))
+        else {
+            continue;
+        };
+        let value = value.trim().trim_end_matches([',', '}', ' ']);
+        match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+            Some(path) if !path.is_empty() && !path.contains(['$', '%', '~']) => {
+                found.push(path.to_owned());
+            }
+            _ => return Err(value.to_owned()),
+        }
+    }
+    Ok(found)
+}
+
+/// The identifiers of an HCL text, each with whether a call `(` follows it.
+fn identifiers(text: &str) -> Vec<(String, bool)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_alphabetic() || c == '_' {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '-')
+            {
+                i += 1;
+            }
+            let name: String = chars[start..i].iter().collect();
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            let after_dot = start > 0 && chars[start - 1] == '.';
+            found.push((name, !after_dot && chars.get(j) == Some(&'(')));
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
 /// What makes terragrunt read other configuration files: the parents it includes.
 const READS_PARENTS: &[&str] = &[
     "include",
@@ -539,10 +796,11 @@ fn unit_config(args: &[String], scope: &Scope) -> Option<Verdict> {
         }
         FileText::Text(text) => text,
     };
-    if let Some(found) = RUNS_PROGRAMS.iter().find(|word| text.contains(**word)) {
-        return unknown(format!(
-            "{config} has {found}, which runs a program guard cannot see"
-        ));
+    if let Some(why) = unproven_text(&text) {
+        return unknown(format!("{config} {why}"));
+    }
+    if let Some(why) = dependencies_unproven(&config, &text, scope, 0) {
+        return unknown(why);
     }
     if !READS_PARENTS.iter().any(|word| text.contains(word)) {
         return None;
@@ -565,12 +823,58 @@ fn unit_config(args: &[String], scope: &Scope) -> Option<Verdict> {
                     ));
                 }
                 FileText::Text(text) => {
-                    if let Some(found) = RUNS_PROGRAMS.iter().find(|word| text.contains(**word)) {
-                        return unknown(format!(
-                            "{parent} (included) has {found}, which runs a program guard cannot see"
-                        ));
+                    if let Some(why) = unproven_text(&text) {
+                        return unknown(format!("{parent} (included) {why}"));
                     }
                 }
+            }
+        }
+    }
+    None
+}
+
+/// How deep guard follows `dependency` blocks (a dependency's own dependencies, ...).
+const DEPENDENCY_LEVELS: usize = 3;
+
+/// Why the units `config`'s dependencies name (terragrunt parses each one's terragrunt.hcl
+/// and runs `terraform output` there) cannot be proven harmless, if they cannot.
+fn dependencies_unproven(config: &str, text: &str, scope: &Scope, level: usize) -> Option<String> {
+    let paths = match dependency_paths(text) {
+        Ok(paths) => paths,
+        Err(value) => {
+            return Some(format!(
+                "{config} has a dependency at {value}, which guard cannot place"
+            ));
+        }
+    };
+    if paths.is_empty() {
+        return None;
+    }
+    if level >= DEPENDENCY_LEVELS {
+        return Some(format!(
+            "{config} has dependencies deeper than guard follows ({DEPENDENCY_LEVELS} levels)"
+        ));
+    }
+    let dir = config.rsplit_once('/').map_or(".", |(dir, _)| dir);
+    for path in paths {
+        let other = if path.starts_with('/') {
+            format!("{path}/terragrunt.hcl")
+        } else {
+            format!("{dir}/{path}/terragrunt.hcl")
+        };
+        match scope.read_file(&other) {
+            FileText::Text(text) => {
+                if let Some(why) = unproven_text(&text) {
+                    return Some(format!("{other} (a dependency) {why}"));
+                }
+                if let Some(why) = dependencies_unproven(&other, &text, scope, level + 1) {
+                    return Some(why);
+                }
+            }
+            FileText::Missing | FileText::Unreadable(_) => {
+                return Some(format!(
+                    "{other} (a dependency): guard cannot read it, and terragrunt evaluates it (run_cmd, hooks)"
+                ));
             }
         }
     }
