@@ -787,10 +787,18 @@ fn files(call: &Call, path: &[&str], bound: &Bound) -> Option<Verdict> {
             None => verdict,
         });
     };
+    let not_fetched: Vec<&str> = PARAMFILE_DISABLED
+        .iter()
+        .filter(|(service, operation, _)| (*service, *operation) == (call.service, call.operation))
+        .filter_map(|(_, _, option)| bound.last(option))
+        .collect();
     for value in bound.values() {
         let shown = scope::shown(value);
         let lower = shown.to_ascii_lowercase();
         if lower.starts_with("http://") || lower.starts_with("https://") {
+            if not_fetched.iter().any(|kept| std::ptr::eq(*kept, *value)) {
+                continue;
+            }
             add_remote(&mut add, call, path, value);
             continue;
         }
@@ -866,6 +874,167 @@ fn files(call: &Call, path: &[&str], bound: &Bound) -> Option<Verdict> {
     }
     worst
 }
+
+/// The parameters whose value the AWS CLI v1 never fetches or reads from a file, because it is
+/// a URL the service itself uses (a queue's URL, a template's): awscli 1.45.11's
+/// `paramfile.PARAMFILE_DISABLED`, its event names mapped to the CLI's command names (the
+/// `custom.` ones are `cloudformation package|deploy` and `s3 cp|mv|sync`). Only the value
+/// argparse keeps (the last) is exempt.
+const PARAMFILE_DISABLED: &[(&str, &str, &str)] = &[
+    ("apigateway", "create-api", "target"),
+    ("apigateway", "create-integration", "integration-uri"),
+    ("apigateway", "put-integration", "uri"),
+    ("apigateway", "update-api", "target"),
+    ("apigateway", "update-integration", "integration-uri"),
+    ("appstream", "create-stack", "feedback-url"),
+    ("appstream", "create-stack", "redirect-url"),
+    ("appstream", "update-stack", "feedback-url"),
+    ("appstream", "update-stack", "redirect-url"),
+    ("cloudformation", "create-change-set", "template-url"),
+    ("cloudformation", "create-stack", "stack-policy-url"),
+    ("cloudformation", "create-stack", "template-url"),
+    ("cloudformation", "create-stack-set", "template-url"),
+    ("cloudformation", "deploy", "template-file"),
+    ("cloudformation", "estimate-template-cost", "template-url"),
+    ("cloudformation", "get-template-summary", "template-url"),
+    ("cloudformation", "package", "template-file"),
+    ("cloudformation", "register-type", "schema-handler-package"),
+    ("cloudformation", "set-stack-policy", "stack-policy-url"),
+    (
+        "cloudformation",
+        "update-stack",
+        "stack-policy-during-update-url",
+    ),
+    ("cloudformation", "update-stack", "stack-policy-url"),
+    ("cloudformation", "update-stack", "template-url"),
+    ("cloudformation", "update-stack-set", "template-url"),
+    ("cloudformation", "validate-template", "template-url"),
+    ("comprehend", "batch-detect-dominant-language", "text-list"),
+    ("comprehend", "batch-detect-entities", "text-list"),
+    ("comprehend", "batch-detect-key-phrases", "text-list"),
+    ("comprehend", "batch-detect-sentiment", "text-list"),
+    ("comprehend", "detect-dominant-language", "text"),
+    ("comprehend", "detect-entities", "text"),
+    ("comprehend", "detect-key-phrases", "text"),
+    ("comprehend", "detect-sentiment", "text"),
+    ("emr", "create-studio", "idp-auth-url"),
+    ("guardduty", "create-ip-set", "location"),
+    ("guardduty", "create-threat-intel-set", "location"),
+    ("guardduty", "update-ip-set", "location"),
+    ("guardduty", "update-threat-intel-set", "location"),
+    ("iam", "create-open-id-connect-provider", "url"),
+    ("iot", "create-job", "document-source"),
+    ("machinelearning", "predict", "predict-endpoint"),
+    (
+        "mediatailor",
+        "put-playback-configuration",
+        "ad-decision-server-url",
+    ),
+    ("mediatailor", "put-playback-configuration", "slate-ad-url"),
+    (
+        "mediatailor",
+        "put-playback-configuration",
+        "video-content-source-url",
+    ),
+    ("rds", "copy-db-cluster-snapshot", "pre-signed-url"),
+    ("rds", "copy-db-snapshot", "pre-signed-url"),
+    ("rds", "create-db-cluster", "pre-signed-url"),
+    ("rds", "create-db-instance-read-replica", "pre-signed-url"),
+    ("s3", "cp", "website-redirect"),
+    ("s3", "mv", "website-redirect"),
+    ("s3", "sync", "website-redirect"),
+    ("s3api", "copy-object", "website-redirect-location"),
+    (
+        "s3api",
+        "create-multipart-upload",
+        "website-redirect-location",
+    ),
+    ("s3api", "put-object", "website-redirect-location"),
+    (
+        "sagemaker",
+        "create-notebook-instance",
+        "additional-code-repositories",
+    ),
+    (
+        "sagemaker",
+        "create-notebook-instance",
+        "default-code-repository",
+    ),
+    (
+        "sagemaker",
+        "update-notebook-instance",
+        "additional-code-repositories",
+    ),
+    (
+        "sagemaker",
+        "update-notebook-instance",
+        "default-code-repository",
+    ),
+    ("serverlessrepo", "create-application", "home-page-url"),
+    ("serverlessrepo", "create-application", "license-url"),
+    ("serverlessrepo", "create-application", "readme-url"),
+    ("serverlessrepo", "create-application", "source-code-url"),
+    ("serverlessrepo", "create-application", "template-url"),
+    (
+        "serverlessrepo",
+        "create-application-version",
+        "source-code-url",
+    ),
+    (
+        "serverlessrepo",
+        "create-application-version",
+        "template-url",
+    ),
+    ("serverlessrepo", "update-application", "home-page-url"),
+    ("serverlessrepo", "update-application", "readme-url"),
+    ("servicecatalog", "create-product", "support-url"),
+    ("servicecatalog", "update-product", "support-url"),
+    (
+        "ses",
+        "create-custom-verification-email-template",
+        "failure-redirection-url",
+    ),
+    (
+        "ses",
+        "create-custom-verification-email-template",
+        "success-redirection-url",
+    ),
+    ("ses", "put-account-details", "website-url"),
+    (
+        "ses",
+        "update-custom-verification-email-template",
+        "failure-redirection-url",
+    ),
+    (
+        "ses",
+        "update-custom-verification-email-template",
+        "success-redirection-url",
+    ),
+    ("sns", "subscribe", "notification-endpoint"),
+    ("sqs", "add-permission", "queue-url"),
+    ("sqs", "change-message-visibility", "queue-url"),
+    ("sqs", "change-message-visibility-batch", "queue-url"),
+    ("sqs", "delete-message", "queue-url"),
+    ("sqs", "delete-message-batch", "queue-url"),
+    ("sqs", "delete-queue", "queue-url"),
+    ("sqs", "get-queue-attributes", "queue-url"),
+    ("sqs", "list-dead-letter-source-queues", "queue-url"),
+    ("sqs", "list-queue-tags", "queue-url"),
+    ("sqs", "purge-queue", "queue-url"),
+    ("sqs", "receive-message", "queue-url"),
+    ("sqs", "remove-permission", "queue-url"),
+    ("sqs", "send-message", "queue-url"),
+    ("sqs", "send-message-batch", "queue-url"),
+    ("sqs", "set-queue-attributes", "queue-url"),
+    ("sqs", "tag-queue", "queue-url"),
+    ("sqs", "untag-queue", "queue-url"),
+    ("translate", "translate-text", "text"),
+    (
+        "workdocs",
+        "create-notification-subscription",
+        "notification-endpoint",
+    ),
+];
 
 /// An `http(s)://` parameter value, which the AWS CLI v1 fetches and sends in its place
 /// (`cli_follow_urlparam`, on by default; v2 does not): a GET judged by curl's address rules
@@ -1019,6 +1188,9 @@ pub(crate) struct Bound<'a> {
     options: Vec<(&'static str, &'a str)>,
     /// Values given to options, in order.
     values: Vec<&'a str>,
+    /// For each value, the index in `options` of the option it was given to: an option may
+    /// take none, one or several, attached (`--name=value`) or not.
+    owners: Vec<usize>,
     pub positionals: Vec<&'a str>,
     positional_names: Vec<&'static str>,
     after_dashdash: bool,
@@ -1034,19 +1206,14 @@ impl<'a> Bound<'a> {
         self.values.iter().chain(&self.positionals)
     }
 
-    /// The value of the last occurrence of an option.
+    /// The last value given to an option (argparse keeps the last).
     fn last(&self, name: &str) -> Option<&'a str> {
-        let mut found = None;
-        let mut values = self.values.iter();
-        // Values are recorded after their option; walk both in step.
-        for (option, word) in &self.options {
-            let attached = word.split_once('=').map(|(_, value)| value);
-            let value = attached.or_else(|| values.next().copied());
-            if *option == name {
-                found = value;
-            }
-        }
-        found
+        self.values
+            .iter()
+            .zip(&self.owners)
+            .filter(|(_, owner)| self.options[**owner].0 == name)
+            .map(|(value, _)| *value)
+            .next_back()
     }
 }
 
@@ -1081,11 +1248,13 @@ pub(crate) fn bind<'a>(options: &Options, rest: &[&'a str]) -> Result<Bound<'a>,
             return Err(word.to_owned());
         };
         bound.options.push((option, word));
+        let owner = bound.options.len() - 1;
         if let Some(value) = attached {
             if arity == Arity::Switch {
                 return Err(word.to_owned());
             }
             bound.values.push(value);
+            bound.owners.push(owner);
             continue;
         }
         let (least, most) = match arity {
@@ -1101,6 +1270,7 @@ pub(crate) fn bind<'a>(options: &Options, rest: &[&'a str]) -> Result<Bound<'a>,
             && !is_option_word(value)
         {
             bound.values.push(value);
+            bound.owners.push(owner);
             taken += 1;
             i += 1;
         }
