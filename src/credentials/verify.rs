@@ -12,7 +12,6 @@ use crate::credentials::identity::{self, AccountName, Identity, Principal, Unver
 use crate::credentials::resolved::{self, Resolved};
 use crate::credentials::source::{self, Base, Chain};
 use crate::credentials::{Credentials, Secret, http};
-use crate::decide::policy::Target;
 use crate::resolve::account::AccountId;
 use crate::resolve::region::RegionFrom;
 use crate::sys::error::Failure;
@@ -33,17 +32,6 @@ pub struct Verified {
     pub account_name: Option<String>,
     /// How calls for the profile reach AWS (the console's sign-in token, `eks-token`).
     pub net: http::Settings,
-}
-
-impl Verified {
-    /// What the policy decides for: the verified account, its name and the profile.
-    pub fn target(&self) -> Target<'_> {
-        Target {
-            account: &self.identity.account,
-            known_name: self.account_name.as_deref(),
-            profile: &self.profile,
-        }
-    }
 }
 
 /// Cached credentials with less than this left are replaced, unless `--min-ttl` says otherwise.
