@@ -847,6 +847,8 @@ const AGENT_SETTINGS: PathClass = GuardControl(
 const PROGRAM: PathClass =
     TrustedConfig("a program in a folder on PATH, which later commands run by name");
 const TOOL_CONFIG: PathClass = TrustedConfig("a tool's configuration, trusted by its later runs");
+const VERSION_PIN: PathClass =
+    TrustedConfig("a version manager's choice of program, which its shims run later");
 const SYSTEM: PathClass = TrustedConfig(
     "system-wide configuration or software, which the loader, every later program and the system's services trust",
 );
@@ -974,6 +976,29 @@ const STORES: &[Store] = &[
     anywhere(&[".mkshrc"], SHELL_STARTUP),
     anywhere(&[".inputrc"], SHELL_STARTUP),
     anywhere(&[".envrc"], SHELL_STARTUP),
+    // What common setups source (red team C3): Fedora's .bashrc sources ~/.bashrc.d/*,
+    // bash-completion ~/.bash_completion(.d), oh-my-zsh its custom folder, compinit its dump;
+    // pam_env reads ~/.pam_environment at login.
+    anywhere(&[".bashrc.d"], SHELL_STARTUP),
+    anywhere(&[".bash_completion"], SHELL_STARTUP),
+    anywhere(&[".bash_completion.d"], SHELL_STARTUP),
+    anywhere(&[".oh-my-zsh"], SHELL_STARTUP),
+    anywhere(&[".zcompdump*"], SHELL_STARTUP),
+    anywhere(&[".pam_environment"], SHELL_STARTUP),
+    // The files that choose which program a version manager's shim runs (pyenv, nodenv, rbenv,
+    // asdf, tfenv, nvm, mise, sdkman, goenv, jenv), in the project or any folder above it.
+    anywhere(&[".python-version"], VERSION_PIN),
+    anywhere(&[".node-version"], VERSION_PIN),
+    anywhere(&[".ruby-version"], VERSION_PIN),
+    anywhere(&[".tool-versions"], VERSION_PIN),
+    anywhere(&[".terraform-version"], VERSION_PIN),
+    anywhere(&[".opentofu-version"], VERSION_PIN),
+    anywhere(&[".nvmrc"], VERSION_PIN),
+    anywhere(&[".mise.toml"], VERSION_PIN),
+    anywhere(&["mise.toml"], VERSION_PIN),
+    anywhere(&[".sdkmanrc"], VERSION_PIN),
+    anywhere(&[".go-version"], VERSION_PIN),
+    anywhere(&[".java-version"], VERSION_PIN),
     anywhere(&[".config", "fish"], SHELL_STARTUP),
     root(&["etc", "profile"], SHELL_STARTUP),
     root(&["etc", "profile.d"], SHELL_STARTUP),
