@@ -6,6 +6,7 @@
 
 use super::Severity::{Destructive, Export, Read, Unknown, Write};
 use super::argocd_flags as f;
+use super::flags::reads;
 use super::kubectl;
 use super::scope::Scope;
 use super::table::{
@@ -206,7 +207,7 @@ const MODIFIERS: &[Modifier] = &[Modifier {
     what: "asks Argo CD to refresh the application, which an automated sync policy then applies",
 }];
 
-const TABLE: Table = Table {
+pub(super) const TABLE: Table = Table {
     tool: "argocd",
     parser: Parser::Cobra,
     globals: f::ROOT,
@@ -261,6 +262,25 @@ const TABLE: Table = Table {
         show_value: false,
     }],
     trusts: TRUSTS,
+    // The client certificate and key are read and sent (a credential store read is an export);
+    // `--config` is the file with the contexts' servers and session tokens (login, relogin and
+    // logout write it: a read judged by the class is the stricter for the rest); the files
+    // repositories' and admin commands read.
+    overrides: &[
+        reads("--client-crt"),
+        reads("--client-crt-key"),
+        reads("--config"),
+        reads("--file"),
+        reads("--policy-file"),
+        reads("--argocd-cm-path"),
+        reads("--argocd-secret-path"),
+        reads("--local-repo-root"),
+        reads("--gcp-service-account-key-path"),
+        reads("--github-app-private-key-path"),
+        reads("--ssh-private-key-path"),
+        reads("--tls-client-cert-path"),
+        reads("--tls-client-cert-key-path"),
+    ],
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {

@@ -247,7 +247,7 @@ const MODIFIERS: &[Modifier] = &[
     },
 ];
 
-const TABLE: Table = Table {
+pub(super) const TABLE: Table = Table {
     tool: "cdk",
     parser: Parser::Yargs,
     globals: GLOBALS,
@@ -314,6 +314,7 @@ const TABLE: Table = Table {
         show_value: true,
     }],
     trusts: &[],
+    overrides: &[],
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {

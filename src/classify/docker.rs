@@ -236,7 +236,7 @@ const COMMANDS: &[Command] = &[
     cmd(&["compose", "*"], Unknown, OTHER),
 ];
 
-const TABLE: Table = Table {
+pub(super) const TABLE: Table = Table {
     tool: "docker",
     parser: Parser::Cobra,
     globals: f::GLOBALS,
@@ -259,6 +259,7 @@ const TABLE: Table = Table {
     ],
     credentials: &[],
     trusts: &[],
+    overrides: &[],
 };
 
 /// `DOCKER_*` variables set on the line that change nothing a read could do (docker/cli's

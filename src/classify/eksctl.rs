@@ -210,7 +210,7 @@ const MODIFIERS: &[Modifier] = &[
     },
 ];
 
-const TABLE: Table = Table {
+pub(super) const TABLE: Table = Table {
     tool: "eksctl",
     parser: Parser::Cobra,
     globals: GLOBALS,
@@ -261,6 +261,7 @@ const TABLE: Table = Table {
         },
     ],
     trusts: &[],
+    overrides: &[],
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {

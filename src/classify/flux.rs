@@ -80,7 +80,16 @@ const COMMANDS: &[Command] = &[
     cmd(&["diff", "artifact"], Read, LOCAL).with_flags(f::DIFF_ARTIFACT),
     cmd(&["build"], Read, LOCAL),
     cmd(&["build", "kustomization|ks"], Read, LOCAL).with_flags(f::BUILD_KUSTOMIZATION),
-    cmd(&["build", "artifact"], Read, LOCAL).with_flags(f::BUILD_ARTIFACT),
+    // `-o/--output` is the tgz file it writes (flux2 cmd/flux/build_artifact.go), `-p/--path`
+    // the folder it packs.
+    cmd(&["build", "artifact"], Read, LOCAL)
+        .with_flags(f::BUILD_ARTIFACT)
+        .with_more(&[
+            writes("--output"),
+            writes("-o"),
+            reads("--path"),
+            reads("-p"),
+        ]),
     // Substitutes `$NAME` in its input from the process environment, which holds the
     // credentials guard injects (flux2 cmd/flux/envsubst.go; as gettext's envsubst).
     cmd(
@@ -126,7 +135,7 @@ const COMMANDS: &[Command] = &[
     ),
 ];
 
-const TABLE: Table = Table {
+pub(super) const TABLE: Table = Table {
     tool: "flux",
     parser: Parser::Cobra,
     globals: GLOBALS,
@@ -166,6 +175,21 @@ const TABLE: Table = Table {
         show_value: false,
     }],
     trusts: kubectl::FLUX_TRUSTS,
+    // The key and certificate files `flux create secret|source ... --export` prints into the
+    // secret (`--path` and `--kustomization-file` of build and diff: `PATHS_READ`).
+    overrides: &[
+        reads("--private-key-file"),
+        reads("--ca-file"),
+        reads("--ca-crt-file"),
+        reads("--ca-cert-file"),
+        reads("--cert-file"),
+        reads("--key-file"),
+        reads("--tls-crt-file"),
+        reads("--tls-key-file"),
+        reads("--ssh-signing-key-file"),
+        reads("--trust-policy-file"),
+        reads("--gpg-key-ring"),
+    ],
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {

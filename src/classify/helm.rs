@@ -235,7 +235,7 @@ const MODIFIERS: &[Modifier] = &[
     },
 ];
 
-const TABLE: Table = Table {
+pub(super) const TABLE: Table = Table {
     tool: "helm",
     parser: Parser::Cobra,
     globals: GLOBALS,
@@ -322,6 +322,9 @@ const TABLE: Table = Table {
         show_value: false,
     }],
     trusts: TRUSTS,
+    // The content cache helm writes charts into and a signing key's passphrase file (the
+    // repositories' and registry's files are globals of their own).
+    overrides: &[writes("--content-cache"), reads("--passphrase-file")],
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {

@@ -351,7 +351,7 @@ const MODIFIERS: &[Modifier] = &[
     },
 ];
 
-const TABLE: Table = Table {
+pub(super) const TABLE: Table = Table {
     tool: "kubectl",
     parser: Parser::Cobra,
     globals: GLOBALS,
@@ -458,6 +458,14 @@ const TABLE: Table = Table {
         },
     ],
     trusts: CLIENT_GO_TRUSTS,
+    // `patch --patch-file` and the TLS secret's files are read (`create secret tls
+    // --dry-run=client -o yaml` prints them); `proxy --unix-socket` creates its socket.
+    overrides: &[
+        reads("--patch-file"),
+        reads("--cert"),
+        reads("--key"),
+        writes("--unix-socket"),
+    ],
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {

@@ -2,9 +2,10 @@
 //! subcommands; `--yes` and `PULUMI_SKIP_CONFIRMATIONS` skip pulumi's own prompt.
 
 use super::Severity::{Destructive, Export, Read, Unknown, Write};
-use super::flags::{self, Flag, reads, switch, valued};
+use super::flags::{self, Flag, reads, switch, valued, writes};
+use super::paths;
 use super::pulumi_flags as f;
-use super::scope::{EnvValue, Scope};
+use super::scope::{EnvValue, Scope, Wrote};
 use super::table::{Command, Modifier, Parser, Table, Test, cmd, env_assigned};
 use super::tool_paths;
 use super::verdict::Verdict;
@@ -219,7 +220,7 @@ const ORG_SEARCH: &[Flag] = &[
 const ENV_LS: &[Flag] = &[valued("--organization"), valued("-o"), valued("--project")];
 const ENV_GET: &[Flag] = &[valued("--value"), switch("--definition")];
 
-const TABLE: Table = Table {
+pub(super) const TABLE: Table = Table {
     tool: "pulumi",
     parser: Parser::Cobra,
     globals: GLOBALS,
@@ -267,6 +268,15 @@ const TABLE: Table = Table {
             severity: Read,
             what: "only previews, changes nothing",
         },
+        // `--force` writes the template's files over those of a project that is there
+        // (Pulumi.yaml, package.json, the program): the next pulumi run executes them.
+        Modifier {
+            commands: &["new"],
+            flags: &["--force", "-f"],
+            test: Test::Undryable,
+            severity: Write,
+            what: "overwrites the project's files in the folder with the template's, which the next pulumi run there executes",
+        },
         Modifier {
             commands: &["new"],
             flags: &["--generate-only", "-g"],
@@ -291,6 +301,15 @@ const TABLE: Table = Table {
     ],
     credentials: &[],
     trusts: &[],
+    // `preview --save-plan` writes the plan, `--policy-pack-config` is read, `import --out`
+    // writes the generated program (into `index.ts` it replaces the one the next preview runs).
+    overrides: &[
+        writes("--save-plan"),
+        reads("--policy-pack-config"),
+        writes("--out"),
+        // `up --plan` reads the saved plan.
+        reads("--plan"),
+    ],
 };
 
 pub(crate) fn classify(args: &[String], outer: &Scope) -> Verdict {
@@ -304,12 +323,69 @@ pub(crate) fn classify(args: &[String], outer: &Scope) -> Verdict {
         None => outer,
     };
     let mut verdict = TABLE.judge(args, scope);
+    if verdict
+        .command
+        .iter()
+        .map(String::as_str)
+        .eq(["stack", "graph"])
+    {
+        verdict = verdict.or_worse(graph_file(args, scope));
+    }
+    // `new` writes the template's project (Pulumi.yaml, the program) into `--dir` or here:
+    // files guard cannot name, which a later pulumi run on the line executes.
+    if verdict.command.iter().map(String::as_str).eq(["new"]) {
+        let dir = flags::last_value(args, &["--dir"]).unwrap_or(".");
+        // pulumi refuses a folder with files unless `--force` (a write, above): the files are
+        // new, and only the commands after it on the line are unknown.
+        match paths::locate(&tool_paths::word(dir), scope) {
+            paths::Located::At(at) => scope.note_write(Wrote::Folder(at)),
+            paths::Located::Unknown(_) => scope.note_write(Wrote::Somewhere(dir.to_owned())),
+        }
+    }
     if verdict.severity != Read && skips_confirmation(args, scope) {
         verdict
             .reason
             .push_str("; pulumi itself will not ask (--yes or PULUMI_SKIP_CONFIRMATIONS)");
     }
     verdict
+}
+
+/// `pulumi stack graph FILE` creates FILE and writes the DOT graph into it (pulumi
+/// pkg/cmd/pulumi/stack/stack_graph.go: `os.Create(args[0])`; `--dot-fragment` even puts a
+/// line of the command's choosing there): judged by the file's class.
+fn graph_file(args: &[String], scope: &Scope) -> Verdict {
+    let none = Verdict::of(Read, "pulumi", &["stack", "graph"], "");
+    let Some(at) = args.iter().position(|arg| arg == "graph") else {
+        return none;
+    };
+    let valued = |arg: &str| {
+        !arg.contains('=')
+            && [f::ROOT, f::STACK, f::STACK_GRAPH]
+                .iter()
+                .any(|set| flags::arity_in(set, arg) == Some(flags::Arity::Value))
+    };
+    let mut words = args.iter().skip(at + 1);
+    while let Some(word) = words.next() {
+        if word == "--" {
+            continue;
+        }
+        if word.starts_with('-') {
+            if valued(word) {
+                words.next();
+            }
+            continue;
+        }
+        return match tool_paths::write(word, scope) {
+            Some((severity, why)) => Verdict::of(
+                severity,
+                "pulumi",
+                &["stack", "graph"],
+                &format!("writes the graph into its file: {why}"),
+            ),
+            None => none,
+        };
+    }
+    none
 }
 
 fn skips_confirmation(args: &[String], scope: &Scope) -> bool {

@@ -2,7 +2,7 @@
 
 use super::FileText;
 use super::Severity::{Destructive, Read, Unknown, Write};
-use super::flags::{self, Flag, switch, valued, writes};
+use super::flags::{self, Flag, reads, switch, valued, writes};
 use super::scope::Scope;
 use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd, env_assigned};
 use super::verdict::Verdict;
@@ -25,21 +25,21 @@ const GLOBALS: &[Flag] = &[
     switch("--beta-features"),
     valued("--profile"),
     valued("--region"),
-    valued("--config-file"),
+    reads("--config-file"),
     valued("--config-env"),
     valued("--stack-name"),
-    valued("--template-file"),
-    valued("--template"),
-    valued("-t"),
+    reads("--template-file"),
+    reads("--template"),
+    reads("-t"),
     valued("--s3-bucket"),
     valued("--s3-prefix"),
     valued("--capabilities"),
     valued("--parameter-overrides"),
     valued("--tags"),
-    valued("--base-dir"),
-    valued("-s"),
-    valued("--build-dir"),
-    valued("-b"),
+    reads("--base-dir"),
+    reads("-s"),
+    writes("--build-dir"),
+    writes("-b"),
 ];
 
 /// Options of the read commands beyond the shared ones above (`sam CMD --help`, SAM CLI 1.1xx).
@@ -161,7 +161,7 @@ const COMMANDS: &[Command] = &[
     cmd(&["docs"], Read, "opens the documentation"),
 ];
 
-const TABLE: Table = Table {
+pub(super) const TABLE: Table = Table {
     tool: "sam",
     parser: Parser::Click,
     globals: GLOBALS,
@@ -170,6 +170,16 @@ const TABLE: Table = Table {
     bare: (Read, "prints help or its version"),
     unlisted: "not a command guard knows",
     modifiers: &[
+        // Every command saves the parameters it was given into samconfig.toml (or the
+        // `--config-file`), a project file later sam runs take their options from (`sam init`
+        // its template `location`).
+        Modifier {
+            commands: &[""],
+            flags: &["--save-params"],
+            test: Test::Undryable,
+            severity: Write,
+            what: "saves the parameters into samconfig.toml, which later sam runs take their options from",
+        },
         Modifier {
             commands: &["init"],
             flags: &["--location", "-l"],
@@ -205,6 +215,7 @@ const TABLE: Table = Table {
         show_value: true,
     }],
     trusts: &[],
+    overrides: &[],
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {

@@ -89,7 +89,7 @@ fn read_one(path: &str, scope: &Scope) -> Option<(Severity, String)> {
 
 /// The word as `paths` wants it: a value the shell may still expand (`--flag=$VALUE` reaches
 /// the tool parsers with its flag name literal and its value as written) is dynamic.
-fn word(path: &str) -> Word<'_> {
+pub(crate) fn word(path: &str) -> Word<'_> {
     let dynamic = scope::is_dynamic(path) || path.contains(['$', '`', '*', '?', '[']);
     Word {
         text: Cow::Borrowed(scope::shown(path)),
