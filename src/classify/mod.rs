@@ -56,6 +56,8 @@ mod shell;
 mod shell_options;
 mod split_vars;
 mod table;
+#[cfg(test)]
+mod table_review;
 mod terraform;
 mod terraform_flags;
 mod terragrunt;
