@@ -213,6 +213,21 @@ fn special_case(service: &str, operation: &str) -> Option<(Severity, &'static st
         ("apigateway", "test-invoke-method" | "test-invoke-authorizer") => {
             (Severity::Write, "invokes the real integration")
         }
+        // Reviewed with every test-*, evaluate-* and simulate-* operation of botocore 1.43.11
+        // (red team R6): these invoke the authorizer's Lambda, or make the service connect to
+        // the endpoint, server or hypervisor and record the test; the others only evaluate
+        // what they are given (policies, patterns, templates, mapping code).
+        ("iot", "test-invoke-authorizer") => (
+            Severity::Write,
+            "invokes the custom authorizer's Lambda function",
+        ),
+        ("dms", "test-connection")
+        | ("transfer", "test-connection")
+        | ("glue", "test-connection")
+        | ("backup-gateway", "test-hypervisor-configuration") => (
+            Severity::Write,
+            "makes the service connect to the endpoint for real and records the test",
+        ),
         // They run the statement or command they are given, which guard does not read: it can
         // drop a table or delete files as easily as select.
         ("rds-data", "execute-statement" | "batch-execute-statement" | "execute-sql")

@@ -1,6 +1,6 @@
 //! AWS CDK (`cdk`, `npx aws-cdk`, yargs): options before or after the command.
 
-use super::Severity::{Destructive, Read, Unknown, Write};
+use super::Severity::{Destructive, Export, Read, Unknown, Write};
 use super::flags::{Flag, reads, switch, valued, writes};
 use super::scope::Scope;
 use super::table::{
@@ -175,7 +175,14 @@ const COMMANDS: &[Command] = &[
     cmd(&["drift"], Read, NO_CLOUD).with_flags(DRIFT),
     cmd(&["ls|list"], Read, NO_CLOUD).with_flags(LIST),
     cmd(&["metadata"], Read, NO_CLOUD),
-    cmd(&["doctor"], Read, NO_CLOUD),
+    // aws-cdk's doctor prints every AWS_* and CDK_* variable, redacting only the key pair and
+    // session token: under `guard --server` the container credentials' URL and token are
+    // printed whole, and any local program fetches the credentials with them (red team R10).
+    cmd(
+        &["doctor"],
+        Export,
+        "prints the AWS_* variables, the credential server's token included",
+    ),
     cmd(&["docs|doc"], Read, NO_CLOUD).with_flags(DOCS),
     cmd(&["notices"], Read, NO_CLOUD).with_flags(NOTICES),
     cmd(&["acknowledge|ack"], Read, NO_CLOUD),

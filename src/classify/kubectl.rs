@@ -314,6 +314,16 @@ const MODIFIERS: &[Modifier] = &[
         severity: Unknown,
         what: "lets kustomize run programs named in the manifests; guard cannot see them",
     },
+    // `LoadRestrictionsNone` lets the kustomization read any file (a configMapGenerator of
+    // `~/.aws/credentials` prints it; checked with kubectl 1.32), and a remote or foreign
+    // kustomization names the files (red team R16).
+    Modifier {
+        commands: &["kustomize"],
+        flags: &["--load-restrictor"],
+        test: Test::Given,
+        severity: Unknown,
+        what: "changes which files the kustomization may read (LoadRestrictionsNone: any, credential stores included)",
+    },
     Modifier {
         commands: &["kustomize"],
         flags: &["--helm-command"],

@@ -556,6 +556,15 @@ fn jq(parsed: &Parsed, scope: &Scope) -> PathVerdict {
             parsed.name
         )));
     }
+    // Two programs are called yq: kislyuk's (jq's grammar, installed here) and mikefarah's (Go:
+    // Homebrew, snap, most CI images). Read only what both read: mikefarah's `-s EXPR` writes a
+    // file per document named by the expression (red team R26).
+    if parsed.name == "yq" && parsed.has("s") {
+        return verdict.or_worse(unknown(
+            "yq -s is kislyuk's --slurp but mikefarah's --split-exp, which writes a file per document named by an expression"
+                .to_owned(),
+        ));
+    }
     let mut operands = parsed.operands.iter();
     // mikefarah's yq: `yq eval EXPR FILE`.
     if parsed.name == "yq"
@@ -601,13 +610,22 @@ fn filter_reaches(filter: &str) -> Option<PathVerdict> {
     let words = identifiers(filter);
     let env = words.iter().any(|(word, before)| {
         // `env`, `$ENV`, and jq also takes `$ ENV` with blanks between; `.env` is a field.
-        (matches!(*word, "env" | "ENV") && *before != '.') || *word == "strenv"
+        (matches!(*word, "env" | "ENV") && *before != '.') || matches!(*word, "strenv" | "envsubst")
     });
     if env {
         return Some(PathVerdict {
             severity: Severity::Export,
-            reason: "the filter prints the environment (env, $ENV), which holds guard's credentials: they leave guard unchecked, as after guard env".to_owned(),
+            reason: "the filter prints the environment (env, $ENV, mikefarah's strenv and envsubst), which holds guard's credentials: they leave guard unchecked, as after guard env".to_owned(),
         });
+    }
+    if words
+        .iter()
+        .any(|(word, before)| *before != '.' && *word == "eval")
+    {
+        return Some(unknown(
+            "the filter uses eval: mikefarah's yq evaluates an expression built at run time, which guard does not see"
+                .to_owned(),
+        ));
     }
     let loads = words.iter().find(|(word, before)| {
         *before != '.'

@@ -242,7 +242,12 @@ pub(crate) fn read_tree(word: &Word, scope: &Scope) -> PathVerdict {
         }
     }
     stores.extend(guard_folders(scope));
-    for (var, _) in LOCATED_BY {
+    // Only the variables that move a credential store: a folder holding the kubeconfig or the
+    // AWS config is no store.
+    for (var, _) in LOCATED_BY
+        .iter()
+        .filter(|(_, class)| matches!(class, PathClass::CredentialStore(_)))
+    {
         stores.extend(
             values(scope, var)
                 .into_iter()

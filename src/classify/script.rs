@@ -98,6 +98,10 @@ pub(crate) fn classify(
     }
     let mut scope = outer.clone();
     let mut folders = Folders::new(scope.workdir().clone());
+    // The commands that may run at the same time as later ones, with their scope, and what
+    // each command writes, for them.
+    let mut concurrent: Vec<(usize, Scope)> = Vec::new();
+    let mut effects: Vec<(usize, Effect)> = Vec::new();
     // The functions defined at each point: a call before the definition, or after
     // `unset -f`, runs the program of that name.
     let mut defined: Vec<&str> = Vec::new();
@@ -257,6 +261,9 @@ pub(crate) fn classify(
             scope.stdin_heredoc = command.stdin_heredoc;
             scope.stdin_blank = command.stdin_blank;
             results.add(classify(words, &scope));
+            if script.concurrent {
+                concurrent.push((index, scope.clone()));
+            }
         }
         folders.after(command, &scope);
         written.extend(reported(words, &scope));
@@ -283,14 +290,42 @@ pub(crate) fn classify(
                             "copies files into {at} in a loop, condition or function: guard cannot order it against the commands that read them"
                         )));
                     }
+                    effects.push((index, Effect::Folder(at.clone())));
                     scope.wrote_into(at);
                 }
-                Wrote::Somewhere(word) => scope.wrote_somewhere(&word),
+                Wrote::Somewhere(word) => {
+                    scope.wrote_somewhere(&word);
+                    effects.push((index, Effect::Somewhere(word)));
+                }
             }
         }
         for (at, trusted) in written {
+            effects.push((index, Effect::File(at.clone(), trusted)));
             scope.wrote(at, trusted);
         }
+    }
+    // With a pipeline, a background job or a process substitution, a command may run after a
+    // write that comes later in the text (`(sleep 1; kubectl --kubeconfig kc.yaml get pods) &
+    // curl -o kc.yaml URL`): each is judged again with the writes of the commands after it
+    // (red team C5). Its own writes are not among them.
+    for (index, earlier) in concurrent {
+        let later: Vec<&Effect> = effects
+            .iter()
+            .filter(|(by, _)| *by > index)
+            .map(|(_, effect)| effect)
+            .collect();
+        if later.is_empty() {
+            continue;
+        }
+        let mut merged = earlier;
+        for effect in later {
+            match effect {
+                Effect::File(at, trusted) => merged.wrote(at.clone(), *trusted),
+                Effect::Folder(at) => merged.wrote_into(at.clone()),
+                Effect::Somewhere(word) => merged.wrote_somewhere(word),
+            }
+        }
+        results.add(classify(&script.commands[index].words, &merged));
     }
     if let Some(error) = script.error {
         results.add(unknown(format!("{error}; guard cannot analyse it")));
@@ -298,6 +333,16 @@ pub(crate) fn classify(
     results
         .finish()
         .unwrap_or_else(|| not_a_tool(Severity::Read, label, &[], "runs no command".to_owned()))
+}
+
+/// A write a command makes, as the commands after it see it.
+enum Effect {
+    /// A file, and whether a later program trusts it.
+    File(String, bool),
+    /// Files guard cannot name, into a folder.
+    Folder(String),
+    /// A path guard cannot resolve.
+    Somewhere(String),
 }
 
 /// The file `time -o FILE` (GNU time) writes its report to when the command ends, for the

@@ -29,6 +29,9 @@ pub(crate) struct Script {
     pub unmodelled: Vec<Unmodelled>,
     /// Every `for`/`select` header, with the variable it assigns (`split_vars` reads them).
     pub loops: Vec<LoopDef>,
+    /// Some commands run at the same time as others: a pipeline, a background job (`&`) or a
+    /// process substitution. Source order is then no order of execution.
+    pub concurrent: bool,
     /// The variables the script expands anywhere (words, redirections, here-documents,
     /// here-strings), by name, once each; `${#x}` (a length) does not count.
     pub expanded: Vec<String>,
@@ -256,6 +259,7 @@ pub(crate) fn parse_as(source: &str, dialect: scope::Dialect) -> Script {
         unmodelled: parser.unmodelled,
         expanded: parser.expanded,
         loops: parser.loops,
+        concurrent: parser.concurrent,
     }
 }
 
@@ -620,6 +624,8 @@ struct Parser {
     /// zsh may run the script: what zsh and bash read differently is recorded
     /// (`Construct::ZshWord`, ...).
     zsh: bool,
+    /// A `|`, `&` or process substitution was read (`Script::concurrent`).
+    concurrent: bool,
 }
 
 /// A compound command open at the cursor.
@@ -684,6 +690,7 @@ impl Parser {
             pending_assigned: Vec::new(),
             opens: Vec::new(),
             zsh: false,
+            concurrent: false,
         }
     }
 
@@ -830,6 +837,7 @@ impl Parser {
         }
         self.unmodelled.append(&mut sub.unmodelled);
         self.loops.append(&mut sub.loops);
+        self.concurrent |= sub.concurrent;
         for name in sub.expanded {
             self.expands(&name);
         }
@@ -998,6 +1006,7 @@ impl Parser {
                     }
                     if !and_or {
                         current.flow.pipelined = true;
+                        self.concurrent = true;
                     }
                     let blank = pipe && self.writes_blank(&current);
                     self.finish(&mut current);
@@ -1591,6 +1600,7 @@ impl Parser {
             // `<(cmd)` and `>(cmd)` anywhere in a word are part of it (bash: `a<(true)b` is
             // one word, `a/dev/fd/63b`): the path of a pipe, never split.
             if matches!(c, '<' | '>') && self.peek_at(1) == Some('(') {
+                self.concurrent = true;
                 let start = self.pos;
                 self.pos += 2;
                 self.nested(|p| p.in_subshell(|p| p.parse_list(Until::CloseParen)));

@@ -76,9 +76,11 @@ fn read_one(path: &str, scope: &Scope) -> Option<(Severity, String)> {
         });
     }
     let word = word(path);
+    // Anything but a file on disk may be a folder when the tool runs (`--from-file=~/.aws`
+    // with no ~/.aws yet, red team R15): read whole, a store under it counts.
     let folder = word.text.ends_with('/')
         || matches!(paths::locate(&word, scope), paths::Located::At(at)
-            if matches!(scope.disk().probe(std::path::Path::new(&at)), Probe::Folder { .. }));
+            if !matches!(scope.disk().probe(std::path::Path::new(&at)), Probe::File { .. }));
     let verdict = if folder {
         paths::read_tree(&word, scope)
     } else {
