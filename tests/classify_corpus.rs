@@ -173,6 +173,24 @@ impl Disk for FakeDisk {
         }
     }
 
+    fn names(&self, folder: &Path) -> Option<Vec<String>> {
+        let folder = folder.to_string_lossy();
+        let mut names: Vec<String> = Vec::new();
+        for file in &self.files {
+            let Some(rest) = file
+                .strip_prefix(&*folder)
+                .and_then(|rest| rest.strip_prefix('/'))
+            else {
+                continue;
+            };
+            let name = rest.split('/').next().unwrap_or(rest).to_owned();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        Some(names)
+    }
+
     fn holds_python_modules(&self, folder: &Path) -> bool {
         let folder = folder.to_string_lossy();
         self.files.iter().any(|file| {

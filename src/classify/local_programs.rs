@@ -381,9 +381,16 @@ pub(crate) fn read_all<'a>(
         .fold(PathVerdict::ordinary(), PathVerdict::or_worse)
 }
 
-/// Operands are files it reads (and may print).
+/// Operands are files it reads (and may print): a glob among them may stand for several
+/// (`cat *.json`), each still a file it reads.
 fn files(parsed: &Parsed, scope: &Scope) -> PathVerdict {
-    option_paths(parsed, scope).or_worse(read_all(&parsed.operands, scope))
+    let operands = parsed
+        .operands
+        .iter()
+        .filter(|word| word.text != "-")
+        .map(|word| paths::read_operand(word, scope))
+        .fold(PathVerdict::ordinary(), PathVerdict::or_worse);
+    option_paths(parsed, scope).or_worse(operands)
 }
 
 /// Operands are names it looks up or text it prints, never read.

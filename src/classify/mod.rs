@@ -191,6 +191,9 @@ pub trait Disk {
     /// a folder with `__init__.py`): `python -m` imports the working folder's first, so one
     /// there can shadow any module the program imports; true when it could not look.
     fn holds_python_modules(&self, folder: &std::path::Path) -> bool;
+    /// The names directly in a folder, dot-names included, for a glob the shell expands
+    /// there; None when guard cannot list them all (unreadable, or too many to look at).
+    fn names(&self, folder: &std::path::Path) -> Option<Vec<String>>;
     /// Why this machine may reach an instance metadata service (169.254.169.254 and the
     /// like, which hand out credentials to whatever asks): a cloud instance, a virtual
     /// machine, or one guard cannot tell; None where guard knows it cannot. Asked only when a
@@ -226,6 +229,10 @@ impl Disk for NoDisk {
 
     fn holds_python_modules(&self, _: &std::path::Path) -> bool {
         false
+    }
+
+    fn names(&self, _: &std::path::Path) -> Option<Vec<String>> {
+        Some(Vec::new())
     }
 
     /// A machine without one: the same answer everywhere (benchmarks, policy tests).

@@ -220,6 +220,255 @@ pub(crate) fn read(word: &Word, scope: &Scope) -> PathVerdict {
     verdict
 }
 
+/// What reading a program's file operands means, when every operand is a file it reads (`cat`,
+/// `wc`, `head`): as `read`, except that a glob in a known folder is judged by the names it
+/// matches (`cat *.json`), see `read_glob`.
+pub(crate) fn read_operand(word: &Word, scope: &Scope) -> PathVerdict {
+    match Glob::of(word) {
+        Some(glob) if matches!(locate(word, scope), Located::Unknown(_)) => {
+            read_glob(word, &glob, scope)
+        }
+        _ => read(word, scope),
+    }
+}
+
+/// A word that is a plain glob: a literal folder part (maybe none) and a last part whose only
+/// special characters are `*` and `?`, not starting with `.` (so, with bash's defaults, it
+/// matches no dot-name, and never `.` or `..`).
+struct Glob<'w> {
+    /// The folder part as written, with its trailing `/`; empty for the working folder.
+    folder: &'w str,
+    pattern: &'w str,
+}
+
+impl<'w> Glob<'w> {
+    fn of(word: &'w Word) -> Option<Glob<'w>> {
+        let text: &str = &word.text;
+        if !word.dynamic {
+            return None;
+        }
+        let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:,=%+@".contains(c);
+        let (folder, pattern) = match text.rfind('/') {
+            Some(at) => (&text[..=at], &text[at + 1..]),
+            None => ("", text),
+        };
+        let folder_plain = folder
+            .strip_prefix("~/")
+            .unwrap_or(folder)
+            .chars()
+            .all(plain);
+        let glob = pattern.contains(['*', '?'])
+            && !pattern.starts_with('.')
+            && pattern.chars().all(|c| plain(c) || c == '*' || c == '?');
+        (folder_plain && glob).then_some(Glob { folder, pattern })
+    }
+}
+
+/// Whether `name` matches a glob whose only wildcards are `*` and `?`.
+fn fnmatch(pattern: &[char], name: &[char]) -> bool {
+    match pattern.split_first() {
+        None => name.is_empty(),
+        Some(('*', rest)) => (0..=name.len()).any(|skip| fnmatch(rest, &name[skip..])),
+        Some(('?', rest)) => !name.is_empty() && fnmatch(rest, &name[1..]),
+        // Case folded, as the store classes compare (stricter where the disk is case-sensitive).
+        Some((c, rest)) => {
+            name.first().is_some_and(|n| n.eq_ignore_ascii_case(c)) && fnmatch(rest, &name[1..])
+        }
+    }
+}
+
+/// Whether one name (not empty, not starting with `.`) can match both the shell's glob
+/// (`*`, `?`) and a store's part pattern (`*`): a walk over both patterns at once.
+fn could_both_match(shell: &[char], store: &[char]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    let mut pending = vec![(0usize, 0usize, true)];
+    while let Some(state) = pending.pop() {
+        if !seen.insert(state) {
+            continue;
+        }
+        let (i, j, first) = state;
+        if i == shell.len() && j == store.len() && !first {
+            return true;
+        }
+        if shell.get(i) == Some(&'*') {
+            pending.push((i + 1, j, first));
+        }
+        if store.get(j) == Some(&'*') {
+            pending.push((i, j + 1, first));
+        }
+        let (Some(&a), Some(&b)) = (shell.get(i), store.get(j)) else {
+            continue;
+        };
+        let wanted = match (a, b) {
+            ('*' | '?', '*') => None,
+            ('*' | '?', c) | (c, '*') => Some(c),
+            (x, y) if x.eq_ignore_ascii_case(&y) => Some(x),
+            _ => continue,
+        };
+        if first && wanted == Some('.') {
+            continue;
+        }
+        let next_i = if a == '*' { i } else { i + 1 };
+        let next_j = if b == '*' { j } else { j + 1 };
+        pending.push((next_i, next_j, false));
+    }
+    false
+}
+
+/// Every class a name matching `pattern` directly in the folder `dir` could have, by where the
+/// stores lie (whether or not such a name exists now): the folder's own classes, a store
+/// whose last part the pattern can match (`*.tfstate`, `cred*` in `~/.aws`), and a location
+/// a variable names inside it.
+fn classes_of_children(dir: &str, pattern: &str, scope: &Scope) -> Vec<PathClass> {
+    let mut classes = classes_at(dir, scope);
+    let parts: Vec<&str> = dir.split('/').filter(|part| !part.is_empty()).collect();
+    let shell: Vec<char> = pattern.chars().collect();
+    for store in STORES {
+        let (run, anchored) = match store.place {
+            Place::Anywhere(run) => (run, false),
+            Place::Root(run) => (run, true),
+        };
+        let Some((last, before)) = run.split_last() else {
+            continue;
+        };
+        if before.len() > parts.len() || (anchored && before.len() != parts.len()) {
+            continue;
+        }
+        let tail = &parts[parts.len() - before.len()..];
+        let folder_matches = before.iter().zip(tail).all(|(want, have)| glob(want, have));
+        let store_last: Vec<char> = last.chars().collect();
+        if folder_matches && could_both_match(&shell, &store_last) {
+            classes.push(store.class);
+        }
+    }
+    let child = |location: &str| {
+        let first = location
+            .strip_prefix(dir)
+            .and_then(|rest| {
+                rest.strip_prefix('/')
+                    .or(if dir == "/" { Some(rest) } else { None })
+            })
+            .and_then(|rest| rest.split('/').next());
+        first.is_some_and(|name| {
+            let name: Vec<char> = name.chars().collect();
+            fnmatch(&shell, &name)
+        })
+    };
+    for (var, class) in LOCATED_BY {
+        for value in values(scope, var) {
+            for location in value.split(':').filter(|part| part.starts_with('/')) {
+                if child(&normalize(location)) {
+                    classes.push(*class);
+                }
+            }
+        }
+    }
+    for (var, rest, class) in GUARD_XDG {
+        for base in values(scope, var)
+            .iter()
+            .filter(|base| base.starts_with('/'))
+        {
+            if child(&normalize(&format!("{base}/{rest}"))) {
+                classes.push(*class);
+            }
+        }
+    }
+    classes
+}
+
+/// Why the shell may expand globs otherwise than bash does by default (dot-names, no match,
+/// case): options inherited through `BASHOPTS`, or `GLOBIGNORE` (which turns dotglob on).
+fn glob_options(scope: &Scope) -> Option<String> {
+    if let Some(value) = scope.var("GLOBIGNORE") {
+        let set = !matches!(value, EnvValue::Known(ref text) if text.is_empty());
+        if set {
+            return Some("GLOBIGNORE is set on the line (bash then matches dot-names)".to_owned());
+        }
+    }
+    if scope
+        .inherited("GLOBIGNORE")
+        .is_some_and(|value| !value.is_empty())
+    {
+        return Some("GLOBIGNORE is set (bash then matches dot-names)".to_owned());
+    }
+    let options = scope.inherited("BASHOPTS").unwrap_or_default();
+    [
+        "dotglob",
+        "nullglob",
+        "failglob",
+        "nocaseglob",
+        "extglob",
+        "globstar",
+        "globasciiranges",
+    ]
+    .into_iter()
+    .find(|option| options.split(':').any(|set| set == *option))
+    .map(|option| format!("BASHOPTS turns {option} on"))
+}
+
+/// Reading the files a glob names: read when guard can list the folder, each name it matches
+/// is an ordinary read (symlinks followed, as for a literal path), none could be taken as an
+/// option (it would start with `-`), no name the pattern could match lies in a store, and the
+/// line writes nothing there first. bash's defaults are assumed (no dotglob, nullglob,
+/// failglob or nocaseglob: the shell options that change them are unknown on the line).
+fn read_glob(word: &Word, glob: &Glob, scope: &Scope) -> PathVerdict {
+    let text: &str = &word.text;
+    let unknown = |why: String| {
+        PathVerdict::new(
+            Severity::Unknown,
+            format!("the glob {text} {why}; guard cannot tell which files it reads"),
+        )
+    };
+    if let Some(why) = glob_options(scope) {
+        return unknown(format!("is expanded with other options: {why}"));
+    }
+    let folder = match glob.folder {
+        "" => ".",
+        folder => folder,
+    };
+    let dir = match locate(&Word::literal(folder), scope) {
+        Located::At(dir) => dir,
+        Located::Unknown(why) => {
+            return unknown(format!("lies in a folder guard cannot place ({why})"));
+        }
+    };
+    if let Some(written) = scope.wrote_near(&dir) {
+        return unknown(format!("may match what the line writes first ({written})"));
+    }
+    let mut verdict = PathVerdict::ordinary();
+    for class in classes_of_children(&dir, glob.pattern, scope) {
+        let next = match class {
+            PathClass::CredentialStore(what) => PathVerdict::new(
+                Severity::Export,
+                format!(
+                    "reads {text}, which can match {what}: the credentials in it leave guard unchecked, as after guard env"
+                ),
+            ),
+            PathClass::Opaque(what) => unknown(format!("can match a path that is {what}")),
+            _ => continue,
+        };
+        verdict = verdict.or_worse(next);
+    }
+    let Some(names) = scope.disk().names(Path::new(&dir)) else {
+        return verdict.or_worse(unknown(format!("is in {dir}, which guard cannot list")));
+    };
+    let pattern: Vec<char> = glob.pattern.chars().collect();
+    for name in names {
+        let chars: Vec<char> = name.chars().collect();
+        if name.starts_with('.') || !fnmatch(&pattern, &chars) {
+            continue;
+        }
+        if glob.folder.is_empty() && name.starts_with('-') {
+            return verdict.or_worse(unknown(format!(
+                "matches {name}, which the program would take as an option"
+            )));
+        }
+        let matched = format!("{}{name}", glob.folder);
+        verdict = verdict.or_worse(read(&Word::literal(&matched), scope));
+    }
+    verdict
+}
+
 /// What searching a folder (`grep -r`, `diff -r`) means: reading it, and an export when a
 /// credential store lies in it (`grep -r AKIA ~`, `grep -r x /proc`).
 pub(crate) fn read_tree(word: &Word, scope: &Scope) -> PathVerdict {
@@ -1386,6 +1635,10 @@ mod tests {
             false
         }
 
+        fn names(&self, _: &Path) -> Option<Vec<String>> {
+            None
+        }
+
         fn holds_python_modules(&self, _: &Path) -> bool {
             false
         }
@@ -1513,6 +1766,33 @@ mod tests {
             .severity;
             assert_eq!(sev, Severity::Destructive);
         });
+    }
+
+    #[test]
+    fn a_shell_glob_and_a_store_part_can_match_one_name() {
+        let both = |shell: &str, store: &str| {
+            let shell: Vec<char> = shell.chars().collect();
+            let store: Vec<char> = store.chars().collect();
+            super::could_both_match(&shell, &store)
+        };
+        assert!(both("cred*", "credentials"));
+        assert!(both("*", "credentials"));
+        assert!(both("*.json", "*.tfstate.*"));
+        assert!(both("c?e*s", "credentials"));
+        assert!(both("*", "*.tfstate"));
+        assert!(!both("*.tf", "*.tfstate"));
+        assert!(!both("*.json", "credentials"));
+        assert!(!both("*", ".."));
+        assert!(!both("?", "ab"));
+        let name = |pattern: &str, name: &str| {
+            let pattern: Vec<char> = pattern.chars().collect();
+            let name: Vec<char> = name.chars().collect();
+            super::fnmatch(&pattern, &name)
+        };
+        assert!(name("*.tf", "main.tf"));
+        assert!(name("*.tf", "*.tf"));
+        assert!(!name("*.tf", "main.tfvars"));
+        assert!(name("a?c", "abc"));
     }
 
     #[test]

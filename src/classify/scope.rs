@@ -202,6 +202,8 @@ const CONSULTED: &[&str] = &[
     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     // Token files the SDKs read (paths: credential stores wherever they point).
+    // bash matches dot-names in globs once it is set (`paths::read_operand`).
+    "GLOBIGNORE",
     "AWS_WEB_IDENTITY_TOKEN_FILE",
     "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
     "PULUMI_SKIP_CONFIRMATIONS",
@@ -417,6 +419,29 @@ pub(crate) const LIBRARY_VARS: &[(&str, LibraryVar)] = &[
     (
         "RUBYLIB",
         LibraryVar::Runs("ruby looks libraries up there first, code guard cannot see"),
+    ),
+    // The Go runtime's and client-go's, read by every Go program guard judges (kubectl, helm,
+    // flux, argocd, eksctl, terraform, terragrunt, pulumi, docker) and by any other (red team
+    // R25): `GODEBUG=http2debug=2` prints each request's headers, the bearer token included
+    // (checked with kubectl 1.32); in a pod without a kubeconfig, client-go's in-cluster
+    // configuration sends the service account's token to `KUBERNETES_SERVICE_HOST`.
+    (
+        "GODEBUG",
+        LibraryVar::Runs(
+            "the Go runtime's debug settings, which can print every request's headers (http2debug: the bearer token included)",
+        ),
+    ),
+    (
+        "KUBERNETES_SERVICE_HOST",
+        LibraryVar::Runs(
+            "client-go's in-cluster configuration sends the pod's service account token to that host",
+        ),
+    ),
+    (
+        "KUBERNETES_SERVICE_PORT",
+        LibraryVar::Runs(
+            "client-go's in-cluster configuration sends the pod's service account token to that port",
+        ),
     ),
     (
         "SSLKEYLOGFILE",
@@ -682,6 +707,24 @@ impl<'a> Scope<'a> {
             written = current.next.as_deref();
         }
         None
+    }
+
+    /// Why a glob in the folder `folder` (absolute) may match a name the line itself writes
+    /// before it: a file written there, files copied into it, or a write guard cannot place.
+    pub fn wrote_near(&self, folder: &str) -> Option<String> {
+        let mut written = self.written.as_deref();
+        while let Some(current) = written {
+            if current.path.rsplit_once('/').map(|(parent, _)| parent) == Some(folder)
+                || (folder == "/" && current.path.matches('/').count() == 1)
+            {
+                return Some(current.path.clone());
+            }
+            written = current.next.as_deref();
+        }
+        if let Some(into) = self.written_folder_holding(folder) {
+            return Some(format!("files into {into}"));
+        }
+        self.written_somewhere.as_deref().map(str::to_owned)
     }
 
     /// Notes a write a judge saw, for the commands after this one.

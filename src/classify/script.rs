@@ -257,6 +257,17 @@ pub(crate) fn classify(
                 if base == "unset" && !args.iter().any(|arg| arg.text.starts_with("-v")) {
                     defined.retain(|name| !args.iter().any(|arg| arg.text == *name));
                 }
+                // A variable a tool reads, removed, moves its default as setting it does
+                // (`unset HOME; kubectl get pods` reads `./.kube/config`; red team C1).
+                if base == "unset" && !args.iter().any(|arg| arg.text.starts_with("-f")) {
+                    for arg in args.iter().filter(|arg| !arg.text.starts_with('-')) {
+                        if scope::is_tool_read(&arg.text)
+                            && !scope::CREDENTIAL_VARS.contains(&&*arg.text)
+                        {
+                            scope.assign(arg.text.to_string(), EnvValue::Dynamic);
+                        }
+                    }
+                }
             }
             scope.stdin_heredoc = command.stdin_heredoc;
             scope.stdin_blank = command.stdin_blank;

@@ -30,17 +30,11 @@ const NAMES: &[&str] = &[
     "onecmd",
 ];
 
-/// `-O NAME` (bash's shopt options at start-up): only globbing and case, which guard treats
-/// as expansions already.
-const SHOPT_NAMES: &[&str] = &[
-    "nullglob",
-    "failglob",
-    "dotglob",
-    "globstar",
-    "nocaseglob",
-    "nocasematch",
-    "inherit_errexit",
-];
+/// `-O NAME` (bash's shopt options at start-up): only case in `[[ ]]` and errexit in
+/// substitutions. The glob options (`dotglob`, `nullglob`, `failglob`, `nocaseglob`,
+/// `globstar`, `extglob`) change which names a glob matches, which `paths::read_operand`
+/// judges with bash's defaults: a line that sets one is unknown.
+const SHOPT_NAMES: &[&str] = &["nocasematch", "inherit_errexit"];
 
 pub(crate) fn letter_modelled(letter: char) -> bool {
     LETTERS.contains(letter)

@@ -228,6 +228,9 @@ fn env<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
     let mut split = None;
     let mut cleared = false;
     let mut chdir = None;
+    // A variable a tool reads, removed: its default moves as when it is set (`env -u HOME
+    // kubectl` reads the working folder's `.kube/config`; red team C1). Any value may follow.
+    let mut removed: Vec<(String, EnvValue)> = Vec::new();
     for opt in &parsed.opts {
         if opt.is('i', "ignore-environment") {
             cleared = true;
@@ -240,6 +243,8 @@ fn env<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
                 credential_change.get_or_insert_with(|| {
                     format!("env -u {name}: the command would run without guard's credentials")
                 });
+            } else if scope::is_tool_read(name) {
+                removed.push((name.to_owned(), EnvValue::Dynamic));
             }
         } else if opt.is('S', "split-string") {
             split = opt.value;
@@ -292,7 +297,8 @@ fn env<'w>(parsed: &Parsed<'w>, operands: &'w [Word<'w>]) -> Unwrap<'w> {
             ..Inner::of(&[])
         });
     }
-    let (assignments, command) = split_assignments(operands);
+    let (assigned, command) = split_assignments(operands);
+    let assignments: Vec<(String, EnvValue)> = removed.into_iter().chain(assigned).collect();
     if command.is_empty() {
         // Unless cleared (-i) the environment it prints holds guard's credentials.
         return if cleared {

@@ -647,6 +647,8 @@ struct RealDisk;
 /// more likely a home or a monorepo than a download target.
 const STATE_SEARCH_ENTRIES: usize = 20_000;
 const STATE_SEARCH_DEPTH: usize = 8;
+/// How many names `names` lists before it gives up (the glob is then unknown).
+const GLOB_NAMES: usize = 10_000;
 
 impl classify::Disk for RealDisk {
     fn metadata_service(&self) -> Option<String> {
@@ -654,6 +656,23 @@ impl classify::Disk for RealDisk {
         FOUND
             .get_or_init(crate::sys::machine::metadata_service)
             .clone()
+    }
+
+    fn names(&self, folder: &std::path::Path) -> Option<Vec<String>> {
+        let entries = match std::fs::read_dir(folder) {
+            Ok(entries) => entries,
+            // A folder that is not there holds nothing: the glob stays as written.
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Some(Vec::new()),
+            Err(_) => return None,
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            if names.len() >= GLOB_NAMES {
+                return None;
+            }
+            names.push(entry.ok()?.file_name().into_string().ok()?);
+        }
+        Some(names)
     }
 
     fn holds_python_modules(&self, folder: &std::path::Path) -> bool {
