@@ -185,7 +185,13 @@ const CHANGES: &[(&str, Severity, &str)] = &[
     ("cherry-pick", Severity::Write, "applies commits"),
     ("revert", Severity::Write, "records reverting commits"),
     ("pull", Severity::Write, "fetches and merges (runs hooks)"),
-    ("fetch", Severity::Write, "fetches and updates refs"),
+    // Even with --dry-run git 2.47 writes the fetched objects into the repository (a pack) and
+    // starts `git maintenance run --auto` (checked with GIT_TRACE2_EVENT); only the refs stay.
+    (
+        "fetch",
+        Severity::Write,
+        "fetches objects into the repository (also with --dry-run, which then runs git's automatic maintenance) and updates refs",
+    ),
     ("clone", Severity::Write, "clones a repository"),
     ("init", Severity::Write, "creates a repository"),
     ("clean", Severity::Destructive, "deletes untracked files"),

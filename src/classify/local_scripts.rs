@@ -9,7 +9,7 @@ use super::Severity;
 use super::local_programs::{Parsed, Program, labelled, program, read_all};
 use super::pathname::WorkDir;
 use super::paths::{self, PathVerdict, Write};
-use super::scope::{Scope, Word};
+use super::scope::{self, Scope, Word};
 use super::verdict::Classify;
 
 fn unknown(what: String) -> PathVerdict {
@@ -413,17 +413,40 @@ pub(crate) fn find(args: &[Word], scope: &Scope, classify: Classify) -> (Severit
         }
     }
     // The starting points: find only names what is under them, never reads it.
+    let first_start = i;
     while let Some(word) = args.get(i) {
         if word.text.starts_with('-') || matches!(&*word.text, "(" | "!" | ")" | ",") {
             break;
         }
         i += 1;
     }
+    let starts = &args[first_start..i];
     let mut worst = (Severity::Read, String::new());
     let mut worse = |severity: Severity, what: String| {
         if severity > worst.0 {
             worst = (severity, what);
         }
+    };
+    // A starting point from an expansion may be an expression (`-delete`): find takes any
+    // word starting with `-` as one.
+    if let Some(start) = starts
+        .iter()
+        .find(|word| word.dynamic && scope::could_be_option(&scope::judged_text(word)))
+    {
+        worse(
+            Severity::Unknown,
+            format!(
+                "{} comes from an expansion and could be one of find's expressions (-delete, -exec)",
+                start.text
+            ),
+        );
+    }
+    // What `{}` stands for: a found path starts with its starting point (`./x` under `.`,
+    // also for -execdir), so it is no option when every starting point is literal.
+    let found_prefix = match starts {
+        [] => Some("."),
+        _ if starts.iter().all(|word| !word.dynamic) => Some(&*starts[0].text),
+        _ => None,
     };
     while let Some(word) = args.get(i) {
         let text: &str = &word.text;
@@ -511,17 +534,22 @@ pub(crate) fn find(args: &[Word], scope: &Scope, classify: Classify) -> (Severit
                     );
                     break;
                 };
+                let execdir = text.ends_with("dir");
                 let inner: Vec<Word> = args[i..i + end]
                     .iter()
                     .map(|word| {
-                        if word.text.contains("{}") {
-                            // The found file's name.
-                            Word {
+                        let prefix = if execdir { Some(".") } else { found_prefix };
+                        match prefix {
+                            // The found file's path, under its starting point.
+                            Some(start) if word.text == "{}" => Word {
+                                text: Cow::Owned(format!("{}/{{}}", start.trim_end_matches('/'))),
+                                dynamic: true,
+                            },
+                            _ if word.text.contains("{}") => Word {
                                 text: Cow::Owned(word.text.to_string()),
                                 dynamic: true,
-                            }
-                        } else {
-                            word.clone()
+                            },
+                            _ => word.clone(),
                         }
                     })
                     .collect();

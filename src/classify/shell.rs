@@ -1449,7 +1449,10 @@ impl Parser {
             .iter()
             .take_while(|c| c.is_ascii_digit())
             .count();
-        let is_io_number = digits > 0 && matches!(self.peek_at(digits), Some('<' | '>'));
+        // `2>(cmd)` is no redirection: bash reads the word `2/dev/fd/63` (checked with 5.2).
+        let is_io_number = digits > 0
+            && matches!(self.peek_at(digits), Some('<' | '>'))
+            && self.peek_at(digits + 1) != Some('(');
         if is_io_number {
             let number: String = self.chars[self.pos..self.pos + digits].iter().collect();
             self.io_number = Some(number.parse().unwrap_or(u32::MAX));
