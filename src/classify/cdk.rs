@@ -298,6 +298,12 @@ pub(super) const TABLE: Table = Table {
             "CDK_BUILD",
             "it is --build, a program guard cannot see",
         ),
+        // Asset bundling runs `$CDK_DOCKER` instead of docker (red team R9).
+        env_assigned(
+            &[""],
+            "CDK_DOCKER",
+            "asset bundling runs that program instead of docker",
+        ),
         env_program(
             &["docs"],
             "CDK_BROWSER",

@@ -666,6 +666,26 @@ fn python_informs(args: &[Word]) -> bool {
     false
 }
 
+/// The `-X` settings of CPython 3.11-3.13 that load nothing and write nothing: timing, warnings,
+/// tracing and limits. `pycache_prefix` (bytecode from a folder of the line's choosing),
+/// `presite` (imports a module), `frozen_modules` and any other are not.
+fn inert_xoption(setting: &str) -> bool {
+    let key = setting.split('=').next().unwrap_or(setting);
+    matches!(
+        key,
+        "importtime"
+            | "dev"
+            | "utf8"
+            | "faulthandler"
+            | "tracemalloc"
+            | "showrefcount"
+            | "int_max_str_digits"
+            | "no_debug_ranges"
+            | "warn_default_encoding"
+            | "cpu_count"
+    )
+}
+
 fn python_options<'w>(args: &'w [Word<'w>]) -> PythonRun<'w> {
     let mut inspect = false;
     let mut i = 0;
@@ -729,6 +749,12 @@ fn python_options<'w>(args: &'w [Word<'w>]) -> PythonRun<'w> {
                     };
                     if letter == 'W' && (value.1 || imports_module(value.0)) {
                         return PythonRun::ImportingWarning(value.0.to_owned());
+                    }
+                    // `-X` settings are twins of variables (red team C2: `-X
+                    // pycache_prefix=DIR` is PYTHONPYCACHEPREFIX, bytecode imported from DIR):
+                    // only the inert ones are read.
+                    if letter == 'X' && (value.1 || !inert_xoption(value.0)) {
+                        return PythonRun::BadOption(format!("-X {}", value.0));
                     }
                     break;
                 }

@@ -277,6 +277,15 @@ pub(super) const TABLE: Table = Table {
             severity: Write,
             what: "overwrites the project's files in the folder with the template's, which the next pulumi run there executes",
         },
+        // A policy pack is a Node or Python program pulumi runs alongside the preview (red
+        // team R9): as `cdk --app`, a program guard cannot see.
+        Modifier {
+            commands: &["preview", "up", "destroy", "refresh", "import"],
+            flags: &["--policy-pack"],
+            test: Test::Given,
+            severity: Unknown,
+            what: "runs the policy pack, a program guard cannot see",
+        },
         Modifier {
             commands: &["new"],
             flags: &["--generate-only", "-g"],
@@ -291,6 +300,22 @@ pub(super) const TABLE: Table = Table {
             &[""],
             "PULUMI_HOME",
             "pulumi runs plugins and reads credentials from that folder",
+        ),
+        // The policy packs, and the interpreters the Python language host runs (red team R9).
+        env_assigned(
+            &[""],
+            "PULUMI_POLICY_PACKS",
+            "pulumi runs those policy packs, programs guard cannot see",
+        ),
+        env_assigned(
+            &[""],
+            "PULUMI_PYTHON_CMD",
+            "the Python language host runs that program as the interpreter",
+        ),
+        env_assigned(
+            &[""],
+            "PULUMI_RUNTIME_VIRTUALENV",
+            "the Python language host runs the interpreter of that virtual environment",
         ),
         // PULUMI_HOME's default is ~/.pulumi.
         env_assigned(
