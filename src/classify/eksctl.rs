@@ -3,8 +3,9 @@
 
 use super::Severity::{Destructive, Read, Unknown, Write};
 use super::flags::{Flag, reads, switch, switches, valued};
-use super::scope::Scope;
+use super::scope::{EnvValue, Scope};
 use super::table::{Command, Credential, Modifier, Parser, Table, Test, cmd, env_assigned};
+use super::tool_paths;
 use super::verdict::Verdict;
 
 /// The root command's persistent flags; `--region`, `--profile` and the rest belong to the
@@ -265,5 +266,43 @@ pub(super) const TABLE: Table = Table {
 };
 
 pub(crate) fn classify(args: &[String], scope: &Scope) -> Verdict {
-    TABLE.judge(args, scope)
+    let verdict = TABLE.judge(args, scope);
+    match kubeconfig_from_line(args, scope) {
+        Some(written) => verdict.or_worse(written),
+        None => verdict,
+    }
+}
+
+/// `utils write-kubeconfig` without `--kubeconfig` writes the first file of `KUBECONFIG`, as
+/// client-go's loading rules pick it: a `KUBECONFIG` set on the line names a file of the line's
+/// choosing, judged like `--kubeconfig` (red team R8: `KUBECONFIG=~/.bashrc eksctl utils
+/// write-kubeconfig`). An inherited one is the user's setup.
+fn kubeconfig_from_line(args: &[String], scope: &Scope) -> Option<Verdict> {
+    let writes = args.iter().any(|arg| arg == "write-kubeconfig");
+    let flag = args.iter().any(|arg| arg.starts_with("--kubeconfig"));
+    if !writes || flag {
+        return None;
+    }
+    let command = ["utils", "write-kubeconfig"];
+    match scope.assigned("KUBECONFIG")? {
+        EnvValue::Dynamic => Some(Verdict::of(
+            Unknown,
+            "eksctl",
+            &command,
+            "writes the kubeconfig KUBECONFIG names, which comes from an expansion",
+        )),
+        EnvValue::Known(list) => list
+            .split(':')
+            .filter(|part| !part.is_empty())
+            .filter_map(|part| tool_paths::write_switch(part, scope))
+            .map(|(severity, reason)| {
+                Verdict::of(
+                    severity,
+                    "eksctl",
+                    &command,
+                    &format!("writes the kubeconfig KUBECONFIG names: {reason}"),
+                )
+            })
+            .reduce(Verdict::or_worse),
+    }
 }
