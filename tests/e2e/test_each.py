@@ -204,15 +204,16 @@ def test_ctrl_c_stops_every_child_and_prints_the_summary(home, emulator, spawn, 
     guard = spawn("each", "--sso-session", "myorg", "--", sys.executable, "-c", child)
     for _ in range(3):
         guard.expect(r"\| started")
-    started = time.monotonic()
     guard.sendintr()
     guard.expect("ACCOUNT +PROFILE +STATUS")
     guard.expect(pexpect.EOF)
     guard.close()
     assert guard.exitstatus == 130
-    assert time.monotonic() - started < 4  # SIGINT stopped them, no need for SIGTERM
     summary = guard.before
+    # SIGINT stopped every child: none needed the SIGTERM guard sends after its grace period
+    # (said by the summary, not timed, so a loaded machine cannot fail it).
     assert summary.count("130") >= 3 and "ended by SIGINT" in summary, summary
+    assert "SIGTERM" not in summary, summary
     for pid_file in pids.iterdir():
         pid = int(pid_file.read_text())
         try:
